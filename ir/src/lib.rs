@@ -1,0 +1,27 @@
+//! The canonical IR of OpenPassMarket: modules of SSA functions, modelled on LLVM's IR, in
+//! pure Rust. It has no dependency on LLVM; backends translate to and from it.
+
+pub mod attr;
+pub mod builder;
+pub mod cfg;
+pub mod hash;
+pub mod inst;
+pub mod module;
+pub mod names;
+pub mod print;
+pub mod types;
+pub mod value;
+
+pub use attr::{Attribute, Attrs};
+pub use builder::FunctionBuilder;
+pub use cfg::Cfg;
+pub use inst::{
+    BinOp, Call, CallConv, CastOp, Flags, FloatPredicate, Inst, IntPredicate, Op, SwitchCase,
+    TailKind,
+};
+pub use module::{
+    Block, Function, Global, Linkage, Module, ModuleFlag, Param, SymbolProps, TlsModel,
+    UnnamedAddr, Visibility,
+};
+pub use types::{FloatKind, FunctionType, StructType, Type};
+pub use value::{BlockId, ConstExpr, Constant, Operand, ValueId};

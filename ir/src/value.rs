@@ -1,0 +1,212 @@
+//! Values: SSA value and block references, operands and constants.
+
+use crate::inst::{BinOp, CastOp, Flags};
+use crate::types::{FloatKind, Type};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An SSA value of a function: a parameter or an instruction's result. The number is unique
+/// within its function; it has no meaning beyond identity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ValueId(pub u32);
+
+/// A basic block of a function: the index into [`crate::Function::blocks`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct BlockId(pub u32);
+
+impl BlockId {
+    /// The position in [`crate::Function::blocks`].
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl fmt::Display for ValueId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "v{}", self.0)
+    }
+}
+
+impl fmt::Display for BlockId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "bb{}", self.0)
+    }
+}
+
+/// An instruction operand: a value of the function or a constant.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Operand {
+    Value(ValueId),
+    Const(Constant),
+}
+
+impl Operand {
+    /// An integer constant operand of `bits` width; `value` is truncated to the width.
+    pub fn int(bits: u32, value: i128) -> Operand {
+        Operand::Const(Constant::int(bits, value))
+    }
+
+    /// The address of a global variable or function.
+    pub fn global(name: impl Into<String>) -> Operand {
+        Operand::Const(Constant::Global(name.into()))
+    }
+
+    /// The value this operand refers to, if it is not a constant.
+    pub fn as_value(&self) -> Option<ValueId> {
+        match self {
+            Operand::Value(v) => Some(*v),
+            Operand::Const(_) => None,
+        }
+    }
+
+    /// The constant, if it is one.
+    pub fn as_const(&self) -> Option<&Constant> {
+        match self {
+            Operand::Const(c) => Some(c),
+            Operand::Value(_) => None,
+        }
+    }
+}
+
+impl From<ValueId> for Operand {
+    fn from(v: ValueId) -> Operand {
+        Operand::Value(v)
+    }
+}
+
+impl From<Constant> for Operand {
+    fn from(c: Constant) -> Operand {
+        Operand::Const(c)
+    }
+}
+
+/// A constant. Its type is implied by its contents (see [`Constant::ty`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Constant {
+    /// An integer; `value` holds the low `bits` bits, the rest are zero.
+    Int { bits: u32, value: u128 },
+    /// A floating-point number given by its bit pattern (exact, NaN payloads included).
+    Float { kind: FloatKind, bits: u64 },
+    /// `ptr null`.
+    Null,
+    /// `undef` of a type.
+    Undef(Type),
+    /// `poison` of a type.
+    Poison(Type),
+    /// `zeroinitializer` (or `0`, `0.0`, `null`) of any sized type.
+    Zero(Type),
+    /// `[N x T] [ ... ]`.
+    Array { elem: Type, elems: Vec<Constant> },
+    /// `[N x i8] c"..."`: a byte array.
+    Bytes(Vec<u8>),
+    /// `<N x T> < ... >`; never empty.
+    Vector(Vec<Constant>),
+    /// A structure; `ty` is its (possibly named) structure type.
+    Struct { ty: Type, fields: Vec<Constant> },
+    /// The address of the global variable or function of that name.
+    Global(String),
+    /// A constant expression.
+    Expr(Box<ConstExpr>),
+}
+
+/// The constant expressions LLVM 22 still has.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ConstExpr {
+    /// `trunc`, `ptrtoint`, `inttoptr`, `bitcast` (the casts LLVM 22 keeps as expressions).
+    Cast { op: CastOp, val: Constant, to: Type },
+    /// `add`, `sub`, `xor` with their wrap flags.
+    Bin { op: BinOp, flags: Flags, lhs: Constant, rhs: Constant },
+    /// `getelementptr`.
+    Gep { source_ty: Type, base: Constant, indices: Vec<Constant>, flags: Flags },
+}
+
+impl Constant {
+    /// An integer constant; `value` is truncated to `bits` (two's complement).
+    pub fn int(bits: u32, value: i128) -> Constant {
+        Constant::Int { bits, value: (value as u128) & mask(bits) }
+    }
+
+    /// `i1 true` / `i1 false`.
+    pub fn bool(b: bool) -> Constant {
+        Constant::Int { bits: 1, value: u128::from(b) }
+    }
+
+    /// A double constant.
+    pub fn f64(v: f64) -> Constant {
+        Constant::Float { kind: FloatKind::Double, bits: v.to_bits() }
+    }
+
+    /// A float constant.
+    pub fn f32(v: f32) -> Constant {
+        Constant::Float { kind: FloatKind::Float, bits: u64::from(v.to_bits()) }
+    }
+
+    /// The integer value sign-extended from its width.
+    pub fn as_signed(&self) -> Option<i128> {
+        match self {
+            Constant::Int { bits, value } => Some(sign_extend(*value, *bits)),
+            _ => None,
+        }
+    }
+
+    /// The type of the constant.
+    pub fn ty(&self) -> Type {
+        match self {
+            Constant::Int { bits, .. } => Type::Int(*bits),
+            Constant::Float { kind, .. } => kind.ty(),
+            Constant::Null | Constant::Global(_) => Type::Ptr,
+            Constant::Undef(t) | Constant::Poison(t) | Constant::Zero(t) => t.clone(),
+            Constant::Array { elem, elems } => Type::array(elems.len() as u64, elem.clone()),
+            Constant::Bytes(b) => Type::array(b.len() as u64, Type::I8),
+            Constant::Vector(elems) => {
+                let elem = elems.first().map_or(Type::I8, Constant::ty);
+                Type::vector(elems.len() as u32, elem)
+            }
+            Constant::Struct { ty, .. } => ty.clone(),
+            Constant::Expr(e) => match &**e {
+                ConstExpr::Cast { to, .. } => to.clone(),
+                ConstExpr::Bin { lhs, .. } => lhs.ty(),
+                ConstExpr::Gep { .. } => Type::Ptr,
+            },
+        }
+    }
+
+    /// Visit this constant and every constant nested in it.
+    pub fn walk(&self, f: &mut dyn FnMut(&Constant)) {
+        f(self);
+        match self {
+            Constant::Array { elems, .. } | Constant::Vector(elems) => {
+                elems.iter().for_each(|c| c.walk(f))
+            }
+            Constant::Struct { fields, .. } => fields.iter().for_each(|c| c.walk(f)),
+            Constant::Expr(e) => match &**e {
+                ConstExpr::Cast { val, .. } => val.walk(f),
+                ConstExpr::Bin { lhs, rhs, .. } => {
+                    lhs.walk(f);
+                    rhs.walk(f)
+                }
+                ConstExpr::Gep { base, indices, .. } => {
+                    base.walk(f);
+                    indices.iter().for_each(|c| c.walk(f))
+                }
+            },
+            _ => {}
+        }
+    }
+}
+
+/// The mask of the low `bits` bits.
+pub fn mask(bits: u32) -> u128 {
+    if bits >= 128 { u128::MAX } else { (1u128 << bits) - 1 }
+}
+
+/// Sign-extends the low `bits` bits of `value`.
+pub fn sign_extend(value: u128, bits: u32) -> i128 {
+    if bits == 0 || bits >= 128 {
+        return value as i128;
+    }
+    let shift = 128 - bits;
+    ((value << shift) as i128) >> shift
+}
