@@ -113,9 +113,9 @@ int main(void)
     memcpy(sys, planets, sizeof sys);
     offset_momentum(sys, 5);
     emit("planets: initial energy %.9f\n", energy(sys, 5, 0.0));
-    for (int step = 1; step <= 400000; step++) {
+    for (int step = 1; step <= 2000000; step++) {
         advance(sys, 5, 0.01, 0.0);
-        if (step % 100000 == 0)
+        if (step % 500000 == 0)
             emit("planets: step %6d energy %.9f\n", step, energy(sys, 5, 0.0));
     }
     for (int i = 0; i < 5; i++)
@@ -138,9 +138,9 @@ int main(void)
     offset_momentum(cl, CLUSTER);
     double e0 = energy(cl, CLUSTER, 0.01);
     emit("cluster: initial energy %.6f\n", e0);
-    for (int step = 1; step <= 300; step++) {
+    for (int step = 1; step <= 2400; step++) {
         advance(cl, CLUSTER, 0.001, 0.01);
-        if (step % 100 == 0)
+        if (step % 600 == 0)
             emit("cluster: step %d energy %.6f drift %.3e\n", step, energy(cl, CLUSTER, 0.01),
                  fabs(energy(cl, CLUSTER, 0.01) - e0));
     }
