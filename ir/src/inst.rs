@@ -247,8 +247,9 @@ impl CastOp {
         match self {
             CastOp::Trunc => Flags::NUW | Flags::NSW,
             CastOp::ZExt => Flags::NNEG,
-            CastOp::UIToFP => Flags::NNEG | Flags::FAST,
-            CastOp::FPTrunc | CastOp::FPExt | CastOp::SIToFP => Flags::FAST,
+            CastOp::UIToFP => Flags::NNEG,
+            // LLVM's FPMathOperator covers fptrunc and fpext only among the casts.
+            CastOp::FPTrunc | CastOp::FPExt => Flags::FAST,
             _ => Flags::NONE,
         }
     }

@@ -1,0 +1,12 @@
+@base = global [16 x i8] zeroinitializer
+@ptrtoint = global i64 ptrtoint (ptr @base to i64)
+@inttoptr = global ptr inttoptr (i64 4096 to ptr)
+@bitcast = global i64 bitcast (<2 x i32> <i32 1, i32 2> to i64)
+@trunc = global i32 trunc (i64 ptrtoint (ptr @base to i64) to i32)
+@add = global i64 add nuw nsw (i64 ptrtoint (ptr @base to i64), i64 8)
+@sub = global i64 sub (i64 0, i64 ptrtoint (ptr @base to i64))
+@xor = global i64 xor (i64 ptrtoint (ptr @base to i64), i64 -1)
+@gep_plain = global ptr getelementptr (i8, ptr @base, i64 4)
+@gep_inbounds_nuw = global ptr getelementptr inbounds nuw (i8, ptr @base, i64 4)
+@gep_nusw = global ptr getelementptr nusw ([16 x i8], ptr @base, i64 0, i64 3)
+@table = global [2 x ptr] [ptr getelementptr inbounds (i8, ptr @base, i64 1), ptr @base]
