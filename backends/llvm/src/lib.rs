@@ -1,1 +1,54 @@
-//! opm-llvm
+//! The LLVM 22 backend: parse `.ll`/`.bc` with LLVM itself, import LLVM modules into the
+//! canonical IR, build LLVM modules back from it with LLVM's IR builder, run pass pipelines,
+//! and emit native objects.
+
+mod attrs;
+pub mod codegen;
+mod conv;
+pub mod error;
+pub mod export;
+mod ffi;
+pub mod import;
+pub mod parse;
+
+pub use codegen::{Codegen, CodegenLevel};
+pub use error::{LlvmError, Site};
+pub use export::export_module;
+pub use import::import_module;
+pub use inkwell;
+pub use parse::{parse_bytes, parse_file, verify_input};
+
+use inkwell::context::Context;
+use std::path::Path;
+
+/// Reads a `.ll` or `.bc` file, checks it with LLVM's verifier and imports it.
+pub fn load_file(path: &Path) -> Result<opm_ir::Module, LlvmError> {
+    let ctx = Context::create();
+    let module = parse_file(&ctx, path)?;
+    verify_input(&module, &path.display().to_string())?;
+    import_module(&module)
+}
+
+/// Builds `module` in LLVM, runs `pipeline` (if any, with LLVM's verifier after each pass)
+/// and returns the native object.
+pub fn compile_to_object(
+    module: &opm_ir::Module,
+    pipeline: Option<&str>,
+    level: CodegenLevel,
+) -> Result<Vec<u8>, LlvmError> {
+    let ctx = Context::create();
+    let llvm = export_module(&ctx, module)?;
+    let codegen = Codegen::new(&module.target_triple, level)?;
+    if let Some(p) = pipeline {
+        codegen.run_pipeline(&llvm, p, true)?;
+    }
+    codegen.emit_object(&llvm)
+}
+
+/// The LLVM version this backend is built against (`22.1.8`).
+pub fn llvm_version() -> String {
+    let (mut major, mut minor, mut patch) = (0, 0, 0);
+    // SAFETY: writes three integers.
+    unsafe { llvm_sys::core::LLVMGetVersion(&mut major, &mut minor, &mut patch) };
+    format!("{major}.{minor}.{patch}")
+}

@@ -1,0 +1,98 @@
+//! Pass pipelines and native code generation with a target machine.
+
+use crate::error::LlvmError;
+use inkwell::OptimizationLevel;
+use inkwell::module::Module;
+use inkwell::passes::PassBuilderOptions;
+use inkwell::targets::{
+    CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetMachine, TargetTriple,
+};
+use std::sync::Once;
+
+/// The optimisation level of instruction selection and register allocation (llc's `-O`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CodegenLevel {
+    /// `-O0`.
+    None,
+    /// `-O1`.
+    Less,
+    /// `-O2`, what clang uses at -O2.
+    #[default]
+    Default,
+    /// `-O3`.
+    Aggressive,
+}
+
+impl CodegenLevel {
+    fn llvm(self) -> OptimizationLevel {
+        match self {
+            CodegenLevel::None => OptimizationLevel::None,
+            CodegenLevel::Less => OptimizationLevel::Less,
+            CodegenLevel::Default => OptimizationLevel::Default,
+            CodegenLevel::Aggressive => OptimizationLevel::Aggressive,
+        }
+    }
+}
+
+/// A target machine for one triple: runs pipelines and emits position-independent objects.
+/// Not `Send`: create one per thread.
+pub struct Codegen {
+    machine: TargetMachine,
+}
+
+impl Codegen {
+    /// A target machine for `triple` (the host's when empty), generic CPU, PIC.
+    pub fn new(triple: &str, level: CodegenLevel) -> Result<Codegen, LlvmError> {
+        static INIT: Once = Once::new();
+        let mut init_error = None;
+        INIT.call_once(|| {
+            init_error = Target::initialize_native(&InitializationConfig::default()).err();
+        });
+        if let Some(e) = init_error {
+            return Err(LlvmError::Codegen(format!("cannot initialise the native target: {e}")));
+        }
+        let triple = if triple.is_empty() {
+            TargetMachine::get_default_triple()
+        } else {
+            TargetTriple::create(triple)
+        };
+        let target = Target::from_triple(&triple)
+            .map_err(|e| LlvmError::Codegen(format!("target {triple}: {e}")))?;
+        let machine = target
+            .create_target_machine(
+                &triple,
+                "generic",
+                "",
+                level.llvm(),
+                RelocMode::PIC,
+                CodeModel::Default,
+            )
+            .ok_or_else(|| LlvmError::Codegen(format!("no target machine for {triple}")))?;
+        Ok(Codegen { machine })
+    }
+
+    /// Runs an LLVM pass pipeline (`default<O2>`, `function(sroa,gvn)`, …) over `module`.
+    /// With `verify_each`, LLVM's verifier runs after every pass.
+    pub fn run_pipeline(
+        &self,
+        module: &Module<'_>,
+        pipeline: &str,
+        verify_each: bool,
+    ) -> Result<(), LlvmError> {
+        let options = PassBuilderOptions::create();
+        options.set_verify_each(verify_each);
+        module.run_passes(pipeline, &self.machine, options).map_err(|e| LlvmError::Pipeline {
+            pipeline: pipeline.to_string(),
+            message: e.to_string(),
+        })
+    }
+
+    /// The module compiled to a native object file.
+    pub fn emit_object(&self, module: &Module<'_>) -> Result<Vec<u8>, LlvmError> {
+        let buffer = self
+            .machine
+            .write_to_memory_buffer(module, FileType::Object)
+            .map_err(|e| LlvmError::Codegen(e.to_string()))?;
+        Ok(buffer.as_slice().to_vec())
+    }
+}

@@ -1,0 +1,187 @@
+//! One table per enum between the canonical IR and LLVM's C API, used in both directions.
+
+use llvm_sys::LLVMOpcode::{self, *};
+use llvm_sys::{LLVMIntPredicate, LLVMLinkage, LLVMRealPredicate, LLVMVisibility};
+use opm_ir::{BinOp, CastOp, Flags, FloatPredicate, IntPredicate, Linkage, Visibility};
+
+/// LLVM's opcode of a binary operator.
+pub fn bin_opcode(op: BinOp) -> LLVMOpcode {
+    match op {
+        BinOp::Add => LLVMAdd,
+        BinOp::Sub => LLVMSub,
+        BinOp::Mul => LLVMMul,
+        BinOp::UDiv => LLVMUDiv,
+        BinOp::SDiv => LLVMSDiv,
+        BinOp::URem => LLVMURem,
+        BinOp::SRem => LLVMSRem,
+        BinOp::Shl => LLVMShl,
+        BinOp::LShr => LLVMLShr,
+        BinOp::AShr => LLVMAShr,
+        BinOp::And => LLVMAnd,
+        BinOp::Or => LLVMOr,
+        BinOp::Xor => LLVMXor,
+        BinOp::FAdd => LLVMFAdd,
+        BinOp::FSub => LLVMFSub,
+        BinOp::FMul => LLVMFMul,
+        BinOp::FDiv => LLVMFDiv,
+        BinOp::FRem => LLVMFRem,
+    }
+}
+
+/// The binary operator of an LLVM opcode.
+pub fn bin_op(op: LLVMOpcode) -> Option<BinOp> {
+    BinOp::ALL.into_iter().find(|b| bin_opcode(*b) == op)
+}
+
+/// LLVM's opcode of a cast.
+pub fn cast_opcode(op: CastOp) -> LLVMOpcode {
+    match op {
+        CastOp::Trunc => LLVMTrunc,
+        CastOp::ZExt => LLVMZExt,
+        CastOp::SExt => LLVMSExt,
+        CastOp::FPTrunc => LLVMFPTrunc,
+        CastOp::FPExt => LLVMFPExt,
+        CastOp::FPToUI => LLVMFPToUI,
+        CastOp::FPToSI => LLVMFPToSI,
+        CastOp::UIToFP => LLVMUIToFP,
+        CastOp::SIToFP => LLVMSIToFP,
+        CastOp::PtrToInt => LLVMPtrToInt,
+        CastOp::IntToPtr => LLVMIntToPtr,
+        CastOp::BitCast => LLVMBitCast,
+    }
+}
+
+/// The cast of an LLVM opcode.
+pub fn cast_op(op: LLVMOpcode) -> Option<CastOp> {
+    CastOp::ALL.into_iter().find(|c| cast_opcode(*c) == op)
+}
+
+const INT_PREDICATES: [(IntPredicate, LLVMIntPredicate); 10] = [
+    (IntPredicate::Eq, LLVMIntPredicate::LLVMIntEQ),
+    (IntPredicate::Ne, LLVMIntPredicate::LLVMIntNE),
+    (IntPredicate::Ugt, LLVMIntPredicate::LLVMIntUGT),
+    (IntPredicate::Uge, LLVMIntPredicate::LLVMIntUGE),
+    (IntPredicate::Ult, LLVMIntPredicate::LLVMIntULT),
+    (IntPredicate::Ule, LLVMIntPredicate::LLVMIntULE),
+    (IntPredicate::Sgt, LLVMIntPredicate::LLVMIntSGT),
+    (IntPredicate::Sge, LLVMIntPredicate::LLVMIntSGE),
+    (IntPredicate::Slt, LLVMIntPredicate::LLVMIntSLT),
+    (IntPredicate::Sle, LLVMIntPredicate::LLVMIntSLE),
+];
+
+/// LLVM's integer predicate.
+pub fn int_predicate_to_llvm(p: IntPredicate) -> LLVMIntPredicate {
+    INT_PREDICATES.iter().find(|(o, _)| *o == p).map(|(_, l)| *l).expect("all listed")
+}
+
+/// The integer predicate of LLVM's.
+pub fn int_predicate(p: LLVMIntPredicate) -> IntPredicate {
+    INT_PREDICATES.iter().find(|(_, l)| *l == p).map(|(o, _)| *o).expect("all listed")
+}
+
+const FLOAT_PREDICATES: [(FloatPredicate, LLVMRealPredicate); 16] = [
+    (FloatPredicate::False, LLVMRealPredicate::LLVMRealPredicateFalse),
+    (FloatPredicate::Oeq, LLVMRealPredicate::LLVMRealOEQ),
+    (FloatPredicate::Ogt, LLVMRealPredicate::LLVMRealOGT),
+    (FloatPredicate::Oge, LLVMRealPredicate::LLVMRealOGE),
+    (FloatPredicate::Olt, LLVMRealPredicate::LLVMRealOLT),
+    (FloatPredicate::Ole, LLVMRealPredicate::LLVMRealOLE),
+    (FloatPredicate::One, LLVMRealPredicate::LLVMRealONE),
+    (FloatPredicate::Ord, LLVMRealPredicate::LLVMRealORD),
+    (FloatPredicate::Uno, LLVMRealPredicate::LLVMRealUNO),
+    (FloatPredicate::Ueq, LLVMRealPredicate::LLVMRealUEQ),
+    (FloatPredicate::Ugt, LLVMRealPredicate::LLVMRealUGT),
+    (FloatPredicate::Uge, LLVMRealPredicate::LLVMRealUGE),
+    (FloatPredicate::Ult, LLVMRealPredicate::LLVMRealULT),
+    (FloatPredicate::Ule, LLVMRealPredicate::LLVMRealULE),
+    (FloatPredicate::Une, LLVMRealPredicate::LLVMRealUNE),
+    (FloatPredicate::True, LLVMRealPredicate::LLVMRealPredicateTrue),
+];
+
+/// LLVM's float predicate.
+pub fn float_predicate_to_llvm(p: FloatPredicate) -> LLVMRealPredicate {
+    FLOAT_PREDICATES.iter().find(|(o, _)| *o == p).map(|(_, l)| *l).expect("all listed")
+}
+
+/// The float predicate of LLVM's.
+pub fn float_predicate(p: LLVMRealPredicate) -> FloatPredicate {
+    FLOAT_PREDICATES.iter().find(|(_, l)| *l == p).map(|(o, _)| *o).expect("all listed")
+}
+
+const LINKAGES: [(Linkage, LLVMLinkage); 11] = [
+    (Linkage::External, LLVMLinkage::LLVMExternalLinkage),
+    (Linkage::Internal, LLVMLinkage::LLVMInternalLinkage),
+    (Linkage::Private, LLVMLinkage::LLVMPrivateLinkage),
+    (Linkage::Weak, LLVMLinkage::LLVMWeakAnyLinkage),
+    (Linkage::WeakOdr, LLVMLinkage::LLVMWeakODRLinkage),
+    (Linkage::LinkOnce, LLVMLinkage::LLVMLinkOnceAnyLinkage),
+    (Linkage::LinkOnceOdr, LLVMLinkage::LLVMLinkOnceODRLinkage),
+    (Linkage::Common, LLVMLinkage::LLVMCommonLinkage),
+    (Linkage::AvailableExternally, LLVMLinkage::LLVMAvailableExternallyLinkage),
+    (Linkage::ExternWeak, LLVMLinkage::LLVMExternalWeakLinkage),
+    (Linkage::Appending, LLVMLinkage::LLVMAppendingLinkage),
+];
+
+/// LLVM's linkage.
+pub fn linkage_to_llvm(l: Linkage) -> LLVMLinkage {
+    LINKAGES.iter().find(|(o, _)| *o == l).map(|(_, x)| *x).expect("all listed")
+}
+
+/// The linkage of LLVM's (`None` for the obsolete and Windows-only kinds).
+pub fn linkage(l: LLVMLinkage) -> Option<Linkage> {
+    LINKAGES.iter().find(|(_, x)| *x == l).map(|(o, _)| *o)
+}
+
+/// LLVM's visibility.
+pub fn visibility_to_llvm(v: Visibility) -> LLVMVisibility {
+    match v {
+        Visibility::Default => LLVMVisibility::LLVMDefaultVisibility,
+        Visibility::Hidden => LLVMVisibility::LLVMHiddenVisibility,
+        Visibility::Protected => LLVMVisibility::LLVMProtectedVisibility,
+    }
+}
+
+/// The visibility of LLVM's.
+pub fn visibility(v: LLVMVisibility) -> Visibility {
+    match v {
+        LLVMVisibility::LLVMDefaultVisibility => Visibility::Default,
+        LLVMVisibility::LLVMHiddenVisibility => Visibility::Hidden,
+        LLVMVisibility::LLVMProtectedVisibility => Visibility::Protected,
+    }
+}
+
+const FAST_MATH: [(Flags, u32); 7] = [
+    (Flags::REASSOC, llvm_sys::LLVMFastMathAllowReassoc),
+    (Flags::NNAN, llvm_sys::LLVMFastMathNoNaNs),
+    (Flags::NINF, llvm_sys::LLVMFastMathNoInfs),
+    (Flags::NSZ, llvm_sys::LLVMFastMathNoSignedZeros),
+    (Flags::ARCP, llvm_sys::LLVMFastMathAllowReciprocal),
+    (Flags::CONTRACT, llvm_sys::LLVMFastMathAllowContract),
+    (Flags::AFN, llvm_sys::LLVMFastMathApproxFunc),
+];
+
+/// LLVM's fast-math bits of our flags.
+pub fn fast_math_to_llvm(f: Flags) -> u32 {
+    FAST_MATH.iter().filter(|(o, _)| f.contains(*o)).map(|(_, l)| *l).fold(0, |a, b| a | b)
+}
+
+/// Our flags of LLVM's fast-math bits.
+pub fn fast_math(bits: u32) -> Flags {
+    FAST_MATH.iter().filter(|(_, l)| bits & l != 0).fold(Flags::NONE, |a, (o, _)| a | *o)
+}
+
+const GEP_FLAGS: [(Flags, u32); 3] = [
+    (Flags::INBOUNDS, llvm_sys::LLVMGEPFlagInBounds),
+    (Flags::NUSW, llvm_sys::LLVMGEPFlagNUSW),
+    (Flags::NUW, llvm_sys::LLVMGEPFlagNUW),
+];
+
+/// LLVM's getelementptr no-wrap bits of our flags.
+pub fn gep_flags_to_llvm(f: Flags) -> u32 {
+    GEP_FLAGS.iter().filter(|(o, _)| f.contains(*o)).map(|(_, l)| *l).fold(0, |a, b| a | b)
+}
+
+/// Our flags of LLVM's getelementptr no-wrap bits.
+pub fn gep_flags(bits: u32) -> Flags {
+    GEP_FLAGS.iter().filter(|(_, l)| bits & l != 0).fold(Flags::NONE, |a, (o, _)| a | *o)
+}
