@@ -1,1 +1,95 @@
-//! opm-verifier
+//! The verifier of the canonical IR: the invariants a module must hold (well-formed blocks,
+//! SSA dominance, phis that agree with predecessors, typing, call signatures, defined
+//! references), and what a transform must preserve between a module before and after it
+//! (exported symbols and their interfaces).
+//!
+//! Violations are data ([`Violation`]: a [`ViolationKind`] with its data and a
+//! [`Location`]); their `Display` is one line, with names and instruction texts as the
+//! printer spells them. The verifier reports every violation it finds and never panics,
+//! whatever the module holds.
+//!
+//! One module per concern: `structure` (terminators, phi placement, results), `ssa`
+//! (definitions and dominance), `phi` (incoming blocks), `types` (typing rules of each
+//! operation), `cast` (valid conversions), `constants`, `flags`, `calls`, `refs` (values,
+//! blocks, symbols), `globals`, `preserve` (before/after); `context` holds the state of one
+//! function's checks and `violation` the data they produce.
+
+#![deny(missing_docs)]
+
+mod calls;
+mod cast;
+mod constants;
+mod context;
+mod flags;
+mod globals;
+mod phi;
+mod preserve;
+mod refs;
+mod ssa;
+mod structure;
+mod types;
+mod violation;
+
+#[cfg(test)]
+mod tests;
+
+pub use preserve::check_preservation;
+pub use violation::{
+    AttrPosition, BlockRef, ConstantProblem, Expected, GepIndexProblem, Location, OperandSlot,
+    SymbolKind, TypeProblem, ValueRef, Violation, ViolationKind,
+};
+
+use context::{FnCtx, Naming, Symbols, function_violation, global_violation};
+use opm_ir::{Cfg, Function, Module};
+use std::collections::HashSet;
+
+/// Every violation of the module: each global variable's, then each function's, in the order
+/// of the module.
+pub fn verify_module(m: &Module) -> Vec<Violation> {
+    verify_module_with(m, Naming::Printer)
+}
+
+/// The violations of one function of `m` (the module supplies the symbols it refers to).
+pub fn verify_function(m: &Module, f: &Function) -> Vec<Violation> {
+    verify_function_with(&Symbols::new(m), f, Naming::Printer)
+}
+
+pub(crate) fn verify_module_with(m: &Module, naming: Naming) -> Vec<Violation> {
+    let symbols = Symbols::new(m);
+    let mut names: HashSet<&str> = HashSet::new();
+    let mut out = Vec::new();
+    for g in &m.globals {
+        if !names.insert(&g.name) {
+            let kind = ViolationKind::DuplicateSymbol { name: g.name.clone() };
+            out.push(global_violation(Some(&g.name), kind));
+        }
+        out.extend(globals::check(g, &symbols));
+    }
+    for f in &m.functions {
+        if !names.insert(&f.name) {
+            let kind = ViolationKind::DuplicateSymbol { name: f.name.clone() };
+            out.push(function_violation(&f.name, kind));
+        }
+        out.extend(verify_function_with(&symbols, f, naming));
+    }
+    out
+}
+
+pub(crate) fn verify_function_with(
+    symbols: &Symbols,
+    f: &Function,
+    naming: Naming,
+) -> Vec<Violation> {
+    let mut ctx = FnCtx::new(symbols, f, naming);
+    refs::check_function(&mut ctx);
+    types::check(&mut ctx); // Also the signature of a declaration.
+    if !f.is_declaration() {
+        let cfg = Cfg::new(f);
+        structure::check(&mut ctx);
+        ssa::check(&mut ctx, &cfg);
+        phi::check(&mut ctx);
+        flags::check(&mut ctx);
+        calls::check(&mut ctx);
+    }
+    ctx.finish()
+}
