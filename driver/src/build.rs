@@ -1,0 +1,108 @@
+//! From an input file to a checked canonical module, and from a canonical module to an
+//! executable. Every path goes through the canonical IR: import → verify → export → object →
+//! link.
+
+use crate::toolchain::{DEFAULT_LIBS, Linker, ToolchainError};
+use opm_ir::Module;
+use opm_llvm::{CodegenLevel, LlvmError};
+use opm_verifier::Violation;
+use std::path::{Path, PathBuf};
+
+/// A code generator for the canonical IR.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Backend {
+    /// LLVM 22, through its IR builder and target machine.
+    Llvm,
+}
+
+/// What can go wrong between an input file and a running program.
+#[derive(Debug, thiserror::Error)]
+pub enum DriverError {
+    /// An error of the LLVM backend (input, pipeline or code generation).
+    #[error(transparent)]
+    Llvm(#[from] LlvmError),
+    /// The canonical IR breaks invariants.
+    #[error("{} invariant violation(s):\n{}", .0.len(), render(.0))]
+    Invalid(Vec<Violation>),
+    /// Linking.
+    #[error(transparent)]
+    Toolchain(#[from] ToolchainError),
+    /// Reading or writing files.
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+fn render(violations: &[Violation]) -> String {
+    violations.iter().map(|v| format!("  {v}")).collect::<Vec<_>>().join("\n")
+}
+
+impl DriverError {
+    /// The process exit status for this error: 2 when the user's input or arguments are at
+    /// fault, 1 otherwise (invalid IR, failed build).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            DriverError::Llvm(e) if e.is_input_error() => 2,
+            DriverError::Io { .. } => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// An input module, loaded and imported.
+pub struct Input {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// Its canonical IR.
+    pub module: Module,
+}
+
+impl Input {
+    /// Reads a `.ll` or `.bc` file (LLVM's parser and verifier run first) and imports it.
+    pub fn load(path: &Path) -> Result<Input, DriverError> {
+        let module = opm_llvm::load_file(path)?;
+        Ok(Input { path: path.to_path_buf(), module })
+    }
+
+    /// Runs the canonical IR verifier.
+    pub fn verify(&self) -> Result<(), DriverError> {
+        let violations = opm_verifier::verify_module(&self.module);
+        if violations.is_empty() { Ok(()) } else { Err(DriverError::Invalid(violations)) }
+    }
+}
+
+/// How to build an executable from a canonical module.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    pub backend: Backend,
+    /// A pass pipeline in the backend's text form; `None` builds the module as it is.
+    pub pipeline: Option<String>,
+    /// Code generation level.
+    pub codegen: CodegenLevel,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions { backend: Backend::Llvm, pipeline: None, codegen: CodegenLevel::Default }
+    }
+}
+
+/// Compiles `module` to an object and links it into the executable `out`.
+pub fn build_executable(
+    module: &Module,
+    opts: &BuildOptions,
+    out: &Path,
+) -> Result<(), DriverError> {
+    let object = match opts.backend {
+        Backend::Llvm => {
+            opm_llvm::compile_to_object(module, opts.pipeline.as_deref(), opts.codegen)?
+        }
+    };
+    let obj_path = out.with_extension("o");
+    std::fs::write(&obj_path, object)
+        .map_err(|source| DriverError::Io { path: obj_path.clone(), source })?;
+    let linker = Linker::find()?;
+    let linked = linker.link(&[&obj_path], out, DEFAULT_LIBS);
+    let _ = std::fs::remove_file(&obj_path);
+    linked?;
+    Ok(())
+}

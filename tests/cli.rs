@@ -1,0 +1,146 @@
+//! The command-line interface as a user meets it: exit statuses, messages, inputs.
+
+mod common;
+
+use common::{driver, llvm_tool, repo_root, run, scratch};
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+fn data(name: &str) -> PathBuf {
+    repo_root().join("tests/data").join(name)
+}
+
+fn opm(args: &[&str]) -> common::Outcome {
+    let mut cmd = Command::new(driver());
+    cmd.args(args);
+    run(cmd, Duration::from_secs(120))
+}
+
+fn path_str(p: &std::path::Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+#[test]
+fn run_forwards_arguments_output_and_exit_status() {
+    let file = data("echo_args.ll");
+    let o = opm(&["run", path_str(&file), "--", "alpha", "b c"]);
+    assert_eq!(o.stdout_text(), "argc=3\nalpha\nb c\n");
+    assert_eq!(o.stderr_text(), "to stderr\n");
+    assert_eq!(o.code, Some(3));
+}
+
+#[test]
+fn run_reports_a_signal_as_128_plus_its_number() {
+    let o = opm(&["run", path_str(&data("abort.ll"))]);
+    assert_eq!(o.code, Some(128 + 6), "stderr: {}", o.stderr_text());
+    assert!(o.stderr_text().contains("terminated by signal 6"), "{}", o.stderr_text());
+}
+
+#[test]
+fn malformed_ir_gives_file_line_col_and_exit_2() {
+    let file = data("malformed.ll");
+    let o = opm(&["verify", path_str(&file)]);
+    assert_eq!(o.code, Some(2));
+    let expected = format!("{}:3:3: expected value token", file.display());
+    assert!(o.stderr_text().starts_with(&expected), "stderr: {}", o.stderr_text());
+}
+
+#[test]
+fn unsupported_constructs_are_named_with_function_and_instruction() {
+    let o = opm(&["run", path_str(&data("inline_asm.ll"))]);
+    assert_eq!(o.code, Some(2));
+    let err = o.stderr_text();
+    assert!(err.contains("unsupported: inline asm in function @f"), "{err}");
+    assert!(err.contains("call i32 asm \"bswap $0\""), "{err}");
+
+    let o = opm(&["ir", path_str(&data("atomic.ll"))]);
+    assert_eq!(o.code, Some(2));
+    let err = o.stderr_text();
+    assert!(err.contains("unsupported: atomicrmw (atomics) in function @main"), "{err}");
+    assert!(err.contains("atomicrmw add ptr @counter, i32 1 seq_cst"), "{err}");
+}
+
+#[test]
+fn input_rejected_by_llvms_verifier_is_an_input_error() {
+    let o = opm(&["verify", path_str(&data("bad_dominance.ll"))]);
+    assert_eq!(o.code, Some(2));
+    assert!(
+        o.stderr_text().contains("Instruction does not dominate all uses"),
+        "{}",
+        o.stderr_text()
+    );
+}
+
+#[test]
+fn verify_accepts_a_valid_module_and_prints_its_hash() {
+    let o = opm(&["verify", path_str(&data("echo_args.ll"))]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    let out = o.stdout_text();
+    assert!(out.contains(": ok (1 functions, 3 globals, "), "{out}");
+    assert!(out.contains("hash "), "{out}");
+}
+
+#[test]
+fn ir_prints_text_that_llvm_accepts_and_json_that_reads_back() {
+    let dir = scratch("cli-ir");
+    let out = dir.join("printed.ll");
+    let o = opm(&["ir", path_str(&data("echo_args.ll")), "-o", path_str(&out)]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    let mut verify = Command::new(llvm_tool("opt"));
+    verify.args(["-passes=verify", "-disable-output"]).arg(&out);
+    let v = run(verify, Duration::from_secs(60));
+    assert_eq!(v.code, Some(0), "opt rejects our printed IR: {}", v.stderr_text());
+
+    let o = opm(&["ir", "--json", path_str(&data("echo_args.ll"))]);
+    assert_eq!(o.code, Some(0));
+    let module: opm_ir::Module = serde_json::from_slice(&o.stdout).expect("JSON of a module");
+    assert_eq!(module.function("main").map(|f| f.blocks.len()), Some(4));
+}
+
+#[test]
+fn bitcode_input_runs_like_text() {
+    let dir = scratch("cli-bitcode");
+    let bc = dir.join("echo_args.bc");
+    let mut asm = Command::new(llvm_tool("llvm-as"));
+    asm.arg(data("echo_args.ll")).arg("-o").arg(&bc);
+    assert_eq!(run(asm, Duration::from_secs(60)).code, Some(0));
+    let o = opm(&["run", path_str(&bc), "--", "x"]);
+    assert_eq!(o.stdout_text(), "argc=2\nx\n");
+    assert_eq!(o.code, Some(3));
+}
+
+#[test]
+fn compile_writes_an_executable_and_pipelines_apply() {
+    let dir = scratch("cli-compile");
+    let exe = dir.join("echo");
+    let o = opm(&[
+        "compile",
+        path_str(&data("echo_args.ll")),
+        "-o",
+        path_str(&exe),
+        "--pipeline",
+        "default<O2>",
+    ]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    let ran = run(Command::new(&exe), Duration::from_secs(30));
+    assert_eq!(ran.stdout_text(), "argc=1\n");
+    assert_eq!(ran.code, Some(3));
+}
+
+#[test]
+fn an_invalid_pipeline_is_a_usage_error() {
+    let o = opm(&["run", path_str(&data("echo_args.ll")), "--pipeline", "no-such-pass"]);
+    assert_eq!(o.code, Some(2));
+    assert!(o.stderr_text().contains("invalid pipeline `no-such-pass`"), "{}", o.stderr_text());
+}
+
+#[test]
+fn missing_files_and_bad_usage_exit_2() {
+    let o = opm(&["ir", "does-not-exist.ll"]);
+    assert_eq!(o.code, Some(2));
+    assert!(o.stderr_text().contains("does-not-exist.ll"), "{}", o.stderr_text());
+    assert_eq!(opm(&[]).code, Some(2));
+    assert_eq!(opm(&["run"]).code, Some(2));
+    assert_eq!(opm(&["frobnicate"]).code, Some(2));
+}

@@ -1,0 +1,208 @@
+//! Shared helpers of the end-to-end tests: finding clang and the driver, compiling C, and
+//! running programs with a time limit.
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The repository's top directory.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("driver/ has a parent").to_path_buf()
+}
+
+/// The `opm-driver` binary cargo built for these tests.
+pub fn driver() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_opm-driver"))
+}
+
+/// A scratch directory for one test, emptied first.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("opm-tests").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+/// clang 22: `clang-22` on the PATH, else the distribution's LLVM 22 directory.
+pub fn clang() -> PathBuf {
+    for candidate in ["clang-22", "/usr/lib/llvm-22/bin/clang"] {
+        if Command::new(candidate).arg("--version").output().is_ok_and(|o| o.status.success()) {
+            return PathBuf::from(candidate);
+        }
+    }
+    panic!("clang 22 not found: install it with `apt-get install clang-22` (see README)");
+}
+
+/// An LLVM 22 tool (`opt`, `llvm-as`, …).
+pub fn llvm_tool(name: &str) -> PathBuf {
+    let p = Path::new("/usr/lib/llvm-22/bin").join(name);
+    assert!(p.exists(), "{} not found: install llvm-22 (see README)", p.display());
+    p
+}
+
+/// What a program did.
+#[derive(Debug)]
+pub struct Outcome {
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// The shell exit code (128+N for signal N); `None` when it ran out of time and was killed.
+    pub code: Option<i32>,
+}
+
+impl Outcome {
+    pub fn stdout_text(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+
+    pub fn stderr_text(&self) -> String {
+        String::from_utf8_lossy(&self.stderr).into_owned()
+    }
+}
+
+/// Runs `cmd` to completion or until `limit`, capturing its output.
+pub fn run(mut cmd: Command, limit: Duration) -> Outcome {
+    use std::os::unix::process::ExitStatusExt;
+    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+    let mut out = child.stdout.take().expect("piped");
+    let mut err = child.stderr.take().expect("piped");
+    let out_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = out.read_to_end(&mut v);
+        v
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = err.read_to_end(&mut v);
+        v
+    });
+    let deadline = Instant::now() + limit;
+    let code = loop {
+        match child.try_wait().expect("wait") {
+            Some(status) => {
+                break Some(status.code().unwrap_or_else(|| 128 + status.signal().unwrap_or(0)));
+            }
+            None if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            None => std::thread::sleep(Duration::from_millis(5)),
+        }
+    };
+    Outcome { stdout: out_reader.join().unwrap(), stderr: err_reader.join().unwrap(), code }
+}
+
+/// Compiles C with clang 22 at `level` (`-O0`, `-O2`, …): to an executable, or to textual IR
+/// when `out` ends in `.ll`.
+pub fn clang_compile(src: &Path, out: &Path, level: &str, extra: &[&str]) -> Result<(), String> {
+    let mut cmd = Command::new(clang());
+    cmd.arg(level).arg("-w").args(extra).arg(src).arg("-o").arg(out);
+    if out.extension().is_some_and(|e| e == "ll") {
+        cmd.args(["-S", "-emit-llvm"]);
+    } else {
+        cmd.arg("-lm");
+    }
+    let o = run(cmd, Duration::from_secs(300));
+    if o.code != Some(0) {
+        return Err(format!("clang failed on {}:\n{}", src.display(), o.stderr_text()));
+    }
+    Ok(())
+}
+
+/// The result of one differential comparison.
+#[derive(Debug)]
+pub enum Verdict {
+    /// `opm-driver run` printed exactly what clang's build printed, with the same status.
+    Match,
+    /// clang's own build did not finish in time: nothing to compare with.
+    ReferenceTimeout,
+    /// opm rejected the program with a clean "unsupported" error (exit 2).
+    Unsupported(String),
+}
+
+/// Builds `src` with clang at `level` (the reference), emits its IR at the same level, runs
+/// that IR through `opm-driver run`, and compares output and exit status byte for byte.
+pub fn differential(
+    src: &Path,
+    level: &str,
+    extra: &[&str],
+    dir: &Path,
+    limit: Duration,
+) -> Result<Verdict, String> {
+    let stem = src.file_stem().unwrap().to_string_lossy().into_owned();
+    let tag = level.trim_start_matches('-');
+    let ref_exe = dir.join(format!("{stem}.{tag}.ref"));
+    let ir = dir.join(format!("{stem}.{tag}.ll"));
+    clang_compile(src, &ref_exe, level, extra)?;
+    clang_compile(src, &ir, level, extra)?;
+    let reference = run(Command::new(&ref_exe), limit);
+    if reference.code.is_none() {
+        return Ok(Verdict::ReferenceTimeout);
+    }
+    let mut cmd = Command::new(driver());
+    cmd.arg("run").arg(&ir);
+    let ours = run(cmd, limit * 3 + Duration::from_secs(60));
+    if ours.code == Some(2) && ours.stderr_text().contains("unsupported:") {
+        return Ok(Verdict::Unsupported(ours.stderr_text().trim().to_string()));
+    }
+    if ours.stdout != reference.stdout || ours.code != reference.code {
+        return Err(format!(
+            "{} at {level}: opm-driver run differs from clang's build\n\
+             clang: exit {:?}, {} bytes of output\nopm:   exit {:?}, {} bytes of output\n\
+             first difference: {}\nopm stderr:\n{}",
+            src.display(),
+            reference.code,
+            reference.stdout.len(),
+            ours.code,
+            ours.stdout.len(),
+            first_difference(&reference.stdout_text(), &ours.stdout_text()),
+            ours.stderr_text().chars().take(4000).collect::<String>(),
+        ));
+    }
+    Ok(Verdict::Match)
+}
+
+/// The first line where two outputs differ, for failure messages.
+pub fn first_difference(a: &str, b: &str) -> String {
+    for (i, (x, y)) in a.lines().zip(b.lines()).enumerate() {
+        if x != y {
+            return format!("line {}: clang `{x}` vs opm `{y}`", i + 1);
+        }
+    }
+    format!(
+        "one output is a prefix of the other ({} vs {} lines)",
+        a.lines().count(),
+        b.lines().count()
+    )
+}
+
+/// The corpus programs, sorted by name.
+pub fn corpus() -> Vec<PathBuf> {
+    let dir = repo_root().join("bench/corpus");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "c"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// A seed from the environment variable `var`, or a fresh one.
+pub fn seed_from_env(var: &str) -> u64 {
+    match std::env::var(var) {
+        Ok(s) => s.parse().unwrap_or_else(|_| panic!("{var}={s} is not a number")),
+        Err(_) => {
+            let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+            (t.as_nanos() as u64 ^ u64::from(std::process::id()).rotate_left(32)) % 1_000_000_000
+        }
+    }
+}
+
+/// A count from the environment variable `var`, or `default`.
+pub fn count_from_env(var: &str, default: usize) -> usize {
+    std::env::var(var).ok().and_then(|s| s.parse().ok()).unwrap_or(default)
+}

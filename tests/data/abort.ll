@@ -1,0 +1,7 @@
+; Calls abort(): the process ends with SIGABRT.
+declare void @abort()
+
+define i32 @main() {
+  call void @abort()
+  unreachable
+}

@@ -1,0 +1,92 @@
+//! Properties of the LLVM bridge and the printer on real code (the corpus at -O0 and -O2):
+//! - the imported module satisfies every invariant of the verifier;
+//! - import ∘ export is the identity: building the module back in LLVM and importing it
+//!   again gives the same canonical module;
+//! - the printer's text is accepted by LLVM's parser and verifier and imports to the same
+//!   canonical module.
+
+mod common;
+
+use common::{clang_compile, corpus, scratch};
+use libtest_mimic::{Arguments, Failed, Trial};
+use opm_ir::print::{PrintOptions, print_module};
+use opm_llvm::inkwell::context::Context;
+use std::path::Path;
+
+fn check(ir: &Path) -> Result<(), Failed> {
+    let module = opm_llvm::load_file(ir)?;
+    let violations = opm_verifier::verify_module(&module);
+    if !violations.is_empty() {
+        let list: Vec<String> = violations.iter().take(20).map(|v| v.to_string()).collect();
+        return Err(format!("verifier rejects an imported module:\n{}", list.join("\n")).into());
+    }
+
+    let ctx = Context::create();
+    let built = opm_llvm::export_module(&ctx, &module)?;
+    let again = opm_llvm::import_module(&built)?;
+    if again != module {
+        return Err(first_mismatch("export then import", &module, &again).into());
+    }
+
+    let text = print_module(&module, PrintOptions::default());
+    let ctx = Context::create();
+    let parsed = opm_llvm::parse_bytes(&ctx, text.as_bytes(), "printed.ll")?;
+    opm_llvm::verify_input(&parsed, "printed.ll")?;
+    let mut reparsed = opm_llvm::import_module(&parsed)?;
+    // LLVM names a parsed module after its buffer; the `; ModuleID` line is a comment.
+    reparsed.name.clone_from(&module.name);
+    if reparsed != module {
+        return Err(first_mismatch("print then parse", &module, &reparsed).into());
+    }
+    if reparsed.structural_hash() != module.structural_hash() {
+        return Err("equal modules with different structural hashes".into());
+    }
+    Ok(())
+}
+
+/// Names the first function or global that differs.
+fn first_mismatch(what: &str, a: &opm_ir::Module, b: &opm_ir::Module) -> String {
+    for (x, y) in a.functions.iter().zip(&b.functions) {
+        if x != y {
+            let opts = PrintOptions::default();
+            return format!(
+                "{what} changes function @{}:\n--- before\n{}\n--- after\n{}",
+                x.name,
+                opm_ir::print::print_function(x, opts),
+                opm_ir::print::print_function(y, opts)
+            );
+        }
+    }
+    for (x, y) in a.globals.iter().zip(&b.globals) {
+        if x != y {
+            return format!("{what} changes global @{}: {x:?} vs {y:?}", x.name);
+        }
+    }
+    if a.flags != b.flags {
+        return format!("{what} changes the module flags: {:?} vs {:?}", a.flags, b.flags);
+    }
+    format!(
+        "{what} changes the module header or symbol lists: {:?} vs {:?}",
+        (&a.name, &a.source_filename, &a.target_triple, &a.data_layout, a.functions.len()),
+        (&b.name, &b.source_filename, &b.target_triple, &b.data_layout, b.functions.len())
+    )
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let mut trials = Vec::new();
+    for src in corpus() {
+        let name = src.file_stem().unwrap().to_string_lossy().into_owned();
+        for level in ["-O0", "-O2"] {
+            let (src, name) = (src.clone(), name.clone());
+            let test_name = format!("roundtrip::{name}::{}", level.trim_start_matches('-'));
+            trials.push(Trial::test(test_name.clone(), move || {
+                let dir = scratch(&test_name.replace("::", "-"));
+                let ir = dir.join(format!("{name}.ll"));
+                clang_compile(&src, &ir, level, &[])?;
+                check(&ir)
+            }));
+        }
+    }
+    libtest_mimic::run(&args, trials).exit();
+}
