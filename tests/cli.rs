@@ -144,3 +144,22 @@ fn missing_files_and_bad_usage_exit_2() {
     assert_eq!(opm(&["run"]).code, Some(2));
     assert_eq!(opm(&["frobnicate"]).code, Some(2));
 }
+
+#[test]
+fn a_personality_without_exception_handling_is_kept() {
+    let file = data("personality.ll");
+    let o = opm(&["ir", path_str(&file)]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    assert!(
+        o.stdout_text().contains("@main() personality ptr @my_personality {"),
+        "{}",
+        o.stdout_text()
+    );
+    let o = opm(&["run", path_str(&file)]);
+    assert_eq!(
+        (o.stdout_text().as_str(), o.code),
+        ("personality\n", Some(0)),
+        "{}",
+        o.stderr_text()
+    );
+}

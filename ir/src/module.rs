@@ -147,6 +147,11 @@ pub struct Function {
     pub attrs: Attrs,
     pub props: SymbolProps,
     pub cconv: CallConv,
+    /// `personality ptr @f`: the personality function of a definition. Only functions
+    /// without exception-handling instructions exist here (rustc attaches a personality to
+    /// every function, even with `panic=abort`).
+    #[serde(default)]
+    pub personality: Option<Constant>,
     /// The body; the first block is the entry.
     pub blocks: Vec<Block>,
 }
@@ -204,6 +209,7 @@ impl Function {
             attrs: Attrs::default(),
             props: SymbolProps::default(),
             cconv: CallConv::C,
+            personality: None,
             blocks: Vec::new(),
         }
     }

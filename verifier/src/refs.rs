@@ -13,6 +13,9 @@ pub(crate) fn check_function(ctx: &mut FnCtx) {
     if found != expected {
         ctx.report(At::Function, ViolationKind::ParamCount { found, expected });
     }
+    for name in undefined_symbols(ctx.symbols, ctx.f.personality.iter()) {
+        ctx.report(At::Function, ViolationKind::UndefinedSymbol { name });
+    }
     let mut defined: HashSet<ValueId> = ctx.f.params.iter().map(|p| p.value).collect();
     defined.extend(ctx.f.blocks.iter().flat_map(|b| &b.insts).filter_map(|i| i.result));
     let blocks = ctx.f.blocks.len();

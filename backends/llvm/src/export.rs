@@ -406,6 +406,9 @@ impl Exporter {
             self.each_attribute(&f.attrs, |i, a| LLVMAddAttributeAtIndex(func, i, a))?;
             self.props(func, &f.props);
             LLVMSetFunctionCallConv(func, f.cconv.0);
+            if let Some(p) = &f.personality {
+                LLVMSetPersonalityFn(func, self.constant(p)?);
+            }
             if f.params.len() != f.ty.params.len() {
                 return Err("parameter list does not match the function type".into());
             }

@@ -475,9 +475,11 @@ impl Importer {
         };
         // SAFETY: `f` is a live function; its blocks and instructions belong to it.
         unsafe {
-            if LLVMHasPersonalityFn(f) != 0 {
-                return Err(at("exception handling (personality function)".into(), None));
-            }
+            let personality = if LLVMHasPersonalityFn(f) != 0 {
+                Some(self.constant(LLVMGetPersonalityFn(f)).map_err(|c| at(c, None))?)
+            } else {
+                None
+            };
             if !LLVMGetGC(f).is_null() {
                 return Err(at("garbage collector strategy".into(), None));
             }
@@ -547,6 +549,7 @@ impl Importer {
                 attrs,
                 props: self.props(f).map_err(|c| at(c, None))?,
                 cconv: CallConv(LLVMGetFunctionCallConv(f)),
+                personality,
                 blocks: body,
             }))
         }

@@ -215,6 +215,9 @@ fn function_header(f: &Function, names: &LocalNames) -> String {
     if f.props.align != 0 {
         let _ = write!(out, " align {}", f.props.align);
     }
+    if let Some(p) = &f.personality {
+        let _ = write!(out, " personality {}", constant::typed_constant(p));
+    }
     out
 }
 
