@@ -4,32 +4,23 @@
 
 mod common;
 
-use common::{Verdict, corpus, differential, scratch};
-use libtest_mimic::{Arguments, Failed, Trial};
+use common::{Verdict, corpus_trials, differential};
+use libtest_mimic::{Arguments, Failed};
 use std::time::Duration;
 
 fn main() {
     let args = Arguments::from_args();
-    let mut trials = Vec::new();
-    for src in corpus() {
-        let name = src.file_stem().unwrap().to_string_lossy().into_owned();
-        for level in ["-O0", "-O2"] {
-            let src = src.clone();
-            let test_name = format!("corpus::{name}::{}", level.trim_start_matches('-'));
-            trials.push(Trial::test(test_name.clone(), move || {
-                let dir = scratch(&test_name.replace("::", "-"));
-                match differential(&src, level, &[], &dir, Duration::from_secs(30))? {
-                    Verdict::Match => Ok(()),
-                    Verdict::ReferenceTimeout => {
-                        Err(Failed::from("clang's own build ran out of time (30 s)"))
-                    }
-                    Verdict::Unsupported(msg) => {
-                        Err(Failed::from(format!("the corpus must be fully supported: {msg}")))
-                    }
-                }
-            }));
+    let trials = corpus_trials("corpus", |src, level, dir| {
+        match differential(src, level, &[], dir, Duration::from_secs(30))? {
+            Verdict::Match => Ok(()),
+            Verdict::ReferenceTimeout => {
+                Err(Failed::from("clang's own build ran out of time (30 s)"))
+            }
+            Verdict::Unsupported(msg) => {
+                Err(Failed::from(format!("the corpus must be fully supported: {msg}")))
+            }
         }
-    }
+    });
     assert!(trials.len() >= 50, "the corpus has at least 25 programs");
     libtest_mimic::run(&args, trials).exit();
 }

@@ -7,8 +7,8 @@
 
 mod common;
 
-use common::{clang_compile, corpus, scratch};
-use libtest_mimic::{Arguments, Failed, Trial};
+use common::{clang_compile, corpus_trials};
+use libtest_mimic::{Arguments, Failed};
 use opm_ir::print::{PrintOptions, print_module};
 use opm_llvm::inkwell::context::Context;
 use std::path::Path;
@@ -74,19 +74,10 @@ fn first_mismatch(what: &str, a: &opm_ir::Module, b: &opm_ir::Module) -> String 
 
 fn main() {
     let args = Arguments::from_args();
-    let mut trials = Vec::new();
-    for src in corpus() {
-        let name = src.file_stem().unwrap().to_string_lossy().into_owned();
-        for level in ["-O0", "-O2"] {
-            let (src, name) = (src.clone(), name.clone());
-            let test_name = format!("roundtrip::{name}::{}", level.trim_start_matches('-'));
-            trials.push(Trial::test(test_name.clone(), move || {
-                let dir = scratch(&test_name.replace("::", "-"));
-                let ir = dir.join(format!("{name}.ll"));
-                clang_compile(&src, &ir, level, &[])?;
-                check(&ir)
-            }));
-        }
-    }
+    let trials = corpus_trials("roundtrip", |src, level, dir| {
+        let ir = dir.join("module.ll");
+        clang_compile(src, &ir, level, &[])?;
+        check(&ir)
+    });
     libtest_mimic::run(&args, trials).exit();
 }

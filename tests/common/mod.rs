@@ -206,3 +206,27 @@ pub fn seed_from_env(var: &str) -> u64 {
 pub fn count_from_env(var: &str, default: usize) -> usize {
     std::env::var(var).ok().and_then(|s| s.parse().ok()).unwrap_or(default)
 }
+
+/// One trial per corpus program and level (-O0, -O2), named `<kind>::<program>::<level>`;
+/// `check(source, level, scratch directory)` decides each.
+pub fn corpus_trials(
+    kind: &str,
+    check: impl Fn(&Path, &'static str, &Path) -> Result<(), libtest_mimic::Failed>
+    + Send
+    + Sync
+    + Clone
+    + 'static,
+) -> Vec<libtest_mimic::Trial> {
+    let mut trials = Vec::new();
+    for src in corpus() {
+        let name = src.file_stem().unwrap().to_string_lossy().into_owned();
+        for level in ["-O0", "-O2"] {
+            let test_name = format!("{kind}::{name}::{}", level.trim_start_matches('-'));
+            let (src, check) = (src.clone(), check.clone());
+            trials.push(libtest_mimic::Trial::test(test_name.clone(), move || {
+                check(&src, level, &scratch(&test_name.replace("::", "-")))
+            }));
+        }
+    }
+    trials
+}

@@ -85,6 +85,13 @@ struct Importer {
     names: HashMap<LLVMValueRef, String>,
 }
 
+/// Where attributes are read from.
+#[derive(Clone, Copy)]
+enum AttrSource {
+    Function,
+    CallSite,
+}
+
 /// Per-function numbering of values and blocks.
 #[derive(Default)]
 struct FnState {
@@ -383,23 +390,33 @@ impl Importer {
         }
     }
 
-    fn fn_attrs(&mut self, f: LLVMValueRef, index: u32) -> R<Vec<Attribute>> {
-        // SAFETY: `f` is a live function.
-        let list = unsafe {
-            let n = LLVMGetAttributeCountAtIndex(f, index);
-            let mut list = vec![std::ptr::null_mut(); n as usize];
-            LLVMGetAttributesAtIndex(f, index, list.as_mut_ptr());
-            list
+    /// The function, return and parameter attributes of a function or a call site with
+    /// `params` parameters (arguments).
+    fn attrs(&mut self, v: LLVMValueRef, params: u32, source: AttrSource) -> R<Attrs> {
+        let mut attrs = Attrs {
+            func: self.attrs_at(v, FUNCTION_INDEX, source)?,
+            ret: self.attrs_at(v, RETURN_INDEX, source)?,
+            params: (1..=params).map(|i| self.attrs_at(v, i, source)).collect::<R<_>>()?,
         };
-        self.attribute_list(list)
+        // Trailing empty lists are dropped, so that equal attribute sets compare equal.
+        while attrs.params.last().is_some_and(Vec::is_empty) {
+            attrs.params.pop();
+        }
+        Ok(attrs)
     }
 
-    fn call_attrs(&mut self, call: LLVMValueRef, index: u32) -> R<Vec<Attribute>> {
-        // SAFETY: `call` is a live call instruction.
+    fn attrs_at(&mut self, v: LLVMValueRef, index: u32, source: AttrSource) -> R<Vec<Attribute>> {
+        // SAFETY: `v` is a live function, or a live call for `AttrSource::CallSite`.
         let list = unsafe {
-            let n = LLVMGetCallSiteAttributeCount(call, index);
+            let n = match source {
+                AttrSource::Function => LLVMGetAttributeCountAtIndex(v, index),
+                AttrSource::CallSite => LLVMGetCallSiteAttributeCount(v, index),
+            };
             let mut list = vec![std::ptr::null_mut(); n as usize];
-            LLVMGetCallSiteAttributes(call, index, list.as_mut_ptr());
+            match source {
+                AttrSource::Function => LLVMGetAttributesAtIndex(v, index, list.as_mut_ptr()),
+                AttrSource::CallSite => LLVMGetCallSiteAttributes(v, index, list.as_mut_ptr()),
+            }
             list
         };
         self.attribute_list(list)
@@ -488,15 +505,7 @@ impl Importer {
                 other => return Err(at(format!("function of type {other}"), None)),
             };
             let n = ty.params.len();
-            let mut attrs = Attrs {
-                func: self.fn_attrs(f, FUNCTION_INDEX).map_err(|c| at(c, None))?,
-                ret: self.fn_attrs(f, RETURN_INDEX).map_err(|c| at(c, None))?,
-                params: Vec::with_capacity(n),
-            };
-            for i in 0..n {
-                attrs.params.push(self.fn_attrs(f, i as u32 + 1).map_err(|c| at(c, None))?);
-            }
-            trim_empty(&mut attrs.params);
+            let attrs = self.attrs(f, n as u32, AttrSource::Function).map_err(|c| at(c, None))?;
 
             let mut fs = FnState::default();
             let mut params = Vec::with_capacity(n);
@@ -784,12 +793,7 @@ impl Importer {
             };
             let n = LLVMGetNumArgOperands(i);
             let args = (0..n).map(|k| self.operand(fs, LLVMGetOperand(i, k))).collect::<R<_>>()?;
-            let mut attrs = Attrs {
-                func: self.call_attrs(i, FUNCTION_INDEX)?,
-                ret: self.call_attrs(i, RETURN_INDEX)?,
-                params: (0..n).map(|k| self.call_attrs(i, k + 1)).collect::<R<_>>()?,
-            };
-            trim_empty(&mut attrs.params);
+            let attrs = self.attrs(i, n, AttrSource::CallSite)?;
             let tail = match LLVMGetTailCallKind(i) {
                 LLVMTailCallKind::LLVMTailCallKindNone => TailKind::None,
                 LLVMTailCallKind::LLVMTailCallKindTail => TailKind::Tail,
@@ -834,13 +838,6 @@ fn opcode_text(i: LLVMValueRef) -> String {
     let text = print_value(i);
     let rest = text.split_once(" = ").map_or(text.as_str(), |(_, r)| r);
     rest.split_whitespace().next().unwrap_or("?").to_string()
-}
-
-/// Drops trailing empty attribute lists, so that equal attribute sets compare equal.
-fn trim_empty(params: &mut Vec<Vec<Attribute>>) {
-    while params.last().is_some_and(Vec::is_empty) {
-        params.pop();
-    }
 }
 
 /// The integer-valued entries of `!llvm.module.flags`.
