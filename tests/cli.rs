@@ -113,7 +113,8 @@ fn bitcode_input_runs_like_text() {
 #[test]
 fn compile_writes_an_executable_and_pipelines_apply() {
     let dir = scratch("cli-compile");
-    let exe = dir.join("echo");
+    // An output named like an object file must not collide with the intermediate object.
+    let exe = dir.join("echo.o");
     let o = opm(&[
         "compile",
         path_str(&data("echo_args.ll")),

@@ -97,12 +97,13 @@ pub fn build_executable(
             opm_llvm::compile_to_object(module, opts.pipeline.as_deref(), opts.codegen)?
         }
     };
-    let obj_path = out.with_extension("o");
+    let dir = tempfile::Builder::new()
+        .prefix("opm-build-")
+        .tempdir()
+        .map_err(|source| DriverError::Io { path: std::env::temp_dir(), source })?;
+    let obj_path = dir.path().join("module.o");
     std::fs::write(&obj_path, object)
         .map_err(|source| DriverError::Io { path: obj_path.clone(), source })?;
-    let linker = Linker::find()?;
-    let linked = linker.link(&[&obj_path], out, DEFAULT_LIBS);
-    let _ = std::fs::remove_file(&obj_path);
-    linked?;
+    Linker::find()?.link(&[&obj_path], out, DEFAULT_LIBS)?;
     Ok(())
 }
