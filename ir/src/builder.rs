@@ -84,15 +84,7 @@ impl FunctionBuilder {
     /// A direct call to `callee` with signature `fn_ty`.
     pub fn call(&mut self, callee: &str, fn_ty: FunctionType, args: Vec<Operand>) -> Operand {
         let ret = fn_ty.ret.clone();
-        let op = Op::Call(Box::new(Call {
-            callee: Operand::Const(Constant::Global(callee.to_string())),
-            fn_ty,
-            args,
-            attrs: Default::default(),
-            tail: Default::default(),
-            cconv: Default::default(),
-            flags: Flags::NONE,
-        }));
+        let op = Op::Call(Box::new(Call::new(Operand::global(callee), fn_ty, args)));
         if ret.is_void() {
             self.push_void(op);
             Operand::Const(Constant::Undef(Type::Void))

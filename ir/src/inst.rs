@@ -370,6 +370,20 @@ pub struct Call {
 }
 
 impl Call {
+    /// A plain call of `callee` (no attributes, tail marker or fast-math flags, C calling
+    /// convention).
+    pub fn new(callee: Operand, fn_ty: FunctionType, args: Vec<Operand>) -> Call {
+        Call {
+            callee,
+            fn_ty,
+            args,
+            attrs: Attrs::default(),
+            tail: TailKind::None,
+            cconv: CallConv::C,
+            flags: Flags::NONE,
+        }
+    }
+
     /// The name of the called function, for a direct call.
     pub fn callee_name(&self) -> Option<&str> {
         match &self.callee {

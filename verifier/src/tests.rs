@@ -56,15 +56,7 @@ fn bin(op: BinOp, lhs: Operand, rhs: Operand) -> Op {
 }
 
 fn call_op(callee: &str, fn_ty: FunctionType, args: Vec<Operand>) -> Op {
-    Op::Call(Box::new(Call {
-        callee: Operand::global(callee),
-        fn_ty,
-        args,
-        attrs: Default::default(),
-        tail: TailKind::None,
-        cconv: CallConv::C,
-        flags: Flags::NONE,
-    }))
+    Op::Call(Box::new(Call::new(Operand::global(callee), fn_ty, args)))
 }
 
 /// `define void @f() { <insts>; ret void }`: one block, for single-instruction rules.

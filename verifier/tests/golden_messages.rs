@@ -62,15 +62,7 @@ fn phi(incoming: Vec<(Operand, BlockId)>) -> Op {
 }
 
 fn call(callee: Operand, fn_ty: FunctionType, args: Vec<Operand>) -> Call {
-    Call {
-        callee,
-        fn_ty,
-        args,
-        attrs: Default::default(),
-        tail: TailKind::None,
-        cconv: CallConv::C,
-        flags: Flags::NONE,
-    }
+    Call::new(callee, fn_ty, args)
 }
 
 fn global(name: &str, init: Constant) -> Global {
