@@ -3,12 +3,14 @@
 //! and emit native objects.
 
 mod attrs;
+pub mod catalog;
 pub mod codegen;
 mod conv;
 pub mod error;
 pub mod export;
 mod ffi;
 pub mod import;
+pub mod object;
 pub mod parse;
 
 pub use codegen::{Codegen, CodegenLevel};
@@ -16,6 +18,7 @@ pub use error::{LlvmError, Site};
 pub use export::export_module;
 pub use import::import_module;
 pub use inkwell;
+pub use object::text_section_bytes;
 pub use parse::{parse_bytes, parse_file, verify_input};
 
 use inkwell::context::Context;
