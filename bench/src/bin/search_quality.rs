@@ -1,0 +1,386 @@
+//! Search quality under equal budgets: the smallest instruction count that
+//! `opm-driver optimize` finds, against a naive random search with `opt` and against
+//! `default<Oz>`.
+//!
+//! Per corpus program (compiled with `clang-22 -O1 -Xclang -disable-llvm-passes`):
+//!
+//! - Oz: the instructions of `opt -passes=default<Oz>`'s output, counted on the canonical IR
+//!   (`opm_llvm::load_file(..).instruction_count()`).
+//! - naive: random pipelines of 1–40 catalog search passes, each run as
+//!   `opt -passes=P -verify-each -S prog.ll`, `--jobs` at a time, until the budget ends; the
+//!   smallest output by a count of its text wins, and is counted again on the canonical IR for
+//!   the table. Failing candidates are skipped and counted.
+//! - ours: `opm-driver optimize prog.ll --objective instcount --budget-time T --jobs J
+//!   --seed S --quiet --signals FILE` (its default strategy); the best is the smallest
+//!   `metrics.instcount` among the candidates with verdict "ok".
+//!
+//! Both sides get the same wall-clock budget per program (`--budget`, default 60s) and the
+//! same parallelism; with `--evals N` both get N evaluations instead.
+//!
+//! `cargo run --release -p opm-bench --bin search-quality [-- --budget 60s | --evals 200]
+//! [--jobs 2] [--seed S] [--programs a,b]` (build the driver first:
+//! `cargo build --release -p opm-driver`).
+
+use anyhow::Context;
+use clap::Parser;
+use opm_bench::{
+    Exit, Program, SplitMix64, command_line, count_ir_instructions, driver, geomean, llvm_tool,
+    parse_duration, random_pipeline, read_signals, run_tool, search_inputs, search_passes, secs,
+};
+use std::path::Path;
+use std::process::Command;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+#[command(about = "Search quality: opm-driver optimize against a naive random search with opt")]
+struct Args {
+    /// Wall-clock budget per program and side.
+    #[arg(long, default_value = "60s", value_parser = parse_duration)]
+    budget: Duration,
+    /// Give each side this many evaluations per program instead of a time budget.
+    #[arg(long)]
+    evals: Option<usize>,
+    /// Candidates evaluated at once, on each side.
+    #[arg(long, default_value_t = 2)]
+    jobs: usize,
+    /// Seed of both searches (default: drawn from the clock, and printed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Only these corpus programs (comma-separated names).
+    #[arg(long, value_delimiter = ',')]
+    programs: Vec<String>,
+    /// Longest random pipeline of the naive search, in passes.
+    #[arg(long, default_value_t = 40)]
+    max_len: usize,
+    /// Time limit of one naive candidate.
+    #[arg(long, default_value = "60s", value_parser = parse_duration)]
+    timeout: Duration,
+    /// Run one side only (Oz is always measured).
+    #[arg(long, value_parser = ["both", "naive", "ours"], default_value = "both")]
+    side: String,
+}
+
+/// The naive search's budget.
+#[derive(Clone, Copy)]
+enum Budget {
+    Time(Duration),
+    Evals(usize),
+}
+
+/// The naive search's best so far: its count in the text, the candidate's index, the
+/// pipeline and opt's output.
+type Best = (usize, usize, String, Vec<u8>);
+
+/// The outcome of one search on one program.
+#[derive(Default)]
+struct Outcome {
+    best: Option<usize>,
+    best_pipeline: Option<String>,
+    evals: usize,
+    failed: usize,
+    wall: Duration,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let jobs = args.jobs.max(1);
+    let seed = args.seed.unwrap_or_else(|| {
+        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+        t.map_or(1, |d| d.as_nanos() as u64 % 1_000_000_000)
+    });
+    let opt = llvm_tool("opt")?;
+    let driver = if args.side == "naive" { None } else { Some(driver()?) };
+    let budget = match args.evals {
+        Some(n) => Budget::Evals(n),
+        None => Budget::Time(args.budget),
+    };
+    let dir = tempfile::tempdir()?;
+    let programs = search_inputs(dir.path(), &args.programs, jobs)?;
+
+    println!("$ {}", command_line());
+    println!(
+        "seed {seed}; budget per program and side: {}; {jobs} jobs; {} programs",
+        match budget {
+            Budget::Time(d) => format!("{} s wall clock", secs(d)),
+            Budget::Evals(n) => format!("{n} evaluations"),
+        },
+        programs.len()
+    );
+    println!(
+        "naive: random pipelines of 1-{} catalog search passes, opt -passes=P -verify-each -S",
+        args.max_len
+    );
+    println!(
+        "ours:  opm-driver optimize PROG.ll --objective instcount {} --jobs {jobs} --seed {seed} \
+         --quiet --signals FILE",
+        match budget {
+            Budget::Time(d) => format!("--budget-time {}", duration_arg(d)),
+            Budget::Evals(n) => format!("--budget-evals {n}"),
+        }
+    );
+    println!(
+        "counts: instructions of the canonical IR (opm_llvm::load_file); ratios Oz/best, >1 beats Oz\n"
+    );
+    println!(
+        "{:<20} {:>7} {:>7} {:>7} {:>7} {:>8} {:>8} {:>7} {:>7} {:>6} {:>6} {:>6} {:>6}",
+        "program",
+        "input",
+        "Oz",
+        "naive",
+        "ours",
+        "Oz/naive",
+        "Oz/ours",
+        "n.evals",
+        "o.evals",
+        "n.fail",
+        "o.fail",
+        "n.s",
+        "o.s"
+    );
+
+    let mut naive_ratios = Vec::new();
+    let mut ours_ratios = Vec::new();
+    let mut skipped = Vec::new();
+    let mut best_pipelines = Vec::new();
+    for (index, program) in programs.iter().enumerate() {
+        let input = opm_llvm::load_file(&program.ll)
+            .with_context(|| format!("importing {}", program.ll.display()))?
+            .instruction_count();
+        let oz = oz_count(&opt, program, dir.path())?;
+        let naive = if args.side == "ours" {
+            Outcome::default()
+        } else {
+            let seed = seed ^ (index as u64).wrapping_mul(0xd1b5_4a32_d192_ed03);
+            naive_search(&opt, program, budget, jobs, seed, args.max_len, args.timeout, dir.path())?
+        };
+        let ours = match &driver {
+            Some(d) => ours_search(d, program, budget, jobs, seed, dir.path())?,
+            None => Outcome::default(),
+        };
+        let ratio = |o: &Outcome| o.best.map(|b| oz as f64 / b.max(1) as f64);
+        let show = |x: Option<usize>| x.map_or("-".into(), |v| v.to_string());
+        let show_ratio = |x: Option<f64>| x.map_or("-".into(), |v| format!("{v:.3}"));
+        println!(
+            "{:<20} {:>7} {:>7} {:>7} {:>7} {:>8} {:>8} {:>7} {:>7} {:>6} {:>6} {:>6} {:>6}",
+            program.name,
+            input,
+            oz,
+            show(naive.best),
+            show(ours.best),
+            show_ratio(ratio(&naive)),
+            show_ratio(ratio(&ours)),
+            naive.evals,
+            ours.evals,
+            naive.failed,
+            ours.failed,
+            secs(naive.wall),
+            secs(ours.wall)
+        );
+        match (ratio(&naive), ratio(&ours)) {
+            (Some(n), Some(o)) => {
+                naive_ratios.push(n);
+                ours_ratios.push(o);
+            }
+            (Some(n), None) if args.side == "naive" => naive_ratios.push(n),
+            (None, Some(o)) if args.side == "ours" => ours_ratios.push(o),
+            _ => skipped.push(program.name.clone()),
+        }
+        best_pipelines.push((program.name.clone(), naive.best_pipeline, ours.best_pipeline));
+    }
+
+    println!();
+    if !skipped.is_empty() {
+        println!("left out of the geomeans (a side found nothing valid): {}", skipped.join(", "));
+    }
+    let g_naive = geomean(&naive_ratios);
+    let g_ours = geomean(&ours_ratios);
+    if let Some(g) = g_naive {
+        println!("geomean Oz/naive: {g:.4}  ({} programs)", naive_ratios.len());
+    }
+    if let Some(g) = g_ours {
+        println!("geomean Oz/ours:  {g:.4}  ({} programs)", ours_ratios.len());
+    }
+    if let (Some(n), Some(o)) = (g_naive, g_ours) {
+        println!("ours/naive (geomean Oz/ours / geomean Oz/naive): {:.4}", o / n);
+    }
+    println!("seed {seed}");
+    let file = dir.path().join("best-pipelines.txt");
+    let mut text = String::new();
+    for (name, n, o) in &best_pipelines {
+        text += &format!("{name}\tnaive\t{}\n", n.as_deref().unwrap_or("-"));
+        text += &format!("{name}\tours\t{}\n", o.as_deref().unwrap_or("-"));
+    }
+    let keep = opm_bench::target_dir().join("search-quality-best.txt");
+    std::fs::create_dir_all(opm_bench::target_dir()).ok();
+    std::fs::write(&file, &text)?;
+    std::fs::copy(&file, &keep).with_context(|| keep.display().to_string())?;
+    println!("best pipelines: {}", keep.display());
+    Ok(())
+}
+
+/// The canonical instruction count of `opt -passes=default<Oz>`'s output.
+fn oz_count(opt: &Path, program: &Program, dir: &Path) -> anyhow::Result<usize> {
+    let out = dir.join(format!("{}.Oz.ll", program.name));
+    let status = Command::new(opt)
+        .arg("-passes=default<Oz>")
+        .arg("-S")
+        .arg(&program.ll)
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .context("running opt")?;
+    anyhow::ensure!(status.success(), "opt -passes=default<Oz> failed on {}", program.name);
+    Ok(opm_llvm::load_file(&out)
+        .with_context(|| format!("importing {}", out.display()))?
+        .instruction_count())
+}
+
+/// Random pipelines through `opt` until the budget ends, `jobs` at a time.
+#[allow(clippy::too_many_arguments)]
+fn naive_search(
+    opt: &Path,
+    program: &Program,
+    budget: Budget,
+    jobs: usize,
+    seed: u64,
+    max_len: usize,
+    timeout: Duration,
+    dir: &Path,
+) -> anyhow::Result<Outcome> {
+    let passes = search_passes();
+    anyhow::ensure!(!passes.is_empty(), "the pass catalog has no search passes");
+    let start = Instant::now();
+    let next = AtomicUsize::new(0);
+    let evals = AtomicUsize::new(0);
+    let failed = AtomicUsize::new(0);
+    let best: Mutex<Option<Best>> = Mutex::new(None);
+    let error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
+    std::thread::scope(|s| {
+        for _ in 0..jobs {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let limit = match budget {
+                        Budget::Evals(n) if i >= n => break,
+                        Budget::Evals(_) => timeout,
+                        Budget::Time(d) => match d.checked_sub(start.elapsed()) {
+                            Some(left) if !left.is_zero() => left.min(timeout),
+                            _ => break,
+                        },
+                    };
+                    let mut rng =
+                        SplitMix64::new(seed ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+                    let pipeline = random_pipeline(&mut rng, &passes, max_len);
+                    let mut cmd = Command::new(opt);
+                    cmd.arg(format!("-passes={pipeline}"))
+                        .args(["-verify-each", "-S"])
+                        .arg(&program.ll);
+                    let run = match run_tool(&mut cmd, &[], limit) {
+                        Ok(r) => r,
+                        Err(e) => {
+                            *error.lock().unwrap() = Some(e);
+                            break;
+                        }
+                    };
+                    if run.exit == Exit::TimedOut && matches!(budget, Budget::Time(_)) {
+                        // Cut by the end of the budget, unless its own limit came first.
+                        if start.elapsed() + Duration::from_millis(50) >= budget_time(budget) {
+                            break;
+                        }
+                    }
+                    evals.fetch_add(1, Ordering::Relaxed);
+                    if !run.exit.success() {
+                        failed.fetch_add(1, Ordering::Relaxed);
+                        continue;
+                    }
+                    let count = count_ir_instructions(&String::from_utf8_lossy(&run.stdout));
+                    let mut best = best.lock().unwrap();
+                    if best.as_ref().is_none_or(|(c, j, ..)| (count, i) < (*c, *j)) {
+                        *best = Some((count, i, pipeline, run.stdout));
+                    }
+                }
+            });
+        }
+    });
+    let wall = start.elapsed();
+    if let Some(e) = error.into_inner().unwrap() {
+        return Err(e);
+    }
+    let mut outcome = Outcome {
+        evals: evals.into_inner(),
+        failed: failed.into_inner(),
+        wall,
+        ..Outcome::default()
+    };
+    if let Some((_, _, pipeline, text)) = best.into_inner().unwrap() {
+        let file = dir.join(format!("{}.naive.ll", program.name));
+        std::fs::write(&file, text)?;
+        let module = opm_llvm::load_file(&file)
+            .with_context(|| format!("importing the naive search's best, {}", file.display()))?;
+        outcome.best = Some(module.instruction_count());
+        outcome.best_pipeline = Some(pipeline);
+    }
+    Ok(outcome)
+}
+
+fn budget_time(budget: Budget) -> Duration {
+    match budget {
+        Budget::Time(d) => d,
+        Budget::Evals(_) => Duration::MAX,
+    }
+}
+
+/// A duration as the driver's `--budget-time` takes it.
+fn duration_arg(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{}ms", d.as_millis())
+    }
+}
+
+/// One `opm-driver optimize` run with the same budget.
+fn ours_search(
+    driver: &Path,
+    program: &Program,
+    budget: Budget,
+    jobs: usize,
+    seed: u64,
+    dir: &Path,
+) -> anyhow::Result<Outcome> {
+    let file = dir.join(format!("{}.signals.jsonl", program.name));
+    let mut cmd = Command::new(driver);
+    cmd.arg("optimize").arg(&program.ll).args(["--objective", "instcount"]);
+    match budget {
+        Budget::Time(d) => cmd.args(["--budget-time", &duration_arg(d)]),
+        Budget::Evals(n) => cmd.args(["--budget-evals", &n.to_string()]),
+    };
+    cmd.args(["--jobs", &jobs.to_string(), "--seed", &seed.to_string(), "--quiet"]);
+    cmd.arg("--signals").arg(&file);
+    let start = Instant::now();
+    let out = cmd.output().with_context(|| format!("running {}", driver.display()))?;
+    let wall = start.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    anyhow::ensure!(
+        out.status.success() && !stderr.contains("panicked"),
+        "opm-driver optimize failed on {} ({}):\n{}",
+        program.name,
+        out.status,
+        stderr.trim_end()
+    );
+    let signals = read_signals(&file)?;
+    let best = signals
+        .iter()
+        .filter(|s| s.verdict == "ok")
+        .filter_map(|s| s.instcount.map(|c| (c, s)))
+        .min_by_key(|(c, _)| *c);
+    Ok(Outcome {
+        best: best.map(|(c, _)| c as usize),
+        best_pipeline: best.map(|(_, s)| s.pipeline.clone()),
+        evals: signals.len(),
+        failed: signals.iter().filter(|s| s.verdict != "ok").count(),
+        wall,
+    })
+}

@@ -1,0 +1,368 @@
+//! Candidates per second: `opm-driver optimize` against the script a user would write
+//! with LLVM's own tools, over the same candidates at the same parallelism.
+//!
+//! The candidates are the six presets (`default<O0>` … `default<Oz>`) plus `--random K`
+//! pipelines of 1–40 catalog passes drawn with a fixed seed, on every corpus program
+//! (compiled with `clang-22 -O1 -Xclang -disable-llvm-passes`).
+//!
+//! - baseline: per candidate, `opt -passes=P -verify-each -S prog.ll`, its output piped
+//!   into `llc -O2 -relocation-model=pic -filetype=obj`; the instructions are counted in
+//!   opt's text, the `.text` bytes read from the object's ELF section headers. `--jobs`
+//!   candidates at a time.
+//! - ours: per program, `opm-driver optimize prog.ll --objective instcount --strategy
+//!   presets --pipeline P… --jobs J --quiet --signals FILE`; the candidates are the lines of FILE.
+//!
+//! `cargo run --release -p opm-bench --bin throughput [-- --jobs 2 --random 14 --programs a,b]`
+//! (build the driver first: `cargo build --release -p opm-driver`).
+
+use anyhow::Context;
+use clap::Parser;
+use opm_bench::{
+    Exit, Program, SplitMix64, command_line, count_ir_instructions, driver, elf_text_size,
+    llvm_tool, par_map, parse_duration, presets, random_pipeline, read_signals, run_tool,
+    search_inputs, search_passes, secs, show_command,
+};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+#[command(about = "Candidates per second: opm-driver optimize against opt | llc")]
+struct Args {
+    /// Candidates evaluated at once, on each side.
+    #[arg(long, default_value_t = 2)]
+    jobs: usize,
+    /// Random pipelines added to the six presets.
+    #[arg(long, default_value_t = 14)]
+    random: usize,
+    /// Longest random pipeline, in passes.
+    #[arg(long, default_value_t = 40)]
+    max_len: usize,
+    /// Seed of the random pipelines.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Only these corpus programs (comma-separated names).
+    #[arg(long, value_delimiter = ',')]
+    programs: Vec<String>,
+    /// The baseline's time limit per tool run (as `timeout` would be in a script).
+    #[arg(long, default_value = "60s", value_parser = parse_duration)]
+    timeout: Duration,
+    /// Run one side only.
+    #[arg(long, value_parser = ["both", "baseline", "ours"], default_value = "both")]
+    side: String,
+}
+
+/// What the baseline made of one candidate.
+struct BaselineRun {
+    opt: Exit,
+    llc: Option<Exit>,
+    instcount: Option<usize>,
+    text_bytes: Option<u64>,
+    /// The last line of the failing tool's stderr.
+    error: String,
+}
+
+#[derive(Default)]
+struct Tally {
+    candidates: usize,
+    ok: usize,
+    crashes: usize,
+    timeouts: usize,
+    other: usize,
+    wall: Duration,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let jobs = args.jobs.max(1);
+    let opt = llvm_tool("opt")?;
+    let llc = llvm_tool("llc")?;
+    let driver = if args.side == "baseline" { None } else { Some(driver()?) };
+
+    let mut rng = SplitMix64::new(args.seed);
+    let passes = search_passes();
+    anyhow::ensure!(!passes.is_empty(), "the pass catalog has no search passes");
+    let random: Vec<String> =
+        (0..args.random).map(|_| random_pipeline(&mut rng, &passes, args.max_len)).collect();
+    let pipelines: Vec<String> = presets().into_iter().chain(random.iter().cloned()).collect();
+
+    let dir = tempfile::tempdir()?;
+    let programs = search_inputs(dir.path(), &args.programs, jobs)?;
+
+    println!("$ {}", command_line());
+    println!(
+        "{} programs x {} pipelines ({} presets + {} random of 1-{} passes, seed {}), {} jobs",
+        programs.len(),
+        pipelines.len(),
+        pipelines.len() - random.len(),
+        random.len(),
+        args.max_len,
+        args.seed,
+        jobs
+    );
+    println!(
+        "baseline: opt -passes=P -verify-each -S prog.ll | llc -O2 -relocation-model=pic \
+         -filetype=obj; instructions counted in opt's text by a line counter, .text bytes \
+         read from the object's ELF section headers; {} candidates at a time",
+        jobs
+    );
+    println!(
+        "ours:     opm-driver optimize prog.ll --objective instcount --strategy presets \
+         --pipeline P... --jobs {jobs} --quiet --signals FILE, one program after the other"
+    );
+    println!();
+
+    let mut rows: Vec<(&str, Tally)> = Vec::new();
+    let mut baseline_results = HashMap::new();
+    if args.side != "ours" {
+        let (tally, results) = baseline(&programs, &pipelines, &opt, &llc, jobs, args.timeout)?;
+        baseline_results = results;
+        eprintln!("baseline: {} candidates in {} s", tally.candidates, secs(tally.wall));
+        rows.push(("baseline", tally));
+    }
+    let mut ours_verdicts = BTreeMap::new();
+    let mut agreement = (0, 0, 0);
+    let mut ours_signals = Vec::new();
+    if let Some(driver) = &driver {
+        let (tally, verdicts, signals) =
+            ours(driver, &programs, &random, jobs, dir.path(), pipelines.len())?;
+        eprintln!("ours: {} candidates in {} s", tally.candidates, secs(tally.wall));
+        ours_verdicts = verdicts;
+        for (program, s) in &signals {
+            let Some(b) = baseline_results.get(&(program.clone(), s.pipeline.clone())) else {
+                continue;
+            };
+            if s.verdict != "ok" || b.instcount.is_none() {
+                continue;
+            }
+            agreement.0 += 1;
+            agreement.1 += usize::from(s.instcount == b.instcount.map(|c| c as u64));
+            agreement.2 += usize::from(s.text_bytes == b.text_bytes);
+        }
+        ours_signals = signals;
+        rows.push(("ours", tally));
+    }
+
+    println!(
+        "{:<10} {:>10} {:>6} {:>8} {:>9} {:>7} {:>8} {:>8}",
+        "side", "candidates", "ok", "crashes", "timeouts", "other", "wall s", "cand/s"
+    );
+    for (side, t) in &rows {
+        println!(
+            "{:<10} {:>10} {:>6} {:>8} {:>9} {:>7} {:>8} {:>8.2}",
+            side,
+            t.candidates,
+            t.ok,
+            t.crashes,
+            t.timeouts,
+            t.other,
+            secs(t.wall),
+            rate(t)
+        );
+    }
+    if let [(_, b), (_, o)] = rows.as_slice() {
+        println!("\nours/baseline, candidates per second: {:.2}", rate(o) / rate(b));
+    }
+    println!(
+        "\ncrashes: baseline = opt ended by a signal or with a nonzero status other than a \
+         rejected pipeline; ours = verdict \"crash\". other: baseline = llc failed or the \
+         pipeline was rejected; ours = verdicts other than ok/crash/timeout."
+    );
+    if !ours_verdicts.is_empty() {
+        let list: Vec<String> = ours_verdicts.iter().map(|(v, n)| format!("{v} {n}")).collect();
+        println!("ours, verdicts: {}", list.join(", "));
+    }
+    let failures = failures_file(&baseline_results, &ours_signals)?;
+    println!("failed candidates: {}", failures.display());
+    if agreement.0 > 0 {
+        println!(
+            "ok on both sides: {} candidates; same instruction count {}, same .text bytes {}",
+            agreement.0, agreement.1, agreement.2
+        );
+    }
+    Ok(())
+}
+
+/// Lists the candidates that did not end well on either side in `target/`.
+fn failures_file(
+    baseline: &BaselineResults,
+    ours: &[ProgramSignal],
+) -> anyhow::Result<std::path::PathBuf> {
+    use std::fmt::Write as _;
+    let mut text = String::new();
+    let mut base: Vec<_> = baseline.iter().collect();
+    base.sort_by(|a, b| a.0.cmp(b.0));
+    for ((program, pipeline), r) in base {
+        if r.opt.success() && r.llc.is_some_and(Exit::success) {
+            continue;
+        }
+        let what = match (r.opt, r.llc) {
+            (Exit::Code(0), Some(e)) => format!("llc {e:?}"),
+            (e, _) => format!("opt {e:?}"),
+        };
+        writeln!(text, "baseline\t{program}\t{what}\t{pipeline}\t{}", r.error)?;
+    }
+    for (program, s) in ours.iter().filter(|(_, s)| s.verdict != "ok") {
+        let detail = s.detail.as_deref().unwrap_or("").replace(['\n', '\t'], " ");
+        writeln!(text, "ours\t{program}\t{}\t{}\t{detail}", s.verdict, s.pipeline)?;
+    }
+    let dir = opm_bench::target_dir();
+    std::fs::create_dir_all(&dir).with_context(|| dir.display().to_string())?;
+    let file = dir.join("throughput-failures.tsv");
+    std::fs::write(&file, text).with_context(|| file.display().to_string())?;
+    Ok(file)
+}
+
+fn rate(t: &Tally) -> f64 {
+    t.candidates as f64 / t.wall.as_secs_f64().max(1e-9)
+}
+
+type BaselineResults = HashMap<(String, String), BaselineRun>;
+
+/// The baseline: opt then llc per candidate, `jobs` candidates at a time.
+fn baseline(
+    programs: &[Program],
+    pipelines: &[String],
+    opt: &Path,
+    llc: &Path,
+    jobs: usize,
+    timeout: Duration,
+) -> anyhow::Result<(Tally, BaselineResults)> {
+    let work: Vec<(&Program, &String)> =
+        programs.iter().flat_map(|p| pipelines.iter().map(move |q| (p, q))).collect();
+    let start = Instant::now();
+    let runs = par_map(&work, jobs, |(program, pipeline)| -> anyhow::Result<BaselineRun> {
+        let mut cmd = Command::new(opt);
+        cmd.arg(format!("-passes={pipeline}")).args(["-verify-each", "-S"]).arg(&program.ll);
+        let o = run_tool(&mut cmd, &[], timeout)?;
+        if !o.exit.success() {
+            return Ok(BaselineRun {
+                opt: rejected(o.exit, &o.stderr),
+                llc: None,
+                instcount: None,
+                text_bytes: None,
+                error: last_line(&o.stderr),
+            });
+        }
+        let text = String::from_utf8_lossy(&o.stdout);
+        let instcount = count_ir_instructions(&text);
+        let mut cmd = Command::new(llc);
+        cmd.args(["-O2", "-relocation-model=pic", "-filetype=obj", "-o", "-", "-"]);
+        let l = run_tool(&mut cmd, &o.stdout, timeout)?;
+        let text_bytes = if l.exit.success() {
+            Some(elf_text_size(&l.stdout).context("reading llc's object")?)
+        } else {
+            None
+        };
+        Ok(BaselineRun {
+            opt: o.exit,
+            llc: Some(l.exit),
+            instcount: Some(instcount),
+            text_bytes,
+            error: if l.exit.success() { String::new() } else { last_line(&l.stderr) },
+        })
+    });
+    let wall = start.elapsed();
+    let mut tally = Tally { candidates: work.len(), wall, ..Tally::default() };
+    let mut results = HashMap::new();
+    for ((program, pipeline), run) in work.iter().zip(runs) {
+        let run = run?;
+        match (run.opt, run.llc) {
+            (Exit::Code(0), Some(Exit::Code(0))) => tally.ok += 1,
+            (Exit::Code(0), _) | (Exit::Code(REJECTED), _) => tally.other += 1,
+            (Exit::TimedOut, _) => tally.timeouts += 1,
+            _ => tally.crashes += 1,
+        }
+        results.insert((program.name.clone(), (*pipeline).clone()), run);
+    }
+    Ok((tally, results))
+}
+
+fn last_line(stderr: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string()
+}
+
+/// A stand-in status for a pipeline that opt refused to parse (not a crash).
+const REJECTED: i32 = -2;
+
+fn rejected(exit: Exit, stderr: &[u8]) -> Exit {
+    let err = String::from_utf8_lossy(stderr);
+    if exit == Exit::Code(1) && err.contains("unknown pass name") {
+        Exit::Code(REJECTED)
+    } else {
+        exit
+    }
+}
+
+type Verdicts = BTreeMap<String, usize>;
+
+/// A signal and the program it belongs to.
+type ProgramSignal = (String, opm_bench::Signal);
+
+/// Ours: one `opm-driver optimize` run per program.
+fn ours(
+    driver: &Path,
+    programs: &[Program],
+    random: &[String],
+    jobs: usize,
+    dir: &Path,
+    per_program: usize,
+) -> anyhow::Result<(Tally, Verdicts, Vec<ProgramSignal>)> {
+    let mut tally = Tally::default();
+    let mut verdicts = Verdicts::new();
+    let mut signals = Vec::new();
+    let mut failed_runs = Vec::new();
+    let mut shown = false;
+    let start = Instant::now();
+    for program in programs {
+        let file = dir.join(format!("{}.signals.jsonl", program.name));
+        let mut cmd = Command::new(driver);
+        cmd.arg("optimize").arg(&program.ll).args([
+            "--objective",
+            "instcount",
+            "--strategy",
+            "presets",
+        ]);
+        for p in random {
+            cmd.arg("--pipeline").arg(p);
+        }
+        cmd.args(["--jobs", &jobs.to_string(), "--quiet", "--signals"]).arg(&file);
+        if !shown {
+            eprintln!("ours, first run: {}", show_command(&cmd));
+            shown = true;
+        }
+        let out = cmd.output().with_context(|| format!("running {}", driver.display()))?;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if !out.status.success() || stderr.contains("panicked") {
+            failed_runs.push(format!("{}: {}\n{}", program.name, out.status, stderr.trim_end()));
+        }
+        for s in read_signals(&file)? {
+            *verdicts.entry(s.verdict.clone()).or_default() += 1;
+            signals.push((program.name.clone(), s));
+        }
+    }
+    tally.wall = start.elapsed();
+    tally.candidates = signals.len();
+    for (_, s) in &signals {
+        match s.verdict.as_str() {
+            "ok" => tally.ok += 1,
+            "crash" => tally.crashes += 1,
+            "timeout" => tally.timeouts += 1,
+            _ => tally.other += 1,
+        }
+    }
+    let expected = per_program * programs.len();
+    if tally.candidates != expected {
+        eprintln!(
+            "note: ours recorded {} candidates where {} were asked for",
+            tally.candidates, expected
+        );
+    }
+    for f in &failed_runs {
+        eprintln!("opm-driver failed on {f}");
+    }
+    anyhow::ensure!(failed_runs.is_empty(), "{} opm-driver runs failed", failed_runs.len());
+    Ok((tally, verdicts, signals))
+}
