@@ -30,6 +30,12 @@ pub enum DriverError {
     /// Reading or writing files.
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
+    /// Arguments that cannot work together or a pipeline LLVM rejects.
+    #[error("{0}")]
+    Usage(String),
+    /// The evaluation engine could not be set up.
+    #[error(transparent)]
+    Engine(#[from] crate::engine::EngineError),
 }
 
 fn render(violations: &[Violation]) -> String {
@@ -42,7 +48,7 @@ impl DriverError {
     pub fn exit_code(&self) -> u8 {
         match self {
             DriverError::Llvm(e) if e.is_input_error() => 2,
-            DriverError::Io { .. } => 2,
+            DriverError::Io { .. } | DriverError::Usage(_) => 2,
             _ => 1,
         }
     }

@@ -3,6 +3,15 @@
 //! this library.
 
 pub mod build;
+pub mod engine;
+pub mod model;
+pub mod optimize;
+pub mod pipeline;
+pub mod progress;
+pub mod report;
+pub mod rng;
+pub mod search;
 pub mod toolchain;
+pub mod worker;
 
 pub use build::{Backend, DriverError, Input};

@@ -2,12 +2,16 @@
 
 use clap::{Parser, Subcommand};
 use opm_driver::build::{BuildOptions, build_executable};
+use opm_driver::model::{Budget, Objective, parse_duration};
+use opm_driver::optimize::{OptimizeOptions, optimize};
+use opm_driver::search::StrategyKind;
 use opm_driver::toolchain::shell_exit_code;
 use opm_driver::{Backend, DriverError, Input};
 use opm_ir::print::{PrintOptions, print_module};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(Parser)]
 #[command(
@@ -58,6 +62,129 @@ enum Command {
         #[command(flatten)]
         build: BuildArgs,
     },
+    /// Search the best pass pipeline for FILE within a budget, measuring every candidate.
+    Optimize(Box<OptimizeArgs>),
+    /// List the passes candidates are made of, and the default pipelines.
+    Passes {
+        /// The backend whose passes to list.
+        #[arg(long, value_enum, default_value = "llvm")]
+        backend: Backend,
+        /// One JSON object per pass instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Serve compilation requests on stdin (started by `optimize`; not for direct use).
+    #[command(hide = true)]
+    Worker {
+        #[arg(long)]
+        memory_limit_mib: Option<u64>,
+    },
+}
+
+#[derive(clap::Args)]
+struct OptimizeArgs {
+    file: PathBuf,
+    /// Write the best module's IR here (verified; for programs also output-checked).
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// What to minimise.
+    #[arg(long, value_enum, default_value = "instcount")]
+    objective: Objective,
+    /// How candidates are chosen.
+    #[arg(long, value_enum, default_value = "auto")]
+    strategy: StrategyKind,
+    /// A candidate of your own, in LLVM's pipeline syntax (repeatable).
+    #[arg(long = "pipeline", value_name = "P")]
+    pipelines: Vec<String>,
+    /// Evaluate at most N candidates, baselines included (default 200 when no budget is
+    /// given).
+    #[arg(long, value_name = "N")]
+    budget_evals: Option<u64>,
+    /// Start no candidate after this much time (`90s`, `5m`).
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    budget_time: Option<Duration>,
+    /// Reject candidates whose `.text` exceeds R times the O2 baseline's.
+    #[arg(long, value_name = "R")]
+    max_code_growth: Option<f64>,
+    /// Candidates evaluated at once (default: all cores).
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Append one JSON object per evaluated candidate to this file.
+    #[arg(long, value_name = "FILE")]
+    signals: Option<PathBuf>,
+    /// Skip candidates already in the signals file (and count them in the budget).
+    #[arg(long)]
+    resume: bool,
+    /// Seed of the random choices: the same seed gives the same search.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Timed runs per candidate after one warm-up (runtime objective).
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// Time limit of one candidate's passes and code generation.
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "60s")]
+    timeout: Duration,
+    /// Time limit of one run of the program (default: 10× the reference's, at least 5 s).
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    run_timeout: Option<Duration>,
+    /// Address-space limit of each compiler worker, in MiB.
+    #[arg(long, value_name = "MIB")]
+    memory_limit_mib: Option<u64>,
+    /// Remove `optnone` and `noinline` from functions first (IR from `clang -O0`).
+    #[arg(long)]
+    strip_optnone: bool,
+    /// Append the audit log (evaluations and decisions) to this file.
+    #[arg(long, value_name = "FILE")]
+    audit: Option<PathBuf>,
+    /// Rows of best candidates in the table.
+    #[arg(long, default_value_t = 5)]
+    top: usize,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Print the outcome as JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Arguments for the program (runtime objective and output checks).
+    #[arg(last = true)]
+    run_args: Vec<String>,
+}
+
+impl OptimizeArgs {
+    fn options(&self) -> OptimizeOptions {
+        let unbounded = !matches!(self.strategy, StrategyKind::Presets | StrategyKind::Greedy);
+        let max_evals = match (self.budget_evals, self.budget_time) {
+            (None, None) if unbounded => Some(200),
+            (n, _) => n,
+        };
+        OptimizeOptions {
+            file: self.file.clone(),
+            output: self.output.clone(),
+            objective: self.objective,
+            strategy: self.strategy,
+            pipelines: self.pipelines.clone(),
+            budget: Budget {
+                max_evals,
+                wall_time: self.budget_time,
+                compile_timeout: self.timeout,
+                run_timeout: self.run_timeout,
+                memory_limit_mib: self.memory_limit_mib,
+                max_code_growth: self.max_code_growth,
+            },
+            jobs: self.jobs.unwrap_or_else(|| {
+                std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+            }),
+            signals: self.signals.clone(),
+            resume: self.resume,
+            seed: self.seed,
+            runs: self.runs,
+            run_args: self.run_args.clone(),
+            strip_optnone: self.strip_optnone,
+            audit: self.audit.clone(),
+            progress: !self.quiet && !self.json,
+            worker_exe: std::env::current_exe().unwrap_or_else(|_| "opm-driver".into()),
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -151,7 +278,95 @@ fn run(command: Command) -> Result<ExitCode, DriverError> {
             build_executable(&input.module, &build.options(), &output)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Optimize(args) => run_optimize(&args),
+        Command::Passes { backend: Backend::Llvm, json } => {
+            write_output(None, &passes_listing(json))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Worker { memory_limit_mib } => {
+            opm_driver::worker::serve(memory_limit_mib)
+                .map_err(|source| DriverError::Io { path: "<worker pipe>".into(), source })?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+fn run_optimize(args: &OptimizeArgs) -> Result<ExitCode, DriverError> {
+    let opts = args.options();
+    let report = optimize(&opts)?;
+    for note in &report.notes {
+        eprintln!("opm-driver: note: {note}");
+    }
+    if args.json {
+        let summary = serde_json::json!({
+            "problem": report.problem,
+            "best": report.best,
+            "baselines": opm_driver::optimize::BASELINES
+                .iter()
+                .map(|l| (l.to_string(), report.baseline(l)))
+                .collect::<std::collections::BTreeMap<_, _>>(),
+            "evaluations": report.history.signals.len(),
+            "stop_reason": report.stop_reason,
+            "output_checked": report.output_checked,
+            "seconds": report.elapsed.as_secs_f64(),
+            "seed": opts.seed,
+        });
+        let text = serde_json::to_string_pretty(&summary).expect("summaries serialise") + "\n";
+        write_output(None, &text)?;
+    } else {
+        let mut text = opm_driver::report::render(&report, args.top);
+        if let (Some(out), Some(_)) = (&args.output, &report.best) {
+            let checked = if report.output_checked { ", output checked" } else { "" };
+            text.push_str(&format!("wrote {} (verified{checked})\n", out.display()));
+        }
+        write_output(None, &text)?;
+    }
+    Ok(if report.best.is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn passes_listing(json: bool) -> String {
+    use opm_llvm::catalog;
+    let mut out = String::new();
+    if json {
+        for p in catalog::passes() {
+            let v = serde_json::json!({
+                "name": p.name,
+                "level": p.level.name(),
+                "text": p.level.wrap(&p.text()),
+                "search": p.search,
+                "about": p.about,
+            });
+            out.push_str(&v.to_string());
+            out.push('\n');
+        }
+        for (name, text) in catalog::PRESETS {
+            let v = serde_json::json!({ "preset": name, "text": text });
+            out.push_str(&v.to_string());
+            out.push('\n');
+        }
+        return out;
+    }
+    out.push_str(&format!("{:<10}  {:<44}  {:<6}  about\n", "level", "pass", "search"));
+    for p in catalog::passes() {
+        out.push_str(&format!(
+            "{:<10}  {:<44}  {:<6}  {}\n",
+            p.level.name(),
+            p.text(),
+            if p.search { "yes" } else { "no" },
+            p.about
+        ));
+    }
+    out.push_str("\ndefault pipelines:\n");
+    for (name, text) in catalog::PRESETS {
+        out.push_str(&format!("  {name:<3} {text}\n"));
+    }
+    out.push_str(&format!(
+        "\n{} passes ({} used by search); LLVM {}\n",
+        catalog::passes().len(),
+        catalog::passes().iter().filter(|p| p.search).count(),
+        opm_llvm::llvm_version()
+    ));
+    out
 }
 
 fn exe_name(file: &Path) -> String {

@@ -1,0 +1,520 @@
+//! Pass specifications and pipelines, with LLVM's textual pipeline syntax as their canonical
+//! form: `default<Oz>,function(sroa,loop-mssa(licm)),cgscc(inline)`.
+//!
+//! A [`Pipeline`] is a flat, ordered list of [`PassSpec`]s, each knowing the pass manager it
+//! runs in. Printing groups adjacent passes of the same nesting into one adaptor, which is
+//! also what LLVM's pass builder does with bare pass names; parsing accepts every pipeline
+//! LLVM accepts and keeps constructs it does not model (`repeat<2>(…)`, a function pass
+//! manager inside `cgscc(…)`) as one opaque pass, printed back verbatim.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The pass manager a pass runs in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Nest {
+    /// A module pass, at the top level.
+    Module,
+    /// A pass over call-graph SCCs: `cgscc(…)`.
+    Cgscc,
+    /// A function pass: `function(…)`.
+    Function,
+    /// A loop pass: `function(loop(…))`.
+    Loop,
+    /// A loop pass that needs MemorySSA: `function(loop-mssa(…))`.
+    LoopMssa,
+}
+
+impl Nest {
+    fn is_function_family(self) -> bool {
+        matches!(self, Nest::Function | Nest::Loop | Nest::LoopMssa)
+    }
+}
+
+impl From<opm_llvm::catalog::Level> for Nest {
+    fn from(level: opm_llvm::catalog::Level) -> Nest {
+        use opm_llvm::catalog::Level;
+        match level {
+            Level::Module => Nest::Module,
+            Level::Cgscc => Nest::Cgscc,
+            Level::Function => Nest::Function,
+            Level::Loop => Nest::Loop,
+            Level::LoopMssa => Nest::LoopMssa,
+        }
+    }
+}
+
+/// One pass with its parameters, at its nesting level.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PassSpec {
+    /// The pass's name in LLVM's syntax (`gvn`, `default`, `loop-unroll`).
+    pub name: String,
+    /// Its parameters, without the angle brackets (`O2`, `no-verify-fixpoint`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<String>,
+    /// The pass manager it runs in.
+    pub nest: Nest,
+    /// For a composite pass kept opaque (`repeat<2>(…)`), the text between its parentheses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inner: Option<String>,
+}
+
+impl PassSpec {
+    /// A pass without parameters.
+    pub fn new(name: &str, nest: Nest) -> PassSpec {
+        PassSpec { name: name.to_string(), params: None, nest, inner: None }
+    }
+
+    /// A pass with parameters (`default<O2>`).
+    pub fn with_params(name: &str, params: &str, nest: Nest) -> PassSpec {
+        PassSpec { params: Some(params.to_string()), ..PassSpec::new(name, nest) }
+    }
+
+    /// The catalog entry for `info`, with the catalog's parameters.
+    pub fn from_catalog(info: &opm_llvm::catalog::PassInfo) -> PassSpec {
+        let params = (!info.params.is_empty()).then(|| info.params.to_string());
+        PassSpec { name: info.name.to_string(), params, nest: info.level.into(), inner: None }
+    }
+
+    /// The pass's own text, without adaptors: `instcombine<no-verify-fixpoint>`.
+    pub fn text(&self) -> String {
+        let mut s = self.name.clone();
+        if let Some(p) = &self.params {
+            s.push('<');
+            s.push_str(p);
+            s.push('>');
+        }
+        if let Some(inner) = &self.inner {
+            s.push('(');
+            s.push_str(inner);
+            s.push(')');
+        }
+        s
+    }
+}
+
+impl fmt::Display for PassSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+/// An ordered list of passes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Pipeline {
+    pub passes: Vec<PassSpec>,
+}
+
+/// A pipeline text LLVM's syntax does not allow.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid pipeline `{text}` at byte {offset}: {message}")]
+pub struct PipelineSyntaxError {
+    pub text: String,
+    pub offset: usize,
+    pub message: String,
+}
+
+impl Pipeline {
+    /// A pipeline of the given passes.
+    pub fn new(passes: Vec<PassSpec>) -> Pipeline {
+        Pipeline { passes }
+    }
+
+    /// The pipeline of one preset: `default<O2>`.
+    pub fn preset(level: &str) -> Pipeline {
+        Pipeline::new(vec![PassSpec::with_params("default", level, Nest::Module)])
+    }
+
+    /// Whether the pipeline has no passes (the module is compiled as it is).
+    pub fn is_empty(&self) -> bool {
+        self.passes.is_empty()
+    }
+
+    /// Parses LLVM's textual pipeline syntax. Bare names at the top level take their
+    /// nesting from the pass catalog (LLVM wraps them the same way); names the catalog does
+    /// not know stay module passes, for LLVM to accept or reject.
+    pub fn parse(text: &str) -> Result<Pipeline, PipelineSyntaxError> {
+        let nodes = Parser { text, pos: 0 }.parse_all()?;
+        let mut passes = Vec::new();
+        flatten_top(&nodes, &mut passes);
+        Ok(Pipeline { passes })
+    }
+
+    /// The canonical text, in LLVM's syntax.
+    pub fn text(&self) -> String {
+        self.steps().join(",")
+    }
+
+    /// The top-level passes of the canonical text, one per pass-manager adaptor: a candidate
+    /// is applied one step at a time, with checks in between.
+    pub fn steps(&self) -> Vec<String> {
+        let mut steps = Vec::new();
+        let mut i = 0;
+        while i < self.passes.len() {
+            let nest = self.passes[i].nest;
+            let run_end = |pred: &dyn Fn(Nest) -> bool| {
+                let mut j = i;
+                while j < self.passes.len() && pred(self.passes[j].nest) {
+                    j += 1;
+                }
+                j
+            };
+            match nest {
+                Nest::Module => {
+                    steps.push(self.passes[i].text());
+                    i += 1;
+                }
+                Nest::Cgscc => {
+                    let j = run_end(&|n| n == Nest::Cgscc);
+                    steps.push(format!("cgscc({})", join(&self.passes[i..j])));
+                    i = j;
+                }
+                _ => {
+                    let j = run_end(&Nest::is_function_family);
+                    steps.push(format!("function({})", function_body(&self.passes[i..j])));
+                    i = j;
+                }
+            }
+        }
+        steps
+    }
+}
+
+fn join(passes: &[PassSpec]) -> String {
+    passes.iter().map(PassSpec::text).collect::<Vec<_>>().join(",")
+}
+
+/// The inside of a `function(…)` adaptor: loop passes grouped into `loop(…)` / `loop-mssa(…)`.
+fn function_body(passes: &[PassSpec]) -> String {
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < passes.len() {
+        let nest = passes[i].nest;
+        let mut j = i + 1;
+        if nest != Nest::Function {
+            while j < passes.len() && passes[j].nest == nest {
+                j += 1;
+            }
+        }
+        match nest {
+            Nest::Loop => parts.push(format!("loop({})", join(&passes[i..j]))),
+            Nest::LoopMssa => parts.push(format!("loop-mssa({})", join(&passes[i..j]))),
+            _ => parts.push(passes[i].text()),
+        }
+        i = j;
+    }
+    parts.join(",")
+}
+
+impl fmt::Display for Pipeline {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+impl std::str::FromStr for Pipeline {
+    type Err = PipelineSyntaxError;
+    fn from_str(s: &str) -> Result<Pipeline, PipelineSyntaxError> {
+        Pipeline::parse(s)
+    }
+}
+
+impl Serialize for Pipeline {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text())
+    }
+}
+
+impl<'de> Deserialize<'de> for Pipeline {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Pipeline, D::Error> {
+        let text = String::deserialize(d)?;
+        Pipeline::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// One element of the pipeline syntax: `name<params>(children)`.
+#[derive(Debug)]
+struct Node<'a> {
+    name: &'a str,
+    params: Option<&'a str>,
+    /// The children and their raw text.
+    children: Option<(Vec<Node<'a>>, &'a str)>,
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn error(&self, message: &str) -> PipelineSyntaxError {
+        PipelineSyntaxError {
+            text: self.text.to_string(),
+            offset: self.pos,
+            message: message.to_string(),
+        }
+    }
+
+    fn parse_all(mut self) -> Result<Vec<Node<'a>>, PipelineSyntaxError> {
+        if self.text.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        let nodes = self.parse_list()?;
+        if self.pos != self.text.len() {
+            return Err(self.error("unbalanced `)`"));
+        }
+        Ok(nodes)
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    fn skip_space(&mut self) {
+        while self.peek().is_some_and(|c| c.is_ascii_whitespace()) {
+            self.pos += 1;
+        }
+    }
+
+    fn parse_list(&mut self) -> Result<Vec<Node<'a>>, PipelineSyntaxError> {
+        let mut nodes = vec![self.parse_node()?];
+        loop {
+            self.skip_space();
+            if self.peek() != Some(b',') {
+                return Ok(nodes);
+            }
+            self.pos += 1;
+            nodes.push(self.parse_node()?);
+        }
+    }
+
+    fn parse_node(&mut self) -> Result<Node<'a>, PipelineSyntaxError> {
+        self.skip_space();
+        let start = self.pos;
+        while self.peek().is_some_and(|c| !b",()<> \t\n".contains(&c)) {
+            self.pos += 1;
+        }
+        let name = &self.text[start..self.pos];
+        if name.is_empty() {
+            return Err(self.error("expected a pass name"));
+        }
+        let mut params = None;
+        if self.peek() == Some(b'<') {
+            let open = self.pos + 1;
+            let mut depth = 0usize;
+            loop {
+                match self.peek() {
+                    None => return Err(self.error("unclosed `<`")),
+                    Some(b'<') => depth += 1,
+                    Some(b'>') => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                self.pos += 1;
+            }
+            params = Some(&self.text[open..self.pos]);
+            self.pos += 1;
+        }
+        let mut children = None;
+        if self.peek() == Some(b'(') {
+            self.pos += 1;
+            let inner_start = self.pos;
+            self.skip_space();
+            let list = if self.peek() == Some(b')') { Vec::new() } else { self.parse_list()? };
+            self.skip_space();
+            if self.peek() != Some(b')') {
+                return Err(self.error("expected `)`"));
+            }
+            children = Some((list, &self.text[inner_start..self.pos]));
+            self.pos += 1;
+        }
+        Ok(Node { name, params, children })
+    }
+}
+
+fn opaque(node: &Node<'_>, nest: Nest) -> PassSpec {
+    PassSpec {
+        name: node.name.to_string(),
+        params: node.params.map(str::to_string),
+        nest,
+        inner: node.children.as_ref().map(|(_, raw)| raw.trim().to_string()),
+    }
+}
+
+fn leaf(node: &Node<'_>, nest: Nest) -> PassSpec {
+    PassSpec {
+        name: node.name.to_string(),
+        params: node.params.map(str::to_string),
+        nest,
+        inner: None,
+    }
+}
+
+/// The nesting of a bare pass name, from the catalog.
+fn catalog_nest(name: &str) -> Nest {
+    opm_llvm::catalog::find(name).map_or(Nest::Module, |p| p.level.into())
+}
+
+/// Flattens a top-level pipeline. Printing merges adjacent passes of one nesting into one
+/// adaptor; where the text keeps them in separate adaptors, the later adaptor stays one
+/// opaque module pass, so that the printed text means exactly what was parsed.
+fn flatten_top(nodes: &[Node<'_>], out: &mut Vec<PassSpec>) {
+    // LLVM reads a pipeline that starts with a bare function or cgscc pass name as a
+    // function or cgscc pipeline.
+    if let Some(first) = nodes.first()
+        && first.children.is_none()
+    {
+        match catalog_nest(first.name) {
+            n if n.is_function_family() => return flatten_function(nodes, out),
+            Nest::Cgscc => return flatten_cgscc(nodes, out),
+            _ => {}
+        }
+    }
+    for node in nodes {
+        let prev = out.last().map(|p| p.nest);
+        let after_function = prev.is_some_and(Nest::is_function_family);
+        match (&node.children, node.name, node.params) {
+            (Some((children, _)), "module", None) => flatten_top(children, out),
+            (Some((children, _)), "function", None) if !after_function => {
+                flatten_function(children, out)
+            }
+            (Some((children, _)), "cgscc", None) if prev != Some(Nest::Cgscc) => {
+                flatten_cgscc(children, out)
+            }
+            (Some(_), _, _) => out.push(opaque(node, Nest::Module)),
+            (None, name, params) => {
+                let nest = catalog_nest(name);
+                let merges = (nest.is_function_family() && after_function)
+                    || (nest == Nest::Cgscc && prev == Some(Nest::Cgscc));
+                if merges {
+                    // LLVM gives this pass its own adaptor.
+                    let adaptor = if nest == Nest::Cgscc { "cgscc" } else { "function" };
+                    let mut inner = leaf(node, nest).text();
+                    if nest == Nest::Loop {
+                        inner = format!("loop({inner})");
+                    } else if nest == Nest::LoopMssa {
+                        inner = format!("loop-mssa({inner})");
+                    }
+                    out.push(PassSpec {
+                        name: adaptor.into(),
+                        params: None,
+                        nest: Nest::Module,
+                        inner: Some(inner),
+                    });
+                } else {
+                    out.push(PassSpec { params: params.map(str::to_string), ..leaf(node, nest) });
+                }
+            }
+        }
+    }
+}
+
+fn flatten_cgscc(nodes: &[Node<'_>], out: &mut Vec<PassSpec>) {
+    for child in nodes {
+        if child.children.is_some() {
+            out.push(opaque(child, Nest::Cgscc));
+        } else {
+            out.push(leaf(child, Nest::Cgscc));
+        }
+    }
+}
+
+fn flatten_function(nodes: &[Node<'_>], out: &mut Vec<PassSpec>) {
+    let start = out.len();
+    for node in nodes {
+        let prev = out[start..].last().map(|p| p.nest);
+        match (&node.children, node.name, node.params) {
+            (Some((children, _)), "loop" | "loop-mssa", None)
+                if children.iter().all(|c| c.children.is_none()) =>
+            {
+                let nest = if node.name == "loop" { Nest::Loop } else { Nest::LoopMssa };
+                if prev == Some(nest) {
+                    // A second adaptor right after the first: keep it separate.
+                    out.push(opaque(node, Nest::Function));
+                } else {
+                    out.extend(children.iter().map(|c| leaf(c, nest)));
+                }
+            }
+            (Some(_), _, _) => out.push(opaque(node, Nest::Function)),
+            (None, _, _) => out.push(leaf(node, Nest::Function)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roundtrip(text: &str) -> String {
+        Pipeline::parse(text).unwrap().text()
+    }
+
+    #[test]
+    fn canonical_text_is_a_fixpoint() {
+        for text in [
+            "default<O2>",
+            "default<Oz>,function(sroa,instcombine<no-verify-fixpoint>),cgscc(inline)",
+            "function(loop-mssa(licm),loop(loop-rotate,loop-deletion),gvn)",
+            "repeat<2>(function(sroa)),globaldce",
+            "cgscc(devirt<4>(inline,function(sroa)))",
+            "function(simplifycfg<bonus-inst-threshold=1;switch-to-lookup>)",
+        ] {
+            assert_eq!(roundtrip(text), text);
+        }
+    }
+
+    #[test]
+    fn adjacent_passes_share_one_adaptor_unless_the_text_separates_them() {
+        let p = Pipeline::new(vec![
+            PassSpec::new("sroa", Nest::Function),
+            PassSpec::new("gvn", Nest::Function),
+            PassSpec::new("globaldce", Nest::Module),
+        ]);
+        assert_eq!(p.text(), "function(sroa,gvn),globaldce");
+        for (text, printed) in [
+            ("function(sroa),function(gvn),globaldce", "function(sroa),function(gvn),globaldce"),
+            ("module(function(loop(a),loop(b)))", "function(loop(a),loop(b))"),
+            ("cgscc(inline),cgscc(function-attrs)", "cgscc(inline),cgscc(function-attrs)"),
+            ("function(sroa),gvn", "function(sroa),function(gvn)"),
+        ] {
+            assert_eq!(roundtrip(text), printed);
+            assert_eq!(roundtrip(printed), printed);
+        }
+        let p =
+            Pipeline::parse("function(sroa),cgscc(inline),function(gvn,loop-mssa(licm))").unwrap();
+        assert_eq!(p.steps(), ["function(sroa)", "cgscc(inline)", "function(gvn,loop-mssa(licm))"]);
+    }
+
+    #[test]
+    fn bare_names_take_their_nesting_from_the_catalog() {
+        let p = Pipeline::parse("globaldce,sroa,gvn").unwrap();
+        assert_eq!(p.passes[0].nest, Nest::Module);
+        assert_eq!(p.passes[1].nest, Nest::Function);
+        assert_eq!(p.text(), "globaldce,function(sroa),function(gvn)");
+        // A pipeline that starts with a function pass is a function pipeline.
+        assert_eq!(roundtrip("sroa,gvn"), "function(sroa,gvn)");
+    }
+
+    #[test]
+    fn syntax_errors_say_where() {
+        let e = Pipeline::parse("function(sroa").unwrap_err();
+        assert_eq!(e.offset, 13);
+        assert!(Pipeline::parse("a,,b").is_err());
+        assert!(Pipeline::parse("default<O2").is_err());
+        assert!(Pipeline::parse("a)").is_err());
+        assert!(Pipeline::parse("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn serde_uses_the_text() {
+        let p = Pipeline::parse("default<O3>,function(gvn)").unwrap();
+        let json = serde_json::to_string(&p).unwrap();
+        assert_eq!(json, "\"default<O3>,function(gvn)\"");
+        assert_eq!(serde_json::from_str::<Pipeline>(&json).unwrap(), p);
+    }
+}

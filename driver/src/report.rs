@@ -1,0 +1,89 @@
+//! The table printed at the end of `opm-driver optimize`: the best candidates beside the
+//! O2 / O3 / Oz baselines.
+
+use crate::model::{Objective, PerformanceSignal};
+use crate::optimize::{BASELINES, OptimizeReport};
+use crate::progress::format_score;
+use crate::search::verdict_counts;
+
+const PIPELINE_WIDTH: usize = 56;
+
+fn elide(text: &str) -> String {
+    if text.chars().count() <= PIPELINE_WIDTH {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(PIPELINE_WIDTH - 1).collect();
+    format!("{head}…")
+}
+
+fn row(label: &str, s: &PerformanceSignal, objective: Objective, oz: Option<f64>) -> String {
+    let opt = |v: Option<String>| v.unwrap_or_else(|| "-".into());
+    let m = &s.metrics;
+    let compile = m.pass_ms.zip(m.codegen_ms).map(|(a, b)| format!("{:.1}", a + b));
+    let runtime = m.runtime.as_ref().map(|r| format!("{:.2}", r.median_ns / 1e6));
+    let ratio = match (s.score(), oz) {
+        (Some(v), Some(base)) if base > 0.0 => format!("{:.3}", v / base),
+        _ => "-".into(),
+    };
+    let _ = objective;
+    format!(
+        "{label:>4}  {:<width$}  {:>9}  {:>8}  {:>10}  {:>10}  {:>6}",
+        elide(&s.pipeline.text()),
+        opt(m.instcount.map(|v| v.to_string())),
+        opt(m.text_bytes.map(|v| v.to_string())),
+        opt(compile),
+        opt(runtime),
+        ratio,
+        width = PIPELINE_WIDTH
+    )
+}
+
+/// The summary table and the lines around it.
+pub fn render(report: &OptimizeReport, top: usize) -> String {
+    let objective = report.problem.objective;
+    let oz = report.baseline("Oz").and_then(PerformanceSignal::score);
+    let mut out = String::new();
+    out.push_str(&format!(
+        "{:>4}  {:<width$}  {:>9}  {:>8}  {:>10}  {:>10}  {:>6}\n",
+        "",
+        "pipeline",
+        "instcount",
+        ".text",
+        "compile ms",
+        "runtime ms",
+        "vs Oz",
+        width = PIPELINE_WIDTH
+    ));
+    for (i, s) in report.history.ranked().iter().take(top).enumerate() {
+        out.push_str(&row(&(i + 1).to_string(), s, objective, oz));
+        out.push('\n');
+    }
+    for level in BASELINES {
+        if let Some(s) = report.baseline(level) {
+            out.push_str(&row(level, s, objective, oz));
+            if s.score().is_none() {
+                out.push_str(&format!("  ({})", s.verdict.name()));
+            }
+            out.push('\n');
+        }
+    }
+    let counts: Vec<String> = verdict_counts(&report.history.signals)
+        .iter()
+        .map(|(v, n)| format!("{n} {}", v.name()))
+        .collect();
+    out.push_str(&format!(
+        "\n{} candidates in {:.1} s ({}); {}.\n",
+        report.history.signals.len(),
+        report.elapsed.as_secs_f64(),
+        counts.join(", "),
+        report.stop_reason
+    ));
+    match &report.best {
+        Some(best) => {
+            let score = best.score().map_or("-".into(), |v| format_score(objective, v));
+            out.push_str(&format!("best ({} {score}): {}\n", objective.name(), best.pipeline));
+        }
+        None => out.push_str("no valid candidate\n"),
+    }
+    out
+}

@@ -1,0 +1,197 @@
+//! Evolution in the spirit of OpenTuner: an ensemble of techniques (mutation, crossover,
+//! extension, random restarts) over a population of the best sequences so far, with a
+//! bandit choosing the next technique by its recent success (area under the curve of
+//! improvements, plus an exploration term).
+
+use super::{History, Strategy, random_pipeline};
+use crate::engine::Candidate;
+use crate::model::Origin;
+use crate::pipeline::{PassSpec, Pipeline};
+use crate::rng::Rng;
+use std::collections::VecDeque;
+
+/// The longest sequence evolution builds.
+const MAX_LEN: usize = 60;
+/// The population: this many best distinct candidates.
+const POPULATION: usize = 16;
+/// The bandit remembers this many recent uses.
+const WINDOW: usize = 60;
+/// Weight of exploration in the bandit.
+const EXPLORE: f64 = 0.3;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Technique {
+    Mutate,
+    Crossover,
+    Extend,
+    Shorten,
+    Random,
+}
+
+const TECHNIQUES: [Technique; 5] = [
+    Technique::Mutate,
+    Technique::Crossover,
+    Technique::Extend,
+    Technique::Shorten,
+    Technique::Random,
+];
+
+/// A proposal awaiting its result.
+struct Pending {
+    pipeline: Pipeline,
+    technique: Technique,
+    /// The score to beat: the best so far when proposed.
+    target: f64,
+}
+
+pub struct Evolve {
+    space: Vec<PassSpec>,
+    pending: Vec<Pending>,
+    /// Recent uses: (technique, whether it produced a new best or beat its parents).
+    window: VecDeque<(Technique, bool)>,
+    uses: [u64; 5],
+}
+
+impl Evolve {
+    pub fn new(space: Vec<PassSpec>) -> Evolve {
+        Evolve { space, pending: Vec::new(), window: VecDeque::new(), uses: [0; 5] }
+    }
+
+    /// Credits the techniques of earlier proposals with their results.
+    fn learn(&mut self, history: &History) {
+        for p in std::mem::take(&mut self.pending) {
+            let won = history.score_of(&p.pipeline).is_some_and(|s| s < p.target);
+            self.window.push_back((p.technique, won));
+            if self.window.len() > WINDOW {
+                self.window.pop_front();
+            }
+        }
+    }
+
+    /// The technique with the best recency-weighted success rate plus exploration bonus.
+    fn choose(&self) -> Technique {
+        let total: u64 = self.uses.iter().sum::<u64>().max(1);
+        let len = self.window.len().max(1) as f64;
+        let mut best = (f64::NEG_INFINITY, Technique::Mutate);
+        for (k, t) in TECHNIQUES.iter().enumerate() {
+            let (mut credit, mut count) = (0.0, 0.0);
+            for (i, (used, won)) in self.window.iter().enumerate() {
+                if used == t {
+                    let weight = (i + 1) as f64 / len;
+                    count += weight;
+                    if *won {
+                        credit += weight;
+                    }
+                }
+            }
+            let exploit = if count > 0.0 { credit / count } else { 0.5 };
+            let n = self.uses[k].max(1) as f64;
+            let value = exploit + EXPLORE * (2.0 * (total as f64).ln() / n).sqrt();
+            if value > best.0 {
+                best = (value, *t);
+            }
+        }
+        best.1
+    }
+
+    /// A parent from the population by a tournament of two.
+    fn parent(&self, population: &[Pipeline], rng: &mut Rng) -> Pipeline {
+        let a = rng.below(population.len());
+        let b = rng.below(population.len());
+        population[a.min(b)].clone()
+    }
+
+    fn breed(&self, t: Technique, population: &[Pipeline], rng: &mut Rng) -> Pipeline {
+        if population.is_empty() || t == Technique::Random {
+            return random_pipeline(&self.space, rng, 1, 40);
+        }
+        let mut child = match t {
+            Technique::Crossover => {
+                let a = self.parent(population, rng);
+                let b = self.parent(population, rng);
+                let cut_a = rng.range(0, a.passes.len());
+                let cut_b = rng.range(0, b.passes.len());
+                let mut passes = a.passes[..cut_a].to_vec();
+                passes.extend_from_slice(&b.passes[cut_b..]);
+                Pipeline::new(passes)
+            }
+            Technique::Extend => {
+                let mut p = population[0].clone();
+                let at = rng.range(0, p.passes.len());
+                p.passes.insert(at, rng.pick(&self.space).clone());
+                p
+            }
+            Technique::Shorten => {
+                let mut p = self.parent(population, rng);
+                if p.passes.len() > 1 {
+                    let at = rng.below(p.passes.len());
+                    p.passes.remove(at);
+                }
+                p
+            }
+            _ => {
+                let mut p = self.parent(population, rng);
+                for _ in 0..rng.range(1, 3) {
+                    self.mutate(&mut p, rng);
+                }
+                p
+            }
+        };
+        child.passes.truncate(MAX_LEN);
+        if child.is_empty() {
+            child.passes.push(rng.pick(&self.space).clone());
+        }
+        child
+    }
+
+    fn mutate(&self, p: &mut Pipeline, rng: &mut Rng) {
+        let len = p.passes.len();
+        match rng.below(4) {
+            0 => p.passes.insert(rng.range(0, len), rng.pick(&self.space).clone()),
+            1 if len > 1 => {
+                p.passes.remove(rng.below(len));
+            }
+            2 if len > 0 => {
+                let at = rng.below(len);
+                p.passes[at] = rng.pick(&self.space).clone();
+            }
+            _ if len > 1 => {
+                let at = rng.below(len - 1);
+                p.passes.swap(at, at + 1);
+            }
+            _ => p.passes.push(rng.pick(&self.space).clone()),
+        }
+    }
+}
+
+impl Strategy for Evolve {
+    fn propose(&mut self, history: &History, rng: &mut Rng, n: usize) -> Vec<Candidate> {
+        self.learn(history);
+        let population: Vec<Pipeline> = {
+            let mut seen = std::collections::HashSet::new();
+            history
+                .ranked()
+                .into_iter()
+                .filter(|s| !s.pipeline.is_empty() && seen.insert(s.ir_hash.clone()))
+                .take(POPULATION)
+                .map(|s| s.pipeline.clone())
+                .collect()
+        };
+        let target = history.best().and_then(|b| b.score()).unwrap_or(f64::INFINITY);
+        let mut out: Vec<Candidate> = Vec::new();
+        for _ in 0..n * 50 {
+            if out.len() == n {
+                break;
+            }
+            let t = self.choose();
+            let child = self.breed(t, &population, rng);
+            if history.seen(&child) || out.iter().any(|c| c.pipeline == child) {
+                continue;
+            }
+            self.uses[TECHNIQUES.iter().position(|x| *x == t).expect("known technique")] += 1;
+            self.pending.push(Pending { pipeline: child.clone(), technique: t, target });
+            out.push(Candidate { pipeline: child, origin: Origin::Evolve });
+        }
+        out
+    }
+}

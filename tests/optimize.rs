@@ -1,0 +1,391 @@
+//! `opm-driver optimize` as a user meets it: a search within a budget, its signals file, the
+//! best IR it writes, crash and hang isolation, resume, and the miscompile check.
+
+mod common;
+
+use common::{clang_compile, driver, repo_root, run, scratch};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+const LIMIT: Duration = Duration::from_secs(600);
+
+/// Search-ready IR of a corpus program: optimisable (no optnone) but not yet optimised.
+fn search_ir(program: &str, dir: &Path) -> PathBuf {
+    let src = repo_root().join("bench/corpus").join(format!("{program}.c"));
+    let ir = dir.join(format!("{program}.ll"));
+    clang_compile(&src, &ir, "-O1", &["-Xclang", "-disable-llvm-passes"]).unwrap();
+    ir
+}
+
+fn optimize(args: &[&str]) -> common::Outcome {
+    let mut cmd = Command::new(driver());
+    cmd.arg("optimize").arg("--quiet").args(args);
+    run(cmd, LIMIT)
+}
+
+fn opm(args: &[&str]) -> common::Outcome {
+    let mut cmd = Command::new(driver());
+    cmd.args(args);
+    run(cmd, LIMIT)
+}
+
+fn signals(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad signal line {l}: {e}")))
+        .collect()
+}
+
+fn verdict_of<'a>(signals: &'a [serde_json::Value], pipeline: &str) -> &'a str {
+    signals
+        .iter()
+        .find(|s| s["pipeline"] == pipeline)
+        .unwrap_or_else(|| panic!("{pipeline} was not evaluated"))["verdict"]
+        .as_str()
+        .unwrap()
+}
+
+fn reference_output(program: &str, dir: &Path) -> Vec<u8> {
+    let src = repo_root().join("bench/corpus").join(format!("{program}.c"));
+    let exe = dir.join(format!("{program}.clang"));
+    clang_compile(&src, &exe, "-O2", &[]).unwrap();
+    run(Command::new(exe), LIMIT).stdout
+}
+
+#[test]
+fn a_search_beats_oz_writes_checked_ir_and_records_every_candidate() {
+    let dir = scratch("optimize-search");
+    let ir = search_ir("crc32", &dir);
+    let (sig, best) = (dir.join("signals.jsonl"), dir.join("best.ll"));
+    let o = optimize(&[
+        ir.to_str().unwrap(),
+        "--budget-evals",
+        "40",
+        "--jobs",
+        "2",
+        "--signals",
+        sig.to_str().unwrap(),
+        "-o",
+        best.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    let table = o.stdout_text();
+    for row in ["  O2  default<O2>", "  O3  default<O3>", "  Oz  default<Oz>", "best (instcount "] {
+        assert!(table.contains(row), "no `{row}` in:\n{table}");
+    }
+    assert!(table.contains("wrote") && table.contains("output checked"), "{table}");
+
+    let s = signals(&sig);
+    assert_eq!(s.len(), 40);
+    for line in &s {
+        for key in ["pipeline", "verdict", "metrics", "problem", "eval", "tools"] {
+            assert!(line.get(key).is_some(), "no {key} in {line}");
+        }
+    }
+    let instcount = |v: &serde_json::Value| v["metrics"]["instcount"].as_u64();
+    let oz = s.iter().find(|v| v["pipeline"] == "default<Oz>").and_then(instcount).unwrap();
+    let best_count = s.iter().filter(|v| v["verdict"] == "ok").filter_map(instcount).min().unwrap();
+    assert!(best_count <= oz, "best {best_count} vs Oz {oz}");
+
+    // The written IR is valid, is what was measured, and runs like clang's build.
+    let verify = opm(&["verify", best.to_str().unwrap()]);
+    assert_eq!(verify.code, Some(0), "{}", verify.stderr_text());
+    let measured = format!("{best_count} instructions;");
+    assert!(verify.stdout_text().contains(&measured), "not the best: {}", verify.stdout_text());
+    let ours = opm(&["run", best.to_str().unwrap()]);
+    assert_eq!(ours.code, Some(0));
+    assert_eq!(ours.stdout, reference_output("crc32", &dir));
+}
+
+#[test]
+fn the_same_seed_gives_the_same_search() {
+    let dir = scratch("optimize-seed");
+    let ir = search_ir("sieve", &dir);
+    let mut runs = Vec::new();
+    for (i, jobs) in ["1", "2"].iter().enumerate() {
+        let sig = dir.join(format!("signals{i}.jsonl"));
+        let o = optimize(&[
+            ir.to_str().unwrap(),
+            "--strategy",
+            "evolve",
+            "--budget-evals",
+            "30",
+            "--seed",
+            "42",
+            "--jobs",
+            jobs,
+            "--signals",
+            sig.to_str().unwrap(),
+        ]);
+        assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+        let mut s: Vec<(u64, String, Option<u64>)> = signals(&sig)
+            .iter()
+            .map(|v| {
+                let p = v["pipeline"].as_str().unwrap().to_string();
+                (v["eval"].as_u64().unwrap(), p, v["metrics"]["instcount"].as_u64())
+            })
+            .collect();
+        s.sort();
+        let best = o.stdout_text().lines().find(|l| l.starts_with("best ")).unwrap().to_string();
+        runs.push((s, best));
+    }
+    assert_eq!(runs[0], runs[1]);
+}
+
+#[test]
+fn crashing_and_hanging_candidates_become_verdicts() {
+    let dir = scratch("optimize-crash");
+    let ir = search_ir("sieve", &dir);
+    let sig = dir.join("signals.jsonl");
+    // A candidate that does not finish in time: O3 over and over.
+    let hang = vec!["default<O3>"; 5000].join(",");
+    let o = optimize(&[
+        ir.to_str().unwrap(),
+        "--strategy",
+        "presets",
+        "--pipeline",
+        &hang,
+        "--timeout",
+        "10s",
+        "--jobs",
+        "2",
+        "--signals",
+        sig.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    let s = signals(&sig);
+    assert_eq!(verdict_of(&s, &hang), "timeout");
+    assert_eq!(verdict_of(&s, "default<O2>"), "ok");
+    assert_eq!(s.len(), 7, "six presets and the user's pipeline");
+}
+
+#[test]
+fn resume_skips_what_the_signals_file_holds() {
+    let dir = scratch("optimize-resume");
+    let ir = search_ir("nbody", &dir);
+    let sig = dir.join("signals.jsonl");
+    let args = |evals: &'static str, resume: bool| {
+        let mut a = vec![
+            ir.to_str().unwrap().to_string(),
+            "--strategy".into(),
+            "random".into(),
+            "--budget-evals".into(),
+            evals.into(),
+            "--signals".into(),
+            sig.to_str().unwrap().to_string(),
+        ];
+        if resume {
+            a.push("--resume".into());
+        }
+        a
+    };
+    let first = args("12", false);
+    let o = optimize(&first.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    let second = args("20", true);
+    let o = optimize(&second.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    let s = signals(&sig);
+    assert_eq!(s.len(), 20, "12 measured, then 8 more");
+    let mut pipelines: Vec<&str> = s.iter().map(|v| v["pipeline"].as_str().unwrap()).collect();
+    pipelines.sort();
+    pipelines.dedup();
+    assert_eq!(pipelines.len(), 20, "nothing measured twice");
+}
+
+#[test]
+fn killing_a_search_loses_nothing_already_measured() {
+    let dir = scratch("optimize-kill");
+    let ir = search_ir("sieve", &dir);
+    let sig = dir.join("signals.jsonl");
+    let mut child = Command::new(driver())
+        .args(["optimize", "--quiet", "--strategy", "random", "--budget-evals", "100000"])
+        .arg(&ir)
+        .arg("--signals")
+        .arg(&sig)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + LIMIT;
+    while std::fs::read_to_string(&sig).map_or(0, |t| t.lines().count()) < 10 {
+        assert!(std::time::Instant::now() < deadline, "no signals appeared");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let before = signals(&sig).len();
+    assert!(before >= 10);
+    let o = optimize(&[
+        ir.to_str().unwrap(),
+        "--strategy",
+        "random",
+        "--budget-evals",
+        &(before + 4).to_string(),
+        "--signals",
+        sig.to_str().unwrap(),
+        "--resume",
+    ]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    assert_eq!(signals(&sig).len(), before + 4);
+}
+
+#[test]
+fn runtime_search_rejects_candidates_whose_output_differs() {
+    let dir = scratch("optimize-miscompile");
+    let src = repo_root().join("tests/data/overflow_ub.c");
+    let ir = dir.join("overflow_ub.ll");
+    clang_compile(&src, &ir, "-O1", &["-Xclang", "-disable-llvm-passes"]).unwrap();
+    let (sig, best) = (dir.join("signals.jsonl"), dir.join("best.ll"));
+    let o = optimize(&[
+        ir.to_str().unwrap(),
+        "--objective",
+        "runtime",
+        "--strategy",
+        "presets",
+        "--runs",
+        "3",
+        "--signals",
+        sig.to_str().unwrap(),
+        "-o",
+        best.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    let s = signals(&sig);
+    assert_eq!(verdict_of(&s, "default<O2>"), "miscompile");
+    assert_eq!(verdict_of(&s, "default<O0>"), "ok");
+    let ok = s.iter().find(|v| v["verdict"] == "ok").unwrap();
+    let runtime = &ok["metrics"]["runtime"];
+    assert_eq!(runtime["samples_ns"].as_array().unwrap().len(), 3, "{runtime}");
+    assert!(runtime["median_ns"].as_f64().unwrap() > 0.0);
+    // The winner prints what the unoptimised program prints.
+    let ours = opm(&["run", best.to_str().unwrap()]);
+    assert_eq!(ours.stdout_text(), "wrapped\n");
+}
+
+#[test]
+fn bad_pipelines_and_arguments_are_usage_errors() {
+    let dir = scratch("optimize-usage");
+    let ir = search_ir("sieve", &dir);
+    let ir = ir.to_str().unwrap();
+    let o = optimize(&[ir, "--pipeline", "function(no-such-pass)"]);
+    assert_eq!(o.code, Some(2));
+    assert!(o.stderr_text().contains("no-such-pass"), "{}", o.stderr_text());
+    let o = optimize(&[ir, "--pipeline", "function(sroa"]);
+    assert_eq!(o.code, Some(2));
+    assert!(o.stderr_text().contains("function(sroa"), "{}", o.stderr_text());
+    let o = optimize(&[ir, "--resume"]);
+    assert_eq!(o.code, Some(2));
+    assert!(o.stderr_text().contains("--signals"), "{}", o.stderr_text());
+    let o = optimize(&[ir, "--objective", "runtime", "--budget-time", "soon"]);
+    assert_eq!(o.code, Some(2));
+}
+
+#[test]
+fn optnone_input_is_explained_and_can_be_stripped() {
+    let dir = scratch("optimize-optnone");
+    let src = repo_root().join("bench/corpus/sieve.c");
+    let ir = dir.join("sieve.O0.ll");
+    clang_compile(&src, &ir, "-O0", &[]).unwrap();
+    let ir = ir.to_str().unwrap();
+    let o = optimize(&[ir, "--strategy", "presets"]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    assert!(o.stderr_text().contains("are `optnone`"), "{}", o.stderr_text());
+    let o = optimize(&[ir, "--strategy", "presets", "--strip-optnone", "--json"]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    assert!(o.stderr_text().contains("removed `optnone`"), "{}", o.stderr_text());
+    let summary: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let count = |l: &str| summary["baselines"][l]["metrics"]["instcount"].as_u64().unwrap();
+    assert!(count("Oz") < count("O3"), "with optnone gone, Oz shrinks the module");
+}
+
+#[test]
+fn passes_lists_the_catalog() {
+    let o = opm(&["passes"]);
+    assert_eq!(o.code, Some(0));
+    let text = o.stdout_text();
+    assert!(text.contains("instcombine<no-verify-fixpoint>"), "{text}");
+    assert!(text.contains("default<Oz>"), "{text}");
+    let o = opm(&["passes", "--json"]);
+    let lines: Vec<serde_json::Value> =
+        o.stdout_text().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(lines.iter().any(|l| l["text"] == "function(loop-mssa(licm))"), "licm needs MemorySSA");
+}
+
+#[test]
+fn random_pipelines_never_bring_the_search_down() {
+    // A bounded sample of the robustness campaign (bench/src/bin/robustness.rs runs 2,000):
+    // random pipelines, a fresh seed per run, printed so that a failure can be replayed with
+    // OPM_OPTIMIZE_SEED=<seed>.
+    let seed = common::seed_from_env("OPM_OPTIMIZE_SEED");
+    eprintln!("random pipelines: seed {seed} (replay with OPM_OPTIMIZE_SEED={seed})");
+    let dir = scratch("optimize-random");
+    for program in ["matmul_double", "sudoku"] {
+        let ir = search_ir(program, &dir);
+        let sig = dir.join(format!("{program}.jsonl"));
+        let o = optimize(&[
+            ir.to_str().unwrap(),
+            "--strategy",
+            "random",
+            "--budget-evals",
+            "40",
+            "--seed",
+            &seed.to_string(),
+            "--jobs",
+            "2",
+            "--signals",
+            sig.to_str().unwrap(),
+        ]);
+        assert_eq!(o.code, Some(0), "seed {seed}, {program}: {}", o.stderr_text());
+        assert!(!o.stderr_text().contains("panicked"), "seed {seed}: {}", o.stderr_text());
+        let s = signals(&sig);
+        assert_eq!(s.len(), 40, "seed {seed}, {program}");
+        for v in &s {
+            let verdict = v["verdict"].as_str().unwrap();
+            let known = ["ok", "invariant-violation", "crash", "timeout", "unsupported"];
+            assert!(known.contains(&verdict), "seed {seed}: {v}");
+            if verdict != "ok" {
+                assert!(v["detail"].as_str().is_some_and(|d| !d.is_empty()), "seed {seed}: {v}");
+            }
+        }
+    }
+}
+
+#[test]
+fn pipeline_text_means_to_llvm_what_the_user_wrote() {
+    use opm_driver::pipeline::Pipeline;
+    // LLVM's own reading of a pipeline: `opt -print-pipeline-passes`.
+    let llvm_reads = |text: &str| {
+        let mut cmd = Command::new(common::llvm_tool("opt"));
+        cmd.arg(format!("-passes={text}")).args(["-print-pipeline-passes", "-disable-output"]);
+        cmd.arg(repo_root().join("tests/data/echo_args.ll"));
+        let o = run(cmd, LIMIT);
+        assert_eq!(o.code, Some(0), "opt rejects `{text}`: {}", o.stderr_text());
+        o.stdout_text()
+    };
+    let mut texts: Vec<String> = [
+        "default<O2>",
+        "sroa,gvn",
+        "function(sroa),function(gvn),globaldce",
+        "globaldce,sroa,gvn",
+        "function(sroa),gvn,cgscc(inline),cgscc(function-attrs)",
+        "function(loop(loop-rotate),loop(loop-deletion))",
+        "module(function(loop-mssa(licm),loop(loop-rotate,loop-deletion),gvn))",
+        "cgscc(inline,function-attrs),function(simplifycfg<switch-to-lookup>)",
+        "cgscc(devirt<4>(inline,function(sroa)))",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    // Every catalog pass at its level.
+    for p in opm_llvm::catalog::passes() {
+        texts.push(p.level.wrap(&p.text()));
+    }
+    for text in &texts {
+        let ours = Pipeline::parse(text).unwrap();
+        assert_eq!(Pipeline::parse(&ours.text()).unwrap(), ours, "{text}");
+        assert_eq!(llvm_reads(&ours.text()), llvm_reads(text), "`{text}` became `{ours}`");
+    }
+}
