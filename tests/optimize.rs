@@ -389,3 +389,42 @@ fn pipeline_text_means_to_llvm_what_the_user_wrote() {
         assert_eq!(llvm_reads(&ours.text()), llvm_reads(text), "`{text}` became `{ours}`");
     }
 }
+
+#[test]
+fn llvm_crashes_become_the_candidates_verdicts() {
+    // Inputs on which LLVM 22 itself dies (tests/data/crash_*.ll; the first line names the
+    // pipeline). The search must go on and record the death as that candidate's verdict.
+    let dir = scratch("optimize-llvm-crashes");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(repo_root().join("tests/data"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("crash_"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3, "{files:?}");
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let pipeline = text.lines().next().unwrap().strip_prefix("; pipeline: ").unwrap();
+        // LLVM's verifier failing after a pass is an invariant violation; anything else that
+        // kills the compiler is a crash.
+        let expected =
+            if text.contains("Broken function found") { "invariant-violation" } else { "crash" };
+        let sig = dir.join(format!("{}.jsonl", file.file_stem().unwrap().to_string_lossy()));
+        let o = optimize(&[
+            file.to_str().unwrap(),
+            "--strategy",
+            "presets",
+            "--pipeline",
+            pipeline,
+            "--signals",
+            sig.to_str().unwrap(),
+        ]);
+        assert_eq!(o.code, Some(0), "{}: {}", file.display(), o.stderr_text());
+        let s = signals(&sig);
+        assert_eq!(verdict_of(&s, pipeline), expected, "{}", file.display());
+        let v = s.iter().find(|v| v["pipeline"] == pipeline).unwrap();
+        let detail = v["detail"].as_str().unwrap();
+        assert!(detail.contains("in step 1"), "the step is named: {detail}");
+        assert_eq!(s.iter().filter(|v| v["verdict"] == "ok").count(), 6, "{}", file.display());
+    }
+}

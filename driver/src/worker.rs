@@ -401,7 +401,7 @@ fn describe_death(status: Option<ExitStatus>, stderr: &str) -> (Verdict, String)
     use std::os::unix::process::ExitStatusExt;
     let how = match status {
         Some(s) => match (s.signal(), s.code()) {
-            (Some(sig), _) => format!("killed by signal {sig} ({})", signal_name(sig)),
+            (Some(sig), _) => format!("was killed by signal {sig} ({})", signal_name(sig)),
             (None, Some(code)) => format!("exited with status {code}"),
             _ => "ended".to_string(),
         },
@@ -465,7 +465,7 @@ mod tests {
             "opm-worker: step 1: default<O2>\nopm-worker: step 2: function(gvn)\n",
         );
         assert_eq!(v, Verdict::Crash);
-        assert_eq!(d, "the compiler killed by signal 11 (SIGSEGV) in step 2: function(gvn)");
+        assert_eq!(d, "the compiler was killed by signal 11 (SIGSEGV) in step 2: function(gvn)");
         let (v, d) = describe_death(
             Some(ExitStatus::from_raw(1 << 8)),
             "opm-worker: step 1: x\nInstruction does not dominate all uses!\nLLVM ERROR: Broken module found, compilation aborted!\n",
