@@ -170,6 +170,9 @@ pub fn presets() -> Vec<String> {
 #[derive(Clone, Debug)]
 pub struct Program {
     pub name: String,
+    /// The C source in the corpus.
+    pub src: PathBuf,
+    /// The LLVM IR made from it.
     pub ll: PathBuf,
 }
 
@@ -191,7 +194,7 @@ pub fn search_inputs(dir: &Path, only: &[String], jobs: usize) -> anyhow::Result
         let name = name_of(src);
         let ll = dir.join(format!("{name}.ll"));
         emit_ir_with(src, &ll, &["-O1", "-Xclang", "-disable-llvm-passes"])?;
-        Ok(Program { name, ll })
+        Ok(Program { name, src: src.clone(), ll })
     });
     results.into_iter().collect()
 }

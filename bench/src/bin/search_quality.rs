@@ -57,6 +57,9 @@ struct Args {
     /// Time limit of one naive candidate.
     #[arg(long, default_value = "60s", value_parser = parse_duration)]
     timeout: Duration,
+    /// Skip the output check of each side's best candidates.
+    #[arg(long)]
+    no_check: bool,
     /// Run one side only (Oz is always measured).
     #[arg(long, value_parser = ["both", "naive", "ours"], default_value = "both")]
     side: String,
@@ -69,18 +72,34 @@ enum Budget {
     Evals(usize),
 }
 
-/// The naive search's best so far: its count in the text, the candidate's index, the
+/// One of the naive search's best: its count in the text, the candidate's index, the
 /// pipeline and opt's output.
 type Best = (usize, usize, String, Vec<u8>);
+
+/// How many of a side's best candidates the output check tries, best first.
+const CHECKED: usize = 5;
+
+/// A side's candidate for the output check.
+struct Contender {
+    pipeline: String,
+    /// Ours' instruction count, from its signal.
+    count: Option<usize>,
+    /// The naive side's optimized IR (ours is rebuilt by `opm-driver compile --pipeline`).
+    ir: Option<Vec<u8>>,
+}
 
 /// The outcome of one search on one program.
 #[derive(Default)]
 struct Outcome {
     best: Option<usize>,
     best_pipeline: Option<String>,
+    /// The best few candidates, best first, for the output check.
+    contenders: Vec<Contender>,
     evals: usize,
     failed: usize,
     wall: Duration,
+    /// The instruction count of the side's own `default<Oz>` candidate, if it ran one.
+    own_oz: Option<usize>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -91,7 +110,8 @@ fn main() -> anyhow::Result<()> {
         t.map_or(1, |d| d.as_nanos() as u64 % 1_000_000_000)
     });
     let opt = llvm_tool("opt")?;
-    let driver = if args.side == "naive" { None } else { Some(driver()?) };
+    // The output check builds the candidates with the driver too.
+    let driver = if args.side == "naive" && args.no_check { None } else { Some(driver()?) };
     let budget = match args.evals {
         Some(n) => Budget::Evals(n),
         None => Budget::Time(args.budget),
@@ -121,13 +141,16 @@ fn main() -> anyhow::Result<()> {
         }
     );
     println!(
-        "counts: instructions of the canonical IR (opm_llvm::load_file); ratios Oz/best, >1 beats Oz\n"
+        "counts: instructions of the canonical IR (opm_llvm::load_file); ratios Oz/best, \
+         >1 beats Oz; o.Oz: ours' own default<Oz> candidate, if it ran one; n./o.: naive's \
+         and ours' evaluations, failed candidates and wall seconds\n"
     );
     println!(
-        "{:<20} {:>7} {:>7} {:>7} {:>7} {:>8} {:>8} {:>7} {:>7} {:>6} {:>6} {:>6} {:>6}",
+        "{:<20} {:>7} {:>7} {:>7} {:>7} {:>7} {:>8} {:>8} {:>7} {:>7} {:>6} {:>6} {:>6} {:>6}",
         "program",
         "input",
         "Oz",
+        "o.Oz",
         "naive",
         "ours",
         "Oz/naive",
@@ -144,6 +167,7 @@ fn main() -> anyhow::Result<()> {
     let mut ours_ratios = Vec::new();
     let mut skipped = Vec::new();
     let mut best_pipelines = Vec::new();
+    let mut checks = Vec::new();
     for (index, program) in programs.iter().enumerate() {
         let input = opm_llvm::load_file(&program.ll)
             .with_context(|| format!("importing {}", program.ll.display()))?
@@ -156,17 +180,20 @@ fn main() -> anyhow::Result<()> {
             naive_search(&opt, program, budget, jobs, seed, args.max_len, args.timeout, dir.path())?
         };
         let ours = match &driver {
-            Some(d) => ours_search(d, program, budget, jobs, seed, dir.path())?,
-            None => Outcome::default(),
+            Some(d) if args.side != "naive" => {
+                ours_search(d, program, budget, jobs, seed, dir.path())?
+            }
+            _ => Outcome::default(),
         };
         let ratio = |o: &Outcome| o.best.map(|b| oz as f64 / b.max(1) as f64);
         let show = |x: Option<usize>| x.map_or("-".into(), |v| v.to_string());
         let show_ratio = |x: Option<f64>| x.map_or("-".into(), |v| format!("{v:.3}"));
         println!(
-            "{:<20} {:>7} {:>7} {:>7} {:>7} {:>8} {:>8} {:>7} {:>7} {:>6} {:>6} {:>6} {:>6}",
+            "{:<20} {:>7} {:>7} {:>7} {:>7} {:>7} {:>8} {:>8} {:>7} {:>7} {:>6} {:>6} {:>6} {:>6}",
             program.name,
             input,
             oz,
+            show(ours.own_oz),
             show(naive.best),
             show(ours.best),
             show_ratio(ratio(&naive)),
@@ -187,6 +214,12 @@ fn main() -> anyhow::Result<()> {
             (None, Some(o)) if args.side == "ours" => ours_ratios.push(o),
             _ => skipped.push(program.name.clone()),
         }
+        if let (Some(d), false) = (&driver, args.no_check) {
+            let reference = reference(program, dir.path())?;
+            let n = check_side("naive", &naive.contenders, program, d, &reference, dir.path())?;
+            let o = check_side("ours", &ours.contenders, program, d, &reference, dir.path())?;
+            checks.push((program.name.clone(), oz, n, o));
+        }
         best_pipelines.push((program.name.clone(), naive.best_pipeline, ours.best_pipeline));
     }
 
@@ -194,16 +227,45 @@ fn main() -> anyhow::Result<()> {
     if !skipped.is_empty() {
         println!("left out of the geomeans (a side found nothing valid): {}", skipped.join(", "));
     }
-    let g_naive = geomean(&naive_ratios);
-    let g_ours = geomean(&ours_ratios);
-    if let Some(g) = g_naive {
-        println!("geomean Oz/naive: {g:.4}  ({} programs)", naive_ratios.len());
-    }
-    if let Some(g) = g_ours {
-        println!("geomean Oz/ours:  {g:.4}  ({} programs)", ours_ratios.len());
-    }
-    if let (Some(n), Some(o)) = (g_naive, g_ours) {
-        println!("ours/naive (geomean Oz/ours / geomean Oz/naive): {:.4}", o / n);
+    print_geomeans("", &naive_ratios, &ours_ratios);
+
+    if !checks.is_empty() {
+        println!(
+            "\noutput check: each side's best {CHECKED} candidates, best first, built with \
+             opm-driver compile and run; the first that prints what clang -O2's build prints \
+             (same exit status, time limit 10x its run time, at least 5 s) counts"
+        );
+        println!(
+            "{:<20} {:>7} {:>7} {:>7} {:>8} {:>8}  passed over",
+            "program", "Oz", "naive", "ours", "Oz/naive", "Oz/ours"
+        );
+        let (mut n_ratios, mut o_ratios) = (Vec::new(), Vec::new());
+        for (name, oz, n, o) in &checks {
+            let ratio = |c: &Checked| c.count.map(|b| *oz as f64 / b.max(1) as f64);
+            let show = |c: &Checked| c.count.map_or("-".into(), |v| v.to_string());
+            let show_ratio = |x: Option<f64>| x.map_or("-".into(), |v| format!("{v:.3}"));
+            let notes: Vec<&str> = n.notes.iter().chain(&o.notes).map(String::as_str).collect();
+            println!(
+                "{:<20} {:>7} {:>7} {:>7} {:>8} {:>8}  {}",
+                name,
+                oz,
+                show(n),
+                show(o),
+                show_ratio(ratio(n)),
+                show_ratio(ratio(o)),
+                notes.join("; ")
+            );
+            match (ratio(n), ratio(o)) {
+                (Some(a), Some(b)) => {
+                    n_ratios.push(a);
+                    o_ratios.push(b);
+                }
+                (Some(a), None) if args.side == "naive" => n_ratios.push(a),
+                _ => {}
+            }
+        }
+        println!();
+        print_geomeans("output-checked ", &n_ratios, &o_ratios);
     }
     println!("seed {seed}");
     let file = dir.path().join("best-pipelines.txt");
@@ -218,6 +280,21 @@ fn main() -> anyhow::Result<()> {
     std::fs::copy(&file, &keep).with_context(|| keep.display().to_string())?;
     println!("best pipelines: {}", keep.display());
     Ok(())
+}
+
+/// Prints the geometric means of Oz/best of each side and their ratio.
+fn print_geomeans(what: &str, naive: &[f64], ours: &[f64]) {
+    let g_naive = geomean(naive);
+    let g_ours = geomean(ours);
+    if let Some(g) = g_naive {
+        println!("{what}geomean Oz/naive: {g:.4}  ({} programs)", naive.len());
+    }
+    if let Some(g) = g_ours {
+        println!("{what}geomean Oz/ours:  {g:.4}  ({} programs)", ours.len());
+    }
+    if let (Some(n), Some(o)) = (g_naive, g_ours) {
+        println!("{what}ours/naive (geomean Oz/ours / geomean Oz/naive): {:.4}", o / n);
+    }
 }
 
 /// The canonical instruction count of `opt -passes=default<Oz>`'s output.
@@ -255,7 +332,7 @@ fn naive_search(
     let next = AtomicUsize::new(0);
     let evals = AtomicUsize::new(0);
     let failed = AtomicUsize::new(0);
-    let best: Mutex<Option<Best>> = Mutex::new(None);
+    let best: Mutex<Vec<Best>> = Mutex::new(Vec::new());
     let error: Mutex<Option<anyhow::Error>> = Mutex::new(None);
     std::thread::scope(|s| {
         for _ in 0..jobs {
@@ -297,8 +374,10 @@ fn naive_search(
                     }
                     let count = count_ir_instructions(&String::from_utf8_lossy(&run.stdout));
                     let mut best = best.lock().unwrap();
-                    if best.as_ref().is_none_or(|(c, j, ..)| (count, i) < (*c, *j)) {
-                        *best = Some((count, i, pipeline, run.stdout));
+                    if best.len() < CHECKED || best.iter().any(|(c, j, ..)| (count, i) < (*c, *j)) {
+                        best.push((count, i, pipeline, run.stdout));
+                        best.sort_by_key(|(c, j, ..)| (*c, *j));
+                        best.truncate(CHECKED);
                     }
                 }
             });
@@ -314,7 +393,16 @@ fn naive_search(
         wall,
         ..Outcome::default()
     };
-    if let Some((_, _, pipeline, text)) = best.into_inner().unwrap() {
+    let best = best.into_inner().unwrap();
+    outcome.contenders = best
+        .iter()
+        .map(|(_, _, p, text)| Contender {
+            pipeline: p.clone(),
+            count: None,
+            ir: Some(text.clone()),
+        })
+        .collect();
+    if let Some((_, _, pipeline, text)) = best.into_iter().next() {
         let file = dir.join(format!("{}.naive.ll", program.name));
         std::fs::write(&file, text)?;
         let module = opm_llvm::load_file(&file)
@@ -371,16 +459,122 @@ fn ours_search(
         stderr.trim_end()
     );
     let signals = read_signals(&file)?;
-    let best = signals
+    let mut ranked: Vec<(u64, &opm_bench::Signal)> = signals
         .iter()
         .filter(|s| s.verdict == "ok")
         .filter_map(|s| s.instcount.map(|c| (c, s)))
-        .min_by_key(|(c, _)| *c);
+        .collect();
+    ranked.sort_by_key(|(c, _)| *c);
+    let best = ranked.first().copied();
+    let contenders = ranked
+        .iter()
+        .take(CHECKED)
+        .map(|(_, s)| Contender {
+            pipeline: s.pipeline.clone(),
+            count: s.instcount.map(|c| c as usize),
+            ir: None,
+        })
+        .collect();
     Ok(Outcome {
         best: best.map(|(c, _)| c as usize),
         best_pipeline: best.map(|(_, s)| s.pipeline.clone()),
+        contenders,
         evals: signals.len(),
         failed: signals.iter().filter(|s| s.verdict != "ok").count(),
         wall,
+        own_oz: signals
+            .iter()
+            .find(|s| s.pipeline == "default<Oz>" && s.verdict == "ok")
+            .and_then(|s| s.instcount.map(|c| c as usize)),
     })
+}
+
+/// What a corpus program prints when clang builds it at -O2, and how long its candidates
+/// may run.
+struct Reference {
+    stdout: Vec<u8>,
+    exit: Exit,
+    limit: Duration,
+}
+
+fn reference(program: &Program, dir: &Path) -> anyhow::Result<Reference> {
+    let exe = dir.join(format!("{}.ref", program.name));
+    let status = Command::new("clang-22")
+        .args(["-O2", "-w"])
+        .arg(&program.src)
+        .arg("-o")
+        .arg(&exe)
+        .arg("-lm")
+        .status()
+        .context("running clang-22 (apt-get install clang-22)")?;
+    anyhow::ensure!(status.success(), "clang-22 -O2 failed on {}", program.src.display());
+    let start = Instant::now();
+    let run = run_tool(&mut Command::new(&exe), &[], Duration::from_secs(300))?;
+    let limit = (start.elapsed() * 10).max(Duration::from_secs(5));
+    anyhow::ensure!(run.exit != Exit::TimedOut, "{} ran for 5 minutes", program.name);
+    Ok(Reference { stdout: run.stdout, exit: run.exit, limit })
+}
+
+/// The outcome of the output check of one side.
+#[derive(Default)]
+struct Checked {
+    /// The instruction count of the best candidate whose program prints the reference.
+    count: Option<usize>,
+    /// Its place among the side's best candidates (0: the best).
+    rank: Option<usize>,
+    /// Why better candidates were passed over.
+    notes: Vec<String>,
+}
+
+/// Builds each contender with `opm-driver compile`, runs it and compares what it prints
+/// (and its exit status) with the reference; the first one that agrees is the side's
+/// checked best.
+fn check_side(
+    side: &str,
+    contenders: &[Contender],
+    program: &Program,
+    driver: &Path,
+    reference: &Reference,
+    dir: &Path,
+) -> anyhow::Result<Checked> {
+    let mut checked = Checked::default();
+    for (k, c) in contenders.iter().enumerate() {
+        let exe = dir.join(format!("{}.{side}.{k}.exe", program.name));
+        let mut cmd = Command::new(driver);
+        cmd.arg("compile");
+        let count = match &c.ir {
+            Some(text) => {
+                let file = dir.join(format!("{}.{side}.{k}.ll", program.name));
+                std::fs::write(&file, text)?;
+                cmd.arg(&file);
+                let module = opm_llvm::load_file(&file)
+                    .with_context(|| format!("importing {}", file.display()))?;
+                module.instruction_count()
+            }
+            None => {
+                cmd.arg(&program.ll).arg("--pipeline").arg(&c.pipeline);
+                c.count.context("a signal without an instruction count")?
+            }
+        };
+        cmd.arg("-o").arg(&exe);
+        let build = run_tool(&mut cmd, &[], Duration::from_secs(600))?;
+        let place = k + 1;
+        if !build.exit.success() {
+            let err = String::from_utf8_lossy(&build.stderr);
+            let line = err.lines().next().unwrap_or("").to_string();
+            checked.notes.push(format!("{side} #{place} does not build ({line})"));
+            continue;
+        }
+        let run = run_tool(&mut Command::new(&exe), &[], reference.limit)?;
+        if run.exit == Exit::TimedOut {
+            checked.notes.push(format!("{side} #{place} ({count}) hangs"));
+        } else if run.exit != reference.exit || run.stdout != reference.stdout {
+            checked.notes.push(format!("{side} #{place} ({count}) prints something else"));
+        } else {
+            checked.count = Some(count);
+            checked.rank = Some(k);
+            return Ok(checked);
+        }
+    }
+    Ok(checked)
 }

@@ -20,7 +20,7 @@ use clap::Parser;
 use opm_bench::{
     Exit, Program, SplitMix64, command_line, count_ir_instructions, driver, elf_text_size,
     llvm_tool, par_map, parse_duration, presets, random_pipeline, read_signals, run_tool,
-    search_inputs, search_passes, secs, show_command,
+    search_inputs, search_passes, secs,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -177,7 +177,9 @@ fn main() -> anyhow::Result<()> {
     println!("failed candidates: {}", failures.display());
     if agreement.0 > 0 {
         println!(
-            "ok on both sides: {} candidates; same instruction count {}, same .text bytes {}",
+            "ok on both sides: {} candidates; same instruction count {}, same .text bytes {} \
+             (ours optimizes the module rebuilt from the canonical IR, which carries no \
+             metadata such as !tbaa; the baseline optimizes clang's module as it is)",
             agreement.0, agreement.1, agreement.2
         );
     }
@@ -314,7 +316,6 @@ fn ours(
     let mut verdicts = Verdicts::new();
     let mut signals = Vec::new();
     let mut failed_runs = Vec::new();
-    let mut shown = false;
     let start = Instant::now();
     for program in programs {
         let file = dir.join(format!("{}.signals.jsonl", program.name));
@@ -329,10 +330,6 @@ fn ours(
             cmd.arg("--pipeline").arg(p);
         }
         cmd.args(["--jobs", &jobs.to_string(), "--quiet", "--signals"]).arg(&file);
-        if !shown {
-            eprintln!("ours, first run: {}", show_command(&cmd));
-            shown = true;
-        }
         let out = cmd.output().with_context(|| format!("running {}", driver.display()))?;
         let stderr = String::from_utf8_lossy(&out.stderr);
         if !out.status.success() || stderr.contains("panicked") {
