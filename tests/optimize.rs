@@ -263,6 +263,24 @@ fn runtime_search_rejects_candidates_whose_output_differs() {
     // The winner prints what the unoptimised program prints.
     let ours = opm(&["run", best.to_str().unwrap()]);
     assert_eq!(ours.stdout_text(), "wrapped\n");
+
+    // With a static objective, a candidate that would become the best is run once first:
+    // the fewer instructions of the folded comparison do not make a miscompile the winner.
+    let sig = dir.join("instcount.jsonl");
+    let o = optimize(&[
+        ir.to_str().unwrap(),
+        "--strategy",
+        "presets",
+        "--signals",
+        sig.to_str().unwrap(),
+        "-o",
+        best.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    let s = signals(&sig);
+    assert_eq!(verdict_of(&s, "default<Oz>"), "miscompile");
+    let ours = opm(&["run", best.to_str().unwrap()]);
+    assert_eq!(ours.stdout_text(), "wrapped\n");
 }
 
 #[test]

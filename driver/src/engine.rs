@@ -49,7 +49,10 @@ struct Reference {
 struct Measured {
     text_bytes: u64,
     codegen_ms: f64,
+    /// Timed runs (runtime objective).
     runtime: Option<Result<RuntimeStats, (Verdict, String)>>,
+    /// One run compared with the reference (other objectives, would-be winners only).
+    checked: Option<Result<(), (Verdict, String)>>,
 }
 
 /// Errors setting up the engine (not verdicts: those belong to candidates).
@@ -253,10 +256,14 @@ impl Engine {
 
     /// Evaluates `candidates` in parallel, numbering them from `first_eval`; each signal is
     /// handed to `sink` as soon as it is complete. Returns the signals in candidate order.
+    /// A candidate that scores below `beat` (the best so far) is run once and its output
+    /// compared with the reference's before it is reported valid: a miscompile never
+    /// becomes the best.
     pub fn evaluate_all(
         &self,
         candidates: &[Candidate],
         first_eval: u64,
+        beat: Option<f64>,
         sink: &(dyn Fn(&PerformanceSignal) + Sync),
     ) -> Vec<PerformanceSignal> {
         self.pool.install(|| {
@@ -265,7 +272,7 @@ impl Engine {
                 .enumerate()
                 .with_max_len(1)
                 .map(|(i, c)| {
-                    let signal = self.evaluate(c, first_eval + i as u64);
+                    let signal = self.evaluate(c, first_eval + i as u64, beat);
                     sink(&signal);
                     signal
                 })
@@ -273,12 +280,17 @@ impl Engine {
         })
     }
 
-    /// Evaluates one candidate.
-    pub fn evaluate(&self, candidate: &Candidate, eval: u64) -> PerformanceSignal {
+    /// Evaluates one candidate (see [`Engine::evaluate_all`] for `beat`).
+    pub fn evaluate(
+        &self,
+        candidate: &Candidate,
+        eval: u64,
+        beat: Option<f64>,
+    ) -> PerformanceSignal {
         let started_ms = now_ms();
         let mut metrics = Metrics::default();
         let mut ir_hash = None;
-        let (verdict, detail) = match self.measure(candidate, &mut metrics, &mut ir_hash) {
+        let (verdict, detail) = match self.measure(candidate, beat, &mut metrics, &mut ir_hash) {
             Ok(()) => (Verdict::Ok, None),
             Err((v, d)) => (v, Some(d)),
         };
@@ -302,11 +314,14 @@ impl Engine {
     fn measure(
         &self,
         candidate: &Candidate,
+        beat: Option<f64>,
         metrics: &mut Metrics,
         ir_hash: &mut Option<String>,
     ) -> Result<(), (Verdict, String)> {
         let limit = self.budget().compile_timeout;
         let deadline = Instant::now() + limit;
+        let remaining =
+            || deadline.saturating_duration_since(Instant::now()).max(Duration::from_secs(1));
         let compiling = self.run_lock.read().expect("run lock");
         let mut worker = self.checkout().map_err(verdict_of)?;
         let steps = Request::Optimize { steps: candidate.pipeline.steps() };
@@ -324,54 +339,64 @@ impl Engine {
         metrics.instcount = instcount;
         let hash = hash.unwrap_or_default();
         *ir_hash = Some(hash.clone());
+
+        let object = self
+            .dir
+            .path()
+            .join(format!("candidate-{}.o", self.next_object.fetch_add(1, Ordering::Relaxed)));
+        let mut have_object = false;
         let known = self.measured.lock().expect("measured").get(&hash).cloned();
-        let measured = match known {
-            Some(m) => {
-                self.checkin(worker);
-                drop(compiling);
-                m
-            }
+        let mut measured = match known {
+            Some(m) => m,
             None => {
-                let object = self.dir.path().join(format!(
-                    "candidate-{}.o",
-                    self.next_object.fetch_add(1, Ordering::Relaxed)
-                ));
-                let remaining = deadline.saturating_duration_since(Instant::now());
                 let request = Request::Codegen { object: object.clone() };
-                let reply = worker.request(&request, remaining.max(Duration::from_secs(1)));
-                let reply = reply.map_err(verdict_of)?;
-                self.checkin(worker);
+                let reply = worker.request(&request, remaining()).map_err(verdict_of)?;
                 let Reply::Compiled { text_bytes, codegen_ms } = reply else {
                     return Err(unexpected(reply));
                 };
-                let runtime = if self.problem.objective == Objective::Runtime {
-                    let exe = object.with_extension("exe");
-                    let linked = self.linker.as_ref().expect("a program has a linker").link(
-                        &[&object],
-                        &exe,
-                        DEFAULT_LIBS,
-                    );
-                    drop(compiling);
-                    let result = match linked {
-                        Ok(()) => self.time_runs(&exe),
-                        Err(e) => Err((Verdict::Crash, format!("linking failed: {e}"))),
-                    };
-                    let _ = std::fs::remove_file(&exe);
-                    Some(result)
-                } else {
-                    drop(compiling);
-                    None
-                };
-                let _ = std::fs::remove_file(&object);
-                let m = Measured { text_bytes, codegen_ms, runtime };
-                self.measured.lock().expect("measured").insert(hash, m.clone());
-                m
+                have_object = true;
+                Measured { text_bytes, codegen_ms, runtime: None, checked: None }
             }
         };
         metrics.text_bytes = Some(measured.text_bytes);
         metrics.codegen_ms = Some(measured.codegen_ms);
+
+        // What needs the program: timed runs for the runtime objective; otherwise one
+        // checked run of a candidate that would become the new best.
+        let runtime = self.problem.objective == Objective::Runtime && measured.runtime.is_none();
+        let would_win = self.reference.is_some()
+            && self.problem.objective != Objective::Runtime
+            && measured.checked.is_none()
+            && beat.is_some_and(|b| self.problem.objective.score(metrics).is_some_and(|v| v < b));
+        if runtime || would_win {
+            if !have_object {
+                let request = Request::Codegen { object: object.clone() };
+                worker.request(&request, remaining()).map_err(verdict_of)?;
+            }
+            self.checkin(worker);
+            let exe = object.with_extension("exe");
+            let linker = self.linker.as_ref().expect("a program has a linker");
+            let linked = linker.link(&[&object], &exe, DEFAULT_LIBS);
+            drop(compiling);
+            let linked = linked.map_err(|e| (Verdict::Crash, format!("linking failed: {e}")));
+            if runtime {
+                measured.runtime = Some(linked.clone().and_then(|()| self.time_runs(&exe)));
+            } else {
+                measured.checked = Some(linked.clone().and_then(|()| self.check_run(&exe)));
+            }
+            let _ = std::fs::remove_file(&exe);
+        } else {
+            self.checkin(worker);
+            drop(compiling);
+        }
+        let _ = std::fs::remove_file(&object);
+        self.measured.lock().expect("measured").insert(hash, measured.clone());
+
         if let Some(runtime) = measured.runtime {
             metrics.runtime = Some(runtime?);
+        }
+        if let Some(checked) = measured.checked {
+            checked?;
         }
         let base = *self.growth_base.lock().expect("growth base");
         if let (Some(limit), Some(base)) = (self.budget().max_code_growth, base)
@@ -388,6 +413,30 @@ impl Engine {
         Ok(())
     }
 
+    /// One run, alone on the machine, compared with the reference's output.
+    fn check_run(&self, exe: &Path) -> Result<(), (Verdict, String)> {
+        let reference = self.reference.as_ref().expect("checks need a reference");
+        let limit = self.run_limit();
+        let _alone = self.run_lock.write().expect("run lock");
+        let out = exe.with_extension("out");
+        let result = run_once(exe, &self.problem.run_args, &out, limit);
+        let _ = std::fs::remove_file(&out);
+        match result {
+            Ok(r) if r.stdout == reference.stdout && r.code == reference.output.exit_code => Ok(()),
+            Ok(r) => Err((Verdict::Miscompile, mismatch(reference, &r))),
+            Err(RunError::Timeout) => Err((Verdict::Timeout, self.timeout_text(limit))),
+            Err(RunError::Io(e)) => Err((Verdict::Crash, format!("cannot run: {e}"))),
+        }
+    }
+
+    fn timeout_text(&self, limit: Duration) -> String {
+        let reference = self.reference.as_ref().map_or(0.0, |r| r.elapsed.as_secs_f64());
+        format!(
+            "the program ran longer than {:.1} s (the build without passes takes {reference:.2} s)",
+            limit.as_secs_f64()
+        )
+    }
+
     /// One warm-up run and `runs` timed runs, alone on the machine; every run's output must
     /// match the reference's.
     fn time_runs(&self, exe: &Path) -> Result<RuntimeStats, (Verdict, String)> {
@@ -399,12 +448,7 @@ impl Engine {
         for i in 0..=self.config.runs.max(1) {
             let r = match run_once(exe, &self.problem.run_args, &out, limit) {
                 Ok(r) => r,
-                Err(RunError::Timeout) => {
-                    return Err((
-                        Verdict::Timeout,
-                        format!("a run took longer than {:.1} s", limit.as_secs_f64()),
-                    ));
-                }
+                Err(RunError::Timeout) => return Err((Verdict::Timeout, self.timeout_text(limit))),
                 Err(RunError::Io(e)) => return Err((Verdict::Crash, format!("cannot run: {e}"))),
             };
             if r.stdout != reference.stdout || r.code != reference.output.exit_code {

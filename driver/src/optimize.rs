@@ -270,7 +270,9 @@ pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, DriverError> {
             }
             progress.lock().expect("progress").update(s);
         };
-        let signals = engine.evaluate_all(&batch, next_eval, &on_signal);
+        // The first valid candidate is checked too: it becomes the best.
+        let beat = Some(history.best().and_then(|b| b.score()).unwrap_or(f64::INFINITY));
+        let signals = engine.evaluate_all(&batch, next_eval, beat, &on_signal);
         next_eval += signals.len() as u64;
         if let Some(source) = write_error.lock().expect("write error").take() {
             let path = opts.signals.clone().unwrap_or_default();
@@ -314,7 +316,16 @@ pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, DriverError> {
     let mut best = None;
     let mut output_checked = false;
     let ranked: Vec<PerformanceSignal> = history.ranked().into_iter().cloned().collect();
-    for candidate in ranked.iter().take(5) {
+    let mut tried = std::collections::HashSet::new();
+    for candidate in ranked.iter() {
+        // Identical IR fails identically; and a winner is found within a few tries or not at
+        // all.
+        if !tried.insert(candidate.ir_hash.clone()) {
+            continue;
+        }
+        if tried.len() > 10 {
+            break;
+        }
         if opts.output.is_none() && problem.reference.is_none() {
             best = Some(candidate.clone());
             break;
