@@ -127,7 +127,7 @@ use Level::{Cgscc as C, Function as F, Loop as L, LoopMssa as LM, Module as M};
 static PASSES: &[PassInfo] = &[
     // Module passes.
     p(M, "always-inline", "", true, "inlines the functions marked alwaysinline"),
-    p(M, "attributor", "", true, "interprocedural attribute deduction and simplification over the whole module"),
+    p(M, "attributor", "", true, "interprocedural deduction and simplification over the whole module; can take minutes on big modules"),
     p(M, "attributor-light", "", true, "the attributor restricted to cheap attribute deduction"),
     p(M, "called-value-propagation", "", true, "annotates indirect calls with their possible callees (!callees)"),
     p(M, "canonicalize-aliases", "", true, "makes aliases of constant expressions point at globals"),
@@ -151,7 +151,7 @@ static PASSES: &[PassInfo] = &[
     p(M, "strip-dead-prototypes", "", true, "removes unused function declarations"),
     // CGSCC passes.
     p(C, "argpromotion", "", true, "passes pointer arguments of internal functions by value"),
-    p(C, "attributor-cgscc", "", true, "the attributor, one call-graph SCC at a time"),
+    p(C, "attributor-cgscc", "", true, "the attributor, one call-graph SCC at a time; can take minutes on big modules"),
     p(C, "attributor-light-cgscc", "", true, "the light attributor, one call-graph SCC at a time"),
     p(C, "function-attrs", "", true, "infers function and argument attributes (readonly, nocapture, norecurse, ...)"),
     p(C, "inline", "", true, "the cost-model inliner"),
