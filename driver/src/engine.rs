@@ -114,6 +114,8 @@ pub struct Engine {
     linker: Option<Linker>,
     /// `.text` bytes of the O2 baseline, for the code-growth limit.
     growth_base: Mutex<Option<u64>>,
+    /// A candidate's compilation time limit, in milliseconds (see [`Engine::set_compile_limit`]).
+    compile_limit_ms: AtomicU64,
     next_object: AtomicU64,
     tools: Tools,
 }
@@ -163,6 +165,7 @@ impl Engine {
             reference: None,
             linker,
             growth_base: Mutex::new(None),
+            compile_limit_ms: AtomicU64::new(problem.budget.compile_timeout.as_millis() as u64),
             next_object: AtomicU64::new(0),
             tools: Tools::current(),
         };
@@ -213,7 +216,7 @@ impl Engine {
     fn build_reference(&self) -> Result<Reference, EngineError> {
         let mut worker = self.checkout().map_err(|f| EngineError::Reference(failure_text(&f)))?;
         let object = self.dir.path().join("reference.o");
-        let limit = self.budget().compile_timeout;
+        let limit = self.compile_limit();
         let steps = Request::Optimize { steps: Vec::new() };
         for request in [steps, Request::Codegen { object: object.clone() }] {
             match worker.request(&request, limit) {
@@ -247,6 +250,15 @@ impl Engine {
             ))),
             Err(RunError::Io(e)) => Err(EngineError::ReferenceRun(format!("cannot run: {e}"))),
         }
+    }
+
+    /// Lowers or raises the time limit of one candidate's compilation from now on.
+    pub fn set_compile_limit(&self, limit: Duration) {
+        self.compile_limit_ms.store(limit.as_millis() as u64, Ordering::Relaxed);
+    }
+
+    fn compile_limit(&self) -> Duration {
+        Duration::from_millis(self.compile_limit_ms.load(Ordering::Relaxed))
     }
 
     /// Sets the baseline of the code-growth limit.
@@ -318,7 +330,7 @@ impl Engine {
         metrics: &mut Metrics,
         ir_hash: &mut Option<String>,
     ) -> Result<(), (Verdict, String)> {
-        let limit = self.budget().compile_timeout;
+        let limit = self.compile_limit();
         let deadline = Instant::now() + limit;
         let remaining =
             || deadline.saturating_duration_since(Instant::now()).max(Duration::from_secs(1));
@@ -493,7 +505,7 @@ impl Engine {
 
     /// Applies `pipeline` in a worker and writes the canonical IR it produces to `path`.
     pub fn write_ir(&self, pipeline: &Pipeline, path: &Path) -> Result<(), String> {
-        let limit = self.budget().compile_timeout;
+        let limit = self.compile_limit();
         let mut worker = self.checkout().map_err(|f| failure_text(&f))?;
         let steps = Request::Optimize { steps: pipeline.steps() };
         match worker.request(&steps, limit).map_err(|f| failure_text(&f))? {

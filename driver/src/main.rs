@@ -121,9 +121,10 @@ struct OptimizeArgs {
     /// Timed runs per candidate after one warm-up (runtime objective).
     #[arg(long, default_value_t = 5)]
     runs: usize,
-    /// Time limit of one candidate's passes and code generation.
-    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "60s")]
-    timeout: Duration,
+    /// Time limit of one candidate's passes and code generation (default: 10× the slowest
+    /// baseline's, between 10 s and 60 s).
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    timeout: Option<Duration>,
     /// Time limit of one run of the program (default: 10× the reference's, at least 5 s).
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     run_timeout: Option<Duration>,
@@ -166,7 +167,8 @@ impl OptimizeArgs {
             budget: Budget {
                 max_evals,
                 wall_time: self.budget_time,
-                compile_timeout: self.timeout,
+                compile_timeout: self.timeout.unwrap_or(Duration::from_secs(60)),
+                compile_timeout_fixed: self.timeout.is_some(),
                 run_timeout: self.run_timeout,
                 memory_limit_mib: self.memory_limit_mib,
                 max_code_growth: self.max_code_growth,

@@ -61,6 +61,9 @@ pub struct Budget {
     /// A candidate's passes and code generation together may take this long.
     #[serde(with = "secs")]
     pub compile_timeout: Duration,
+    /// Whether `compile_timeout` was chosen by the user; otherwise it is adapted to the
+    /// module once the baselines are measured (10× the slowest, between 10 and 60 s).
+    pub compile_timeout_fixed: bool,
     /// One run of the program may take this long (`None`: derived from the reference run).
     #[serde(with = "opt_secs")]
     pub run_timeout: Option<Duration>,
@@ -76,6 +79,7 @@ impl Default for Budget {
             max_evals: None,
             wall_time: None,
             compile_timeout: Duration::from_secs(60),
+            compile_timeout_fixed: false,
             run_timeout: None,
             memory_limit_mib: None,
             max_code_growth: None,

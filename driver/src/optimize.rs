@@ -147,6 +147,27 @@ fn read_signals(path: &Path, problem: &str) -> Result<Vec<PerformanceSignal>, Dr
     Ok(out)
 }
 
+/// Once the baselines are measured, limits a candidate's compilation to 10× the slowest
+/// baseline's (between 10 s and the budget's limit): a pass that runs away on this module
+/// does not eat the budget. Returns whether the baselines were there.
+fn adapt_compile_limit(engine: &Engine, history: &History) -> bool {
+    let mut slowest: Option<f64> = None;
+    for level in BASELINES {
+        let p = Pipeline::preset(level);
+        let Some(s) = history.signals.iter().find(|s| s.pipeline == p) else { return false };
+        let ms = s.metrics.pass_ms.unwrap_or(0.0)
+            + s.metrics.check_ms.unwrap_or(0.0)
+            + s.metrics.codegen_ms.unwrap_or(0.0);
+        slowest = Some(slowest.map_or(ms, |m: f64| m.max(ms)));
+    }
+    let cap = engine.problem().budget.compile_timeout;
+    let limit = Duration::from_secs_f64(slowest.unwrap_or(0.0) * 10.0 / 1e3)
+        .max(Duration::from_secs(10))
+        .min(cap);
+    engine.set_compile_limit(limit);
+    true
+}
+
 /// Runs a search.
 pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, DriverError> {
     let start = Instant::now();
@@ -242,6 +263,7 @@ pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, DriverError> {
     let write_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
     let mut next_eval = history.signals.iter().map(|s| s.eval).max().unwrap_or(0) + 1;
     let o2 = Pipeline::preset("O2");
+    let mut limit_adapted = false;
 
     let stop_reason = loop {
         let done = history.signals.len() as u64;
@@ -299,6 +321,9 @@ pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, DriverError> {
             && let Some(bytes) = base.metrics.text_bytes
         {
             engine.set_growth_base(bytes);
+        }
+        if !budget.compile_timeout_fixed && !limit_adapted {
+            limit_adapted = adapt_compile_limit(&engine, &history);
         }
     };
     progress.lock().expect("progress").finish();
