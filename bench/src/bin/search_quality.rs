@@ -77,7 +77,7 @@ enum Budget {
 type Best = (usize, usize, String, Vec<u8>);
 
 /// How many of a side's best candidates the output check tries, best first.
-const CHECKED: usize = 5;
+const CHECKED: usize = 10;
 
 /// A side's candidate for the output check.
 struct Contender {
@@ -231,7 +231,8 @@ fn main() -> anyhow::Result<()> {
 
     if !checks.is_empty() {
         println!(
-            "\noutput check: each side's best {CHECKED} candidates, best first, built with \
+            "\noutput check: each side's best {CHECKED} candidates (the naive side's distinct \
+             modules), best first, built with \
              opm-driver compile and run; the first that prints what clang -O2's build prints \
              (same exit status, time limit 10x its run time, at least 5 s) counts"
         );
@@ -239,12 +240,15 @@ fn main() -> anyhow::Result<()> {
             "{:<20} {:>7} {:>7} {:>7} {:>8} {:>8}  passed over",
             "program", "Oz", "naive", "ours", "Oz/naive", "Oz/ours"
         );
-        let (mut n_ratios, mut o_ratios) = (Vec::new(), Vec::new());
+        let (mut n_ratios, mut o_ratios, mut left_out) = (Vec::new(), Vec::new(), Vec::new());
         for (name, oz, n, o) in &checks {
             let ratio = |c: &Checked| c.count.map(|b| *oz as f64 / b.max(1) as f64);
             let show = |c: &Checked| c.count.map_or("-".into(), |v| v.to_string());
             let show_ratio = |x: Option<f64>| x.map_or("-".into(), |v| format!("{v:.3}"));
-            let notes: Vec<&str> = n.notes.iter().chain(&o.notes).map(String::as_str).collect();
+            let notes: Vec<String> = [("naive", n), ("ours", o)]
+                .iter()
+                .filter_map(|(side, c)| c.summary(side))
+                .collect();
             println!(
                 "{:<20} {:>7} {:>7} {:>7} {:>8} {:>8}  {}",
                 name,
@@ -261,10 +265,16 @@ fn main() -> anyhow::Result<()> {
                     o_ratios.push(b);
                 }
                 (Some(a), None) if args.side == "naive" => n_ratios.push(a),
-                _ => {}
+                _ => left_out.push(name.as_str()),
             }
         }
         println!();
+        if !left_out.is_empty() {
+            println!(
+                "left out of the output-checked geomeans (no candidate of a side passed): {}",
+                left_out.join(", ")
+            );
+        }
         print_geomeans("output-checked ", &n_ratios, &o_ratios);
     }
     println!("seed {seed}");
@@ -374,7 +384,9 @@ fn naive_search(
                     }
                     let count = count_ir_instructions(&String::from_utf8_lossy(&run.stdout));
                     let mut best = best.lock().unwrap();
-                    if best.len() < CHECKED || best.iter().any(|(c, j, ..)| (count, i) < (*c, *j)) {
+                    let better =
+                        best.len() < CHECKED || best.iter().any(|(c, j, ..)| (count, i) < (*c, *j));
+                    if better && !best.iter().any(|(.., text)| *text == run.stdout) {
                         best.push((count, i, pipeline, run.stdout));
                         best.sort_by_key(|(c, j, ..)| (*c, *j));
                         best.truncate(CHECKED);
@@ -522,8 +534,32 @@ struct Checked {
     count: Option<usize>,
     /// Its place among the side's best candidates (0: the best).
     rank: Option<usize>,
-    /// Why better candidates were passed over.
-    notes: Vec<String>,
+    /// Better candidates passed over: they did not build, printed something else or hung.
+    unbuilt: usize,
+    wrong: usize,
+    hung: usize,
+    tried: usize,
+}
+
+impl Checked {
+    /// What was passed over, for the table (`None` when the best passed).
+    fn summary(&self, side: &str) -> Option<String> {
+        let mut parts = Vec::new();
+        for (n, what) in [
+            (self.wrong, "printed something else"),
+            (self.hung, "hung"),
+            (self.unbuilt, "did not build"),
+        ] {
+            if n > 0 {
+                parts.push(format!("{n} {what}"));
+            }
+        }
+        if parts.is_empty() {
+            return None;
+        }
+        let verdict = if self.count.is_some() { "" } else { ", none passed" };
+        Some(format!("{side}: of {} tried, {}{verdict}", self.tried, parts.join(", ")))
+    }
 }
 
 /// Builds each contender with `opm-driver compile`, runs it and compares what it prints
@@ -558,18 +594,16 @@ fn check_side(
         };
         cmd.arg("-o").arg(&exe);
         let build = run_tool(&mut cmd, &[], Duration::from_secs(600))?;
-        let place = k + 1;
+        checked.tried += 1;
         if !build.exit.success() {
-            let err = String::from_utf8_lossy(&build.stderr);
-            let line = err.lines().next().unwrap_or("").to_string();
-            checked.notes.push(format!("{side} #{place} does not build ({line})"));
+            checked.unbuilt += 1;
             continue;
         }
         let run = run_tool(&mut Command::new(&exe), &[], reference.limit)?;
         if run.exit == Exit::TimedOut {
-            checked.notes.push(format!("{side} #{place} ({count}) hangs"));
+            checked.hung += 1;
         } else if run.exit != reference.exit || run.stdout != reference.stdout {
-            checked.notes.push(format!("{side} #{place} ({count}) prints something else"));
+            checked.wrong += 1;
         } else {
             checked.count = Some(count);
             checked.rank = Some(k);

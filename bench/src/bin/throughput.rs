@@ -109,7 +109,9 @@ fn main() -> anyhow::Result<()> {
     );
     println!(
         "ours:     opm-driver optimize prog.ll --objective instcount --strategy presets \
-         --pipeline P... --jobs {jobs} --quiet --signals FILE, one program after the other"
+         --pipeline P... --jobs {jobs} --quiet --signals FILE, one program after the other \
+         (besides, the driver builds and runs each program once for its reference output, \
+         and links and runs each candidate that would become the best to compare outputs)"
     );
     println!();
 
