@@ -17,6 +17,11 @@
 //! Both sides get the same wall-clock budget per program (`--budget`, default 60s) and the
 //! same parallelism; with `--evals N` both get N evaluations instead.
 //!
+//! Neither count says the program still works, so the best ten candidates of each side are
+//! then built with `opm-driver compile` and run, and the first whose output matches clang
+//! -O2's build is each side's output-checked best; the table and geomeans are printed again
+//! over those (`--no-check` skips this).
+//!
 //! `cargo run --release -p opm-bench --bin search-quality [-- --budget 60s | --evals 200]
 //! [--jobs 2] [--seed S] [--programs a,b]` (build the driver first:
 //! `cargo build --release -p opm-driver`).
