@@ -116,28 +116,8 @@ pub fn driver() -> anyhow::Result<PathBuf> {
     Ok(path)
 }
 
-/// SplitMix64: a tiny deterministic generator, enough to draw pipelines reproducibly.
-#[derive(Clone, Debug)]
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    pub fn new(seed: u64) -> SplitMix64 {
-        SplitMix64(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`n > 0`), without modulo bias worth mentioning.
-    pub fn below(&mut self, n: usize) -> usize {
-        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
-    }
-}
+/// The driver's SplitMix64 generator: a seed gives the same pipelines everywhere.
+pub use opm_driver::rng::Rng as SplitMix64;
 
 /// The catalog's passes that are meant for search.
 pub fn search_passes() -> Vec<&'static catalog::PassInfo> {
