@@ -187,11 +187,6 @@ impl Engine {
         &self.problem
     }
 
-    /// How long the reference build ran, if it was run.
-    pub fn reference_time(&self) -> Option<Duration> {
-        self.reference.as_ref().map(|r| r.elapsed)
-    }
-
     fn budget(&self) -> &Budget {
         &self.problem.budget
     }
@@ -484,7 +479,7 @@ impl Engine {
     /// Runs the executable built from `ir` (a file of canonical IR) once and compares its
     /// output with the reference's. `None` when there is no reference (no `main`).
     pub fn check_output(&self, ir: &Path) -> Option<Result<(), String>> {
-        let reference = self.reference.as_ref()?;
+        self.reference.as_ref()?;
         let exe = self.dir.path().join("winner");
         let built = crate::build::Input::load(ir).and_then(|input| {
             input.verify()?;
@@ -493,14 +488,7 @@ impl Engine {
         if let Err(e) = built {
             return Some(Err(format!("the written IR does not build: {e}")));
         }
-        let _alone = self.run_lock.write().expect("run lock");
-        let out = self.dir.path().join("winner.out");
-        Some(match run_once(&exe, &self.problem.run_args, &out, self.run_limit()) {
-            Ok(r) if r.stdout == reference.stdout && r.code == reference.output.exit_code => Ok(()),
-            Ok(r) => Err(mismatch(reference, &r)),
-            Err(RunError::Timeout) => Err("the program ran out of time".into()),
-            Err(RunError::Io(e)) => Err(format!("cannot run: {e}")),
-        })
+        Some(self.check_run(&exe).map_err(|(_, why)| why))
     }
 
     /// Applies `pipeline` in a worker and writes the canonical IR it produces to `path`.

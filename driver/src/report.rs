@@ -1,7 +1,7 @@
 //! The table printed at the end of `opm-driver optimize`: the best candidates beside the
 //! O2 / O3 / Oz baselines.
 
-use crate::model::{Objective, PerformanceSignal};
+use crate::model::PerformanceSignal;
 use crate::optimize::{BASELINES, OptimizeReport};
 use crate::progress::format_score;
 use crate::search::verdict_counts;
@@ -16,7 +16,7 @@ fn elide(text: &str) -> String {
     format!("{head}…")
 }
 
-fn row(label: &str, s: &PerformanceSignal, objective: Objective, oz: Option<f64>) -> String {
+fn row(label: &str, s: &PerformanceSignal, oz: Option<f64>) -> String {
     let opt = |v: Option<String>| v.unwrap_or_else(|| "-".into());
     let m = &s.metrics;
     let compile = m.pass_ms.zip(m.codegen_ms).map(|(a, b)| format!("{:.1}", a + b));
@@ -25,7 +25,6 @@ fn row(label: &str, s: &PerformanceSignal, objective: Objective, oz: Option<f64>
         (Some(v), Some(base)) if base > 0.0 => format!("{:.3}", v / base),
         _ => "-".into(),
     };
-    let _ = objective;
     format!(
         "{label:>4}  {:<width$}  {:>9}  {:>8}  {:>10}  {:>10}  {:>6}",
         elide(&s.pipeline.text()),
@@ -55,12 +54,12 @@ pub fn render(report: &OptimizeReport, top: usize) -> String {
         width = PIPELINE_WIDTH
     ));
     for (i, s) in report.history.ranked().iter().take(top).enumerate() {
-        out.push_str(&row(&(i + 1).to_string(), s, objective, oz));
+        out.push_str(&row(&(i + 1).to_string(), s, oz));
         out.push('\n');
     }
     for level in BASELINES {
         if let Some(s) = report.baseline(level) {
-            out.push_str(&row(level, s, objective, oz));
+            out.push_str(&row(level, s, oz));
             if s.score().is_none() {
                 out.push_str(&format!("  ({})", s.verdict.name()));
             }
