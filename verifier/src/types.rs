@@ -87,10 +87,23 @@ fn check_type(ctx: &mut FnCtx, at: At, ty: &Type) {
 
 /// Reports if `op`'s type is not `expected` (an undefined value is reported elsewhere).
 fn expect(ctx: &mut FnCtx, at: At, slot: OperandSlot, op: &Operand, expected: Expected) {
+    expect_with(ctx, at, |_| slot, op, expected);
+}
+
+/// [`expect`] with a slot named only when there is something to report (naming a block
+/// builds the function's printed names).
+fn expect_with(
+    ctx: &mut FnCtx,
+    at: At,
+    slot: impl FnOnce(&FnCtx) -> OperandSlot,
+    op: &Operand,
+    expected: Expected,
+) {
     if let Some(found) = ctx.ty_of(op)
         && !expected.matches(&found)
     {
-        ctx.report(at, ViolationKind::OperandType { operand: slot, found, expected });
+        let operand = slot(ctx);
+        ctx.report(at, ViolationKind::OperandType { operand, found, expected });
     }
 }
 
@@ -143,8 +156,8 @@ fn check_inst(ctx: &mut FnCtx, at: At, inst: &Inst) {
         Op::Phi { incoming, .. } => {
             expect_result(ctx, at, inst, Expected::FirstClass);
             for (val, block) in incoming {
-                let slot = OperandSlot::Incoming(ctx.block(*block));
-                expect(ctx, at, slot, val, Expected::Type(inst.ty.clone()));
+                let slot = |ctx: &FnCtx| OperandSlot::Incoming(ctx.block(*block));
+                expect_with(ctx, at, slot, val, Expected::Type(inst.ty.clone()));
             }
         }
         Op::Freeze { val } => {
