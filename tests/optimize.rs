@@ -284,6 +284,53 @@ fn runtime_search_rejects_candidates_whose_output_differs() {
 }
 
 #[test]
+fn output_that_varies_between_runs_needs_no_run() {
+    let dir = scratch("optimize-no-run");
+    let src = repo_root().join("tests/data/varying_output.c");
+    let ir = dir.join("varying_output.ll");
+    clang_compile(&src, &ir, "-O1", &["-Xclang", "-disable-llvm-passes"]).unwrap();
+    let ir = ir.to_str().unwrap();
+    let best = dir.join("best.ll");
+    // Every candidate would be a "miscompile" against a reference that differs from itself:
+    // the search refuses to start and says what to do.
+    let o = optimize(&[ir, "--strategy", "presets", "-o", best.to_str().unwrap()]);
+    assert_eq!(o.code, Some(1), "{}", o.stderr_text());
+    assert!(
+        o.stderr_text().contains("printed different output on two runs"),
+        "{}",
+        o.stderr_text()
+    );
+    assert!(o.stderr_text().contains("--no-run"), "{}", o.stderr_text());
+    assert!(!best.exists());
+
+    // Without running the program, the search goes on and the winner is verified only.
+    let sig = dir.join("signals.jsonl");
+    let o = optimize(&[
+        ir,
+        "--strategy",
+        "presets",
+        "--no-run",
+        "--signals",
+        sig.to_str().unwrap(),
+        "-o",
+        best.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    assert!(o.stdout_text().contains("(verified)"), "{}", o.stdout_text());
+    assert!(!o.stdout_text().contains("output checked"), "{}", o.stdout_text());
+    let s = signals(&sig);
+    assert_eq!(s.len(), 6);
+    assert!(s.iter().all(|v| v["verdict"] == "ok"), "{s:?}");
+    let ours = opm(&["run", best.to_str().unwrap()]);
+    assert!(ours.stdout_text().starts_with("4950 "), "{}", ours.stdout_text());
+
+    // Timed runs cannot do without running.
+    let o = optimize(&[ir, "--no-run", "--objective", "runtime"]);
+    assert_eq!(o.code, Some(2), "{}", o.stderr_text());
+    assert!(o.stderr_text().contains("--no-run"), "{}", o.stderr_text());
+}
+
+#[test]
 fn bad_pipelines_and_arguments_are_usage_errors() {
     let dir = scratch("optimize-usage");
     let ir = search_ir("sieve", &dir);

@@ -10,12 +10,11 @@ use crate::model::{
 use crate::pipeline::Pipeline;
 use crate::toolchain::{DEFAULT_LIBS, Linker};
 use crate::worker::{Reply, Request, Worker, WorkerFailure};
-use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -28,6 +27,9 @@ pub struct EngineConfig {
     pub jobs: usize,
     /// Timed runs per candidate after one warm-up run (runtime objective).
     pub runs: usize,
+    /// Whether the program may be run: without it there is no reference and no output
+    /// check.
+    pub run: bool,
 }
 
 /// A candidate to evaluate.
@@ -49,10 +51,30 @@ struct Reference {
 struct Measured {
     text_bytes: u64,
     codegen_ms: f64,
+    /// The object file, while the batch that compiled it lasts.
+    object: Option<PathBuf>,
     /// Timed runs (runtime objective).
     runtime: Option<Result<RuntimeStats, (Verdict, String)>>,
-    /// One run compared with the reference (other objectives, would-be winners only).
+    /// One run compared with the reference (other objectives, contenders only).
     checked: Option<Result<(), (Verdict, String)>>,
+}
+
+/// Where a batch stands in settling its candidates in order.
+struct Order {
+    /// The candidate settled next.
+    next: usize,
+    /// Measured candidates waiting for the ones before them, and whether each is a
+    /// contender.
+    waiting: BTreeMap<usize, (PerformanceSignal, bool)>,
+    /// The best score so far.
+    beat: Option<f64>,
+    done: Vec<Option<PerformanceSignal>>,
+}
+
+/// What a batch leaves behind: object files, removed when it ends.
+#[derive(Default)]
+struct Batch {
+    objects: Mutex<Vec<PathBuf>>,
 }
 
 /// Errors setting up the engine (not verdicts: those belong to candidates).
@@ -126,31 +148,30 @@ fn now_ms() -> u64 {
 
 impl Engine {
     /// Sets up the workers for `module` and, when the module has a `main`, builds and runs the
-    /// reference (the module without passes) to learn its output.
+    /// reference (the module without passes) to learn its output. `bitcode` is the module as
+    /// LLVM reads it, which candidates start from: the input file itself, with its metadata
+    /// (TBAA, loop properties such as `llvm.loop.mustprogress`, debug information), which the
+    /// canonical IR does not carry but LLVM's passes use.
     pub fn new(
         config: EngineConfig,
         mut problem: LocalProblem,
         module: &opm_ir::Module,
+        bitcode: &[u8],
     ) -> Result<Engine, EngineError> {
         let dir = tempfile::Builder::new()
             .prefix("opm-optimize-")
             .tempdir()
             .map_err(|source| EngineError::Io { path: std::env::temp_dir(), source })?;
-        let bitcode = dir.path().join("input.bc");
-        {
-            let ctx = opm_llvm::inkwell::context::Context::create();
-            let llvm = opm_llvm::export_module(&ctx, module)
-                .map_err(|e| EngineError::Reference(e.to_string()))?;
-            let bytes = llvm.write_bitcode_to_memory();
-            std::fs::write(&bitcode, bytes.as_slice())
-                .map_err(|source| EngineError::Io { path: bitcode.clone(), source })?;
-        }
+        let path = dir.path().join("input.bc");
+        std::fs::write(&path, bitcode)
+            .map_err(|source| EngineError::Io { path: path.clone(), source })?;
+        let bitcode = path;
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(config.jobs.max(1))
             .thread_name(|i| format!("opm-eval-{i}"))
             .build()
             .map_err(|e| EngineError::Worker(e.to_string()))?;
-        let has_main = module.definitions().any(|f| f.name == "main");
+        let has_main = config.run && module.definitions().any(|f| f.name == "main");
         let linker = if has_main { Some(Linker::find()?) } else { None };
         let mut engine = Engine {
             config,
@@ -229,22 +250,38 @@ impl Engine {
         )?;
         let limit = self.budget().run_timeout.unwrap_or(Duration::from_secs(120));
         let out = self.dir.path().join("reference.out");
-        match run_once(&exe, &self.problem.run_args, &out, limit) {
-            Ok(RunResult { code, elapsed, stdout }) => Ok(Reference {
-                output: RunOutput {
-                    stdout_sha256: sha256_hex(&stdout),
-                    stdout_bytes: stdout.len() as u64,
-                    exit_code: code,
-                },
-                stdout,
-                elapsed,
-            }),
+        let run = || match run_once(&exe, &self.problem.run_args, &out, limit) {
+            Ok(r) => Ok(r),
             Err(RunError::Timeout) => Err(EngineError::ReferenceRun(format!(
                 "did not finish within {:.0} s",
                 limit.as_secs_f64()
             ))),
             Err(RunError::Io(e)) => Err(EngineError::ReferenceRun(format!("cannot run: {e}"))),
+        };
+        // Twice: outputs can only be compared when the same build prints the same.
+        let first = run()?;
+        let second = run()?;
+        if first.stdout != second.stdout || first.code != second.code {
+            let why = if first.code != second.code {
+                format!("exited with status {} and then {}", first.code, second.code)
+            } else {
+                "printed different output".to_string()
+            };
+            return Err(EngineError::ReferenceRun(format!(
+                "{why} on two runs of the same build, so a candidate's output cannot be \
+                 checked against it; use --no-run (or give arguments that make it \
+                 deterministic)"
+            )));
         }
+        Ok(Reference {
+            output: RunOutput {
+                stdout_sha256: sha256_hex(&first.stdout),
+                stdout_bytes: first.stdout.len() as u64,
+                exit_code: first.code,
+            },
+            elapsed: first.elapsed.min(second.elapsed),
+            stdout: first.stdout,
+        })
     }
 
     /// Lowers or raises the time limit of one candidate's compilation from now on.
@@ -262,10 +299,15 @@ impl Engine {
     }
 
     /// Evaluates `candidates` in parallel, numbering them from `first_eval`; each signal is
-    /// handed to `sink` as soon as it is complete. Returns the signals in candidate order.
-    /// A candidate that scores below `beat` (the best so far) is run once and its output
-    /// compared with the reference's before it is reported valid: a miscompile never
-    /// becomes the best.
+    /// handed to `sink` as soon as it is final. Returns the signals in candidate order.
+    ///
+    /// A valid candidate that scores below `beat` (the best so far) is a contender: it is run
+    /// once and its output compared with the reference's before it is reported valid, so a
+    /// miscompile never becomes the best. Contenders are settled in candidate order, each
+    /// against the best so far including the batch's earlier contenders, so that which
+    /// candidates are run does not depend on timing, and only a candidate that really
+    /// improves on everything before it costs a run. A candidate that cannot become the best
+    /// is handed to `sink` as soon as it is measured; a contender once it is settled.
     pub fn evaluate_all(
         &self,
         candidates: &[Candidate],
@@ -273,31 +315,154 @@ impl Engine {
         beat: Option<f64>,
         sink: &(dyn Fn(&PerformanceSignal) + Sync),
     ) -> Vec<PerformanceSignal> {
-        self.pool.install(|| {
-            candidates
-                .par_iter()
-                .enumerate()
-                .with_max_len(1)
-                .map(|(i, c)| {
-                    let signal = self.evaluate(c, first_eval + i as u64, beat);
-                    sink(&signal);
-                    signal
-                })
-                .collect()
-        })
+        let order = Mutex::new(Order {
+            next: 0,
+            waiting: BTreeMap::new(),
+            beat,
+            done: vec![None; candidates.len()],
+        });
+        let next_candidate = AtomicUsize::new(0);
+        let batch = Batch::default();
+        let threads = self.config.jobs.max(1).min(candidates.len());
+        self.pool.scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|_| {
+                    loop {
+                        let i = next_candidate.fetch_add(1, Ordering::Relaxed);
+                        let Some(candidate) = candidates.get(i) else { break };
+                        let signal = self.evaluate(candidate, first_eval + i as u64, &batch);
+                        let contender = self.is_contender(&signal, beat);
+                        if !contender {
+                            sink(&signal);
+                        }
+                        let mut order = order.lock().expect("order");
+                        order.waiting.insert(i, (signal, contender));
+                        loop {
+                            let next = order.next;
+                            let Some((mut signal, contender)) = order.waiting.remove(&next) else {
+                                break;
+                            };
+                            if contender && self.is_contender(&signal, order.beat) {
+                                self.settle(&mut signal, &batch);
+                                if signal.verdict == Verdict::Ok {
+                                    order.beat = signal.score();
+                                }
+                            }
+                            if contender {
+                                sink(&signal);
+                            }
+                            order.done[next] = Some(signal);
+                            order.next += 1;
+                        }
+                    }
+                });
+            }
+        });
+        for object in batch.objects.into_inner().expect("batch objects") {
+            let _ = std::fs::remove_file(object);
+        }
+        order
+            .into_inner()
+            .expect("order")
+            .done
+            .into_iter()
+            .map(|s| s.expect("every candidate is evaluated"))
+            .collect()
     }
 
-    /// Evaluates one candidate (see [`Engine::evaluate_all`] for `beat`).
-    pub fn evaluate(
+    /// Whether `signal` must be run before it may count as valid: it is valid, would beat
+    /// `beat`, the objective is not measured by running anyway, and there is a reference.
+    fn is_contender(&self, signal: &PerformanceSignal, beat: Option<f64>) -> bool {
+        self.reference.is_some()
+            && self.problem.objective != Objective::Runtime
+            && matches!((signal.score(), beat), (Some(s), Some(b)) if s < b)
+    }
+
+    /// Runs a contender once (or reuses the run of its IR) and marks it a miscompile, crash
+    /// or timeout when its run fails.
+    fn settle(&self, signal: &mut PerformanceSignal, batch: &Batch) {
+        let hash = signal.ir_hash.clone().unwrap_or_default();
+        let known = self.measured.lock().expect("measured").get(&hash).cloned();
+        let checked = match known.as_ref().and_then(|m| m.checked.clone()) {
+            Some(checked) => checked,
+            None => {
+                let object = known.and_then(|m| m.object).filter(|o| o.is_file());
+                let checked = self.check_candidate(&signal.pipeline, object, batch);
+                if let Some(m) = self.measured.lock().expect("measured").get_mut(&hash) {
+                    m.checked = Some(checked.clone());
+                }
+                checked
+            }
+        };
+        if let Err((verdict, detail)) = checked {
+            signal.verdict = verdict;
+            signal.detail = Some(detail);
+        }
+    }
+
+    /// Links the candidate's object (compiled again when it is gone) and runs it once.
+    fn check_candidate(
         &self,
-        candidate: &Candidate,
-        eval: u64,
-        beat: Option<f64>,
-    ) -> PerformanceSignal {
+        pipeline: &Pipeline,
+        object: Option<PathBuf>,
+        batch: &Batch,
+    ) -> Result<(), (Verdict, String)> {
+        let object = match object {
+            Some(o) => o,
+            None => {
+                let o = self.object_path(batch);
+                self.compile_object(pipeline, &o)?;
+                o
+            }
+        };
+        let exe = object.with_extension("exe");
+        let linker = self.linker.as_ref().expect("a program has a linker");
+        linker
+            .link(&[&object], &exe, DEFAULT_LIBS)
+            .map_err(|e| (Verdict::Crash, format!("linking failed: {e}")))?;
+        let checked = self.check_run(&exe);
+        let _ = std::fs::remove_file(&exe);
+        checked
+    }
+
+    /// Applies `pipeline` in a worker and compiles the result to `object`.
+    fn compile_object(&self, pipeline: &Pipeline, object: &Path) -> Result<(), (Verdict, String)> {
+        let limit = self.compile_limit();
+        let _compiling = self.run_lock.read().expect("run lock");
+        let mut worker = self.checkout().map_err(verdict_of)?;
+        let steps = Request::Optimize { steps: pipeline.steps() };
+        match worker.request(&steps, limit).map_err(verdict_of)? {
+            Reply::Optimized { rejected: None, .. } => {}
+            Reply::Optimized { rejected: Some(r), .. } => {
+                self.checkin(worker);
+                return Err((r.verdict, r.detail));
+            }
+            other => return Err(unexpected(other)),
+        }
+        let request = Request::Codegen { object: object.to_path_buf() };
+        match worker.request(&request, limit).map_err(verdict_of)? {
+            Reply::Compiled { .. } => {
+                self.checkin(worker);
+                Ok(())
+            }
+            other => Err(unexpected(other)),
+        }
+    }
+
+    fn object_path(&self, batch: &Batch) -> PathBuf {
+        let n = self.next_object.fetch_add(1, Ordering::Relaxed);
+        let path = self.dir.path().join(format!("candidate-{n}.o"));
+        batch.objects.lock().expect("batch objects").push(path.clone());
+        path
+    }
+
+    /// Evaluates one candidate: everything but the run of a contender (see
+    /// [`Engine::evaluate_all`]).
+    fn evaluate(&self, candidate: &Candidate, eval: u64, batch: &Batch) -> PerformanceSignal {
         let started_ms = now_ms();
         let mut metrics = Metrics::default();
         let mut ir_hash = None;
-        let (verdict, detail) = match self.measure(candidate, beat, &mut metrics, &mut ir_hash) {
+        let (verdict, detail) = match self.measure(candidate, batch, &mut metrics, &mut ir_hash) {
             Ok(()) => (Verdict::Ok, None),
             Err((v, d)) => (v, Some(d)),
         };
@@ -321,7 +486,7 @@ impl Engine {
     fn measure(
         &self,
         candidate: &Candidate,
-        beat: Option<f64>,
+        batch: &Batch,
         metrics: &mut Metrics,
         ir_hash: &mut Option<String>,
     ) -> Result<(), (Verdict, String)> {
@@ -347,63 +512,62 @@ impl Engine {
         let hash = hash.unwrap_or_default();
         *ir_hash = Some(hash.clone());
 
-        let object = self
-            .dir
-            .path()
-            .join(format!("candidate-{}.o", self.next_object.fetch_add(1, Ordering::Relaxed)));
-        let mut have_object = false;
         let known = self.measured.lock().expect("measured").get(&hash).cloned();
         let mut measured = match known {
             Some(m) => m,
             None => {
+                let object = self.object_path(batch);
                 let request = Request::Codegen { object: object.clone() };
                 let reply = worker.request(&request, remaining()).map_err(verdict_of)?;
                 let Reply::Compiled { text_bytes, codegen_ms } = reply else {
                     return Err(unexpected(reply));
                 };
-                have_object = true;
-                Measured { text_bytes, codegen_ms, runtime: None, checked: None }
+                Measured {
+                    text_bytes,
+                    codegen_ms,
+                    object: Some(object),
+                    runtime: None,
+                    checked: None,
+                }
             }
         };
+        self.checkin(worker);
+        drop(compiling);
         metrics.text_bytes = Some(measured.text_bytes);
         metrics.codegen_ms = Some(measured.codegen_ms);
 
-        // What needs the program: timed runs for the runtime objective; otherwise one
-        // checked run of a candidate that would become the new best.
-        let runtime = self.problem.objective == Objective::Runtime && measured.runtime.is_none();
-        let would_win = self.reference.is_some()
-            && self.problem.objective != Objective::Runtime
-            && measured.checked.is_none()
-            && beat.is_some_and(|b| self.problem.objective.score(metrics).is_some_and(|v| v < b));
-        if runtime || would_win {
-            if !have_object {
-                let request = Request::Codegen { object: object.clone() };
-                worker.request(&request, remaining()).map_err(verdict_of)?;
-            }
-            self.checkin(worker);
+        // The runtime objective: timed runs, once per distinct IR.
+        if self.problem.objective == Objective::Runtime && measured.runtime.is_none() {
+            let object = match measured.object.clone().filter(|o| o.is_file()) {
+                Some(o) => o,
+                None => {
+                    let o = self.object_path(batch);
+                    self.compile_object(&candidate.pipeline, &o)?;
+                    measured.object = Some(o.clone());
+                    o
+                }
+            };
             let exe = object.with_extension("exe");
             let linker = self.linker.as_ref().expect("a program has a linker");
-            let linked = linker.link(&[&object], &exe, DEFAULT_LIBS);
-            drop(compiling);
-            let linked = linked.map_err(|e| (Verdict::Crash, format!("linking failed: {e}")));
-            if runtime {
-                measured.runtime = Some(linked.clone().and_then(|()| self.time_runs(&exe)));
-            } else {
-                measured.checked = Some(linked.clone().and_then(|()| self.check_run(&exe)));
-            }
+            let linked = linker
+                .link(&[&object], &exe, DEFAULT_LIBS)
+                .map_err(|e| (Verdict::Crash, format!("linking failed: {e}")));
+            measured.runtime = Some(linked.and_then(|()| self.time_runs(&exe)));
             let _ = std::fs::remove_file(&exe);
-        } else {
-            self.checkin(worker);
-            drop(compiling);
         }
-        let _ = std::fs::remove_file(&object);
-        self.measured.lock().expect("measured").insert(hash, measured.clone());
+        {
+            let mut all = self.measured.lock().expect("measured");
+            let entry = all.entry(hash).or_insert_with(|| measured.clone());
+            if entry.runtime.is_none() {
+                entry.runtime = measured.runtime.clone();
+            }
+        }
 
         if let Some(runtime) = measured.runtime {
             metrics.runtime = Some(runtime?);
         }
-        if let Some(checked) = measured.checked {
-            checked?;
+        if let Some(Err(failed)) = measured.checked {
+            return Err(failed);
         }
         let base = *self.growth_base.lock().expect("growth base");
         if let (Some(limit), Some(base)) = (self.budget().max_code_growth, base)

@@ -134,6 +134,11 @@ struct OptimizeArgs {
     /// Remove `optnone` and `noinline` from functions first (IR from `clang -O0`).
     #[arg(long)]
     strip_optnone: bool,
+    /// Never run the program: no reference run and no output checks (for a program whose
+    /// output varies from run to run, or that must not run here). The winner's IR is still
+    /// verified. Not with `--objective runtime`.
+    #[arg(long, conflicts_with = "run_args")]
+    no_run: bool,
     /// Append the audit log (evaluations and decisions) to this file.
     #[arg(long, value_name = "FILE")]
     audit: Option<PathBuf>,
@@ -182,6 +187,7 @@ impl OptimizeArgs {
             runs: self.runs,
             run_args: self.run_args.clone(),
             strip_optnone: self.strip_optnone,
+            run: !self.no_run,
             audit: self.audit.clone(),
             progress: !self.quiet && !self.json,
             worker_exe: std::env::current_exe().unwrap_or_else(|_| "opm-driver".into()),

@@ -40,6 +40,9 @@ pub struct OptimizeOptions {
     pub run_args: Vec<String>,
     /// Remove `optnone` and `noinline` from functions (clang -O0 output).
     pub strip_optnone: bool,
+    /// Run the program: the reference build, output checks (and timed runs for the runtime
+    /// objective).
+    pub run: bool,
     /// Append the audit log here (JSON lines).
     pub audit: Option<PathBuf>,
     /// Draw a progress bar on stderr.
@@ -73,6 +76,26 @@ impl OptimizeReport {
 
 fn usage(message: String) -> DriverError {
     DriverError::Usage(message)
+}
+
+/// The input file as bitcode, for LLVM's passes: as LLVM reads it, metadata included, with
+/// `optnone` and `noinline` removed from `optnone` functions when `strip` is set (as
+/// [`handle_optnone`] does to the canonical IR).
+fn input_bitcode(path: &Path, strip: bool) -> Result<Vec<u8>, DriverError> {
+    use opm_llvm::inkwell::attributes::{Attribute, AttributeLoc};
+    let ctx = opm_llvm::inkwell::context::Context::create();
+    let module = opm_llvm::parse_file(&ctx, path)?;
+    if strip {
+        let optnone = Attribute::get_named_enum_kind_id("optnone");
+        let noinline = Attribute::get_named_enum_kind_id("noinline");
+        for f in module.get_functions() {
+            if f.get_enum_attribute(AttributeLoc::Function, optnone).is_some() {
+                f.remove_enum_attribute(AttributeLoc::Function, optnone);
+                f.remove_enum_attribute(AttributeLoc::Function, noinline);
+            }
+        }
+    }
+    Ok(module.write_bitcode_to_memory().as_slice().to_vec())
 }
 
 /// Removes `optnone`/`noinline` when asked; otherwise returns a warning about them.
@@ -174,6 +197,11 @@ pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, DriverError> {
     if opts.resume && opts.signals.is_none() {
         return Err(usage("--resume needs --signals FILE".into()));
     }
+    if !opts.run && opts.objective == Objective::Runtime {
+        return Err(usage(
+            "--objective runtime runs the program; it cannot go with --no-run".into(),
+        ));
+    }
     let mut input = Input::load(&opts.file)?;
     input.verify()?;
     let mut notes = Vec::new();
@@ -200,8 +228,10 @@ pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, DriverError> {
         worker_exe: opts.worker_exe.clone(),
         jobs: opts.jobs.max(1),
         runs: opts.runs.max(1),
+        run: opts.run,
     };
-    let engine = Engine::new(config, problem, &input.module)?;
+    let bitcode = input_bitcode(&opts.file, opts.strip_optnone)?;
+    let engine = Engine::new(config, problem, &input.module, &bitcode)?;
     let problem = engine.problem().clone();
     let problem_id = problem.id();
 

@@ -27,7 +27,7 @@ pub enum Request {
     Optimize { steps: Vec<String> },
     /// Compile the last optimised module to an object file.
     Codegen { object: PathBuf },
-    /// Print the last optimised module's canonical IR to a file.
+    /// Print the last optimised module to a file as LLVM text (metadata included).
     WriteIr { path: PathBuf },
 }
 
@@ -161,9 +161,11 @@ impl Session {
                 Ok(Reply::Compiled { text_bytes, codegen_ms })
             }
             Request::WriteIr { path } => {
-                let (_, module) = self.last.as_ref().ok_or("nothing optimised yet")?;
-                let text = opm_ir::print::print_module(module, Default::default());
-                std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+                let (bitcode, _) = self.last.as_ref().ok_or("nothing optimised yet")?;
+                let ctx = Context::create();
+                let module =
+                    opm_llvm::parse_bytes(&ctx, bitcode, &self.name).map_err(|e| e.to_string())?;
+                module.print_to_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
                 Ok(Reply::Written)
             }
         }
