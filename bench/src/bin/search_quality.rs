@@ -17,10 +17,11 @@
 //! Both sides get the same wall-clock budget per program (`--budget`, default 60s) and the
 //! same parallelism; with `--evals N` both get N evaluations instead.
 //!
-//! Neither count says the program still works, so the best ten candidates of each side are
+//! A count does not say the program still works. The naive side's best ten candidates are
 //! then built with `opm-driver compile` and run, and the first whose output matches clang
-//! -O2's build is each side's output-checked best; the table and geomeans are printed again
-//! over those (`--no-check` skips this).
+//! -O2's build is its output-checked best. The driver output-checks its own winner while it
+//! searches and writes it with `-o`; that module is built and run the same way. The table and
+//! geomeans are printed again over these (`--no-check` skips this).
 //!
 //! `cargo run --release -p opm-bench --bin search-quality [-- --budget 60s | --evals 200]
 //! [--jobs 2] [--seed S] [--programs a,b]` (build the driver first:
@@ -86,11 +87,8 @@ const CHECKED: usize = 10;
 
 /// A side's candidate for the output check.
 struct Contender {
-    pipeline: String,
-    /// Ours' instruction count, from its signal.
-    count: Option<usize>,
-    /// The naive side's optimized IR (ours is rebuilt by `opm-driver compile --pipeline`).
-    ir: Option<Vec<u8>>,
+    /// The optimized IR: the naive side's output of opt, or the module the driver wrote.
+    ir: Vec<u8>,
 }
 
 /// The outcome of one search on one program.
@@ -411,14 +409,8 @@ fn naive_search(
         ..Outcome::default()
     };
     let best = best.into_inner().unwrap();
-    outcome.contenders = best
-        .iter()
-        .map(|(_, _, p, text)| Contender {
-            pipeline: p.clone(),
-            count: None,
-            ir: Some(text.clone()),
-        })
-        .collect();
+    outcome.contenders =
+        best.iter().map(|(_, _, _, text)| Contender { ir: text.clone() }).collect();
     if let Some((_, _, pipeline, text)) = best.into_iter().next() {
         let file = dir.join(format!("{}.naive.ll", program.name));
         std::fs::write(&file, text)?;
@@ -464,6 +456,9 @@ fn ours_search(
     };
     cmd.args(["--jobs", &jobs.to_string(), "--seed", &seed.to_string(), "--quiet"]);
     cmd.arg("--signals").arg(&file);
+    let written = dir.join(format!("{}.ours.best.ll", program.name));
+    let _ = std::fs::remove_file(&written);
+    cmd.arg("-o").arg(&written);
     let start = Instant::now();
     let out = cmd.output().with_context(|| format!("running {}", driver.display()))?;
     let wall = start.elapsed();
@@ -483,15 +478,11 @@ fn ours_search(
         .collect();
     ranked.sort_by_key(|(c, _)| *c);
     let best = ranked.first().copied();
-    let contenders = ranked
-        .iter()
-        .take(CHECKED)
-        .map(|(_, s)| Contender {
-            pipeline: s.pipeline.clone(),
-            count: s.instcount.map(|c| c as usize),
-            ir: None,
-        })
-        .collect();
+    // The driver output-checks its winner itself; what it wrote is what is checked here.
+    let contenders = match std::fs::read(&written) {
+        Ok(ir) => vec![Contender { ir }],
+        Err(_) => Vec::new(),
+    };
     Ok(Outcome {
         best: best.map(|(c, _)| c as usize),
         best_pipeline: best.map(|(_, s)| s.pipeline.clone()),
@@ -583,20 +574,12 @@ fn check_side(
         let exe = dir.join(format!("{}.{side}.{k}.exe", program.name));
         let mut cmd = Command::new(driver);
         cmd.arg("compile");
-        let count = match &c.ir {
-            Some(text) => {
-                let file = dir.join(format!("{}.{side}.{k}.ll", program.name));
-                std::fs::write(&file, text)?;
-                cmd.arg(&file);
-                let module = opm_llvm::load_file(&file)
-                    .with_context(|| format!("importing {}", file.display()))?;
-                module.instruction_count()
-            }
-            None => {
-                cmd.arg(&program.ll).arg("--pipeline").arg(&c.pipeline);
-                c.count.context("a signal without an instruction count")?
-            }
-        };
+        let file = dir.join(format!("{}.{side}.{k}.ll", program.name));
+        std::fs::write(&file, &c.ir)?;
+        cmd.arg(&file);
+        let module =
+            opm_llvm::load_file(&file).with_context(|| format!("importing {}", file.display()))?;
+        let count = module.instruction_count();
         cmd.arg("-o").arg(&exe);
         let build = run_tool(&mut cmd, &[], Duration::from_secs(600))?;
         checked.tried += 1;

@@ -11,6 +11,10 @@
 //!   candidates at a time.
 //! - ours: per program, `opm-driver optimize prog.ll --objective instcount --strategy
 //!   presets --pipeline P… --jobs J --quiet --signals FILE`; the candidates are the lines of FILE.
+//!   Ours runs each program (a reference run, and a run of each candidate that would become
+//!   the best); "ours --no-run" does not, which is the baseline's work plus the checks of
+//!   the canonical IR after every step
+//!   (kept in `target/throughput-signals/PROGRAM.jsonl`).
 //!
 //! `cargo run --release -p opm-bench --bin throughput [-- --jobs 2 --random 14 --programs a,b]`
 //! (build the driver first: `cargo build --release -p opm-driver`).
@@ -48,7 +52,7 @@ struct Args {
     /// The baseline's time limit per tool run (as `timeout` would be in a script).
     #[arg(long, default_value = "60s", value_parser = parse_duration)]
     timeout: Duration,
-    /// Run one side only.
+    /// Run one side only ("ours" is both of ours).
     #[arg(long, value_parser = ["both", "baseline", "ours"], default_value = "both")]
     side: String,
 }
@@ -110,9 +114,10 @@ fn main() -> anyhow::Result<()> {
     println!(
         "ours:     opm-driver optimize prog.ll --objective instcount --strategy presets \
          --pipeline P... --jobs {jobs} --quiet --signals FILE, one program after the other \
-         (besides, the driver builds and runs each program once for its reference output, \
-         and links and runs each candidate that would become the best to compare outputs)"
+         (besides, the driver builds and runs each program twice for its reference output, \
+         and links and runs each candidate that improves on the best to compare outputs)"
     );
+    println!("ours --no-run: the same with --no-run: the program is never run, as in the baseline");
     println!();
 
     let mut rows: Vec<(&str, Tally)> = Vec::new();
@@ -127,32 +132,40 @@ fn main() -> anyhow::Result<()> {
     let mut agreement = (0, 0, 0);
     let mut ours_signals = Vec::new();
     if let Some(driver) = &driver {
-        let (tally, verdicts, signals) =
-            ours(driver, &programs, &random, jobs, dir.path(), pipelines.len())?;
-        eprintln!("ours: {} candidates in {} s", tally.candidates, secs(tally.wall));
-        ours_verdicts = verdicts;
-        for (program, s) in &signals {
-            let Some(b) = baseline_results.get(&(program.clone(), s.pipeline.clone())) else {
-                continue;
-            };
-            if s.verdict != "ok" || b.instcount.is_none() {
-                continue;
+        for (side, extra) in [("ours", None), ("ours --no-run", Some("--no-run"))] {
+            let signals_dir = opm_bench::target_dir()
+                .join("throughput-signals")
+                .join(if extra.is_some() { "no-run" } else { "run" });
+            std::fs::create_dir_all(&signals_dir)
+                .with_context(|| signals_dir.display().to_string())?;
+            let (tally, verdicts, signals) =
+                ours(driver, &programs, &random, jobs, &signals_dir, pipelines.len(), extra)?;
+            eprintln!("{side}: {} candidates in {} s", tally.candidates, secs(tally.wall));
+            if extra.is_none() {
+                ours_verdicts = verdicts;
+                for (program, s) in &signals {
+                    let key = (program.clone(), s.pipeline.clone());
+                    let Some(b) = baseline_results.get(&key) else { continue };
+                    if s.verdict != "ok" || b.instcount.is_none() {
+                        continue;
+                    }
+                    agreement.0 += 1;
+                    agreement.1 += usize::from(s.instcount == b.instcount.map(|c| c as u64));
+                    agreement.2 += usize::from(s.text_bytes == b.text_bytes);
+                }
+                ours_signals = signals;
             }
-            agreement.0 += 1;
-            agreement.1 += usize::from(s.instcount == b.instcount.map(|c| c as u64));
-            agreement.2 += usize::from(s.text_bytes == b.text_bytes);
+            rows.push((side, tally));
         }
-        ours_signals = signals;
-        rows.push(("ours", tally));
     }
 
     println!(
-        "{:<10} {:>10} {:>6} {:>8} {:>9} {:>7} {:>8} {:>8}",
+        "{:<14} {:>10} {:>6} {:>8} {:>9} {:>7} {:>8} {:>8}",
         "side", "candidates", "ok", "crashes", "timeouts", "other", "wall s", "cand/s"
     );
     for (side, t) in &rows {
         println!(
-            "{:<10} {:>10} {:>6} {:>8} {:>9} {:>7} {:>8} {:>8.2}",
+            "{:<14} {:>10} {:>6} {:>8} {:>9} {:>7} {:>8} {:>8.2}",
             side,
             t.candidates,
             t.ok,
@@ -163,8 +176,13 @@ fn main() -> anyhow::Result<()> {
             rate(t)
         );
     }
-    if let [(_, b), (_, o)] = rows.as_slice() {
-        println!("\nours/baseline, candidates per second: {:.2}", rate(o) / rate(b));
+    if let [(_, b), ours @ ..] = rows.as_slice()
+        && rows[0].0 == "baseline"
+    {
+        println!();
+        for (side, o) in ours {
+            println!("{side}/baseline, candidates per second: {:.2}", rate(o) / rate(b));
+        }
     }
     println!(
         "\ncrashes: baseline = opt ended by a signal or with a nonzero status other than a \
@@ -179,9 +197,7 @@ fn main() -> anyhow::Result<()> {
     println!("failed candidates: {}", failures.display());
     if agreement.0 > 0 {
         println!(
-            "ok on both sides: {} candidates; same instruction count {}, same .text bytes {} \
-             (ours optimizes the module rebuilt from the canonical IR, which carries no \
-             metadata such as !tbaa; the baseline optimizes clang's module as it is)",
+            "ok on both sides: {} candidates; same instruction count {}, same .text bytes {}",
             agreement.0, agreement.1, agreement.2
         );
     }
@@ -313,6 +329,7 @@ fn ours(
     jobs: usize,
     dir: &Path,
     per_program: usize,
+    extra: Option<&str>,
 ) -> anyhow::Result<(Tally, Verdicts, Vec<ProgramSignal>)> {
     let mut tally = Tally::default();
     let mut verdicts = Verdicts::new();
@@ -320,7 +337,8 @@ fn ours(
     let mut failed_runs = Vec::new();
     let start = Instant::now();
     for program in programs {
-        let file = dir.join(format!("{}.signals.jsonl", program.name));
+        let file = dir.join(format!("{}.jsonl", program.name));
+        let _ = std::fs::remove_file(&file);
         let mut cmd = Command::new(driver);
         cmd.arg("optimize").arg(&program.ll).args([
             "--objective",
@@ -332,6 +350,7 @@ fn ours(
             cmd.arg("--pipeline").arg(p);
         }
         cmd.args(["--jobs", &jobs.to_string(), "--quiet", "--signals"]).arg(&file);
+        cmd.args(extra);
         let out = cmd.output().with_context(|| format!("running {}", driver.display()))?;
         let stderr = String::from_utf8_lossy(&out.stderr);
         if !out.status.success() || stderr.contains("panicked") {
