@@ -16,6 +16,9 @@ const MAX_LEN: usize = 60;
 const POPULATION: usize = 16;
 /// The bandit remembers this many recent uses.
 const WINDOW: usize = 60;
+/// How many of a technique's proposals in one batch may be candidates evaluated already
+/// before it is set aside for the rest of the batch.
+const STUCK: u32 = 20;
 /// Weight of exploration in the bandit.
 const EXPLORE: f64 = 0.3;
 
@@ -68,12 +71,16 @@ impl Evolve {
         }
     }
 
-    /// The technique with the best recency-weighted success rate plus exploration bonus.
-    fn choose(&self) -> Technique {
+    /// The technique with the best recency-weighted success rate plus exploration bonus,
+    /// among those not `stuck`; random restarts when all are.
+    fn choose(&self, stuck: &[bool; 5]) -> Technique {
         let total: u64 = self.uses.iter().sum::<u64>().max(1);
         let len = self.window.len().max(1) as f64;
-        let mut best = (f64::NEG_INFINITY, Technique::Mutate);
+        let mut best = (f64::NEG_INFINITY, Technique::Random);
         for (k, t) in TECHNIQUES.iter().enumerate() {
+            if stuck[k] {
+                continue;
+            }
             let (mut credit, mut count) = (0.0, 0.0);
             for (i, (used, won)) in self.window.iter().enumerate() {
                 if used == t {
@@ -179,16 +186,21 @@ impl Strategy for Evolve {
         };
         let target = history.best().and_then(|b| b.score()).unwrap_or(f64::INFINITY);
         let mut out: Vec<Candidate> = Vec::new();
+        // A technique that keeps breeding what was evaluated already (shortening a
+        // population of single passes, say) is set aside for this batch.
+        let mut misses = [0u32; 5];
         for _ in 0..n * 50 {
             if out.len() == n {
                 break;
             }
-            let t = self.choose();
+            let t = self.choose(&misses.map(|m| m >= STUCK));
+            let k = TECHNIQUES.iter().position(|x| *x == t).expect("known technique");
             let child = self.breed(t, &population, rng);
             if history.seen(&child) || out.iter().any(|c| c.pipeline == child) {
+                misses[k] += 1;
                 continue;
             }
-            self.uses[TECHNIQUES.iter().position(|x| *x == t).expect("known technique")] += 1;
+            self.uses[k] += 1;
             self.pending.push(Pending { pipeline: child.clone(), technique: t, target });
             out.push(Candidate { pipeline: child, origin: Origin::Evolve });
         }

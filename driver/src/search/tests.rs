@@ -107,3 +107,25 @@ fn chains_run_their_parts_in_order() {
     let texts: Vec<String> = h.signals.iter().map(|s| s.pipeline.text()).collect();
     assert_eq!(texts, ["x", "y", "z"]);
 }
+
+#[test]
+fn evolution_keeps_proposing_when_the_best_is_a_single_pass() {
+    // Only `a` alone scores well: shortening the population's best breeds nothing new, which
+    // once ended a search early ("strategy finished" after 159 of 200 evaluations).
+    let mut s = make(StrategyKind::Evolve, Objective::Instcount, space());
+    let mut h = History::new(Objective::Instcount);
+    let mut rng = Rng::new(11);
+    while h.signals.len() < 300 {
+        let batch = s.propose(&h, &mut rng, 8);
+        assert!(!batch.is_empty(), "evolution gave up after {} candidates", h.signals.len());
+        for c in batch {
+            assert!(!h.seen(&c.pipeline), "{} proposed twice", c.pipeline);
+            let mut sig = signal(&c.pipeline, h.signals.len() as u64 + 1);
+            let single_a = c.pipeline.passes.len() == 1 && c.pipeline.passes[0].name == "a";
+            let count = if single_a { 1 } else { 2000 + c.pipeline.passes.len() as u64 };
+            sig.metrics.instcount = Some(count);
+            sig.ir_hash = Some(count.to_string());
+            h.push(sig);
+        }
+    }
+}
