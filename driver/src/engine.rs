@@ -427,6 +427,19 @@ impl Engine {
 
     /// Applies `pipeline` in a worker and compiles the result to `object`.
     fn compile_object(&self, pipeline: &Pipeline, object: &Path) -> Result<(), (Verdict, String)> {
+        match self.apply_then(pipeline, Request::Codegen { object: object.to_path_buf() })? {
+            Reply::Compiled { .. } => Ok(()),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Applies `pipeline` in a worker, then sends it `follow_up` (code generation, writing
+    /// the IR) and returns the reply.
+    fn apply_then(
+        &self,
+        pipeline: &Pipeline,
+        follow_up: Request,
+    ) -> Result<Reply, (Verdict, String)> {
         let limit = self.compile_limit();
         let _compiling = self.run_lock.read().expect("run lock");
         let mut worker = self.checkout().map_err(verdict_of)?;
@@ -439,13 +452,12 @@ impl Engine {
             }
             other => return Err(unexpected(other)),
         }
-        let request = Request::Codegen { object: object.to_path_buf() };
-        match worker.request(&request, limit).map_err(verdict_of)? {
-            Reply::Compiled { .. } => {
+        match worker.request(&follow_up, limit).map_err(verdict_of)? {
+            failed @ Reply::Failed { .. } => Err(unexpected(failed)),
+            reply => {
                 self.checkin(worker);
-                Ok(())
+                Ok(reply)
             }
-            other => Err(unexpected(other)),
         }
     }
 
@@ -655,22 +667,12 @@ impl Engine {
         Some(self.check_run(&exe).map_err(|(_, why)| why))
     }
 
-    /// Applies `pipeline` in a worker and writes the canonical IR it produces to `path`.
+    /// Applies `pipeline` in a worker and writes the module it produces to `path` (LLVM text).
     pub fn write_ir(&self, pipeline: &Pipeline, path: &Path) -> Result<(), String> {
-        let limit = self.compile_limit();
-        let mut worker = self.checkout().map_err(|f| failure_text(&f))?;
-        let steps = Request::Optimize { steps: pipeline.steps() };
-        match worker.request(&steps, limit).map_err(|f| failure_text(&f))? {
-            Reply::Optimized { rejected: None, .. } => {}
-            other => return Err(format!("{other:?}")),
-        }
-        match worker.request(&Request::WriteIr { path: path.to_path_buf() }, limit) {
-            Ok(Reply::Written) => {
-                self.checkin(worker);
-                Ok(())
-            }
-            Ok(other) => Err(format!("{other:?}")),
-            Err(f) => Err(failure_text(&f)),
+        match self.apply_then(pipeline, Request::WriteIr { path: path.to_path_buf() }) {
+            Ok(Reply::Written) => Ok(()),
+            Ok(other) => Err(unexpected(other).1),
+            Err((_, why)) => Err(why),
         }
     }
 }
