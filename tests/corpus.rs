@@ -11,7 +11,7 @@ use std::time::Duration;
 fn main() {
     let args = Arguments::from_args();
     let trials = corpus_trials("corpus", |src, level, dir| {
-        match differential(src, level, &[], dir, Duration::from_secs(30))? {
+        match differential(src, level, &[], &[], dir, Duration::from_secs(30))? {
             Verdict::Match => Ok(()),
             Verdict::ReferenceTimeout => {
                 Err(Failed::from("clang's own build ran out of time (30 s)"))

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 pub enum Backend {
     /// LLVM 22, through its IR builder and target machine.
     Llvm,
+    /// Cranelift 0.135, through cranelift-frontend and cranelift-object.
+    Cranelift,
 }
 
 /// What can go wrong between an input file and a running program.
@@ -21,6 +23,9 @@ pub enum DriverError {
     /// An error of the LLVM backend (input, pipeline or code generation).
     #[error(transparent)]
     Llvm(#[from] LlvmError),
+    /// An error of the Cranelift backend (unsupported construct, settings, code generation).
+    #[error(transparent)]
+    Cranelift(#[from] opm_cranelift::CraneliftError),
     /// The canonical IR breaks invariants.
     #[error("{} invariant violation(s):\n{}", .0.len(), render(.0))]
     Invalid(Vec<Violation>),
@@ -48,6 +53,7 @@ impl DriverError {
     pub fn exit_code(&self) -> u8 {
         match self {
             DriverError::Llvm(e) if e.is_input_error() => 2,
+            DriverError::Cranelift(e) if e.is_input_error() => 2,
             DriverError::Io { .. } | DriverError::Usage(_) => 2,
             _ => 1,
         }
@@ -80,9 +86,10 @@ impl Input {
 #[derive(Clone, Debug)]
 pub struct BuildOptions {
     pub backend: Backend,
-    /// A pass pipeline in the backend's text form; `None` builds the module as it is.
+    /// A pass pipeline in the backend's text form (LLVM: a pass pipeline; Cranelift: its
+    /// settings); `None` builds the module as it is, with the backend's defaults.
     pub pipeline: Option<String>,
-    /// Code generation level.
+    /// Code generation level (LLVM only).
     pub codegen: CodegenLevel,
 }
 
@@ -102,6 +109,7 @@ pub fn build_executable(
         Backend::Llvm => {
             opm_llvm::compile_to_object(module, opts.pipeline.as_deref(), opts.codegen)?
         }
+        Backend::Cranelift => opm_cranelift::compile_to_object(module, opts.pipeline.as_deref())?,
     };
     let dir = tempfile::Builder::new()
         .prefix("opm-build-")

@@ -201,7 +201,8 @@ struct BuildArgs {
     #[arg(long, value_enum, default_value = "llvm")]
     backend: Backend,
     /// Pass pipeline to apply before code generation, in the backend's syntax
-    /// (LLVM: `default<O2>`, `function(sroa,instcombine<no-verify-fixpoint>)`).
+    /// (LLVM: `default<O2>`, `function(sroa,instcombine<no-verify-fixpoint>)`; Cranelift:
+    /// settings such as `opt_level=speed,regalloc_algorithm=single_pass`).
     #[arg(long)]
     pipeline: Option<String>,
 }
@@ -291,6 +292,10 @@ fn run(command: Command) -> Result<ExitCode, DriverError> {
             write_output(None, &passes_listing(json))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Passes { backend: Backend::Cranelift, json } => {
+            write_output(None, &cranelift_settings_listing(json))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Worker { memory_limit_mib } => {
             opm_driver::worker::serve(memory_limit_mib)
                 .map_err(|source| DriverError::Io { path: "<worker pipe>".into(), source })?;
@@ -374,6 +379,62 @@ fn passes_listing(json: bool) -> String {
         catalog::passes().iter().filter(|p| p.search).count(),
         opm_llvm::llvm_version()
     ));
+    out
+}
+
+/// Cranelift's pipeline space: the settings that change code, with their values.
+fn cranelift_settings_listing(json: bool) -> String {
+    use opm_cranelift::settings::{self, Kind};
+    let kind = |k: Kind| match k {
+        Kind::Shared => "shared",
+        Kind::Isa => "isa",
+    };
+    let mut out = String::new();
+    if json {
+        for s in settings::catalog() {
+            let v = serde_json::json!({
+                "name": s.name,
+                "kind": kind(s.kind),
+                "values": s.values,
+                "default": s.default,
+                "requires": s.requires,
+                "about": s.description,
+            });
+            out.push_str(&v.to_string());
+            out.push('\n');
+        }
+        for (name, p) in settings::presets() {
+            let v = serde_json::json!({ "preset": name, "text": p.text() });
+            out.push_str(&v.to_string());
+            out.push('\n');
+        }
+        return out;
+    }
+    out.push_str(&format!(
+        "{:<6}  {:<28}  {:<36}  {:<10}  about\n",
+        "kind", "setting", "values", "default"
+    ));
+    for s in settings::catalog() {
+        let mut about = s.description.to_string();
+        if !s.requires.is_empty() {
+            about.push_str(&format!(" (needs {})", s.requires.join(", ")));
+        }
+        out.push_str(&format!(
+            "{:<6}  {:<28}  {:<36}  {:<10}  {about}\n",
+            kind(s.kind),
+            s.name,
+            s.values.join("|"),
+            s.default,
+        ));
+    }
+    out.push_str("\npresets:\n");
+    for (name, p) in settings::presets() {
+        out.push_str(&format!("  {name:<16} {}\n", p.text()));
+    }
+    out.push_str("\nalways set: ");
+    let fixed: Vec<String> = settings::FIXED.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    out.push_str(&fixed.join(", "));
+    out.push_str(&format!("\n{} settings; Cranelift 0.135\n", settings::catalog().len()));
     out
 }
 

@@ -1,6 +1,9 @@
-//! Shared helpers of the end-to-end tests: finding clang and the driver, compiling C, and
-//! running programs with a time limit.
+//! Shared helpers of the end-to-end tests: finding clang and the driver, compiling C,
+//! running programs with a time limit, and comparing with clang's build; the csmith
+//! campaigns are in `csmith.rs`.
 #![allow(dead_code)]
+
+pub mod csmith;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -124,11 +127,13 @@ pub enum Verdict {
 }
 
 /// Builds `src` with clang at `level` (the reference), emits its IR at the same level, runs
-/// that IR through `opm-driver run`, and compares output and exit status byte for byte.
+/// that IR through `opm-driver run IR <driver_args>` (e.g. `["--backend", "cranelift"]`; `&[]`
+/// for the defaults), and compares output and exit status byte for byte. `extra` goes to clang.
 pub fn differential(
     src: &Path,
     level: &str,
     extra: &[&str],
+    driver_args: &[&str],
     dir: &Path,
     limit: Duration,
 ) -> Result<Verdict, String> {
@@ -143,17 +148,19 @@ pub fn differential(
         return Ok(Verdict::ReferenceTimeout);
     }
     let mut cmd = Command::new(driver());
-    cmd.arg("run").arg(&ir);
+    cmd.arg("run").arg(&ir).args(driver_args);
     let ours = run(cmd, limit * 3 + Duration::from_secs(60));
     if ours.code == Some(2) && ours.stderr_text().contains("unsupported:") {
         return Ok(Verdict::Unsupported(ours.stderr_text().trim().to_string()));
     }
     if ours.stdout != reference.stdout || ours.code != reference.code {
+        let how = ["opm-driver run"].iter().chain(driver_args).copied().collect::<Vec<_>>();
         return Err(format!(
-            "{} at {level}: opm-driver run differs from clang's build\n\
+            "{} at {level}: {} differs from clang's build\n\
              clang: exit {:?}, {} bytes of output\nopm:   exit {:?}, {} bytes of output\n\
              first difference: {}\nopm stderr:\n{}",
             src.display(),
+            how.join(" "),
             reference.code,
             reference.stdout.len(),
             ours.code,

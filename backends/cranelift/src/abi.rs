@@ -1,0 +1,90 @@
+//! Signatures: canonical function types and their ABI attributes as Cranelift signatures,
+//! following x86-64 SysV as clang has already lowered it into the IR. Every calling
+//! convention is SysV here (`fastcc` and `coldcc` are internal to a module, and both sides of
+//! such a call are ours). Scalars pass as their leaves; `signext` / `zeroext` become
+//! argument extensions; `byval(T)` a struct argument copied by the caller; `sret` the
+//! struct-return pointer; an aggregate result several return values.
+
+use crate::types::{Leaf, leaves, scalar};
+use cranelift_codegen::ir::{AbiParam, ArgumentExtension, ArgumentPurpose, Signature};
+use cranelift_codegen::isa::CallConv;
+use opm_ir::layout::DataLayout;
+use opm_ir::{Attribute, Attrs, FunctionType, Type};
+
+/// Attributes this backend cannot honour on a parameter.
+const UNSUPPORTED_PARAM_ATTRS: &[&str] =
+    &["inalloca", "preallocated", "byref", "nest", "swiftself", "swifterror", "swiftasync"];
+
+/// The signature of a function of type `ty` (its fixed part, for a variadic one) with the
+/// attributes `attrs`; `extra` are the types of further (variadic) arguments at a call site.
+pub(crate) fn signature(
+    layout: &DataLayout,
+    ty: &FunctionType,
+    attrs: &Attrs,
+    extra: &[Type],
+) -> Result<Signature, String> {
+    let mut sig = Signature::new(CallConv::SystemV);
+    for (i, p) in ty.params.iter().enumerate() {
+        let pa = attrs.param(i);
+        if let Some(bad) = pa.iter().find(|a| UNSUPPORTED_PARAM_ATTRS.contains(&a.name())) {
+            return Err(format!("the parameter attribute `{}`", bad.name()));
+        }
+        if let Some(t) = type_attr(pa, "byval") {
+            let size = u32::try_from(layout.size_of(t)?)
+                .map_err(|_| "a byval argument larger than 4 GiB".to_string())?;
+            sig.params.push(AbiParam::special(
+                cranelift_codegen::ir::types::I64,
+                ArgumentPurpose::StructArgument(size),
+            ));
+        } else if type_attr(pa, "sret").is_some() {
+            sig.params.push(AbiParam::special(
+                cranelift_codegen::ir::types::I64,
+                ArgumentPurpose::StructReturn,
+            ));
+        } else {
+            push_params(layout, p, pa, &mut sig.params)?;
+        }
+    }
+    for t in extra {
+        push_params(layout, t, &[], &mut sig.params)?;
+    }
+    push_params(layout, &ty.ret, &attrs.ret, &mut sig.returns)?;
+    Ok(sig)
+}
+
+fn push_params(
+    layout: &DataLayout,
+    ty: &Type,
+    attrs: &[Attribute],
+    out: &mut Vec<AbiParam>,
+) -> Result<(), String> {
+    let ext = if attrs.iter().any(|a| a.name() == "signext") {
+        ArgumentExtension::Sext
+    } else if attrs.iter().any(|a| a.name() == "zeroext") {
+        ArgumentExtension::Uext
+    } else {
+        ArgumentExtension::None
+    };
+    for Leaf { ty, .. } in leaves(layout, ty)? {
+        let mut param = AbiParam::new(scalar(&ty)?);
+        param.extension = ext_for(&ty, ext);
+        out.push(param);
+    }
+    Ok(())
+}
+
+/// An extension only applies to integers narrower than a register.
+fn ext_for(ty: &Type, ext: ArgumentExtension) -> ArgumentExtension {
+    match ty {
+        Type::Int(n) if *n < 32 => ext,
+        _ => ArgumentExtension::None,
+    }
+}
+
+/// The type of a type attribute (`byval(T)`, `sret(T)`) named `name`.
+pub(crate) fn type_attr<'a>(attrs: &'a [Attribute], name: &str) -> Option<&'a Type> {
+    attrs.iter().find_map(|a| match a {
+        Attribute::Type { name: n, ty } if n == name => Some(ty),
+        _ => None,
+    })
+}

@@ -1,0 +1,102 @@
+//! Calls: direct, indirect, to variadic functions, and to the C library for what Cranelift
+//! has no instruction for.
+//!
+//! Cranelift has no variadic calls, and x86-64 SysV wants `%al` to bound the number of vector
+//! registers a variadic call uses. A call to a variadic function therefore goes to a small
+//! trampoline of the module (`mov $8, %al; jmp callee`, see [`crate::module`]), called with
+//! the call site's own signature: the arguments are already where the callee looks for them,
+//! and 8 is always a valid bound.
+
+use super::{FnLower, Lowered};
+use crate::abi::signature;
+use cranelift_codegen::ir::{
+    ExtFuncData, ExternalName, Inst as ClifInst, InstBuilder, UserExternalName, Value, types as ct,
+};
+use cranelift_module::Linkage;
+use opm_ir::{Call, Inst};
+
+impl FnLower<'_, '_> {
+    /// Lowers a call; returns the leaves of its result.
+    pub(crate) fn call(&mut self, inst: &Inst, c: &Call) -> Lowered<Vec<Value>> {
+        if let Some(name) = c.callee_name()
+            && name.starts_with("llvm.")
+        {
+            return self.intrinsic(inst, name, c);
+        }
+        let mut args = Vec::new();
+        let mut extra = Vec::new();
+        for (i, a) in c.args.iter().enumerate() {
+            if i >= c.fn_ty.params.len() {
+                let t = self.operand_type(a)?;
+                if t.is_aggregate() {
+                    return Err(format!(
+                        "an aggregate of type `{t}` passed as a variadic argument"
+                    ));
+                }
+                extra.push(t);
+            }
+            args.extend(self.operand(a)?);
+        }
+        let direct = c.callee_name().and_then(|n| {
+            let callee = self.cx.module.function(n)?;
+            Some((n.to_string(), callee.ty == c.fn_ty, self.cx.funcs.get(n).copied()))
+        });
+        let call = match direct {
+            Some((name, same_type, _)) if c.fn_ty.varargs && same_type => {
+                let sig = signature(&self.cx.layout, &c.fn_ty, &c.attrs, &extra)?;
+                let tramp = self.cx.trampoline(&name)?;
+                let sigref = self.b.import_signature(sig);
+                let user = self
+                    .b
+                    .func
+                    .declare_imported_user_function(UserExternalName::new(0, tramp.as_u32()));
+                let fref = self.b.import_function(ExtFuncData {
+                    name: ExternalName::user(user),
+                    signature: sigref,
+                    colocated: true,
+                    patchable: false,
+                });
+                self.b.ins().call(fref, &args)
+            }
+            Some((_, true, Some(id))) => {
+                let fref = self.funcref(id);
+                self.b.ins().call(fref, &args)
+            }
+            _ => {
+                if c.fn_ty.varargs {
+                    return Err("an indirect call of a variadic function".into());
+                }
+                let sig = signature(&self.cx.layout, &c.fn_ty, &c.attrs, &extra)?;
+                let callee = self.scalar_operand(&c.callee)?;
+                let sigref = self.b.import_signature(sig);
+                self.b.ins().call_indirect(sigref, callee, &args)
+            }
+        };
+        Ok(self.results(call))
+    }
+
+    fn results(&self, call: ClifInst) -> Vec<Value> {
+        self.b.inst_results(call).to_vec()
+    }
+
+    /// Calls the C library (or compiler runtime) function `name` with one result.
+    pub(crate) fn libcall(
+        &mut self,
+        name: &str,
+        params: &[ct::Type],
+        ret: ct::Type,
+        args: &[Value],
+    ) -> Lowered<Value> {
+        let mut sig =
+            cranelift_codegen::ir::Signature::new(cranelift_codegen::isa::CallConv::SystemV);
+        sig.params.extend(params.iter().map(|&t| cranelift_codegen::ir::AbiParam::new(t)));
+        sig.returns.push(cranelift_codegen::ir::AbiParam::new(ret));
+        let id = self
+            .cx
+            .obj_declare(name, Linkage::Import, &sig)
+            .map_err(|e| format!("a call of the library function `{name}`: {e}"))?;
+        let fref = self.funcref(id);
+        let call = self.b.ins().call(fref, args);
+        Ok(self.b.inst_results(call)[0])
+    }
+}

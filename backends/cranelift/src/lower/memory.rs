@@ -1,0 +1,205 @@
+//! Memory: loads and stores leaf by leaf at the data layout's offsets, allocas as stack
+//! slots, getelementptr as address arithmetic.
+//!
+//! An `iN` whose store size is not a power of two (i24, i48, i72, …) is read and written in
+//! power-of-two pieces, so that no access touches a byte beyond the value's store size.
+
+use super::{FnLower, Lowered};
+use crate::types::{container, leaves, scalar};
+use cranelift_codegen::ir::{
+    InstBuilder, MemFlagsData, StackSlotData, StackSlotKind, Value, types as ct,
+};
+use opm_ir::{BlockId, Constant, Operand, Type};
+
+impl FnLower<'_, '_> {
+    /// Loads a value of type `ty` from `addr`.
+    pub(crate) fn load(&mut self, ty: &Type, addr: Value) -> Lowered<Vec<Value>> {
+        check_memory_type(ty)?;
+        let mut out = Vec::new();
+        for leaf in leaves(&self.cx.layout, ty)? {
+            out.push(self.load_scalar(&leaf.ty, addr, leaf.offset)?);
+        }
+        Ok(out)
+    }
+
+    /// Stores the leaves `v` of a value of type `ty` at `addr`.
+    pub(crate) fn store(&mut self, ty: &Type, v: &[Value], addr: Value) -> Lowered<()> {
+        check_memory_type(ty)?;
+        for (leaf, &x) in leaves(&self.cx.layout, ty)?.iter().zip(v) {
+            self.store_scalar(&leaf.ty, x, addr, leaf.offset)?;
+        }
+        Ok(())
+    }
+
+    fn load_scalar(&mut self, ty: &Type, addr: Value, offset: u64) -> Lowered<Value> {
+        let off = offset32(offset)?;
+        let flags = MemFlagsData::new();
+        let Type::Int(bits) = ty else {
+            return Ok(self.b.ins().load(scalar(ty)?, flags, addr, off));
+        };
+        let cty = container(*bits);
+        let size = bits.div_ceil(8);
+        if size * 8 == cty.bits() {
+            let v = self.b.ins().load(cty, flags, addr, off);
+            return Ok(self.mask(v, *bits));
+        }
+        let mut acc: Option<Value> = None;
+        for (pos, piece) in pieces(size) {
+            let part = self.b.ins().load(piece, flags, addr, off + pos as i32);
+            let part = self.b.ins().uextend(cty, part);
+            let part =
+                if pos == 0 { part } else { self.b.ins().ishl_imm_u(part, i64::from(pos * 8)) };
+            acc = Some(match acc {
+                Some(a) => self.b.ins().bor(a, part),
+                None => part,
+            });
+        }
+        let v = acc.expect("a store size is at least one byte");
+        Ok(self.mask(v, *bits))
+    }
+
+    fn store_scalar(&mut self, ty: &Type, v: Value, addr: Value, offset: u64) -> Lowered<()> {
+        let off = offset32(offset)?;
+        let flags = MemFlagsData::new();
+        let Type::Int(bits) = ty else {
+            self.b.ins().store(flags, v, addr, off);
+            return Ok(());
+        };
+        let cty = container(*bits);
+        let size = bits.div_ceil(8);
+        if size * 8 == cty.bits() {
+            self.b.ins().store(flags, v, addr, off);
+            return Ok(());
+        }
+        for (pos, piece) in pieces(size) {
+            let part = if pos == 0 { v } else { self.b.ins().ushr_imm_u(v, i64::from(pos * 8)) };
+            let part = self.b.ins().ireduce(piece, part);
+            self.b.ins().store(flags, part, addr, off + pos as i32);
+        }
+        Ok(())
+    }
+
+    /// An `alloca` in the entry block with a constant count: a stack slot of the frame.
+    pub(crate) fn alloca(
+        &mut self,
+        bid: BlockId,
+        ty: &Type,
+        count: &Operand,
+        align: u64,
+    ) -> Lowered<Value> {
+        if bid != BlockId(0) {
+            return Err("an alloca outside the entry block (a dynamic stack allocation)".into());
+        }
+        let Some(n) = count.as_const().and_then(Constant::as_signed) else {
+            return Err("an alloca with a variable count (a dynamic stack allocation)".into());
+        };
+        let layout = &self.cx.layout;
+        let size = layout.size_of(ty)?.saturating_mul(u64::try_from(n).unwrap_or(0)).max(1);
+        let size = u32::try_from(size).map_err(|_| "an alloca larger than 4 GiB".to_string())?;
+        let align = align.max(layout.align_of(ty)?).max(1);
+        let slot = self.b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            size,
+            align.trailing_zeros() as u8,
+        ));
+        Ok(self.b.ins().stack_addr(ct::I64, slot, 0))
+    }
+
+    /// `getelementptr`: `base` plus the scaled indices; constant parts are folded.
+    pub(crate) fn gep(
+        &mut self,
+        source_ty: &Type,
+        base: Value,
+        indices: &[Operand],
+    ) -> Lowered<Value> {
+        let mut offset: i64 = 0;
+        let mut addr = base;
+        let mut cur = source_ty.clone();
+        for (i, idx) in indices.iter().enumerate() {
+            let constant = idx.as_const().and_then(Constant::as_signed);
+            if i > 0 {
+                if let Type::Struct(st) = &cur {
+                    let Some(field) = constant else {
+                        return Err("a getelementptr with a variable structure index".into());
+                    };
+                    let body =
+                        st.body.as_ref().ok_or("a getelementptr into an opaque structure")?;
+                    let sl = self.cx.layout.struct_layout(body, st.packed)?;
+                    let f = usize::try_from(field).map_err(|_| "a negative field index")?;
+                    offset += *sl.offsets.get(f).ok_or("a field index out of range")? as i64;
+                    cur = body[f].clone();
+                    continue;
+                }
+                cur = match &cur {
+                    Type::Array(_, e) | Type::Vector(_, e) => (**e).clone(),
+                    other => return Err(format!("a getelementptr into the type `{other}`")),
+                };
+            }
+            let stride = self.cx.layout.size_of(&cur)? as i64;
+            match constant {
+                Some(k) => offset = offset.wrapping_add((k as i64).wrapping_mul(stride)),
+                None => {
+                    let bits = self.operand_type(idx)?.int_bits().unwrap_or(64);
+                    let v = self.scalar_operand(idx)?;
+                    let v = self.sext_to_i64(v, bits);
+                    let scaled = if stride == 1 { v } else { self.b.ins().imul_imm_s(v, stride) };
+                    addr = self.b.ins().iadd(addr, scaled);
+                }
+            }
+        }
+        Ok(if offset == 0 { addr } else { self.b.ins().iadd_imm_s(addr, offset) })
+    }
+
+    /// Reinterprets the leaves `v` of a `from` value as a `to` value through a stack slot.
+    pub(crate) fn through_memory(
+        &mut self,
+        from: &Type,
+        v: &[Value],
+        to: &Type,
+    ) -> Lowered<Vec<Value>> {
+        let size = self.cx.layout.size_of(from)?.max(self.cx.layout.size_of(to)?).max(1);
+        let slot = self.b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            u32::try_from(size).map_err(|_| "a bitcast of more than 4 GiB")?,
+            4,
+        ));
+        let addr = self.b.ins().stack_addr(ct::I64, slot, 0);
+        self.store(from, v, addr)?;
+        self.load(to, addr)
+    }
+}
+
+/// LLVM packs vectors of integers narrower than a byte (or of odd widths) as bits; this
+/// backend keeps such vectors in registers only.
+fn check_memory_type(ty: &Type) -> Lowered<()> {
+    let mut bad = None;
+    ty.walk(&mut |t| {
+        if let Type::Vector(_, e) = t
+            && let Type::Int(n) = **e
+            && !matches!(n, 8 | 16 | 32 | 64 | 128)
+        {
+            bad = Some(t.clone());
+        }
+    });
+    match bad {
+        Some(t) => Err(format!("a vector `{t}` in memory (its lanes are bit-packed)")),
+        None => Ok(()),
+    }
+}
+
+/// The power-of-two pieces covering `size` bytes, largest first, as (offset, type).
+fn pieces(size: u32) -> Vec<(u32, ct::Type)> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for (bytes, ty) in [(8, ct::I64), (4, ct::I32), (2, ct::I16), (1, ct::I8)] {
+        while size - pos >= bytes {
+            out.push((pos, ty));
+            pos += bytes;
+        }
+    }
+    out
+}
+
+fn offset32(offset: u64) -> Lowered<i32> {
+    i32::try_from(offset).map_err(|_| "a memory offset beyond 2 GiB".to_string())
+}

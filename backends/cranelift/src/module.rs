@@ -1,0 +1,390 @@
+//! Module level: declarations, data objects with relocations, the trampolines of variadic
+//! callees, and the object file.
+
+use crate::abi::signature;
+use crate::error::CraneliftError;
+use cranelift_codegen::Context;
+use cranelift_codegen::binemit::Reloc;
+use cranelift_codegen::ir::{self, UserFuncName};
+use cranelift_codegen::isa::{OwnedTargetIsa, TargetFrontendConfig};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_module::{
+    DataDescription, DataId, FuncId, Linkage, Module as _, ModuleReloc, ModuleRelocTarget,
+    default_libcall_names,
+};
+use cranelift_object::{ObjectBuilder, ObjectModule};
+use opm_ir::layout::{ConstImage, DataLayout};
+use opm_ir::{BinOp, CastOp, ConstExpr, Constant, Function, Global, Module, Type, Visibility};
+use std::collections::{HashMap, HashSet};
+
+/// Globals that only carry information for LLVM's own tools.
+const IGNORED_GLOBALS: &[&str] = &["llvm.used", "llvm.compiler.used"];
+
+/// What the lowering of every function shares.
+pub(crate) struct ModuleCx<'m> {
+    pub(crate) obj: ObjectModule,
+    pub(crate) layout: DataLayout,
+    pub(crate) module: &'m Module,
+    /// Every function of the module except intrinsics.
+    pub(crate) funcs: HashMap<String, FuncId>,
+    /// Every global variable of the module.
+    pub(crate) data: HashMap<String, DataId>,
+    /// The trampoline of each variadic callee (see [`crate::lower`]'s calls).
+    trampolines: HashMap<String, FuncId>,
+    /// Relative lookup tables, laid out as tables of absolute pointers (see
+    /// [`relative_tables`]).
+    pub(crate) relative_tables: HashSet<String>,
+    /// The body of each variadic function this module defines (see [`define_variadic_entry`]).
+    va_bodies: HashMap<String, FuncId>,
+}
+
+impl ModuleCx<'_> {
+    /// Declares (or finds) a function symbol.
+    pub(crate) fn obj_declare(
+        &mut self,
+        name: &str,
+        linkage: Linkage,
+        sig: &ir::Signature,
+    ) -> Result<FuncId, String> {
+        self.obj.declare_function(name, linkage, sig).map_err(|e| e.to_string())
+    }
+
+    /// The target's configuration, for the frontend's memory helpers.
+    pub(crate) fn obj_config(&self) -> TargetFrontendConfig {
+        self.obj.target_config()
+    }
+
+    /// The trampoline that calls the variadic function `callee` with `%al` = 8.
+    pub(crate) fn trampoline(&mut self, callee: &str) -> Result<FuncId, String> {
+        if let Some(id) = self.trampolines.get(callee) {
+            return Ok(*id);
+        }
+        let target = *self.funcs.get(callee).ok_or_else(|| format!("the callee @{callee}"))?;
+        let sig = ir::Signature::new(cranelift_codegen::isa::CallConv::SystemV);
+        let name = format!("__opm_vararg_call.{callee}");
+        let id = self.obj_declare(&name, Linkage::Local, &sig)?;
+        // mov $8, %al ; jmp callee (rel32, through the PLT when external)
+        let code = [0xb0, 0x08, 0xe9, 0, 0, 0, 0];
+        let reloc = ModuleReloc {
+            offset: 3,
+            kind: Reloc::X86CallPLTRel4,
+            name: ModuleRelocTarget::user(0, target.as_u32()),
+            addend: -4,
+        };
+        self.obj.define_function_bytes(id, 16, &code, &[reloc]).map_err(|e| e.to_string())?;
+        self.trampolines.insert(callee.to_string(), id);
+        Ok(id)
+    }
+}
+
+/// Compiles `module` for the ISA `isa` into a relocatable object file.
+pub(crate) fn compile(module: &Module, isa: OwnedTargetIsa) -> Result<Vec<u8>, CraneliftError> {
+    let layout =
+        DataLayout::parse(&module.data_layout).map_err(|e| CraneliftError::Unsupported {
+            construct: format!("the data layout `{}`: {e}", module.data_layout),
+            site: String::new(),
+        })?;
+    let name = if module.name.is_empty() { "opm" } else { &module.name };
+    let builder = ObjectBuilder::new(isa, name.as_bytes().to_vec(), default_libcall_names())
+        .map_err(|e| CraneliftError::Module(e.to_string()))?;
+    let mut cx = ModuleCx {
+        obj: ObjectModule::new(builder),
+        layout,
+        module,
+        funcs: HashMap::new(),
+        data: HashMap::new(),
+        trampolines: HashMap::new(),
+        relative_tables: relative_tables(module),
+        va_bodies: HashMap::new(),
+    };
+    declare_functions(&mut cx)?;
+    declare_globals(&mut cx)?;
+    for g in &module.globals {
+        define_global(&mut cx, g)?;
+    }
+    let mut ctx = cx.obj.make_context();
+    let mut fctx = FunctionBuilderContext::new();
+    for f in module.definitions() {
+        let id = cx.va_bodies.get(&f.name).copied().unwrap_or(cx.funcs[&f.name]);
+        ctx.clear();
+        ctx.func.signature = cx.obj.declarations().get_function_decl(id).signature.clone();
+        ctx.func.name = UserFuncName::user(0, id.as_u32());
+        let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
+        crate::lower::lower_function(&mut cx, f, b)?;
+        define(&mut cx, f, id, &mut ctx)?;
+    }
+    let product = cx.obj.finish();
+    product.emit().map_err(|e| CraneliftError::Module(e.to_string()))
+}
+
+fn define(
+    cx: &mut ModuleCx<'_>,
+    f: &Function,
+    id: FuncId,
+    ctx: &mut Context,
+) -> Result<(), CraneliftError> {
+    cx.obj.define_function(id, ctx).map_err(|e| {
+        let message = match &e {
+            cranelift_module::ModuleError::Compilation(
+                cranelift_codegen::CodegenError::Verifier(errors),
+            ) => cranelift_codegen::print_errors::pretty_verifier_error(
+                &ctx.func,
+                None,
+                errors.clone(),
+            ),
+            other => format!("{other:?}"),
+        };
+        CraneliftError::Codegen { function: f.name.clone(), message }
+    })
+}
+
+/// The object-file linkage of a symbol defined in (or imported into) the module.
+fn linkage(props: &opm_ir::SymbolProps, defined: bool) -> Linkage {
+    use opm_ir::Linkage as L;
+    if !defined {
+        return Linkage::Import;
+    }
+    match props.linkage {
+        L::Internal | L::Private => Linkage::Local,
+        L::Weak | L::WeakOdr | L::LinkOnce | L::LinkOnceOdr | L::Common => Linkage::Preemptible,
+        L::AvailableExternally | L::ExternWeak => Linkage::Import,
+        L::External | L::Appending => match props.visibility {
+            Visibility::Hidden => Linkage::Hidden,
+            _ => Linkage::Export,
+        },
+    }
+}
+
+fn declare_functions(cx: &mut ModuleCx<'_>) -> Result<(), CraneliftError> {
+    for f in &cx.module.functions {
+        if f.name.starts_with("llvm.") {
+            continue;
+        }
+        let site = format!(" in function @{}", f.name);
+        let sig = signature(&cx.layout, &f.ty, &f.attrs, &[])
+            .map_err(|construct| CraneliftError::Unsupported { construct, site: site.clone() })?;
+        let defined =
+            !f.is_declaration() && f.props.linkage != opm_ir::Linkage::AvailableExternally;
+        let id = cx
+            .obj
+            .declare_function(&f.name, linkage(&f.props, defined), &sig)
+            .map_err(|e| CraneliftError::Module(e.to_string()))?;
+        cx.funcs.insert(f.name.clone(), id);
+        if defined && f.ty.varargs {
+            define_variadic_entry(cx, f, id)
+                .map_err(|construct| CraneliftError::Unsupported { construct, site })?;
+        }
+    }
+    Ok(())
+}
+
+/// A variadic function defined here: its symbol is a machine-code entry that saves the
+/// argument registers in a register save area (6 GPRs, then 8 XMM registers, as SysV's
+/// `va_list` expects) and calls the Cranelift body with two pointers, the save area and the
+/// caller's stack arguments. The body reads its fixed parameters from there, and `va_start`
+/// points the `va_list` past them. The entry returns what the body returns (rax, rdx, xmm0,
+/// xmm1 are left as the body set them).
+fn define_variadic_entry(cx: &mut ModuleCx<'_>, f: &Function, entry: FuncId) -> Result<(), String> {
+    for i in 0..f.ty.params.len() {
+        if let Some(a) = f.attrs.param(i).iter().find(|a| matches!(a.name(), "byval" | "sret")) {
+            return Err(format!("a variadic function with a `{}` parameter", a.name()));
+        }
+    }
+    let body_ty = opm_ir::FunctionType {
+        ret: f.ty.ret.clone(),
+        params: vec![Type::Ptr, Type::Ptr],
+        varargs: false,
+    };
+    let attrs = opm_ir::Attrs { ret: f.attrs.ret.clone(), ..Default::default() };
+    let sig = signature(&cx.layout, &body_ty, &attrs, &[])?;
+    let body = cx.obj_declare(&format!("__opm_variadic_body.{}", f.name), Linkage::Local, &sig)?;
+    #[rustfmt::skip]
+    let code: [u8; 103] = [
+        0x55,                                     // push rbp
+        0x48, 0x89, 0xe5,                         // mov rbp, rsp
+        0x48, 0x81, 0xec, 0xb0, 0x00, 0x00, 0x00, // sub rsp, 176
+        0x48, 0x89, 0x3c, 0x24,                   // mov [rsp], rdi
+        0x48, 0x89, 0x74, 0x24, 0x08,             // mov [rsp+8], rsi
+        0x48, 0x89, 0x54, 0x24, 0x10,             // mov [rsp+16], rdx
+        0x48, 0x89, 0x4c, 0x24, 0x18,             // mov [rsp+24], rcx
+        0x4c, 0x89, 0x44, 0x24, 0x20,             // mov [rsp+32], r8
+        0x4c, 0x89, 0x4c, 0x24, 0x28,             // mov [rsp+40], r9
+        0x0f, 0x29, 0x44, 0x24, 0x30,             // movaps [rsp+48], xmm0
+        0x0f, 0x29, 0x4c, 0x24, 0x40,             // movaps [rsp+64], xmm1
+        0x0f, 0x29, 0x54, 0x24, 0x50,             // movaps [rsp+80], xmm2
+        0x0f, 0x29, 0x5c, 0x24, 0x60,             // movaps [rsp+96], xmm3
+        0x0f, 0x29, 0x64, 0x24, 0x70,             // movaps [rsp+112], xmm4
+        0x0f, 0x29, 0xac, 0x24, 0x80, 0, 0, 0,    // movaps [rsp+128], xmm5
+        0x0f, 0x29, 0xb4, 0x24, 0x90, 0, 0, 0,    // movaps [rsp+144], xmm6
+        0x0f, 0x29, 0xbc, 0x24, 0xa0, 0, 0, 0,    // movaps [rsp+160], xmm7
+        0x48, 0x89, 0xe7,                         // mov rdi, rsp
+        0x48, 0x8d, 0x75, 0x10,                   // lea rsi, [rbp+16]
+        0xe8, 0, 0, 0, 0,                         // call body
+        0xc9,                                     // leave
+        0xc3,                                     // ret
+    ];
+    let reloc = ModuleReloc {
+        offset: 0x61,
+        kind: Reloc::X86CallPCRel4,
+        name: ModuleRelocTarget::user(0, body.as_u32()),
+        addend: -4,
+    };
+    cx.obj.define_function_bytes(entry, 16, &code, &[reloc]).map_err(|e| e.to_string())?;
+    cx.va_bodies.insert(f.name.clone(), body);
+    Ok(())
+}
+
+fn declare_globals(cx: &mut ModuleCx<'_>) -> Result<(), CraneliftError> {
+    for g in &cx.module.globals {
+        if IGNORED_GLOBALS.contains(&g.name.as_str()) {
+            continue;
+        }
+        let site = format!(" in global @{}", g.name);
+        if g.thread_local.is_some() {
+            return Err(CraneliftError::Unsupported {
+                construct: "a thread-local global variable".into(),
+                site,
+            });
+        }
+        if g.name.starts_with("llvm.") {
+            return Err(CraneliftError::Unsupported {
+                construct: format!("the special global @{}", g.name),
+                site,
+            });
+        }
+        let id = cx
+            .obj
+            .declare_data(&g.name, linkage(&g.props, g.init.is_some()), !g.is_constant, false)
+            .map_err(|e| CraneliftError::Module(e.to_string()))?;
+        cx.data.insert(g.name.clone(), id);
+    }
+    Ok(())
+}
+
+/// Writes a global's initializer: its bytes per the data layout, and a relocation for every
+/// address of a function or global inside it.
+fn define_global(cx: &mut ModuleCx<'_>, g: &Global) -> Result<(), CraneliftError> {
+    let (Some(init), Some(&id)) = (&g.init, cx.data.get(&g.name)) else { return Ok(()) };
+    if g.props.linkage == opm_ir::Linkage::AvailableExternally {
+        return Ok(());
+    }
+    let site = format!(" in the initializer of @{}", g.name);
+    let unsupported =
+        |construct: String| CraneliftError::Unsupported { construct, site: site.clone() };
+    let image = if cx.relative_tables.contains(&g.name) {
+        absolute_table(&cx.layout, init, &g.name).map_err(unsupported)?
+    } else {
+        cx.layout.constant_image(init).map_err(unsupported)?
+    };
+    let mut desc = DataDescription::new();
+    desc.define(image.bytes.into_boxed_slice());
+    let align = g.props.align.max(cx.layout.align_of(&g.ty).map_err(unsupported)?).max(1);
+    desc.set_align(align);
+    if let Some(section) = &g.props.section {
+        desc.set_custom_section(section);
+    }
+    for r in &image.relocs {
+        let offset = u32::try_from(r.offset)
+            .map_err(|_| unsupported("an initializer beyond 4 GiB".into()))?;
+        if let Some(&f) = cx.funcs.get(&r.symbol) {
+            if r.addend != 0 {
+                return Err(unsupported(format!("an offset from the function @{}", r.symbol)));
+            }
+            let fref = cx.obj.declare_func_in_data(f, &mut desc);
+            desc.write_function_addr(offset, fref);
+        } else if let Some(&d) = cx.data.get(&r.symbol) {
+            let gv = cx.obj.declare_data_in_data(d, &mut desc);
+            desc.write_data_addr(offset, gv, r.addend);
+        } else {
+            return Err(unsupported(format!("a reference to the unknown symbol @{}", r.symbol)));
+        }
+    }
+    cx.obj.define_data(id, &desc).map_err(|e| CraneliftError::Module(e.to_string()))
+}
+
+/// LLVM's relative lookup tables: `[N x i32]` of `trunc(sub(ptrtoint X, ptrtoint @table))`,
+/// read only through `llvm.load.relative`. Their entries need 32-bit PC-relative data
+/// relocations, which cranelift-object cannot write; the tables found here are laid out as
+/// `[N x ptr]` of absolute addresses instead, and `llvm.load.relative` on them reads entry
+/// `offset / 4` of that table. A table used in any other way is left alone (and its
+/// initializer then reports the unsupported expression).
+fn relative_tables(module: &Module) -> HashSet<String> {
+    let mut candidates: HashSet<String> = module
+        .globals
+        .iter()
+        .filter(|g| g.init.as_ref().is_some_and(|c| relative_entries(c, &g.name).is_some()))
+        .map(|g| g.name.clone())
+        .collect();
+    // Every other use disqualifies a table.
+    let drop_uses = |c: &Constant, candidates: &mut HashSet<String>| {
+        c.walk(&mut |k| {
+            if let Constant::Global(n) = k {
+                candidates.remove(n);
+            }
+        })
+    };
+    for g in &module.globals {
+        if let Some(init) = &g.init
+            && !candidates.contains(&g.name)
+        {
+            drop_uses(init, &mut candidates);
+        }
+    }
+    for f in module.definitions() {
+        for inst in f.blocks.iter().flat_map(|b| &b.insts) {
+            let loads_relative = matches!(&inst.op, opm_ir::Op::Call(c)
+                if c.callee_name().is_some_and(|n| n.starts_with("llvm.load.relative.")));
+            for (i, op) in inst.op.operands().into_iter().enumerate() {
+                let Some(c) = op.as_const() else { continue };
+                if loads_relative && i == 0 && matches!(c, Constant::Global(_)) {
+                    continue;
+                }
+                drop_uses(c, &mut candidates);
+            }
+        }
+    }
+    candidates
+}
+
+/// The targets of a relative table's entries, if `init` is one for the table `table`.
+fn relative_entries<'c>(init: &'c Constant, table: &str) -> Option<Vec<&'c Constant>> {
+    let Constant::Array { elem: Type::Int(32), elems } = init else { return None };
+    elems
+        .iter()
+        .map(|e| {
+            let Constant::Expr(e) = e else { return None };
+            let ConstExpr::Cast { op: CastOp::Trunc, val, .. } = &**e else { return None };
+            let Constant::Expr(sub) = val else { return None };
+            let ConstExpr::Bin { op: BinOp::Sub, lhs, rhs, .. } = &**sub else { return None };
+            let target = ptr_to_int_of(lhs)?;
+            matches!(ptr_to_int_of(rhs)?, Constant::Global(n) if n == table).then_some(target)
+        })
+        .collect()
+}
+
+fn ptr_to_int_of(c: &Constant) -> Option<&Constant> {
+    match c {
+        Constant::Expr(e) => match &**e {
+            ConstExpr::Cast { op: CastOp::PtrToInt, val, .. } => Some(val),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A relative table's entries as absolute pointers.
+fn absolute_table(layout: &DataLayout, init: &Constant, table: &str) -> Result<ConstImage, String> {
+    let targets =
+        relative_entries(init, table).ok_or("a relative lookup table of an unexpected shape")?;
+    let mut out = ConstImage { bytes: Vec::new(), relocs: Vec::new() };
+    for t in targets {
+        let image = layout.constant_image(t)?;
+        let base = out.bytes.len() as u64;
+        out.relocs.extend(image.relocs.into_iter().map(|mut r| {
+            r.offset += base;
+            r
+        }));
+        out.bytes.extend(image.bytes);
+    }
+    Ok(out)
+}

@@ -1,0 +1,325 @@
+//! Compile time and run time of the corpus through Cranelift beside LLVM, in one run, as
+//! ratios.
+//!
+//! The common input of both backends is clang's -O2 IR (`clang-22 -O2 -S -emit-llvm`): the
+//! middle end has already run, so the comparison is mostly of the code generators. Per
+//! program:
+//!
+//! - compile: in this process, from the same loaded canonical module, the time from the module
+//!   to an object: `opm_cranelift::compile_to_object` with `opt_level=speed` (lowering to CLIF,
+//!   Cranelift's passes and code generation) against `opm_llvm::compile_to_object` with
+//!   `default<O2>` (building the LLVM module, the O2 passes and LLVM's code generation),
+//!   `--reps` times each, alternating (ABBA…); the median. Parsing, import, verification and
+//!   linking are the same on both sides and left out.
+//! - build: `opm-driver compile prog.ll -o EXE --backend cranelift|llvm --pipeline …`.
+//! - check: each executable runs once; its output and exit status are compared with clang
+//!   -O2's own build. A side that does not build or prints something else is reported, and
+//!   the program is not timed.
+//! - run: each executable `--runs` times, alternating, one run at a time (never
+//!   overlapping), standard output discarded; the median wall time.
+//!
+//! The table shows llvm/cranelift for compile time (above 1: Cranelift compiles faster) and
+//! cranelift/llvm for run time (above 1: Cranelift's code is slower), and their geomeans
+//! over the programs timed.
+//!
+//! `cargo run --release -p opm-bench --bin cranelift-vs-llvm [-- --reps 5 --runs 5
+//! --programs a,b]` (build the driver first: `cargo build --release -p opm-driver`).
+
+use anyhow::Context;
+use clap::Parser;
+use opm_bench::{
+    Exit, command_line, corpus, driver, emit_ir, geomean, ms, parse_duration, run_tool, shell_quote,
+};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+#[command(about = "Compile time and run time of the corpus: Cranelift against LLVM")]
+struct Args {
+    /// Compilations per program and backend (the median is shown).
+    #[arg(long, default_value_t = 5)]
+    reps: usize,
+    /// Timed runs per program and backend (the median is shown).
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// Only these corpus programs (comma-separated names).
+    #[arg(long, value_delimiter = ',')]
+    programs: Vec<String>,
+    /// Cranelift's settings (`--pipeline` of `--backend cranelift`).
+    #[arg(long, default_value = "opt_level=speed")]
+    cranelift_pipeline: String,
+    /// LLVM's pipeline (`--pipeline` of `--backend llvm`).
+    #[arg(long, default_value = "default<O2>")]
+    llvm_pipeline: String,
+    /// Time limit of each compilation and of each run.
+    #[arg(long, default_value = "120s", value_parser = parse_duration)]
+    timeout: Duration,
+}
+
+/// One backend as the driver is asked to use it.
+struct Side {
+    name: &'static str,
+    backend: &'static str,
+    pipeline: String,
+}
+
+impl Side {
+    fn compile(&self, driver: &Path, ll: &Path, exe: &Path) -> Command {
+        let mut cmd = Command::new(driver);
+        cmd.arg("compile").arg(ll).arg("-o").arg(exe);
+        cmd.args(["--backend", self.backend, "--pipeline", &self.pipeline]);
+        cmd
+    }
+}
+
+/// What became of one program.
+enum Row {
+    /// Both sides built and printed what clang's build prints: medians of cranelift and llvm.
+    Timed { compile: [Duration; 2], run: [Duration; 2] },
+    /// Not timed, and why.
+    Skipped(String),
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let driver = driver()?;
+    check_cranelift(&driver)?;
+    let sides = [
+        Side { name: "cranelift", backend: "cranelift", pipeline: args.cranelift_pipeline.clone() },
+        Side { name: "llvm", backend: "llvm", pipeline: args.llvm_pipeline.clone() },
+    ];
+    let programs = chosen_programs(&args.programs)?;
+    let dir = tempfile::tempdir()?;
+
+    println!("$ {}", command_line());
+    println!("input: clang-22 -O2 -S -emit-llvm prog.c (the same IR for both backends)");
+    for side in &sides {
+        println!(
+            "{:<9}: opm-driver compile prog.ll -o EXE --backend {} --pipeline {}",
+            side.name,
+            side.backend,
+            shell_quote(&side.pipeline)
+        );
+    }
+    println!(
+        "compile: median of {} in-process compilations per side, alternating, from the loaded \
+         canonical module to an object (parsing, import, checks and linking left out)",
+        args.reps
+    );
+    println!(
+        "run: median wall time of {} runs per side, alternating, one at a time, after one \
+         checked run whose output and exit status must match clang -O2's build",
+        args.runs
+    );
+    println!();
+    println!("{:<20} {:-^29}  {:-^29}", "", " compile ms ", " run ms ");
+    println!(
+        "{:<20} {:>9} {:>9} {:>9}  {:>9} {:>9} {:>9}",
+        "program", "cranelift", "llvm", "llvm/cl", "cranelift", "llvm", "cl/llvm"
+    );
+
+    let mut rows = Vec::new();
+    for (name, src) in &programs {
+        let row = measure(&driver, &sides, name, src, dir.path(), &args)?;
+        match &row {
+            Row::Timed { compile, run } => println!(
+                "{:<20} {:>9} {:>9} {:>9.2}  {:>9} {:>9} {:>9.2}",
+                name,
+                ms(compile[0]),
+                ms(compile[1]),
+                ratio(compile[1], compile[0]),
+                ms(run[0]),
+                ms(run[1]),
+                ratio(run[0], run[1]),
+            ),
+            Row::Skipped(why) => println!("{name:<20} not timed: {why}"),
+        }
+        rows.push(row);
+    }
+
+    let (mut compile, mut run) = (Vec::new(), Vec::new());
+    for row in &rows {
+        if let Row::Timed { compile: c, run: r } = row {
+            compile.push(ratio(c[1], c[0]));
+            run.push(ratio(r[0], r[1]));
+        }
+    }
+    println!();
+    match (geomean(&compile), geomean(&run)) {
+        (Some(c), Some(r)) => println!(
+            "geomean over {} programs: compile time llvm/cranelift {c:.2}, run time \
+             cranelift/llvm {r:.2}",
+            compile.len()
+        ),
+        _ => println!("no program was timed"),
+    }
+    let skipped = rows.iter().filter(|r| matches!(r, Row::Skipped(_))).count();
+    if skipped > 0 {
+        println!("{skipped} of {} programs not timed (see above)", rows.len());
+    }
+    Ok(())
+}
+
+/// Fails early, with what to do, when the driver does not know `--backend cranelift`.
+fn check_cranelift(driver: &Path) -> anyhow::Result<()> {
+    let help = Command::new(driver)
+        .args(["compile", "--help"])
+        .output()
+        .with_context(|| format!("running {}", driver.display()))?;
+    if !String::from_utf8_lossy(&help.stdout).contains("cranelift") {
+        anyhow::bail!(
+            "{} has no Cranelift backend (`compile --backend cranelift`): rebuild it with \
+             `cargo build --release -p opm-driver`",
+            driver.display()
+        );
+    }
+    Ok(())
+}
+
+/// The corpus programs (all, or those named in `only`) as (name, source).
+fn chosen_programs(only: &[String]) -> anyhow::Result<Vec<(String, PathBuf)>> {
+    let all: Vec<(String, PathBuf)> = corpus()?
+        .into_iter()
+        .map(|p| (p.file_stem().unwrap_or_default().to_string_lossy().into_owned(), p))
+        .collect();
+    for want in only {
+        if !all.iter().any(|(name, _)| name == want) {
+            let names: Vec<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
+            anyhow::bail!("no corpus program named {want:?}; there are: {}", names.join(", "));
+        }
+    }
+    Ok(all.into_iter().filter(|(name, _)| only.is_empty() || only.contains(name)).collect())
+}
+
+/// Builds, checks and times one program on both sides.
+fn measure(
+    driver: &Path,
+    sides: &[Side; 2],
+    name: &str,
+    src: &Path,
+    dir: &Path,
+    args: &Args,
+) -> anyhow::Result<Row> {
+    let ll = dir.join(format!("{name}.ll"));
+    emit_ir(src, &ll, "-O2")?;
+    let reference = reference_output(src, &dir.join(format!("{name}.ref")), args.timeout)?;
+    let exes = sides.each_ref().map(|s| dir.join(format!("{name}.{}", s.name)));
+
+    // Build both executables through the driver.
+    for i in 0..2 {
+        let mut cmd = sides[i].compile(driver, &ll, &exes[i]);
+        let out = run_tool(&mut cmd, &[], args.timeout)?;
+        if !out.exit.success() {
+            let err = String::from_utf8_lossy(&out.stderr);
+            let last = err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+            return Ok(Row::Skipped(format!(
+                "{} did not compile ({:?}): {}",
+                sides[i].name,
+                out.exit,
+                last.trim()
+            )));
+        }
+    }
+
+    // Compile in this process: alternating A B B A …, so that neither side always goes first.
+    let module = opm_llvm::load_file(&ll).with_context(|| format!("loading {}", ll.display()))?;
+    let mut compile_times = [Vec::new(), Vec::new()];
+    for rep in 0..args.reps.max(1) {
+        let order = if rep % 2 == 0 { [0, 1] } else { [1, 0] };
+        for i in order {
+            let start = Instant::now();
+            let object = if sides[i].backend == "cranelift" {
+                opm_cranelift::compile_to_object(&module, Some(&sides[i].pipeline))
+                    .map_err(|e| anyhow::anyhow!("{e}"))
+            } else {
+                opm_llvm::compile_to_object(
+                    &module,
+                    Some(&sides[i].pipeline),
+                    opm_llvm::CodegenLevel::Default,
+                )
+                .map_err(|e| anyhow::anyhow!("{e}"))
+            };
+            let took = start.elapsed();
+            let object = object.with_context(|| format!("{} on {name}", sides[i].name))?;
+            anyhow::ensure!(!object.is_empty(), "{} produced an empty object", sides[i].name);
+            compile_times[i].push(took);
+        }
+    }
+
+    // Check each executable's output against clang's build before timing it.
+    let mut wrong = Vec::new();
+    for (side, exe) in sides.iter().zip(&exes) {
+        let out = run_tool(&mut Command::new(exe), &[], args.timeout)?;
+        if out.exit != reference.exit || out.stdout != reference.stdout {
+            wrong.push(format!(
+                "{} printed {} bytes and ended {:?}, clang's build {} bytes and {:?}",
+                side.name,
+                out.stdout.len(),
+                out.exit,
+                reference.stdout.len(),
+                reference.exit
+            ));
+        }
+    }
+    if !wrong.is_empty() {
+        return Ok(Row::Skipped(format!("output differs: {}", wrong.join("; "))));
+    }
+
+    // Run: alternating, one at a time, output discarded.
+    let mut run_times = [Vec::new(), Vec::new()];
+    for rep in 0..args.runs.max(1) {
+        let order = if rep % 2 == 0 { [0, 1] } else { [1, 0] };
+        for i in order {
+            let start = Instant::now();
+            let status = Command::new(&exes[i])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .with_context(|| format!("running {}", exes[i].display()))?;
+            run_times[i].push(start.elapsed());
+            if !matches!(reference.exit, Exit::Code(c) if status.code() == Some(c)) {
+                let why = format!("{} ended with {status} on a timed run", sides[i].name);
+                return Ok(Row::Skipped(why));
+            }
+        }
+    }
+    Ok(Row::Timed { compile: compile_times.map(median), run: run_times.map(median) })
+}
+
+/// What clang -O2's own build of a program prints, and how it ends.
+struct Reference {
+    exit: Exit,
+    stdout: Vec<u8>,
+}
+
+/// Builds `src` with clang -O2 into `exe` and runs it once.
+fn reference_output(src: &Path, exe: &Path, timeout: Duration) -> anyhow::Result<Reference> {
+    let status = Command::new("clang-22")
+        .args(["-O2", "-w"])
+        .arg(src)
+        .arg("-o")
+        .arg(exe)
+        .arg("-lm")
+        .status()
+        .context("running clang-22 (apt-get install clang-22)")?;
+    anyhow::ensure!(status.success(), "clang-22 -O2 failed on {}", src.display());
+    let out = run_tool(&mut Command::new(exe), &[], timeout)?;
+    anyhow::ensure!(
+        out.exit != Exit::TimedOut,
+        "clang's build of {} ran out of time",
+        src.display()
+    );
+    Ok(Reference { exit: out.exit, stdout: out.stdout })
+}
+
+/// The median of samples (at least one).
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64().max(1e-9)
+}

@@ -1,0 +1,120 @@
+//! csmith campaigns: random programs with consecutive seeds, each run through `differential`
+//! until enough of them matched clang's build, shared by the LLVM and the Cranelift tests.
+
+use super::{Verdict, count_from_env, differential, scratch, seed_from_env};
+use libtest_mimic::{Failed, Trial};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+/// Unsupported constructs a csmith program may legitimately run into (integers wider than
+/// 128 bits, from csmith's packed bitfields); any other "unsupported" is a failure.
+pub const KNOWN_LIMITS: &[&str] = &["wider than 128 bits"];
+
+/// A campaign over both levels (-O0, -O2): how it is named and replayed, and how the
+/// driver is run.
+#[derive(Clone, Copy, Debug)]
+pub struct Campaign {
+    /// Names the trials (`<name>::O0`), the scratch directories and the summary lines.
+    pub name: &'static str,
+    /// The environment variable holding the base seed (a fresh one when unset).
+    pub seed_var: &'static str,
+    /// The environment variable holding the number of matching programs wanted per level.
+    pub count_var: &'static str,
+    /// Arguments after `opm-driver run IR` (`&[]` for the defaults).
+    pub driver_args: &'static [&'static str],
+}
+
+impl Campaign {
+    /// One trial per level, all from the same base seed, which is printed. Reads the seed
+    /// and the count (default 50) from the campaign's environment variables.
+    pub fn trials(self) -> Vec<Trial> {
+        let base = seed_from_env(self.seed_var);
+        let wanted = count_from_env(self.count_var, 50);
+        eprintln!(
+            "{}: base seed {base} (replay with {}={base}), {wanted} programs per level",
+            self.name, self.seed_var
+        );
+        ["-O0", "-O2"]
+            .into_iter()
+            .map(|level| {
+                Trial::test(
+                    format!("{}::{}", self.name, level.trim_start_matches('-')),
+                    move || self.run(level, base, wanted),
+                )
+            })
+            .collect()
+    }
+
+    /// Compares csmith programs from seed `base` on at `level` until `wanted` of them
+    /// matched clang's build. A program whose reference build runs out of time is replaced
+    /// by the next seed, as is one rejected for a [`KNOWN_LIMITS`] construct.
+    pub fn run(self, level: &'static str, base: u64, wanted: usize) -> Result<(), Failed> {
+        let name = self.name.replace("::", "-");
+        let dir = scratch(&format!("{name}-{}", level.trim_start_matches('-')));
+        let (mut matched, mut unsupported, mut timeouts) = (0usize, 0usize, 0usize);
+        let mut failures = Vec::new();
+        let max_attempts = wanted * 2 + 20;
+        let mut seed = base;
+        while matched < wanted && seed - base < max_attempts as u64 {
+            let src = dir.join(format!("p{seed}.c"));
+            generate(seed, &src)?;
+            let limit = Duration::from_secs(5);
+            match differential(&src, level, &[INCLUDE], self.driver_args, &dir, limit) {
+                Ok(Verdict::Match) => matched += 1,
+                Ok(Verdict::ReferenceTimeout) => timeouts += 1,
+                Ok(Verdict::Unsupported(msg)) if KNOWN_LIMITS.iter().any(|k| msg.contains(k)) => {
+                    unsupported += 1
+                }
+                Ok(Verdict::Unsupported(msg)) => failures.push(format!("seed {seed}: {msg}")),
+                Err(msg) => failures.push(format!("seed {seed}: {msg}")),
+            }
+            // Keep the scratch directory small; failing programs stay for inspection.
+            if failures.is_empty() {
+                for f in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                    let _ = std::fs::remove_file(f.path());
+                }
+            }
+            seed += 1;
+        }
+        let replay = format!("{}={base}", self.seed_var);
+        eprintln!(
+            "{} {level}: seeds {base}..{} (replay with {replay}) — {matched} matched clang, \
+             {unsupported} unsupported (known limits), {timeouts} reference timeouts, {} failed",
+            self.name,
+            seed - 1,
+            failures.len()
+        );
+        if !failures.is_empty() {
+            return Err(Failed::from(format!(
+                "{} csmith program(s) differ (replay with {replay}; programs kept in {}):\n{}",
+                failures.len(),
+                dir.display(),
+                failures.join("\n\n")
+            )));
+        }
+        if matched < wanted {
+            return Err(Failed::from(format!(
+                "only {matched} of {wanted} csmith programs could be compared (seeds {base}.., \
+                 {unsupported} unsupported, {timeouts} timeouts; replay with {replay})"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Where csmith's runtime headers are (Debian's `libcsmith-dev`).
+const INCLUDE: &str = "-I/usr/include/csmith";
+
+fn generate(seed: u64, out: &Path) -> Result<(), String> {
+    let mut cmd = Command::new("csmith");
+    cmd.arg("--seed").arg(seed.to_string()).arg("-o").arg(out);
+    let o = super::run(cmd, Duration::from_secs(60));
+    if o.code != Some(0) {
+        return Err(format!(
+            "csmith --seed {seed} failed (is csmith installed? apt-get install csmith libcsmith-dev): {}",
+            o.stderr_text()
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,165 @@
+//! The Cranelift backend end to end: programs built through `opm-driver run --backend
+//! cranelift` print byte for byte what clang's own build prints and exit the same way.
+//!
+//! - `cranelift::corpus::<program>::<O0|O2>`: every program of `bench/corpus/` as clang 22 IR
+//!   at that level. An "unsupported" rejection fails unless the program is in
+//!   [`UNSUPPORTED_ALLOWED`].
+//! - `cranelift::csmith::<O0|O2>`: a csmith campaign per level, as `tests/csmith.rs` runs it
+//!   for LLVM: `OPM_CRANELIFT_CSMITH_COUNT` (default 50) matching programs per level from the
+//!   base seed `OPM_CRANELIFT_CSMITH_SEED` (fresh when unset; printed, with the replay line).
+//! - `cranelift::printf_doubles::<O0|O2>`: a variadic call with doubles (`tests/data/`).
+//! - `cranelift::bad_setting_is_a_usage_error`: `--pipeline bogus=1` exits 2 naming `bogus`.
+//! - `cranelift::phi_swap`: phis that swap and rotate on a back edge (parallel copies).
+//! - `cranelift::vla_is_unsupported`: a variable-length array is a clean "unsupported" error
+//!   naming the construct, the function and the instruction, at -O0 and -O2.
+//!
+//! One program: `cargo test -p opm-driver --test cranelift -- cranelift::corpus::nbody`.
+
+mod common;
+
+use common::csmith::Campaign;
+use common::{Verdict, corpus_trials, differential, driver, repo_root, run, scratch};
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+/// What every build here passes to `opm-driver run` (Cranelift's default settings).
+const CRANELIFT: &[&str] = &["--backend", "cranelift"];
+
+/// Corpus programs that Cranelift may reject as unsupported, as (program, reason). Keep it
+/// short: each entry names the construct and why Cranelift cannot express it.
+const UNSUPPORTED_ALLOWED: &[(&str, &str)] = &[];
+
+fn main() {
+    let args = Arguments::from_args();
+    let mut trials = corpus_trials("cranelift::corpus", |src, level, dir| {
+        let name = src.file_stem().unwrap().to_string_lossy().into_owned();
+        match differential(src, level, &[], CRANELIFT, dir, Duration::from_secs(30))? {
+            Verdict::Match => Ok(()),
+            Verdict::ReferenceTimeout => {
+                Err(Failed::from("clang's own build ran out of time (30 s)"))
+            }
+            Verdict::Unsupported(_) if UNSUPPORTED_ALLOWED.iter().any(|(p, _)| *p == name) => {
+                Ok(())
+            }
+            Verdict::Unsupported(msg) => Err(Failed::from(format!(
+                "the corpus must be supported by Cranelift (or {name} listed, with its reason, \
+                 in UNSUPPORTED_ALLOWED): {msg}"
+            ))),
+        }
+    });
+    assert!(trials.len() >= 50, "the corpus has at least 25 programs");
+    trials.extend(
+        Campaign {
+            name: "cranelift::csmith",
+            seed_var: "OPM_CRANELIFT_CSMITH_SEED",
+            count_var: "OPM_CRANELIFT_CSMITH_COUNT",
+            driver_args: CRANELIFT,
+        }
+        .trials(),
+    );
+    for level in ["-O0", "-O2"] {
+        let name = format!("cranelift::printf_doubles::{}", level.trim_start_matches('-'));
+        let dir = name.replace("::", "-");
+        trials.push(Trial::test(name, move || printf_doubles(level, &scratch(&dir))));
+    }
+    trials.push(Trial::test("cranelift::bad_setting_is_a_usage_error", bad_setting));
+    trials.push(Trial::test("cranelift::phi_swap", phi_swap));
+    trials.push(Trial::test("cranelift::vla_is_unsupported", vla_is_unsupported));
+    libtest_mimic::run(&args, trials).exit();
+}
+
+/// `printf` with doubles and ints, some of them passed on the stack: the variadic calling
+/// convention (vector registers, `%al`, stack slots) must be what the C library expects.
+fn printf_doubles(level: &str, dir: &Path) -> Result<(), Failed> {
+    let src = repo_root().join("tests/data/printf_doubles.c");
+    match differential(&src, level, &[], CRANELIFT, dir, Duration::from_secs(30))? {
+        Verdict::Match => Ok(()),
+        other => Err(Failed::from(format!("expected a match with clang's build: {other:?}"))),
+    }
+}
+
+/// A Cranelift setting that does not exist is the user's error: exit 2, a message that names
+/// it, no panic; for `run` and `compile` alike.
+fn bad_setting() -> Result<(), Failed> {
+    let file = repo_root().join("tests/data/echo_args.ll");
+    let exe = scratch("cranelift-bad-setting").join("echo_args");
+    let pipeline = ["--pipeline", "bogus=1"];
+    let mut run_cmd = Command::new(driver());
+    run_cmd.arg("run").arg(&file).args(CRANELIFT).args(pipeline);
+    let mut compile_cmd = Command::new(driver());
+    compile_cmd.arg("compile").arg(&file).arg("-o").arg(&exe).args(CRANELIFT).args(pipeline);
+    for (what, cmd) in [("run", run_cmd), ("compile", compile_cmd)] {
+        let o = run(cmd, Duration::from_secs(120));
+        let err = o.stderr_text();
+        if o.code != Some(2) || !err.contains("bogus") || err.contains("panicked") {
+            return Err(Failed::from(format!(
+                "`opm-driver {what} … --backend cranelift --pipeline bogus=1` should exit 2 \
+                 with a message naming `bogus`; it exited {:?} with:\n{err}",
+                o.code
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A loop whose phis swap two values and rotate three: Cranelift's build prints what clang's
+/// build of the same IR prints.
+fn phi_swap() -> Result<(), Failed> {
+    let file = repo_root().join("tests/data/phi_swap.ll");
+    let exe = scratch("cranelift-phi-swap").join("phi_swap");
+    let mut clang = Command::new(common::clang());
+    clang.arg("-w").arg(&file).arg("-o").arg(&exe);
+    let built = run(clang, Duration::from_secs(120));
+    if built.code != Some(0) {
+        return Err(Failed::from(format!("clang failed: {}", built.stderr_text())));
+    }
+    let reference = run(Command::new(&exe), Duration::from_secs(30));
+    let mut cmd = Command::new(driver());
+    cmd.arg("run").arg(&file).args(CRANELIFT);
+    let ours = run(cmd, Duration::from_secs(120));
+    if ours.stdout != reference.stdout || ours.code != reference.code {
+        return Err(Failed::from(format!(
+            "clang printed (exit {:?}):\n{}\nCranelift printed (exit {:?}):\n{}\n{}",
+            reference.code,
+            reference.stdout_text(),
+            ours.code,
+            ours.stdout_text(),
+            ours.stderr_text()
+        )));
+    }
+    // The rotation must be visible: four different lines.
+    let text = reference.stdout_text();
+    let lines: std::collections::HashSet<&str> = text.lines().collect();
+    if lines.len() != 4 {
+        return Err(Failed::from("the reference output should have four different lines"));
+    }
+    Ok(())
+}
+
+/// A variable-length array needs a dynamic stack allocation, which this backend does not
+/// lower: exit 2 with an error that names it, the function and the instruction.
+fn vla_is_unsupported() -> Result<(), Failed> {
+    let src = repo_root().join("tests/data/vla.c");
+    let dir = scratch("cranelift-vla");
+    for level in ["-O0", "-O2"] {
+        let ir = dir.join(format!("vla{level}.ll"));
+        common::clang_compile(&src, &ir, level, &[]).map_err(Failed::from)?;
+        let mut cmd = Command::new(driver());
+        cmd.arg("run").arg(&ir).args(CRANELIFT);
+        let o = run(cmd, Duration::from_secs(120));
+        let err = o.stderr_text();
+        let named = err.contains("unsupported:")
+            && err.contains("dynamic stack allocation")
+            && err.contains("in function @sum, instruction `");
+        if o.code != Some(2) || !named || err.contains("panicked") {
+            return Err(Failed::from(format!(
+                "at {level}: expected exit 2 and an unsupported error naming the dynamic stack \
+                 allocation in @sum; got exit {:?}:\n{err}",
+                o.code
+            )));
+        }
+    }
+    Ok(())
+}
