@@ -7,7 +7,9 @@
 //! - `cranelift::csmith::<O0|O2>`: a csmith campaign per level, as `tests/csmith.rs` runs it
 //!   for LLVM: `OPM_CRANELIFT_CSMITH_COUNT` (default 50) matching programs per level from the
 //!   base seed `OPM_CRANELIFT_CSMITH_SEED` (fresh when unset; printed, with the replay line).
-//! - `cranelift::printf_doubles::<O0|O2>`: a variadic call with doubles (`tests/data/`).
+//! - `cranelift::data::<program>::<O0|O2>`: C programs of `tests/data/` aimed at the ABI:
+//!   `printf_doubles` (a variadic call with doubles, some on the stack) and `byval_odd`
+//!   (structures passed in memory whose size is not a multiple of 8).
 //! - `cranelift::bad_setting_is_a_usage_error`: `--pipeline bogus=1` exits 2 naming `bogus`.
 //! - `cranelift::phi_swap`: phis that swap and rotate on a back edge (parallel copies).
 //! - `cranelift::vla_is_unsupported`: a variable-length array is a clean "unsupported" error
@@ -59,10 +61,12 @@ fn main() {
         }
         .trials(),
     );
-    for level in ["-O0", "-O2"] {
-        let name = format!("cranelift::printf_doubles::{}", level.trim_start_matches('-'));
-        let dir = name.replace("::", "-");
-        trials.push(Trial::test(name, move || printf_doubles(level, &scratch(&dir))));
+    for program in ["printf_doubles", "byval_odd"] {
+        for level in ["-O0", "-O2"] {
+            let name = format!("cranelift::data::{program}::{}", level.trim_start_matches('-'));
+            let dir = name.replace("::", "-");
+            trials.push(Trial::test(name, move || data_program(program, level, &scratch(&dir))));
+        }
     }
     trials.push(Trial::test("cranelift::bad_setting_is_a_usage_error", bad_setting));
     trials.push(Trial::test("cranelift::phi_swap", phi_swap));
@@ -70,10 +74,11 @@ fn main() {
     libtest_mimic::run(&args, trials).exit();
 }
 
-/// `printf` with doubles and ints, some of them passed on the stack: the variadic calling
-/// convention (vector registers, `%al`, stack slots) must be what the C library expects.
-fn printf_doubles(level: &str, dir: &Path) -> Result<(), Failed> {
-    let src = repo_root().join("tests/data/printf_doubles.c");
+/// A program of `tests/data/` at `level` prints what clang's build prints. `printf_doubles`:
+/// the variadic calling convention (vector registers, `%al`, stack slots) is what the C
+/// library expects; `byval_odd`: structures passed in memory keep their bytes.
+fn data_program(program: &str, level: &str, dir: &Path) -> Result<(), Failed> {
+    let src = repo_root().join(format!("tests/data/{program}.c"));
     match differential(&src, level, &[], CRANELIFT, dir, Duration::from_secs(30))? {
         Verdict::Match => Ok(()),
         other => Err(Failed::from(format!("expected a match with clang's build: {other:?}"))),

@@ -30,7 +30,7 @@ pub(crate) fn signature(
             return Err(format!("the parameter attribute `{}`", bad.name()));
         }
         if let Some(t) = type_attr(pa, "byval") {
-            let size = u32::try_from(layout.size_of(t)?)
+            let size = u32::try_from(byval_slot_size(layout, t)?)
                 .map_err(|_| "a byval argument larger than 4 GiB".to_string())?;
             sig.params.push(AbiParam::special(
                 cranelift_codegen::ir::types::I64,
@@ -87,4 +87,11 @@ pub(crate) fn type_attr<'a>(attrs: &'a [Attribute], name: &str) -> Option<&'a Ty
         Attribute::Type { name: n, ty } if n == name => Some(ty),
         _ => None,
     })
+}
+
+/// The size of the argument-area copy of a `byval(T)` argument: whole eightbytes, as SysV
+/// passes them and as Cranelift requires (the caller pads a smaller `T`, see
+/// `lower::calls`).
+pub(crate) fn byval_slot_size(layout: &DataLayout, t: &Type) -> Result<u64, String> {
+    Ok(layout.size_of(t)?.next_multiple_of(8))
 }

@@ -8,9 +8,10 @@
 //! and 8 is always a valid bound.
 
 use super::{FnLower, Lowered};
-use crate::abi::signature;
+use crate::abi::{byval_slot_size, signature, type_attr};
 use cranelift_codegen::ir::{
-    ExtFuncData, ExternalName, Inst as ClifInst, InstBuilder, UserExternalName, Value, types as ct,
+    ExtFuncData, ExternalName, Inst as ClifInst, InstBuilder, MemFlagsData, StackSlotData,
+    StackSlotKind, UserExternalName, Value, types as ct,
 };
 use cranelift_module::Linkage;
 use opm_ir::{Call, Inst};
@@ -35,7 +36,14 @@ impl FnLower<'_, '_> {
                 }
                 extra.push(t);
             }
-            args.extend(self.operand(a)?);
+            let vals = self.operand(a)?;
+            match type_attr(c.attrs.param(i), "byval") {
+                Some(t) if i < c.fn_ty.params.len() => {
+                    let t = t.clone();
+                    args.push(self.byval_source(&t, vals[0])?);
+                }
+                _ => args.extend(vals),
+            }
         }
         let direct = c.callee_name().and_then(|n| {
             let callee = self.cx.module.function(n)?;
@@ -73,6 +81,26 @@ impl FnLower<'_, '_> {
             }
         };
         Ok(self.results(call))
+    }
+
+    /// The address a `byval(T)` argument is copied from. Cranelift copies whole eightbytes
+    /// (see [`crate::abi::byval_slot_size`]); a `T` whose size is not a multiple of 8 is first
+    /// copied into a padded stack slot, so that the call never reads beyond the object.
+    fn byval_source(&mut self, t: &opm_ir::Type, src: Value) -> Lowered<Value> {
+        let size = self.cx.layout.size_of(t)?;
+        let padded = byval_slot_size(&self.cx.layout, t)?;
+        if size == padded {
+            return Ok(src);
+        }
+        let slot = self.b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            u32::try_from(padded).map_err(|_| "a byval argument larger than 4 GiB")?,
+            3,
+        ));
+        let dst = self.b.ins().stack_addr(ct::I64, slot, 0);
+        let config = self.cx.obj_config();
+        self.b.emit_small_memory_copy(config, dst, src, size, 8, 1, true, MemFlagsData::new());
+        Ok(dst)
     }
 
     fn results(&self, call: ClifInst) -> Vec<Value> {
