@@ -493,3 +493,179 @@ fn llvm_crashes_become_the_candidates_verdicts() {
         assert_eq!(s.iter().filter(|v| v["verdict"] == "ok").count(), 6, "{}", file.display());
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// `--backend cranelift`: the same search over Cranelift's settings.
+
+/// `optimize IR --backend cranelift ARGS…`.
+fn optimize_cranelift(ir: &Path, args: &[&str]) -> common::Outcome {
+    let mut all = vec![ir.to_str().unwrap(), "--backend", "cranelift"];
+    all.extend(args);
+    optimize(&all)
+}
+
+/// Whether `text` is Cranelift's settings text, valid on this host and in canonical form.
+fn is_cranelift_text(text: &str) -> bool {
+    opm_driver::pipeline::Pipeline::parse_settings(text).is_ok_and(|p| p.text() == text)
+}
+
+/// The `.text` bytes of the signal of `pipeline`.
+fn text_bytes(signals: &[serde_json::Value], pipeline: &str) -> u64 {
+    let s = signals.iter().find(|s| s["pipeline"] == pipeline);
+    s.and_then(|s| s["metrics"]["text_bytes"].as_u64()).unwrap_or_else(|| panic!("{pipeline}"))
+}
+
+/// Links an object file the way opm does and runs it.
+fn link_and_run(object: &Path) -> common::Outcome {
+    use opm_driver::toolchain::{DEFAULT_LIBS, Linker};
+    let exe = object.with_extension("exe");
+    Linker::find().unwrap().link(&[object], &exe, DEFAULT_LIBS).unwrap();
+    run(Command::new(exe), LIMIT)
+}
+
+#[test]
+fn cranelift_size_search_writes_a_checked_object_and_records_settings() {
+    let dir = scratch("optimize-cranelift-search");
+    let ir = search_ir("crc32", &dir);
+    let (sig, best) = (dir.join("signals.jsonl"), dir.join("best.o"));
+    let (s, b) = (sig.to_str().unwrap(), best.to_str().unwrap());
+    let o =
+        optimize_cranelift(&ir, &["--budget-evals", "24", "--jobs", "2", "--signals", s, "-o", b]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    let table = o.stdout_text();
+    let rows = [
+        "        none  opt_level=none ",
+        "       speed  opt_level=speed ",
+        "speed_native  opt_level=speed",
+    ];
+    for row in rows.iter().chain(&["  vs speed\n", "best (size ", "output checked"]) {
+        assert!(table.contains(row), "no `{row}` in:\n{table}");
+    }
+
+    // One line per candidate, in Cranelift's syntax, scored by size (the default objective).
+    let s = signals(&sig);
+    assert_eq!(s.len(), 24);
+    for line in &s {
+        for (key, value) in [("backend", "cranelift"), ("objective", "size"), ("verdict", "ok")] {
+            assert_eq!(line[key], value, "{line}");
+        }
+        assert!(is_cranelift_text(line["pipeline"].as_str().unwrap()), "{line}");
+        assert_eq!(line["ir_hash"].as_str().map(str::len), Some(64), "the object's hash: {line}");
+    }
+    let speed = text_bytes(&s, "opt_level=speed");
+    assert!(text_bytes(&s, "opt_level=none") > speed, "the e-graph pass shrinks crc32");
+    let best_line = table.lines().find(|l| l.starts_with("best (size ")).unwrap();
+    let best_size: u64 =
+        best_line["best (size ".len()..].split(')').next().unwrap().parse().unwrap();
+    assert!(best_size <= speed, "{best_line} vs speed's {speed}");
+
+    // The object written is the winner's, and runs like clang's build.
+    let ours = link_and_run(&best);
+    assert_eq!(ours.code, Some(0));
+    assert_eq!(ours.stdout, reference_output("crc32", &dir));
+}
+
+#[test]
+fn cranelift_the_same_seed_gives_the_same_search_at_any_jobs() {
+    let dir = scratch("optimize-cranelift-seed");
+    let ir = search_ir("sieve", &dir);
+    let search = |jobs: &str| {
+        let sig = dir.join(format!("signals{jobs}.jsonl"));
+        let evolve =
+            ["--strategy", "evolve", "--seed", "42", "--budget-evals", "30", "--jobs", jobs];
+        let o =
+            optimize_cranelift(&ir, &[&evolve[..], &["--signals", sig.to_str().unwrap()]].concat());
+        assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+        let line = |v: &serde_json::Value| {
+            format!("{} {} {}", v["eval"], v["pipeline"], v["metrics"]["text_bytes"])
+        };
+        let mut record: Vec<String> = signals(&sig).iter().map(line).collect();
+        record.sort();
+        record.extend(o.stdout_text().lines().filter(|l| l.starts_with("best ")).map(String::from));
+        record
+    };
+    let one = search("1");
+    assert_eq!(one.len(), 31, "30 candidates and the winner");
+    assert_eq!(one, search("2"));
+}
+
+#[test]
+fn cranelift_settings_whose_output_differs_are_miscompiles() {
+    let dir = scratch("optimize-cranelift-miscompile");
+    let src = repo_root().join("tests/data/function_alignment.c");
+    let ir = dir.join("function_alignment.ll");
+    clang_compile(&src, &ir, "-O1", &["-Xclang", "-disable-llvm-passes"]).unwrap();
+    let aligned = "opt_level=speed,log2_min_function_alignment=4";
+    let best = dir.join("best.o");
+    for objective in ["size", "runtime"] {
+        let sig = dir.join(format!("{objective}.jsonl"));
+        let (s, b) = (sig.to_str().unwrap(), best.to_str().unwrap());
+        let args = [
+            "--objective",
+            objective,
+            "--runs",
+            "2",
+            "--strategy",
+            "presets",
+            "--pipeline",
+            aligned,
+        ];
+        let o = optimize_cranelift(&ir, &[&args[..], &["--signals", s, "-o", b]].concat());
+        assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+        // Packed functions print another count than LLVM's reference build: smaller code,
+        // but never the winner.
+        let s = signals(&sig);
+        assert_eq!(verdict_of(&s, "opt_level=speed"), "miscompile", "{objective}");
+        assert!(text_bytes(&s, "opt_level=speed") < text_bytes(&s, aligned));
+        assert_eq!(verdict_of(&s, aligned), "ok", "{objective}");
+        assert!(o.stdout_text().contains(&format!("): {aligned}\n")), "{}", o.stdout_text());
+        let ours = link_and_run(&best);
+        assert_eq!(ours.stdout_text(), "4 of 4 functions are 16-byte aligned (10)\n");
+    }
+}
+
+#[test]
+fn cranelift_resume_skips_what_the_signals_file_holds() {
+    let dir = scratch("optimize-cranelift-resume");
+    let ir = search_ir("nbody", &dir);
+    let (sig, audit) = (dir.join("signals.jsonl"), dir.join("audit.jsonl"));
+    let random = ["--strategy", "random", "--signals", sig.to_str().unwrap()];
+    let o = optimize_cranelift(&ir, &[&random[..], &["--budget-evals", "10"]].concat());
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    let resume = ["--budget-evals", "16", "--resume", "--audit", audit.to_str().unwrap()];
+    let o = optimize_cranelift(&ir, &[&random[..], &resume].concat());
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    let s = signals(&sig);
+    assert_eq!(s.len(), 16, "10 measured, then 6 more");
+    let mut pipelines: Vec<&str> = s.iter().map(|v| v["pipeline"].as_str().unwrap()).collect();
+    pipelines.sort();
+    pipelines.dedup();
+    assert_eq!(pipelines.len(), 16, "nothing measured twice");
+    // Every signal of the first search was read back in Cranelift's syntax.
+    let resumed = signals(&audit).iter().filter(|e| e["event"] == "resumed").count();
+    assert_eq!(resumed, 10);
+}
+
+#[test]
+fn cranelift_usage_errors_name_what_is_wrong() {
+    let dir = scratch("optimize-cranelift-usage");
+    let ir = search_ir("sieve", &dir);
+    let refused = |args: &[&str]| {
+        let o = optimize_cranelift(&ir, args);
+        assert_eq!(o.code, Some(2), "{args:?}: {}", o.stderr_text());
+        o.stderr_text()
+    };
+    // Cranelift's settings never change the IR's instruction count.
+    let e = refused(&["--objective", "instcount"]);
+    assert!(e.contains("--objective size"), "{e}");
+    let e = refused(&["--pipeline", "opt_level=fast"]);
+    assert!(e.contains("`opt_level=fast`") && e.contains("speed_and_size"), "{e}");
+    let e = refused(&["--pipeline", "opt_level=speed,bogus=1"]);
+    assert!(e.contains("unknown setting `bogus`"), "{e}");
+    let e = refused(&["--pipeline", "default<O2>"]);
+    assert!(e.contains("default<O2>"), "{e}");
+    // Cranelift's settings given to an LLVM search.
+    let o = optimize(&[ir.to_str().unwrap(), "--pipeline", "opt_level=speed"]);
+    assert_eq!(o.code, Some(2));
+    assert!(o.stderr_text().contains("--backend cranelift"), "{}", o.stderr_text());
+}

@@ -17,6 +17,16 @@ pub enum Backend {
     Cranelift,
 }
 
+impl Backend {
+    /// The name used on the command line and in signals.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Llvm => "llvm",
+            Backend::Cranelift => "cranelift",
+        }
+    }
+}
+
 /// What can go wrong between an input file and a running program.
 #[derive(Debug, thiserror::Error)]
 pub enum DriverError {

@@ -1,8 +1,11 @@
 //! The evaluation engine: candidates run in parallel (rayon, `jobs` threads), each through a
-//! persistent worker process checked out of a pool. A candidate's IR hash decides whether
-//! its object and run times were measured already. Runtime measurements take an exclusive
-//! lock, compilation a shared one: runs never overlap each other or compilation.
+//! persistent worker process checked out of a pool. A candidate's identity (`ir_hash`: its IR
+//! for LLVM, its object for Cranelift) decides whether its object and run times were
+//! measured already. Runtime measurements take an exclusive lock, compilation a shared one:
+//! runs never overlap each other or compilation. Whatever the backend, the reference is the
+//! input module built by LLVM without passes.
 
+use crate::build::Backend;
 use crate::model::{
     Budget, LocalProblem, Metrics, Objective, Origin, PerformanceSignal, RunOutput, RuntimeStats,
     Tools, Verdict,
@@ -21,6 +24,8 @@ use std::time::{Duration, Instant, SystemTime};
 /// How the engine evaluates candidates.
 #[derive(Clone, Debug)]
 pub struct EngineConfig {
+    /// Whose pipelines candidates are: LLVM's passes or Cranelift's settings.
+    pub backend: Backend,
     /// The `opm-driver` executable, started as `opm-driver worker`.
     pub worker_exe: PathBuf,
     /// Candidates evaluated at once.
@@ -46,7 +51,7 @@ struct Reference {
     elapsed: Duration,
 }
 
-/// What is measured once per distinct IR.
+/// What is measured once per identity (distinct IR, or distinct object for Cranelift).
 #[derive(Clone)]
 struct Measured {
     text_bytes: u64,
@@ -57,6 +62,13 @@ struct Measured {
     runtime: Option<Result<RuntimeStats, (Verdict, String)>>,
     /// One run compared with the reference (other objectives, contenders only).
     checked: Option<Result<(), (Verdict, String)>>,
+}
+
+impl Measured {
+    /// An object just compiled, not yet run.
+    fn compiled(text_bytes: u64, codegen_ms: f64, object: PathBuf) -> Measured {
+        Measured { text_bytes, codegen_ms, object: Some(object), runtime: None, checked: None }
+    }
 }
 
 /// Where a batch stands in settling its candidates in order.
@@ -128,14 +140,16 @@ pub struct Engine {
     bitcode: PathBuf,
     /// The module's name, which workers give their copies.
     name: String,
+    /// The module's instruction count (Cranelift's candidates all have it).
+    instcount: u64,
     pool: rayon::ThreadPool,
     idle: Mutex<Vec<Worker>>,
     measured: Mutex<HashMap<String, Measured>>,
     run_lock: RwLock<()>,
     reference: Option<Reference>,
     linker: Option<Linker>,
-    /// `.text` bytes of the O2 baseline, for the code-growth limit.
-    growth_base: Mutex<Option<u64>>,
+    /// The code-growth limit's baseline: its name and `.text` bytes.
+    growth_base: Mutex<Option<(String, u64)>>,
     /// A candidate's compilation time limit, in milliseconds (see [`Engine::set_compile_limit`]).
     compile_limit_ms: AtomicU64,
     next_object: AtomicU64,
@@ -179,6 +193,7 @@ impl Engine {
             dir,
             bitcode,
             name: module.name.clone(),
+            instcount: module.instruction_count() as u64,
             pool,
             idle: Mutex::new(Vec::new()),
             measured: Mutex::new(HashMap::new()),
@@ -293,9 +308,10 @@ impl Engine {
         Duration::from_millis(self.compile_limit_ms.load(Ordering::Relaxed))
     }
 
-    /// Sets the baseline of the code-growth limit.
-    pub fn set_growth_base(&self, text_bytes: u64) {
-        *self.growth_base.lock().expect("growth base") = Some(text_bytes);
+    /// Sets the baseline of the code-growth limit: the baseline called `name` has
+    /// `text_bytes` of code.
+    pub fn set_growth_base(&self, name: &str, text_bytes: u64) {
+        *self.growth_base.lock().expect("growth base") = Some((name.to_string(), text_bytes));
     }
 
     /// Evaluates `candidates` in parallel, numbering them from `first_eval`; each signal is
@@ -415,21 +431,46 @@ impl Engine {
                 o
             }
         };
-        let exe = object.with_extension("exe");
-        let linker = self.linker.as_ref().expect("a program has a linker");
-        linker
-            .link(&[&object], &exe, DEFAULT_LIBS)
-            .map_err(|e| (Verdict::Crash, format!("linking failed: {e}")))?;
+        self.check_object(&object)
+    }
+
+    /// Links `object` and runs it once, compared with the reference.
+    fn check_object(&self, object: &Path) -> Result<(), (Verdict, String)> {
+        let exe = self.link(object)?;
         let checked = self.check_run(&exe);
         let _ = std::fs::remove_file(&exe);
         checked
     }
 
-    /// Applies `pipeline` in a worker and compiles the result to `object`.
+    /// Links `object` into an executable beside it.
+    fn link(&self, object: &Path) -> Result<PathBuf, (Verdict, String)> {
+        let exe = object.with_extension("exe");
+        let linker = self.linker.as_ref().expect("a program has a linker");
+        linker
+            .link(&[object], &exe, DEFAULT_LIBS)
+            .map_err(|e| (Verdict::Crash, format!("linking failed: {e}")))?;
+        Ok(exe)
+    }
+
+    /// Compiles the candidate `pipeline` to `object` in a worker (LLVM: applies the pipeline,
+    /// then generates code; Cranelift: generates code with the settings).
     fn compile_object(&self, pipeline: &Pipeline, object: &Path) -> Result<(), (Verdict, String)> {
-        match self.apply_then(pipeline, Request::Codegen { object: object.to_path_buf() })? {
-            Reply::Compiled { .. } => Ok(()),
-            other => Err(unexpected(other)),
+        match self.config.backend {
+            Backend::Llvm => {
+                let codegen = Request::Codegen { object: object.to_path_buf() };
+                match self.apply_then(pipeline, codegen)? {
+                    Reply::Compiled { .. } => Ok(()),
+                    other => Err(unexpected(other)),
+                }
+            }
+            Backend::Cranelift => {
+                let limit = self.compile_limit();
+                let _compiling = self.run_lock.read().expect("run lock");
+                let worker = self.checkout().map_err(verdict_of)?;
+                let (worker, _, _) = self.cranelift_codegen(worker, pipeline, object, limit)?;
+                self.checkin(worker);
+                Ok(())
+            }
         }
     }
 
@@ -502,45 +543,16 @@ impl Engine {
         metrics: &mut Metrics,
         ir_hash: &mut Option<String>,
     ) -> Result<(), (Verdict, String)> {
-        let limit = self.compile_limit();
-        let deadline = Instant::now() + limit;
-        let remaining =
-            || deadline.saturating_duration_since(Instant::now()).max(Duration::from_secs(1));
+        let deadline = Instant::now() + self.compile_limit();
         let compiling = self.run_lock.read().expect("run lock");
-        let mut worker = self.checkout().map_err(verdict_of)?;
-        let steps = Request::Optimize { steps: candidate.pipeline.steps() };
-        let reply = worker.request(&steps, limit).map_err(verdict_of)?;
-        let Reply::Optimized { pass_ms, check_ms, instcount, ir_hash: hash, rejected } = reply
-        else {
-            return Err(unexpected(reply));
-        };
-        metrics.pass_ms = Some(pass_ms);
-        metrics.check_ms = Some(check_ms);
-        if let Some(r) = rejected {
-            self.checkin(worker);
-            return Err((r.verdict, r.detail));
-        }
-        metrics.instcount = instcount;
-        let hash = hash.unwrap_or_default();
-        *ir_hash = Some(hash.clone());
-
-        let known = self.measured.lock().expect("measured").get(&hash).cloned();
-        let mut measured = match known {
-            Some(m) => m,
-            None => {
-                let object = self.object_path(batch);
-                let request = Request::Codegen { object: object.clone() };
-                let reply = worker.request(&request, remaining()).map_err(verdict_of)?;
-                let Reply::Compiled { text_bytes, codegen_ms } = reply else {
-                    return Err(unexpected(reply));
-                };
-                Measured {
-                    text_bytes,
-                    codegen_ms,
-                    object: Some(object),
-                    runtime: None,
-                    checked: None,
-                }
+        let worker = self.checkout().map_err(verdict_of)?;
+        let pipeline = &candidate.pipeline;
+        let (worker, hash, mut measured) = match self.config.backend {
+            Backend::Llvm => {
+                self.compile_llvm(worker, pipeline, batch, metrics, ir_hash, deadline)?
+            }
+            Backend::Cranelift => {
+                self.compile_cranelift(worker, pipeline, batch, metrics, ir_hash)?
             }
         };
         self.checkin(worker);
@@ -559,13 +571,11 @@ impl Engine {
                     o
                 }
             };
-            let exe = object.with_extension("exe");
-            let linker = self.linker.as_ref().expect("a program has a linker");
-            let linked = linker
-                .link(&[&object], &exe, DEFAULT_LIBS)
-                .map_err(|e| (Verdict::Crash, format!("linking failed: {e}")));
-            measured.runtime = Some(linked.and_then(|()| self.time_runs(&exe)));
-            let _ = std::fs::remove_file(&exe);
+            measured.runtime = Some(self.link(&object).and_then(|exe| {
+                let timed = self.time_runs(&exe);
+                let _ = std::fs::remove_file(&exe);
+                timed
+            }));
         }
         {
             let mut all = self.measured.lock().expect("measured");
@@ -581,19 +591,116 @@ impl Engine {
         if let Some(Err(failed)) = measured.checked {
             return Err(failed);
         }
-        let base = *self.growth_base.lock().expect("growth base");
-        if let (Some(limit), Some(base)) = (self.budget().max_code_growth, base)
+        let base = self.growth_base.lock().expect("growth base").clone();
+        if let (Some(limit), Some((name, base))) = (self.budget().max_code_growth, base)
             && measured.text_bytes as f64 > limit * base as f64
         {
             return Err((
                 Verdict::OverBudget,
                 format!(
-                    ".text is {} bytes, more than {limit}× the O2 baseline's {base}",
+                    ".text is {} bytes, more than {limit}× the {name} baseline's {base}",
                     measured.text_bytes
                 ),
             ));
         }
         Ok(())
+    }
+
+    /// LLVM: applies `pipeline` in `worker`, checking after each step, then compiles the
+    /// result unless its IR was compiled before. Returns the worker (unless it died), the IR's
+    /// identity and what is known of it.
+    fn compile_llvm(
+        &self,
+        mut worker: Worker,
+        pipeline: &Pipeline,
+        batch: &Batch,
+        metrics: &mut Metrics,
+        ir_hash: &mut Option<String>,
+        deadline: Instant,
+    ) -> Result<(Worker, String, Measured), (Verdict, String)> {
+        let remaining =
+            || deadline.saturating_duration_since(Instant::now()).max(Duration::from_secs(1));
+        let steps = Request::Optimize { steps: pipeline.steps() };
+        let reply = worker.request(&steps, self.compile_limit()).map_err(verdict_of)?;
+        let Reply::Optimized { pass_ms, check_ms, instcount, ir_hash: hash, rejected } = reply
+        else {
+            return Err(unexpected(reply));
+        };
+        metrics.pass_ms = Some(pass_ms);
+        metrics.check_ms = Some(check_ms);
+        if let Some(r) = rejected {
+            self.checkin(worker);
+            return Err((r.verdict, r.detail));
+        }
+        metrics.instcount = instcount;
+        let hash = hash.unwrap_or_default();
+        *ir_hash = Some(hash.clone());
+
+        let known = self.measured.lock().expect("measured").get(&hash).cloned();
+        let measured = match known {
+            Some(m) => m,
+            None => {
+                let object = self.object_path(batch);
+                let request = Request::Codegen { object: object.clone() };
+                let reply = worker.request(&request, remaining()).map_err(verdict_of)?;
+                let Reply::Compiled { text_bytes, codegen_ms } = reply else {
+                    return Err(unexpected(reply));
+                };
+                Measured::compiled(text_bytes, codegen_ms, object)
+            }
+        };
+        Ok((worker, hash, measured))
+    }
+
+    /// Cranelift: compiles the module's canonical IR with `pipeline`'s settings in `worker`.
+    /// The object's hash is the candidate's identity: objects are compiled every time (the
+    /// settings' text is what history deduplicates), linked and run once.
+    fn compile_cranelift(
+        &self,
+        worker: Worker,
+        pipeline: &Pipeline,
+        batch: &Batch,
+        metrics: &mut Metrics,
+        ir_hash: &mut Option<String>,
+    ) -> Result<(Worker, String, Measured), (Verdict, String)> {
+        let object = self.object_path(batch);
+        let limit = self.compile_limit();
+        let (worker, text_bytes, codegen_ms) =
+            self.cranelift_codegen(worker, pipeline, &object, limit)?;
+        metrics.instcount = Some(self.instcount);
+        metrics.pass_ms = Some(0.0);
+        let bytes = std::fs::read(&object)
+            .map_err(|e| (Verdict::Crash, format!("{}: {e}", object.display())))?;
+        let hash = crate::worker::object_identity(&bytes);
+        *ir_hash = Some(hash.clone());
+        let known = self.measured.lock().expect("measured").get(&hash).cloned();
+        let measured = match known {
+            Some(m) => Measured { codegen_ms, object: Some(object), ..m },
+            None => Measured::compiled(text_bytes, codegen_ms, object),
+        };
+        Ok((worker, hash, measured))
+    }
+
+    /// Asks `worker` to compile the module with `pipeline`'s Cranelift settings to `object`.
+    /// Returns the worker (unless it died) with the object's `.text` bytes and the
+    /// compilation's milliseconds.
+    fn cranelift_codegen(
+        &self,
+        mut worker: Worker,
+        pipeline: &Pipeline,
+        object: &Path,
+        limit: Duration,
+    ) -> Result<(Worker, u64, f64), (Verdict, String)> {
+        let request =
+            Request::CraneliftCodegen { settings: pipeline.text(), object: object.to_path_buf() };
+        match worker.request(&request, limit).map_err(verdict_of)? {
+            Reply::Compiled { text_bytes, codegen_ms } => Ok((worker, text_bytes, codegen_ms)),
+            Reply::Rejected { verdict, detail } => {
+                self.checkin(worker);
+                Err((verdict, detail))
+            }
+            other => Err(unexpected(other)),
+        }
     }
 
     /// One run, alone on the machine, compared with the reference's output.
@@ -652,12 +759,17 @@ impl Engine {
         })
     }
 
-    /// Runs the executable built from `ir` (a file of canonical IR) once and compares its
-    /// output with the reference's. `None` when there is no reference (no `main`).
-    pub fn check_output(&self, ir: &Path) -> Option<Result<(), String>> {
+    /// Runs the winner once and compares its output with the reference's. `written` is what
+    /// the search wrote: for LLVM the module as LLVM text (built here through the canonical IR,
+    /// without passes), for Cranelift the object file (linked here). `None` when there is no
+    /// reference (no `main`).
+    pub fn check_output(&self, written: &Path) -> Option<Result<(), String>> {
         self.reference.as_ref()?;
+        if self.config.backend == Backend::Cranelift {
+            return Some(self.check_object(written).map_err(|(_, why)| why));
+        }
         let exe = self.dir.path().join("winner");
-        let built = crate::build::Input::load(ir).and_then(|input| {
+        let built = crate::build::Input::load(written).and_then(|input| {
             input.verify()?;
             crate::build::build_executable(&input.module, &Default::default(), &exe)
         });
@@ -665,6 +777,11 @@ impl Engine {
             return Some(Err(format!("the written IR does not build: {e}")));
         }
         Some(self.check_run(&exe).map_err(|(_, why)| why))
+    }
+
+    /// Compiles the candidate `pipeline` to the object file `path`.
+    pub fn write_object(&self, pipeline: &Pipeline, path: &Path) -> Result<(), String> {
+        self.compile_object(pipeline, path).map_err(|(_, why)| why)
     }
 
     /// Applies `pipeline` in a worker and writes the module it produces to `path` (LLVM text).
@@ -764,7 +881,7 @@ fn run_once(
     Ok(RunResult { code: crate::toolchain::shell_exit_code(status), elapsed: end - start, stdout })
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -62,7 +62,8 @@ enum Command {
         #[command(flatten)]
         build: BuildArgs,
     },
-    /// Search the best pass pipeline for FILE within a budget, measuring every candidate.
+    /// Search the best pass pipeline (or Cranelift settings) for FILE within a budget,
+    /// measuring every candidate.
     Optimize(Box<OptimizeArgs>),
     /// List the passes candidates are made of, and the default pipelines.
     Passes {
@@ -84,16 +85,22 @@ enum Command {
 #[derive(clap::Args)]
 struct OptimizeArgs {
     file: PathBuf,
-    /// Write the best module's IR here (verified; for programs also output-checked).
+    /// Write the best module's IR here (verified; for programs also output-checked); with
+    /// `--backend cranelift`, the object file of the best settings (the one measured).
     #[arg(short, long)]
     output: Option<PathBuf>,
-    /// What to minimise.
-    #[arg(long, value_enum, default_value = "instcount")]
-    objective: Objective,
+    /// Whose pipelines to search: LLVM's passes, or Cranelift's settings.
+    #[arg(long, value_enum, default_value = "llvm")]
+    backend: Backend,
+    /// What to minimise [default: instcount; size with `--backend cranelift`, whose settings
+    /// never change the IR's instructions]
+    #[arg(long, value_enum)]
+    objective: Option<Objective>,
     /// How candidates are chosen.
     #[arg(long, value_enum, default_value = "auto")]
     strategy: StrategyKind,
-    /// A candidate of your own, in LLVM's pipeline syntax (repeatable).
+    /// A candidate of your own, in the backend's syntax: LLVM's pipelines, or Cranelift's
+    /// settings (`opt_level=speed,regalloc_algorithm=single_pass`). Repeatable.
     #[arg(long = "pipeline", value_name = "P")]
     pipelines: Vec<String>,
     /// Evaluate at most N candidates, baselines included (default 200 when no budget is
@@ -103,7 +110,8 @@ struct OptimizeArgs {
     /// Start no candidate after this much time (`90s`, `5m`).
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     budget_time: Option<Duration>,
-    /// Reject candidates whose `.text` exceeds R times the O2 baseline's.
+    /// Reject candidates whose `.text` exceeds R times the O2 baseline's (Cranelift: the
+    /// `speed` baseline's).
     #[arg(long, value_name = "R")]
     max_code_growth: Option<f64>,
     /// Candidates evaluated at once (default: all cores).
@@ -163,10 +171,15 @@ impl OptimizeArgs {
             (None, None) if unbounded => Some(200),
             (n, _) => n,
         };
+        let objective = self.objective.unwrap_or(match self.backend {
+            Backend::Llvm => Objective::Instcount,
+            Backend::Cranelift => Objective::Size,
+        });
         OptimizeOptions {
             file: self.file.clone(),
             output: self.output.clone(),
-            objective: self.objective,
+            backend: self.backend,
+            objective,
             strategy: self.strategy,
             pipelines: self.pipelines.clone(),
             budget: Budget {
@@ -314,9 +327,10 @@ fn run_optimize(args: &OptimizeArgs) -> Result<ExitCode, DriverError> {
         let summary = serde_json::json!({
             "problem": report.problem,
             "best": report.best,
-            "baselines": opm_driver::optimize::BASELINES
+            "baselines": report
+                .baselines
                 .iter()
-                .map(|l| (l.to_string(), report.baseline(l)))
+                .map(|(name, _)| (name.clone(), report.baseline(name)))
                 .collect::<std::collections::BTreeMap<_, _>>(),
             "evaluations": report.history.signals.len(),
             "stop_reason": report.stop_reason,
@@ -330,7 +344,11 @@ fn run_optimize(args: &OptimizeArgs) -> Result<ExitCode, DriverError> {
         let mut text = opm_driver::report::render(&report, args.top);
         if let (Some(out), Some(_)) = (&args.output, &report.best) {
             let checked = if report.output_checked { ", output checked" } else { "" };
-            text.push_str(&format!("wrote {} (verified{checked})\n", out.display()));
+            let what = match report.backend {
+                Backend::Llvm => "verified",
+                Backend::Cranelift => "object file, the one measured",
+            };
+            text.push_str(&format!("wrote {} ({what}{checked})\n", out.display()));
         }
         write_output(None, &text)?;
     }

@@ -69,7 +69,8 @@ pub struct Budget {
     pub run_timeout: Option<Duration>,
     /// Address-space limit of a worker process, in MiB.
     pub memory_limit_mib: Option<u64>,
-    /// A candidate whose `.text` exceeds this multiple of the O2 baseline's is over budget.
+    /// A candidate whose `.text` exceeds this multiple of the growth baseline's (LLVM's O2,
+    /// Cranelift's `speed`) is over budget.
     pub max_code_growth: Option<f64>,
 }
 
@@ -208,15 +209,17 @@ impl RuntimeStats {
 /// What one evaluation measured. Absent values were not measured (an earlier step failed).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
-    /// Instructions of the canonical IR after the pipeline.
+    /// Instructions of the canonical IR after the pipeline (Cranelift: the input's, which
+    /// settings do not change).
     pub instcount: Option<u64>,
     /// Bytes of executable code in the object.
     pub text_bytes: Option<u64>,
-    /// Milliseconds in LLVM's passes (with verify-each).
+    /// Milliseconds in LLVM's passes (with verify-each); 0 for Cranelift, whose settings act
+    /// within code generation.
     pub pass_ms: Option<f64>,
     /// Milliseconds importing and checking the IR between steps.
     pub check_ms: Option<f64>,
-    /// Milliseconds in code generation.
+    /// Milliseconds in code generation (Cranelift: from the canonical IR to the object).
     pub codegen_ms: Option<f64>,
     /// Run times, for the runtime objective.
     pub runtime: Option<RuntimeStats>,
@@ -226,7 +229,7 @@ pub struct Metrics {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Origin {
-    /// A default pipeline (O0–Oz).
+    /// A default pipeline (O0–Oz, or a Cranelift preset).
     Preset,
     /// Given with `--pipeline`.
     User,
@@ -264,7 +267,10 @@ pub struct PerformanceSignal {
     /// Why, for any verdict but `ok`: the crash's signal and message, the violation, …
     pub detail: Option<String>,
     pub metrics: Metrics,
-    /// Structural hash of the IR the pipeline produced.
+    /// The identity of what the pipeline produced: for LLVM the structural hash of the IR
+    /// (`worker::ir_identity`); for Cranelift, whose settings leave the IR as it is, the
+    /// SHA-256 of the object file (`worker::object_identity`). Candidates of one identity
+    /// are compiled (LLVM) and linked and run (both) once.
     pub ir_hash: Option<String>,
     /// The number of this evaluation in its search (from 1).
     pub eval: u64,

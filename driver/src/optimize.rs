@@ -1,7 +1,7 @@
 //! `opm-driver optimize`: search a pipeline for one module within a budget, record every
-//! evaluation, and write the best module.
+//! evaluation, and write the best module (LLVM) or the best object (Cranelift).
 
-use crate::build::{DriverError, Input};
+use crate::build::{Backend, DriverError, Input};
 use crate::engine::{Candidate, Engine, EngineConfig, SignalSink};
 use crate::model::{
     AuditEntry, AuditLog, Budget, LocalProblem, Objective, Origin, PerformanceSignal, PlanDelta,
@@ -10,7 +10,7 @@ use crate::model::{
 use crate::pipeline::Pipeline;
 use crate::progress::Progress;
 use crate::rng::Rng;
-use crate::search::{self, Chain, Fixed, History, Strategy, StrategyKind};
+use crate::search::{self, Chain, Fixed, History, Space, Strategy, StrategyKind};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -19,17 +19,17 @@ use std::time::{Duration, Instant};
 /// search at any parallelism up to this many jobs.
 pub const BATCH: usize = 8;
 
-/// The baselines every search measures first.
-pub const BASELINES: [&str; 3] = ["O2", "O3", "Oz"];
-
 /// What to optimise and how.
 #[derive(Clone, Debug)]
 pub struct OptimizeOptions {
     pub file: PathBuf,
+    /// Where the winner goes: its module as LLVM text, or for Cranelift its object file.
     pub output: Option<PathBuf>,
+    /// Whose pipelines to search: LLVM's passes or Cranelift's settings.
+    pub backend: Backend,
     pub objective: Objective,
     pub strategy: StrategyKind,
-    /// The user's own candidates, in LLVM's pipeline syntax.
+    /// The user's own candidates, in the backend's pipeline syntax.
     pub pipelines: Vec<String>,
     pub budget: Budget,
     pub jobs: usize,
@@ -53,9 +53,15 @@ pub struct OptimizeOptions {
 
 /// The outcome of a search.
 pub struct OptimizeReport {
+    pub backend: Backend,
     pub problem: LocalProblem,
+    /// The backend's baselines, by name, in table order.
+    pub baselines: Vec<(String, Pipeline)>,
+    /// The baseline the table's ratios are taken against.
+    pub ratio_base: &'static str,
     pub history: History,
-    /// The winner, checked: its IR verified (and its output compared when it can run).
+    /// The winner, checked: its IR verified or its object compiled again to the same bytes
+    /// (and its output compared when it can run).
     pub best: Option<PerformanceSignal>,
     /// Whether the winner's output was compared with the reference build's.
     pub output_checked: bool,
@@ -67,10 +73,11 @@ pub struct OptimizeReport {
 }
 
 impl OptimizeReport {
-    /// The baseline's signal (`O2`, `O3`, `Oz`), if measured.
-    pub fn baseline(&self, level: &str) -> Option<&PerformanceSignal> {
-        let p = Pipeline::preset(level);
-        self.history.signals.iter().find(|s| s.pipeline == p)
+    /// The signal of the baseline called `name` (`O2`, `O3`, `Oz`; Cranelift's `none`,
+    /// `speed`, `speed_native`), if measured.
+    pub fn baseline(&self, name: &str) -> Option<&PerformanceSignal> {
+        let (_, p) = self.baselines.iter().find(|(n, _)| n == name)?;
+        self.history.signals.iter().find(|s| s.pipeline == *p)
     }
 }
 
@@ -131,6 +138,28 @@ fn handle_optnone(module: &mut opm_ir::Module, strip: bool) -> Option<String> {
     }
 }
 
+/// A `--pipeline` in the backend's syntax, checked: LLVM's pass builder accepts it, or it is
+/// valid Cranelift settings for this host.
+fn user_pipeline(backend: Backend, text: &str) -> Result<Pipeline, DriverError> {
+    match backend {
+        Backend::Llvm => {
+            let hint = |e: String| {
+                if crate::pipeline::is_settings_text(text) {
+                    usage(format!("{e} (Cranelift's settings need --backend cranelift)"))
+                } else {
+                    usage(e)
+                }
+            };
+            let p = Pipeline::parse(text).map_err(|e| hint(e.to_string()))?;
+            validate(&p, text).map_err(|e| hint(e.to_string()))?;
+            Ok(p)
+        }
+        Backend::Cranelift => {
+            Pipeline::parse_settings(text).map_err(|e| usage(format!("--pipeline: {e}")))
+        }
+    }
+}
+
 /// Checks that LLVM's pass builder accepts `pipeline` (on an empty module).
 fn validate(pipeline: &Pipeline, original: &str) -> Result<(), DriverError> {
     let ctx = opm_llvm::inkwell::context::Context::create();
@@ -173,11 +202,10 @@ fn read_signals(path: &Path, problem: &str) -> Result<Vec<PerformanceSignal>, Dr
 /// Once the baselines are measured, limits a candidate's compilation to 10× the slowest
 /// baseline's (between 10 s and the budget's limit): a pass that runs away on this module
 /// does not eat the budget. Returns whether the baselines were there.
-fn adapt_compile_limit(engine: &Engine, history: &History) -> bool {
+fn adapt_compile_limit(engine: &Engine, history: &History, space: &Space) -> bool {
     let mut slowest: Option<f64> = None;
-    for level in BASELINES {
-        let p = Pipeline::preset(level);
-        let Some(s) = history.signals.iter().find(|s| s.pipeline == p) else { return false };
+    for (_, p) in &space.baselines {
+        let Some(s) = history.signals.iter().find(|s| s.pipeline == *p) else { return false };
         let ms = s.metrics.pass_ms.unwrap_or(0.0)
             + s.metrics.check_ms.unwrap_or(0.0)
             + s.metrics.codegen_ms.unwrap_or(0.0);
@@ -202,29 +230,39 @@ pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, DriverError> {
             "--objective runtime runs the program; it cannot go with --no-run".into(),
         ));
     }
+    if opts.backend == Backend::Cranelift && opts.objective == Objective::Instcount {
+        return Err(usage(
+            "--objective instcount counts the canonical IR's instructions, which Cranelift's \
+             settings never change; with --backend cranelift use --objective size (its \
+             default), runtime or compile-time"
+                .into(),
+        ));
+    }
     let mut input = Input::load(&opts.file)?;
     input.verify()?;
     let mut notes = Vec::new();
-    if let Some(note) = handle_optnone(&mut input.module, opts.strip_optnone) {
-        notes.push(note);
+    // Cranelift compiles `optnone` functions like any other: only LLVM's passes skip them.
+    if opts.backend == Backend::Llvm || opts.strip_optnone {
+        notes.extend(handle_optnone(&mut input.module, opts.strip_optnone));
     }
     let mut user = Vec::new();
     for text in &opts.pipelines {
-        let p = Pipeline::parse(text).map_err(|e| usage(e.to_string()))?;
-        validate(&p, text)?;
-        user.push(Candidate { pipeline: p, origin: Origin::User });
+        let pipeline = user_pipeline(opts.backend, text)?;
+        user.push(Candidate { pipeline, origin: Origin::User });
     }
+    let space = Space::of(opts.backend);
 
     let problem = LocalProblem {
         source: opts.file.clone(),
         module_hash: input.module.structural_hash(),
-        backend: "llvm".into(),
+        backend: opts.backend.name().into(),
         objective: opts.objective,
         run_args: opts.run_args.clone(),
         reference: None,
         budget: opts.budget.clone(),
     };
     let config = EngineConfig {
+        backend: opts.backend,
         worker_exe: opts.worker_exe.clone(),
         jobs: opts.jobs.max(1),
         runs: opts.runs.max(1),
@@ -279,20 +317,21 @@ pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, DriverError> {
         source,
     })?;
 
-    let baselines = BASELINES
+    let baselines = space
+        .baselines
         .iter()
-        .map(|l| Candidate { pipeline: Pipeline::preset(l), origin: Origin::Preset });
+        .map(|(_, p)| Candidate { pipeline: p.clone(), origin: Origin::Preset });
     let first: Vec<Candidate> = baselines.chain(user).collect();
     let mut strategy = Chain::new(vec![
         Box::new(Fixed::new(first)),
-        search::make(opts.strategy, opts.objective, search::llvm_space()),
+        search::make_in(opts.strategy, opts.objective, &space),
     ]);
     let mut rng = Rng::new(opts.seed);
     let budget = &opts.budget;
     let progress = Mutex::new(Progress::new(opts.progress, budget, opts.objective));
     let write_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
     let mut next_eval = history.signals.iter().map(|s| s.eval).max().unwrap_or(0) + 1;
-    let o2 = Pipeline::preset("O2");
+    let growth_base = space.baseline(space.growth_base).expect("the growth base is a baseline");
     let mut limit_adapted = false;
 
     let stop_reason = loop {
@@ -308,10 +347,13 @@ pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, DriverError> {
             break format!("time budget ({:.0} s) used", t.as_secs_f64());
         }
         let n = budget.max_evals.map_or(BATCH, |m| BATCH.min((m - done) as usize)).max(1);
+        // Candidates in the form they are recorded in, each new text once.
+        let mut texts = std::collections::HashSet::new();
         let batch: Vec<Candidate> = strategy
             .propose(&history, &mut rng, n)
             .into_iter()
-            .filter(|c| !history.seen(&c.pipeline))
+            .filter_map(|c| Some(Candidate { pipeline: space.canonical(c.pipeline)?, ..c }))
+            .filter(|c| !history.seen(&c.pipeline) && texts.insert(c.pipeline.text()))
             .collect();
         if batch.is_empty() {
             break format!("strategy `{}` finished", opts.strategy.name());
@@ -347,13 +389,13 @@ pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, DriverError> {
                 )?;
             }
         }
-        if let Some(base) = history.signals.iter().find(|s| s.pipeline == o2)
+        if let Some(base) = history.signals.iter().find(|s| s.pipeline == *growth_base)
             && let Some(bytes) = base.metrics.text_bytes
         {
-            engine.set_growth_base(bytes);
+            engine.set_growth_base(space.growth_base, bytes);
         }
         if !budget.compile_timeout_fixed && !limit_adapted {
-            limit_adapted = adapt_compile_limit(&engine, &history);
+            limit_adapted = adapt_compile_limit(&engine, &history, &space);
         }
     };
     progress.lock().expect("progress").finish();
@@ -362,8 +404,9 @@ pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, DriverError> {
         AuditEntry::Stopped { reason: stop_reason.clone(), evals: history.signals.len() as u64 },
     )?;
 
-    // The winner: write its IR, verify it, and compare the program's output with the
-    // reference build's. A winner that fails is not a winner; the next one is tried.
+    // The winner: write its IR (Cranelift: its object), check that it is what was measured,
+    // and compare the program's output with the reference build's. A winner that fails is
+    // not a winner; the next one is tried.
     let scratch = tempfile::Builder::new()
         .prefix("opm-winner-")
         .tempdir()
@@ -385,22 +428,13 @@ pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, DriverError> {
             best = Some(candidate.clone());
             break;
         }
-        let path = scratch.path().join("best.ll");
-        if let Err(e) = engine.write_ir(&candidate.pipeline, &path) {
-            notes.push(format!("`{}` could not be written again: {e}", candidate.pipeline));
+        let path = scratch.path().join(match opts.backend {
+            Backend::Llvm => "best.ll",
+            Backend::Cranelift => "best.o",
+        });
+        if let Err(note) = write_winner(&engine, opts.backend, candidate, &path) {
+            notes.push(note);
             continue;
-        }
-        let written = Input::load(&path).and_then(|i| i.verify().map(|()| i));
-        match written {
-            Ok(i) if Some(crate::worker::ir_identity(&i.module)) == candidate.ir_hash => {}
-            Ok(_) => {
-                notes.push(format!("`{}` gave different IR when run again", candidate.pipeline));
-                continue;
-            }
-            Err(e) => {
-                notes.push(format!("the IR of `{}` does not verify: {e}", candidate.pipeline));
-                continue;
-            }
         }
         match engine.check_output(&path) {
             None => {}
@@ -432,7 +466,10 @@ pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, DriverError> {
         break;
     }
     Ok(OptimizeReport {
+        backend: opts.backend,
         problem,
+        baselines: space.baselines,
+        ratio_base: space.ratio_base,
         history,
         best,
         output_checked,
@@ -441,4 +478,40 @@ pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, DriverError> {
         audit,
         notes,
     })
+}
+
+/// Writes the winner `candidate` to `path` again and checks that it is what was measured:
+/// LLVM's module is read back, verified and must have the measured IR identity; Cranelift's
+/// object must have the measured bytes. Otherwise says why not, as a note.
+fn write_winner(
+    engine: &Engine,
+    backend: Backend,
+    candidate: &PerformanceSignal,
+    path: &Path,
+) -> Result<(), String> {
+    let pipeline = &candidate.pipeline;
+    match backend {
+        Backend::Llvm => {
+            engine
+                .write_ir(pipeline, path)
+                .map_err(|e| format!("`{pipeline}` could not be written again: {e}"))?;
+            let written = Input::load(path).and_then(|i| i.verify().map(|()| i));
+            match written {
+                Ok(i) if Some(crate::worker::ir_identity(&i.module)) == candidate.ir_hash => Ok(()),
+                Ok(_) => Err(format!("`{pipeline}` gave different IR when run again")),
+                Err(e) => Err(format!("the IR of `{pipeline}` does not verify: {e}")),
+            }
+        }
+        Backend::Cranelift => {
+            engine
+                .write_object(pipeline, path)
+                .map_err(|e| format!("`{pipeline}` could not be compiled again: {e}"))?;
+            let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            if Some(crate::worker::object_identity(&bytes)) == candidate.ir_hash {
+                Ok(())
+            } else {
+                Err(format!("`{pipeline}` gave a different object when compiled again"))
+            }
+        }
+    }
 }

@@ -6,11 +6,18 @@
 //! also what LLVM's pass builder does with bare pass names; parsing accepts every pipeline
 //! LLVM accepts and keeps constructs it does not model (`repeat<2>(…)`, a function pass
 //! manager inside `cgscc(…)`) as one opaque pass, printed back verbatim.
+//!
+//! A pipeline of Cranelift settings ([`Nest::Setting`]) is the other kind: a sequence of
+//! `name=value` entries, a later entry overriding an earlier one, whose canonical text is
+//! Cranelift's (`opt_level=speed,regalloc_algorithm=single_pass`, see
+//! [`Pipeline::cranelift_settings`]). Search strategies build both kinds the same way.
 
+use opm_cranelift::CraneliftError;
+use opm_cranelift::settings::{self, Kind, SettingSpec};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The pass manager a pass runs in.
+/// The pass manager a pass runs in, or [`Nest::Setting`] for a Cranelift setting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Nest {
@@ -24,6 +31,9 @@ pub enum Nest {
     Loop,
     /// A loop pass that needs MemorySSA: `function(loop-mssa(…))`.
     LoopMssa,
+    /// Not an LLVM pass: a Cranelift setting, `name=value` (the value in `params`). A
+    /// pipeline of settings is Cranelift's.
+    Setting,
 }
 
 impl Nest {
@@ -77,8 +87,17 @@ impl PassSpec {
         PassSpec { name: info.name.to_string(), params, nest: info.level.into(), inner: None }
     }
 
-    /// The pass's own text, without adaptors: `instcombine<no-verify-fixpoint>`.
+    /// The Cranelift setting `name=value`.
+    pub fn setting(name: &str, value: &str) -> PassSpec {
+        PassSpec::with_params(name, value, Nest::Setting)
+    }
+
+    /// The pass's own text, without adaptors: `instcombine<no-verify-fixpoint>`; a setting's
+    /// is `name=value`.
     pub fn text(&self) -> String {
+        if self.nest == Nest::Setting {
+            return format!("{}={}", self.name, self.params.as_deref().unwrap_or("true"));
+        }
         let mut s = self.name.clone();
         if let Some(p) = &self.params {
             s.push('<');
@@ -100,7 +119,7 @@ impl fmt::Display for PassSpec {
     }
 }
 
-/// An ordered list of passes.
+/// An ordered list of LLVM passes, or of Cranelift settings.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Pipeline {
     pub passes: Vec<PassSpec>,
@@ -141,13 +160,16 @@ impl Pipeline {
         Ok(Pipeline { passes })
     }
 
-    /// The canonical text, in LLVM's syntax.
+    /// The canonical text: LLVM's syntax, or Cranelift's for a pipeline of settings.
     pub fn text(&self) -> String {
+        if self.is_settings() {
+            return self.settings_text();
+        }
         self.steps().join(",")
     }
 
     /// The top-level passes of the canonical text, one per pass-manager adaptor: a candidate
-    /// is applied one step at a time, with checks in between.
+    /// is applied one step at a time, with checks in between (LLVM pipelines only).
     pub fn steps(&self) -> Vec<String> {
         let mut steps = Vec::new();
         let mut i = 0;
@@ -207,6 +229,102 @@ fn function_body(passes: &[PassSpec]) -> String {
     parts.join(",")
 }
 
+// ---------------------------------------------------------------------------------------
+// Pipelines of Cranelift settings.
+
+impl Pipeline {
+    /// Whether this is a pipeline of Cranelift settings rather than of LLVM passes.
+    pub fn is_settings(&self) -> bool {
+        self.passes.iter().any(|p| p.nest == Nest::Setting)
+    }
+
+    /// Parses Cranelift's settings text (`opt_level=speed,has_sse3`; empty: Cranelift's
+    /// defaults) into a pipeline of settings in canonical form (see
+    /// [`Pipeline::cranelift_settings`]). The error names the entry at fault.
+    pub fn parse_settings(text: &str) -> Result<Pipeline, CraneliftError> {
+        let parsed = Pipeline::from_settings(&settings::Pipeline::parse(text)?);
+        Ok(Pipeline::from_settings(&parsed.cranelift_settings()?))
+    }
+
+    /// The pipeline of the Cranelift settings `p`, entry for entry.
+    pub fn from_settings(p: &settings::Pipeline) -> Pipeline {
+        Pipeline::new(p.entries().iter().map(|e| PassSpec::setting(e.name(), e.value)).collect())
+    }
+
+    /// The Cranelift settings a pipeline of settings stands for. Entries apply in order, a
+    /// later one replacing an earlier value of the same setting; turning an ISA flag on also
+    /// turns on the flags it requires, and turning one off turns off the flags that require
+    /// it, so that any sequence of catalog entries is valid. An ISA flag that ends up off is
+    /// left out: off is Cranelift's x86-64 baseline, so the text names the features a
+    /// candidate turns on. Fails only on a name or value outside this host's catalog.
+    pub fn cranelift_settings(&self) -> Result<settings::Pipeline, CraneliftError> {
+        let catalog = settings::catalog();
+        let mut values: Vec<Option<&str>> = vec![None; catalog.len()];
+        let mut unknown = Vec::new();
+        for pass in &self.passes {
+            let value = pass.params.as_deref().unwrap_or("true");
+            match catalog.iter().position(|spec| spec.name == pass.name) {
+                Some(i) => assign(&catalog, &mut values, i, value),
+                None => unknown.push(pass.text()),
+            }
+        }
+        let mut entries: Vec<String> = catalog
+            .iter()
+            .zip(&values)
+            .filter_map(|(spec, value)| match value {
+                Some("false") if spec.kind == Kind::Isa => None,
+                Some(v) => Some(format!("{}={v}", spec.name)),
+                None => None,
+            })
+            .collect();
+        // Left for the parser to reject, naming them.
+        entries.extend(unknown);
+        settings::Pipeline::parse(&entries.join(","))
+    }
+
+    fn settings_text(&self) -> String {
+        match self.cranelift_settings() {
+            Ok(p) => p.text(),
+            Err(_) => self.passes.iter().map(PassSpec::text).collect::<Vec<_>>().join(","),
+        }
+    }
+}
+
+/// Gives catalog setting `i` the value `value`, keeping ISA flags' requirements: a flag
+/// turned on turns on what it requires, a flag turned off turns off what requires it.
+fn assign<'a>(
+    catalog: &[&'static SettingSpec],
+    values: &mut [Option<&'a str>],
+    i: usize,
+    value: &'a str,
+) {
+    values[i] = Some(value);
+    let spec = catalog[i];
+    let on = match value {
+        "true" => true,
+        "false" => false,
+        _ => return,
+    };
+    for (j, other) in catalog.iter().enumerate() {
+        let cascade = if on {
+            spec.requires.contains(&other.name) && values[j] != Some("true")
+        } else {
+            other.requires.contains(&spec.name) && values[j] == Some("true")
+        };
+        if cascade {
+            assign(catalog, values, j, value);
+        }
+    }
+}
+
+/// Whether `text` is in Cranelift's settings syntax rather than LLVM's: its first entry is
+/// `name=value`. LLVM's pass names never contain `=` (parameters, which may, are inside
+/// `<…>`), and the canonical text of a pipeline of settings always spells out `=value`.
+pub fn is_settings_text(text: &str) -> bool {
+    let first = text.split(',').next().unwrap_or_default();
+    first.contains('=') && !first.contains(['<', '('])
+}
+
 impl fmt::Display for Pipeline {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text())
@@ -226,10 +344,16 @@ impl Serialize for Pipeline {
     }
 }
 
+/// Either backend's text: Cranelift's settings when [`is_settings_text`], LLVM's syntax
+/// otherwise.
 impl<'de> Deserialize<'de> for Pipeline {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Pipeline, D::Error> {
         let text = String::deserialize(d)?;
-        Pipeline::parse(&text).map_err(serde::de::Error::custom)
+        if is_settings_text(&text) {
+            Pipeline::parse_settings(&text).map_err(serde::de::Error::custom)
+        } else {
+            Pipeline::parse(&text).map_err(serde::de::Error::custom)
+        }
     }
 }
 
@@ -508,6 +632,66 @@ mod tests {
         assert!(Pipeline::parse("default<O2").is_err());
         assert!(Pipeline::parse("a)").is_err());
         assert!(Pipeline::parse("").unwrap().is_empty());
+    }
+
+    /// A pipeline of the given `name=value` entries, in this order.
+    fn settings(entries: &[&str]) -> Pipeline {
+        let pass = |e: &&str| {
+            let (name, value) = e.split_once('=').unwrap();
+            PassSpec::setting(name, value)
+        };
+        Pipeline::new(entries.iter().map(pass).collect())
+    }
+
+    fn offered(name: &str) -> bool {
+        settings::catalog().iter().any(|spec| spec.name == name)
+    }
+
+    #[test]
+    fn settings_pipelines_print_cranelifts_canonical_text() {
+        let p = settings(&["regalloc_algorithm=single_pass", "opt_level=none", "opt_level=speed"]);
+        assert!(p.is_settings());
+        assert_eq!(p.text(), "opt_level=speed,regalloc_algorithm=single_pass");
+        let parsed = Pipeline::parse_settings(&p.text()).unwrap();
+        assert_eq!(parsed.text(), p.text());
+        assert_eq!(parsed.passes.len(), 2);
+        let e = Pipeline::parse_settings("opt_level=speed,frobnicate=1").unwrap_err();
+        assert!(e.to_string().contains("frobnicate"), "{e}");
+        // A name outside the catalog is printed as given, and refused when resolved.
+        let odd = settings(&["frobnicate=1"]);
+        assert_eq!(odd.text(), "frobnicate=1");
+        assert!(odd.cranelift_settings().is_err());
+    }
+
+    #[test]
+    fn isa_flags_keep_their_requirements_in_any_order() {
+        if !offered("has_avx2") {
+            return;
+        }
+        let on = settings(&["has_avx2=true"]);
+        let text = on.text();
+        for required in ["has_sse3=true", "has_sse42=true", "has_avx=true", "has_avx2=true"] {
+            assert!(text.contains(required), "{text}");
+        }
+        // Turning a required flag off afterwards turns off what needs it; flags that are off
+        // are not written.
+        let off = settings(&["has_avx2=true", "has_sse41=false", "opt_level=speed"]);
+        assert_eq!(off.text(), "opt_level=speed,has_sse3=true,has_ssse3=true");
+        assert_eq!(Pipeline::parse_settings("has_avx=false").unwrap(), Pipeline::default());
+    }
+
+    #[test]
+    fn serde_reads_either_backends_text() {
+        let p = settings(&["opt_level=speed", "enable_probestack=true"]);
+        let json = serde_json::to_string(&p).unwrap();
+        assert_eq!(json, "\"opt_level=speed,enable_probestack=true\"");
+        let back: Pipeline = serde_json::from_str(&json).unwrap();
+        assert!(back.is_settings());
+        assert_eq!(back.text(), p.text());
+        assert!(is_settings_text("opt_level=speed"));
+        for llvm in ["", "default<O2>", "function(simplifycfg<bonus-inst-threshold=1>)", "gvn"] {
+            assert!(!is_settings_text(llvm), "{llvm}");
+        }
     }
 
     #[test]

@@ -1,12 +1,19 @@
 //! The table printed at the end of `opm-driver optimize`: the best candidates beside the
-//! O2 / O3 / Oz baselines.
+//! backend's baselines (LLVM's O2 / O3 / Oz, Cranelift's none / speed / speed_native).
 
 use crate::model::PerformanceSignal;
-use crate::optimize::{BASELINES, OptimizeReport};
+use crate::optimize::OptimizeReport;
 use crate::progress::format_score;
 use crate::search::verdict_counts;
 
 const PIPELINE_WIDTH: usize = 56;
+
+/// Widths of the columns that depend on the backend: the row labels (baseline names) and
+/// the ratio (`vs Oz`, `vs speed`).
+struct Widths {
+    label: usize,
+    ratio: usize,
+}
 
 fn elide(text: &str) -> String {
     if text.chars().count() <= PIPELINE_WIDTH {
@@ -16,50 +23,59 @@ fn elide(text: &str) -> String {
     format!("{head}…")
 }
 
-fn row(label: &str, s: &PerformanceSignal, oz: Option<f64>) -> String {
+fn row(label: &str, s: &PerformanceSignal, base: Option<f64>, w: &Widths) -> String {
     let opt = |v: Option<String>| v.unwrap_or_else(|| "-".into());
     let m = &s.metrics;
     let compile = m.pass_ms.zip(m.codegen_ms).map(|(a, b)| format!("{:.1}", a + b));
     let runtime = m.runtime.as_ref().map(|r| format!("{:.2}", r.median_ns / 1e6));
-    let ratio = match (s.score(), oz) {
+    let ratio = match (s.score(), base) {
         (Some(v), Some(base)) if base > 0.0 => format!("{:.3}", v / base),
         _ => "-".into(),
     };
     format!(
-        "{label:>4}  {:<width$}  {:>9}  {:>8}  {:>10}  {:>10}  {:>6}",
+        "{label:>lw$}  {:<width$}  {:>9}  {:>8}  {:>10}  {:>10}  {:>rw$}",
         elide(&s.pipeline.text()),
         opt(m.instcount.map(|v| v.to_string())),
         opt(m.text_bytes.map(|v| v.to_string())),
         opt(compile),
         opt(runtime),
         ratio,
-        width = PIPELINE_WIDTH
+        width = PIPELINE_WIDTH,
+        lw = w.label,
+        rw = w.ratio,
     )
 }
 
 /// The summary table and the lines around it.
 pub fn render(report: &OptimizeReport, top: usize) -> String {
     let objective = report.problem.objective;
-    let oz = report.baseline("Oz").and_then(PerformanceSignal::score);
+    let base = report.baseline(report.ratio_base).and_then(PerformanceSignal::score);
+    let ratio_header = format!("vs {}", report.ratio_base);
+    let w = Widths {
+        label: report.baselines.iter().map(|(name, _)| name.len()).max().unwrap_or(0).max(4),
+        ratio: ratio_header.len().max(6),
+    };
     let mut out = String::new();
     out.push_str(&format!(
-        "{:>4}  {:<width$}  {:>9}  {:>8}  {:>10}  {:>10}  {:>6}\n",
+        "{:>lw$}  {:<width$}  {:>9}  {:>8}  {:>10}  {:>10}  {:>rw$}\n",
         "",
         "pipeline",
         "instcount",
         ".text",
         "compile ms",
         "runtime ms",
-        "vs Oz",
-        width = PIPELINE_WIDTH
+        ratio_header,
+        width = PIPELINE_WIDTH,
+        lw = w.label,
+        rw = w.ratio,
     ));
     for (i, s) in report.history.ranked().iter().take(top).enumerate() {
-        out.push_str(&row(&(i + 1).to_string(), s, oz));
+        out.push_str(&row(&(i + 1).to_string(), s, base, &w));
         out.push('\n');
     }
-    for level in BASELINES {
-        if let Some(s) = report.baseline(level) {
-            out.push_str(&row(level, s, oz));
+    for (name, _) in &report.baselines {
+        if let Some(s) = report.baseline(name) {
+            out.push_str(&row(name, s, base, &w));
             if s.score().is_none() {
                 out.push_str(&format!("  ({})", s.verdict.name()));
             }

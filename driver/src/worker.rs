@@ -1,7 +1,7 @@
 //! Crash-isolated compilation: a persistent worker process (`opm-driver worker`, hidden)
-//! runs LLVM's passes and code generation for one candidate at a time, so that a fatal error,
-//! an abort, a segfault or a hang kills only that worker; the parent turns it into the
-//! candidate's verdict and starts a new worker.
+//! runs LLVM's passes and code generation, or Cranelift's code generation, for one candidate
+//! at a time, so that a fatal error, an abort, a segfault or a hang kills only that worker;
+//! the parent turns it into the candidate's verdict and starts a new worker.
 //!
 //! The protocol is one JSON object per line: requests on the worker's stdin, replies on the
 //! file descriptor that was its stdout (the worker points its own stdout at stderr, so that
@@ -29,6 +29,10 @@ pub enum Request {
     Codegen { object: PathBuf },
     /// Print the last optimised module to a file as LLVM text (metadata included).
     WriteIr { path: PathBuf },
+    /// Compile the loaded module's canonical IR with Cranelift's `settings` (their text) to an
+    /// object file. The module was verified when the search started (the parent's
+    /// `Input::verify`, on the same file); Cranelift's verifier checks every function.
+    CraneliftCodegen { settings: String, object: PathBuf },
 }
 
 /// A step's failure found by the worker's own checks (crashes are found by the parent).
@@ -58,6 +62,12 @@ pub enum Reply {
         codegen_ms: f64,
     },
     Written,
+    /// The compiler refused the candidate (Cranelift: an unsupported construct, or an error
+    /// or a caught panic inside Cranelift).
+    Rejected {
+        verdict: Verdict,
+        detail: String,
+    },
     /// The request could not be served (a protocol or environment error, not a verdict).
     Failed {
         message: String,
@@ -168,6 +178,29 @@ impl Session {
                 module.print_to_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
                 Ok(Reply::Written)
             }
+            Request::CraneliftCodegen { settings, object } => {
+                let (_, module) = self.input.as_ref().ok_or("no module loaded")?;
+                eprintln!("opm-worker: step: Cranelift code generation `{settings}`");
+                let start = Instant::now();
+                let compiled = opm_cranelift::compile_to_object(module, Some(&settings));
+                let codegen_ms = ms(start.elapsed());
+                let bytes = match compiled {
+                    Ok(bytes) => bytes,
+                    Err(e) => {
+                        let verdict = match e {
+                            opm_cranelift::CraneliftError::Unsupported { .. } => {
+                                Verdict::Unsupported
+                            }
+                            _ => Verdict::Crash,
+                        };
+                        return Ok(Reply::Rejected { verdict, detail: e.to_string() });
+                    }
+                };
+                let text_bytes = opm_llvm::text_section_bytes(&bytes).map_err(|e| e.to_string())?;
+                std::fs::write(&object, &bytes)
+                    .map_err(|e| format!("{}: {e}", object.display()))?;
+                Ok(Reply::Compiled { text_bytes, codegen_ms })
+            }
         }
     }
 
@@ -235,6 +268,12 @@ pub fn ir_identity(module: &opm_ir::Module) -> String {
         f.attrs.func.clear();
     }
     m.structural_hash()
+}
+
+/// The identity of a Cranelift candidate's result: the SHA-256 of its object file. Cranelift's
+/// settings leave the IR as it is, and equal objects link into equal programs.
+pub fn object_identity(object: &[u8]) -> String {
+    crate::engine::sha256_hex(object)
 }
 
 /// Imports the module after a step and checks it: opm's verifier, then the preservation

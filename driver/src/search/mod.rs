@@ -6,10 +6,12 @@
 mod evolve;
 mod greedy;
 mod random;
+mod space;
 
 pub use evolve::Evolve;
 pub use greedy::Greedy;
 pub use random::RandomSearch;
+pub use space::Space;
 
 use crate::engine::Candidate;
 use crate::model::{Objective, Origin, PerformanceSignal, Verdict};
@@ -20,15 +22,15 @@ use std::collections::HashSet;
 /// The `--strategy` choices.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum StrategyKind {
-    /// The default pipelines O0–Oz (and any `--pipeline`).
+    /// The default pipelines (LLVM: O0–Oz; Cranelift: its presets) and any `--pipeline`.
     Presets,
-    /// Random pass sequences of 1–40 passes.
+    /// Random sequences of 1–40 passes (Cranelift: settings).
     Random,
     /// Extend the best sequence one pass at a time while that improves it.
     Greedy,
     /// An ensemble of mutation, crossover and random techniques chosen by a bandit.
     Evolve,
-    /// Presets, then sequences known to do well, then evolution until the budget ends.
+    /// Presets, then sequences known to do well (LLVM), then evolution until the budget ends.
     Auto,
 }
 
@@ -218,20 +220,36 @@ pub fn known_sequences(objective: Objective) -> Vec<Pipeline> {
     texts.iter().map(|t| Pipeline::parse(t).expect("known sequences parse")).collect()
 }
 
-/// Builds the strategy `kind`. `space` is what random and evolutionary techniques draw from.
+/// Builds the strategy `kind` over LLVM's presets and known sequences. `space` is what
+/// random and evolutionary techniques draw from.
 pub fn make(kind: StrategyKind, objective: Objective, space: Vec<PassSpec>) -> Box<dyn Strategy> {
+    build(kind, space, presets(), known_sequences(objective))
+}
+
+/// Builds the strategy `kind` over a backend's `space`.
+pub fn make_in(kind: StrategyKind, objective: Objective, space: &Space) -> Box<dyn Strategy> {
+    let known = space.known_sequences(objective);
+    build(kind, space.elements.clone(), space.presets.clone(), known)
+}
+
+fn build(
+    kind: StrategyKind,
+    elements: Vec<PassSpec>,
+    presets: Vec<Pipeline>,
+    known: Vec<Pipeline>,
+) -> Box<dyn Strategy> {
     let fixed = |pipelines: Vec<Pipeline>, origin| {
         Fixed::new(pipelines.into_iter().map(|pipeline| Candidate { pipeline, origin }).collect())
     };
     match kind {
-        StrategyKind::Presets => Box::new(fixed(presets(), Origin::Preset)),
-        StrategyKind::Random => Box::new(RandomSearch::new(space)),
-        StrategyKind::Greedy => Box::new(Greedy::new(space)),
-        StrategyKind::Evolve => Box::new(Evolve::new(space)),
+        StrategyKind::Presets => Box::new(fixed(presets, Origin::Preset)),
+        StrategyKind::Random => Box::new(RandomSearch::new(elements)),
+        StrategyKind::Greedy => Box::new(Greedy::new(elements)),
+        StrategyKind::Evolve => Box::new(Evolve::new(elements)),
         StrategyKind::Auto => Box::new(Chain::new(vec![
-            Box::new(fixed(presets(), Origin::Preset)),
-            Box::new(fixed(known_sequences(objective), Origin::Known)),
-            Box::new(Evolve::new(space)),
+            Box::new(fixed(presets, Origin::Preset)),
+            Box::new(fixed(known, Origin::Known)),
+            Box::new(Evolve::new(elements)),
         ])),
     }
 }
