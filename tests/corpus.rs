@@ -16,6 +16,9 @@ fn main() {
             Verdict::ReferenceTimeout => {
                 Err(Failed::from("clang's own build ran out of time (30 s)"))
             }
+            Verdict::ReferenceCrash(code) => {
+                Err(Failed::from(format!("clang's own build crashed (status {code})")))
+            }
             Verdict::Unsupported(msg) => {
                 Err(Failed::from(format!("the corpus must be fully supported: {msg}")))
             }

@@ -42,6 +42,9 @@ fn main() {
             Verdict::ReferenceTimeout => {
                 Err(Failed::from("clang's own build ran out of time (30 s)"))
             }
+            Verdict::ReferenceCrash(code) => {
+                Err(Failed::from(format!("clang's own build crashed (status {code})")))
+            }
             Verdict::Unsupported(_) if UNSUPPORTED_ALLOWED.iter().any(|(p, _)| *p == name) => {
                 Ok(())
             }

@@ -47,12 +47,13 @@ impl Campaign {
     }
 
     /// Compares csmith programs from seed `base` on at `level` until `wanted` of them
-    /// matched clang's build. A program whose reference build runs out of time is replaced
-    /// by the next seed, as is one rejected for a [`KNOWN_LIMITS`] construct.
+    /// matched clang's build. A program whose reference build runs out of time or is ended by
+    /// a signal (undefined behaviour: nothing to compare with) is replaced by the next seed,
+    /// as is one rejected for a [`KNOWN_LIMITS`] construct.
     pub fn run(self, level: &'static str, base: u64, wanted: usize) -> Result<(), Failed> {
         let name = self.name.replace("::", "-");
         let dir = scratch(&format!("{name}-{}", level.trim_start_matches('-')));
-        let (mut matched, mut unsupported, mut timeouts) = (0usize, 0usize, 0usize);
+        let (mut matched, mut unsupported, mut timeouts, mut crashes) = (0usize, 0, 0, 0);
         let mut failures = Vec::new();
         let max_attempts = wanted * 2 + 20;
         let mut seed = base;
@@ -63,6 +64,7 @@ impl Campaign {
             match differential(&src, level, &[INCLUDE], self.driver_args, &dir, limit) {
                 Ok(Verdict::Match) => matched += 1,
                 Ok(Verdict::ReferenceTimeout) => timeouts += 1,
+                Ok(Verdict::ReferenceCrash(_)) => crashes += 1,
                 Ok(Verdict::Unsupported(msg)) if KNOWN_LIMITS.iter().any(|k| msg.contains(k)) => {
                     unsupported += 1
                 }
@@ -80,7 +82,8 @@ impl Campaign {
         let replay = format!("{}={base}", self.seed_var);
         eprintln!(
             "{} {level}: seeds {base}..{} (replay with {replay}) — {matched} matched clang, \
-             {unsupported} unsupported (known limits), {timeouts} reference timeouts, {} failed",
+             {unsupported} unsupported (known limits), {timeouts} reference timeouts, \
+             {crashes} reference crashes, {} failed",
             self.name,
             seed - 1,
             failures.len()
@@ -96,7 +99,8 @@ impl Campaign {
         if matched < wanted {
             return Err(Failed::from(format!(
                 "only {matched} of {wanted} csmith programs could be compared (seeds {base}.., \
-                 {unsupported} unsupported, {timeouts} timeouts; replay with {replay})"
+                 {unsupported} unsupported, {timeouts} timeouts, {crashes} reference crashes; \
+                 replay with {replay})"
             )));
         }
         Ok(())

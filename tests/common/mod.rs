@@ -122,6 +122,10 @@ pub enum Verdict {
     Match,
     /// clang's own build did not finish in time: nothing to compare with.
     ReferenceTimeout,
+    /// clang's own build was ended by a signal (the status, 128+N): the program's behaviour
+    /// is undefined (csmith's rare infinite loop that -O2 deletes, a stack overflow), so there
+    /// is nothing to compare with.
+    ReferenceCrash(i32),
     /// opm rejected the program with a clean "unsupported" error (exit 2).
     Unsupported(String),
 }
@@ -146,6 +150,9 @@ pub fn differential(
     let reference = run(Command::new(&ref_exe), limit);
     if reference.code.is_none() {
         return Ok(Verdict::ReferenceTimeout);
+    }
+    if let Some(code) = reference.code.filter(|&c| c >= 128) {
+        return Ok(Verdict::ReferenceCrash(code));
     }
     let mut cmd = Command::new(driver());
     cmd.arg("run").arg(&ir).args(driver_args);
