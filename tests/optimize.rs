@@ -380,6 +380,43 @@ fn passes_lists_the_catalog() {
 }
 
 #[test]
+fn passes_lists_cranelift_settings_and_presets_that_build() {
+    let o = opm(&["passes", "--backend", "cranelift"]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    let text = o.stdout_text();
+    for expected in ["opt_level", "none|speed|speed_and_size", "regalloc_algorithm", "is_pic=true"]
+    {
+        assert!(text.contains(expected), "`{expected}` missing from:\n{text}");
+    }
+    let o = opm(&["passes", "--backend", "cranelift", "--json"]);
+    let lines: Vec<serde_json::Value> =
+        o.stdout_text().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let settings: Vec<&serde_json::Value> =
+        lines.iter().filter(|l| l["name"].is_string()).collect();
+    assert!(settings.iter().any(|l| l["name"] == "opt_level" && l["default"] == "none"));
+    // Every listed preset is a pipeline `compile --backend cranelift` accepts and builds.
+    let presets: Vec<&str> = lines.iter().filter_map(|l| l["text"].as_str()).collect();
+    assert!(presets.len() >= 3, "{lines:?}");
+    let dir = scratch("passes-cranelift");
+    for (i, preset) in presets.iter().enumerate() {
+        let exe = dir.join(format!("echo_args-{i}"));
+        let input = repo_root().join("tests/data/echo_args.ll");
+        let o = opm(&[
+            "compile",
+            input.to_str().unwrap(),
+            "-o",
+            exe.to_str().unwrap(),
+            "--backend",
+            "cranelift",
+            "--pipeline",
+            preset,
+        ]);
+        assert_eq!(o.code, Some(0), "preset `{preset}`: {}", o.stderr_text());
+        assert!(exe.is_file(), "preset `{preset}` wrote no executable");
+    }
+}
+
+#[test]
 fn random_pipelines_never_bring_the_search_down() {
     // A bounded sample of the robustness campaign (bench/src/bin/robustness.rs runs 2,000):
     // random pipelines, a fresh seed per run, printed so that a failure can be replayed with
