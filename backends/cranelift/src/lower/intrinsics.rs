@@ -141,7 +141,7 @@ impl FnLower<'_, '_> {
         for i in 0..lanes {
             let lane: Vec<Value> =
                 args.iter().map(|a| if a.len() == lanes { a[i] } else { a[0] }).collect();
-            out.push(self.elementwise(base, &elem, &arg_elem, c, &lane)?);
+            out.push(self.elementwise(base, &elem, &arg_elem, &lane)?);
         }
         Ok(out)
     }
@@ -153,7 +153,6 @@ impl FnLower<'_, '_> {
         base: &str,
         elem: &Type,
         arg_elem: &Type,
-        c: &Call,
         a: &[Value],
     ) -> Lowered<Value> {
         let bits = arg_elem.int_bits().unwrap_or(64);
@@ -256,13 +255,13 @@ impl FnLower<'_, '_> {
                     self.b.ins().umin(r, n)
                 }
             }
-            "bswap" => {
-                let r = self.b.ins().bswap(a[0]);
-                let extra = cty.bits() - bits;
-                if extra == 0 { r } else { self.b.ins().ushr_imm_u(r, i64::from(extra)) }
-            }
-            "bitreverse" => {
-                let r = self.b.ins().bitrev(a[0]);
+            "bswap" | "bitreverse" => {
+                // Reversed across the container: the N bits end up at the top.
+                let r = if base == "bswap" {
+                    self.b.ins().bswap(a[0])
+                } else {
+                    self.b.ins().bitrev(a[0])
+                };
                 let extra = cty.bits() - bits;
                 if extra == 0 { r } else { self.b.ins().ushr_imm_u(r, i64::from(extra)) }
             }
@@ -270,10 +269,7 @@ impl FnLower<'_, '_> {
             "sadd.sat" | "uadd.sat" | "ssub.sat" | "usub.sat" => {
                 self.saturating(&base[..4], bits, a[0], a[1])?
             }
-            _ => {
-                let _ = (elem, c);
-                return Err(format!("the intrinsic @llvm.{base}"));
-            }
+            _ => return Err(format!("the intrinsic @llvm.{base}")),
         };
         Ok(v)
     }
