@@ -406,6 +406,7 @@ fn cranelift_settings_listing(json: bool) -> String {
     let kind = |k: Kind| match k {
         Kind::Shared => "shared",
         Kind::Isa => "isa",
+        Kind::Lowering => "lowering",
     };
     let mut out = String::new();
     if json {
@@ -429,7 +430,7 @@ fn cranelift_settings_listing(json: bool) -> String {
         return out;
     }
     out.push_str(&format!(
-        "{:<6}  {:<28}  {:<36}  {:<10}  about\n",
+        "{:<8}  {:<28}  {:<36}  {:<10}  about\n",
         "kind", "setting", "values", "default"
     ));
     for s in settings::catalog() {
@@ -438,7 +439,7 @@ fn cranelift_settings_listing(json: bool) -> String {
             about.push_str(&format!(" (needs {})", s.requires.join(", ")));
         }
         out.push_str(&format!(
-            "{:<6}  {:<28}  {:<36}  {:<10}  {about}\n",
+            "{:<8}  {:<28}  {:<36}  {:<10}  {about}\n",
             kind(s.kind),
             s.name,
             s.values.join("|"),

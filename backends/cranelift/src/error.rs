@@ -13,9 +13,10 @@ pub enum CraneliftError {
     #[error("invalid Cranelift pipeline `{pipeline}`: {message}")]
     Pipeline { pipeline: String, message: String },
     /// Cranelift's verifier or code generator rejected a function (a bug in opm when the
-    /// canonical IR was valid).
+    /// canonical IR was valid). `unsupported`: Cranelift has no lowering for one of its
+    /// instructions on this target.
     #[error("Cranelift could not compile function @{function}: {message}")]
-    Codegen { function: String, message: String },
+    Codegen { function: String, message: String, unsupported: bool },
     /// Declaring or defining symbols, or writing the object, failed.
     #[error("Cranelift module: {0}")]
     Module(String),

@@ -24,16 +24,19 @@ pub fn compile_to_object(
 ) -> Result<Vec<u8>, CraneliftError> {
     let pipeline = settings::Pipeline::parse(pipeline.unwrap_or(""))?;
     let isa = settings::isa(&pipeline)?;
+    let lowering = settings::lowering(&pipeline);
     // Cranelift asserts rather than returns errors in a few places; such a failure is this
     // module's error, not the end of the process (an optimize run goes on to the next
     // candidate).
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| module::compile(module, isa)))
-        .unwrap_or_else(|panic| {
-            let message = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "a panic without a message".into());
-            Err(CraneliftError::Internal(message))
-        })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        module::compile(module, isa, lowering)
+    }))
+    .unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "a panic without a message".into());
+        Err(CraneliftError::Internal(message))
+    })
 }

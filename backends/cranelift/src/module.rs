@@ -3,6 +3,7 @@
 
 use crate::abi::signature;
 use crate::error::CraneliftError;
+use crate::settings::Lowering;
 use cranelift_codegen::Context;
 use cranelift_codegen::binemit::Reloc;
 use cranelift_codegen::ir::{self, UserFuncName};
@@ -15,7 +16,9 @@ use cranelift_module::{
 use cranelift_object::{ObjectBuilder, ObjectModule};
 use opm_ir::layout::{ConstImage, DataLayout};
 use opm_ir::{BinOp, CastOp, ConstExpr, Constant, Function, Global, Module, Type, Visibility};
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
+use std::sync::Once;
 
 /// Globals that only carry information for LLVM's own tools.
 const IGNORED_GLOBALS: &[&str] = &["llvm.used", "llvm.compiler.used"];
@@ -54,6 +57,15 @@ impl ModuleCx<'_> {
         self.obj.target_config()
     }
 
+    /// Whether the pipeline turned SSSE3 on (`has_ssse3`): Cranelift's byte shuffle.
+    pub(crate) fn has_ssse3(&self) -> bool {
+        self.obj
+            .isa()
+            .isa_flags()
+            .iter()
+            .any(|v| v.name == "has_ssse3" && v.as_bool() == Some(true))
+    }
+
     /// The trampoline that calls the variadic function `callee` with `%al` = 8.
     pub(crate) fn trampoline(&mut self, callee: &str) -> Result<FuncId, String> {
         if let Some(id) = self.trampolines.get(callee) {
@@ -78,7 +90,11 @@ impl ModuleCx<'_> {
 }
 
 /// Compiles `module` for the ISA `isa` into a relocatable object file.
-pub(crate) fn compile(module: &Module, isa: OwnedTargetIsa) -> Result<Vec<u8>, CraneliftError> {
+pub(crate) fn compile(
+    module: &Module,
+    isa: OwnedTargetIsa,
+    lowering: Lowering,
+) -> Result<Vec<u8>, CraneliftError> {
     let layout =
         DataLayout::parse(&module.data_layout).map_err(|e| CraneliftError::Unsupported {
             construct: format!("the data layout `{}`: {e}", module.data_layout),
@@ -106,15 +122,57 @@ pub(crate) fn compile(module: &Module, isa: OwnedTargetIsa) -> Result<Vec<u8>, C
     let mut fctx = FunctionBuilderContext::new();
     for f in module.definitions() {
         let id = cx.va_bodies.get(&f.name).copied().unwrap_or(cx.funcs[&f.name]);
-        ctx.clear();
-        ctx.func.signature = cx.obj.declarations().get_function_decl(id).signature.clone();
-        ctx.func.name = UserFuncName::user(0, id.as_u32());
-        let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
-        crate::lower::lower_function(&mut cx, f, b)?;
-        define(&mut cx, f, id, &mut ctx)?;
+        let mut lower = |cx: &mut ModuleCx<'_>, native: bool| {
+            ctx.clear();
+            ctx.func.signature = cx.obj.declarations().get_function_decl(id).signature.clone();
+            ctx.func.name = UserFuncName::user(0, id.as_u32());
+            let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
+            crate::lower::lower_function(cx, f, b, native)?;
+            define(cx, f, id, &mut ctx)
+        };
+        if lowering.native_vectors && crate::lower::native_vectors_fit(f) {
+            // Cranelift's x64 backend has no lowering for a few vector operations on some
+            // ISA flags (it returns an error or, for some, asserts); such a function has its
+            // vectors split into lanes instead, as has one whose vectors this backend could
+            // not keep whole after all. Any other error is the function's error.
+            match quietly(|| lower(&mut cx, true)) {
+                Ok(Err(
+                    CraneliftError::Codegen { unsupported: true, .. }
+                    | CraneliftError::Unsupported { .. },
+                ))
+                | Err(()) => {}
+                Ok(done) => {
+                    done?;
+                    continue;
+                }
+            }
+        }
+        lower(&mut cx, false)?;
     }
     let product = cx.obj.finish();
     product.emit().map_err(|e| CraneliftError::Module(e.to_string()))
+}
+
+thread_local! {
+    /// Set while [`quietly`] runs: the panic hook stays silent.
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f`, catching a panic without printing it (the caller has a way around it).
+fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, ()> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.with(|quiet| quiet.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|quiet| quiet.set(false));
+    result.map_err(|_| ())
 }
 
 fn define(
@@ -124,6 +182,12 @@ fn define(
     ctx: &mut Context,
 ) -> Result<(), CraneliftError> {
     cx.obj.define_function(id, ctx).map_err(|e| {
+        let unsupported = matches!(
+            e,
+            cranelift_module::ModuleError::Compilation(
+                cranelift_codegen::CodegenError::Unsupported(_)
+            )
+        );
         let message = match &e {
             cranelift_module::ModuleError::Compilation(
                 cranelift_codegen::CodegenError::Verifier(errors),
@@ -134,7 +198,7 @@ fn define(
             ),
             other => format!("{other:?}"),
         };
-        CraneliftError::Codegen { function: f.name.clone(), message }
+        CraneliftError::Codegen { function: f.name.clone(), message, unsupported }
     })
 }
 

@@ -28,6 +28,8 @@ pub enum Kind {
     Shared,
     /// A flag of the host's ISA builder (`cranelift_codegen::isa::lookup`).
     Isa,
+    /// A choice of this backend's lowering to CLIF, not a Cranelift setting.
+    Lowering,
 }
 
 /// One setting a pipeline may contain.
@@ -37,7 +39,8 @@ pub struct SettingSpec {
     pub name: &'static str,
     /// The values a pipeline may give it, as Cranelift spells them.
     pub values: &'static [&'static str],
-    /// Cranelift's default: what the setting is when a pipeline does not name it.
+    /// What the setting is when a pipeline does not name it: Cranelift's default, or this
+    /// backend's for a lowering choice.
     pub default: &'static str,
     /// What it changes, in one line.
     pub description: &'static str,
@@ -121,6 +124,25 @@ static SHARED: [SettingSpec; 4] = [
          4/5/6 align functions to 16/32/64 bytes.",
     ),
 ];
+
+/// The lowering choices of this backend, after the shared settings in catalog order.
+static LOWERING: [SettingSpec; 1] = [SettingSpec {
+    name: "vectors",
+    values: &["lanes", "native"],
+    default: "native",
+    description: "LLVM vectors: `lanes` splits every vector into scalars; `native` keeps \
+         128-bit vectors whole in SIMD registers in each function whose vector operations \
+         Cranelift all has (the others are split).",
+    kind: Kind::Lowering,
+    requires: &[],
+}];
+
+/// How the pipeline asks this backend to lower the canonical IR.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lowering {
+    /// `vectors=native`: keep 128-bit vectors whole where every operation on them is native.
+    pub native_vectors: bool,
+}
 
 /// The x86-64 ISA flags of Cranelift 0.135, in catalog order: every flag comes after the flags
 /// it requires. `requires` follows how Cranelift's x64 lowering combines them (`use_avx2` is
@@ -323,11 +345,12 @@ fn host_offers(flag: &IsaFlag) -> bool {
 }
 
 /// The settings a pipeline may contain on this host, in catalog (and canonical text) order:
-/// the shared settings, then the x86-64 ISA flags whose features the CPU has (none on another
+/// the shared settings, the lowering choices, then the x86-64 ISA flags whose features the CPU has (none on another
 /// architecture).
 pub fn catalog() -> Vec<&'static SettingSpec> {
     SHARED
         .iter()
+        .chain(LOWERING.iter())
         .chain(X86.iter().filter(|flag| host_offers(flag)).map(|flag| &flag.spec))
         .collect()
 }
@@ -474,10 +497,13 @@ fn lookup(name: &str) -> Result<(usize, &'static SettingSpec), String> {
     if let Some(i) = SHARED.iter().position(|spec| spec.name == name) {
         return Ok((i, &SHARED[i]));
     }
+    if let Some(i) = LOWERING.iter().position(|spec| spec.name == name) {
+        return Ok((SHARED.len() + i, &LOWERING[i]));
+    }
     if let Some(i) = X86.iter().position(|flag| flag.spec.name == name) {
         let flag = &X86[i];
         if host_offers(flag) {
-            return Ok((SHARED.len() + i, &flag.spec));
+            return Ok((SHARED.len() + LOWERING.len() + i, &flag.spec));
         }
         if !cfg!(target_arch = "x86_64") {
             return Err(format!(
@@ -546,6 +572,12 @@ pub fn presets() -> Vec<(String, Pipeline)> {
     presets
 }
 
+/// The lowering choices of `p` (see [`Kind::Lowering`]).
+pub fn lowering(p: &Pipeline) -> Lowering {
+    let vectors = p.get(LOWERING[0].name).unwrap_or(LOWERING[0].default);
+    Lowering { native_vectors: vectors == "native" }
+}
+
 /// Builds the host's target ISA for `p`: Cranelift's defaults, then [`FIXED`]
 /// (`is_pic=true`, `enable_verifier=true`, inline probes), then the pipeline's entries. ISA
 /// flags start from Cranelift's x86-64 baseline (SSE2 only); the pipeline turns on the rest.
@@ -569,6 +601,7 @@ pub fn isa(p: &Pipeline) -> Result<OwnedTargetIsa, CraneliftError> {
         let target: &mut dyn Configurable = match entry.spec.kind {
             Kind::Shared => &mut shared,
             Kind::Isa => &mut builder,
+            Kind::Lowering => continue,
         };
         target
             .set(entry.name(), entry.value)
@@ -640,7 +673,7 @@ mod tests {
     #[test]
     fn every_catalog_value_reaches_the_isa() {
         let defaults = isa(&Pipeline::default()).unwrap();
-        for spec in catalog() {
+        for spec in catalog().into_iter().filter(|spec| spec.kind != Kind::Lowering) {
             assert_eq!(
                 value_of(&*defaults, spec.name).as_deref(),
                 Some(spec.default),

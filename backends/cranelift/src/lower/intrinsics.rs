@@ -398,7 +398,12 @@ impl FnLower<'_, '_> {
 
     /// `llvm.vector.reduce.*`: a fold over the lanes (in lane order, as the sequential
     /// floating-point reductions require).
-    fn reduce(&mut self, op: &str, vec: &opm_ir::Operand, args: &[Vec<Value>]) -> Lowered<Value> {
+    pub(crate) fn reduce(
+        &mut self,
+        op: &str,
+        vec: &opm_ir::Operand,
+        args: &[Vec<Value>],
+    ) -> Lowered<Value> {
         let elem = self.operand_type(vec)?.scalar().clone();
         let (start, lanes) = match op {
             "fadd" | "fmul" => (Some(args[0][0]), args[1].clone()),
@@ -439,7 +444,7 @@ impl FnLower<'_, '_> {
 
 /// The intrinsic's name without `llvm.` and its type suffixes (`llvm.smax.i32` → `smax`,
 /// `llvm.memcpy.p0.p0.i64` → `memcpy`, `llvm.sadd.with.overflow.i32` → `sadd.with.overflow`).
-fn intrinsic_base(name: &str) -> &str {
+pub(crate) fn intrinsic_base(name: &str) -> &str {
     let rest = name.strip_prefix("llvm.").unwrap_or(name);
     let mut end = rest.len();
     let mut pos = 0;

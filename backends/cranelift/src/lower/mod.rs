@@ -9,6 +9,9 @@ mod intrinsics;
 mod memory;
 mod scalar;
 mod variadic;
+mod vector;
+
+pub(crate) use vector::native_vectors_fit;
 
 use crate::error::CraneliftError;
 use crate::module::ModuleCx;
@@ -25,16 +28,19 @@ use opm_ir::{
 };
 use std::collections::HashMap;
 
-/// Lowers the body of `f` into `b` (a fresh function with `f`'s signature).
+/// Lowers the body of `f` into `b` (a fresh function with `f`'s signature), keeping vectors
+/// whole when `native` (only for a function [`native_vectors_fit`]).
 pub(crate) fn lower_function(
     cx: &mut ModuleCx<'_>,
     f: &Function,
     b: FunctionBuilder<'_>,
+    native: bool,
 ) -> Result<(), CraneliftError> {
     let mut lo = FnLower {
         b,
         cx,
         f,
+        native,
         types: f.value_types(),
         vals: HashMap::new(),
         blocks: Vec::new(),
@@ -85,6 +91,8 @@ pub(crate) struct FnLower<'a, 'm> {
     globals: HashMap<String, GlobalValue>,
     /// For a variadic function: where its arguments are (see [`variadic`]).
     va: Option<variadic::VaFrame>,
+    /// Vectors are kept whole (see [`vector`]), not split into lanes.
+    native: bool,
 }
 
 /// What lowering an instruction produced, or why it could not.
@@ -127,6 +135,11 @@ impl FnLower<'_, '_> {
             let blk = self.blocks[bid.index()];
             for inst in &self.f.blocks[bid.index()].insts {
                 if let (Op::Phi { .. }, Some(v)) = (&inst.op, inst.result) {
+                    if let Some(cty) = self.whole(&inst.ty) {
+                        let p = self.b.append_block_param(blk, cty);
+                        self.vals.insert(v, vec![p]);
+                        continue;
+                    }
                     let mut ps = Vec::new();
                     for leaf in leaves(&self.cx.layout, &inst.ty)? {
                         ps.push(self.b.append_block_param(blk, scalar(&leaf.ty)?));
@@ -154,7 +167,10 @@ impl FnLower<'_, '_> {
                 .get(v)
                 .cloned()
                 .ok_or_else(|| format!("a use of {v} before its definition")),
-            Operand::Const(c) => self.constant(c),
+            Operand::Const(c) => match self.whole(&c.ty()) {
+                Some(cty) => Ok(vec![self.vector_constant(c, cty)?]),
+                None => self.constant(c),
+            },
         }
     }
 
@@ -290,6 +306,9 @@ impl FnLower<'_, '_> {
 
     /// Lowers one instruction of block `bid`.
     fn inst(&mut self, bid: BlockId, inst: &Inst) -> Lowered<()> {
+        if self.on_whole_vectors(inst) {
+            return self.vector_inst(inst);
+        }
         match &inst.op {
             Op::Bin { op, lhs, rhs, .. } => {
                 let ty = self.operand_type(lhs)?;

@@ -152,18 +152,7 @@ impl FnLower<'_, '_> {
         b: Value,
     ) -> Lowered<Value> {
         let bits = ty.int_bits().unwrap_or(64);
-        let cc = match pred {
-            IntPredicate::Eq => IntCC::Equal,
-            IntPredicate::Ne => IntCC::NotEqual,
-            IntPredicate::Ugt => IntCC::UnsignedGreaterThan,
-            IntPredicate::Uge => IntCC::UnsignedGreaterThanOrEqual,
-            IntPredicate::Ult => IntCC::UnsignedLessThan,
-            IntPredicate::Ule => IntCC::UnsignedLessThanOrEqual,
-            IntPredicate::Sgt => IntCC::SignedGreaterThan,
-            IntPredicate::Sge => IntCC::SignedGreaterThanOrEqual,
-            IntPredicate::Slt => IntCC::SignedLessThan,
-            IntPredicate::Sle => IntCC::SignedLessThanOrEqual,
-        };
+        let cc = int_cc(pred);
         let signed = matches!(
             pred,
             IntPredicate::Sgt | IntPredicate::Sge | IntPredicate::Slt | IntPredicate::Sle
@@ -174,23 +163,9 @@ impl FnLower<'_, '_> {
 
     /// `fcmp`; the result is an I8 holding 0 or 1.
     pub(crate) fn fcmp(&mut self, pred: FloatPredicate, a: Value, b: Value) -> Value {
-        let cc = match pred {
-            FloatPredicate::False => return self.b.ins().iconst(ct::I8, 0),
-            FloatPredicate::True => return self.b.ins().iconst(ct::I8, 1),
-            FloatPredicate::Oeq => FloatCC::Equal,
-            FloatPredicate::Ogt => FloatCC::GreaterThan,
-            FloatPredicate::Oge => FloatCC::GreaterThanOrEqual,
-            FloatPredicate::Olt => FloatCC::LessThan,
-            FloatPredicate::Ole => FloatCC::LessThanOrEqual,
-            FloatPredicate::One => FloatCC::OrderedNotEqual,
-            FloatPredicate::Ord => FloatCC::Ordered,
-            FloatPredicate::Uno => FloatCC::Unordered,
-            FloatPredicate::Ueq => FloatCC::UnorderedOrEqual,
-            FloatPredicate::Ugt => FloatCC::UnorderedOrGreaterThan,
-            FloatPredicate::Uge => FloatCC::UnorderedOrGreaterThanOrEqual,
-            FloatPredicate::Ult => FloatCC::UnorderedOrLessThan,
-            FloatPredicate::Ule => FloatCC::UnorderedOrLessThanOrEqual,
-            FloatPredicate::Une => FloatCC::NotEqual,
+        let cc = match float_cc(pred) {
+            Ok(cc) => cc,
+            Err(always) => return self.b.ins().iconst(ct::I8, i64::from(always)),
         };
         self.b.ins().fcmp(cc, a, b)
     }
@@ -328,4 +303,43 @@ impl FnLower<'_, '_> {
         }
         self.through_memory(from, &v, to)
     }
+}
+
+/// The Cranelift condition of an integer predicate.
+pub(crate) fn int_cc(pred: IntPredicate) -> IntCC {
+    match pred {
+        IntPredicate::Eq => IntCC::Equal,
+        IntPredicate::Ne => IntCC::NotEqual,
+        IntPredicate::Ugt => IntCC::UnsignedGreaterThan,
+        IntPredicate::Uge => IntCC::UnsignedGreaterThanOrEqual,
+        IntPredicate::Ult => IntCC::UnsignedLessThan,
+        IntPredicate::Ule => IntCC::UnsignedLessThanOrEqual,
+        IntPredicate::Sgt => IntCC::SignedGreaterThan,
+        IntPredicate::Sge => IntCC::SignedGreaterThanOrEqual,
+        IntPredicate::Slt => IntCC::SignedLessThan,
+        IntPredicate::Sle => IntCC::SignedLessThanOrEqual,
+    }
+}
+
+/// The Cranelift condition of a float predicate, or whether the predicate is always true
+/// (`true`) or always false (`false`).
+pub(crate) fn float_cc(pred: FloatPredicate) -> Result<FloatCC, bool> {
+    Ok(match pred {
+        FloatPredicate::False => return Err(false),
+        FloatPredicate::True => return Err(true),
+        FloatPredicate::Oeq => FloatCC::Equal,
+        FloatPredicate::Ogt => FloatCC::GreaterThan,
+        FloatPredicate::Oge => FloatCC::GreaterThanOrEqual,
+        FloatPredicate::Olt => FloatCC::LessThan,
+        FloatPredicate::Ole => FloatCC::LessThanOrEqual,
+        FloatPredicate::One => FloatCC::OrderedNotEqual,
+        FloatPredicate::Ord => FloatCC::Ordered,
+        FloatPredicate::Uno => FloatCC::Unordered,
+        FloatPredicate::Ueq => FloatCC::UnorderedOrEqual,
+        FloatPredicate::Ugt => FloatCC::UnorderedOrGreaterThan,
+        FloatPredicate::Uge => FloatCC::UnorderedOrGreaterThanOrEqual,
+        FloatPredicate::Ult => FloatCC::UnorderedOrLessThan,
+        FloatPredicate::Ule => FloatCC::UnorderedOrLessThanOrEqual,
+        FloatPredicate::Une => FloatCC::NotEqual,
+    })
 }
