@@ -14,6 +14,10 @@
 //! - `cranelift::phi_swap`: phis that swap and rotate on a back edge (parallel copies).
 //! - `cranelift::vla_is_unsupported`: a variable-length array is a clean "unsupported" error
 //!   naming the construct, the function and the instruction, at -O0 and -O2.
+//! - `cranelift::vectors_whole`: `tests/data/simd_whole.ll` (vector arithmetic, masks,
+//!   shuffles, reductions, conversions) prints what clang's build prints with vectors kept
+//!   whole and split into lanes, on the SSE2 baseline and with SSSE3; kept whole, its vector
+//!   functions are made of SIMD instructions, which split into lanes they are not.
 //!
 //! One program: `cargo test -p opm-driver --test cranelift -- cranelift::corpus::nbody`.
 
@@ -74,6 +78,7 @@ fn main() {
     trials.push(Trial::test("cranelift::bad_setting_is_a_usage_error", bad_setting));
     trials.push(Trial::test("cranelift::phi_swap", phi_swap));
     trials.push(Trial::test("cranelift::vla_is_unsupported", vla_is_unsupported));
+    trials.push(Trial::test("cranelift::vectors_whole", vectors_whole));
     libtest_mimic::run(&args, trials).exit();
 }
 
@@ -112,18 +117,22 @@ fn bad_setting() -> Result<(), Failed> {
     Ok(())
 }
 
-/// A loop whose phis swap two values and rotate three: Cranelift's build prints what clang's
-/// build of the same IR prints.
-fn phi_swap() -> Result<(), Failed> {
-    let file = repo_root().join("tests/data/phi_swap.ll");
-    let exe = scratch("cranelift-phi-swap").join("phi_swap");
+/// What clang's build of the IR file `file` (linked to `exe`) does when run.
+fn clang_reference(file: &Path, exe: &Path) -> Result<common::Outcome, Failed> {
     let mut clang = Command::new(common::clang());
-    clang.arg("-w").arg(&file).arg("-o").arg(&exe);
+    clang.arg("-w").arg(file).arg("-o").arg(exe);
     let built = run(clang, Duration::from_secs(120));
     if built.code != Some(0) {
         return Err(Failed::from(format!("clang failed: {}", built.stderr_text())));
     }
-    let reference = run(Command::new(&exe), Duration::from_secs(30));
+    Ok(run(Command::new(exe), Duration::from_secs(30)))
+}
+
+/// A loop whose phis swap two values and rotate three: Cranelift's build prints what clang's
+/// build of the same IR prints.
+fn phi_swap() -> Result<(), Failed> {
+    let file = repo_root().join("tests/data/phi_swap.ll");
+    let reference = clang_reference(&file, &scratch("cranelift-phi-swap").join("phi_swap"))?;
     let mut cmd = Command::new(driver());
     cmd.arg("run").arg(&file).args(CRANELIFT);
     let ours = run(cmd, Duration::from_secs(120));
@@ -170,4 +179,94 @@ fn vla_is_unsupported() -> Result<(), Failed> {
         }
     }
     Ok(())
+}
+
+/// The functions of `tests/data/simd_whole.ll` that work on vectors, and whether they work on
+/// integer vectors (which split into lanes leave no packed SIMD instruction).
+const SIMD_FUNCTIONS: &[(&str, bool)] = &[
+    ("int_arith", true),
+    ("masks", true),
+    ("shuffles", true),
+    ("reductions", true),
+    ("floats", false),
+];
+
+/// Vectors kept whole (the default, `vectors=native`) and split (`vectors=lanes`) print what
+/// clang's build prints, and the object shows which is which.
+fn vectors_whole() -> Result<(), Failed> {
+    let file = repo_root().join("tests/data/simd_whole.ll");
+    let dir = scratch("cranelift-vectors-whole");
+    let reference = clang_reference(&file, &dir.join("reference"))?;
+    let ssse3 = host_takes("has_sse3,has_ssse3");
+    let mut pipelines = vec!["", "vectors=lanes", "opt_level=speed", "opt_level=none"];
+    if ssse3 {
+        pipelines
+            .extend(["opt_level=speed,has_sse3,has_ssse3", "vectors=lanes,has_sse3,has_ssse3"]);
+    }
+    for pipeline in pipelines {
+        let mut cmd = Command::new(driver());
+        cmd.arg("run").arg(&file).args(CRANELIFT).args(["--pipeline", pipeline]);
+        let ours = run(cmd, Duration::from_secs(120));
+        if ours.stdout != reference.stdout || ours.code != reference.code {
+            return Err(Failed::from(format!(
+                "--pipeline `{pipeline}`: clang printed (exit {:?}):\n{}\nCranelift printed \
+                 (exit {:?}):\n{}\n{}",
+                reference.code,
+                reference.stdout_text(),
+                ours.code,
+                ours.stdout_text(),
+                ours.stderr_text()
+            )));
+        }
+    }
+    for (pipeline, whole) in [("", true), ("vectors=lanes", false)] {
+        let exe = dir.join(if whole { "whole" } else { "lanes" });
+        let mut cmd = Command::new(driver());
+        cmd.arg("compile").arg(&file).arg("-o").arg(&exe).args(CRANELIFT);
+        cmd.args(["--pipeline", pipeline]);
+        let o = run(cmd, Duration::from_secs(120));
+        if o.code != Some(0) {
+            return Err(Failed::from(format!("compile failed: {}", o.stderr_text())));
+        }
+        let mut objdump = Command::new("objdump");
+        objdump.args(["-d", "--no-show-raw-insn"]).arg(&exe);
+        let listing = run(objdump, Duration::from_secs(60)).stdout_text();
+        for &(function, integer) in SIMD_FUNCTIONS {
+            let packed = packed_simd(&listing, function);
+            if whole && packed == 0 || !whole && integer && packed != 0 {
+                return Err(Failed::from(format!(
+                    "--pipeline `{pipeline}`: @{function} has {packed} packed SIMD \
+                     instructions; kept whole it must have some, split into lanes none"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether this host offers the Cranelift ISA flags `flags` (a pipeline naming them builds).
+fn host_takes(flags: &str) -> bool {
+    let file = repo_root().join("tests/data/echo_args.ll");
+    let exe = scratch("cranelift-host-takes").join("echo_args");
+    let mut cmd = Command::new(driver());
+    cmd.arg("compile").arg(&file).arg("-o").arg(&exe).args(CRANELIFT);
+    cmd.args(["--pipeline", flags]);
+    run(cmd, Duration::from_secs(120)).code == Some(0)
+}
+
+/// The packed-integer and shuffle instructions (`paddd`, `pcmpgtd`, `pshufd`, `punpckldq`, …)
+/// of `function` in an `objdump -d` listing.
+fn packed_simd(listing: &str, function: &str) -> usize {
+    let header = format!("<{function}>:");
+    listing
+        .lines()
+        .skip_while(|line| !line.ends_with(&header))
+        .skip(1)
+        .take_while(|line| !line.trim().is_empty())
+        .filter(|line| {
+            let mnemonic = line.split('\t').nth(1).unwrap_or("").split_whitespace().next();
+            mnemonic.is_some_and(|m| m.starts_with('p') && m != "push" && m != "pop")
+                && line.contains("%xmm")
+        })
+        .count()
 }
