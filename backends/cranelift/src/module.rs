@@ -126,6 +126,8 @@ pub(crate) fn compile(
             ctx.clear();
             ctx.func.signature = cx.obj.declarations().get_function_decl(id).signature.clone();
             ctx.func.name = UserFuncName::user(0, id.as_u32());
+            // A fresh builder context: a lowering that stopped half-way leaves one dirty.
+            fctx = FunctionBuilderContext::new();
             let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
             crate::lower::lower_function(cx, f, b, native)?;
             define(cx, f, id, &mut ctx)
