@@ -574,7 +574,53 @@ fn too_big_fields(fields: &[Type]) -> String {
 // getelementptr
 // ---------------------------------------------------------------------------------------
 
+/// How a getelementptr computes its address from its base: `offset` bytes, plus each
+/// variable index (sign-extended to 64 bits) times its stride. Constant terms wrap at 64 bits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GepPlan {
+    /// The sum of the constant indices' terms.
+    pub offset: i64,
+    /// For each variable index: its position among the indices and its stride in bytes.
+    pub scaled: Vec<(usize, i64)>,
+}
+
 impl DataLayout {
+    /// The plan of a getelementptr over `source_ty` whose indices are constants (`Some`) or
+    /// variables (`None`): the first index steps over whole `source_ty`s, the next ones
+    /// select a structure field (which must be constant), an array element or a vector
+    /// element (alloc size strides).
+    pub fn gep_plan(&self, source_ty: &Type, indices: &[Option<i128>]) -> Result<GepPlan, String> {
+        let mut plan = GepPlan { offset: 0, scaled: Vec::new() };
+        let mut cur = source_ty;
+        for (i, index) in indices.iter().enumerate() {
+            if i > 0 {
+                if let Type::Struct(st) = cur {
+                    let field = index.ok_or("a getelementptr with a variable structure index")?;
+                    let body =
+                        st.body.as_ref().ok_or("a getelementptr into an opaque structure")?;
+                    let sl = self.struct_layout(body, st.packed)?;
+                    let f = usize::try_from(field)
+                        .ok()
+                        .filter(|f| *f < body.len())
+                        .ok_or("a field index out of range")?;
+                    plan.offset = plan.offset.wrapping_add(sl.offsets[f] as i64);
+                    cur = &body[f];
+                    continue;
+                }
+                cur = match cur {
+                    Type::Array(_, e) | Type::Vector(_, e) => e,
+                    other => return Err(format!("a getelementptr into the type `{other}`")),
+                };
+            }
+            let stride = self.size_of(cur)? as i64;
+            match index {
+                Some(k) => plan.offset = plan.offset.wrapping_add((*k as i64).wrapping_mul(stride)),
+                None => plan.scaled.push((i, stride)),
+            }
+        }
+        Ok(plan)
+    }
+
     /// The byte offset a getelementptr with constant `indices` adds to its base, as LLVM
     /// computes it: the first index steps over whole `source_ty`s, the next ones select a
     /// structure field (0-based, in range), an array element (alloc size stride) or a

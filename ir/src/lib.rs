@@ -6,6 +6,7 @@ pub mod builder;
 pub mod cfg;
 pub mod hash;
 pub mod inst;
+pub mod intrinsic;
 pub mod layout;
 pub mod module;
 pub mod names;
@@ -20,7 +21,7 @@ pub use inst::{
     BinOp, Call, CallConv, CastOp, Flags, FloatPredicate, Inst, IntPredicate, Op, SwitchCase,
     TailKind,
 };
-pub use layout::{ConstImage, DataLayout, Reloc, StructLayout};
+pub use layout::{ConstImage, DataLayout, GepPlan, Reloc, StructLayout};
 pub use module::{
     Block, Function, Global, Linkage, Module, ModuleFlag, Param, SymbolProps, TlsModel,
     UnnamedAddr, Visibility,

@@ -173,6 +173,38 @@ impl Constant {
         }
     }
 
+    /// The targets of a relative lookup table, if this is the initializer of the global
+    /// `table` and has the shape LLVM gives them for `llvm.load.relative`: an array of `i32`
+    /// whose every element is `trunc(sub(ptrtoint target, ptrtoint @table))`.
+    pub fn relative_table_targets(&self, table: &str) -> Option<Vec<&Constant>> {
+        let Constant::Array { elem: Type::Int(32), elems } = self else { return None };
+        elems
+            .iter()
+            .map(|e| {
+                let Constant::Expr(e) = e else { return None };
+                let ConstExpr::Cast { op: CastOp::Trunc, val, .. } = &**e else { return None };
+                let Constant::Expr(sub) = val else { return None };
+                let ConstExpr::Bin { op: BinOp::Sub, lhs, rhs, .. } = &**sub else {
+                    return None;
+                };
+                let target = lhs.ptr_to_int_operand()?;
+                matches!(rhs.ptr_to_int_operand()?, Constant::Global(n) if n == table)
+                    .then_some(target)
+            })
+            .collect()
+    }
+
+    /// The pointer `p` of a `ptrtoint (p)` constant expression.
+    fn ptr_to_int_operand(&self) -> Option<&Constant> {
+        match self {
+            Constant::Expr(e) => match &**e {
+                ConstExpr::Cast { op: CastOp::PtrToInt, val, .. } => Some(val),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Visit this constant and every constant nested in it.
     pub fn walk(&self, f: &mut dyn FnMut(&Constant)) {
         f(self);

@@ -15,7 +15,7 @@ use cranelift_module::{
 };
 use cranelift_object::{ObjectBuilder, ObjectModule};
 use opm_ir::layout::{ConstImage, DataLayout};
-use opm_ir::{BinOp, CastOp, ConstExpr, Constant, Function, Global, Module, Type, Visibility};
+use opm_ir::{Constant, Function, Global, Module, Type, Visibility};
 use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::sync::Once;
@@ -378,7 +378,7 @@ fn relative_tables(module: &Module) -> HashSet<String> {
     let mut candidates: HashSet<String> = module
         .globals
         .iter()
-        .filter(|g| g.init.as_ref().is_some_and(|c| relative_entries(c, &g.name).is_some()))
+        .filter(|g| g.init.as_ref().is_some_and(|c| c.relative_table_targets(&g.name).is_some()))
         .map(|g| g.name.clone())
         .collect();
     // Every other use disqualifies a table.
@@ -412,36 +412,11 @@ fn relative_tables(module: &Module) -> HashSet<String> {
     candidates
 }
 
-/// The targets of a relative table's entries, if `init` is one for the table `table`.
-fn relative_entries<'c>(init: &'c Constant, table: &str) -> Option<Vec<&'c Constant>> {
-    let Constant::Array { elem: Type::Int(32), elems } = init else { return None };
-    elems
-        .iter()
-        .map(|e| {
-            let Constant::Expr(e) = e else { return None };
-            let ConstExpr::Cast { op: CastOp::Trunc, val, .. } = &**e else { return None };
-            let Constant::Expr(sub) = val else { return None };
-            let ConstExpr::Bin { op: BinOp::Sub, lhs, rhs, .. } = &**sub else { return None };
-            let target = ptr_to_int_of(lhs)?;
-            matches!(ptr_to_int_of(rhs)?, Constant::Global(n) if n == table).then_some(target)
-        })
-        .collect()
-}
-
-fn ptr_to_int_of(c: &Constant) -> Option<&Constant> {
-    match c {
-        Constant::Expr(e) => match &**e {
-            ConstExpr::Cast { op: CastOp::PtrToInt, val, .. } => Some(val),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
 /// A relative table's entries as absolute pointers.
 fn absolute_table(layout: &DataLayout, init: &Constant, table: &str) -> Result<ConstImage, String> {
-    let targets =
-        relative_entries(init, table).ok_or("a relative lookup table of an unexpected shape")?;
+    let targets = init
+        .relative_table_targets(table)
+        .ok_or("a relative lookup table of an unexpected shape")?;
     let mut out = ConstImage { bytes: Vec::new(), relocs: Vec::new() };
     for t in targets {
         let image = layout.constant_image(t)?;

@@ -12,26 +12,13 @@ use cranelift_codegen::ir::{InstBuilder, TrapCode, Value, types as ct};
 use cranelift_frontend::FunctionBuilder;
 use opm_ir::{Call, Constant, Inst, Type};
 
-/// Intrinsics without an effect on the program's output.
-const DROPPED: &[&str] = &[
-    "llvm.lifetime.",
-    "llvm.assume",
-    "llvm.dbg.",
-    "llvm.experimental.noalias.scope.decl",
-    "llvm.prefetch",
-    "llvm.sideeffect",
-    "llvm.donothing",
-    "llvm.var.annotation",
-    "llvm.codeview.annotation",
-];
-
 impl FnLower<'_, '_> {
     /// Lowers a call of the intrinsic `name`.
     pub(crate) fn intrinsic(&mut self, inst: &Inst, name: &str, c: &Call) -> Lowered<Vec<Value>> {
-        if DROPPED.iter().any(|p| name.starts_with(p)) {
+        if opm_ir::intrinsic::is_hint(name) {
             return Ok(Vec::new());
         }
-        let base = intrinsic_base(name);
+        let base = opm_ir::intrinsic::base_name(name);
         let mut args = Vec::with_capacity(c.args.len());
         for a in &c.args {
             args.push(self.operand(a)?);
@@ -439,48 +426,5 @@ impl FnLower<'_, '_> {
             };
         }
         Ok(acc)
-    }
-}
-
-/// The intrinsic's name without `llvm.` and its type suffixes (`llvm.smax.i32` → `smax`,
-/// `llvm.memcpy.p0.p0.i64` → `memcpy`, `llvm.sadd.with.overflow.i32` → `sadd.with.overflow`).
-pub(crate) fn intrinsic_base(name: &str) -> &str {
-    let rest = name.strip_prefix("llvm.").unwrap_or(name);
-    let mut end = rest.len();
-    let mut pos = 0;
-    for part in rest.split('.') {
-        let is_type = pos > 0
-            && (part.starts_with('i')
-                && part[1..].chars().all(|c| c.is_ascii_digit())
-                && part.len() > 1
-                || part.starts_with('p')
-                    && part[1..].chars().all(|c| c.is_ascii_digit())
-                    && part.len() > 1
-                || part.starts_with('v')
-                    && part[1..].chars().next().is_some_and(|c| c.is_ascii_digit())
-                || matches!(part, "f16" | "f32" | "f64" | "f80" | "f128" | "bf16"));
-        if is_type {
-            end = pos - 1;
-            break;
-        }
-        pos += part.len() + 1;
-    }
-    &rest[..end.min(rest.len())]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::intrinsic_base;
-
-    #[test]
-    fn intrinsic_names_lose_their_type_suffixes() {
-        assert_eq!(intrinsic_base("llvm.smax.i32"), "smax");
-        assert_eq!(intrinsic_base("llvm.memcpy.p0.p0.i64"), "memcpy");
-        assert_eq!(intrinsic_base("llvm.sadd.with.overflow.i32"), "sadd.with.overflow");
-        assert_eq!(intrinsic_base("llvm.vector.reduce.add.v4i32"), "vector.reduce.add");
-        assert_eq!(intrinsic_base("llvm.fmuladd.f64"), "fmuladd");
-        assert_eq!(intrinsic_base("llvm.fmuladd.v2f64"), "fmuladd");
-        assert_eq!(intrinsic_base("llvm.trap"), "trap");
-        assert_eq!(intrinsic_base("llvm.expect.i1"), "expect");
     }
 }

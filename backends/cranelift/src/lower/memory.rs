@@ -112,41 +112,18 @@ impl FnLower<'_, '_> {
         base: Value,
         indices: &[Operand],
     ) -> Lowered<Value> {
-        let mut offset: i64 = 0;
+        let constants: Vec<Option<i128>> =
+            indices.iter().map(|i| i.as_const().and_then(Constant::as_signed)).collect();
+        let plan = self.cx.layout.gep_plan(source_ty, &constants)?;
         let mut addr = base;
-        let mut cur = source_ty.clone();
-        for (i, idx) in indices.iter().enumerate() {
-            let constant = idx.as_const().and_then(Constant::as_signed);
-            if i > 0 {
-                if let Type::Struct(st) = &cur {
-                    let Some(field) = constant else {
-                        return Err("a getelementptr with a variable structure index".into());
-                    };
-                    let body =
-                        st.body.as_ref().ok_or("a getelementptr into an opaque structure")?;
-                    let sl = self.cx.layout.struct_layout(body, st.packed)?;
-                    let f = usize::try_from(field).map_err(|_| "a negative field index")?;
-                    offset += *sl.offsets.get(f).ok_or("a field index out of range")? as i64;
-                    cur = body[f].clone();
-                    continue;
-                }
-                cur = match &cur {
-                    Type::Array(_, e) | Type::Vector(_, e) => (**e).clone(),
-                    other => return Err(format!("a getelementptr into the type `{other}`")),
-                };
-            }
-            let stride = self.cx.layout.size_of(&cur)? as i64;
-            match constant {
-                Some(k) => offset = offset.wrapping_add((k as i64).wrapping_mul(stride)),
-                None => {
-                    let bits = self.operand_type(idx)?.int_bits().unwrap_or(64);
-                    let v = self.scalar_operand(idx)?;
-                    let v = self.sext_to_i64(v, bits);
-                    let scaled = if stride == 1 { v } else { self.b.ins().imul_imm_s(v, stride) };
-                    addr = self.b.ins().iadd(addr, scaled);
-                }
-            }
+        for &(i, stride) in &plan.scaled {
+            let bits = self.operand_type(&indices[i])?.int_bits().unwrap_or(64);
+            let v = self.scalar_operand(&indices[i])?;
+            let v = self.sext_to_i64(v, bits);
+            let scaled = if stride == 1 { v } else { self.b.ins().imul_imm_s(v, stride) };
+            addr = self.b.ins().iadd(addr, scaled);
         }
+        let offset = plan.offset;
         Ok(if offset == 0 { addr } else { self.b.ins().iadd_imm_s(addr, offset) })
     }
 

@@ -9,7 +9,6 @@
 //! part of a function would take vectors apart and rebuild them around every split
 //! operation, which measured slower than either way.
 
-use super::intrinsics::intrinsic_base;
 use super::scalar::{float_cc, int_cc};
 use super::{FnLower, Lowered};
 use cranelift_codegen::ir::condcodes::IntCC;
@@ -146,7 +145,7 @@ fn op_fits(inst: &Inst, ty_of: &dyn Fn(&Operand) -> Type) -> bool {
             };
             let arg = c.args.first().map(ty_of).unwrap_or(Type::Void);
             let int = arg.scalar().is_int() && !is_mask(&arg);
-            match intrinsic_base(name) {
+            match opm_ir::intrinsic::base_name(name) {
                 "fmuladd" | "fabs" | "sqrt" => arg.scalar().is_float(),
                 "smin" | "smax" | "umin" | "umax" | "abs" => int,
                 "sadd.sat" | "uadd.sat" | "ssub.sat" | "usub.sat" => int && lane_bits(&arg) <= 16,
@@ -387,7 +386,7 @@ impl FnLower<'_, '_> {
             }
             Op::Call(c) => {
                 let name = c.callee_name().unwrap_or_default();
-                let base = intrinsic_base(name);
+                let base = opm_ir::intrinsic::base_name(name);
                 if let Some(op) = base.strip_prefix("vector.reduce.")
                     && let Some(r) = self.reduce_whole(op, &c.args)?
                 {
