@@ -15,6 +15,8 @@ pub enum Backend {
     Llvm,
     /// Cranelift 0.135, through cranelift-frontend and cranelift-object.
     Cranelift,
+    /// GCC, compiling the canonical IR emitted as C.
+    Gcc,
 }
 
 impl Backend {
@@ -23,6 +25,7 @@ impl Backend {
         match self {
             Backend::Llvm => "llvm",
             Backend::Cranelift => "cranelift",
+            Backend::Gcc => "gcc",
         }
     }
 }
@@ -36,6 +39,9 @@ pub enum DriverError {
     /// An error of the Cranelift backend (unsupported construct, settings, code generation).
     #[error(transparent)]
     Cranelift(#[from] opm_cranelift::CraneliftError),
+    /// An error of the GCC backend (unsupported construct, flags, gcc itself).
+    #[error(transparent)]
+    Gcc(#[from] opm_gcc::GccError),
     /// The canonical IR breaks invariants.
     #[error("{} invariant violation(s):\n{}", .0.len(), render(.0))]
     Invalid(Vec<Violation>),
@@ -64,6 +70,7 @@ impl DriverError {
         match self {
             DriverError::Llvm(e) if e.is_input_error() => 2,
             DriverError::Cranelift(e) if e.is_input_error() => 2,
+            DriverError::Gcc(e) if e.is_input_error() => 2,
             DriverError::Io { .. } | DriverError::Usage(_) => 2,
             _ => 1,
         }
@@ -109,6 +116,9 @@ impl Default for BuildOptions {
     }
 }
 
+/// How long gcc may take to compile one module.
+const GCC_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// Compiles `module` to an object and links it into the executable `out`.
 pub fn build_executable(
     module: &Module,
@@ -120,6 +130,11 @@ pub fn build_executable(
             opm_llvm::compile_to_object(module, opts.pipeline.as_deref(), opts.codegen)?
         }
         Backend::Cranelift => opm_cranelift::compile_to_object(module, opts.pipeline.as_deref())?,
+        Backend::Gcc => {
+            let gcc = opm_gcc::Gcc::find()?;
+            let args = opm_gcc::pipeline_args(&gcc, opts.pipeline.as_deref())?;
+            opm_gcc::compile_to_object(&gcc, module, &args, GCC_TIME_LIMIT)?
+        }
     };
     let dir = tempfile::Builder::new()
         .prefix("opm-build-")

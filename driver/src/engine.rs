@@ -471,6 +471,7 @@ impl Engine {
                 self.checkin(worker);
                 Ok(())
             }
+            Backend::Gcc => Err(not_searchable()),
         }
     }
 
@@ -554,6 +555,7 @@ impl Engine {
             Backend::Cranelift => {
                 self.compile_cranelift(worker, pipeline, batch, metrics, ir_hash)?
             }
+            Backend::Gcc => return Err(not_searchable()),
         };
         self.checkin(worker);
         drop(compiling);
@@ -884,4 +886,9 @@ fn run_once(
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The verdict of a candidate of a backend whose pipelines cannot be searched yet.
+fn not_searchable() -> (Verdict, String) {
+    (Verdict::Unsupported, "searching GCC's flags is not available yet".into())
 }

@@ -59,13 +59,17 @@ enum Command {
         /// The executable to write.
         #[arg(short, long)]
         output: PathBuf,
+        /// With `--backend gcc`: also write the C that gcc compiles to FILE.
+        #[arg(long, value_name = "FILE")]
+        emit_c: Option<PathBuf>,
         #[command(flatten)]
         build: BuildArgs,
     },
     /// Search the best pass pipeline (or Cranelift settings) for FILE within a budget,
     /// measuring every candidate.
     Optimize(Box<OptimizeArgs>),
-    /// List the passes candidates are made of, and the default pipelines.
+    /// List the passes candidates are made of (LLVM's passes, Cranelift's settings, GCC's
+    /// flags and params), and the default pipelines.
     Passes {
         /// The backend whose passes to list.
         #[arg(long, value_enum, default_value = "llvm")]
@@ -173,7 +177,7 @@ impl OptimizeArgs {
         };
         let objective = self.objective.unwrap_or(match self.backend {
             Backend::Llvm => Objective::Instcount,
-            Backend::Cranelift => Objective::Size,
+            Backend::Cranelift | Backend::Gcc => Objective::Size,
         });
         OptimizeOptions {
             file: self.file.clone(),
@@ -215,8 +219,9 @@ struct BuildArgs {
     backend: Backend,
     /// Pass pipeline to apply before code generation, in the backend's syntax
     /// (LLVM: `default<O2>`, `function(sroa,instcombine<no-verify-fixpoint>)`; Cranelift:
-    /// settings such as `opt_level=speed,regalloc_algorithm=single_pass`).
-    #[arg(long)]
+    /// settings such as `opt_level=speed,regalloc_algorithm=single_pass`; GCC: its flags,
+    /// such as `-O2 -funroll-loops --param=max-unroll-times=4`).
+    #[arg(long, allow_hyphen_values = true)]
     pipeline: Option<String>,
 }
 
@@ -294,9 +299,16 @@ fn run(command: Command) -> Result<ExitCode, DriverError> {
             }
             Ok(ExitCode::from(code.clamp(0, 255) as u8))
         }
-        Command::Compile { file, output, build } => {
+        Command::Compile { file, output, emit_c, build } => {
             let input = Input::load(&file)?;
             input.verify()?;
+            if let Some(path) = emit_c {
+                if build.backend != Backend::Gcc {
+                    return Err(DriverError::Usage("--emit-c needs --backend gcc".into()));
+                }
+                let c = opm_gcc::emit::emit_module(&input.module)?;
+                std::fs::write(&path, c).map_err(|source| DriverError::Io { path, source })?;
+            }
             build_executable(&input.module, &build.options(), &output)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -307,6 +319,10 @@ fn run(command: Command) -> Result<ExitCode, DriverError> {
         }
         Command::Passes { backend: Backend::Cranelift, json } => {
             write_output(None, &cranelift_settings_listing(json))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Passes { backend: Backend::Gcc, json } => {
+            write_output(None, &gcc_flags_listing(json)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Worker { memory_limit_mib } => {
@@ -346,7 +362,7 @@ fn run_optimize(args: &OptimizeArgs) -> Result<ExitCode, DriverError> {
             let checked = if report.output_checked { ", output checked" } else { "" };
             let what = match report.backend {
                 Backend::Llvm => "verified",
-                Backend::Cranelift => "object file, the one measured",
+                Backend::Cranelift | Backend::Gcc => "object file, the one measured",
             };
             text.push_str(&format!("wrote {} ({what}{checked})\n", out.display()));
         }
@@ -398,6 +414,61 @@ fn passes_listing(json: bool) -> String {
         opm_llvm::llvm_version()
     ));
     out
+}
+
+/// GCC's pipeline space, read from the installed gcc: every flag and param a pipeline may
+/// set, with what it takes and gcc's default at each -O level, then the presets.
+fn gcc_flags_listing(json: bool) -> Result<String, DriverError> {
+    let gcc = opm_gcc::Gcc::find()?;
+    let catalog = opm_gcc::catalog(&gcc)?;
+    let levels = catalog.levels();
+    let mut rows: Vec<(&str, String, Vec<String>)> = Vec::new();
+    for f in catalog.flags() {
+        let defaults = levels.iter().map(|l| f.default_at(l).map(ToString::to_string));
+        rows.push(("flag", f.spelling(), defaults.map(Option::unwrap_or_default).collect()));
+    }
+    for p in catalog.params() {
+        let defaults = levels.iter().map(|l| p.default_at(l).unwrap_or_default().to_string());
+        rows.push(("param", p.spelling(), defaults.collect()));
+    }
+    let mut out = String::new();
+    if json {
+        for (kind, spelling, defaults) in &rows {
+            let defaults: serde_json::Map<String, serde_json::Value> = levels
+                .iter()
+                .zip(defaults)
+                .map(|(l, d)| (format!("O{l}"), serde_json::Value::from(d.as_str())))
+                .collect();
+            let v = serde_json::json!({ "kind": kind, "name": spelling, "defaults": defaults });
+            out.push_str(&v.to_string());
+            out.push('\n');
+        }
+        for (name, p) in catalog.presets() {
+            let v = serde_json::json!({ "preset": name, "text": p.text() });
+            out.push_str(&v.to_string());
+            out.push('\n');
+        }
+        return Ok(out);
+    }
+    let head: Vec<String> = levels.iter().map(|l| format!("{:<8}", format!("O{l}"))).collect();
+    out.push_str(&format!("{:<5}  {:<60}  {}\n", "kind", "flag", head.join(" ").trim_end()));
+    for (kind, spelling, defaults) in &rows {
+        let cells: Vec<String> = defaults.iter().map(|d| format!("{d:<8}")).collect();
+        out.push_str(&format!("{kind:<5}  {spelling:<60}  {}\n", cells.join(" ").trim_end()));
+    }
+    out.push_str("\npresets:\n");
+    for (name, p) in catalog.presets() {
+        out.push_str(&format!("  {name:<4} {}\n", p.text()));
+    }
+    out.push_str(&format!(
+        "\n{} flags, {} params; gcc {} ({}); always passed: {}\n",
+        catalog.flags().len(),
+        catalog.params().len(),
+        gcc.version(),
+        gcc.path().display(),
+        opm_gcc::compiler::FIXED_ARGS.join(" ")
+    ));
+    Ok(out)
 }
 
 /// Cranelift's pipeline space: the settings that change code, with their values.

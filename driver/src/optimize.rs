@@ -157,6 +157,7 @@ fn user_pipeline(backend: Backend, text: &str) -> Result<Pipeline, DriverError> 
         Backend::Cranelift => {
             Pipeline::parse_settings(text).map_err(|e| usage(format!("--pipeline: {e}")))
         }
+        Backend::Gcc => Err(gcc_not_searchable()),
     }
 }
 
@@ -229,6 +230,9 @@ pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, DriverError> {
         return Err(usage(
             "--objective runtime runs the program; it cannot go with --no-run".into(),
         ));
+    }
+    if opts.backend == Backend::Gcc {
+        return Err(gcc_not_searchable());
     }
     if opts.backend == Backend::Cranelift && opts.objective == Objective::Instcount {
         return Err(usage(
@@ -430,7 +434,7 @@ pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, DriverError> {
         }
         let path = scratch.path().join(match opts.backend {
             Backend::Llvm => "best.ll",
-            Backend::Cranelift => "best.o",
+            Backend::Cranelift | Backend::Gcc => "best.o",
         });
         if let Err(note) = write_winner(&engine, opts.backend, candidate, &path) {
             notes.push(note);
@@ -513,5 +517,15 @@ fn write_winner(
                 Err(format!("`{pipeline}` gave a different object when compiled again"))
             }
         }
+        Backend::Gcc => Err(gcc_not_searchable().to_string()),
     }
+}
+
+/// `optimize --backend gcc` before GCC's flag space can be searched.
+fn gcc_not_searchable() -> DriverError {
+    usage(
+        "optimize --backend gcc is not available yet (run and compile --backend gcc are); \
+         search with --backend llvm or cranelift"
+            .into(),
+    )
 }

@@ -30,6 +30,19 @@ impl Space {
         match backend {
             Backend::Llvm => Space::llvm(),
             Backend::Cranelift => Space::cranelift(),
+            Backend::Gcc => Space::unsearchable(Backend::Gcc),
+        }
+    }
+
+    /// A backend whose pipelines cannot be searched yet (`optimize` refuses it up front).
+    fn unsearchable(backend: Backend) -> Space {
+        Space {
+            backend,
+            elements: Vec::new(),
+            presets: Vec::new(),
+            baselines: Vec::new(),
+            ratio_base: "",
+            growth_base: "",
         }
     }
 
@@ -84,7 +97,7 @@ impl Space {
     pub fn known_sequences(&self, objective: Objective) -> Vec<Pipeline> {
         match self.backend {
             Backend::Llvm => known_sequences(objective),
-            Backend::Cranelift => Vec::new(),
+            Backend::Cranelift | Backend::Gcc => Vec::new(),
         }
     }
 
@@ -103,6 +116,7 @@ impl Space {
             Backend::Cranelift => {
                 pipeline.cranelift_settings().ok().map(|s| Pipeline::from_settings(&s))
             }
+            Backend::Gcc => None,
         }
     }
 }

@@ -1,0 +1,102 @@
+//! The system's gcc, found through the `cc` crate at run time, run as a subprocess with
+//! exactly the arguments this backend chooses (no default flags, no `CFLAGS`) and a time
+//! limit.
+
+use crate::error::GccError;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Flags every compilation gets, whatever the pipeline: the emitted C relies on them
+/// (`-fno-strict-aliasing`: memory is accessed through byte pointers of any type;
+/// `-ffp-contract=off`: a multiply and an add stay two roundings, as in LLVM without
+/// `contract`), and objects are linked into position-independent executables.
+pub const FIXED_ARGS: &[&str] =
+    &["-std=gnu11", "-fno-strict-aliasing", "-ffp-contract=off", "-fPIE"];
+
+/// A gcc to compile with.
+#[derive(Clone, Debug)]
+pub struct Gcc {
+    path: PathBuf,
+}
+
+impl Gcc {
+    /// Finds gcc as the `cc` crate does for the host (honouring `CC`), taking none of its
+    /// default flags, and checks that it is gcc and not another C compiler.
+    pub fn find() -> Result<Gcc, GccError> {
+        let host = target_lexicon::HOST.to_string();
+        let tool = cc::Build::new()
+            .target(&host)
+            .host(&host)
+            .opt_level(0)
+            .cargo_metadata(false)
+            .warnings(false)
+            .try_get_compiler()
+            .map_err(|e| GccError::NoCompiler(e.to_string()))?;
+        if !tool.is_like_gnu() || tool.is_like_clang() {
+            return Err(GccError::NoCompiler(format!("{} is not gcc", tool.path().display())));
+        }
+        Ok(Gcc { path: tool.path().to_path_buf() })
+    }
+
+    /// The compiler's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// gcc's version (`12.2.0`), or `unknown` when it does not say.
+    pub fn version(&self) -> String {
+        Command::new(&self.path)
+            .arg("-dumpfullversion")
+            .stdin(Stdio::null())
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| "unknown".into())
+    }
+
+    /// Compiles the C file `src` to the object `out` with `args` (a pipeline's flags) after
+    /// [`FIXED_ARGS`], killing gcc after `limit`.
+    pub fn compile(
+        &self,
+        src: &Path,
+        out: &Path,
+        args: &[String],
+        limit: Duration,
+    ) -> Result<(), GccError> {
+        let mut cmd = Command::new(&self.path);
+        cmd.args(FIXED_ARGS).args(args).arg("-c").arg(src).arg("-o").arg(out);
+        let command = format!("{cmd:?}").replace('"', "");
+        let (status, log) = run_with_limit(cmd, limit)?;
+        if !status {
+            return Err(GccError::Compile { command, log });
+        }
+        Ok(())
+    }
+}
+
+/// Runs `cmd` to completion or until `limit`, with its output collected: (success, stderr and
+/// stdout).
+fn run_with_limit(mut cmd: Command, limit: Duration) -> Result<(bool, String), GccError> {
+    let dir = tempfile::tempdir()?;
+    let log_path = dir.path().join("gcc.log");
+    let log = std::fs::File::create(&log_path)?;
+    cmd.stdin(Stdio::null()).stdout(log.try_clone()?).stderr(log);
+    let mut child = cmd.spawn()?;
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(GccError::Timeout { seconds: limit.as_secs() });
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let text = std::fs::read_to_string(&log_path).unwrap_or_default();
+    Ok((status.success(), text))
+}

@@ -1,0 +1,782 @@
+//! One function's body as C. Every SSA value is a local declared at the top (`v7`) and
+//! initialised, so that jumps never skip a declaration and gcc never sees a use it thinks
+//! uninitialised; every block is a label; a branch to a block with phis first evaluates all
+//! incoming values into temporaries, then assigns the phis (parallel-copy semantics: a swap
+//! stays a swap). Vectors are handled lane by lane, aggregates member by member.
+
+use super::ops::{self, int_literal};
+use super::{ModuleCx, param_c, ret_c, type_attr};
+use crate::error::GccError;
+use opm_ir::print::{LocalNames, PrintOptions, instruction_text};
+use opm_ir::{
+    BinOp, BlockId, CastOp, ConstExpr, Constant, Flags, FloatKind, Function, Inst, Op, Operand,
+    Type, ValueId,
+};
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+
+/// What emitting an instruction produced, or why it could not.
+pub(crate) type Emitted<T> = Result<T, String>;
+
+/// Emits the body of `f` (its statements, between the braces).
+pub(crate) fn emit(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, GccError> {
+    let mut e =
+        FnEmit { cx, f, types: f.value_types(), decls: String::new(), body: String::new(), tmp: 0 };
+    let site = |inst: Option<&Inst>| match inst {
+        Some(inst) => {
+            let names = LocalNames::new(f, PrintOptions::default());
+            format!(" in function @{}, instruction `{}`", f.name, instruction_text(&names, inst))
+        }
+        None => format!(" in function @{}", f.name),
+    };
+    e.prologue().map_err(|construct| GccError::Unsupported { construct, site: site(None) })?;
+    let targets: HashSet<BlockId> = f.blocks.iter().flat_map(|b| b.successors()).collect();
+    for (i, block) in f.blocks.iter().enumerate() {
+        let bid = BlockId(i as u32);
+        if targets.contains(&bid) {
+            let _ = writeln!(e.body, "bb{i}:;");
+        }
+        for inst in &block.insts {
+            e.inst(bid, inst)
+                .map_err(|construct| GccError::Unsupported { construct, site: site(Some(inst)) })?;
+        }
+    }
+    Ok(format!("{}{}", e.decls, e.body))
+}
+
+/// The state of emitting one function.
+pub(crate) struct FnEmit<'a, 'm> {
+    pub(crate) cx: &'a mut ModuleCx<'m>,
+    pub(crate) f: &'a Function,
+    types: HashMap<ValueId, Type>,
+    /// Declarations of the locals.
+    decls: String,
+    /// The statements.
+    pub(crate) body: String,
+    tmp: usize,
+}
+
+/// The C local of a value.
+pub(crate) fn var(v: ValueId) -> String {
+    format!("v{}", v.0)
+}
+
+impl FnEmit<'_, '_> {
+    /// Declares every value, and turns the parameters into values.
+    fn prologue(&mut self) -> Emitted<()> {
+        for (i, p) in self.f.params.iter().enumerate() {
+            let ty = &self.f.ty.params[i];
+            let v = var(p.value);
+            if type_attr(self.f.attrs.param(i), "byval").is_some() {
+                self.declare(&format!("opm_ptr {v} = (opm_ptr)&a{}", p.value.0));
+            } else {
+                let c = self.cx.types.c(ty)?;
+                self.declare(&format!("{c} {v} = ({c})a{}", p.value.0));
+            }
+        }
+        for inst in self.f.blocks.iter().flat_map(|b| &b.insts) {
+            if let Some(v) = inst.result {
+                let c = self.cx.types.c(&inst.ty)?;
+                let zero = if is_composite(&inst.ty) { "{0}" } else { "0" };
+                self.declare(&format!("{c} {} = {zero}", var(v)));
+            }
+        }
+        Ok(())
+    }
+
+    /// Declares a local (`type name` or `type name = init`) at the top of the function. It
+    /// is marked `unused`: a value whose only use was optimised away in the IR is no warning.
+    pub(crate) fn declare(&mut self, decl: &str) {
+        let unused = " __attribute__((unused))";
+        let _ = match decl.split_once(" = ") {
+            Some((lhs, init)) => writeln!(self.decls, "  {lhs}{unused} = {init};"),
+            None => writeln!(self.decls, "  {decl}{unused};"),
+        };
+    }
+
+    /// A fresh name for a temporary.
+    pub(crate) fn fresh(&mut self) -> String {
+        self.tmp += 1;
+        format!("t{}", self.tmp)
+    }
+
+    pub(crate) fn line(&mut self, s: &str) {
+        self.body.push_str("  ");
+        self.body.push_str(s);
+        self.body.push('\n');
+    }
+
+    /// The canonical type of an operand.
+    pub(crate) fn operand_type(&self, op: &Operand) -> Emitted<Type> {
+        match op {
+            Operand::Value(v) => self.types.get(v).cloned().ok_or_else(|| format!("value {v}")),
+            Operand::Const(c) => Ok(c.ty()),
+        }
+    }
+
+    /// A C expression for an operand.
+    pub(crate) fn operand(&mut self, op: &Operand) -> Emitted<String> {
+        match op {
+            Operand::Value(v) => Ok(var(*v)),
+            Operand::Const(c) => self.constant(c),
+        }
+    }
+
+    /// A C expression for a constant.
+    pub(crate) fn constant(&mut self, c: &Constant) -> Emitted<String> {
+        Ok(match c {
+            Constant::Int { bits, value } => int_literal(*bits, *value),
+            Constant::Float { kind: FloatKind::Float, bits } => format!("opm_f32({bits:#x}u)"),
+            Constant::Float { kind: FloatKind::Double, bits } => format!("opm_f64({bits:#x}ULL)"),
+            Constant::Float { kind, .. } => {
+                return Err(format!("a constant of type `{}`", kind.ty()));
+            }
+            Constant::Null => "((opm_ptr)0)".into(),
+            Constant::Undef(t) | Constant::Poison(t) | Constant::Zero(t) => self.zero(t)?,
+            Constant::Vector(elems) => {
+                let ty = c.ty();
+                let ct = self.cx.types.c(&ty)?;
+                let parts = self.constants(elems)?;
+                if self.cx.types.is_gnu_vector(&ty) {
+                    format!("(({ct}){{ {parts} }})")
+                } else {
+                    format!("(({ct}){{ {{ {parts} }} }})")
+                }
+            }
+            Constant::Array { elems, .. } => {
+                let ct = self.cx.types.c(&c.ty())?;
+                let parts = self.constants(elems)?;
+                format!("(({ct}){{ {{ {parts} }} }})")
+            }
+            Constant::Bytes(bytes) => {
+                let ct = self.cx.types.c(&c.ty())?;
+                let parts: Vec<String> = bytes.iter().map(|b| format!("{b}")).collect();
+                format!("(({ct}){{ {{ {} }} }})", parts.join(", "))
+            }
+            Constant::Struct { fields, .. } => {
+                let ct = self.cx.types.c(&c.ty())?;
+                let parts = self.constants(fields)?;
+                format!("(({ct}){{ {parts} }})")
+            }
+            Constant::Global(name) => self.address(name)?,
+            Constant::Expr(e) => match &**e {
+                ConstExpr::Cast { op, val, to } => {
+                    let inner = self.constant(val)?;
+                    ops::cast(*op, &val.ty(), to, &inner)?
+                }
+                ConstExpr::Bin { op, lhs, rhs, .. } => {
+                    let n = lhs.ty().int_bits().ok_or("a constant expression on non-integers")?;
+                    let (a, b) = (self.constant(lhs)?, self.constant(rhs)?);
+                    ops::int_bin(*op, n, &a, &b)?
+                }
+                ConstExpr::Gep { source_ty, base, indices, .. } => {
+                    let base = self.constant(base)?;
+                    let idx: Vec<i128> = indices
+                        .iter()
+                        .map(|i| i.as_signed().ok_or("a constant getelementptr index"))
+                        .collect::<Result<_, _>>()?;
+                    let off = self.cx.layout.gep_offset(source_ty, &idx)?;
+                    format!("((opm_ptr)({base} + {off}LL))")
+                }
+            },
+        })
+    }
+
+    fn constants(&mut self, cs: &[Constant]) -> Emitted<String> {
+        let mut parts = Vec::with_capacity(cs.len());
+        for c in cs {
+            parts.push(self.constant(c)?);
+        }
+        Ok(parts.join(", "))
+    }
+
+    /// The zero (also undef and poison) of a type.
+    pub(crate) fn zero(&mut self, ty: &Type) -> Emitted<String> {
+        let c = self.cx.types.c(ty)?;
+        Ok(if is_composite(ty) { format!("(({c}){{0}})") } else { format!("(({c})0)") })
+    }
+
+    /// The address of a global or function of the module.
+    pub(crate) fn address(&self, name: &str) -> Emitted<String> {
+        self.cx
+            .symbols
+            .get(name)
+            .map(|s| s.addr.clone())
+            .ok_or_else(|| format!("a reference to the unknown symbol @{name}"))
+    }
+
+    /// Lane `i` of a vector expression of type `ty`.
+    pub(crate) fn lane(&self, e: &str, ty: &Type, i: usize) -> String {
+        self.cx.types.elem(e, ty, i)
+    }
+
+    /// Assigns `value(i)` to every lane `i` of the vector result of `inst`, or the single
+    /// value to a scalar result.
+    fn lanes(
+        &mut self,
+        inst: &Inst,
+        mut value: impl FnMut(&mut Self, usize) -> Emitted<String>,
+    ) -> Emitted<()> {
+        let Some(v) = inst.result else { return Ok(()) };
+        let dst = var(v);
+        match inst.ty.vector_len() {
+            Some(n) => {
+                for i in 0..n as usize {
+                    let x = value(self, i)?;
+                    let lhs = self.lane(&dst, &inst.ty, i);
+                    self.line(&format!("{lhs} = {x};"));
+                }
+            }
+            None => {
+                let x = value(self, 0)?;
+                self.line(&format!("{dst} = {x};"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Lane `i` of an operand (the operand itself when it is a scalar).
+    fn lane_of(&mut self, op: &Operand, i: usize) -> Emitted<String> {
+        let ty = self.operand_type(op)?;
+        let e = self.operand(op)?;
+        Ok(if ty.vector_len().is_some() { self.lane(&e, &ty, i) } else { e })
+    }
+
+    /// Emits one instruction of block `bid`.
+    fn inst(&mut self, bid: BlockId, inst: &Inst) -> Emitted<()> {
+        match &inst.op {
+            Op::Bin { op, lhs, rhs, .. } => {
+                let elem = self.operand_type(lhs)?.scalar().clone();
+                let op = *op;
+                self.lanes(inst, |e, i| {
+                    let (a, b) = (e.lane_of(lhs, i)?, e.lane_of(rhs, i)?);
+                    scalar_bin(op, &elem, &a, &b)
+                })?;
+            }
+            Op::FNeg { val, .. } => {
+                let fc = self.cx.types.c(inst.ty.scalar())?;
+                self.lanes(inst, |e, i| Ok(format!("(({fc})-({}))", e.lane_of(val, i)?)))?;
+            }
+            Op::ICmp { pred, lhs, rhs, .. } => {
+                let elem = self.operand_type(lhs)?.scalar().clone();
+                let pred = *pred;
+                self.lanes(inst, |e, i| {
+                    let (a, b) = (e.lane_of(lhs, i)?, e.lane_of(rhs, i)?);
+                    Ok(ops::icmp(pred, &elem, &a, &b))
+                })?;
+            }
+            Op::FCmp { pred, lhs, rhs, .. } => {
+                let pred = *pred;
+                self.lanes(inst, |e, i| {
+                    let (a, b) = (e.lane_of(lhs, i)?, e.lane_of(rhs, i)?);
+                    Ok(ops::fcmp(pred, &a, &b))
+                })?;
+            }
+            Op::Select { cond, then_val, else_val, .. } => {
+                if self.operand_type(cond)?.vector_len().is_some() {
+                    self.lanes(inst, |e, i| {
+                        let c = e.lane_of(cond, i)?;
+                        let (t, f) = (e.lane_of(then_val, i)?, e.lane_of(else_val, i)?);
+                        Ok(format!("(({c}) ? ({t}) : ({f}))"))
+                    })?;
+                } else {
+                    let c = self.operand(cond)?;
+                    let (t, f) = (self.operand(then_val)?, self.operand(else_val)?);
+                    self.assign(inst, &format!("({c}) ? {t} : {f}"));
+                }
+            }
+            Op::Cast { op: CastOp::BitCast, val, .. } => self.bitcast(inst, val)?,
+            Op::Cast { op, val, .. } => {
+                let from = self.operand_type(val)?.scalar().clone();
+                let to = inst.ty.scalar().clone();
+                let op = *op;
+                self.lanes(inst, |e, i| {
+                    let a = e.lane_of(val, i)?;
+                    ops::cast(op, &from, &to, &a)
+                })?;
+            }
+            Op::Load { ptr, volatile, .. } => {
+                let p = self.operand(ptr)?;
+                let dst = var(inst.result.ok_or("a load without a result")?);
+                self.load_into(&dst, &inst.ty.clone(), &p, *volatile)?;
+            }
+            Op::Store { val, ptr, volatile, .. } => {
+                let ty = self.operand_type(val)?;
+                let (x, p) = (self.operand(val)?, self.operand(ptr)?);
+                let x = if is_composite(&ty) { self.materialize(&ty, &x)? } else { x };
+                self.store_from(&x, &ty, &p, *volatile)?;
+            }
+            Op::Alloca { ty, count, align } => self.alloca(bid, inst, ty, count, *align)?,
+            Op::Gep { source_ty, flags, base, indices } => {
+                if inst.ty.vector_len().is_some() {
+                    return Err("a getelementptr on vectors of pointers".into());
+                }
+                let r = self.gep(source_ty, *flags, base, indices)?;
+                self.assign(inst, &r);
+            }
+            Op::Call(call) => self.call(inst, call)?,
+            Op::Phi { .. } => {}
+            Op::Freeze { val } => {
+                let x = self.operand(val)?;
+                self.assign(inst, &x);
+            }
+            Op::VaArg { .. } => return Err("`va_arg`".into()),
+            Op::ExtractValue { agg, indices } => {
+                let ty = self.operand_type(agg)?;
+                let a = self.operand(agg)?;
+                let a = self.materialize(&ty, &a)?;
+                let path = member_path(&ty, indices)?;
+                self.assign(inst, &format!("{a}{path}"));
+            }
+            Op::InsertValue { agg, val, indices } => {
+                let ty = self.operand_type(agg)?;
+                let (a, x) = (self.operand(agg)?, self.operand(val)?);
+                let path = member_path(&ty, indices)?;
+                let dst = var(inst.result.ok_or("an insertvalue without a result")?);
+                self.line(&format!("{dst} = {a};"));
+                self.line(&format!("{dst}{path} = {x};"));
+            }
+            Op::ExtractElement { vec, index } => {
+                let ty = self.operand_type(vec)?;
+                let n = ty.vector_len().unwrap_or(0) as usize;
+                let a = self.operand(vec)?;
+                let a = self.materialize(&ty, &a)?;
+                let x = match index.as_const().and_then(Constant::as_signed) {
+                    Some(i) if (0..n as i128).contains(&i) => self.lane(&a, &ty, i as usize),
+                    Some(_) => self.zero(inst.ty.scalar())?,
+                    None => {
+                        let idx = self.operand(index)?;
+                        let lane = self.lane(&a, &ty, 0).replace("[0]", &format!("[{idx}]"));
+                        let zero = self.zero(inst.ty.scalar())?;
+                        format!("(({idx}) < {n} ? {lane} : {zero})")
+                    }
+                };
+                self.assign(inst, &x);
+            }
+            Op::InsertElement { vec, val, index } => {
+                let ty = self.operand_type(vec)?;
+                let n = ty.vector_len().unwrap_or(0) as usize;
+                let (a, x) = (self.operand(vec)?, self.operand(val)?);
+                let dst = var(inst.result.ok_or("an insertelement without a result")?);
+                self.line(&format!("{dst} = {a};"));
+                match index.as_const().and_then(Constant::as_signed) {
+                    Some(i) if (0..n as i128).contains(&i) => {
+                        let lhs = self.lane(&dst, &ty, i as usize);
+                        self.line(&format!("{lhs} = {x};"));
+                    }
+                    Some(_) => {}
+                    None => {
+                        let idx = self.operand(index)?;
+                        let lhs = self.lane(&dst, &ty, 0).replace("[0]", &format!("[{idx}]"));
+                        self.line(&format!("if (({idx}) < {n}) {lhs} = {x};"));
+                    }
+                }
+            }
+            Op::ShuffleVector { a, b, mask } => {
+                let ty = self.operand_type(a)?;
+                let n = ty.vector_len().unwrap_or(0) as usize;
+                let (x, y) = (self.operand(a)?, self.operand(b)?);
+                let (x, y) = (self.materialize(&ty, &x)?, self.materialize(&ty, &y)?);
+                let zero = self.zero(inst.ty.scalar())?;
+                let mask = mask.clone();
+                self.lanes(inst, |e, i| {
+                    Ok(match usize::try_from(mask[i]).ok() {
+                        Some(m) if m < n => e.lane(&x, &ty, m),
+                        Some(m) if m < 2 * n => e.lane(&y, &ty, m - n),
+                        _ => zero.clone(),
+                    })
+                })?;
+            }
+            Op::Ret { val } => match val {
+                Some(v) => {
+                    let x = self.operand(v)?;
+                    if is_composite(&self.f.ty.ret) {
+                        self.line(&format!("return {x};"));
+                    } else {
+                        let rc = ret_c(self.cx, &self.f.ty, &self.f.attrs)?;
+                        self.line(&format!("return ({rc})({x});"));
+                    }
+                }
+                None => self.line("return;"),
+            },
+            Op::Br { dest } => self.jump(bid, *dest)?,
+            Op::CondBr { cond, then_dest, else_dest } => {
+                let c = self.operand(cond)?;
+                self.line(&format!("if ({c}) {{"));
+                self.jump(bid, *then_dest)?;
+                self.line("} else {");
+                self.jump(bid, *else_dest)?;
+                self.line("}");
+            }
+            Op::Switch { val, default, cases } => {
+                let ty = self.operand_type(val)?;
+                let x = self.operand(val)?;
+                let n = ty.int_bits().ok_or("a switch on a non-integer")?;
+                if n > 64 {
+                    for c in cases {
+                        let k = int_literal(n, c.value);
+                        self.line(&format!("if (({x}) == {k}) {{"));
+                        self.jump(bid, c.dest)?;
+                        self.line("}");
+                    }
+                    self.jump(bid, *default)?;
+                } else {
+                    self.line(&format!("switch ({x}) {{"));
+                    for c in cases {
+                        self.line(&format!("case {:#x}ULL: {{", c.value));
+                        self.jump(bid, c.dest)?;
+                        self.line("}");
+                    }
+                    self.line("default: {");
+                    self.jump(bid, *default)?;
+                    self.line("}");
+                    self.line("}");
+                }
+            }
+            Op::Unreachable => self.line("__builtin_trap();"),
+        }
+        Ok(())
+    }
+
+    /// `vN = expr;` for the result of `inst`.
+    pub(crate) fn assign(&mut self, inst: &Inst, expr: &str) {
+        if let Some(v) = inst.result {
+            let dst = var(v);
+            self.line(&format!("{dst} = {expr};"));
+        }
+    }
+
+    /// An expression of a composite type that can be indexed: a compound literal is put in a
+    /// temporary (C does not index a parenthesised compound literal of vector type).
+    pub(crate) fn materialize(&mut self, ty: &Type, e: &str) -> Emitted<String> {
+        if e.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Ok(e.to_string());
+        }
+        let c = self.cx.types.c(ty)?;
+        let t = self.fresh();
+        self.declare(&format!("{c} {t}"));
+        self.line(&format!("{t} = {e};"));
+        Ok(t)
+    }
+
+    /// The phi copies of the edge `from` → `to`, then the jump.
+    fn jump(&mut self, from: BlockId, to: BlockId) -> Emitted<()> {
+        let mut copies = Vec::new();
+        for inst in &self.f.blocks[to.index()].insts {
+            let Op::Phi { incoming, .. } = &inst.op else { continue };
+            let (op, _) = incoming
+                .iter()
+                .find(|(_, b)| *b == from)
+                .ok_or_else(|| format!("a phi without a value for the edge from {from}"))?;
+            let Some(v) = inst.result else { continue };
+            copies.push((v, inst.ty.clone(), op.clone()));
+        }
+        if !copies.is_empty() {
+            let mut temps = Vec::new();
+            for (v, ty, op) in &copies {
+                let c = self.cx.types.c(ty)?;
+                let x = self.operand(op)?;
+                let t = self.fresh();
+                self.declare(&format!("{c} {t}"));
+                self.line(&format!("{t} = {x};"));
+                temps.push((var(*v), t));
+            }
+            for (v, t) in temps {
+                self.line(&format!("{v} = {t};"));
+            }
+        }
+        self.line(&format!("goto bb{};", to.index()));
+        Ok(())
+    }
+
+    /// A `bitcast`: a pointer or same-width scalar directly, a vector of `i1` to or from an
+    /// integer bit by bit, anything else through memory.
+    fn bitcast(&mut self, inst: &Inst, val: &Operand) -> Emitted<()> {
+        let from = self.operand_type(val)?;
+        let to = inst.ty.clone();
+        let x = self.operand(val)?;
+        let dst = var(inst.result.ok_or("a bitcast without a result")?);
+        let mask_vector = |t: &Type| matches!(t, Type::Vector(_, e) if **e == Type::Int(1));
+        match (&from, &to) {
+            (f, t) if f == t => self.line(&format!("{dst} = {x};")),
+            (Type::Vector(n, _), Type::Int(bits)) if mask_vector(&from) && *n == *bits => {
+                let x = self.materialize(&from, &x)?;
+                let c = super::types::int_c(*bits);
+                let mut parts = Vec::new();
+                for i in 0..*n as usize {
+                    parts.push(format!("(({c})({}) << {i})", self.lane(&x, &from, i)));
+                }
+                self.line(&format!("{dst} = {};", parts.join(" | ")));
+            }
+            (Type::Int(bits), Type::Vector(n, _)) if mask_vector(&to) && *n == *bits => {
+                for i in 0..*n as usize {
+                    let lhs = self.lane(&dst, &to, i);
+                    self.line(&format!("{lhs} = (uint8_t)((({x}) >> {i}) & 1);"));
+                }
+            }
+            _ if !is_composite(&from) && !is_composite(&to) => {
+                let e = ops::cast(CastOp::BitCast, &from, &to, &x)?;
+                self.line(&format!("{dst} = {e};"));
+            }
+            _ => {
+                for t in [&from, &to] {
+                    if !plain_bits(t) {
+                        return Err(format!("a bitcast from `{from}` to `{to}`"));
+                    }
+                }
+                let c = self.cx.types.c(&from)?;
+                let t = self.fresh();
+                self.declare(&format!("{c} {t}"));
+                self.line(&format!("{t} = {x};"));
+                self.line(&format!("__builtin_memcpy(&{dst}, &{t}, sizeof {dst});"));
+            }
+        }
+        Ok(())
+    }
+
+    /// `alloca`: a local array when it is in the entry block with a constant count, a
+    /// dynamic allocation (`__builtin_alloca_with_align`) otherwise.
+    fn alloca(
+        &mut self,
+        bid: BlockId,
+        inst: &Inst,
+        ty: &Type,
+        count: &Operand,
+        align: u64,
+    ) -> Emitted<()> {
+        let align = if align > 0 { align } else { self.cx.layout.align_of(ty)? };
+        let size = self.cx.layout.size_of(ty)?;
+        let dst = var(inst.result.ok_or("an alloca without a result")?);
+        let constant = count.as_const().and_then(Constant::as_signed);
+        match constant {
+            Some(k) if bid.index() == 0 => {
+                let total = size.saturating_mul(u64::try_from(k).unwrap_or(0)).max(1);
+                let slot = format!("s{}", dst.trim_start_matches('v'));
+                let _ = writeln!(
+                    self.decls,
+                    "  uint8_t {slot}[{total}] __attribute__((aligned({align})));"
+                );
+                self.line(&format!("{dst} = {slot};"));
+            }
+            _ => {
+                let cty = self.operand_type(count)?;
+                let n = cty.int_bits().unwrap_or(64);
+                let k = self.operand(count)?;
+                let k = ops::wrap(64, &format!("(uint64_t){}", ops::sext(&k, n, 64)));
+                self.line(&format!(
+                    "{dst} = (opm_ptr)__builtin_alloca_with_align({k} * {size}ULL, {});",
+                    align.max(1) * 8
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The address a `getelementptr` computes.
+    fn gep(
+        &mut self,
+        source_ty: &Type,
+        flags: Flags,
+        base: &Operand,
+        indices: &[Operand],
+    ) -> Emitted<String> {
+        let base = self.operand(base)?;
+        let constants: Vec<Option<i128>> =
+            indices.iter().map(|i| i.as_const().and_then(Constant::as_signed)).collect();
+        let plan = self.cx.layout.gep_plan(source_ty, &constants)?;
+        let mut terms = Vec::new();
+        for &(i, stride) in &plan.scaled {
+            let n = self.operand_type(&indices[i])?.int_bits();
+            let n = n.ok_or("a getelementptr index that is not an integer")?;
+            let x = self.operand(&indices[i])?;
+            let x = ops::sext(&x, n, super::types::container_bits(n).max(64));
+            terms.push(if stride == 1 {
+                format!("(int64_t){x}")
+            } else {
+                format!("(int64_t){x} * {stride}LL")
+            });
+        }
+        if plan.offset != 0 || terms.is_empty() {
+            terms.push(format!("{}LL", plan.offset));
+        }
+        let sum = terms.join(" + ");
+        Ok(if flags.contains(Flags::INBOUNDS) {
+            format!("((opm_ptr)({base} + ({sum})))")
+        } else {
+            format!("((opm_ptr)((uintptr_t)({base}) + (uintptr_t)({sum})))")
+        })
+    }
+
+    /// Loads the value of type `ty` at `ptr` into the lvalue `lv`, leaf by leaf.
+    pub(crate) fn load_into(
+        &mut self,
+        lv: &str,
+        ty: &Type,
+        ptr: &str,
+        volatile: bool,
+    ) -> Emitted<()> {
+        for leaf in self.leaf_sites(ty, ptr)? {
+            let (lv, at, c, bytes) = (format!("{lv}{}", leaf.path), leaf.at, leaf.c, leaf.bytes);
+            match leaf.ty {
+                Type::Int(n) if n != super::types::container_bits(n) => {
+                    self.line(&format!("{lv} = 0;"));
+                    self.line(&format!("__builtin_memcpy(&{lv}, {at}, {bytes});"));
+                    self.line(&format!("{lv} = {};", ops::wrap(n, &lv)));
+                }
+                Type::Vector(..) => self.line(&format!("__builtin_memcpy(&{lv}, {at}, {bytes});")),
+                _ if volatile => self.line(&format!("{lv} = *(volatile {c} *){at};")),
+                _ => self.line(&format!("__builtin_memcpy(&{lv}, {at}, {bytes});")),
+            }
+        }
+        Ok(())
+    }
+
+    /// Stores the value `x` (an expression, indexable when composite) of type `ty` at `ptr`,
+    /// leaf by leaf.
+    pub(crate) fn store_from(
+        &mut self,
+        x: &str,
+        ty: &Type,
+        ptr: &str,
+        volatile: bool,
+    ) -> Emitted<()> {
+        for leaf in self.leaf_sites(ty, ptr)? {
+            let (x, at, c, bytes) = (format!("{x}{}", leaf.path), leaf.at, leaf.c, leaf.bytes);
+            if volatile && !matches!(leaf.ty, Type::Vector(..)) {
+                self.line(&format!("*(volatile {c} *){at} = {x};"));
+            } else {
+                // The container's low bytes: an odd-width integer's bits above its width are 0.
+                let t = self.fresh();
+                self.declare(&format!("{c} {t}"));
+                self.line(&format!("{t} = {x};"));
+                self.line(&format!("__builtin_memcpy({at}, &{t}, {bytes});"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Where each leaf of a value of type `ty` stored at `ptr` is.
+    fn leaf_sites(&mut self, ty: &Type, ptr: &str) -> Emitted<Vec<LeafSite>> {
+        let mut sites = Vec::new();
+        for (path, leaf, off) in self.memory_leaves(ty)? {
+            let at = if off == 0 { format!("({ptr})") } else { format!("(({ptr}) + {off})") };
+            let c = self.cx.types.c(&leaf)?;
+            let bytes = self.cx.layout.store_size(&leaf)?;
+            sites.push(LeafSite { path, ty: leaf, at, c, bytes });
+        }
+        Ok(sites)
+    }
+
+    /// The leaves of a value of type `ty` in memory: (C member path, scalar or vector type,
+    /// byte offset), in order.
+    fn memory_leaves(&self, ty: &Type) -> Emitted<Vec<(String, Type, u64)>> {
+        let mut out = Vec::new();
+        self.push_leaves(ty, String::new(), 0, &mut out)?;
+        Ok(out)
+    }
+
+    fn push_leaves(
+        &self,
+        ty: &Type,
+        path: String,
+        off: u64,
+        out: &mut Vec<(String, Type, u64)>,
+    ) -> Emitted<()> {
+        match ty {
+            Type::Int(_) | Type::Float | Type::Double | Type::Ptr => {
+                out.push((path, ty.clone(), off))
+            }
+            Type::Vector(..) if plain_bits(ty) => out.push((path, ty.clone(), off)),
+            Type::Vector(..) => return Err(format!("`{ty}` in memory (bit-packed)")),
+            Type::Array(n, elem) => {
+                let stride = self.cx.layout.size_of(elem)?;
+                for i in 0..*n {
+                    self.push_leaves(elem, format!("{path}.e[{i}]"), off + i * stride, out)?;
+                }
+            }
+            Type::Struct(st) => {
+                let body = st.body.as_ref().ok_or("an opaque structure in memory")?;
+                let sl = self.cx.layout.struct_layout(body, st.packed)?;
+                for (i, t) in body.iter().enumerate() {
+                    self.push_leaves(t, format!("{path}.f{i}"), off + sl.offsets[i], out)?;
+                }
+            }
+            other => return Err(format!("`{other}` in memory")),
+        }
+        Ok(())
+    }
+
+    /// The C type of parameter `i` of the call type `ty` with `attrs` (see
+    /// [`super::param_c`]).
+    pub(crate) fn param_c(
+        &mut self,
+        ty: &opm_ir::FunctionType,
+        attrs: &opm_ir::Attrs,
+        i: usize,
+    ) -> Emitted<String> {
+        param_c(self.cx, ty, attrs, i)
+    }
+}
+
+/// One leaf of a value in memory.
+struct LeafSite {
+    /// The C member path from the value (`.f1.e[2]`, empty for a scalar).
+    path: String,
+    /// Its type (a scalar or a vector whose lanes fill their bytes).
+    ty: Type,
+    /// Its address, an `opm_ptr` expression.
+    at: String,
+    /// Its C type.
+    c: String,
+    /// How many bytes it occupies (LLVM's store size).
+    bytes: u64,
+}
+
+/// One lane of a binary operation on scalars of type `elem`.
+fn scalar_bin(op: BinOp, elem: &Type, a: &str, b: &str) -> Emitted<String> {
+    match elem {
+        Type::Int(n) => ops::int_bin(op, *n, a, b),
+        Type::Float => ops::float_bin(op, "float", a, b),
+        Type::Double => ops::float_bin(op, "double", a, b),
+        other => Err(format!("`{}` on `{other}`", op.name())),
+    }
+}
+
+/// Whether values of `ty` are C structures or vectors (initialised with `{0}`).
+pub(crate) fn is_composite(ty: &Type) -> bool {
+    matches!(ty, Type::Vector(..) | Type::Array(..) | Type::Struct(_))
+}
+
+/// Whether a vector's lanes fill its bytes exactly (8/16/32/64-bit integers, floats,
+/// doubles, pointers), so that it can be copied as bytes.
+fn plain_bits(ty: &Type) -> bool {
+    match ty {
+        Type::Vector(_, e) => {
+            matches!(**e, Type::Int(8 | 16 | 32 | 64) | Type::Float | Type::Double | Type::Ptr)
+        }
+        Type::Int(n) => *n == super::types::container_bits(*n),
+        Type::Float | Type::Double | Type::Ptr => true,
+        _ => false,
+    }
+}
+
+/// The C member path (`.f1.e[2]`) of `extractvalue`/`insertvalue` indices into `ty`.
+fn member_path(ty: &Type, indices: &[u32]) -> Emitted<String> {
+    let mut path = String::new();
+    let mut cur = ty.clone();
+    for &i in indices {
+        cur = match &cur {
+            Type::Struct(st) => {
+                let body = st.body.as_ref().ok_or("an opaque structure")?;
+                path.push_str(&format!(".f{i}"));
+                body.get(i as usize).cloned().ok_or("a member index out of range")?
+            }
+            Type::Array(_, e) => {
+                path.push_str(&format!(".e[{i}]"));
+                (**e).clone()
+            }
+            other => return Err(format!("a member of `{other}`")),
+        };
+    }
+    Ok(path)
+}

@@ -1,0 +1,54 @@
+//! The GCC backend: emits the canonical IR as C11 with GNU extensions ([`emit`]), compiles it
+//! with the system's gcc under a pipeline of GCC's optimization flags ([`flags`]) and returns
+//! the object ([`compiler`]).
+
+pub mod compiler;
+pub mod emit;
+pub mod error;
+pub mod flags;
+
+pub use compiler::Gcc;
+pub use error::GccError;
+
+use opm_ir::Module;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Emits `module` as C and compiles it with `gcc` and the arguments `args` (a pipeline's
+/// flags; [`compiler::FIXED_ARGS`] come first), killing gcc after `limit`. Returns the
+/// relocatable object.
+pub fn compile_to_object(
+    gcc: &Gcc,
+    module: &Module,
+    args: &[String],
+    limit: Duration,
+) -> Result<Vec<u8>, GccError> {
+    let c = emit::emit_module(module)?;
+    let dir = tempfile::tempdir()?;
+    let src = dir.path().join("module.c");
+    let obj = dir.path().join("module.o");
+    std::fs::write(&src, c)?;
+    gcc.compile(&src, &obj, args, limit)?;
+    Ok(std::fs::read(&obj)?)
+}
+
+/// The flag catalog of `gcc`, read once per process (gcc is run a dozen times to read it).
+pub fn catalog(gcc: &Gcc) -> Result<&'static flags::Catalog, GccError> {
+    static CATALOGS: Mutex<Vec<(std::path::PathBuf, &'static flags::Catalog)>> =
+        Mutex::new(Vec::new());
+    let mut catalogs = CATALOGS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((_, c)) = catalogs.iter().find(|(path, _)| path == gcc.path()) {
+        return Ok(c);
+    }
+    let c: &'static flags::Catalog = Box::leak(Box::new(flags::Catalog::read(gcc.path())?));
+    catalogs.push((gcc.path().to_path_buf(), c));
+    Ok(c)
+}
+
+/// The gcc arguments of the pipeline `text` (GCC's own spelling, e.g. `-O2 -funroll-loops
+/// --param=max-unroll-times=4`), checked against the installed gcc's catalog; `None` or
+/// empty: `-O0`, gcc's default.
+pub fn pipeline_args(gcc: &Gcc, text: Option<&str>) -> Result<Vec<String>, GccError> {
+    let pipeline = flags::Pipeline::parse(text.unwrap_or(""), catalog(gcc)?)?;
+    Ok(pipeline.args())
+}

@@ -1,0 +1,146 @@
+//! The GCC backend end to end: programs built through `opm-driver run --backend gcc` (the
+//! canonical IR emitted as C, compiled by gcc) print byte for byte what clang's own build
+//! prints and exit the same way.
+//!
+//! - `gcc::corpus::<program>::<O0|O2>`: every program of `bench/corpus/` as clang 22 IR at
+//!   that level, through gcc -O2; and the emitted C compiles without a warning under `-Wall`
+//!   at -O0, -O2 and -O3.
+//! - `gcc::csmith::<O0|O2>`: a csmith campaign per level through gcc -O2:
+//!   `OPM_GCC_CSMITH_COUNT` (default 50) matching programs per level from the base seed
+//!   `OPM_GCC_CSMITH_SEED` (fresh when unset; printed, with the replay line).
+//! - `gcc::data::<program>`: the programs of `tests/data/` aimed at calling conventions,
+//!   phis, vectors and dynamic stack allocation, at several gcc levels.
+//! - `gcc::pipelines_are_checked`: an unknown flag and an excluded one exit 2 naming them.
+//!
+//! One program: `cargo test -p opm-driver --test gcc -- gcc::corpus::nbody`.
+
+mod common;
+
+use common::csmith::Campaign;
+use common::{Verdict, corpus_trials, differential, driver, repo_root, run, scratch};
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+/// What the differential builds pass to `opm-driver run`.
+const GCC_O2: &[&str] = &["--backend", "gcc", "--pipeline", "-O2"];
+
+fn main() {
+    let args = Arguments::from_args();
+    let mut trials = corpus_trials("gcc::corpus", |src, level, dir| {
+        match differential(src, level, &[], GCC_O2, dir, Duration::from_secs(60))? {
+            Verdict::Match => {}
+            other => return Err(Failed::from(format!("expected a match with clang: {other:?}"))),
+        }
+        warning_free(src, level, dir)
+    });
+    assert!(trials.len() >= 50, "the corpus has at least 25 programs");
+    trials.extend(
+        Campaign {
+            name: "gcc::csmith",
+            seed_var: "OPM_GCC_CSMITH_SEED",
+            count_var: "OPM_GCC_CSMITH_COUNT",
+            driver_args: GCC_O2,
+        }
+        .trials(),
+    );
+    for program in ["printf_doubles.c", "byval_odd.c", "vla.c", "phi_swap.ll", "simd_whole.ll"] {
+        let name = format!("gcc::data::{}", program.replace('.', "_"));
+        trials.push(Trial::test(name, move || data_program(program)));
+    }
+    trials.push(Trial::test("gcc::pipelines_are_checked", pipelines_are_checked));
+    libtest_mimic::run(&args, trials).exit();
+}
+
+/// The C emitted for `src` at `level` compiles without a warning under `-Wall` at gcc's
+/// -O0, -O2 and -O3 (with the flags the backend always passes).
+fn warning_free(src: &Path, level: &str, dir: &Path) -> Result<(), Failed> {
+    let stem = src.file_stem().unwrap().to_string_lossy().into_owned();
+    let ir = dir.join(format!("{stem}{level}.ll"));
+    common::clang_compile(src, &ir, level, &[]).map_err(Failed::from)?;
+    let c = dir.join(format!("{stem}{level}.c"));
+    let mut cmd = Command::new(driver());
+    cmd.arg("compile").arg(&ir).arg("-o").arg(dir.join("exe")).arg("--emit-c").arg(&c);
+    cmd.args(["--backend", "gcc"]);
+    let o = run(cmd, Duration::from_secs(120));
+    if o.code != Some(0) {
+        return Err(Failed::from(format!("compile --emit-c failed: {}", o.stderr_text())));
+    }
+    for opt in ["-O0", "-O2", "-O3"] {
+        let mut gcc = Command::new("gcc");
+        gcc.args(opm_gcc::compiler::FIXED_ARGS).args(["-Wall", opt, "-c"]).arg(&c);
+        gcc.arg("-o").arg(dir.join("warnings.o"));
+        let o = run(gcc, Duration::from_secs(120));
+        let text = o.stderr_text();
+        if o.code != Some(0) || !text.trim().is_empty() {
+            return Err(Failed::from(format!(
+                "gcc -Wall {opt} on the C emitted for {stem} at {level} (kept in {}):\n{text}",
+                c.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A program of `tests/data/` (C at -O0 and -O2, or IR as it is) prints what clang's build
+/// prints through gcc at -O0, -O2 and -O3.
+fn data_program(program: &str) -> Result<(), Failed> {
+    let src = repo_root().join("tests/data").join(program);
+    let dir = scratch(&format!("gcc-data-{}", program.replace('.', "_")));
+    let levels: &[&str] = if program.ends_with(".c") { &["-O0", "-O2"] } else { &[""] };
+    for level in levels {
+        let ir = if program.ends_with(".c") {
+            let ir = dir.join(format!("ir{level}.ll"));
+            common::clang_compile(&src, &ir, level, &[]).map_err(Failed::from)?;
+            ir
+        } else {
+            src.clone()
+        };
+        let exe = dir.join("reference");
+        let mut clang = Command::new(common::clang());
+        clang.arg("-w").arg(&ir).arg("-o").arg(&exe).arg("-lm");
+        let built = run(clang, Duration::from_secs(120));
+        if built.code != Some(0) {
+            return Err(Failed::from(format!("clang failed: {}", built.stderr_text())));
+        }
+        let reference = run(Command::new(&exe), Duration::from_secs(30));
+        for opt in ["-O0", "-O2", "-O3"] {
+            let mut cmd = Command::new(driver());
+            cmd.arg("run").arg(&ir).args(["--backend", "gcc", "--pipeline", opt]);
+            let ours = run(cmd, Duration::from_secs(120));
+            if ours.stdout != reference.stdout || ours.code != reference.code {
+                return Err(Failed::from(format!(
+                    "{program} {level} through gcc {opt}: clang printed (exit {:?}):\n{}\n\
+                     gcc printed (exit {:?}):\n{}\n{}",
+                    reference.code,
+                    reference.stdout_text(),
+                    ours.code,
+                    ours.stdout_text(),
+                    ours.stderr_text()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A flag gcc's catalog does not have, and one excluded because it changes the program's
+/// meaning, are the user's errors: exit 2 with a message naming them.
+fn pipelines_are_checked() -> Result<(), Failed> {
+    let file = repo_root().join("tests/data/echo_args.ll");
+    for (flag, expected) in [("-fbogus-flag", "-fbogus-flag"), ("-ffast-math", "excluded")] {
+        let mut cmd = Command::new(driver());
+        cmd.arg("run").arg(&file).args(["--backend", "gcc", "--pipeline", flag]);
+        let o = run(cmd, Duration::from_secs(120));
+        let err = o.stderr_text();
+        if o.code != Some(2) || !err.contains(expected) || err.contains("panicked") {
+            return Err(Failed::from(format!(
+                "`run --backend gcc --pipeline {flag}` should exit 2 with a message naming \
+                 `{expected}`; it exited {:?} with:\n{err}",
+                o.code
+            )));
+        }
+    }
+    Ok(())
+}
