@@ -458,3 +458,70 @@ pub fn show_command(cmd: &Command) -> String {
 pub fn secs(d: Duration) -> String {
     format!("{:.1}", d.as_secs_f64())
 }
+
+/// The corpus programs (all, or those named in `only`) as (name, source).
+pub fn chosen_programs(only: &[String]) -> anyhow::Result<Vec<(String, PathBuf)>> {
+    let all: Vec<(String, PathBuf)> = corpus()?
+        .into_iter()
+        .map(|p| (p.file_stem().unwrap_or_default().to_string_lossy().into_owned(), p))
+        .collect();
+    for want in only {
+        if !all.iter().any(|(name, _)| name == want) {
+            let names: Vec<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
+            anyhow::bail!("no corpus program named {want:?}; there are: {}", names.join(", "));
+        }
+    }
+    Ok(all.into_iter().filter(|(name, _)| only.is_empty() || only.contains(name)).collect())
+}
+
+/// What clang -O2's own build of a program prints, and how it ends.
+pub struct Reference {
+    pub exit: Exit,
+    pub stdout: Vec<u8>,
+}
+
+/// Builds `src` with clang -O2 into `exe` and runs it once.
+pub fn reference_output(src: &Path, exe: &Path, timeout: Duration) -> anyhow::Result<Reference> {
+    let status = Command::new("clang-22")
+        .args(["-O2", "-w"])
+        .arg(src)
+        .arg("-o")
+        .arg(exe)
+        .arg("-lm")
+        .status()
+        .context("running clang-22 (apt-get install clang-22)")?;
+    anyhow::ensure!(status.success(), "clang-22 -O2 failed on {}", src.display());
+    let out = run_tool(&mut Command::new(exe), &[], timeout)?;
+    anyhow::ensure!(
+        out.exit != Exit::TimedOut,
+        "clang's build of {} ran out of time",
+        src.display()
+    );
+    Ok(Reference { exit: out.exit, stdout: out.stdout })
+}
+
+/// The median of samples (at least one).
+pub fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+/// `a / b` in seconds.
+pub fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64().max(1e-9)
+}
+
+/// Runs `exe` once with no input and its output discarded: how long it took, and whether it
+/// ended as `reference` did.
+pub fn timed_run(exe: &Path, reference: &Reference) -> anyhow::Result<(Duration, bool)> {
+    use std::process::Stdio;
+    let start = Instant::now();
+    let status = Command::new(exe)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .with_context(|| format!("running {}", exe.display()))?;
+    let same = matches!(reference.exit, Exit::Code(c) if status.code() == Some(c));
+    Ok((start.elapsed(), same))
+}

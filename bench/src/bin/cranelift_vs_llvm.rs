@@ -28,10 +28,11 @@
 use anyhow::Context;
 use clap::Parser;
 use opm_bench::{
-    Exit, command_line, corpus, driver, emit_ir, geomean, ms, parse_duration, run_tool, shell_quote,
+    chosen_programs, command_line, driver, emit_ir, geomean, median, ms, parse_duration, ratio,
+    reference_output, run_tool, shell_quote, timed_run,
 };
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 #[derive(Parser)]
@@ -177,21 +178,6 @@ fn check_cranelift(driver: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The corpus programs (all, or those named in `only`) as (name, source).
-fn chosen_programs(only: &[String]) -> anyhow::Result<Vec<(String, PathBuf)>> {
-    let all: Vec<(String, PathBuf)> = corpus()?
-        .into_iter()
-        .map(|p| (p.file_stem().unwrap_or_default().to_string_lossy().into_owned(), p))
-        .collect();
-    for want in only {
-        if !all.iter().any(|(name, _)| name == want) {
-            let names: Vec<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
-            anyhow::bail!("no corpus program named {want:?}; there are: {}", names.join(", "));
-        }
-    }
-    Ok(all.into_iter().filter(|(name, _)| only.is_empty() || only.contains(name)).collect())
-}
-
 /// Builds, checks and times one program on both sides.
 fn measure(
     driver: &Path,
@@ -271,55 +257,13 @@ fn measure(
     for rep in 0..args.runs.max(1) {
         let order = if rep % 2 == 0 { [0, 1] } else { [1, 0] };
         for i in order {
-            let start = Instant::now();
-            let status = Command::new(&exes[i])
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .with_context(|| format!("running {}", exes[i].display()))?;
-            run_times[i].push(start.elapsed());
-            if !matches!(reference.exit, Exit::Code(c) if status.code() == Some(c)) {
-                let why = format!("{} ended with {status} on a timed run", sides[i].name);
+            let (took, same) = timed_run(&exes[i], &reference)?;
+            run_times[i].push(took);
+            if !same {
+                let why = format!("{} ended otherwise on a timed run", sides[i].name);
                 return Ok(Row::Skipped(why));
             }
         }
     }
     Ok(Row::Timed { compile: compile_times.map(median), run: run_times.map(median) })
-}
-
-/// What clang -O2's own build of a program prints, and how it ends.
-struct Reference {
-    exit: Exit,
-    stdout: Vec<u8>,
-}
-
-/// Builds `src` with clang -O2 into `exe` and runs it once.
-fn reference_output(src: &Path, exe: &Path, timeout: Duration) -> anyhow::Result<Reference> {
-    let status = Command::new("clang-22")
-        .args(["-O2", "-w"])
-        .arg(src)
-        .arg("-o")
-        .arg(exe)
-        .arg("-lm")
-        .status()
-        .context("running clang-22 (apt-get install clang-22)")?;
-    anyhow::ensure!(status.success(), "clang-22 -O2 failed on {}", src.display());
-    let out = run_tool(&mut Command::new(exe), &[], timeout)?;
-    anyhow::ensure!(
-        out.exit != Exit::TimedOut,
-        "clang's build of {} ran out of time",
-        src.display()
-    );
-    Ok(Reference { exit: out.exit, stdout: out.stdout })
-}
-
-/// The median of samples (at least one).
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn ratio(a: Duration, b: Duration) -> f64 {
-    a.as_secs_f64() / b.as_secs_f64().max(1e-9)
 }
