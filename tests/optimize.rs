@@ -710,3 +710,103 @@ fn cranelift_usage_errors_name_what_is_wrong() {
     assert_eq!(o.code, Some(2));
     assert!(o.stderr_text().contains("--backend cranelift"), "{}", o.stderr_text());
 }
+
+fn optimize_gcc(ir: &Path, args: &[&str]) -> common::Outcome {
+    let mut all = vec![ir.to_str().unwrap(), "--backend", "gcc"];
+    all.extend(args);
+    optimize(&all)
+}
+
+/// A search of GCC's flags for size: the -O2/-O3/-Os baselines in the table, one signal per
+/// candidate in gcc's own canonical text, a winner at most as large as -Os, and the object
+/// written is the winner's and runs like clang's build.
+#[test]
+fn gcc_size_search_writes_a_checked_object_and_records_flags() {
+    let dir = scratch("optimize-gcc-search");
+    let ir = search_ir("crc32", &dir);
+    let (sig, best) = (dir.join("signals.jsonl"), dir.join("best.o"));
+    let (s, b) = (sig.to_str().unwrap(), best.to_str().unwrap());
+    let o = optimize_gcc(&ir, &["--budget-evals", "16", "--jobs", "2", "--signals", s, "-o", b]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    let table = o.stdout_text();
+    for row in
+        ["  O2  -O2 ", "  O3  -O3 ", "  Os  -Os ", "  vs O2\n", "best (size ", "output checked"]
+    {
+        assert!(table.contains(row), "no `{row}` in:\n{table}");
+    }
+    let s = signals(&sig);
+    assert_eq!(s.len(), 16);
+    for line in &s {
+        for (key, value) in [("backend", "gcc"), ("objective", "size"), ("verdict", "ok")] {
+            assert_eq!(line[key], value, "{line}");
+        }
+        let text = line["pipeline"].as_str().unwrap();
+        let canonical = opm_driver::pipeline::Pipeline::parse_flags(text).map(|p| p.text());
+        assert_eq!(canonical.as_deref().ok(), Some(text), "gcc's canonical text: {line}");
+        assert_eq!(line["ir_hash"].as_str().map(str::len), Some(64), "the object's hash: {line}");
+    }
+    let (o2, os) = (text_bytes(&s, "-O2"), text_bytes(&s, "-Os"));
+    assert!(os < o2, "-Os is smaller than -O2 on crc32 ({os} vs {o2})");
+    let best_line = table.lines().find(|l| l.starts_with("best (size ")).unwrap();
+    let best_size: u64 =
+        best_line["best (size ".len()..].split(')').next().unwrap().parse().unwrap();
+    assert!(best_size <= os, "{best_line} vs -Os's {os}");
+    let ours = link_and_run(&best);
+    assert_eq!(ours.code, Some(0));
+    assert_eq!(ours.stdout, reference_output("crc32", &dir));
+}
+
+/// GCC's usage errors: instcount cannot be its objective, and a flag outside the catalog or
+/// one that changes the program's meaning is refused with the reason.
+#[test]
+fn gcc_usage_errors_name_what_is_wrong() {
+    let dir = scratch("optimize-gcc-usage");
+    let ir = search_ir("sieve", &dir);
+    for (args, expected) in [
+        (&["--objective", "instcount"][..], "instcount"),
+        (&["--pipeline", "-fbogus-flag"][..], "-fbogus-flag"),
+        (&["--pipeline", "-O2 -ffast-math"][..], "excluded"),
+    ] {
+        let o = optimize_gcc(&ir, args);
+        let err = o.stderr_text();
+        assert_eq!(o.code, Some(2), "{args:?}: {err}");
+        assert!(err.contains(expected) && !err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+/// `--backend all`: the three backends searched with a third of the budget each, one row each
+/// in a table ranked by size, the signals of each in a file of its own, and the winner's
+/// artifact written and running like clang's build.
+#[test]
+fn all_backends_are_ranked_in_one_table() {
+    let dir = scratch("optimize-all");
+    let ir = search_ir("sieve", &dir);
+    let (sig, best) = (dir.join("signals.jsonl"), dir.join("winner"));
+    let (s, b) = (sig.to_str().unwrap(), best.to_str().unwrap());
+    let args = [ir.to_str().unwrap(), "--backend", "all", "--budget-evals", "24", "--jobs", "2"];
+    let o = optimize(&[&args[..], &["--signals", s, "-o", b]].concat());
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    let table = o.stdout_text();
+    let rows: Vec<&str> = table.lines().filter(|l| l.starts_with(['1', '2', '3'])).collect();
+    assert_eq!(rows.len(), 3, "{table}");
+    let sizes: Vec<u64> =
+        rows.iter().map(|r| r.split_whitespace().nth(2).unwrap().parse().unwrap()).collect();
+    assert!(sizes.windows(2).all(|w| w[0] <= w[1]), "ranked by size:\n{table}");
+    for name in ["llvm", "cranelift", "gcc"] {
+        assert!(rows.iter().any(|r| r.split_whitespace().nth(1) == Some(name)), "{table}");
+        let lines = signals(&dir.join(format!("signals.{name}.jsonl")));
+        assert!((1..=8).contains(&lines.len()), "{name}: {} signals", lines.len());
+        assert!(lines.iter().all(|l| l["backend"] == name && l["objective"] == "size"));
+    }
+    let winner = rows[0].split_whitespace().nth(1).unwrap();
+    assert!(table.contains(&format!("winner (size): {winner} `")), "{table}");
+    let ours = if winner == "llvm" {
+        let mut cmd = Command::new(driver());
+        cmd.arg("run").arg(&best);
+        run(cmd, LIMIT)
+    } else {
+        link_and_run(&best)
+    };
+    assert_eq!(ours.code, Some(0));
+    assert_eq!(ours.stdout, reference_output("sieve", &dir));
+}

@@ -463,15 +463,14 @@ impl Engine {
                     other => Err(unexpected(other)),
                 }
             }
-            Backend::Cranelift => {
+            Backend::Cranelift | Backend::Gcc => {
                 let limit = self.compile_limit();
                 let _compiling = self.run_lock.read().expect("run lock");
                 let worker = self.checkout().map_err(verdict_of)?;
-                let (worker, _, _) = self.cranelift_codegen(worker, pipeline, object, limit)?;
+                let (worker, _, _) = self.object_codegen(worker, pipeline, object, limit)?;
                 self.checkin(worker);
                 Ok(())
             }
-            Backend::Gcc => Err(not_searchable()),
         }
     }
 
@@ -552,10 +551,9 @@ impl Engine {
             Backend::Llvm => {
                 self.compile_llvm(worker, pipeline, batch, metrics, ir_hash, deadline)?
             }
-            Backend::Cranelift => {
-                self.compile_cranelift(worker, pipeline, batch, metrics, ir_hash)?
+            Backend::Cranelift | Backend::Gcc => {
+                self.compile_to_object(worker, pipeline, batch, metrics, ir_hash)?
             }
-            Backend::Gcc => return Err(not_searchable()),
         };
         self.checkin(worker);
         drop(compiling);
@@ -654,10 +652,11 @@ impl Engine {
         Ok((worker, hash, measured))
     }
 
-    /// Cranelift: compiles the module's canonical IR with `pipeline`'s settings in `worker`.
+    /// Cranelift and GCC: compiles the module's canonical IR with `pipeline`'s settings or
+    /// flags in `worker`.
     /// The object's hash is the candidate's identity: objects are compiled every time (the
     /// settings' text is what history deduplicates), linked and run once.
-    fn compile_cranelift(
+    fn compile_to_object(
         &self,
         worker: Worker,
         pipeline: &Pipeline,
@@ -668,7 +667,7 @@ impl Engine {
         let object = self.object_path(batch);
         let limit = self.compile_limit();
         let (worker, text_bytes, codegen_ms) =
-            self.cranelift_codegen(worker, pipeline, &object, limit)?;
+            self.object_codegen(worker, pipeline, &object, limit)?;
         metrics.instcount = Some(self.instcount);
         metrics.pass_ms = Some(0.0);
         let bytes = std::fs::read(&object)
@@ -683,18 +682,26 @@ impl Engine {
         Ok((worker, hash, measured))
     }
 
-    /// Asks `worker` to compile the module with `pipeline`'s Cranelift settings to `object`.
-    /// Returns the worker (unless it died) with the object's `.text` bytes and the
-    /// compilation's milliseconds.
-    fn cranelift_codegen(
+    /// Asks `worker` to compile the module with `pipeline`'s Cranelift settings or GCC flags
+    /// to `object`. Returns the worker (unless it died) with the object's `.text` bytes and
+    /// the compilation's milliseconds.
+    fn object_codegen(
         &self,
         mut worker: Worker,
         pipeline: &Pipeline,
         object: &Path,
         limit: Duration,
     ) -> Result<(Worker, u64, f64), (Verdict, String)> {
-        let request =
-            Request::CraneliftCodegen { settings: pipeline.text(), object: object.to_path_buf() };
+        let object = object.to_path_buf();
+        let request = match self.config.backend {
+            Backend::Gcc => {
+                // gcc stops a little before the worker is given up on, so that it does not
+                // outlive it.
+                let limit_ms = (limit.as_millis() as u64).saturating_sub(500).max(1000);
+                Request::GccCodegen { flags: pipeline.text(), object, limit_ms }
+            }
+            _ => Request::CraneliftCodegen { settings: pipeline.text(), object },
+        };
         match worker.request(&request, limit).map_err(verdict_of)? {
             Reply::Compiled { text_bytes, codegen_ms } => Ok((worker, text_bytes, codegen_ms)),
             Reply::Rejected { verdict, detail } => {
@@ -767,7 +774,7 @@ impl Engine {
     /// reference (no `main`).
     pub fn check_output(&self, written: &Path) -> Option<Result<(), String>> {
         self.reference.as_ref()?;
-        if self.config.backend == Backend::Cranelift {
+        if matches!(self.config.backend, Backend::Cranelift | Backend::Gcc) {
             return Some(self.check_object(written).map_err(|(_, why)| why));
         }
         let exe = self.dir.path().join("winner");
@@ -886,9 +893,4 @@ fn run_once(
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The verdict of a candidate of a backend whose pipelines cannot be searched yet.
-fn not_searchable() -> (Verdict, String) {
-    (Verdict::Unsupported, "searching GCC's flags is not available yet".into())
 }

@@ -86,26 +86,54 @@ enum Command {
     },
 }
 
+/// The backends `optimize` can search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum SearchBackend {
+    /// LLVM 22's passes.
+    Llvm,
+    /// Cranelift 0.135's settings.
+    Cranelift,
+    /// GCC's flags and params.
+    Gcc,
+    /// All three, one after the other, ranked in one table.
+    All,
+}
+
+impl SearchBackend {
+    /// The single backend, or `None` for `all`.
+    fn single(self) -> Option<Backend> {
+        match self {
+            SearchBackend::Llvm => Some(Backend::Llvm),
+            SearchBackend::Cranelift => Some(Backend::Cranelift),
+            SearchBackend::Gcc => Some(Backend::Gcc),
+            SearchBackend::All => None,
+        }
+    }
+}
+
 #[derive(clap::Args)]
 struct OptimizeArgs {
     file: PathBuf,
     /// Write the best module's IR here (verified; for programs also output-checked); with
-    /// `--backend cranelift`, the object file of the best settings (the one measured).
+    /// `--backend cranelift` or `gcc`, the object file of the best settings (the one
+    /// measured); with `--backend all`, the overall winner's.
     #[arg(short, long)]
     output: Option<PathBuf>,
-    /// Whose pipelines to search: LLVM's passes, or Cranelift's settings.
+    /// Whose pipelines to search: LLVM's passes, Cranelift's settings, GCC's flags, or all
+    /// three one after the other (the budget shared equally), ranked in one table.
     #[arg(long, value_enum, default_value = "llvm")]
-    backend: Backend,
-    /// What to minimise [default: instcount; size with `--backend cranelift`, whose settings
-    /// never change the IR's instructions]
+    backend: SearchBackend,
+    /// What to minimise [default: instcount; size with `--backend cranelift`, `gcc` or
+    /// `all`, whose pipelines never change the IR's instructions]
     #[arg(long, value_enum)]
     objective: Option<Objective>,
     /// How candidates are chosen.
     #[arg(long, value_enum, default_value = "auto")]
     strategy: StrategyKind,
-    /// A candidate of your own, in the backend's syntax: LLVM's pipelines, or Cranelift's
-    /// settings (`opt_level=speed,regalloc_algorithm=single_pass`). Repeatable.
-    #[arg(long = "pipeline", value_name = "P")]
+    /// A candidate of your own, in the backend's syntax: LLVM's pipelines, Cranelift's
+    /// settings (`opt_level=speed,regalloc_algorithm=single_pass`) or gcc's options
+    /// (`-O2 -funroll-loops`). Repeatable.
+    #[arg(long = "pipeline", value_name = "P", allow_hyphen_values = true)]
     pipelines: Vec<String>,
     /// Evaluate at most N candidates, baselines included (default 200 when no budget is
     /// given).
@@ -169,20 +197,21 @@ struct OptimizeArgs {
 }
 
 impl OptimizeArgs {
-    fn options(&self) -> OptimizeOptions {
+    /// The options of a search of `backend`.
+    fn options(&self, backend: Backend) -> OptimizeOptions {
         let unbounded = !matches!(self.strategy, StrategyKind::Presets | StrategyKind::Greedy);
         let max_evals = match (self.budget_evals, self.budget_time) {
             (None, None) if unbounded => Some(200),
             (n, _) => n,
         };
-        let objective = self.objective.unwrap_or(match self.backend {
+        let objective = self.objective.unwrap_or(match backend {
             Backend::Llvm => Objective::Instcount,
             Backend::Cranelift | Backend::Gcc => Objective::Size,
         });
         OptimizeOptions {
             file: self.file.clone(),
             output: self.output.clone(),
-            backend: self.backend,
+            backend,
             objective,
             strategy: self.strategy,
             pipelines: self.pipelines.clone(),
@@ -334,7 +363,8 @@ fn run(command: Command) -> Result<ExitCode, DriverError> {
 }
 
 fn run_optimize(args: &OptimizeArgs) -> Result<ExitCode, DriverError> {
-    let opts = args.options();
+    let Some(backend) = args.backend.single() else { return run_optimize_all(args) };
+    let opts = args.options(backend);
     let report = optimize(&opts)?;
     for note in &report.notes {
         eprintln!("opm-driver: note: {note}");
@@ -369,6 +399,157 @@ fn run_optimize(args: &OptimizeArgs) -> Result<ExitCode, DriverError> {
         write_output(None, &text)?;
     }
     Ok(if report.best.is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// `optimize --backend all`: LLVM, Cranelift and GCC searched one after the other with a
+/// third of the budget each, then ranked by the objective in one table. Signals and audit
+/// files get the backend's name before their extension (`signals.gcc.jsonl`); `-o` receives
+/// the overall winner's module or object.
+fn run_optimize_all(args: &OptimizeArgs) -> Result<ExitCode, DriverError> {
+    let objective = args.objective.unwrap_or(Objective::Size);
+    if objective == Objective::Instcount {
+        return Err(DriverError::Usage(
+            "--backend all compares the backends' code: use --objective size (the default), \
+             runtime or compile-time, not instcount"
+                .into(),
+        ));
+    }
+    let scratch = tempfile::tempdir()
+        .map_err(|source| DriverError::Io { path: std::env::temp_dir(), source })?;
+    let per_backend = |path: &Option<PathBuf>, name: &str| {
+        path.as_ref().map(|p| {
+            let stem = p.file_stem().unwrap_or_default().to_string_lossy();
+            let ext =
+                p.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+            p.with_file_name(format!("{stem}.{name}{ext}"))
+        })
+    };
+    let mut rows = Vec::new();
+    for backend in [Backend::Llvm, Backend::Cranelift, Backend::Gcc] {
+        let mut opts = args.options(backend);
+        opts.objective = objective;
+        opts.budget.max_evals = opts.budget.max_evals.map(|n| n.div_ceil(3));
+        opts.budget.wall_time = opts.budget.wall_time.map(|t| t / 3);
+        opts.signals = per_backend(&opts.signals, backend.name());
+        opts.audit = per_backend(&opts.audit, backend.name());
+        opts.output = args.output.as_ref().map(|_| scratch.path().join(backend.name()));
+        if opts.progress {
+            eprintln!("opm-driver: searching {}'s pipelines", backend.name());
+        }
+        let report = optimize(&opts)?;
+        for note in &report.notes {
+            eprintln!("opm-driver: note: {note} ({})", backend.name());
+        }
+        rows.push(report);
+    }
+    let score = |r: &opm_driver::optimize::OptimizeReport| r.best.as_ref().and_then(|b| b.score());
+    rows.sort_by(|a, b| {
+        let (a, b) = (score(a).unwrap_or(f64::INFINITY), score(b).unwrap_or(f64::INFINITY));
+        a.total_cmp(&b)
+    });
+    let winner = rows.first().filter(|r| r.best.is_some());
+    if let (Some(out), Some(w)) = (&args.output, winner) {
+        let from = scratch.path().join(w.backend.name());
+        std::fs::copy(&from, out)
+            .map_err(|source| DriverError::Io { path: out.clone(), source })?;
+    }
+    if args.json {
+        let backends: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "backend": r.backend.name(),
+                    "best": r.best,
+                    "evaluations": r.history.signals.len(),
+                    "stop_reason": r.stop_reason,
+                    "output_checked": r.output_checked,
+                    "seconds": r.elapsed.as_secs_f64(),
+                })
+            })
+            .collect();
+        let summary = serde_json::json!({
+            "objective": objective.name(),
+            "winner": winner.map(|w| w.backend.name()),
+            "backends": backends,
+        });
+        let text = serde_json::to_string_pretty(&summary).expect("summaries serialise")
+            + "
+";
+        write_output(None, &text)?;
+    } else {
+        write_output(None, &render_all(&rows, objective, winner.map(|w| w.backend), args))?;
+    }
+    Ok(if winner.is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// The table of `optimize --backend all`: each backend's best, ranked.
+fn render_all(
+    rows: &[opm_driver::optimize::OptimizeReport],
+    objective: Objective,
+    winner: Option<Backend>,
+    args: &OptimizeArgs,
+) -> String {
+    let best_score = rows.first().and_then(|r| r.best.as_ref()).and_then(|b| b.score());
+    let mut out = format!(
+        "{:<4} {:<10} {:>9} {:>11} {:>11} {:>6} {:>8}  best pipeline\n",
+        "rank", "backend", ".text", "runtime ms", "compile ms", "evals", "vs best"
+    );
+    for (i, r) in rows.iter().enumerate() {
+        let Some(b) = &r.best else {
+            out.push_str(&format!(
+                "{:<4} {:<10} no valid candidate ({})\n",
+                "-",
+                r.backend.name(),
+                r.stop_reason
+            ));
+            continue;
+        };
+        let m = &b.metrics;
+        let text = m.text_bytes.map_or("-".into(), |v| v.to_string());
+        let run = m.runtime.as_ref().map_or("-".into(), |r| format!("{:.1}", r.median_ns / 1e6));
+        let compile = match (m.pass_ms, m.codegen_ms) {
+            (Some(p), Some(c)) => format!("{:.1}", p + c),
+            _ => "-".into(),
+        };
+        let vs = match (b.score(), best_score) {
+            (Some(s), Some(best)) if best > 0.0 => format!("{:.3}", s / best),
+            _ => "-".into(),
+        };
+        out.push_str(&format!(
+            "{:<4} {:<10} {:>9} {:>11} {:>11} {:>6} {:>8}  {}\n",
+            i + 1,
+            r.backend.name(),
+            text,
+            run,
+            compile,
+            r.history.signals.len(),
+            vs,
+            b.pipeline
+        ));
+    }
+    out.push('\n');
+    match (winner, rows.first().and_then(|r| r.best.as_ref())) {
+        (Some(w), Some(b)) => {
+            out.push_str(&format!(
+                "winner ({}): {} `{}`\n",
+                objective.name(),
+                w.name(),
+                b.pipeline
+            ));
+            if let Some(o) = &args.output {
+                out.push_str(&format!(
+                    "wrote {} (the winner's {})\n",
+                    o.display(),
+                    match w {
+                        Backend::Llvm => "module",
+                        _ => "object file",
+                    }
+                ));
+            }
+        }
+        _ => out.push_str("no backend found a valid candidate\n"),
+    }
+    out
 }
 
 fn passes_listing(json: bool) -> String {

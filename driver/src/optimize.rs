@@ -157,7 +157,7 @@ fn user_pipeline(backend: Backend, text: &str) -> Result<Pipeline, DriverError> 
         Backend::Cranelift => {
             Pipeline::parse_settings(text).map_err(|e| usage(format!("--pipeline: {e}")))
         }
-        Backend::Gcc => Err(gcc_not_searchable()),
+        Backend::Gcc => Pipeline::parse_flags(text).map_err(|e| usage(format!("--pipeline: {e}"))),
     }
 }
 
@@ -220,6 +220,9 @@ fn adapt_compile_limit(engine: &Engine, history: &History, space: &Space) -> boo
     true
 }
 
+/// How many times a strategy is asked for new candidates before it counts as finished.
+const PROPOSALS: usize = 20;
+
 /// Runs a search.
 pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, DriverError> {
     let start = Instant::now();
@@ -231,16 +234,16 @@ pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, DriverError> {
             "--objective runtime runs the program; it cannot go with --no-run".into(),
         ));
     }
-    if opts.backend == Backend::Gcc {
-        return Err(gcc_not_searchable());
-    }
-    if opts.backend == Backend::Cranelift && opts.objective == Objective::Instcount {
-        return Err(usage(
-            "--objective instcount counts the canonical IR's instructions, which Cranelift's \
-             settings never change; with --backend cranelift use --objective size (its \
-             default), runtime or compile-time"
-                .into(),
-        ));
+    if opts.backend != Backend::Llvm && opts.objective == Objective::Instcount {
+        let (name, what) = match opts.backend {
+            Backend::Gcc => ("gcc", "GCC's flags"),
+            _ => ("cranelift", "Cranelift's settings"),
+        };
+        return Err(usage(format!(
+            "--objective instcount counts the canonical IR's instructions, which {what} \
+             never change; with --backend {name} use --objective size (its default), runtime \
+             or compile-time"
+        )));
     }
     let mut input = Input::load(&opts.file)?;
     input.verify()?;
@@ -351,14 +354,22 @@ pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, DriverError> {
             break format!("time budget ({:.0} s) used", t.as_secs_f64());
         }
         let n = budget.max_evals.map_or(BATCH, |m| BATCH.min((m - done) as usize)).max(1);
-        // Candidates in the form they are recorded in, each new text once.
-        let mut texts = std::collections::HashSet::new();
-        let batch: Vec<Candidate> = strategy
-            .propose(&history, &mut rng, n)
-            .into_iter()
-            .filter_map(|c| Some(Candidate { pipeline: space.canonical(c.pipeline)?, ..c }))
-            .filter(|c| !history.seen(&c.pipeline) && texts.insert(c.pipeline.text()))
-            .collect();
+        // Candidates in the form they are recorded in, each new text once. A strategy does
+        // not know which of its proposals are the same once resolved (GCC's `-O2 -Os` is
+        // `-Os`): it is asked again before it counts as finished.
+        let mut batch: Vec<Candidate> = Vec::new();
+        for _ in 0..PROPOSALS {
+            let mut texts = std::collections::HashSet::new();
+            batch = strategy
+                .propose(&history, &mut rng, n)
+                .into_iter()
+                .filter_map(|c| Some(Candidate { pipeline: space.canonical(c.pipeline)?, ..c }))
+                .filter(|c| !history.seen(&c.pipeline) && texts.insert(c.pipeline.text()))
+                .collect();
+            if !batch.is_empty() {
+                break;
+            }
+        }
         if batch.is_empty() {
             break format!("strategy `{}` finished", opts.strategy.name());
         }
@@ -506,7 +517,7 @@ fn write_winner(
                 Err(e) => Err(format!("the IR of `{pipeline}` does not verify: {e}")),
             }
         }
-        Backend::Cranelift => {
+        Backend::Cranelift | Backend::Gcc => {
             engine
                 .write_object(pipeline, path)
                 .map_err(|e| format!("`{pipeline}` could not be compiled again: {e}"))?;
@@ -517,15 +528,5 @@ fn write_winner(
                 Err(format!("`{pipeline}` gave a different object when compiled again"))
             }
         }
-        Backend::Gcc => Err(gcc_not_searchable().to_string()),
     }
-}
-
-/// `optimize --backend gcc` before GCC's flag space can be searched.
-fn gcc_not_searchable() -> DriverError {
-    usage(
-        "optimize --backend gcc is not available yet (run and compile --backend gcc are); \
-         search with --backend llvm or cranelift"
-            .into(),
-    )
 }

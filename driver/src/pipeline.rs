@@ -10,10 +10,14 @@
 //! A pipeline of Cranelift settings ([`Nest::Setting`]) is the other kind: a sequence of
 //! `name=value` entries, a later entry overriding an earlier one, whose canonical text is
 //! Cranelift's (`opt_level=speed,regalloc_algorithm=single_pass`, see
-//! [`Pipeline::cranelift_settings`]). Search strategies build both kinds the same way.
+//! [`Pipeline::cranelift_settings`]). A pipeline of GCC flags ([`Nest::Flag`]) is the third:
+//! gcc's own options, a later one overriding an earlier one, whose canonical text is gcc's
+//! command line (`-O2 -funroll-loops --param=max-unroll-times=4`, see
+//! [`Pipeline::gcc_flags`]). Search strategies build all three the same way.
 
 use opm_cranelift::CraneliftError;
 use opm_cranelift::settings::{self, Kind, SettingSpec};
+use opm_gcc::GccError;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -34,6 +38,9 @@ pub enum Nest {
     /// Not an LLVM pass: a Cranelift setting, `name=value` (the value in `params`). A
     /// pipeline of settings is Cranelift's.
     Setting,
+    /// Not an LLVM pass: a GCC option as gcc spells it (`-O2`, `-fno-tree-vectorize`,
+    /// `--param=max-unroll-times=4`, in `name`). A pipeline of flags is GCC's.
+    Flag,
 }
 
 impl Nest {
@@ -92,9 +99,17 @@ impl PassSpec {
         PassSpec::with_params(name, value, Nest::Setting)
     }
 
+    /// The GCC option `text`, as gcc spells it.
+    pub fn flag(text: &str) -> PassSpec {
+        PassSpec::new(text, Nest::Flag)
+    }
+
     /// The pass's own text, without adaptors: `instcombine<no-verify-fixpoint>`; a setting's
-    /// is `name=value`.
+    /// is `name=value`, a GCC flag's the option itself.
     pub fn text(&self) -> String {
+        if self.nest == Nest::Flag {
+            return self.name.clone();
+        }
         if self.nest == Nest::Setting {
             return format!("{}={}", self.name, self.params.as_deref().unwrap_or("true"));
         }
@@ -160,8 +175,12 @@ impl Pipeline {
         Ok(Pipeline { passes })
     }
 
-    /// The canonical text: LLVM's syntax, or Cranelift's for a pipeline of settings.
+    /// The canonical text: LLVM's syntax, Cranelift's for a pipeline of settings, gcc's
+    /// command line for a pipeline of flags.
     pub fn text(&self) -> String {
+        if self.is_flags() {
+            return self.flags_text();
+        }
         if self.is_settings() {
             return self.settings_text();
         }
@@ -282,6 +301,40 @@ impl Pipeline {
         settings::Pipeline::parse(&entries.join(","))
     }
 
+    /// Whether this is a pipeline of GCC flags.
+    pub fn is_flags(&self) -> bool {
+        self.passes.iter().any(|p| p.nest == Nest::Flag)
+    }
+
+    /// Parses gcc's options (`-O2 -funroll-loops`, spaces or commas between them) into a
+    /// pipeline of flags in canonical form, checked against the installed gcc's catalog.
+    pub fn parse_flags(text: &str) -> Result<Pipeline, GccError> {
+        let gcc = opm_gcc::Gcc::find()?;
+        let flags = opm_gcc::flags::Pipeline::parse(text, opm_gcc::catalog(&gcc)?)?;
+        Ok(Pipeline::from_flags(&flags))
+    }
+
+    /// The pipeline of the GCC flags `p`, option for option.
+    pub fn from_flags(p: &opm_gcc::flags::Pipeline) -> Pipeline {
+        Pipeline::new(p.text().split_whitespace().map(PassSpec::flag).collect())
+    }
+
+    /// The GCC pipeline a pipeline of flags stands for: options apply in order, a later one
+    /// replacing an earlier one for the same flag, param or -O level. Fails on an option
+    /// outside the installed gcc's catalog.
+    pub fn gcc_flags(&self) -> Result<opm_gcc::flags::Pipeline, GccError> {
+        let gcc = opm_gcc::Gcc::find()?;
+        let text: Vec<String> = self.passes.iter().map(PassSpec::text).collect();
+        Ok(opm_gcc::flags::Pipeline::parse(&text.join(" "), opm_gcc::catalog(&gcc)?)?)
+    }
+
+    fn flags_text(&self) -> String {
+        match self.gcc_flags() {
+            Ok(p) => p.text(),
+            Err(_) => self.passes.iter().map(PassSpec::text).collect::<Vec<_>>().join(" "),
+        }
+    }
+
     fn settings_text(&self) -> String {
         match self.cranelift_settings() {
             Ok(p) => p.text(),
@@ -344,12 +397,20 @@ impl Serialize for Pipeline {
     }
 }
 
-/// Either backend's text: Cranelift's settings when [`is_settings_text`], LLVM's syntax
-/// otherwise.
+/// Whether `text` is gcc's options rather than LLVM's or Cranelift's syntax: it starts with
+/// `-` (the canonical text of a pipeline of flags starts with its -O level).
+pub fn is_flags_text(text: &str) -> bool {
+    text.trim_start().starts_with('-')
+}
+
+/// Any backend's text: gcc's options when [`is_flags_text`], Cranelift's settings when
+/// [`is_settings_text`], LLVM's syntax otherwise.
 impl<'de> Deserialize<'de> for Pipeline {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Pipeline, D::Error> {
         let text = String::deserialize(d)?;
-        if is_settings_text(&text) {
+        if is_flags_text(&text) {
+            Pipeline::parse_flags(&text).map_err(serde::de::Error::custom)
+        } else if is_settings_text(&text) {
             Pipeline::parse_settings(&text).map_err(serde::de::Error::custom)
         } else {
             Pipeline::parse(&text).map_err(serde::de::Error::custom)

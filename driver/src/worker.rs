@@ -33,6 +33,10 @@ pub enum Request {
     /// object file. The module was verified when the search started (the parent's
     /// `Input::verify`, on the same file); Cranelift's verifier checks every function.
     CraneliftCodegen { settings: String, object: PathBuf },
+    /// Compile the loaded module's canonical IR, emitted as C, with gcc and the options
+    /// `flags` (gcc's own text, checked by the parent) to an object file; gcc is killed after
+    /// `limit_ms`.
+    GccCodegen { flags: String, object: PathBuf, limit_ms: u64 },
 }
 
 /// A step's failure found by the worker's own checks (crashes are found by the parent).
@@ -191,6 +195,32 @@ impl Session {
                             opm_cranelift::CraneliftError::Unsupported { .. } => {
                                 Verdict::Unsupported
                             }
+                            _ => Verdict::Crash,
+                        };
+                        return Ok(Reply::Rejected { verdict, detail: e.to_string() });
+                    }
+                };
+                let text_bytes = opm_llvm::text_section_bytes(&bytes).map_err(|e| e.to_string())?;
+                std::fs::write(&object, &bytes)
+                    .map_err(|e| format!("{}: {e}", object.display()))?;
+                Ok(Reply::Compiled { text_bytes, codegen_ms })
+            }
+            Request::GccCodegen { flags, object, limit_ms } => {
+                let (_, module) = self.input.as_ref().ok_or("no module loaded")?;
+                eprintln!("opm-worker: step: gcc `{flags}`");
+                let start = Instant::now();
+                let limit = std::time::Duration::from_millis(limit_ms);
+                let compiled = opm_gcc::Gcc::find().and_then(|gcc| {
+                    let args = opm_gcc::pipeline_args(&gcc, Some(&flags))?;
+                    opm_gcc::compile_to_object(&gcc, module, &args, limit)
+                });
+                let codegen_ms = ms(start.elapsed());
+                let bytes = match compiled {
+                    Ok(bytes) => bytes,
+                    Err(e) => {
+                        let verdict = match e {
+                            opm_gcc::GccError::Unsupported { .. } => Verdict::Unsupported,
+                            opm_gcc::GccError::Timeout { .. } => Verdict::Timeout,
                             _ => Verdict::Crash,
                         };
                         return Ok(Reply::Rejected { verdict, detail: e.to_string() });

@@ -22,8 +22,15 @@ pub struct Gcc {
 
 impl Gcc {
     /// Finds gcc as the `cc` crate does for the host (honouring `CC`), taking none of its
-    /// default flags, and checks that it is gcc and not another C compiler.
+    /// default flags, and checks that it is gcc and not another C compiler. Looked up once
+    /// per process.
     pub fn find() -> Result<Gcc, GccError> {
+        static FOUND: std::sync::OnceLock<Result<Gcc, String>> = std::sync::OnceLock::new();
+        FOUND.get_or_init(Gcc::look_up).clone().map_err(GccError::NoCompiler)
+    }
+
+    /// The lookup behind [`Gcc::find`]; the error says why no gcc is usable.
+    fn look_up() -> Result<Gcc, String> {
         let host = target_lexicon::HOST.to_string();
         let tool = cc::Build::new()
             .target(&host)
@@ -32,9 +39,9 @@ impl Gcc {
             .cargo_metadata(false)
             .warnings(false)
             .try_get_compiler()
-            .map_err(|e| GccError::NoCompiler(e.to_string()))?;
+            .map_err(|e| e.to_string())?;
         if !tool.is_like_gnu() || tool.is_like_clang() {
-            return Err(GccError::NoCompiler(format!("{} is not gcc", tool.path().display())));
+            return Err(format!("{} is not gcc", tool.path().display()));
         }
         Ok(Gcc { path: tool.path().to_path_buf() })
     }

@@ -30,19 +30,51 @@ impl Space {
         match backend {
             Backend::Llvm => Space::llvm(),
             Backend::Cranelift => Space::cranelift(),
-            Backend::Gcc => Space::unsearchable(Backend::Gcc),
+            Backend::Gcc => Space::gcc(),
         }
     }
 
-    /// A backend whose pipelines cannot be searched yet (`optimize` refuses it up front).
-    fn unsearchable(backend: Backend) -> Space {
+    /// GCC: from the installed gcc's catalog, the -O levels, every flag on and off, every
+    /// value of a flag that takes a few, and each param at half and at twice its -O2
+    /// default (within its range) or at each of its values; the levels as presets, and -O2,
+    /// -O3 and -Os as baselines, ratios and code growth against -O2. Without a usable gcc the
+    /// space is empty (the search then fails on its baselines, naming the reason).
+    pub fn gcc() -> Space {
+        let catalog = opm_gcc::Gcc::find().ok().and_then(|gcc| opm_gcc::catalog(&gcc).ok());
+        let Some(catalog) = catalog else {
+            return Space {
+                backend: Backend::Gcc,
+                elements: Vec::new(),
+                presets: Vec::new(),
+                baselines: Vec::new(),
+                ratio_base: "O2",
+                growth_base: "O2",
+            };
+        };
+        let mut items: Vec<String> =
+            catalog.levels().iter().filter(|l| **l != "0").map(|l| format!("-O{l}")).collect();
+        for f in catalog.flags() {
+            items.extend(gcc_flag_values(f));
+        }
+        for p in catalog.params() {
+            items.extend(gcc_param_values(p));
+        }
+        let named: Vec<(String, Pipeline)> = catalog
+            .presets()
+            .iter()
+            .map(|(name, p)| (name.clone(), Pipeline::from_flags(p)))
+            .collect();
+        let baselines = ["O2", "O3", "Os"]
+            .iter()
+            .filter_map(|name| named.iter().find(|(n, _)| n == name).cloned())
+            .collect();
         Space {
-            backend,
-            elements: Vec::new(),
-            presets: Vec::new(),
-            baselines: Vec::new(),
-            ratio_base: "",
-            growth_base: "",
+            backend: Backend::Gcc,
+            elements: items.iter().map(|i| PassSpec::flag(i)).collect(),
+            presets: named.into_iter().map(|(_, p)| p).collect(),
+            baselines,
+            ratio_base: "O2",
+            growth_base: "O2",
         }
     }
 
@@ -116,7 +148,51 @@ impl Space {
             Backend::Cranelift => {
                 pipeline.cranelift_settings().ok().map(|s| Pipeline::from_settings(&s))
             }
-            Backend::Gcc => None,
+            Backend::Gcc => {
+                // gcc's -f flags do nothing at -O0: a candidate without a level is taken at -O2.
+                let mut passes = pipeline.passes;
+                if !passes.iter().any(|p| p.name.starts_with("-O")) {
+                    passes.insert(0, PassSpec::flag("-O2"));
+                }
+                Pipeline::new(passes).gcc_flags().ok().map(|f| Pipeline::from_flags(&f))
+            }
+        }
+    }
+}
+
+/// The options of one GCC flag a search draws from: on and off, or each of a few values.
+fn gcc_flag_values(f: &opm_gcc::flags::FlagSpec) -> Vec<String> {
+    use opm_gcc::flags::FlagKind;
+    let name = &f.name;
+    match &f.kind {
+        FlagKind::Bool => vec![format!("-f{name}"), format!("-fno-{name}")],
+        FlagKind::Choice(values) => values.iter().map(|v| format!("-f{name}={v}")).collect(),
+        FlagKind::Range { min, max } if max - min <= 8 => {
+            (*min..=*max).map(|v| format!("-f{name}={v}")).collect()
+        }
+        FlagKind::Range { min, max } => vec![format!("-f{name}={min}"), format!("-f{name}={max}")],
+        FlagKind::Alignment => {
+            ["1", "16", "32", "64"].iter().map(|v| format!("-f{name}={v}")).collect()
+        }
+    }
+}
+
+/// The values of one GCC param a search draws from: half and twice its -O2 default, within
+/// its range (its minimum when the default is not a number), or each of its values.
+fn gcc_param_values(p: &opm_gcc::flags::ParamSpec) -> Vec<String> {
+    use opm_gcc::flags::ParamKind;
+    let name = &p.name;
+    match &p.kind {
+        ParamKind::Choice(values) => values.iter().map(|v| format!("--param={name}={v}")).collect(),
+        ParamKind::Int { min, max } => {
+            let default = p.default_at("2").and_then(|d| d.parse::<i64>().ok());
+            let mut values: Vec<i64> = match default {
+                Some(d) if d > 0 => vec![d / 2, d.saturating_mul(2)],
+                _ => vec![*min, min.saturating_add(1)],
+            };
+            values.retain(|v| (*min..=*max).contains(v) && Some(*v) != default);
+            values.dedup();
+            values.iter().map(|v| format!("--param={name}={v}")).collect()
         }
     }
 }
