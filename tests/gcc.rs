@@ -68,7 +68,8 @@ fn warning_free(src: &Path, level: &str, dir: &Path) -> Result<(), Failed> {
         return Err(Failed::from(format!("compile --emit-c failed: {}", o.stderr_text())));
     }
     for opt in ["-O0", "-O2", "-O3"] {
-        let mut gcc = Command::new("gcc");
+        let mut gcc =
+            Command::new(opm_gcc::Gcc::find().map_err(|e| Failed::from(e.to_string()))?.path());
         gcc.args(opm_gcc::compiler::FIXED_ARGS).args(["-Wall", opt, "-c"]).arg(&c);
         gcc.arg("-o").arg(dir.join("warnings.o"));
         let o = run(gcc, Duration::from_secs(120));
