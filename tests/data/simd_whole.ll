@@ -1,7 +1,8 @@
 ; Vector operations that the Cranelift backend keeps whole in SIMD registers (see
 ; backends/cranelift/src/lower/vector.rs), each function on its own so that one the target
 ; cannot do natively does not take the others back to lanes. Every result is stored to @buf
-; and printed by @dump, which has no vectors.
+; and printed by @dump, which has no vectors. @dynamic_lanes indexes lanes with a variable,
+; which Cranelift does on lanes.
 target datalayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
 target triple = "x86_64-pc-linux-gnu"
 
@@ -251,12 +252,24 @@ define void @floats(i32 %k) {
   ret void
 }
 
+define void @dynamic_lanes(i32 %k) {
+  %x = load <4 x i32>, ptr @in, align 16
+  %i = and i32 %k, 3
+  %e = extractelement <4 x i32> %x, i32 %i
+  %j = xor i32 %i, 1
+  %y = insertelement <4 x i32> %x, i32 %e, i32 %j
+  store <4 x i32> %y, ptr @buf
+  call void @dump(i32 60)
+  ret void
+}
+
 define i32 @main() {
   call void @int_arith(i32 5)
   call void @masks(i32 5)
   call void @shuffles(i32 5)
   call void @reductions(i32 5)
   call void @floats(i32 5)
+  call void @dynamic_lanes(i32 6)
   call void @put(i32 50, <4 x i32> <i32 1, i32 2, i32 3, i32 4>)
   ret i32 0
 }

@@ -346,7 +346,7 @@ impl FnEmit<'_, '_> {
                     Some(_) => self.zero(inst.ty.scalar())?,
                     None => {
                         let idx = self.operand(index)?;
-                        let lane = self.lane(&a, &ty, 0).replace("[0]", &format!("[{idx}]"));
+                        let lane = self.cx.types.elem_at(&a, &ty, &idx);
                         let zero = self.zero(inst.ty.scalar())?;
                         format!("(({idx}) < {n} ? {lane} : {zero})")
                     }
@@ -367,7 +367,7 @@ impl FnEmit<'_, '_> {
                     Some(_) => {}
                     None => {
                         let idx = self.operand(index)?;
-                        let lhs = self.lane(&dst, &ty, 0).replace("[0]", &format!("[{idx}]"));
+                        let lhs = self.cx.types.elem_at(&dst, &ty, &idx);
                         self.line(&format!("if (({idx}) < {n}) {lhs} = {x};"));
                     }
                 }

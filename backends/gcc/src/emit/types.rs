@@ -79,6 +79,11 @@ impl CTypes {
 
     /// The element `i` of the vector or array expression `e` of type `ty`.
     pub fn elem(&self, e: &str, ty: &Type, i: usize) -> String {
+        self.elem_at(e, ty, &i.to_string())
+    }
+
+    /// The element at the index expression `i` of the vector or array expression `e`.
+    pub fn elem_at(&self, e: &str, ty: &Type, i: &str) -> String {
         if self.is_gnu_vector(ty) { format!("({e})[{i}]") } else { format!("({e}).e[{i}]") }
     }
 
