@@ -128,6 +128,16 @@ struct Session {
     /// The last optimised module: its bitcode (for code generation) and canonical IR.
     last: Option<(Vec<u8>, opm_ir::Module)>,
     codegen: Option<opm_llvm::Codegen>,
+    /// The loaded module emitted as C, once a GCC candidate asked for it.
+    c_source: Option<String>,
+}
+
+/// The reply to a compilation that produced the object `bytes`: written to `object`, with
+/// its `.text` size.
+fn compiled_object(bytes: &[u8], object: &Path, codegen_ms: f64) -> Result<Reply, String> {
+    let text_bytes = opm_llvm::text_section_bytes(bytes).map_err(|e| e.to_string())?;
+    std::fs::write(object, bytes).map_err(|e| format!("{}: {e}", object.display()))?;
+    Ok(Reply::Compiled { text_bytes, codegen_ms })
 }
 
 impl Session {
@@ -156,6 +166,7 @@ impl Session {
                 self.codegen = Some(codegen);
                 self.input = Some((bytes, module));
                 self.last = None;
+                self.c_source = None;
                 Ok(Reply::Loaded { instcount })
             }
             Request::Optimize { steps } => self.optimize(&steps),
@@ -188,8 +199,8 @@ impl Session {
                 let start = Instant::now();
                 let compiled = opm_cranelift::compile_to_object(module, Some(&settings));
                 let codegen_ms = ms(start.elapsed());
-                let bytes = match compiled {
-                    Ok(bytes) => bytes,
+                match compiled {
+                    Ok(bytes) => compiled_object(&bytes, &object, codegen_ms),
                     Err(e) => {
                         let verdict = match e {
                             opm_cranelift::CraneliftError::Unsupported { .. } => {
@@ -197,39 +208,40 @@ impl Session {
                             }
                             _ => Verdict::Crash,
                         };
-                        return Ok(Reply::Rejected { verdict, detail: e.to_string() });
+                        Ok(Reply::Rejected { verdict, detail: e.to_string() })
                     }
-                };
-                let text_bytes = opm_llvm::text_section_bytes(&bytes).map_err(|e| e.to_string())?;
-                std::fs::write(&object, &bytes)
-                    .map_err(|e| format!("{}: {e}", object.display()))?;
-                Ok(Reply::Compiled { text_bytes, codegen_ms })
+                }
             }
             Request::GccCodegen { flags, object, limit_ms } => {
                 let (_, module) = self.input.as_ref().ok_or("no module loaded")?;
                 eprintln!("opm-worker: step: gcc `{flags}`");
                 let start = Instant::now();
                 let limit = std::time::Duration::from_millis(limit_ms);
+                if self.c_source.is_none() {
+                    match opm_gcc::emit::emit_module(module) {
+                        Ok(c) => self.c_source = Some(c),
+                        Err(e) => {
+                            let detail = e.to_string();
+                            return Ok(Reply::Rejected { verdict: Verdict::Unsupported, detail });
+                        }
+                    }
+                }
+                let c = self.c_source.as_deref().unwrap_or_default();
                 let compiled = opm_gcc::Gcc::find().and_then(|gcc| {
                     let args = opm_gcc::pipeline_args(&gcc, Some(&flags))?;
-                    opm_gcc::compile_to_object(&gcc, module, &args, limit)
+                    opm_gcc::compile_c_to_object(&gcc, c, &args, limit)
                 });
                 let codegen_ms = ms(start.elapsed());
-                let bytes = match compiled {
-                    Ok(bytes) => bytes,
+                match compiled {
+                    Ok(bytes) => compiled_object(&bytes, &object, codegen_ms),
                     Err(e) => {
                         let verdict = match e {
-                            opm_gcc::GccError::Unsupported { .. } => Verdict::Unsupported,
                             opm_gcc::GccError::Timeout { .. } => Verdict::Timeout,
                             _ => Verdict::Crash,
                         };
-                        return Ok(Reply::Rejected { verdict, detail: e.to_string() });
+                        Ok(Reply::Rejected { verdict, detail: e.to_string() })
                     }
-                };
-                let text_bytes = opm_llvm::text_section_bytes(&bytes).map_err(|e| e.to_string())?;
-                std::fs::write(&object, &bytes)
-                    .map_err(|e| format!("{}: {e}", object.display()))?;
-                Ok(Reply::Compiled { text_bytes, codegen_ms })
+                }
             }
         }
     }

@@ -23,7 +23,17 @@ pub fn compile_to_object(
     args: &[String],
     limit: Duration,
 ) -> Result<Vec<u8>, GccError> {
-    let c = emit::emit_module(module)?;
+    compile_c_to_object(gcc, &emit::emit_module(module)?, args, limit)
+}
+
+/// Compiles the C `c` ([`emit::emit_module`]'s) with `gcc` and `args` as
+/// [`compile_to_object`] does: for compiling one module's C with many pipelines.
+pub fn compile_c_to_object(
+    gcc: &Gcc,
+    c: &str,
+    args: &[String],
+    limit: Duration,
+) -> Result<Vec<u8>, GccError> {
     let dir = tempfile::tempdir()?;
     let src = dir.path().join("module.c");
     let obj = dir.path().join("module.o");
