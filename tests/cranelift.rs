@@ -8,8 +8,9 @@
 //!   for LLVM: `OPM_CRANELIFT_CSMITH_COUNT` (default 50) matching programs per level from the
 //!   base seed `OPM_CRANELIFT_CSMITH_SEED` (fresh when unset; printed, with the replay line).
 //! - `cranelift::data::<program>::<O0|O2>`: C programs of `tests/data/` aimed at the ABI:
-//!   `printf_doubles` (a variadic call with doubles, some on the stack) and `byval_odd`
-//!   (structures passed in memory whose size is not a multiple of 8).
+//!   `printf_doubles` (a variadic call with doubles, some on the stack), `byval_odd`
+//!   (structures passed in memory whose size is not a multiple of 8) and `volatile_bitfield`
+//!   (a 3-byte volatile store next to a byte it must not touch).
 //! - `cranelift::bad_setting_is_a_usage_error`: `--pipeline bogus=1` exits 2 naming `bogus`.
 //! - `cranelift::phi_swap`: phis that swap and rotate on a back edge (parallel copies).
 //! - `cranelift::vla_is_unsupported`: a variable-length array is a clean "unsupported" error
@@ -68,7 +69,7 @@ fn main() {
         }
         .trials(),
     );
-    for program in ["printf_doubles", "byval_odd"] {
+    for program in ["printf_doubles", "byval_odd", "volatile_bitfield"] {
         for level in ["-O0", "-O2"] {
             let name = format!("cranelift::data::{program}::{}", level.trim_start_matches('-'));
             let dir = name.replace("::", "-");

@@ -9,7 +9,7 @@
 //!   `OPM_GCC_CSMITH_COUNT` (default 50) matching programs per level from the base seed
 //!   `OPM_GCC_CSMITH_SEED` (fresh when unset; printed, with the replay line).
 //! - `gcc::data::<program>`: the programs of `tests/data/` aimed at calling conventions,
-//!   phis, vectors and dynamic stack allocation, at several gcc levels.
+//!   phis, vectors, volatile bit-fields and dynamic stack allocation, at several gcc levels.
 //! - `gcc::pipelines_are_checked`: an unknown flag and an excluded one exit 2 naming them.
 //!
 //! One program: `cargo test -p opm-driver --test gcc -- gcc::corpus::nbody`.
@@ -45,7 +45,8 @@ fn main() {
         }
         .trials(),
     );
-    for program in ["printf_doubles.c", "byval_odd.c", "vla.c", "phi_swap.ll", "simd_whole.ll"] {
+    let data = ["printf_doubles.c", "byval_odd.c", "volatile_bitfield.c", "vla.c", "phi_swap.ll"];
+    for program in data.into_iter().chain(["simd_whole.ll"]) {
         let name = format!("gcc::data::{}", program.replace('.', "_"));
         trials.push(Trial::test(name, move || data_program(program)));
     }

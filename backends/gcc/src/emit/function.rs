@@ -619,8 +619,16 @@ impl FnEmit<'_, '_> {
             let (lv, at, c, bytes) = (format!("{lv}{}", leaf.path), leaf.at, leaf.c, leaf.bytes);
             match leaf.ty {
                 Type::Int(n) if n != super::types::container_bits(n) => {
-                    self.line(&format!("{lv} = 0;"));
-                    self.line(&format!("__builtin_memcpy(&{lv}, {at}, {bytes});"));
+                    // Only the store size's bytes: the container is wider.
+                    if volatile {
+                        let parts: Vec<String> = (0..bytes)
+                            .map(|i| format!("(({c})((volatile uint8_t *){at})[{i}] << {})", 8 * i))
+                            .collect();
+                        self.line(&format!("{lv} = {};", parts.join(" | ")));
+                    } else {
+                        self.line(&format!("{lv} = 0;"));
+                        self.line(&format!("__builtin_memcpy(&{lv}, {at}, {bytes});"));
+                    }
                     self.line(&format!("{lv} = {};", ops::wrap(n, &lv)));
                 }
                 Type::Vector(..) => self.line(&format!("__builtin_memcpy(&{lv}, {at}, {bytes});")),
@@ -642,7 +650,17 @@ impl FnEmit<'_, '_> {
     ) -> Emitted<()> {
         for leaf in self.leaf_sites(ty, ptr)? {
             let (x, at, c, bytes) = (format!("{x}{}", leaf.path), leaf.at, leaf.c, leaf.bytes);
-            if volatile && !matches!(leaf.ty, Type::Vector(..)) {
+            let odd = matches!(leaf.ty, Type::Int(n) if n != super::types::container_bits(n));
+            if volatile && odd {
+                // Byte by byte: the container is wider than the store size.
+                let t = self.fresh();
+                self.declare(&format!("{c} {t}"));
+                self.line(&format!("{t} = {x};"));
+                for i in 0..bytes {
+                    let byte = format!("(uint8_t)({t} >> {})", 8 * i);
+                    self.line(&format!("((volatile uint8_t *){at})[{i}] = {byte};"));
+                }
+            } else if volatile && !matches!(leaf.ty, Type::Vector(..)) {
                 self.line(&format!("*(volatile {c} *){at} = {x};"));
             } else {
                 // The container's low bytes: an odd-width integer's bits above its width are 0.
