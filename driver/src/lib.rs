@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod engine;
+pub mod lab;
 pub mod model;
 pub mod optimize;
 pub mod pipeline;

@@ -68,6 +68,9 @@ enum Command {
     /// Search the best pass pipeline (or Cranelift settings) for FILE within a budget,
     /// measuring every candidate.
     Optimize(Box<OptimizeArgs>),
+    /// Run a benchmark lab (a corpus × backends × strategies, every measurement stored in
+    /// SQLite under a tag), or compare two tags, report one, export one.
+    Bench(Box<BenchArgs>),
     /// List the passes candidates are made of (LLVM's passes, Cranelift's settings, GCC's
     /// flags and params), and the default pipelines.
     Passes {
@@ -83,6 +86,77 @@ enum Command {
     Worker {
         #[arg(long)]
         memory_limit_mib: Option<u64>,
+    },
+}
+
+#[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+struct BenchArgs {
+    #[command(subcommand)]
+    action: Option<BenchAction>,
+    /// A directory of `.c` and `.ll` programs, with an optional `manifest.json`
+    /// (`{"programs": {"name": {"args": [...], "cflags": [...], "skip": false}}}`).
+    #[arg(long, default_value = "bench/corpus")]
+    corpus: PathBuf,
+    /// The backends to search.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "llvm,cranelift,gcc")]
+    backends: Vec<Backend>,
+    /// The search strategies to run on every program and backend.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "presets,auto")]
+    strategies: Vec<StrategyKind>,
+    /// What every search minimises.
+    #[arg(long, value_enum, default_value = "runtime")]
+    objective: Objective,
+    /// Evaluations per search (program × backend × strategy) [default: 40 for `random`,
+    /// `evolve` and `auto` when no budget is given].
+    #[arg(long, value_name = "N")]
+    budget_evals: Option<u64>,
+    /// Time per search (`90s`, `5m`).
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    budget_time: Option<Duration>,
+    /// The lab database (SQLite).
+    #[arg(long, global = true, default_value = "target/opm-lab.sqlite")]
+    db: PathBuf,
+    /// The name of this run: running the same tag again resumes it.
+    #[arg(long)]
+    tag: Option<String>,
+    /// Candidates evaluated at once [default: the number of CPUs].
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Timed runs per candidate.
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// The searches' seed.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Subcommand)]
+enum BenchAction {
+    /// Compare two runs: per program, backend and metric, the change and its significance;
+    /// exit status 1 when a regression is significant.
+    Compare {
+        /// The earlier run.
+        a: String,
+        /// The later run.
+        b: String,
+    },
+    /// Write a run's Markdown summary and SVG charts.
+    Report {
+        tag: String,
+        /// The directory to write to [default: target/opm-lab/report-TAG].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// A run's results as JSON lines, one per program × backend × pipeline, every sample.
+    Export {
+        tag: String,
+        /// Write here instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
 }
 
@@ -237,6 +311,7 @@ impl OptimizeArgs {
             audit: self.audit.clone(),
             progress: !self.quiet && !self.json,
             worker_exe: std::env::current_exe().unwrap_or_else(|_| "opm-driver".into()),
+            observer: None,
         }
     }
 }
@@ -342,6 +417,7 @@ fn run(command: Command) -> Result<ExitCode, DriverError> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Optimize(args) => run_optimize(&args),
+        Command::Bench(args) => run_bench(&args),
         Command::Passes { backend: Backend::Llvm, json } => {
             write_output(None, &passes_listing(json))?;
             Ok(ExitCode::SUCCESS)
@@ -399,6 +475,79 @@ fn run_optimize(args: &OptimizeArgs) -> Result<ExitCode, DriverError> {
         write_output(None, &text)?;
     }
     Ok(if report.best.is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// `bench`: run a lab, or compare, report or export runs.
+fn run_bench(args: &BenchArgs) -> Result<ExitCode, DriverError> {
+    use opm_driver::lab;
+    let lab_error = |e: &dyn std::fmt::Display| DriverError::Usage(e.to_string());
+    let open = || lab::store::Store::open(&args.db).map_err(|e| lab_error(&e));
+    match &args.action {
+        Some(BenchAction::Compare { a, b }) => {
+            let store = open()?;
+            let c = lab::compare::compare_tags(&store, a, b).map_err(|e| lab_error(&e))?;
+            write_output(None, &lab::compare::render(&c))?;
+            Ok(if c.has_regression() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Some(BenchAction::Report { tag, out }) => {
+            let store = open()?;
+            let input = lab::report_input(&store, tag).map_err(|e| lab_error(&e))?;
+            let dir = out
+                .clone()
+                .unwrap_or_else(|| args.db.with_file_name("opm-lab").join(format!("report-{tag}")));
+            let written = lab::report::write_report(&input, &dir).map_err(|e| lab_error(&e))?;
+            for path in written {
+                println!("wrote {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(BenchAction::Export { tag, output }) => {
+            let store = open()?;
+            let text = lab::export::export(&store, tag).map_err(|e| lab_error(&e))?;
+            write_output(output.as_deref(), &text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            let tag = args.tag.clone().ok_or_else(|| {
+                DriverError::Usage("bench needs --tag NAME (or compare, report, export)".into())
+            })?;
+            let opts = lab::run::LabOptions {
+                corpus: args.corpus.clone(),
+                backends: args.backends.clone(),
+                strategies: args.strategies.clone(),
+                objective: args.objective,
+                budget_evals: args.budget_evals,
+                budget_time: args.budget_time,
+                db: args.db.clone(),
+                tag: tag.clone(),
+                jobs: args.jobs.unwrap_or_else(|| {
+                    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+                }),
+                runs: args.runs,
+                seed: args.seed,
+                progress: !args.quiet,
+                worker_exe: std::env::current_exe().unwrap_or_else(|_| "opm-driver".into()),
+            };
+            let start = std::time::Instant::now();
+            let summary = lab::run::run_lab(&opts).map_err(|e| lab_error(&e))?;
+            let store = open()?;
+            let failures = store.failures(&tag).map_err(|e| lab_error(&e))?;
+            let mut text = format!(
+                "lab `{tag}`: {} searches run, {} already measured, {} failed, in {:.0} s; \
+                 database {}\n",
+                summary.run,
+                summary.skipped,
+                failures.len(),
+                start.elapsed().as_secs_f64(),
+                args.db.display()
+            );
+            for (program, backend, strategy, why) in &failures {
+                text.push_str(&format!("failed: {program} · {backend} · {strategy}: {why}\n"));
+            }
+            write_output(None, &text)?;
+            Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+    }
 }
 
 /// `optimize --backend all`: LLVM, Cranelift and GCC searched one after the other with a

@@ -49,6 +49,19 @@ pub struct OptimizeOptions {
     pub progress: bool,
     /// The `opm-driver` executable to start workers from.
     pub worker_exe: PathBuf,
+    /// Called with every signal as soon as it is final, after it is written to `signals`.
+    pub observer: Option<Observer>,
+}
+
+/// A callback that sees every signal of a search as it is recorded (the benchmark lab
+/// stores each in its database before the next one is measured).
+#[derive(Clone)]
+pub struct Observer(pub std::sync::Arc<dyn Fn(&PerformanceSignal) + Send + Sync>);
+
+impl std::fmt::Debug for Observer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Observer")
+    }
 }
 
 /// The outcome of a search.
@@ -376,6 +389,9 @@ pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, DriverError> {
         let on_signal = |s: &PerformanceSignal| {
             if let Err(e) = sink.write(s) {
                 write_error.lock().expect("write error").get_or_insert(e);
+            }
+            if let Some(observer) = &opts.observer {
+                (observer.0)(s);
             }
             progress.lock().expect("progress").update(s);
         };

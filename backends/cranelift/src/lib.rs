@@ -13,6 +13,9 @@ pub mod settings;
 mod types;
 
 pub use error::CraneliftError;
+
+/// The Cranelift release this backend is built against.
+pub const CRANELIFT_VERSION: &str = "0.135";
 use opm_ir::Module;
 
 /// Compiles `module` to a relocatable object for the host with the Cranelift settings of
