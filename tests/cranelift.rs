@@ -15,6 +15,8 @@
 //! - `cranelift::phi_swap`: phis that swap and rotate on a back edge (parallel copies).
 //! - `cranelift::vla_is_unsupported`: a variable-length array is a clean "unsupported" error
 //!   naming the construct, the function and the instruction, at -O0 and -O2.
+//! - `cranelift::available_externally`: `tests/data/extern_inline.c` from clang's unoptimised
+//!   IR, whose glibc inline functions are `available_externally` copies: declarations here.
 //! - `cranelift::vectors_whole`: `tests/data/simd_whole.ll` (vector arithmetic, masks,
 //!   shuffles, reductions, conversions) prints what clang's build prints with vectors kept
 //!   whole and split into lanes, on the SSE2 baseline and with SSSE3; kept whole, its vector
@@ -80,6 +82,16 @@ fn main() {
     trials.push(Trial::test("cranelift::phi_swap", phi_swap));
     trials.push(Trial::test("cranelift::vla_is_unsupported", vla_is_unsupported));
     trials.push(Trial::test("cranelift::vectors_whole", vectors_whole));
+    trials.push(Trial::test("cranelift::available_externally", || {
+        // glibc's extern inline atoi and bsearch, kept as `available_externally` bodies.
+        let src = repo_root().join("tests/data/extern_inline.c");
+        let dir = scratch("cranelift-available-externally");
+        let unoptimised = ["-Xclang", "-disable-llvm-passes"];
+        match differential(&src, "-O1", &unoptimised, CRANELIFT, &dir, Duration::from_secs(30))? {
+            Verdict::Match => Ok(()),
+            other => Err(Failed::from(format!("expected a match with clang's build: {other:?}"))),
+        }
+    }));
     libtest_mimic::run(&args, trials).exit();
 }
 

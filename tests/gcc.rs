@@ -10,6 +10,8 @@
 //!   `OPM_GCC_CSMITH_SEED` (fresh when unset; printed, with the replay line).
 //! - `gcc::data::<program>`: the programs of `tests/data/` aimed at calling conventions,
 //!   phis, vectors, volatile bit-fields and dynamic stack allocation, at several gcc levels.
+//! - `gcc::available_externally`: `tests/data/extern_inline.c` from clang's unoptimised IR,
+//!   whose glibc inline functions are `available_externally` copies: declarations here.
 //! - `gcc::pipelines_are_checked`: an unknown flag and an excluded one exit 2 naming them.
 //!
 //! One program: `cargo test -p opm-driver --test gcc -- gcc::corpus::nbody`.
@@ -51,6 +53,16 @@ fn main() {
         trials.push(Trial::test(name, move || data_program(program)));
     }
     trials.push(Trial::test("gcc::pipelines_are_checked", pipelines_are_checked));
+    trials.push(Trial::test("gcc::available_externally", || {
+        // glibc's extern inline atoi and bsearch, kept as `available_externally` bodies.
+        let src = repo_root().join("tests/data/extern_inline.c");
+        let dir = scratch("gcc-available-externally");
+        let unoptimised = ["-Xclang", "-disable-llvm-passes"];
+        match differential(&src, "-O1", &unoptimised, GCC_O2, &dir, Duration::from_secs(30))? {
+            Verdict::Match => Ok(()),
+            other => Err(Failed::from(format!("expected a match with clang's build: {other:?}"))),
+        }
+    }));
     libtest_mimic::run(&args, trials).exit();
 }
 

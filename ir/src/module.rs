@@ -191,6 +191,13 @@ impl Module {
         self.functions.iter().filter(|f| !f.is_declaration())
     }
 
+    /// The definitions whose code this module's object holds: every definition but the
+    /// `available_externally` ones, copies of code defined elsewhere (glibc's extern inline
+    /// `atoi`, say) kept only for inlining; a code generator treats those as declarations.
+    pub fn emitted_definitions(&self) -> impl Iterator<Item = &Function> {
+        self.definitions().filter(|f| f.props.linkage != Linkage::AvailableExternally)
+    }
+
     /// The number of instructions in all function bodies.
     pub fn instruction_count(&self) -> usize {
         self.functions.iter().map(Function::instruction_count).sum()

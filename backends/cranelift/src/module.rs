@@ -120,7 +120,7 @@ pub(crate) fn compile(
     }
     let mut ctx = cx.obj.make_context();
     let mut fctx = FunctionBuilderContext::new();
-    for f in module.definitions() {
+    for f in module.emitted_definitions() {
         let id = cx.va_bodies.get(&f.name).copied().unwrap_or(cx.funcs[&f.name]);
         let mut lower = |cx: &mut ModuleCx<'_>, native: bool| {
             ctx.clear();

@@ -87,7 +87,7 @@ pub fn emit_module(module: &Module) -> Result<String, GccError> {
         module.functions.iter().filter(|f| !f.name.starts_with("llvm.")).collect();
     for (i, g) in module.globals.iter().enumerate() {
         let cname = format!("g{i}_{}", sanitize(&g.name));
-        let addr = if g.init.is_some() {
+        let addr = if g.init.is_some() && g.props.linkage != Linkage::AvailableExternally {
             format!("((opm_ptr)&{cname})")
         } else {
             format!("((opm_ptr){cname})")
@@ -114,7 +114,7 @@ pub fn emit_module(module: &Module) -> Result<String, GccError> {
         let _ = writeln!(declarations, "{proto};");
     }
     let mut bodies = String::new();
-    for f in functions.iter().filter(|f| !f.is_declaration()) {
+    for f in functions.iter().filter(|f| !declared_only(f)) {
         let head = definition_head(&mut cx, f).map_err(|construct| GccError::Unsupported {
             construct,
             site: format!(" in function @{}", f.name),
@@ -180,7 +180,8 @@ fn global(
 ) -> Result<(), String> {
     let sym = cx.symbols[&g.name].clone();
     let tls = if g.thread_local.is_some() { "__thread " } else { "" };
-    let Some(init) = &g.init else {
+    let init = g.init.as_ref().filter(|_| g.props.linkage != Linkage::AvailableExternally);
+    let Some(init) = init else {
         let (_, label) = linkage(g.props.linkage, &g.name);
         let _ = writeln!(declarations, "extern {tls}uint8_t {}[]{label};", sym.cname);
         return Ok(());
@@ -419,6 +420,12 @@ impl ModuleCx<'_> {
     }
 }
 
+/// Whether only a declaration of `f` is emitted: it has no body, or its body is an
+/// `available_externally` copy of code defined elsewhere.
+fn declared_only(f: &Function) -> bool {
+    f.is_declaration() || f.props.linkage == Linkage::AvailableExternally
+}
+
 /// `RT name(P0, P1, ...)` with the symbol's linkage and label.
 fn prototype(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, String> {
     let sym = cx.symbols[&f.name].clone();
@@ -435,7 +442,7 @@ fn prototype(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, String> {
     }
     let params = if params.is_empty() { "void".into() } else { params.join(", ") };
     let (storage, label) = linkage(f.props.linkage, &f.name);
-    let storage = if f.is_declaration() && storage.is_empty() { "extern ".into() } else { storage };
+    let storage = if declared_only(f) { "extern ".into() } else { storage };
     let unused = if storage.starts_with("static") { " __attribute__((unused))" } else { "" };
     Ok(format!(
         "{storage}{ret} {}({params}){label}{unused}{}",
