@@ -1,4 +1,6 @@
-//! The benchmark lab end to end, on a tiny corpus and a temporary database: a run, the same
+//! The benchmark lab end to end, on a tiny corpus (LLVM and Cranelift, whose objects carry
+//! the module's name: the same program must compile to the same binary under every tag) and a
+//! temporary database: a run, the same
 //! run again (resumed: nothing to do), a second tag of the same thing (`compare` flags
 //! nothing), a third with a 20% heavier input (`compare` flags the slowdown and exits 1), the
 //! report and the export. One test, so that its timed runs never share the machine with
@@ -33,7 +35,8 @@ fn bench(db: &Path, args: &[&str]) -> common::Outcome {
 
 fn lab(corpus: &Path, db: &Path, tag: &str) -> common::Outcome {
     let corpus = corpus.to_str().unwrap();
-    let args = ["--corpus", corpus, "--backends", "llvm", "--strategies", "presets", "--quiet"];
+    let args =
+        ["--corpus", corpus, "--backends", "llvm,cranelift", "--strategies", "presets", "--quiet"];
     bench(db, &[&args[..], &["--runs", "5", "--jobs", "1", "--tag", tag]].concat())
 }
 
@@ -50,9 +53,9 @@ fn a_lab_runs_resumes_compares_reports_and_exports() {
 
     let first = lab(&corpus, &db, "a");
     assert_eq!(first.code, Some(0), "{}\n{}", first.stdout_text(), first.stderr_text());
-    assert!(first.stdout_text().contains("1 searches run, 0 already measured, 0 failed"));
+    assert!(first.stdout_text().contains("2 searches run, 0 already measured, 0 failed"));
     let again = lab(&corpus, &db, "a");
-    assert!(again.stdout_text().contains("0 searches run, 1 already measured"), "resumed");
+    assert!(again.stdout_text().contains("0 searches run, 2 already measured"), "resumed");
 
     // The same thing under another tag: the same binaries, the same input, nothing flagged.
     assert_eq!(lab(&corpus, &db, "b").code, Some(0));
@@ -61,23 +64,33 @@ fn a_lab_runs_resumes_compares_reports_and_exports() {
     assert_eq!(same.code, Some(0), "{text}");
     assert!(text.contains("regressions: 0") && text.contains("improvements: 0"), "{text}");
 
+    // Every pipeline compiled to the same binary under both tags.
+    let hashes = |tag: &str| {
+        let out = bench(&db, &["export", tag]).stdout_text();
+        let mut v: Vec<String> = out
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .map(|r| format!("{} {} {}", r["backend"], r["pipeline"], r["binary_hash"]))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(hashes("a"), hashes("b"));
+
     // A 20% heavier input: the reference pipeline's run time is flagged, exit status 1.
     std::fs::write(corpus.join("manifest.json"), manifest("360")).unwrap();
     assert_eq!(lab(&corpus, &db, "c").code, Some(0));
     let slower = bench(&db, &["compare", "a", "c"]);
     let text = slower.stdout_text();
     assert_eq!(slower.code, Some(1), "{text}");
-    let row = text.lines().find(|l| l.contains("work") && l.contains("runtime_ms"));
-    let row = row.unwrap_or_else(|| panic!("no run-time regression of `work` in:\n{text}"));
-    let change: f64 = row
-        .split_whitespace()
-        .find(|w| w.ends_with('%'))
-        .unwrap()
-        .trim_end_matches('%')
-        .parse()
-        .unwrap();
-    assert!((10.0..35.0).contains(&change), "about +20%: {row}");
-    assert!(text.find("regressions: 1") < text.find("improvements:"), "{text}");
+    let rows: Vec<&str> =
+        text.lines().filter(|l| l.contains("work") && l.contains("runtime_ms")).collect();
+    assert!(!rows.is_empty() && text.contains("improvements: 0"), "{text}");
+    for row in rows {
+        let change = row.split_whitespace().find(|w| w.ends_with('%')).unwrap();
+        let change: f64 = change.trim_end_matches('%').parse().unwrap();
+        assert!((10.0..35.0).contains(&change), "about +20%: {row}");
+    }
 
     // The report: Markdown with the headline table, and the four charts.
     let out = dir.join("report");

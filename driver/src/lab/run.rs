@@ -169,16 +169,20 @@ pub fn run_lab(opts: &LabOptions) -> Result<LabSummary, LabError> {
     let store = Store::open(&opts.db)?;
     let run = store.begin_run(&run_info(opts))?;
     let store = Arc::new(Mutex::new(store));
-    let work = opts.db.with_extension("work").join(&opts.tag);
+    let work = opts.db.with_extension("work");
     let total = programs.len() * opts.backends.len() * opts.strategies.len();
     let mut summary = LabSummary::default();
     let mut done = 0;
     for program in &programs {
-        let prepared = prepare(program, &work);
+        let hash = source_hash(program);
+        // The IR's path is part of the module's name, which Cranelift writes into the object:
+        // one path per source, whatever the tag, so that an unchanged program compiles to the
+        // same binary in every run (and `compare` can tell).
+        let prepared = prepare(program, &work.join(&hash[..16]));
         let program_id = {
             let st = store.lock().expect("store");
             let args = serde_json::to_string(&program.entry.args).unwrap_or_default();
-            st.program(&program.name, &source_hash(program), &args)?
+            st.program(&program.name, &hash, &args)?
         };
         for &backend in &opts.backends {
             for &strategy in &opts.strategies {
