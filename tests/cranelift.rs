@@ -82,16 +82,7 @@ fn main() {
     trials.push(Trial::test("cranelift::phi_swap", phi_swap));
     trials.push(Trial::test("cranelift::vla_is_unsupported", vla_is_unsupported));
     trials.push(Trial::test("cranelift::vectors_whole", vectors_whole));
-    trials.push(Trial::test("cranelift::available_externally", || {
-        // glibc's extern inline atoi and bsearch, kept as `available_externally` bodies.
-        let src = repo_root().join("tests/data/extern_inline.c");
-        let dir = scratch("cranelift-available-externally");
-        let unoptimised = ["-Xclang", "-disable-llvm-passes"];
-        match differential(&src, "-O1", &unoptimised, CRANELIFT, &dir, Duration::from_secs(30))? {
-            Verdict::Match => Ok(()),
-            other => Err(Failed::from(format!("expected a match with clang's build: {other:?}"))),
-        }
-    }));
+    trials.push(common::available_externally_trial("cranelift", CRANELIFT));
     libtest_mimic::run(&args, trials).exit();
 }
 

@@ -53,16 +53,7 @@ fn main() {
         trials.push(Trial::test(name, move || data_program(program)));
     }
     trials.push(Trial::test("gcc::pipelines_are_checked", pipelines_are_checked));
-    trials.push(Trial::test("gcc::available_externally", || {
-        // glibc's extern inline atoi and bsearch, kept as `available_externally` bodies.
-        let src = repo_root().join("tests/data/extern_inline.c");
-        let dir = scratch("gcc-available-externally");
-        let unoptimised = ["-Xclang", "-disable-llvm-passes"];
-        match differential(&src, "-O1", &unoptimised, GCC_O2, &dir, Duration::from_secs(30))? {
-            Verdict::Match => Ok(()),
-            other => Err(Failed::from(format!("expected a match with clang's build: {other:?}"))),
-        }
-    }));
+    trials.push(common::available_externally_trial("gcc", GCC_O2));
     libtest_mimic::run(&args, trials).exit();
 }
 

@@ -259,3 +259,22 @@ pub fn corpus_trials(
     }
     trials
 }
+
+/// The trial `<kind>::available_externally`: `tests/data/extern_inline.c` from clang's
+/// unoptimised IR (`-O1 -Xclang -disable-llvm-passes`), whose glibc inline functions (`atoi`,
+/// `bsearch`) are `available_externally` copies, runs through `driver_args` like clang's build.
+pub fn available_externally_trial(
+    kind: &str,
+    driver_args: &'static [&'static str],
+) -> libtest_mimic::Trial {
+    let name = format!("{kind}::available_externally");
+    let dir = scratch(&name.replace("::", "-"));
+    libtest_mimic::Trial::test(name, move || {
+        let src = repo_root().join("tests/data/extern_inline.c");
+        let unoptimised = ["-Xclang", "-disable-llvm-passes"];
+        match differential(&src, "-O1", &unoptimised, driver_args, &dir, Duration::from_secs(30))? {
+            Verdict::Match => Ok(()),
+            other => Err(format!("expected a match with clang's build: {other:?}").into()),
+        }
+    })
+}
