@@ -39,11 +39,9 @@ impl Comparison {
 /// The pipeline text of each backend's speed reference (see the module's doc).
 pub fn speed_references() -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
-    for backend in [crate::Backend::Llvm, crate::Backend::Cranelift, crate::Backend::Gcc] {
-        let space = crate::search::Space::of(backend);
-        let name = if backend == crate::Backend::Cranelift { "speed" } else { "O2" };
-        if let Some(p) = space.baseline(name) {
-            out.insert(backend.name().to_string(), p.text());
+    for (backend, name) in super::report::SPEED_REFERENCE {
+        if let Some(p) = super::space_of(backend).as_ref().and_then(|s| s.baseline(name)) {
+            out.insert(backend.to_string(), p.text());
         }
     }
     out

@@ -14,6 +14,12 @@ use report::{ProgressPoint, ReportInput, ResultRow};
 use std::collections::BTreeMap;
 use store::{Measurement, Store, StoreError};
 
+/// The pipeline space of the backend called `name` (as stored: `llvm`, `cranelift`, `gcc`).
+fn space_of(name: &str) -> Option<Space> {
+    let backend = <Backend as clap::ValueEnum>::from_str(name, false).ok()?;
+    Some(Space::of(backend))
+}
+
 /// The objective value of a measurement (lower is better): `.text` bytes, instructions,
 /// median run time or compile time, as the run's objective says.
 fn score(objective: &str, m: &Measurement) -> Option<f64> {
@@ -87,11 +93,7 @@ pub fn report_input(store: &Store, tag: &str) -> Result<ReportInput, StoreError>
     programs.sort_unstable();
     programs.dedup();
     for backend in backends {
-        let space = match backend {
-            "llvm" => Space::of(Backend::Llvm),
-            "cranelift" => Space::of(Backend::Cranelift),
-            _ => Space::of(Backend::Gcc),
-        };
+        let Some(space) = space_of(backend) else { continue };
         for (name, pipeline) in &space.baselines {
             let text = pipeline.text();
             for program in &programs {
