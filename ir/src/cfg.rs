@@ -114,16 +114,17 @@ fn dominators(
     let mut idom: Vec<Option<BlockId>> = vec![None; preds.len()];
     let Some(&entry) = rpo.first() else { return idom };
     idom[entry.index()] = Some(entry);
+    // Both blocks are processed, and so is every dominator above them: `?` never returns.
     let intersect = |idom: &[Option<BlockId>], mut a: BlockId, mut b: BlockId| {
         while a != b {
             while rpo_index[a.index()] > rpo_index[b.index()] {
-                a = idom[a.index()].expect("processed");
+                a = idom[a.index()]?;
             }
             while rpo_index[b.index()] > rpo_index[a.index()] {
-                b = idom[b.index()].expect("processed");
+                b = idom[b.index()]?;
             }
         }
-        a
+        Some(a)
     };
     let mut changed = true;
     while changed {
@@ -134,10 +135,10 @@ fn dominators(
                 if idom[p.index()].is_none() {
                     continue;
                 }
-                new_idom = Some(match new_idom {
-                    None => p,
-                    Some(cur) => intersect(&idom, p, cur),
-                });
+                new_idom = match new_idom {
+                    None => Some(p),
+                    Some(cur) => intersect(&idom, p, cur).or(Some(cur)),
+                };
             }
             if new_idom.is_some() && idom[b.index()] != new_idom {
                 idom[b.index()] = new_idom;
