@@ -22,7 +22,7 @@
 //!   whole and split into lanes, on the SSE2 baseline and with SSSE3; kept whole, its vector
 //!   functions are made of SIMD instructions, which split into lanes they are not.
 //!
-//! One program: `cargo test -p opm-driver --test cranelift -- cranelift::corpus::nbody`.
+//! One program: `cargo test -p opm-cli --test cranelift -- cranelift::corpus::nbody`.
 
 mod common;
 

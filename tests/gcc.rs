@@ -14,7 +14,7 @@
 //!   whose glibc inline functions are `available_externally` copies: declarations here.
 //! - `gcc::pipelines_are_checked`: an unknown flag and an excluded one exit 2 naming them.
 //!
-//! One program: `cargo test -p opm-driver --test gcc -- gcc::corpus::nbody`.
+//! One program: `cargo test -p opm-cli --test gcc -- gcc::corpus::nbody`.
 
 mod common;
 

@@ -461,7 +461,6 @@ fn random_pipelines_never_bring_the_search_down() {
 
 #[test]
 fn pipeline_text_means_to_llvm_what_the_user_wrote() {
-    use opm_driver::pipeline::Pipeline;
     // LLVM's own reading of a pipeline: `opt -print-pipeline-passes`.
     let llvm_reads = |text: &str| {
         let mut cmd = Command::new(common::llvm_tool("opt"));
@@ -490,8 +489,11 @@ fn pipeline_text_means_to_llvm_what_the_user_wrote() {
         texts.push(p.level.wrap(&p.text()));
     }
     for text in &texts {
-        let ours = Pipeline::parse(text).unwrap();
-        assert_eq!(Pipeline::parse(&ours.text()).unwrap(), ours, "{text}");
+        let ours = opm_llvm::backend::parse_pipeline_syntax(text).unwrap();
+        let again = opm_llvm::backend::parse_pipeline_syntax(&ours.text()).unwrap();
+        assert_eq!(again, ours, "{text}");
+        let read = opm_backend::Pipeline::read(opm_backend::BackendKind::Llvm, &ours.text());
+        assert_eq!(read.unwrap(), ours, "{text} read back without the catalog");
         assert_eq!(llvm_reads(&ours.text()), llvm_reads(text), "`{text}` became `{ours}`");
     }
 }
@@ -547,7 +549,8 @@ fn optimize_cranelift(ir: &Path, args: &[&str]) -> common::Outcome {
 
 /// Whether `text` is Cranelift's settings text, valid on this host and in canonical form.
 fn is_cranelift_text(text: &str) -> bool {
-    opm_driver::pipeline::Pipeline::parse_settings(text).is_ok_and(|p| p.text() == text)
+    use opm_backend::Backend;
+    opm_cranelift::CraneliftBackend.parse_pipeline(text).is_ok_and(|p| p.text() == text)
 }
 
 /// The `.text` bytes of the signal of `pipeline`.
@@ -558,7 +561,7 @@ fn text_bytes(signals: &[serde_json::Value], pipeline: &str) -> u64 {
 
 /// Links an object file the way opm does and runs it.
 fn link_and_run(object: &Path) -> common::Outcome {
-    use opm_driver::toolchain::{DEFAULT_LIBS, Linker};
+    use opm_engine::toolchain::{DEFAULT_LIBS, Linker};
     let exe = object.with_extension("exe");
     Linker::find().unwrap().link(&[object], &exe, DEFAULT_LIBS).unwrap();
     run(Command::new(exe), LIMIT)
@@ -736,12 +739,13 @@ fn gcc_size_search_writes_a_checked_object_and_records_flags() {
     }
     let s = signals(&sig);
     assert_eq!(s.len(), 16);
+    let gcc = opm_gcc::GccBackend::new().expect("gcc");
     for line in &s {
         for (key, value) in [("backend", "gcc"), ("objective", "size"), ("verdict", "ok")] {
             assert_eq!(line[key], value, "{line}");
         }
         let text = line["pipeline"].as_str().unwrap();
-        let canonical = opm_driver::pipeline::Pipeline::parse_flags(text).map(|p| p.text());
+        let canonical = opm_backend::Backend::parse_pipeline(&gcc, text).map(|p| p.text());
         assert_eq!(canonical.as_deref().ok(), Some(text), "gcc's canonical text: {line}");
         assert_eq!(line["ir_hash"].as_str().map(str::len), Some(64), "the object's hash: {line}");
     }
@@ -772,6 +776,54 @@ fn gcc_usage_errors_name_what_is_wrong() {
         assert_eq!(o.code, Some(2), "{args:?}: {err}");
         assert!(err.contains(expected) && !err.contains("panicked"), "{args:?}: {err}");
     }
+}
+
+/// With `CC` naming clang (a common setting), the GCC backend has no gcc: every command that
+/// needs it says so with exit status 2 (it once panicked in `optimize`), and the LLVM backend,
+/// which links with whatever `CC` names, still works.
+#[test]
+fn a_cc_that_is_not_gcc_is_a_clear_error() {
+    let dir = scratch("optimize-cc-clang");
+    let ir = search_ir("sieve", &dir);
+    let ir = ir.to_str().unwrap();
+    let corpus = dir.join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::copy(repo_root().join("bench/corpus/sieve.c"), corpus.join("sieve.c")).unwrap();
+    let db = dir.join("lab.sqlite");
+    let clang = common::clang();
+    let with_clang = |args: &[&str]| {
+        let mut cmd = Command::new(driver());
+        cmd.args(args).env("CC", &clang);
+        run(cmd, LIMIT)
+    };
+    let runs: [&[&str]; 5] = [
+        &["optimize", ir, "--backend", "gcc", "--quiet"],
+        &["optimize", ir, "--backend", "all", "--quiet", "--budget-evals", "6"],
+        &["run", ir, "--backend", "gcc"],
+        &["passes", "--backend", "gcc"],
+        &[
+            "bench",
+            "--tag",
+            "t",
+            "--backends",
+            "gcc",
+            "--strategies",
+            "presets",
+            "--quiet",
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+        ],
+    ];
+    for args in runs {
+        let o = with_clang(args);
+        let err = o.stderr_text();
+        assert_eq!(o.code, Some(2), "{args:?}: {err}");
+        assert!(err.contains("is not gcc") && !err.contains("panicked"), "{args:?}: {err}");
+    }
+    let llvm = with_clang(&["optimize", ir, "--strategy", "presets", "--quiet"]);
+    assert_eq!(llvm.code, Some(0), "{}", llvm.stderr_text());
 }
 
 /// `--backend all`: the three backends searched with a third of the budget each, one row each

@@ -40,15 +40,14 @@ pub fn emit_ir_with(src: &Path, out: &Path, opts: &[&str]) -> anyhow::Result<()>
 
 /// Runs `f` `n` times and returns the median duration.
 pub fn median_time(n: usize, mut f: impl FnMut()) -> Duration {
-    let mut samples: Vec<Duration> = (0..n.max(1))
+    let samples: Vec<Duration> = (0..n.max(1))
         .map(|_| {
             let start = Instant::now();
             f();
             start.elapsed()
         })
         .collect();
-    samples.sort();
-    samples[samples.len() / 2]
+    median(&samples)
 }
 
 /// Milliseconds with two decimals.
@@ -59,7 +58,7 @@ pub fn ms(d: Duration) -> String {
 /// The pass catalog the random pipelines are drawn from.
 pub use opm_llvm::catalog;
 
-use std::io::{Read, Write};
+use opm_backend::process::Ending;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
@@ -97,7 +96,7 @@ pub fn driver() -> anyhow::Result<PathBuf> {
     };
     if !path.is_file() {
         bail!(
-            "{} not found: build it with `cargo build --release -p opm-driver` \
+            "{} not found: build it with `cargo build --release -p opm-cli` \
              (or point OPM_DRIVER at an opm-driver binary)",
             path.display()
         );
@@ -109,15 +108,25 @@ pub fn driver() -> anyhow::Result<PathBuf> {
     if !help.status.success() {
         bail!(
             "{} has no working `optimize` command: rebuild it with \
-             `cargo build --release -p opm-driver`",
+             `cargo build --release -p opm-cli`",
             path.display()
         );
     }
     Ok(path)
 }
 
-/// The driver's SplitMix64 generator: a seed gives the same pipelines everywhere.
-pub use opm_driver::rng::Rng as SplitMix64;
+/// The search's SplitMix64 generator: a seed gives the same pipelines everywhere.
+pub use opm_search::rng::Rng as SplitMix64;
+
+/// Durations such as `60s`, `2m`, `500ms` or `90` (seconds), as the driver reads them.
+pub use opm_search::parse_duration;
+
+/// The geometric mean of ratios (`None` when there are none or one is not positive), as the
+/// lab computes it.
+pub use opm_lab::stats::geomean;
+
+/// The `.text` bytes of an object file, as the driver measures them.
+pub use opm_backend::object::text_bytes;
 
 /// The catalog's passes that are meant for search.
 pub fn search_passes() -> Vec<&'static catalog::PassInfo> {
@@ -230,56 +239,23 @@ pub struct ToolRun {
     pub stderr: Vec<u8>,
 }
 
-/// Runs `cmd` with `stdin` as its standard input, collects its output, and kills it if it
-/// has not closed its standard output after `timeout`.
+/// Runs `cmd` with `stdin` as its standard input, collects its output, and kills it (and
+/// what it started) if it has not ended after `timeout`.
 pub fn run_tool(cmd: &mut Command, stdin: &[u8], timeout: Duration) -> anyhow::Result<ToolRun> {
-    use std::process::Stdio;
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
+    let ran = opm_backend::process::run_with_timeout(cmd, Some(stdin), timeout)
         .with_context(|| format!("starting {:?}", cmd.get_program()))?;
-    let mut child_in = child.stdin.take();
-    let mut child_out = child.stdout.take().context("stdout")?;
-    let mut child_err = child.stderr.take().context("stderr")?;
-    let (done_tx, done_rx) = mpsc::channel();
-    let (stdout, stderr, timed_out) = std::thread::scope(|s| {
-        if let Some(mut w) = child_in.take() {
-            // A tool that stops reading early makes this fail: its status tells why.
-            s.spawn(move || {
-                let _ = w.write_all(stdin);
-            });
-        }
-        let err = s.spawn(move || {
-            let mut buf = Vec::new();
-            let _ = child_err.read_to_end(&mut buf);
-            buf
-        });
-        let out = s.spawn(move || {
-            let mut buf = Vec::new();
-            let _ = child_out.read_to_end(&mut buf);
-            let _ = done_tx.send(());
-            buf
-        });
-        let timed_out = done_rx.recv_timeout(timeout).is_err();
-        if timed_out {
-            let _ = child.kill();
-        }
-        (out.join().unwrap_or_default(), err.join().unwrap_or_default(), timed_out)
-    });
-    let status = child.wait().context("waiting for a tool")?;
-    let exit = if timed_out {
-        Exit::TimedOut
-    } else {
-        use std::os::unix::process::ExitStatusExt;
-        match (status.code(), status.signal()) {
-            (Some(c), _) => Exit::Code(c),
-            (None, Some(s)) => Exit::Signal(s),
-            (None, None) => Exit::Code(-1),
+    let exit = match ran.ending {
+        Ending::TimedOut => Exit::TimedOut,
+        Ending::Exited(status) => {
+            use std::os::unix::process::ExitStatusExt;
+            match (status.code(), status.signal()) {
+                (Some(c), _) => Exit::Code(c),
+                (None, Some(s)) => Exit::Signal(s),
+                (None, None) => Exit::Code(-1),
+            }
         }
     };
-    Ok(ToolRun { exit, stdout, stderr })
+    Ok(ToolRun { exit, stdout: ran.stdout, stderr: ran.stderr })
 }
 
 /// The number of instructions in LLVM assembly as `opt -S` prints it: the lines of function
@@ -325,43 +301,6 @@ pub fn count_ir_instructions(text: &str) -> usize {
     count
 }
 
-/// The size in bytes of the code sections (`.text` and `.text.*`) of an ELF64
-/// little-endian object, read from its section headers.
-pub fn elf_text_size(obj: &[u8]) -> anyhow::Result<u64> {
-    let u16_at = |o: usize| -> anyhow::Result<u64> {
-        let b = obj.get(o..o + 2).context("truncated ELF object")?;
-        Ok(u64::from(u16::from_le_bytes([b[0], b[1]])))
-    };
-    let u32_at = |o: usize| -> anyhow::Result<u64> {
-        let b = obj.get(o..o + 4).context("truncated ELF object")?;
-        Ok(u64::from(u32::from_le_bytes(b.try_into()?)))
-    };
-    let u64_at = |o: usize| -> anyhow::Result<u64> {
-        let b = obj.get(o..o + 8).context("truncated ELF object")?;
-        Ok(u64::from_le_bytes(b.try_into()?))
-    };
-    if obj.get(..4) != Some(b"\x7fELF") || obj.get(4) != Some(&2) || obj.get(5) != Some(&1) {
-        bail!("not an ELF64 little-endian object");
-    }
-    let shoff = u64_at(0x28)? as usize;
-    let shentsize = u16_at(0x3a)? as usize;
-    let shnum = u16_at(0x3c)? as usize;
-    let shstrndx = u16_at(0x3e)? as usize;
-    let header = |i: usize| shoff + i * shentsize;
-    let strtab = u64_at(header(shstrndx) + 0x18)? as usize;
-    let mut total = 0;
-    for i in 0..shnum {
-        let h = header(i);
-        let name_at = strtab + u32_at(h)? as usize;
-        let name = obj.get(name_at..).context("truncated ELF object")?;
-        let name = &name[..name.iter().position(|&b| b == 0).unwrap_or(name.len())];
-        if name == b".text" || name.starts_with(b".text.") {
-            total += u64_at(h + 0x20)?;
-        }
-    }
-    Ok(total)
-}
-
 /// One line of an `opm-driver optimize --signals` file: the fields the benchmarks read.
 #[derive(Clone, Debug)]
 pub struct Signal {
@@ -400,35 +339,6 @@ pub fn read_signals(path: &Path) -> anyhow::Result<Vec<Signal>> {
         });
     }
     Ok(out)
-}
-
-/// Parses a duration such as `60s`, `2m`, `500ms` or `90` (seconds).
-pub fn parse_duration(s: &str) -> anyhow::Result<Duration> {
-    let s = s.trim();
-    let (num, scale) = if let Some(n) = s.strip_suffix("ms") {
-        (n, 1e-3)
-    } else if let Some(n) = s.strip_suffix('s') {
-        (n, 1.0)
-    } else if let Some(n) = s.strip_suffix('m') {
-        (n, 60.0)
-    } else if let Some(n) = s.strip_suffix('h') {
-        (n, 3600.0)
-    } else {
-        (s, 1.0)
-    };
-    let value: f64 = num.trim().parse().with_context(|| format!("not a duration: {s:?}"))?;
-    if !(value.is_finite() && value >= 0.0) {
-        bail!("not a duration: {s:?}");
-    }
-    Ok(Duration::from_secs_f64(value * scale))
-}
-
-/// The geometric mean of positive numbers (`None` when there are none).
-pub fn geomean(xs: &[f64]) -> Option<f64> {
-    if xs.is_empty() {
-        return None;
-    }
-    Some((xs.iter().map(|x| x.ln()).sum::<f64>() / xs.len() as f64).exp())
 }
 
 /// This process's command line, quoted where needed, for reports.
@@ -500,10 +410,10 @@ pub fn reference_output(src: &Path, exe: &Path, timeout: Duration) -> anyhow::Re
     Ok(Reference { exit: out.exit, stdout: out.stdout })
 }
 
-/// The median of samples (at least one).
-pub fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
+/// The median of durations (zero when there are none), through the lab's median.
+pub fn median(samples: &[Duration]) -> Duration {
+    let secs: Vec<f64> = samples.iter().map(Duration::as_secs_f64).collect();
+    opm_lab::stats::median(&secs).map_or(Duration::ZERO, Duration::from_secs_f64)
 }
 
 /// `a / b` in seconds.

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 pub fn structural_hash(module: &Module) -> String {
     let text = print_module(module, PrintOptions { anonymous_locals: true });
     let digest = Sha256::digest(text.as_bytes());
-    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(&digest[..16])
 }
 
 impl Module {

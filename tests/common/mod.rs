@@ -5,14 +5,14 @@
 
 pub mod csmith;
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-/// The repository's top directory.
+/// The repository's top directory (these tests belong to `driver/cli`).
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("driver/ has a parent").to_path_buf()
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    root.canonicalize().unwrap_or(root)
 }
 
 /// The `opm-driver` binary cargo built for these tests.
@@ -64,38 +64,13 @@ impl Outcome {
     }
 }
 
-/// Runs `cmd` to completion or until `limit`, capturing its output.
+/// Runs `cmd` to completion or until `limit` (killed then, with what it started), capturing
+/// its output; opm's own helper, so that the tests run programs the way opm does.
 pub fn run(mut cmd: Command, limit: Duration) -> Outcome {
-    use std::os::unix::process::ExitStatusExt;
-    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
-    let mut out = child.stdout.take().expect("piped");
-    let mut err = child.stderr.take().expect("piped");
-    let out_reader = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = out.read_to_end(&mut v);
-        v
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = err.read_to_end(&mut v);
-        v
-    });
-    let deadline = Instant::now() + limit;
-    let code = loop {
-        match child.try_wait().expect("wait") {
-            Some(status) => {
-                break Some(status.code().unwrap_or_else(|| 128 + status.signal().unwrap_or(0)));
-            }
-            None if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-            None => std::thread::sleep(Duration::from_millis(5)),
-        }
-    };
-    Outcome { stdout: out_reader.join().unwrap(), stderr: err_reader.join().unwrap(), code }
+    let ran = opm_backend::process::run_with_timeout(&mut cmd, None, limit)
+        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+    let code = ran.shell_code();
+    Outcome { stdout: ran.stdout, stderr: ran.stderr, code }
 }
 
 /// Compiles C with clang 22 at `level` (`-O0`, `-O2`, …): to an executable, or to textual IR

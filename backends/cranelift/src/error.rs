@@ -8,7 +8,7 @@ pub enum CraneliftError {
     /// A construct this backend does not lower; `site` names the function and instruction
     /// (` in function @f, instruction `...``), or is empty at module level.
     #[error("unsupported: {construct} (Cranelift backend){site}")]
-    Unsupported { construct: String, site: String },
+    Unsupported { construct: String, site: opm_backend::Site },
     /// A pipeline (Cranelift settings) that does not parse or names an unknown setting.
     #[error("invalid Cranelift pipeline `{pipeline}`: {message}")]
     Pipeline { pipeline: String, message: String },

@@ -6,12 +6,14 @@
 //! (signatures), `lower` (one function's body), `module` (declarations, data, the object).
 
 mod abi;
+pub mod backend;
 pub mod error;
 mod lower;
 mod module;
 pub mod settings;
 mod types;
 
+pub use backend::CraneliftBackend;
 pub use error::CraneliftError;
 
 /// The Cranelift release this backend is built against.

@@ -14,6 +14,7 @@ use cranelift_module::{
     default_libcall_names,
 };
 use cranelift_object::{ObjectBuilder, ObjectModule};
+use opm_backend::Site;
 use opm_ir::layout::{ConstImage, DataLayout};
 use opm_ir::{Constant, Function, Global, Module, Type, Visibility};
 use std::cell::Cell;
@@ -98,7 +99,7 @@ pub(crate) fn compile(
     let layout =
         DataLayout::parse(&module.data_layout).map_err(|e| CraneliftError::Unsupported {
             construct: format!("the data layout `{}`: {e}", module.data_layout),
-            site: String::new(),
+            site: Site::module(),
         })?;
     let name = if module.name.is_empty() { "opm" } else { &module.name };
     let builder = ObjectBuilder::new(isa, name.as_bytes().to_vec(), default_libcall_names())
@@ -226,7 +227,7 @@ fn declare_functions(cx: &mut ModuleCx<'_>) -> Result<(), CraneliftError> {
         if f.name.starts_with("llvm.") {
             continue;
         }
-        let site = format!(" in function @{}", f.name);
+        let site = Site::function(&f.name);
         let sig = signature(&cx.layout, &f.ty, &f.attrs, &[])
             .map_err(|construct| CraneliftError::Unsupported { construct, site: site.clone() })?;
         let defined =
@@ -305,7 +306,7 @@ fn declare_globals(cx: &mut ModuleCx<'_>) -> Result<(), CraneliftError> {
         if IGNORED_GLOBALS.contains(&g.name.as_str()) {
             continue;
         }
-        let site = format!(" in global @{}", g.name);
+        let site = Site::global(&g.name);
         if g.thread_local.is_some() {
             return Err(CraneliftError::Unsupported {
                 construct: "a thread-local global variable".into(),
@@ -334,7 +335,7 @@ fn define_global(cx: &mut ModuleCx<'_>, g: &Global) -> Result<(), CraneliftError
     if g.props.linkage == opm_ir::Linkage::AvailableExternally {
         return Ok(());
     }
-    let site = format!(" in the initializer of @{}", g.name);
+    let site = Site::initializer(&g.name);
     let unsupported =
         |construct: String| CraneliftError::Unsupported { construct, site: site.clone() };
     let image = if cx.relative_tables.contains(&g.name) {

@@ -3,9 +3,10 @@
 //! limit.
 
 use crate::error::GccError;
+use opm_backend::process::Ending;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Flags every compilation gets, whatever the pipeline: the emitted C relies on them
 /// (`-fno-strict-aliasing`: memory is accessed through byte pointers of any type;
@@ -13,6 +14,20 @@ use std::time::{Duration, Instant};
 /// `contract`), and objects are linked into position-independent executables.
 pub const FIXED_ARGS: &[&str] =
     &["-std=gnu11", "-fno-strict-aliasing", "-ffp-contract=off", "-fPIE"];
+
+/// The system's C compiler for the host, as the `cc` crate finds it (honouring `CC`), with
+/// none of its default flags: what the GCC backend checks is gcc, and what links programs.
+pub fn system_c_compiler() -> Result<cc::Tool, String> {
+    let host = target_lexicon::HOST.to_string();
+    cc::Build::new()
+        .target(&host)
+        .host(&host)
+        .opt_level(0)
+        .cargo_metadata(false)
+        .warnings(false)
+        .try_get_compiler()
+        .map_err(|e| e.to_string())
+}
 
 /// A gcc to compile with.
 #[derive(Clone, Debug)]
@@ -31,15 +46,7 @@ impl Gcc {
 
     /// The lookup behind [`Gcc::find`]; the error says why no gcc is usable.
     fn look_up() -> Result<Gcc, String> {
-        let host = target_lexicon::HOST.to_string();
-        let tool = cc::Build::new()
-            .target(&host)
-            .host(&host)
-            .opt_level(0)
-            .cargo_metadata(false)
-            .warnings(false)
-            .try_get_compiler()
-            .map_err(|e| e.to_string())?;
+        let tool = system_c_compiler()?;
         if !tool.is_like_gnu() || tool.is_like_clang() {
             return Err(format!("{} is not gcc", tool.path().display()));
         }
@@ -76,34 +83,15 @@ impl Gcc {
         let mut cmd = Command::new(&self.path);
         cmd.args(FIXED_ARGS).args(args).arg("-c").arg(src).arg("-o").arg(out);
         let command = format!("{cmd:?}").replace('"', "");
-        let (status, log) = run_with_limit(cmd, limit)?;
-        if !status {
+        let ran = opm_backend::process::run_with_timeout(&mut cmd, None, limit)?;
+        if ran.ending == Ending::TimedOut {
+            return Err(GccError::Timeout { seconds: limit.as_secs() });
+        }
+        if !ran.success() {
+            let mut log = String::from_utf8_lossy(&ran.stderr).into_owned();
+            log.push_str(&String::from_utf8_lossy(&ran.stdout));
             return Err(GccError::Compile { command, log });
         }
         Ok(())
     }
-}
-
-/// Runs `cmd` to completion or until `limit`, with its output collected: (success, stderr and
-/// stdout).
-fn run_with_limit(mut cmd: Command, limit: Duration) -> Result<(bool, String), GccError> {
-    let dir = tempfile::tempdir()?;
-    let log_path = dir.path().join("gcc.log");
-    let log = std::fs::File::create(&log_path)?;
-    cmd.stdin(Stdio::null()).stdout(log.try_clone()?).stderr(log);
-    let mut child = cmd.spawn()?;
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(GccError::Timeout { seconds: limit.as_secs() });
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let text = std::fs::read_to_string(&log_path).unwrap_or_default();
-    Ok((status.success(), text))
 }

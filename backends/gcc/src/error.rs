@@ -10,7 +10,7 @@ pub enum GccError {
     /// A construct the C emitter does not handle; `site` names the function and instruction
     /// (` in function @f, instruction `...``), or is empty at module level.
     #[error("unsupported: {construct} (GCC backend){site}")]
-    Unsupported { construct: String, site: String },
+    Unsupported { construct: String, site: opm_backend::Site },
     /// Reading gcc's flags failed, or a pipeline does not parse or names a flag outside the
     /// catalog (see [`FlagsError::is_input_error`]).
     #[error(transparent)]

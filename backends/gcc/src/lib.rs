@@ -2,11 +2,13 @@
 //! with the system's gcc under a pipeline of GCC's optimization flags ([`flags`]) and returns
 //! the object ([`compiler`]).
 
+pub mod backend;
 pub mod compiler;
 pub mod emit;
 pub mod error;
 pub mod flags;
 
+pub use backend::GccBackend;
 pub use compiler::Gcc;
 pub use error::GccError;
 
@@ -53,12 +55,4 @@ pub fn catalog(gcc: &Gcc) -> Result<&'static flags::Catalog, GccError> {
     let c: &'static flags::Catalog = Box::leak(Box::new(flags::Catalog::read(gcc.path())?));
     catalogs.push((gcc.path().to_path_buf(), c));
     Ok(c)
-}
-
-/// The gcc arguments of the pipeline `text` (GCC's own spelling, e.g. `-O2 -funroll-loops
-/// --param=max-unroll-times=4`), checked against the installed gcc's catalog; `None` or
-/// empty: `-O0`, gcc's default.
-pub fn pipeline_args(gcc: &Gcc, text: Option<&str>) -> Result<Vec<String>, GccError> {
-    let pipeline = flags::Pipeline::parse(text.unwrap_or(""), catalog(gcc)?)?;
-    Ok(pipeline.args())
 }

@@ -56,80 +56,115 @@ pub fn cast_op(op: LLVMOpcode) -> Option<CastOp> {
     CastOp::ALL.into_iter().find(|c| cast_opcode(*c) == op)
 }
 
-const INT_PREDICATES: [(IntPredicate, LLVMIntPredicate); 10] = [
-    (IntPredicate::Eq, LLVMIntPredicate::LLVMIntEQ),
-    (IntPredicate::Ne, LLVMIntPredicate::LLVMIntNE),
-    (IntPredicate::Ugt, LLVMIntPredicate::LLVMIntUGT),
-    (IntPredicate::Uge, LLVMIntPredicate::LLVMIntUGE),
-    (IntPredicate::Ult, LLVMIntPredicate::LLVMIntULT),
-    (IntPredicate::Ule, LLVMIntPredicate::LLVMIntULE),
-    (IntPredicate::Sgt, LLVMIntPredicate::LLVMIntSGT),
-    (IntPredicate::Sge, LLVMIntPredicate::LLVMIntSGE),
-    (IntPredicate::Slt, LLVMIntPredicate::LLVMIntSLT),
-    (IntPredicate::Sle, LLVMIntPredicate::LLVMIntSLE),
-];
-
 /// LLVM's integer predicate.
 pub fn int_predicate_to_llvm(p: IntPredicate) -> LLVMIntPredicate {
-    INT_PREDICATES.iter().find(|(o, _)| *o == p).map(|(_, l)| *l).expect("all listed")
+    match p {
+        IntPredicate::Eq => LLVMIntPredicate::LLVMIntEQ,
+        IntPredicate::Ne => LLVMIntPredicate::LLVMIntNE,
+        IntPredicate::Ugt => LLVMIntPredicate::LLVMIntUGT,
+        IntPredicate::Uge => LLVMIntPredicate::LLVMIntUGE,
+        IntPredicate::Ult => LLVMIntPredicate::LLVMIntULT,
+        IntPredicate::Ule => LLVMIntPredicate::LLVMIntULE,
+        IntPredicate::Sgt => LLVMIntPredicate::LLVMIntSGT,
+        IntPredicate::Sge => LLVMIntPredicate::LLVMIntSGE,
+        IntPredicate::Slt => LLVMIntPredicate::LLVMIntSLT,
+        IntPredicate::Sle => LLVMIntPredicate::LLVMIntSLE,
+    }
 }
 
 /// The integer predicate of LLVM's.
 pub fn int_predicate(p: LLVMIntPredicate) -> IntPredicate {
-    INT_PREDICATES.iter().find(|(_, l)| *l == p).map(|(o, _)| *o).expect("all listed")
+    match p {
+        LLVMIntPredicate::LLVMIntEQ => IntPredicate::Eq,
+        LLVMIntPredicate::LLVMIntNE => IntPredicate::Ne,
+        LLVMIntPredicate::LLVMIntUGT => IntPredicate::Ugt,
+        LLVMIntPredicate::LLVMIntUGE => IntPredicate::Uge,
+        LLVMIntPredicate::LLVMIntULT => IntPredicate::Ult,
+        LLVMIntPredicate::LLVMIntULE => IntPredicate::Ule,
+        LLVMIntPredicate::LLVMIntSGT => IntPredicate::Sgt,
+        LLVMIntPredicate::LLVMIntSGE => IntPredicate::Sge,
+        LLVMIntPredicate::LLVMIntSLT => IntPredicate::Slt,
+        LLVMIntPredicate::LLVMIntSLE => IntPredicate::Sle,
+    }
 }
-
-const FLOAT_PREDICATES: [(FloatPredicate, LLVMRealPredicate); 16] = [
-    (FloatPredicate::False, LLVMRealPredicate::LLVMRealPredicateFalse),
-    (FloatPredicate::Oeq, LLVMRealPredicate::LLVMRealOEQ),
-    (FloatPredicate::Ogt, LLVMRealPredicate::LLVMRealOGT),
-    (FloatPredicate::Oge, LLVMRealPredicate::LLVMRealOGE),
-    (FloatPredicate::Olt, LLVMRealPredicate::LLVMRealOLT),
-    (FloatPredicate::Ole, LLVMRealPredicate::LLVMRealOLE),
-    (FloatPredicate::One, LLVMRealPredicate::LLVMRealONE),
-    (FloatPredicate::Ord, LLVMRealPredicate::LLVMRealORD),
-    (FloatPredicate::Uno, LLVMRealPredicate::LLVMRealUNO),
-    (FloatPredicate::Ueq, LLVMRealPredicate::LLVMRealUEQ),
-    (FloatPredicate::Ugt, LLVMRealPredicate::LLVMRealUGT),
-    (FloatPredicate::Uge, LLVMRealPredicate::LLVMRealUGE),
-    (FloatPredicate::Ult, LLVMRealPredicate::LLVMRealULT),
-    (FloatPredicate::Ule, LLVMRealPredicate::LLVMRealULE),
-    (FloatPredicate::Une, LLVMRealPredicate::LLVMRealUNE),
-    (FloatPredicate::True, LLVMRealPredicate::LLVMRealPredicateTrue),
-];
 
 /// LLVM's float predicate.
 pub fn float_predicate_to_llvm(p: FloatPredicate) -> LLVMRealPredicate {
-    FLOAT_PREDICATES.iter().find(|(o, _)| *o == p).map(|(_, l)| *l).expect("all listed")
+    match p {
+        FloatPredicate::False => LLVMRealPredicate::LLVMRealPredicateFalse,
+        FloatPredicate::Oeq => LLVMRealPredicate::LLVMRealOEQ,
+        FloatPredicate::Ogt => LLVMRealPredicate::LLVMRealOGT,
+        FloatPredicate::Oge => LLVMRealPredicate::LLVMRealOGE,
+        FloatPredicate::Olt => LLVMRealPredicate::LLVMRealOLT,
+        FloatPredicate::Ole => LLVMRealPredicate::LLVMRealOLE,
+        FloatPredicate::One => LLVMRealPredicate::LLVMRealONE,
+        FloatPredicate::Ord => LLVMRealPredicate::LLVMRealORD,
+        FloatPredicate::Uno => LLVMRealPredicate::LLVMRealUNO,
+        FloatPredicate::Ueq => LLVMRealPredicate::LLVMRealUEQ,
+        FloatPredicate::Ugt => LLVMRealPredicate::LLVMRealUGT,
+        FloatPredicate::Uge => LLVMRealPredicate::LLVMRealUGE,
+        FloatPredicate::Ult => LLVMRealPredicate::LLVMRealULT,
+        FloatPredicate::Ule => LLVMRealPredicate::LLVMRealULE,
+        FloatPredicate::Une => LLVMRealPredicate::LLVMRealUNE,
+        FloatPredicate::True => LLVMRealPredicate::LLVMRealPredicateTrue,
+    }
 }
 
 /// The float predicate of LLVM's.
 pub fn float_predicate(p: LLVMRealPredicate) -> FloatPredicate {
-    FLOAT_PREDICATES.iter().find(|(_, l)| *l == p).map(|(o, _)| *o).expect("all listed")
+    match p {
+        LLVMRealPredicate::LLVMRealPredicateFalse => FloatPredicate::False,
+        LLVMRealPredicate::LLVMRealOEQ => FloatPredicate::Oeq,
+        LLVMRealPredicate::LLVMRealOGT => FloatPredicate::Ogt,
+        LLVMRealPredicate::LLVMRealOGE => FloatPredicate::Oge,
+        LLVMRealPredicate::LLVMRealOLT => FloatPredicate::Olt,
+        LLVMRealPredicate::LLVMRealOLE => FloatPredicate::Ole,
+        LLVMRealPredicate::LLVMRealONE => FloatPredicate::One,
+        LLVMRealPredicate::LLVMRealORD => FloatPredicate::Ord,
+        LLVMRealPredicate::LLVMRealUNO => FloatPredicate::Uno,
+        LLVMRealPredicate::LLVMRealUEQ => FloatPredicate::Ueq,
+        LLVMRealPredicate::LLVMRealUGT => FloatPredicate::Ugt,
+        LLVMRealPredicate::LLVMRealUGE => FloatPredicate::Uge,
+        LLVMRealPredicate::LLVMRealULT => FloatPredicate::Ult,
+        LLVMRealPredicate::LLVMRealULE => FloatPredicate::Ule,
+        LLVMRealPredicate::LLVMRealUNE => FloatPredicate::Une,
+        LLVMRealPredicate::LLVMRealPredicateTrue => FloatPredicate::True,
+    }
 }
-
-const LINKAGES: [(Linkage, LLVMLinkage); 11] = [
-    (Linkage::External, LLVMLinkage::LLVMExternalLinkage),
-    (Linkage::Internal, LLVMLinkage::LLVMInternalLinkage),
-    (Linkage::Private, LLVMLinkage::LLVMPrivateLinkage),
-    (Linkage::Weak, LLVMLinkage::LLVMWeakAnyLinkage),
-    (Linkage::WeakOdr, LLVMLinkage::LLVMWeakODRLinkage),
-    (Linkage::LinkOnce, LLVMLinkage::LLVMLinkOnceAnyLinkage),
-    (Linkage::LinkOnceOdr, LLVMLinkage::LLVMLinkOnceODRLinkage),
-    (Linkage::Common, LLVMLinkage::LLVMCommonLinkage),
-    (Linkage::AvailableExternally, LLVMLinkage::LLVMAvailableExternallyLinkage),
-    (Linkage::ExternWeak, LLVMLinkage::LLVMExternalWeakLinkage),
-    (Linkage::Appending, LLVMLinkage::LLVMAppendingLinkage),
-];
 
 /// LLVM's linkage.
 pub fn linkage_to_llvm(l: Linkage) -> LLVMLinkage {
-    LINKAGES.iter().find(|(o, _)| *o == l).map(|(_, x)| *x).expect("all listed")
+    match l {
+        Linkage::External => LLVMLinkage::LLVMExternalLinkage,
+        Linkage::Internal => LLVMLinkage::LLVMInternalLinkage,
+        Linkage::Private => LLVMLinkage::LLVMPrivateLinkage,
+        Linkage::Weak => LLVMLinkage::LLVMWeakAnyLinkage,
+        Linkage::WeakOdr => LLVMLinkage::LLVMWeakODRLinkage,
+        Linkage::LinkOnce => LLVMLinkage::LLVMLinkOnceAnyLinkage,
+        Linkage::LinkOnceOdr => LLVMLinkage::LLVMLinkOnceODRLinkage,
+        Linkage::Common => LLVMLinkage::LLVMCommonLinkage,
+        Linkage::AvailableExternally => LLVMLinkage::LLVMAvailableExternallyLinkage,
+        Linkage::ExternWeak => LLVMLinkage::LLVMExternalWeakLinkage,
+        Linkage::Appending => LLVMLinkage::LLVMAppendingLinkage,
+    }
 }
 
 /// The linkage of LLVM's (`None` for the obsolete and Windows-only kinds).
 pub fn linkage(l: LLVMLinkage) -> Option<Linkage> {
-    LINKAGES.iter().find(|(_, x)| *x == l).map(|(o, _)| *o)
+    Some(match l {
+        LLVMLinkage::LLVMExternalLinkage => Linkage::External,
+        LLVMLinkage::LLVMInternalLinkage => Linkage::Internal,
+        LLVMLinkage::LLVMPrivateLinkage => Linkage::Private,
+        LLVMLinkage::LLVMWeakAnyLinkage => Linkage::Weak,
+        LLVMLinkage::LLVMWeakODRLinkage => Linkage::WeakOdr,
+        LLVMLinkage::LLVMLinkOnceAnyLinkage => Linkage::LinkOnce,
+        LLVMLinkage::LLVMLinkOnceODRLinkage => Linkage::LinkOnceOdr,
+        LLVMLinkage::LLVMCommonLinkage => Linkage::Common,
+        LLVMLinkage::LLVMAvailableExternallyLinkage => Linkage::AvailableExternally,
+        LLVMLinkage::LLVMExternalWeakLinkage => Linkage::ExternWeak,
+        LLVMLinkage::LLVMAppendingLinkage => Linkage::Appending,
+        _ => return None,
+    })
 }
 
 /// LLVM's visibility.

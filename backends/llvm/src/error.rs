@@ -2,26 +2,7 @@
 
 use std::path::PathBuf;
 
-/// Where an unsupported construct was found.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Site {
-    /// The function, if inside one.
-    pub function: Option<String>,
-    /// The instruction as LLVM prints it, if inside one.
-    pub inst: Option<String>,
-}
-
-impl std::fmt::Display for Site {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if let Some(func) = &self.function {
-            write!(f, " in function @{func}")?;
-        }
-        if let Some(inst) = &self.inst {
-            write!(f, ", instruction `{inst}`")?;
-        }
-        Ok(())
-    }
-}
+pub use opm_backend::Site;
 
 /// An error of the LLVM backend.
 #[derive(Debug, thiserror::Error)]

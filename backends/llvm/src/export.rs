@@ -529,9 +529,11 @@ impl Exporter {
         ) && inst.op.operands().iter().all(|o| o.as_const().is_some());
         let mut ops = Vec::new();
         for (i, o) in inst.op.operands().into_iter().enumerate() {
-            if foldable && i == 0 {
-                let ty = o.as_const().expect("constant").ty();
-                ops.push(self.placeholder(body, &ty)?);
+            if foldable
+                && i == 0
+                && let Some(c) = o.as_const()
+            {
+                ops.push(self.placeholder(body, &c.ty())?);
             } else if matches!(inst.op, Op::Phi { .. }) {
                 break;
             } else {
@@ -705,7 +707,7 @@ impl Exporter {
         name: *const std::ffi::c_char,
     ) -> R<LLVMValueRef> {
         // Operands are the arguments followed by the callee.
-        let (callee, args) = ops.split_last_mut().expect("callee operand");
+        let (callee, args) = ops.split_last_mut().ok_or("a call without a callee operand")?;
         let fn_ty = self.fn_type(&call.fn_ty)?;
         // SAFETY: building a call with live operands.
         unsafe {

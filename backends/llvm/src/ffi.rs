@@ -77,7 +77,8 @@ pub fn print_type(t: LLVMTypeRef) -> String {
 /// A C string for passing names to LLVM (interior NULs are replaced, names never hold them
 /// in valid IR).
 pub fn cstring(s: &str) -> CString {
-    CString::new(s.replace('\0', "_")).expect("no interior NUL")
+    // With every NUL replaced, the conversion cannot fail.
+    CString::new(s.replace('\0', "_")).unwrap_or_default()
 }
 
 /// A borrowed C string as `String` (empty for null).

@@ -488,7 +488,7 @@ impl Importer {
         }
         let at = |construct: String, inst: Option<String>| LlvmError::Unsupported {
             construct,
-            site: Site { function: Some(name.clone()), inst },
+            site: Site { function: Some(name.clone()), inst, ..Site::default() },
         };
         // SAFETY: `f` is a live function; its blocks and instructions belong to it.
         unsafe {
@@ -628,7 +628,7 @@ impl Importer {
                 LLVMAdd | LLVMSub | LLVMMul | LLVMUDiv | LLVMSDiv | LLVMURem | LLVMSRem
                 | LLVMShl | LLVMLShr | LLVMAShr | LLVMAnd | LLVMOr | LLVMXor | LLVMFAdd
                 | LLVMFSub | LLVMFMul | LLVMFDiv | LLVMFRem => {
-                    let bin = conv::bin_op(opcode).expect("binary opcode");
+                    let bin = conv::bin_op(opcode).ok_or("a binary opcode without a kind")?;
                     let flags = match bin {
                         BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Shl => wrap_flags(i),
                         BinOp::UDiv | BinOp::SDiv | BinOp::LShr | BinOp::AShr
@@ -671,7 +671,7 @@ impl Importer {
                 LLVMTrunc | LLVMZExt | LLVMSExt | LLVMFPToUI | LLVMFPToSI | LLVMUIToFP
                 | LLVMSIToFP | LLVMFPTrunc | LLVMFPExt | LLVMPtrToInt | LLVMIntToPtr
                 | LLVMBitCast => {
-                    let cast = conv::cast_op(opcode).expect("cast opcode");
+                    let cast = conv::cast_op(opcode).ok_or("a cast opcode without a kind")?;
                     let mut flags = fmf();
                     match cast {
                         CastOp::Trunc => flags |= wrap_flags(i),

@@ -3,6 +3,7 @@
 //! and emit native objects.
 
 mod attrs;
+pub mod backend;
 pub mod catalog;
 pub mod codegen;
 mod conv;
@@ -10,15 +11,14 @@ pub mod error;
 pub mod export;
 mod ffi;
 pub mod import;
-pub mod object;
 pub mod parse;
 
+pub use backend::LlvmBackend;
 pub use codegen::{Codegen, CodegenLevel};
 pub use error::{LlvmError, Site};
 pub use export::export_module;
 pub use import::import_module;
 pub use inkwell;
-pub use object::text_section_bytes;
 pub use parse::{parse_bytes, parse_file, verify_input};
 
 use inkwell::context::Context;

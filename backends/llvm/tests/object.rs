@@ -1,12 +1,12 @@
-//! `text_section_bytes` against `llvm-size -A` on the same objects.
+//! `opm_backend::object::text_bytes` (the `object` crate) against `llvm-size -A` on objects LLVM
+//! wrote.
 //!
 //! Needs `/usr/lib/llvm-22/bin/llvm-size` (`apt-get install llvm-22`); without it the tests
 //! fail and say so.
 
+use opm_backend::object::text_bytes as text_section_bytes;
 use opm_llvm::inkwell::context::Context;
-use opm_llvm::{
-    Codegen, CodegenLevel, compile_to_object, import_module, parse_bytes, text_section_bytes,
-};
+use opm_llvm::{Codegen, CodegenLevel, compile_to_object, import_module, parse_bytes};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

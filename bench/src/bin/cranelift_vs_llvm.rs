@@ -23,7 +23,7 @@
 //! over the programs timed.
 //!
 //! `cargo run --release -p opm-bench --bin cranelift-vs-llvm [-- --reps 5 --runs 5
-//! --programs a,b]` (build the driver first: `cargo build --release -p opm-driver`).
+//! --programs a,b]` (build the driver first: `cargo build --release -p opm-cli`).
 
 use anyhow::Context;
 use clap::Parser;
@@ -171,7 +171,7 @@ fn check_cranelift(driver: &Path) -> anyhow::Result<()> {
     if !String::from_utf8_lossy(&help.stdout).contains("cranelift") {
         anyhow::bail!(
             "{} has no Cranelift backend (`compile --backend cranelift`): rebuild it with \
-             `cargo build --release -p opm-driver`",
+             `cargo build --release -p opm-cli`",
             driver.display()
         );
     }
@@ -265,5 +265,8 @@ fn measure(
             }
         }
     }
-    Ok(Row::Timed { compile: compile_times.map(median), run: run_times.map(median) })
+    Ok(Row::Timed {
+        compile: compile_times.map(|t| median(&t)),
+        run: run_times.map(|t| median(&t)),
+    })
 }

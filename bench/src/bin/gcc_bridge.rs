@@ -17,7 +17,7 @@
 //! at O2 and O3, and their geomeans.
 //!
 //! `cargo run --release -p opm-bench --bin gcc-bridge [-- --runs 5 --programs a,b]` (build
-//! the driver first: `cargo build --release -p opm-driver`).
+//! the driver first: `cargo build --release -p opm-cli`).
 
 use clap::Parser;
 use opm_bench::{
@@ -183,5 +183,5 @@ fn measure(
             }
         }
     }
-    Ok(Ok(times.map(median)))
+    Ok(Ok(times.map(|t| median(&t))))
 }

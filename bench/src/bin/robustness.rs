@@ -8,7 +8,7 @@
 //! replaying. Exits with status 1 when a driver run failed.
 //!
 //! `cargo run --release -p opm-bench --bin robustness [-- --total 2000 --seed 1 --jobs 2]`
-//! (build the driver first: `cargo build --release -p opm-driver`).
+//! (build the driver first: `cargo build --release -p opm-cli`).
 
 use anyhow::Context;
 use clap::Parser;

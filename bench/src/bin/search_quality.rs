@@ -25,7 +25,7 @@
 //!
 //! `cargo run --release -p opm-bench --bin search-quality [-- --budget 60s | --evals 200]
 //! [--jobs 2] [--seed S] [--programs a,b]` (build the driver first:
-//! `cargo build --release -p opm-driver`).
+//! `cargo build --release -p opm-cli`).
 
 use anyhow::Context;
 use clap::Parser;

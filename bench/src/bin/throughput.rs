@@ -7,7 +7,7 @@
 //!
 //! - baseline: per candidate, `opt -passes=P -verify-each -S prog.ll`, its output piped
 //!   into `llc -O2 -relocation-model=pic -filetype=obj`; the instructions are counted in
-//!   opt's text, the `.text` bytes read from the object's ELF section headers. `--jobs`
+//!   opt's text, the `.text` bytes read from the object with the `object` crate. `--jobs`
 //!   candidates at a time.
 //! - ours: per program, `opm-driver optimize prog.ll --objective instcount --strategy
 //!   presets --pipeline P… --jobs J --quiet --signals FILE`; the candidates are the lines of FILE.
@@ -17,14 +17,14 @@
 //!   (kept in `target/throughput-signals/PROGRAM.jsonl`).
 //!
 //! `cargo run --release -p opm-bench --bin throughput [-- --jobs 2 --random 14 --programs a,b]`
-//! (build the driver first: `cargo build --release -p opm-driver`).
+//! (build the driver first: `cargo build --release -p opm-cli`).
 
 use anyhow::Context;
 use clap::Parser;
 use opm_bench::{
-    Exit, Program, SplitMix64, command_line, count_ir_instructions, driver, elf_text_size,
-    llvm_tool, par_map, parse_duration, presets, random_pipeline, read_signals, run_tool,
-    search_inputs, search_passes, secs,
+    Exit, Program, SplitMix64, command_line, count_ir_instructions, driver, llvm_tool, par_map,
+    parse_duration, presets, random_pipeline, read_signals, run_tool, search_inputs, search_passes,
+    secs, text_bytes,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -108,7 +108,7 @@ fn main() -> anyhow::Result<()> {
     println!(
         "baseline: opt -passes=P -verify-each -S prog.ll | llc -O2 -relocation-model=pic \
          -filetype=obj; instructions counted in opt's text by a line counter, .text bytes \
-         read from the object's ELF section headers; {} candidates at a time",
+         read from the object with the `object` crate; {} candidates at a time",
         jobs
     );
     println!(
@@ -271,7 +271,7 @@ fn baseline(
         cmd.args(["-O2", "-relocation-model=pic", "-filetype=obj", "-o", "-", "-"]);
         let l = run_tool(&mut cmd, &o.stdout, timeout)?;
         let text_bytes = if l.exit.success() {
-            Some(elf_text_size(&l.stdout).context("reading llc's object")?)
+            Some(text_bytes(&l.stdout).context("reading llc's object")?)
         } else {
             None
         };

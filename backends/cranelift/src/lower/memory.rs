@@ -54,7 +54,7 @@ impl FnLower<'_, '_> {
                 None => part,
             });
         }
-        let v = acc.expect("a store size is at least one byte");
+        let v = acc.ok_or_else(|| format!("a load of `i{bits}`, which has no bytes"))?;
         Ok(self.mask(v, *bits))
     }
 

@@ -22,6 +22,7 @@ use cranelift_codegen::ir::{
 };
 use cranelift_frontend::{FunctionBuilder, Switch};
 use cranelift_module::{FuncId, Module as _};
+use opm_backend::Site;
 use opm_ir::print::{LocalNames, PrintOptions, instruction_text};
 use opm_ir::{
     BlockId, Cfg, ConstExpr, Constant, FloatKind, Function, Inst, Op, Operand, Type, ValueId,
@@ -52,9 +53,9 @@ pub(crate) fn lower_function(
     let site = |inst: Option<&Inst>| match inst {
         Some(inst) => {
             let names = LocalNames::new(f, PrintOptions::default());
-            format!(" in function @{}, instruction `{}`", f.name, instruction_text(&names, inst))
+            Site::instruction(&f.name, instruction_text(&names, inst))
         }
-        None => format!(" in function @{}", f.name),
+        None => Site::function(&f.name),
     };
     lo.prepare(&cfg)
         .map_err(|construct| CraneliftError::Unsupported { construct, site: site(None) })?;

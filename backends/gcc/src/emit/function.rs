@@ -7,6 +7,7 @@
 use super::ops::{self, int_literal};
 use super::{ModuleCx, param_c, ret_c, type_attr};
 use crate::error::GccError;
+use opm_backend::Site;
 use opm_ir::print::{LocalNames, PrintOptions, instruction_text};
 use opm_ir::{
     BinOp, BlockId, CastOp, ConstExpr, Constant, Flags, FloatKind, Function, Inst, Op, Operand,
@@ -25,9 +26,9 @@ pub(crate) fn emit(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, GccErr
     let site = |inst: Option<&Inst>| match inst {
         Some(inst) => {
             let names = LocalNames::new(f, PrintOptions::default());
-            format!(" in function @{}, instruction `{}`", f.name, instruction_text(&names, inst))
+            Site::instruction(&f.name, instruction_text(&names, inst))
         }
-        None => format!(" in function @{}", f.name),
+        None => Site::function(&f.name),
     };
     e.prologue().map_err(|construct| GccError::Unsupported { construct, site: site(None) })?;
     let targets: HashSet<BlockId> = f.blocks.iter().flat_map(|b| b.successors()).collect();

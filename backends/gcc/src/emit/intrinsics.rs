@@ -1,10 +1,15 @@
-//! Calls, and LLVM's intrinsics as gcc built-ins or short C expressions. Element-wise
-//! intrinsics on vectors run lane by lane.
+//! Calls, and LLVM's intrinsics as gcc built-ins or short C expressions, by the class
+//! [`opm_backend::intrinsic`] gives each: a match over every class, so that a new one is
+//! emitted or refused here by name. Element-wise intrinsics (and `modf`) on vectors run lane
+//! by lane.
 
 use super::function::{Emitted, FnEmit, is_composite, var};
 use super::ops::{self, sext, wrap};
 use super::types::{container_bits, int_c, signed_c, unsigned_c};
 use super::{ret_c, type_attr};
+use opm_backend::intrinsic::{
+    Arith, Elementwise, FloatOp, IntOp, Intrinsic, MemOp, ReduceOp, classify,
+};
 use opm_ir::{BinOp, Call, Inst, Type};
 
 impl FnEmit<'_, '_> {
@@ -78,7 +83,8 @@ impl FnEmit<'_, '_> {
 
     /// A call of the intrinsic `name`.
     fn intrinsic(&mut self, inst: &Inst, name: &str, c: &Call) -> Emitted<()> {
-        if opm_ir::intrinsic::is_hint(name) {
+        let class = classify(name);
+        if class == Intrinsic::Hint {
             return Ok(());
         }
         let base = opm_ir::intrinsic::base_name(name);
@@ -87,44 +93,28 @@ impl FnEmit<'_, '_> {
             args.push(self.operand(a)?);
         }
         let va = |p: &str| format!("*(__builtin_va_list *)({p})");
-        match base {
-            "memcpy" | "memcpy.inline" | "memmove" | "memset" | "memset.inline" => {
-                let f = match base {
-                    "memmove" => "__builtin_memmove",
-                    "memset" | "memset.inline" => "__builtin_memset",
-                    _ => "__builtin_memcpy",
+        match class {
+            Intrinsic::Hint => {} // (returned above, before its operands)
+            Intrinsic::Memory(op) => {
+                let f = match op {
+                    MemOp::Move => "__builtin_memmove",
+                    MemOp::Set => "__builtin_memset",
+                    MemOp::Copy => "__builtin_memcpy",
                 };
-                let val = if f == "__builtin_memset" {
-                    format!("(int)({})", args[1])
-                } else {
-                    args[1].clone()
-                };
+                let val =
+                    if op == MemOp::Set { format!("(int)({})", args[1]) } else { args[1].clone() };
                 self.line(&format!("{f}({}, {val}, (uint64_t)({}));", args[0], args[2]));
-                return Ok(());
             }
-            "expect"
-            | "expect.with.probability"
-            | "launder.invariant.group"
-            | "strip.invariant.group" => {
-                self.assign(inst, &args[0]);
-                return Ok(());
-            }
-            "trap" | "debugtrap" | "ubsantrap" => {
-                self.line("__builtin_trap();");
-                return Ok(());
-            }
-            "is.constant" => {
-                self.assign(inst, "((uint8_t)0)");
-                return Ok(());
-            }
-            "objectsize" => {
+            Intrinsic::PassThrough => self.assign(inst, &args[0]),
+            Intrinsic::Trap => self.line("__builtin_trap();"),
+            Intrinsic::IsConstant => self.assign(inst, "((uint8_t)0)"),
+            Intrinsic::ObjectSize => {
                 let n = inst.ty.int_bits().unwrap_or(64);
                 let all = ops::int_literal(n, u128::MAX);
                 let none = ops::int_literal(n, 0);
                 self.assign(inst, &format!("(({}) ? {none} : {all})", args[1]));
-                return Ok(());
             }
-            "va_start" => {
+            Intrinsic::VaStart => {
                 let last = self
                     .f
                     .params
@@ -132,57 +122,78 @@ impl FnEmit<'_, '_> {
                     .ok_or("`va_start` in a function without a named parameter")?;
                 let list = va(&args[0]);
                 self.line(&format!("__builtin_va_start({list}, a{});", last.value.0));
-                return Ok(());
             }
-            "va_end" => {
-                self.line(&format!("__builtin_va_end({});", va(&args[0])));
-                return Ok(());
-            }
-            "va_copy" => {
+            Intrinsic::VaEnd => self.line(&format!("__builtin_va_end({});", va(&args[0]))),
+            Intrinsic::VaCopy => {
                 self.line(&format!("__builtin_va_copy({}, {});", va(&args[0]), va(&args[1])));
-                return Ok(());
             }
-            "stacksave" => {
-                self.assign(inst, "(opm_ptr)__builtin_stack_save()");
-                return Ok(());
-            }
-            "stackrestore" => {
+            Intrinsic::StackSave => self.assign(inst, "(opm_ptr)__builtin_stack_save()"),
+            Intrinsic::StackRestore => {
                 self.line(&format!("__builtin_stack_restore({});", args[0]));
-                return Ok(());
             }
-            "load.relative" => {
+            Intrinsic::LoadRelative => {
                 let t = self.fresh_local("int32_t");
                 self.line(&format!(
                     "__builtin_memcpy(&{t}, ({}) + (int64_t)({}), 4);",
                     args[0], args[1]
                 ));
                 self.assign(inst, &format!("(({}) + {t})", args[0]));
-                return Ok(());
             }
-            _ => {}
+            Intrinsic::Overflow { signed, op } => {
+                let n = self
+                    .operand_type(&c.args[0])?
+                    .int_bits()
+                    .ok_or("an overflow check on vectors")?;
+                let (r, o) = self.overflow(signed, op, base, n, &args[0], &args[1])?;
+                let dst = var(inst.result.ok_or("an overflow intrinsic without a result")?);
+                self.line(&format!("{dst}.f0 = {r};"));
+                self.line(&format!("{dst}.f1 = {o};"));
+            }
+            Intrinsic::Modf => self.modf(inst, c, &args[0])?,
+            Intrinsic::Reduce(op) => {
+                let r = self.reduce(op, base, c)?;
+                self.assign(inst, &r);
+            }
+            Intrinsic::Elementwise(op) => self.lane_by_lane(op, base, inst, c, &args)?,
+            Intrinsic::Other(_) => return Err(format!("the intrinsic @llvm.{base}")),
         }
-        if let Some(op) = base.strip_suffix(".with.overflow") {
-            let n =
-                self.operand_type(&c.args[0])?.int_bits().ok_or("an overflow check on vectors")?;
-            let (r, o) = self.overflow(op, n, &args[0], &args[1])?;
-            let dst = var(inst.result.ok_or("an overflow intrinsic without a result")?);
-            self.line(&format!("{dst}.f0 = {r};"));
-            self.line(&format!("{dst}.f1 = {o};"));
+        Ok(())
+    }
+
+    /// `@llvm.modf` of `x`: `{ fractional part, integral part }` through the C library's
+    /// modf, lane by lane for a vector.
+    fn modf(&mut self, inst: &Inst, c: &Call, x: &str) -> Emitted<()> {
+        let ty = self.operand_type(&c.args[0])?;
+        let fc = float_c(ty.scalar()).ok_or("@llvm.modf")?;
+        let f = if fc == "float" { "f" } else { "" };
+        let dst = var(inst.result.ok_or("@llvm.modf without a result")?);
+        let Some(n) = ty.vector_len() else {
+            self.line(&format!("{dst}.f0 = __builtin_modf{f}({x}, &{dst}.f1);"));
             return Ok(());
+        };
+        // A vector's lanes have no address: the integral part goes through a temporary.
+        let v = self.materialize(&ty, x)?;
+        let t = self.fresh_local(fc);
+        let (fracs, ints) = (format!("{dst}.f0"), format!("{dst}.f1"));
+        for i in 0..n as usize {
+            let (x, frac, int) =
+                (self.lane(&v, &ty, i), self.lane(&fracs, &ty, i), self.lane(&ints, &ty, i));
+            self.line(&format!("{frac} = __builtin_modf{f}({x}, &{t});"));
+            self.line(&format!("{int} = {t};"));
         }
-        if base == "modf" && inst.ty.vector_len().is_none() {
-            let fc = float_c(self.operand_type(&c.args[0])?.scalar()).ok_or("@llvm.modf")?;
-            let f = if fc == "float" { "f" } else { "" };
-            let dst = var(inst.result.ok_or("@llvm.modf without a result")?);
-            self.line(&format!("{dst}.f0 = __builtin_modf{f}({}, &{dst}.f1);", args[0]));
-            return Ok(());
-        }
-        if let Some(op) = base.strip_prefix("vector.reduce.") {
-            let r = self.reduce(op, c)?;
-            self.assign(inst, &r);
-            return Ok(());
-        }
-        // Element-wise intrinsics: the first argument's lanes drive the iteration.
+        Ok(())
+    }
+
+    /// An element-wise intrinsic: the first argument's lanes drive the iteration, and a
+    /// scalar argument is the same for every lane.
+    fn lane_by_lane(
+        &mut self,
+        op: Elementwise,
+        base: &str,
+        inst: &Inst,
+        c: &Call,
+        args: &[String],
+    ) -> Emitted<()> {
         let arg_ty = self.operand_type(c.args.first().ok_or("an intrinsic without arguments")?)?;
         let arg_elem = arg_ty.scalar().clone();
         let elem = inst.ty.scalar().clone();
@@ -204,14 +215,14 @@ impl FnEmit<'_, '_> {
             Some(n) => {
                 for i in 0..n as usize {
                     let a = lane_args(self, i);
-                    let x = self.elementwise(base, &elem, &arg_elem, &a)?;
+                    let x = self.elementwise(op, base, &elem, &arg_elem, &a)?;
                     let lhs = self.lane(&dst, &inst.ty, i);
                     self.line(&format!("{lhs} = {x};"));
                 }
             }
             None => {
                 let a = lane_args(self, 0);
-                let x = self.elementwise(base, &elem, &arg_elem, &a)?;
+                let x = self.elementwise(op, base, &elem, &arg_elem, &a)?;
                 self.line(&format!("{dst} = {x};"));
             }
         }
@@ -226,9 +237,10 @@ impl FnEmit<'_, '_> {
     }
 
     /// One lane of an element-wise intrinsic: `elem` is the result's scalar type, `arg_elem`
-    /// the first argument's.
+    /// the first argument's; `base` names the intrinsic in errors.
     fn elementwise(
         &mut self,
+        op: Elementwise,
         base: &str,
         elem: &Type,
         arg_elem: &Type,
@@ -236,6 +248,9 @@ impl FnEmit<'_, '_> {
     ) -> Emitted<String> {
         let arg = |i: usize| a.get(i).cloned().ok_or("an intrinsic with too few arguments");
         if let Some(fc) = float_c(arg_elem) {
+            let Elementwise::Float(op) = op else {
+                return Err(format!("the intrinsic @llvm.{base} on `{arg_elem}`"));
+            };
             let f = if fc == "float" { "f" } else { "" };
             let unary = |name: &str| -> Emitted<String> {
                 Ok(format!("(({fc})__builtin_{name}{f}({}))", arg(0)?))
@@ -243,33 +258,47 @@ impl FnEmit<'_, '_> {
             let binary = |name: &str| -> Emitted<String> {
                 Ok(format!("(({fc})__builtin_{name}{f}({}, {}))", arg(0)?, arg(1)?))
             };
-            return match base {
-                "sqrt" | "fabs" | "floor" | "ceil" | "trunc" | "round" | "rint" | "nearbyint"
-                | "roundeven" | "exp" | "exp2" | "log" | "log2" | "log10" | "sin" | "cos"
-                | "tan" => unary(base),
-                "copysign" | "pow" => binary(base),
-                "minnum" => binary("fmin"),
-                "maxnum" => binary("fmax"),
-                "fma" => {
+            return match op {
+                FloatOp::Sqrt => unary("sqrt"),
+                FloatOp::Fabs => unary("fabs"),
+                FloatOp::Floor => unary("floor"),
+                FloatOp::Ceil => unary("ceil"),
+                FloatOp::Trunc => unary("trunc"),
+                FloatOp::Round => unary("round"),
+                FloatOp::Rint => unary("rint"),
+                FloatOp::NearbyInt => unary("nearbyint"),
+                FloatOp::RoundEven => unary("roundeven"),
+                FloatOp::Exp => unary("exp"),
+                FloatOp::Exp2 => unary("exp2"),
+                FloatOp::Log => unary("log"),
+                FloatOp::Log2 => unary("log2"),
+                FloatOp::Log10 => unary("log10"),
+                FloatOp::Sin => unary("sin"),
+                FloatOp::Cos => unary("cos"),
+                FloatOp::Tan => unary("tan"),
+                FloatOp::CopySign => binary("copysign"),
+                FloatOp::Pow => binary("pow"),
+                FloatOp::MinNum => binary("fmin"),
+                FloatOp::MaxNum => binary("fmax"),
+                FloatOp::Fma => {
                     Ok(format!("(({fc})__builtin_fma{f}({}, {}, {}))", arg(0)?, arg(1)?, arg(2)?))
                 }
-                "fmuladd" => {
+                FloatOp::FMulAdd => {
                     Ok(format!("(({fc})(({fc})(({}) * ({})) + ({})))", arg(0)?, arg(1)?, arg(2)?))
                 }
-                "minimum" | "maximum" => {
-                    let h = self.min_max_helper(base, fc);
+                FloatOp::Minimum | FloatOp::Maximum => {
+                    let h = self.min_max_helper(op == FloatOp::Maximum, fc);
                     Ok(format!("{h}({}, {})", arg(0)?, arg(1)?))
                 }
-                "powi" | "ldexp" => {
-                    let name = if base == "powi" { "powi" } else { "ldexp" };
+                FloatOp::Powi | FloatOp::Ldexp => {
+                    let name = if op == FloatOp::Powi { "powi" } else { "ldexp" };
                     Ok(format!("(({fc})__builtin_{name}{f}({}, (int)({})))", arg(0)?, arg(1)?))
                 }
-                "lround" | "llround" | "lrint" | "llrint" => {
+                FloatOp::LRound | FloatOp::LRint => {
                     let n = elem.int_bits().ok_or("a rounding intrinsic to a non-integer")?;
-                    let name = base.trim_start_matches('l').trim_start_matches('l');
+                    let name = if op == FloatOp::LRound { "round" } else { "rint" };
                     Ok(wrap(n, &format!("(uint64_t)__builtin_ll{name}{f}({})", arg(0)?)))
                 }
-                _ => Err(format!("the intrinsic @llvm.{base} on `{arg_elem}`")),
             };
         }
         let n = arg_elem.int_bits().ok_or(format!("the intrinsic @llvm.{base} on `{arg_elem}`"))?;
@@ -277,28 +306,31 @@ impl FnEmit<'_, '_> {
         let u = unsigned_c(w);
         let t = int_c(n);
         let x = arg(0)?;
-        Ok(match base {
-            "smax" | "smin" | "umax" | "umin" => {
+        let Elementwise::Int(op) = op else {
+            return Err(format!("the intrinsic @llvm.{base} on `{arg_elem}`"));
+        };
+        Ok(match op {
+            IntOp::MinMax { signed, max } => {
                 let y = arg(1)?;
-                let (p, q) = if base.starts_with('s') {
+                let (p, q) = if signed {
                     (sext(&x, n, w), sext(&y, n, w))
                 } else {
                     (format!("({x})"), format!("({y})"))
                 };
-                let cmp = if base.ends_with("max") { ">" } else { "<" };
+                let cmp = if max { ">" } else { "<" };
                 format!("(({p} {cmp} {q}) ? ({x}) : ({y}))")
             }
-            "abs" => {
+            IntOp::Abs => {
                 wrap(n, &format!("({} < 0) ? ({u})0 - ({u})({x}) : ({u})({x})", sext(&x, n, w)))
             }
-            "ctpop" => match n {
+            IntOp::CountOnes => match n {
                 0..=64 => format!("(({t})__builtin_popcountll((uint64_t)({x})))"),
                 _ => format!(
                     "(({t})(__builtin_popcountll((uint64_t)({x})) + \
                      __builtin_popcountll((uint64_t)(({x}) >> 64))))"
                 ),
             },
-            "ctlz" => match n {
+            IntOp::LeadingZeros => match n {
                 0..=64 => format!(
                     "(({t})(({x}) == 0 ? {n} : __builtin_clzll((uint64_t)({x})) - {}))",
                     64 - n
@@ -311,7 +343,7 @@ impl FnEmit<'_, '_> {
                     n - 64
                 ),
             },
-            "cttz" => match n {
+            IntOp::TrailingZeros => match n {
                 0..=64 => format!("(({t})(({x}) == 0 ? {n} : __builtin_ctzll((uint64_t)({x}))))"),
                 _ => format!(
                     "(({t})((uint64_t)({x}) != 0 ? __builtin_ctzll((uint64_t)({x})) : \
@@ -319,7 +351,7 @@ impl FnEmit<'_, '_> {
                      : {n}))"
                 ),
             },
-            "bswap" => match n {
+            IntOp::ByteSwap => match n {
                 16 => format!("(({t})__builtin_bswap16({x}))"),
                 32 => format!("(({t})__builtin_bswap32({x}))"),
                 128 => format!("(({t})__builtin_bswap128({x}))"),
@@ -328,7 +360,7 @@ impl FnEmit<'_, '_> {
                 }
                 _ => return Err(format!("@llvm.bswap on `i{n}`")),
             },
-            "bitreverse" => {
+            IntOp::BitReverse => {
                 let h = self.bitreverse_helper();
                 match n {
                     0..=64 => format!("(({t})({h}((uint64_t)({x})) >> {}))", 64 - n),
@@ -338,10 +370,10 @@ impl FnEmit<'_, '_> {
                     _ => return Err(format!("@llvm.bitreverse on `i{n}`")),
                 }
             }
-            "fshl" | "fshr" if n <= 64 => {
+            IntOp::Funnel { left } if n <= 64 => {
                 let (y, z) = (arg(1)?, arg(2)?);
                 let amt = format!("((unsigned)(({z}) % {n}))");
-                let body = if base == "fshl" {
+                let body = if left {
                     format!(
                         "{amt} == 0 ? ({u})({x}) : (({u})({x}) << {amt}) | (({u})({y}) >> ({n} - {amt}))"
                     )
@@ -352,10 +384,10 @@ impl FnEmit<'_, '_> {
                 };
                 wrap(n, &body)
             }
-            "sadd.sat" | "ssub.sat" | "uadd.sat" | "usub.sat" if n <= 64 => {
+            IntOp::Saturating { signed, sub } if n <= 64 => {
                 let y = arg(1)?;
-                let op = if base.contains("add") { "+" } else { "-" };
-                if base.starts_with('s') {
+                let op = if sub { "-" } else { "+" };
+                if signed {
                     let (lo, hi) = (-(1i128 << (n - 1)), (1i128 << (n - 1)) - 1);
                     let r = format!(
                         "((opm_i128){} {op} (opm_i128){})",
@@ -369,7 +401,7 @@ impl FnEmit<'_, '_> {
                              {r} > (opm_i128){hi}LL ? (opm_i128){hi}LL : {r})"
                         ),
                     )
-                } else if op == "+" {
+                } else if !sub {
                     let max = ops::int_literal(n, u128::MAX);
                     let r = format!("((opm_u128)({x}) + (opm_u128)({y}))");
                     format!("(({t})({r} > (opm_u128){max} ? {max} : ({t}){r}))")
@@ -377,9 +409,12 @@ impl FnEmit<'_, '_> {
                     format!("(({t})(({x}) < ({y}) ? 0 : ({x}) - ({y})))")
                 }
             }
-            "scmp" | "ucmp" => {
+            IntOp::Funnel { .. } | IntOp::Saturating { .. } => {
+                return Err(format!("the intrinsic @llvm.{base} on `{arg_elem}`"));
+            }
+            IntOp::Compare { signed } => {
                 let y = arg(1)?;
-                let (p, q) = if base == "scmp" {
+                let (p, q) = if signed {
                     (sext(&x, n, w), sext(&y, n, w))
                 } else {
                     (format!("({x})"), format!("({y})"))
@@ -393,20 +428,23 @@ impl FnEmit<'_, '_> {
                     ),
                 )
             }
-            _ => return Err(format!("the intrinsic @llvm.{base} on `{arg_elem}`")),
         })
     }
 
-    /// The value and overflow flag of `@llvm.<op>.with.overflow` on two `iN`.
-    fn overflow(&mut self, op: &str, n: u32, a: &str, b: &str) -> Emitted<(String, String)> {
-        let (signed, what) = match op {
-            "sadd" => (true, "add"),
-            "uadd" => (false, "add"),
-            "ssub" => (true, "sub"),
-            "usub" => (false, "sub"),
-            "smul" => (true, "mul"),
-            "umul" => (false, "mul"),
-            other => return Err(format!("@llvm.{other}.with.overflow")),
+    /// The value and overflow flag of `@llvm.<base>` (`sadd.with.overflow`, …) on two `iN`.
+    fn overflow(
+        &mut self,
+        signed: bool,
+        op: Arith,
+        base: &str,
+        n: u32,
+        a: &str,
+        b: &str,
+    ) -> Emitted<(String, String)> {
+        let (what, sym) = match op {
+            Arith::Add => ("add", "+"),
+            Arith::Sub => ("sub", "-"),
+            Arith::Mul => ("mul", "*"),
         };
         let t = int_c(n);
         let o = self.fresh_local("uint8_t");
@@ -419,14 +457,9 @@ impl FnEmit<'_, '_> {
             return Ok((format!("(({t}){r})"), o));
         }
         if n > 64 {
-            return Err(format!("@llvm.{op}.with.overflow on `i{n}`"));
+            return Err(format!("@llvm.{base} on `i{n}`"));
         }
         // An odd width: the exact result in 128 bits, then a range check.
-        let sym = match what {
-            "add" => "+",
-            "sub" => "-",
-            _ => "*",
-        };
         let r = self.fresh_local("opm_i128");
         if signed {
             self.line(&format!(
@@ -444,11 +477,11 @@ impl FnEmit<'_, '_> {
         Ok((wrap(n, &format!("(opm_u128){r}")), o))
     }
 
-    /// `@llvm.vector.reduce.<op>`: a fold over the lanes in order (as the sequential float
-    /// reductions require).
-    fn reduce(&mut self, op: &str, c: &Call) -> Emitted<String> {
+    /// `@llvm.vector.reduce.<op>` (`base`): a fold over the lanes in order (as the sequential
+    /// float reductions require).
+    fn reduce(&mut self, op: ReduceOp, base: &str, c: &Call) -> Emitted<String> {
         let (start, vec) = match op {
-            "fadd" | "fmul" => (Some(&c.args[0]), &c.args[1]),
+            ReduceOp::FAdd | ReduceOp::FMul => (Some(&c.args[0]), &c.args[1]),
             _ => (None, &c.args[0]),
         };
         let ty = self.operand_type(vec)?;
@@ -461,35 +494,33 @@ impl FnEmit<'_, '_> {
             None => self.lane(&v, &ty, 0),
         };
         let first = usize::from(start.is_none());
+        let (fc, f) = if elem == Type::Float { ("float", "f") } else { ("double", "") };
         for i in first..n {
             let x = self.lane(&v, &ty, i);
             acc = match (op, &elem) {
-                ("fadd", Type::Float) => ops::float_bin(BinOp::FAdd, "float", &acc, &x)?,
-                ("fadd", _) => ops::float_bin(BinOp::FAdd, "double", &acc, &x)?,
-                ("fmul", Type::Float) => ops::float_bin(BinOp::FMul, "float", &acc, &x)?,
-                ("fmul", _) => ops::float_bin(BinOp::FMul, "double", &acc, &x)?,
-                ("fmax" | "fmin", _) => {
-                    let f = if elem == Type::Float { "f" } else { "" };
-                    format!("__builtin_{op}{f}({acc}, {x})")
+                (ReduceOp::FAdd, _) => ops::float_bin(BinOp::FAdd, fc, &acc, &x)?,
+                (ReduceOp::FMul, _) => ops::float_bin(BinOp::FMul, fc, &acc, &x)?,
+                (ReduceOp::FMax, _) => format!("__builtin_fmax{f}({acc}, {x})"),
+                (ReduceOp::FMin, _) => format!("__builtin_fmin{f}({acc}, {x})"),
+                (ReduceOp::Add, Type::Int(bits)) => ops::int_bin(BinOp::Add, *bits, &acc, &x)?,
+                (ReduceOp::Mul, Type::Int(bits)) => ops::int_bin(BinOp::Mul, *bits, &acc, &x)?,
+                (ReduceOp::And, Type::Int(bits)) => ops::int_bin(BinOp::And, *bits, &acc, &x)?,
+                (ReduceOp::Or, Type::Int(bits)) => ops::int_bin(BinOp::Or, *bits, &acc, &x)?,
+                (ReduceOp::Xor, Type::Int(bits)) => ops::int_bin(BinOp::Xor, *bits, &acc, &x)?,
+                (ReduceOp::MinMax { signed, max }, Type::Int(_)) => {
+                    let a = [acc.clone(), x];
+                    let op = Elementwise::Int(IntOp::MinMax { signed, max });
+                    self.elementwise(op, base, &elem, &elem, &a)?
                 }
-                (_, Type::Int(bits)) => {
-                    let bin = match op {
-                        "add" => Some(BinOp::Add),
-                        "mul" => Some(BinOp::Mul),
-                        "and" => Some(BinOp::And),
-                        "or" => Some(BinOp::Or),
-                        "xor" => Some(BinOp::Xor),
-                        _ => None,
-                    };
-                    match bin {
-                        Some(b) => ops::int_bin(b, *bits, &acc, &x)?,
-                        None => {
-                            let a = [acc.clone(), x];
-                            self.elementwise(op, &elem, &elem, &a)?
-                        }
-                    }
-                }
-                _ => return Err(format!("@llvm.vector.reduce.{op} on `{ty}`")),
+                (
+                    ReduceOp::Add
+                    | ReduceOp::Mul
+                    | ReduceOp::And
+                    | ReduceOp::Or
+                    | ReduceOp::Xor
+                    | ReduceOp::MinMax { .. },
+                    _,
+                ) => return Err(format!("@llvm.{base} on `{ty}`")),
             };
             // Keep expressions short: fold through a temporary every few lanes.
             if i % 4 == 3 {
@@ -515,13 +546,13 @@ impl FnEmit<'_, '_> {
     }
 
     /// The helper for `minimum`/`maximum`: NaN if either is NaN, and -0 below +0.
-    fn min_max_helper(&mut self, base: &str, fc: &str) -> String {
-        let name = format!("opm_{base}_{fc}");
+    fn min_max_helper(&mut self, max: bool, fc: &str) -> String {
+        let name = format!("opm_{}_{fc}", if max { "maximum" } else { "minimum" });
         if !self.cx.helpers.iter().any(|h| h.contains(&name)) {
-            let (pick, zero) = if base == "minimum" {
-                ("a < b", "__builtin_signbit(a) ? a : b")
-            } else {
+            let (pick, zero) = if max {
                 ("a > b", "__builtin_signbit(a) ? b : a")
+            } else {
+                ("a < b", "__builtin_signbit(a) ? a : b")
             };
             self.cx.helpers.push(format!(
                 "OPM_INLINE {fc} {name}({fc} a, {fc} b) {{ if (__builtin_isnan(a) || __builtin_isnan(b)) \
@@ -538,5 +569,131 @@ fn float_c(ty: &Type) -> Option<&'static str> {
         Type::Float => Some("float"),
         Type::Double => Some("double"),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! `llvm.modf` on vectors (lane by lane) and on scalars, compiled by gcc and linked into a
+    //! C program that checks every lane against the C library's modf, bit for bit.
+
+    use crate::compiler::Gcc;
+    use opm_ir::{Function, FunctionBuilder, FunctionType, Module, Op, Type};
+    use std::process::Command;
+    use std::time::Duration;
+
+    /// `void fname(ptr x, ptr frac, ptr int)`: `llvm.modf` of the `ty` at `x`, its two parts
+    /// stored at `frac` and `int`.
+    fn modf(m: &mut Module, fname: &str, ty: Type) {
+        let suffix = match &ty {
+            Type::Vector(n, e) => format!("v{n}{}", if **e == Type::Float { "f32" } else { "f64" }),
+            Type::Float => "f32".into(),
+            _ => "f64".into(),
+        };
+        let pair = Type::Struct(opm_ir::StructType {
+            name: None,
+            body: Some(vec![ty.clone(), ty.clone()]),
+            packed: false,
+        });
+        let name = format!("llvm.modf.{suffix}");
+        let intrinsic =
+            FunctionType { ret: pair.clone(), params: vec![ty.clone()], varargs: false };
+        let params = vec![Type::Ptr, Type::Ptr, Type::Ptr];
+        let mut b =
+            FunctionBuilder::new(fname, FunctionType { ret: Type::Void, params, varargs: false });
+        let x = b.push(ty.clone(), Op::Load { ptr: b.param(0), align: 16, volatile: false });
+        let parts = b.call(&name, intrinsic.clone(), vec![x]);
+        for i in 0..2 {
+            let op = Op::ExtractValue { agg: parts.clone(), indices: vec![i] };
+            let part = b.push(ty.clone(), op);
+            let ptr = b.param(1 + i as usize);
+            b.push_void(Op::Store { val: part, ptr, align: 16, volatile: false });
+        }
+        b.ret(None);
+        m.functions.push(b.finish());
+        m.functions.push(Function::declaration(name, intrinsic));
+    }
+
+    const MAIN: &str = r#"
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+void t_modf2(const double *, double *, double *);
+void t_modf4f(const float *, float *, float *);
+void t_modf(const double *, double *, double *);
+static int bad;
+#define SAME(what, got, want) do { __typeof__(want) g_ = (got), w_ = (want); \
+    if (memcmp(&g_, &w_, sizeof g_)) { bad++; printf("%s differs\n", what); } } while (0)
+int main(void) {
+  double d[] __attribute__((aligned(16))) = {2.75, -2.75, -0.0, INFINITY, -INFINITY, NAN, 1e300, -0.5};
+  for (int i = 0; i < 8; i += 2) {
+    double fr[2] __attribute__((aligned(16))), in[2] __attribute__((aligned(16)));
+    t_modf2(d + i, fr, in);
+    for (int j = 0; j < 2; j++) {
+      double wi, wf = modf(d[i + j], &wi);
+      SAME("modf v2f64 fractional", fr[j], wf);
+      SAME("modf v2f64 integral", in[j], wi);
+    }
+    t_modf(d + i, fr, in);
+    double wi, wf = modf(d[i], &wi);
+    SAME("modf f64 fractional", fr[0], wf);
+    SAME("modf f64 integral", in[0], wi);
+  }
+  float f[] __attribute__((aligned(16))) = {2.75f, -2.75f, -0.0f, INFINITY, -INFINITY, NAN, 1e30f, -0.5f};
+  for (int i = 0; i < 8; i += 4) {
+    float fr[4] __attribute__((aligned(16))), in[4] __attribute__((aligned(16)));
+    t_modf4f(f + i, fr, in);
+    for (int j = 0; j < 4; j++) {
+      float wi, wf = modff(f[i + j], &wi);
+      SAME("modf v4f32 fractional", fr[j], wf);
+      SAME("modf v4f32 integral", in[j], wi);
+    }
+  }
+  printf("%d bad\n", bad);
+  return bad != 0;
+}
+"#;
+
+    #[test]
+    fn modf_of_vectors_goes_lane_by_lane() {
+        let mut m = Module {
+            target_triple: "x86_64-pc-linux-gnu".into(),
+            data_layout:
+                "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128"
+                    .into(),
+            ..Module::default()
+        };
+        modf(&mut m, "t_modf2", Type::Vector(2, Box::new(Type::Double)));
+        modf(&mut m, "t_modf4f", Type::Vector(4, Box::new(Type::Float)));
+        modf(&mut m, "t_modf", Type::Double);
+        let c = crate::emit::emit_module(&m).unwrap();
+        assert!(
+            c.contains("[1] = __builtin_modf((") && c.contains("[3] = __builtin_modff(("),
+            "{c}"
+        );
+        let gcc = Gcc::find().expect("the tests need gcc (apt-get install gcc)");
+        let dir = tempfile::tempdir().unwrap();
+        for level in ["-O0", "-O2"] {
+            let object =
+                crate::compile_to_object(&gcc, &m, &[level.into()], Duration::from_secs(60))
+                    .unwrap_or_else(|e| panic!("at {level}: {e}\n{c}"));
+            let (obj, main, exe) =
+                (dir.path().join("m.o"), dir.path().join("main.c"), dir.path().join("main"));
+            std::fs::write(&obj, object).unwrap();
+            std::fs::write(&main, MAIN).unwrap();
+            let built = Command::new(gcc.path())
+                .args(["-O0", "-fno-builtin"])
+                .arg(&main)
+                .arg(&obj)
+                .arg("-o")
+                .arg(&exe)
+                .arg("-lm")
+                .output()
+                .unwrap();
+            assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+            let ran = Command::new(&exe).output().unwrap();
+            let out = String::from_utf8_lossy(&ran.stdout);
+            assert!(ran.status.success() && out == "0 bad\n", "at {level}: {out}");
+        }
     }
 }

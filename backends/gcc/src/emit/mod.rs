@@ -15,6 +15,7 @@ mod ops;
 mod types;
 
 use crate::error::GccError;
+use opm_backend::Site;
 use opm_ir::layout::{ConstImage, DataLayout};
 use opm_ir::{
     Attribute, Attrs, Constant, Function, FunctionType, Global, Linkage, Module, Type, Visibility,
@@ -65,7 +66,7 @@ pub(crate) struct ModuleCx<'m> {
 
 /// Emits `module` as one C file.
 pub fn emit_module(module: &Module) -> Result<String, GccError> {
-    let at_module = |construct: String| GccError::Unsupported { construct, site: String::new() };
+    let at_module = |construct: String| GccError::Unsupported { construct, site: Site::module() };
     let layout = DataLayout::parse(&module.data_layout)
         .map_err(|e| at_module(format!("the data layout `{}`: {e}", module.data_layout)))?;
     let mut cx = ModuleCx {
@@ -103,13 +104,14 @@ pub fn emit_module(module: &Module) -> Result<String, GccError> {
     let mut declarations = String::new();
     let mut definitions = String::new();
     for g in &module.globals {
-        global(&mut cx, g, &mut declarations, &mut definitions)
-            .map_err(|e| at_module(format!("{e} in the global @{}", g.name)))?;
+        global(&mut cx, g, &mut declarations, &mut definitions).map_err(|construct| {
+            GccError::Unsupported { construct, site: Site::initializer(&g.name) }
+        })?;
     }
     for f in &functions {
         let proto = prototype(&mut cx, f).map_err(|construct| GccError::Unsupported {
             construct,
-            site: format!(" in function @{}", f.name),
+            site: Site::function(&f.name),
         })?;
         let _ = writeln!(declarations, "{proto};");
     }
@@ -117,7 +119,7 @@ pub fn emit_module(module: &Module) -> Result<String, GccError> {
     for f in functions.iter().filter(|f| !declared_only(f)) {
         let head = definition_head(&mut cx, f).map_err(|construct| GccError::Unsupported {
             construct,
-            site: format!(" in function @{}", f.name),
+            site: Site::function(&f.name),
         })?;
         let body = function::emit(&mut cx, f)?;
         let _ = writeln!(bodies, "{head} {{\n{body}}}\n");

@@ -1,0 +1,185 @@
+//! Child processes with a time limit: the one way opm runs gcc, the programs it builds and the
+//! tools of its benchmarks and tests.
+//!
+//! The child runs in a process group of its own, and running out of time kills the whole group
+//! (gcc's `cc1` and `as` with the `gcc` driver), so nothing it started outlives it. Waiting is
+//! `wait-timeout`'s; reading the output happens on threads meanwhile, so that a child that
+//! writes much never blocks on a full pipe.
+
+use std::io::{Read, Write};
+use std::os::unix::process::CommandExt;
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+use wait_timeout::ChildExt;
+
+/// How a child process ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// It exited, or a signal ended it.
+    Exited(ExitStatus),
+    /// It was still running at the time limit; it was killed.
+    TimedOut,
+}
+
+/// What a child process did.
+#[derive(Clone, Debug)]
+pub struct Ran {
+    pub ending: Ending,
+    /// From its start to its end (or to the time limit).
+    pub elapsed: Duration,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+impl Ran {
+    /// Whether it exited with status 0.
+    pub fn success(&self) -> bool {
+        matches!(self.ending, Ending::Exited(s) if s.success())
+    }
+
+    /// The status a shell would report: the exit code, or 128 + the signal's number when a
+    /// signal ended it; `None` when it timed out.
+    pub fn shell_code(&self) -> Option<i32> {
+        match self.ending {
+            Ending::Exited(status) => Some(shell_exit_code(status)),
+            Ending::TimedOut => None,
+        }
+    }
+}
+
+/// The exit code a shell would report for `status`: the program's own code, or 128 + the
+/// signal number when a signal ended it.
+pub fn shell_exit_code(status: ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => code,
+        (None, Some(sig)) => 128 + sig,
+        (None, None) => 1,
+    }
+}
+
+/// Runs `cmd` with `stdin` as its standard input (`None`: an empty one), collecting its
+/// standard output and error, and kills it (and every process it started) when it has not
+/// ended after `limit`. Errors are those of starting or waiting for it.
+pub fn run_with_timeout(
+    cmd: &mut Command,
+    stdin: Option<&[u8]>,
+    limit: Duration,
+) -> std::io::Result<Ran> {
+    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    let start = Instant::now();
+    let mut child = cmd.spawn()?;
+    let group = child.id() as libc::pid_t;
+    let input = child.stdin.take();
+    let out = child.stdout.take();
+    let err = child.stderr.take();
+    std::thread::scope(|s| {
+        if let (Some(mut w), Some(bytes)) = (input, stdin) {
+            // A child that stops reading early makes this fail: its status tells why.
+            s.spawn(move || {
+                let _ = w.write_all(bytes);
+            });
+        }
+        let stdout = s.spawn(move || read_all(out));
+        let stderr = s.spawn(move || read_all(err));
+        let waited = child.wait_timeout(limit);
+        let ending = match waited {
+            Ok(Some(status)) => Ok(Ending::Exited(status)),
+            Ok(None) => Ok(Ending::TimedOut),
+            Err(e) => Err(e),
+        };
+        let elapsed = start.elapsed();
+        if !matches!(ending, Ok(Ending::Exited(_))) {
+            // SAFETY: signalling the process group this child leads; it has not been reaped.
+            unsafe { libc::kill(-group, libc::SIGKILL) };
+            let _ = child.kill();
+            let _ = child.wait();
+        } else {
+            // Whatever the child left running in its group would hold the pipes open.
+            // SAFETY: as above; the group may be empty by now, which is no error.
+            unsafe { libc::kill(-group, libc::SIGKILL) };
+        }
+        let stdout = stdout.join().unwrap_or_default();
+        let stderr = stderr.join().unwrap_or_default();
+        Ok(Ran { ending: ending?, elapsed, stdout, stderr })
+    })
+}
+
+/// Everything a pipe gives until it closes (nothing for no pipe).
+fn read_all(pipe: Option<impl Read>) -> Vec<u8> {
+    let mut buf = Vec::new();
+    if let Some(mut p) = pipe {
+        let _ = p.read_to_end(&mut buf);
+    }
+    buf
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sh(script: &str) -> Command {
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c").arg(script);
+        cmd
+    }
+
+    #[test]
+    fn output_status_and_input_are_kept() {
+        let ran = run_with_timeout(
+            &mut sh("cat; echo err >&2; exit 3"),
+            Some(b"in\n"),
+            Duration::from_secs(30),
+        )
+        .unwrap();
+        assert_eq!(ran.ending, Ending::Exited(ran_status(3)));
+        assert_eq!(ran.shell_code(), Some(3));
+        assert_eq!(ran.stdout, b"in\n");
+        assert_eq!(ran.stderr, b"err\n");
+        assert!(!ran.success());
+    }
+
+    fn ran_status(code: i32) -> ExitStatus {
+        use std::os::unix::process::ExitStatusExt;
+        ExitStatus::from_raw(code << 8)
+    }
+
+    #[test]
+    fn a_signal_is_128_plus_its_number() {
+        let ran = run_with_timeout(&mut sh("kill -9 $$"), None, Duration::from_secs(30)).unwrap();
+        assert_eq!(ran.shell_code(), Some(128 + 9));
+    }
+
+    #[test]
+    fn a_child_out_of_time_is_killed_with_what_it_started() {
+        // The shell starts a sleeper that holds the output pipe: both must go (else reading
+        // the output would wait for the sleeper).
+        let script = "sleep 600 & echo $!; sleep 600";
+        let ran = run_with_timeout(&mut sh(script), None, Duration::from_millis(300)).unwrap();
+        assert_eq!(ran.ending, Ending::TimedOut);
+        assert_eq!(ran.shell_code(), None);
+        let pid = String::from_utf8_lossy(&ran.stdout).trim().to_string();
+        assert!(!pid.is_empty(), "the sleeper's pid");
+        let gone = || match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            Err(_) => true,
+            Ok(stat) => stat.split_whitespace().nth(2) == Some("Z"),
+        };
+        for _ in 0..200 {
+            if gone() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("the sleeper {pid} outlived its group");
+    }
+
+    #[test]
+    fn a_missing_program_is_an_error() {
+        let e =
+            run_with_timeout(&mut Command::new("/nonexistent/tool"), None, Duration::from_secs(1));
+        assert!(e.is_err());
+    }
+}

@@ -1,0 +1,386 @@
+//! The command line: every command, argument and default, as clap reads them. The choices
+//! mirror the libraries' enums ([`BackendKind`], [`Objective`], [`StrategyKind`]), which know
+//! nothing of clap.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use opm_backend::BackendKind;
+use opm_search::{Objective, StrategyKind, parse_duration};
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(
+    name = "opm-driver",
+    version,
+    about = "OpenPassMarket: searches, proves and measures compiler pass pipelines",
+    after_help = "Exit status: 0 ok, 1 verification or program failure, 2 usage or input error.\n\
+                  `run` exits with the program's own status (128+N when signal N ended it)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Print the canonical IR of FILE (.ll or .bc) as LLVM text.
+    Ir {
+        file: PathBuf,
+        /// Write to this file instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Print the canonical IR as JSON instead.
+        #[arg(long)]
+        json: bool,
+        /// Number local values and blocks instead of using their names.
+        #[arg(long)]
+        anonymous: bool,
+    },
+    /// Check FILE: LLVM's verifier, the canonical IR's invariants, and that the module
+    /// builds back into LLVM.
+    Verify { file: PathBuf },
+    /// Build FILE through the canonical IR and run it, forwarding its output and status.
+    Run {
+        file: PathBuf,
+        #[command(flatten)]
+        build: BuildArgs,
+        /// Arguments for the program.
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Build FILE through the canonical IR into an executable.
+    Compile {
+        file: PathBuf,
+        /// The executable to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// With `--backend gcc`: also write the C that gcc compiles to FILE.
+        #[arg(long, value_name = "FILE")]
+        emit_c: Option<PathBuf>,
+        #[command(flatten)]
+        build: BuildArgs,
+    },
+    /// Search the best pass pipeline (or Cranelift settings, or GCC flags) for FILE within a
+    /// budget, measuring every candidate.
+    Optimize(Box<OptimizeArgs>),
+    /// Run a benchmark lab (a corpus × backends × strategies, every measurement stored in
+    /// SQLite under a tag), or compare two tags, report one, export one.
+    Bench(Box<BenchArgs>),
+    /// List the passes candidates are made of (LLVM's passes, Cranelift's settings, GCC's
+    /// flags and params), and the default pipelines.
+    Passes {
+        /// The backend whose passes to list.
+        #[arg(long, value_enum, default_value = "llvm")]
+        backend: BackendArg,
+        /// One JSON object per pass instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Serve compilation requests on stdin (started by `optimize`; not for direct use).
+    #[command(hide = true)]
+    Worker {
+        #[arg(long)]
+        memory_limit_mib: Option<u64>,
+    },
+}
+
+/// A backend, on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BackendArg {
+    /// LLVM 22, through its IR builder and target machine.
+    Llvm,
+    /// Cranelift 0.135, through cranelift-frontend and cranelift-object.
+    Cranelift,
+    /// GCC, compiling the canonical IR emitted as C.
+    Gcc,
+}
+
+impl From<BackendArg> for BackendKind {
+    fn from(b: BackendArg) -> BackendKind {
+        match b {
+            BackendArg::Llvm => BackendKind::Llvm,
+            BackendArg::Cranelift => BackendKind::Cranelift,
+            BackendArg::Gcc => BackendKind::Gcc,
+        }
+    }
+}
+
+/// The backends `optimize` can search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SearchBackendArg {
+    /// LLVM 22's passes.
+    Llvm,
+    /// Cranelift 0.135's settings.
+    Cranelift,
+    /// GCC's flags and params.
+    Gcc,
+    /// All three, one after the other, ranked in one table.
+    All,
+}
+
+impl SearchBackendArg {
+    /// The single backend, or `None` for `all`.
+    pub fn single(self) -> Option<BackendKind> {
+        match self {
+            SearchBackendArg::Llvm => Some(BackendKind::Llvm),
+            SearchBackendArg::Cranelift => Some(BackendKind::Cranelift),
+            SearchBackendArg::Gcc => Some(BackendKind::Gcc),
+            SearchBackendArg::All => None,
+        }
+    }
+}
+
+/// What a search minimises, on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ObjectiveArg {
+    /// The canonical IR's instruction count.
+    Instcount,
+    /// The object's executable code bytes (`.text`).
+    Size,
+    /// The program's median run time.
+    Runtime,
+    /// Time spent in the compiler: passes plus code generation.
+    CompileTime,
+}
+
+impl From<ObjectiveArg> for Objective {
+    fn from(o: ObjectiveArg) -> Objective {
+        match o {
+            ObjectiveArg::Instcount => Objective::Instcount,
+            ObjectiveArg::Size => Objective::Size,
+            ObjectiveArg::Runtime => Objective::Runtime,
+            ObjectiveArg::CompileTime => Objective::CompileTime,
+        }
+    }
+}
+
+/// How candidates are chosen, on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StrategyArg {
+    /// The default pipelines (LLVM: O0–Oz; Cranelift and GCC: their presets) and any
+    /// `--pipeline`.
+    Presets,
+    /// Random sequences of 1–40 passes (settings, flags).
+    Random,
+    /// Extend the best sequence one pass at a time while that improves it.
+    Greedy,
+    /// An ensemble of mutation, crossover and random techniques chosen by a bandit.
+    Evolve,
+    /// Presets, then sequences known to do well, then evolution until the budget ends.
+    Auto,
+}
+
+impl From<StrategyArg> for StrategyKind {
+    fn from(s: StrategyArg) -> StrategyKind {
+        match s {
+            StrategyArg::Presets => StrategyKind::Presets,
+            StrategyArg::Random => StrategyKind::Random,
+            StrategyArg::Greedy => StrategyKind::Greedy,
+            StrategyArg::Evolve => StrategyKind::Evolve,
+            StrategyArg::Auto => StrategyKind::Auto,
+        }
+    }
+}
+
+/// `--budget-evals`'s help, with the command's default.
+fn evals_help(default: u64) -> String {
+    format!(
+        "Evaluate at most N candidates, baselines included [default: {default} when no budget \
+         is given, for strategies that do not stop by themselves]"
+    )
+}
+
+#[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    pub action: Option<BenchAction>,
+    /// A directory of `.c` and `.ll` programs, with an optional `manifest.json`
+    /// (`{"programs": {"name": {"args": [...], "cflags": [...], "skip": false}}}`).
+    #[arg(long, default_value = "bench/corpus")]
+    pub corpus: PathBuf,
+    /// The backends to search.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "llvm,cranelift,gcc")]
+    pub backends: Vec<BackendArg>,
+    /// The search strategies to run on every program and backend.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "presets,auto")]
+    pub strategies: Vec<StrategyArg>,
+    /// What every search minimises.
+    #[arg(long, value_enum, default_value = "runtime")]
+    pub objective: ObjectiveArg,
+    #[arg(long, value_name = "N", help = evals_help(opm_lab::DEFAULT_EVALS))]
+    pub budget_evals: Option<u64>,
+    /// Time per search (`90s`, `5m`).
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub budget_time: Option<Duration>,
+    /// The lab database (SQLite).
+    #[arg(long, global = true, default_value = "target/opm-lab.sqlite")]
+    pub db: PathBuf,
+    /// The name of this run: running the same tag again resumes it.
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Candidates evaluated at once [default: the number of CPUs].
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Timed runs per candidate.
+    #[arg(long, default_value_t = 5)]
+    pub runs: usize,
+    /// The searches' seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Subcommand)]
+pub enum BenchAction {
+    /// Compare two runs: per program, backend and metric, the change and its significance;
+    /// exit status 1 when a regression is significant.
+    Compare {
+        /// The earlier run.
+        a: String,
+        /// The later run.
+        b: String,
+    },
+    /// Write a run's Markdown summary and SVG charts.
+    Report {
+        tag: String,
+        /// The directory to write to [default: target/opm-lab/report-TAG].
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// A run's results as JSON lines, one per program × backend × pipeline, every sample.
+    Export {
+        tag: String,
+        /// Write here instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(clap::Args)]
+pub struct OptimizeArgs {
+    pub file: PathBuf,
+    /// Write the best module's IR here (verified; for programs also output-checked); with
+    /// `--backend cranelift` or `gcc`, the object file of the best settings (the one
+    /// measured); with `--backend all`, the overall winner's.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Whose pipelines to search: LLVM's passes, Cranelift's settings, GCC's flags, or all
+    /// three one after the other (the budget shared equally), ranked in one table.
+    #[arg(long, value_enum, default_value = "llvm")]
+    pub backend: SearchBackendArg,
+    /// What to minimise [default: instcount; size with `--backend cranelift`, `gcc` or
+    /// `all`, whose pipelines never change the IR's instructions]
+    #[arg(long, value_enum)]
+    pub objective: Option<ObjectiveArg>,
+    /// How candidates are chosen.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub strategy: StrategyArg,
+    /// A candidate of your own, in the backend's syntax: LLVM's pipelines, Cranelift's
+    /// settings (`opt_level=speed,regalloc_algorithm=single_pass`) or gcc's options
+    /// (`-O2 -funroll-loops`). Repeatable.
+    #[arg(long = "pipeline", value_name = "P", allow_hyphen_values = true)]
+    pub pipelines: Vec<String>,
+    #[arg(long, value_name = "N", help = evals_help(opm_engine::optimize::DEFAULT_EVALS))]
+    pub budget_evals: Option<u64>,
+    /// Start no candidate after this much time (`90s`, `5m`).
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub budget_time: Option<Duration>,
+    /// Reject candidates whose `.text` exceeds R times the O2 baseline's (Cranelift: the
+    /// `speed` baseline's).
+    #[arg(long, value_name = "R")]
+    pub max_code_growth: Option<f64>,
+    /// Candidates evaluated at once (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Append one JSON object per evaluated candidate to this file.
+    #[arg(long, value_name = "FILE")]
+    pub signals: Option<PathBuf>,
+    /// Skip candidates already in the signals file (and count them in the budget).
+    #[arg(long)]
+    pub resume: bool,
+    /// Seed of the random choices: the same seed gives the same search.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Timed runs per candidate after one warm-up (runtime objective).
+    #[arg(long, default_value_t = 5)]
+    pub runs: usize,
+    /// Time limit of one candidate's passes and code generation (default: 10× the slowest
+    /// baseline's, between 10 s and 60 s).
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+    /// Time limit of one run of the program (default: 10× the reference's, at least 5 s).
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub run_timeout: Option<Duration>,
+    /// Address-space limit of each compiler worker, in MiB.
+    #[arg(long, value_name = "MIB")]
+    pub memory_limit_mib: Option<u64>,
+    /// Remove `optnone` and `noinline` from functions first (IR from `clang -O0`).
+    #[arg(long)]
+    pub strip_optnone: bool,
+    /// Never run the program: no reference run and no output checks (for a program whose
+    /// output varies from run to run, or that must not run here). The winner's IR is still
+    /// verified. Not with `--objective runtime`.
+    #[arg(long, conflicts_with = "run_args")]
+    pub no_run: bool,
+    /// Append the audit log (evaluations and decisions) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub audit: Option<PathBuf>,
+    /// Rows of best candidates in the table.
+    #[arg(long, default_value_t = 5)]
+    pub top: usize,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print the outcome as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Arguments for the program (runtime objective and output checks).
+    #[arg(last = true)]
+    pub run_args: Vec<String>,
+}
+
+#[derive(clap::Args)]
+pub struct BuildArgs {
+    /// Code generator.
+    #[arg(long, value_enum, default_value = "llvm")]
+    pub backend: BackendArg,
+    /// Pass pipeline to apply before code generation, in the backend's syntax
+    /// (LLVM: `default<O2>`, `function(sroa,instcombine<no-verify-fixpoint>)`; Cranelift:
+    /// settings such as `opt_level=speed,regalloc_algorithm=single_pass`; GCC: its flags,
+    /// such as `-O2 -funroll-loops --param=max-unroll-times=4`).
+    #[arg(long, allow_hyphen_values = true)]
+    pub pipeline: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_choices_mirror_the_libraries_names() {
+        for b in BackendArg::value_variants() {
+            let name = b.to_possible_value().map(|v| v.get_name().to_string());
+            assert_eq!(name.as_deref(), Some(BackendKind::from(*b).name()));
+        }
+        for o in ObjectiveArg::value_variants() {
+            let name = o.to_possible_value().map(|v| v.get_name().to_string());
+            assert_eq!(name.as_deref(), Some(Objective::from(*o).name()));
+        }
+        for s in StrategyArg::value_variants() {
+            let name = s.to_possible_value().map(|v| v.get_name().to_string());
+            assert_eq!(name.as_deref(), Some(StrategyKind::from(*s).name()));
+        }
+        assert_eq!(BackendArg::value_variants().len(), BackendKind::ALL.len());
+        assert_eq!(ObjectiveArg::value_variants().len(), Objective::ALL.len());
+        assert_eq!(StrategyArg::value_variants().len(), StrategyKind::ALL.len());
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,692 @@
+//! The evaluation engine: candidates run in parallel (rayon, `jobs` threads), each through a
+//! persistent worker process checked out of a pool. A candidate's [`Identity`] (its IR for
+//! LLVM, its object for the other backends) decides whether its object and run times were
+//! measured already. Runtime measurements take an exclusive lock, compilation a shared one:
+//! runs never overlap each other or compilation. Whatever the backend, the reference is the
+//! input module built by LLVM without passes.
+
+use crate::error::Error;
+use crate::lock;
+use crate::runs::Reference;
+use crate::toolchain::{DEFAULT_LIBS, Linker};
+use crate::worker::{Reply, Request, Worker, WorkerFailure};
+use opm_backend::{BackendKind, Pipeline};
+use opm_search::{
+    Budget, Candidate, Identity, IrHash, LocalProblem, Metrics, ObjectDigest, Objective,
+    PerformanceSignal, Rejection, RuntimeStats, Tools, Verdict,
+};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Mutex, RwLock};
+use std::time::{Duration, Instant, SystemTime};
+
+/// How the engine evaluates candidates.
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+    /// Whose pipelines candidates are.
+    pub backend: BackendKind,
+    /// The `opm-driver` executable, started as `opm-driver worker`.
+    pub worker_exe: PathBuf,
+    /// Candidates evaluated at once.
+    pub jobs: usize,
+    /// Timed runs per candidate after one warm-up run (runtime objective).
+    pub runs: usize,
+    /// Whether the program may be run: without it there is no reference and no output
+    /// check.
+    pub run: bool,
+}
+
+/// What is measured once per identity (distinct IR, or distinct object).
+#[derive(Clone)]
+struct Measured {
+    text_bytes: u64,
+    codegen_ms: f64,
+    /// The object file, while the batch that compiled it lasts.
+    object: Option<PathBuf>,
+    /// Timed runs (runtime objective).
+    runtime: Option<Result<RuntimeStats, Rejection>>,
+    /// One run compared with the reference (other objectives, contenders only).
+    checked: Option<Result<(), Rejection>>,
+}
+
+impl Measured {
+    /// An object just compiled, not yet run.
+    fn compiled(text_bytes: u64, codegen_ms: f64, object: PathBuf) -> Measured {
+        Measured { text_bytes, codegen_ms, object: Some(object), runtime: None, checked: None }
+    }
+}
+
+/// Where a batch stands in settling its candidates in order.
+struct Order {
+    /// The candidate settled next.
+    next: usize,
+    /// Measured candidates waiting for the ones before them, and whether each is a
+    /// contender.
+    waiting: BTreeMap<usize, (PerformanceSignal, bool)>,
+    /// The best score so far.
+    beat: Option<f64>,
+    done: Vec<Option<PerformanceSignal>>,
+}
+
+/// What a batch leaves behind: object files, removed when it ends.
+#[derive(Default)]
+struct Batch {
+    objects: Mutex<Vec<PathBuf>>,
+}
+
+/// What a worker was asked to compile: a candidate's object, its `.text` bytes and how long
+/// the compiler took.
+struct Compiled {
+    text_bytes: u64,
+    codegen_ms: f64,
+}
+
+/// Evaluates candidates for one problem.
+pub struct Engine {
+    config: EngineConfig,
+    problem: LocalProblem,
+    dir: tempfile::TempDir,
+    bitcode: PathBuf,
+    /// The module's name, which workers give their copies.
+    name: String,
+    /// The module's instruction count (what every candidate of a backend whose pipelines do
+    /// not transform the IR has).
+    instcount: u64,
+    pool: rayon::ThreadPool,
+    idle: Mutex<Vec<Worker>>,
+    measured: Mutex<HashMap<Identity, Measured>>,
+    run_lock: RwLock<()>,
+    reference: Option<Reference>,
+    linker: Option<Linker>,
+    /// The code-growth limit's baseline: its name and `.text` bytes.
+    growth_base: Mutex<Option<(String, u64)>>,
+    /// A candidate's compilation time limit, in milliseconds (see [`Engine::set_compile_limit`]).
+    compile_limit_ms: AtomicU64,
+    next_object: AtomicU64,
+    tools: Tools,
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+/// A worker's reply that is not the one asked for.
+fn unexpected(reply: Reply) -> Rejection {
+    match reply {
+        Reply::Failed { message } => {
+            Rejection::new(Verdict::Crash, format!("the worker failed: {message}"))
+        }
+        other => {
+            Rejection::new(Verdict::Crash, format!("unexpected reply from the worker: {other:?}"))
+        }
+    }
+}
+
+impl Engine {
+    /// Sets up the workers for `module` and, when the module has a `main`, builds and runs the
+    /// reference (the module without passes) to learn its output. `bitcode` is the module as
+    /// LLVM reads it, which LLVM's candidates start from: the input file itself, with its
+    /// metadata (TBAA, loop properties such as `llvm.loop.mustprogress`, debug information),
+    /// which the canonical IR does not carry but LLVM's passes use.
+    pub fn new(
+        config: EngineConfig,
+        mut problem: LocalProblem,
+        module: &opm_ir::Module,
+        bitcode: &[u8],
+    ) -> Result<Engine, Error> {
+        let dir = tempfile::Builder::new()
+            .prefix("opm-optimize-")
+            .tempdir()
+            .map_err(|source| Error::io(std::env::temp_dir(), source))?;
+        let path = dir.path().join("input.bc");
+        std::fs::write(&path, bitcode).map_err(|source| Error::io(&path, source))?;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(config.jobs.max(1))
+            .thread_name(|i| format!("opm-eval-{i}"))
+            .build()
+            .map_err(|e| Error::Worker(e.to_string()))?;
+        let has_main = config.run && module.definitions().any(|f| f.name == "main");
+        let linker = if has_main { Some(Linker::find()?) } else { None };
+        let mut engine = Engine {
+            config,
+            problem: problem.clone(),
+            dir,
+            bitcode: path,
+            name: module.name.clone(),
+            instcount: module.instruction_count() as u64,
+            pool,
+            idle: Mutex::new(Vec::new()),
+            measured: Mutex::new(HashMap::new()),
+            run_lock: RwLock::new(()),
+            reference: None,
+            linker,
+            growth_base: Mutex::new(None),
+            compile_limit_ms: AtomicU64::new(problem.budget.compile_timeout.as_millis() as u64),
+            next_object: AtomicU64::new(0),
+            tools: crate::backends::signal_tools(),
+        };
+        if has_main {
+            let reference = engine.build_reference()?;
+            problem.reference = Some(reference.output.clone());
+            engine.reference = Some(reference);
+        } else if problem.objective == Objective::Runtime {
+            return Err(Error::Reference(
+                "the runtime objective needs a program with a `main` function".into(),
+            ));
+        }
+        engine.problem = problem;
+        Ok(engine)
+    }
+
+    /// The problem, with the reference output filled in.
+    pub fn problem(&self) -> &LocalProblem {
+        &self.problem
+    }
+
+    fn budget(&self) -> &Budget {
+        &self.problem.budget
+    }
+
+    fn checkout(&self) -> Result<Worker, WorkerFailure> {
+        if let Some(w) = lock(&self.idle).pop() {
+            return Ok(w);
+        }
+        let mut w = Worker::spawn(&self.config.worker_exe, self.budget().memory_limit_mib)?;
+        let load = Request::Load {
+            bitcode: self.bitcode.clone(),
+            name: self.name.clone(),
+            backend: self.config.backend,
+        };
+        match w.request(&load, Duration::from_secs(120))? {
+            Reply::Loaded { .. } => Ok(w),
+            Reply::Failed { message } => Err(WorkerFailure::Io(message)),
+            other => Err(WorkerFailure::Io(format!("unexpected reply {other:?}"))),
+        }
+    }
+
+    fn checkin(&self, worker: Worker) {
+        lock(&self.idle).push(worker);
+    }
+
+    fn build_reference(&self) -> Result<Reference, Error> {
+        let failed = |f: WorkerFailure| Error::Reference(f.rejection().detail);
+        let mut worker = self.checkout().map_err(failed)?;
+        let object = self.dir.path().join("reference.o");
+        let limit = self.compile_limit();
+        let steps = Request::Optimize { steps: Vec::new() };
+        for request in [steps, Request::Codegen { object: object.clone() }] {
+            match worker.request(&request, limit) {
+                Ok(Reply::Optimized { rejected: None, .. } | Reply::Compiled { .. }) => {}
+                Ok(other) => return Err(Error::Reference(format!("{other:?}"))),
+                Err(f) => return Err(failed(f)),
+            }
+        }
+        self.checkin(worker);
+        let exe = self.dir.path().join("reference");
+        let linker = self.linker.as_ref().ok_or(Error::Reference("no linker".into()))?;
+        linker.link(&[&object], &exe, DEFAULT_LIBS)?;
+        let limit = self.budget().run_timeout.unwrap_or(Duration::from_secs(120));
+        Reference::measure(&exe, &self.problem.run_args, limit).map_err(Error::ReferenceRun)
+    }
+
+    /// Lowers or raises the time limit of one candidate's compilation from now on.
+    pub fn set_compile_limit(&self, limit: Duration) {
+        self.compile_limit_ms.store(limit.as_millis() as u64, Ordering::Relaxed);
+    }
+
+    fn compile_limit(&self) -> Duration {
+        Duration::from_millis(self.compile_limit_ms.load(Ordering::Relaxed))
+    }
+
+    /// Sets the baseline of the code-growth limit: the baseline called `name` has
+    /// `text_bytes` of code.
+    pub fn set_growth_base(&self, name: &str, text_bytes: u64) {
+        *lock(&self.growth_base) = Some((name.to_string(), text_bytes));
+    }
+
+    /// Evaluates `candidates` in parallel, numbering them from `first_eval`; each signal is
+    /// handed to `sink` as soon as it is final. Returns the signals in candidate order.
+    ///
+    /// A valid candidate that scores below `beat` (the best so far) is a contender: it is run
+    /// once and its output compared with the reference's before it is reported valid, so a
+    /// miscompile never becomes the best. Contenders are settled in candidate order, each
+    /// against the best so far including the batch's earlier contenders, so that which
+    /// candidates are run does not depend on timing, and only a candidate that really
+    /// improves on everything before it costs a run. A candidate that cannot become the best
+    /// is handed to `sink` as soon as it is measured; a contender once it is settled.
+    pub fn evaluate_all(
+        &self,
+        candidates: &[Candidate],
+        first_eval: u64,
+        beat: Option<f64>,
+        sink: &(dyn Fn(&PerformanceSignal) + Sync),
+    ) -> Vec<PerformanceSignal> {
+        let order = Mutex::new(Order {
+            next: 0,
+            waiting: BTreeMap::new(),
+            beat,
+            done: vec![None; candidates.len()],
+        });
+        let next_candidate = AtomicUsize::new(0);
+        let batch = Batch::default();
+        let threads = self.config.jobs.max(1).min(candidates.len());
+        self.pool.scope(|scope| {
+            for _ in 0..threads {
+                scope.spawn(|_| {
+                    loop {
+                        let i = next_candidate.fetch_add(1, Ordering::Relaxed);
+                        let Some(candidate) = candidates.get(i) else { break };
+                        let signal = self.evaluate(candidate, first_eval + i as u64, &batch);
+                        let contender = self.is_contender(&signal, beat);
+                        if !contender {
+                            sink(&signal);
+                        }
+                        let mut order = lock(&order);
+                        order.waiting.insert(i, (signal, contender));
+                        loop {
+                            let next = order.next;
+                            let Some((mut signal, contender)) = order.waiting.remove(&next) else {
+                                break;
+                            };
+                            if contender && self.is_contender(&signal, order.beat) {
+                                self.settle(&mut signal, &batch);
+                                if signal.verdict == Verdict::Ok {
+                                    order.beat = signal.score();
+                                }
+                            }
+                            if contender {
+                                sink(&signal);
+                            }
+                            if let Some(slot) = order.done.get_mut(next) {
+                                *slot = Some(signal);
+                            }
+                            order.next += 1;
+                        }
+                    }
+                });
+            }
+        });
+        for object in batch.objects.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            let _ = std::fs::remove_file(object);
+        }
+        let order = order.into_inner().unwrap_or_else(|e| e.into_inner());
+        order.done.into_iter().flatten().collect()
+    }
+
+    /// Whether `signal` must be run before it may count as valid: it is valid, would beat
+    /// `beat`, the objective is not measured by running anyway, and there is a reference.
+    fn is_contender(&self, signal: &PerformanceSignal, beat: Option<f64>) -> bool {
+        self.reference.is_some()
+            && self.problem.objective != Objective::Runtime
+            && matches!((signal.score(), beat), (Some(s), Some(b)) if s < b)
+    }
+
+    /// Runs a contender once (or reuses the run of its identity) and marks it a miscompile,
+    /// crash or timeout when its run fails.
+    fn settle(&self, signal: &mut PerformanceSignal, batch: &Batch) {
+        let known = signal.identity.as_ref().and_then(|id| lock(&self.measured).get(id).cloned());
+        let checked = match known.as_ref().and_then(|m| m.checked.clone()) {
+            Some(checked) => checked,
+            None => {
+                let object = known.and_then(|m| m.object).filter(|o| o.is_file());
+                let checked = self.check_candidate(&signal.pipeline, object, batch);
+                if let Some(id) = &signal.identity
+                    && let Some(m) = lock(&self.measured).get_mut(id)
+                {
+                    m.checked = Some(checked.clone());
+                }
+                checked
+            }
+        };
+        if let Err(r) = checked {
+            signal.verdict = r.verdict;
+            signal.detail = Some(r.detail);
+        }
+    }
+
+    /// Links the candidate's object (compiled again when it is gone) and runs it once.
+    fn check_candidate(
+        &self,
+        pipeline: &Pipeline,
+        object: Option<PathBuf>,
+        batch: &Batch,
+    ) -> Result<(), Rejection> {
+        let object = match object {
+            Some(o) => o,
+            None => {
+                let o = self.object_path(batch);
+                self.compile_object(pipeline, &o)?;
+                o
+            }
+        };
+        self.check_object(&object)
+    }
+
+    /// Links `object` and runs it once, compared with the reference.
+    fn check_object(&self, object: &Path) -> Result<(), Rejection> {
+        let exe = self.link(object)?;
+        let checked = self.check_run(&exe);
+        let _ = std::fs::remove_file(&exe);
+        checked
+    }
+
+    /// Links `object` into an executable beside it.
+    fn link(&self, object: &Path) -> Result<PathBuf, Rejection> {
+        let exe = object.with_extension("exe");
+        let linker = self
+            .linker
+            .as_ref()
+            .ok_or_else(|| Rejection::new(Verdict::Crash, "a program without a linker"))?;
+        linker
+            .link(&[object], &exe, DEFAULT_LIBS)
+            .map_err(|e| Rejection::new(Verdict::Crash, format!("linking failed: {e}")))?;
+        Ok(exe)
+    }
+
+    /// Compiles the candidate `pipeline` to `object` in a worker (LLVM: applies the pipeline,
+    /// then generates code; another backend: compiles with the pipeline).
+    fn compile_object(&self, pipeline: &Pipeline, object: &Path) -> Result<(), Rejection> {
+        if self.config.backend.transforms_ir() {
+            let codegen = Request::Codegen { object: object.to_path_buf() };
+            return match self.apply_then(pipeline, codegen)? {
+                Reply::Compiled { .. } => Ok(()),
+                other => Err(unexpected(other)),
+            };
+        }
+        let limit = self.compile_limit();
+        let _compiling = self.run_lock.read().unwrap_or_else(|e| e.into_inner());
+        let worker = self.checkout().map_err(WorkerFailure::rejection)?;
+        let (worker, _) = self.backend_compile(worker, pipeline, object, limit)?;
+        self.checkin(worker);
+        Ok(())
+    }
+
+    /// Applies the LLVM `pipeline` in a worker, then sends it `follow_up` (code generation,
+    /// writing the IR) and returns the reply.
+    fn apply_then(&self, pipeline: &Pipeline, follow_up: Request) -> Result<Reply, Rejection> {
+        let limit = self.compile_limit();
+        let _compiling = self.run_lock.read().unwrap_or_else(|e| e.into_inner());
+        let mut worker = self.checkout().map_err(WorkerFailure::rejection)?;
+        let steps = Request::Optimize { steps: pipeline.steps() };
+        match worker.request(&steps, limit).map_err(WorkerFailure::rejection)? {
+            Reply::Optimized { rejected: None, .. } => {}
+            Reply::Optimized { rejected: Some(r), .. } => {
+                self.checkin(worker);
+                return Err(r);
+            }
+            other => return Err(unexpected(other)),
+        }
+        match worker.request(&follow_up, limit).map_err(WorkerFailure::rejection)? {
+            failed @ Reply::Failed { .. } => Err(unexpected(failed)),
+            reply => {
+                self.checkin(worker);
+                Ok(reply)
+            }
+        }
+    }
+
+    fn object_path(&self, batch: &Batch) -> PathBuf {
+        let n = self.next_object.fetch_add(1, Ordering::Relaxed);
+        let path = self.dir.path().join(format!("candidate-{n}.o"));
+        lock(&batch.objects).push(path.clone());
+        path
+    }
+
+    /// Evaluates one candidate: everything but the run of a contender (see
+    /// [`Engine::evaluate_all`]).
+    fn evaluate(&self, candidate: &Candidate, eval: u64, batch: &Batch) -> PerformanceSignal {
+        let started_ms = now_ms();
+        let mut metrics = Metrics::default();
+        let mut identity = None;
+        let (verdict, detail) = match self.measure(candidate, batch, &mut metrics, &mut identity) {
+            Ok(()) => (Verdict::Ok, None),
+            Err(r) => (r.verdict, Some(r.detail)),
+        };
+        PerformanceSignal {
+            problem: self.problem.id(),
+            backend: self.problem.backend,
+            pipeline: candidate.pipeline.clone(),
+            origin: candidate.origin,
+            objective: self.problem.objective,
+            verdict,
+            detail,
+            metrics,
+            identity,
+            eval,
+            started_ms,
+            finished_ms: now_ms(),
+            tools: self.tools.clone(),
+        }
+    }
+
+    fn measure(
+        &self,
+        candidate: &Candidate,
+        batch: &Batch,
+        metrics: &mut Metrics,
+        identity: &mut Option<Identity>,
+    ) -> Result<(), Rejection> {
+        let deadline = Instant::now() + self.compile_limit();
+        let compiling = self.run_lock.read().unwrap_or_else(|e| e.into_inner());
+        let worker = self.checkout().map_err(WorkerFailure::rejection)?;
+        let pipeline = &candidate.pipeline;
+        let (worker, id, mut measured) = if self.config.backend.transforms_ir() {
+            self.compile_llvm(worker, pipeline, batch, metrics, identity, deadline)?
+        } else {
+            self.compile_with_backend(worker, pipeline, batch, metrics, identity)?
+        };
+        self.checkin(worker);
+        drop(compiling);
+        metrics.text_bytes = Some(measured.text_bytes);
+        metrics.codegen_ms = Some(measured.codegen_ms);
+
+        // The runtime objective: timed runs, once per identity.
+        if self.problem.objective == Objective::Runtime && measured.runtime.is_none() {
+            let object = match measured.object.clone().filter(|o| o.is_file()) {
+                Some(o) => o,
+                None => {
+                    let o = self.object_path(batch);
+                    self.compile_object(&candidate.pipeline, &o)?;
+                    measured.object = Some(o.clone());
+                    o
+                }
+            };
+            measured.runtime = Some(self.link(&object).and_then(|exe| {
+                let timed = self.time_runs(&exe);
+                let _ = std::fs::remove_file(&exe);
+                timed
+            }));
+        }
+        {
+            let mut all = lock(&self.measured);
+            let entry = all.entry(id).or_insert_with(|| measured.clone());
+            if entry.runtime.is_none() {
+                entry.runtime = measured.runtime.clone();
+            }
+        }
+
+        if let Some(runtime) = measured.runtime {
+            metrics.runtime = Some(runtime?);
+        }
+        if let Some(Err(failed)) = measured.checked {
+            return Err(failed);
+        }
+        let base = lock(&self.growth_base).clone();
+        if let (Some(limit), Some((name, base))) = (self.budget().max_code_growth, base)
+            && measured.text_bytes as f64 > limit * base as f64
+        {
+            return Err(Rejection::new(
+                Verdict::OverBudget,
+                format!(
+                    ".text is {} bytes, more than {limit}× the {name} baseline's {base}",
+                    measured.text_bytes
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// LLVM: applies `pipeline` in `worker`, checking after each step, then compiles the
+    /// result unless its IR was compiled before. Returns the worker (unless it died), the IR's
+    /// identity and what is known of it.
+    fn compile_llvm(
+        &self,
+        mut worker: Worker,
+        pipeline: &Pipeline,
+        batch: &Batch,
+        metrics: &mut Metrics,
+        identity: &mut Option<Identity>,
+        deadline: Instant,
+    ) -> Result<(Worker, Identity, Measured), Rejection> {
+        let remaining =
+            || deadline.saturating_duration_since(Instant::now()).max(Duration::from_secs(1));
+        let steps = Request::Optimize { steps: pipeline.steps() };
+        let reply =
+            worker.request(&steps, self.compile_limit()).map_err(WorkerFailure::rejection)?;
+        let Reply::Optimized { pass_ms, check_ms, instcount, ir_hash, rejected } = reply else {
+            return Err(unexpected(reply));
+        };
+        metrics.pass_ms = Some(pass_ms);
+        metrics.check_ms = Some(check_ms);
+        if let Some(r) = rejected {
+            self.checkin(worker);
+            return Err(r);
+        }
+        metrics.instcount = instcount;
+        let id = Identity::Ir(IrHash(ir_hash.unwrap_or_default()));
+        *identity = Some(id.clone());
+        let known = lock(&self.measured).get(&id).cloned();
+        let measured = match known {
+            Some(m) => m,
+            None => {
+                let object = self.object_path(batch);
+                let request = Request::Codegen { object: object.clone() };
+                let reply =
+                    worker.request(&request, remaining()).map_err(WorkerFailure::rejection)?;
+                let Reply::Compiled { text_bytes, codegen_ms } = reply else {
+                    return Err(unexpected(reply));
+                };
+                Measured::compiled(text_bytes, codegen_ms, object)
+            }
+        };
+        Ok((worker, id, measured))
+    }
+
+    /// A backend whose pipelines do not transform the IR: compiles the module's canonical IR
+    /// with `pipeline` in `worker`. The object's digest is the candidate's identity: objects
+    /// are compiled every time (the pipeline's text is what history deduplicates), linked and
+    /// run once.
+    fn compile_with_backend(
+        &self,
+        worker: Worker,
+        pipeline: &Pipeline,
+        batch: &Batch,
+        metrics: &mut Metrics,
+        identity: &mut Option<Identity>,
+    ) -> Result<(Worker, Identity, Measured), Rejection> {
+        let object = self.object_path(batch);
+        let limit = self.compile_limit();
+        let (worker, compiled) = self.backend_compile(worker, pipeline, &object, limit)?;
+        metrics.instcount = Some(self.instcount);
+        metrics.pass_ms = Some(0.0);
+        let bytes = std::fs::read(&object)
+            .map_err(|e| Rejection::new(Verdict::Crash, format!("{}: {e}", object.display())))?;
+        let id = Identity::Object(ObjectDigest::of(&bytes));
+        *identity = Some(id.clone());
+        let known = lock(&self.measured).get(&id).cloned();
+        let measured = match known {
+            Some(m) => Measured { codegen_ms: compiled.codegen_ms, object: Some(object), ..m },
+            None => Measured::compiled(compiled.text_bytes, compiled.codegen_ms, object),
+        };
+        Ok((worker, id, measured))
+    }
+
+    /// Asks `worker` to compile the module with the backend's `pipeline` to `object`. Returns
+    /// the worker (unless it died) with what it compiled.
+    fn backend_compile(
+        &self,
+        mut worker: Worker,
+        pipeline: &Pipeline,
+        object: &Path,
+        limit: Duration,
+    ) -> Result<(Worker, Compiled), Rejection> {
+        // A compiler process stops a little before the worker is given up on, so that it does
+        // not outlive it.
+        let limit_ms = (limit.as_millis() as u64).saturating_sub(500).max(1000);
+        let request =
+            Request::Compile { pipeline: pipeline.text(), object: object.to_path_buf(), limit_ms };
+        match worker.request(&request, limit).map_err(WorkerFailure::rejection)? {
+            Reply::Compiled { text_bytes, codegen_ms } => {
+                Ok((worker, Compiled { text_bytes, codegen_ms }))
+            }
+            Reply::Rejected(r) => {
+                self.checkin(worker);
+                Err(r)
+            }
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// One run, alone on the machine, compared with the reference's output.
+    fn check_run(&self, exe: &Path) -> Result<(), Rejection> {
+        let reference = self
+            .reference
+            .as_ref()
+            .ok_or_else(|| Rejection::new(Verdict::Crash, "no reference to check against"))?;
+        let _alone = self.run_lock.write().unwrap_or_else(|e| e.into_inner());
+        reference.check(exe, &self.problem.run_args, self.run_limit())
+    }
+
+    /// One warm-up run and `runs` timed runs, alone on the machine; every run's output must
+    /// match the reference's.
+    fn time_runs(&self, exe: &Path) -> Result<RuntimeStats, Rejection> {
+        let reference = self
+            .reference
+            .as_ref()
+            .ok_or_else(|| Rejection::new(Verdict::Crash, "no reference to time against"))?;
+        let _alone = self.run_lock.write().unwrap_or_else(|e| e.into_inner());
+        reference.time(exe, &self.problem.run_args, self.run_limit(), self.config.runs)
+    }
+
+    fn run_limit(&self) -> Duration {
+        self.budget().run_timeout.unwrap_or_else(|| {
+            let reference = self.reference.as_ref().map_or(Duration::ZERO, |r| r.elapsed);
+            (reference * 10).max(Duration::from_secs(5))
+        })
+    }
+
+    /// Runs the winner once and compares its output with the reference's. `written` is what
+    /// the search wrote: for LLVM the module as LLVM text (built here through the canonical IR,
+    /// without passes), for another backend the object file (linked here). `None` when there is
+    /// no reference (no `main`).
+    pub fn check_output(&self, written: &Path) -> Option<Result<(), String>> {
+        self.reference.as_ref()?;
+        if !self.config.backend.transforms_ir() {
+            return Some(self.check_object(written).map_err(|r| r.detail));
+        }
+        let exe = self.dir.path().join("winner");
+        let built = crate::input::Input::load_verified(written).and_then(|input| {
+            crate::build::build_executable(&input.module, &Default::default(), &exe)
+        });
+        if let Err(e) = built {
+            return Some(Err(format!("the written IR does not build: {e}")));
+        }
+        Some(self.check_run(&exe).map_err(|r| r.detail))
+    }
+
+    /// Compiles the candidate `pipeline` to the object file `path`.
+    pub fn write_object(&self, pipeline: &Pipeline, path: &Path) -> Result<(), String> {
+        self.compile_object(pipeline, path).map_err(|r| r.detail)
+    }
+
+    /// Applies the LLVM `pipeline` in a worker and writes the module it produces to `path`
+    /// (LLVM text).
+    pub fn write_ir(&self, pipeline: &Pipeline, path: &Path) -> Result<(), String> {
+        match self.apply_then(pipeline, Request::WriteIr { path: path.to_path_buf() }) {
+            Ok(Reply::Written) => Ok(()),
+            Ok(other) => Err(unexpected(other).detail),
+            Err(r) => Err(r.detail),
+        }
+    }
+}

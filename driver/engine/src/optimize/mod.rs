@@ -1,0 +1,399 @@
+//! `opm-driver optimize`: search a pipeline for one module within a budget, record every
+//! evaluation, and write the best module (LLVM) or the best object (another backend).
+//!
+//! A search is three steps: [`prepare`] (check the options, load the input, open the backend,
+//! start the engine and its reference build, read back what a resumed search measured),
+//! [`search`] (the strategy's batches, evaluated until the budget or the strategy ends) and
+//! [`pick_winner`] (the best candidate written again, checked to be what was measured and run
+//! against the reference). [`all`] runs one search per backend and ranks them.
+
+pub mod all;
+mod audit;
+mod winner;
+
+use crate::engine::{Engine, EngineConfig};
+use crate::error::Error;
+use crate::input::{Input, handle_optnone, input_bitcode};
+use crate::lock;
+use crate::progress::Progress;
+use crate::signals::{SignalSink, read_signals};
+use audit::Audit;
+use opm_backend::{BackendKind, Pipeline, Space};
+use opm_search::rng::Rng;
+use opm_search::{
+    AuditEntry, AuditLog, Budget, Candidate, Chain, Fixed, History, LocalProblem, Objective,
+    Origin, PerformanceSignal, PlanDelta, Strategy, StrategyKind,
+};
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Candidates proposed at once. Fixed (not tied to `--jobs`) so that a seed gives the same
+/// search at any parallelism up to this many jobs.
+pub const BATCH: usize = 8;
+
+/// The evaluation budget of `optimize` when none is given, for a strategy that does not stop
+/// by itself.
+pub const DEFAULT_EVALS: u64 = 200;
+
+/// How many times a strategy is asked for new candidates before it counts as finished.
+const PROPOSALS: usize = 20;
+
+/// What to optimise and how.
+#[derive(Clone, Debug)]
+pub struct OptimizeOptions {
+    pub file: PathBuf,
+    /// Where the winner goes: its module as LLVM text, or for another backend its object
+    /// file.
+    pub output: Option<PathBuf>,
+    /// Whose pipelines to search.
+    pub backend: BackendKind,
+    pub objective: Objective,
+    pub strategy: StrategyKind,
+    /// The user's own candidates, in the backend's pipeline syntax.
+    pub pipelines: Vec<String>,
+    pub budget: Budget,
+    pub jobs: usize,
+    pub signals: Option<PathBuf>,
+    pub resume: bool,
+    pub seed: u64,
+    pub runs: usize,
+    pub run_args: Vec<String>,
+    /// Remove `optnone` and `noinline` from functions (clang -O0 output).
+    pub strip_optnone: bool,
+    /// Run the program: the reference build, output checks (and timed runs for the runtime
+    /// objective).
+    pub run: bool,
+    /// Append the audit log here (JSON lines).
+    pub audit: Option<PathBuf>,
+    /// Draw a progress bar on stderr (when it is a terminal).
+    pub progress: bool,
+    /// The `opm-driver` executable to start workers from.
+    pub worker_exe: PathBuf,
+    /// Called with every signal as soon as it is final, after it is written to `signals`.
+    pub observer: Option<Observer>,
+}
+
+/// A callback that sees every signal of a search as it is recorded (the benchmark lab
+/// stores each in its database before the next one is measured).
+#[derive(Clone)]
+pub struct Observer(pub std::sync::Arc<dyn Fn(&PerformanceSignal) + Send + Sync>);
+
+impl std::fmt::Debug for Observer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Observer")
+    }
+}
+
+/// The outcome of a search.
+pub struct OptimizeReport {
+    pub backend: BackendKind,
+    pub problem: LocalProblem,
+    /// The backend's baselines, by name, in table order.
+    pub baselines: Vec<(String, Pipeline)>,
+    /// The baseline the table's ratios are taken against.
+    pub ratio_base: String,
+    pub history: History,
+    /// The winner, checked: its IR verified or its object compiled again to the same bytes
+    /// (and its output compared when it can run).
+    pub best: Option<PerformanceSignal>,
+    /// Whether the winner's output was compared with the reference build's.
+    pub output_checked: bool,
+    pub stop_reason: String,
+    pub elapsed: Duration,
+    pub audit: AuditLog,
+    /// Things the user should know (optnone input, winners that failed their check, …).
+    pub notes: Vec<String>,
+}
+
+impl OptimizeReport {
+    /// The signal of the baseline called `name` (`O2`, `O3`, `Oz`; Cranelift's `none`,
+    /// `speed`, `speed_native`; GCC's `O2`, `O3`, `Os`), if measured.
+    pub fn baseline(&self, name: &str) -> Option<&PerformanceSignal> {
+        let (_, p) = self.baselines.iter().find(|(n, _)| n == name)?;
+        self.history.signal_of(p)
+    }
+
+    /// The outcome as JSON: the problem, the best candidate, each baseline's signal, the
+    /// evaluations, why the search stopped, whether the winner's output was checked, the
+    /// time and the seed.
+    pub fn to_json(&self, seed: u64) -> serde_json::Value {
+        serde_json::json!({
+            "problem": self.problem,
+            "best": self.best,
+            "baselines": self
+                .baselines
+                .iter()
+                .map(|(name, _)| (name.clone(), self.baseline(name)))
+                .collect::<std::collections::BTreeMap<_, _>>(),
+            "evaluations": self.history.signals.len(),
+            "stop_reason": self.stop_reason,
+            "output_checked": self.output_checked,
+            "seconds": self.elapsed.as_secs_f64(),
+            "seed": seed,
+        })
+    }
+}
+
+/// A search ready to run: everything [`prepare`] set up.
+struct Prepared {
+    space: Space,
+    engine: Engine,
+    problem: LocalProblem,
+    audit: Audit,
+    history: History,
+    sink: SignalSink,
+    /// The user's `--pipeline`s, measured right after the baselines.
+    user: Vec<Candidate>,
+    notes: Vec<String>,
+}
+
+/// Runs a search.
+pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, Error> {
+    let start = Instant::now();
+    let mut s = prepare(opts)?;
+    let stop_reason = search(opts, &mut s, start)?;
+    let (best, output_checked) = pick_winner(opts, &mut s)?;
+    Ok(OptimizeReport {
+        backend: opts.backend,
+        problem: s.problem,
+        baselines: s.space.baselines.clone(),
+        ratio_base: s.space.ratio_base.clone(),
+        history: s.history,
+        best,
+        output_checked,
+        stop_reason,
+        elapsed: start.elapsed(),
+        audit: s.audit.into_log(),
+        notes: s.notes,
+    })
+}
+
+/// Checks that the options go together.
+fn check_options(opts: &OptimizeOptions) -> Result<(), Error> {
+    if opts.resume && opts.signals.is_none() {
+        return Err(Error::Usage("--resume needs --signals FILE".into()));
+    }
+    if !opts.run && opts.objective == Objective::Runtime {
+        return Err(Error::Usage(
+            "--objective runtime runs the program; it cannot go with --no-run".into(),
+        ));
+    }
+    if !opts.backend.transforms_ir() && opts.objective == Objective::Instcount {
+        return Err(Error::Usage(format!(
+            "--objective instcount counts the canonical IR's instructions, which {} never \
+             change; with --backend {} use --objective size (its default), runtime or \
+             compile-time",
+            opts.backend.pipeline_noun(),
+            opts.backend.name()
+        )));
+    }
+    Ok(())
+}
+
+/// Everything before the first candidate: the options checked, the input loaded and verified,
+/// the backend opened (an error with exit status 2 when its tools are missing), the user's
+/// pipelines checked, the engine started with its reference build, the audit log opened, and
+/// on `--resume` what the signals file holds for this problem.
+fn prepare(opts: &OptimizeOptions) -> Result<Prepared, Error> {
+    check_options(opts)?;
+    let mut input = Input::load_verified(&opts.file)?;
+    let backend = crate::backends::open(opts.backend)?;
+    let mut notes = Vec::new();
+    // Other backends compile `optnone` functions like any other: only LLVM's passes skip them.
+    if opts.backend.transforms_ir() || opts.strip_optnone {
+        notes.extend(handle_optnone(&mut input.module, opts.strip_optnone));
+    }
+    let mut user = Vec::new();
+    for text in &opts.pipelines {
+        let pipeline = backend
+            .parse_pipeline(text)
+            .map_err(|e| Error::Usage(format!("--pipeline `{text}`: {e}")))?;
+        user.push(Candidate { pipeline, origin: Origin::User });
+    }
+    let space = backend.space();
+    if space.baseline(&space.growth_base).is_none() {
+        return Err(Error::Usage(format!(
+            "the {} backend offers no baseline `{}` to search against",
+            opts.backend, space.growth_base
+        )));
+    }
+    let problem = LocalProblem {
+        source: opts.file.clone(),
+        module_hash: input.module.structural_hash(),
+        backend: opts.backend,
+        objective: opts.objective,
+        run_args: opts.run_args.clone(),
+        reference: None,
+        budget: opts.budget.clone(),
+    };
+    let config = EngineConfig {
+        backend: opts.backend,
+        worker_exe: opts.worker_exe.clone(),
+        jobs: opts.jobs.max(1),
+        runs: opts.runs.max(1),
+        run: opts.run,
+    };
+    let bitcode = input_bitcode(&opts.file, opts.strip_optnone)?;
+    let engine = Engine::new(config, problem, &input.module, &bitcode)?;
+    let problem = engine.problem().clone();
+    let mut audit = Audit::open(opts.audit.as_deref())?;
+    audit.record(AuditEntry::Started {
+        problem: problem.id(),
+        strategy: opts.strategy.name().into(),
+        seed: opts.seed,
+        jobs: opts.jobs,
+    })?;
+    let mut history = History::in_space(opts.objective, &space);
+    if let Some(path) = opts.signals.as_ref().filter(|_| opts.resume) {
+        for s in read_signals(path, &problem.id())? {
+            audit.record(AuditEntry::Resumed { pipeline: s.pipeline.clone(), eval: s.eval })?;
+            history.push(s);
+        }
+    }
+    let sink = SignalSink::open(opts.signals.as_deref())
+        .map_err(|source| Error::io(opts.signals.clone().unwrap_or_default(), source))?;
+    Ok(Prepared { space, engine, problem, audit, history, sink, user, notes })
+}
+
+/// The next batch of up to `n` new candidates, in the form they are recorded in, each new text
+/// once. A strategy does not know which of its proposals are the same once resolved (GCC's
+/// `-O2 -Os` is `-Os`): it is asked again before it counts as finished.
+fn next_batch(
+    strategy: &mut dyn Strategy,
+    space: &Space,
+    history: &History,
+    rng: &mut Rng,
+    n: usize,
+) -> Vec<Candidate> {
+    for _ in 0..PROPOSALS {
+        let mut texts = HashSet::new();
+        let batch: Vec<Candidate> = strategy
+            .propose(history, rng, n)
+            .into_iter()
+            .filter_map(|c| Some(Candidate { pipeline: space.canonical(c.pipeline)?, ..c }))
+            .filter(|c| !history.seen(&c.pipeline) && texts.insert(c.pipeline.text()))
+            .collect();
+        if !batch.is_empty() {
+            return batch;
+        }
+    }
+    Vec::new()
+}
+
+/// Evaluates the strategy's batches until the budget or the strategy ends; returns why it
+/// stopped. The baselines come first, then the user's pipelines.
+fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<String, Error> {
+    let baselines = s
+        .space
+        .baselines
+        .iter()
+        .map(|(_, p)| Candidate { pipeline: p.clone(), origin: Origin::Preset });
+    let first: Vec<Candidate> = baselines.chain(std::mem::take(&mut s.user)).collect();
+    let mut strategy = Chain::new(vec![
+        Box::new(Fixed::new(first)),
+        opm_search::make(opts.strategy, opts.objective, &s.space),
+    ]);
+    let mut rng = Rng::new(opts.seed);
+    let budget = &opts.budget;
+    let progress = Mutex::new(Progress::new(opts.progress, budget, opts.objective));
+    let write_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
+    let mut next_eval = s.history.signals.iter().map(|s| s.eval).max().unwrap_or(0) + 1;
+    let growth_base = s.space.baseline(&s.space.growth_base).cloned();
+    let mut limit_adapted = false;
+
+    let stop_reason = loop {
+        let done = s.history.signals.len() as u64;
+        if let Some(max) = budget.max_evals
+            && done >= max
+        {
+            break format!("evaluation budget ({max}) used");
+        }
+        if let Some(t) = budget.wall_time
+            && start.elapsed() >= t
+        {
+            break format!("time budget ({:.0} s) used", t.as_secs_f64());
+        }
+        let n = budget.max_evals.map_or(BATCH, |m| BATCH.min((m - done) as usize)).max(1);
+        let batch = next_batch(&mut strategy, &s.space, &s.history, &mut rng, n);
+        if batch.is_empty() {
+            break format!("strategy `{}` finished", opts.strategy.name());
+        }
+        let on_signal = |signal: &PerformanceSignal| {
+            if let Err(e) = s.sink.write(signal) {
+                lock(&write_error).get_or_insert(e);
+            }
+            if let Some(observer) = &opts.observer {
+                (observer.0)(signal);
+            }
+            lock(&progress).update(signal);
+        };
+        // The first valid candidate is checked too: it becomes the best.
+        let beat = Some(s.history.best_score().unwrap_or(f64::INFINITY));
+        let signals = s.engine.evaluate_all(&batch, next_eval, beat, &on_signal);
+        next_eval += signals.len() as u64;
+        if let Some(source) = lock(&write_error).take() {
+            return Err(Error::io(opts.signals.clone().unwrap_or_default(), source));
+        }
+        for signal in signals {
+            s.audit.record(AuditEntry::Evaluated {
+                pipeline: signal.pipeline.clone(),
+                eval: signal.eval,
+                verdict: signal.verdict,
+                score: signal.score(),
+            })?;
+            let before = s.history.best().cloned();
+            if s.history.push(signal)
+                && let Some(after) = s.history.best()
+            {
+                s.audit.record(AuditEntry::NewBest(PlanDelta::between(before.as_ref(), after)))?;
+            }
+        }
+        if let Some(base) = growth_base.as_ref().and_then(|p| s.history.signal_of(p))
+            && let Some(bytes) = base.metrics.text_bytes
+        {
+            s.engine.set_growth_base(&s.space.growth_base, bytes);
+        }
+        if !budget.compile_timeout_fixed && !limit_adapted {
+            limit_adapted = adapt_compile_limit(&s.engine, &s.history, &s.space);
+        }
+    };
+    lock(&progress).finish();
+    s.audit.record(AuditEntry::Stopped {
+        reason: stop_reason.clone(),
+        evals: s.history.signals.len() as u64,
+    })?;
+    Ok(stop_reason)
+}
+
+/// Once the baselines are measured, limits a candidate's work in a worker to 10× the slowest
+/// baseline's (passes, checks and code generation; between 10 s and the budget's limit): a
+/// pass that runs away on this module does not eat the budget. Returns whether the baselines
+/// were there.
+fn adapt_compile_limit(engine: &Engine, history: &History, space: &Space) -> bool {
+    let mut slowest: Option<f64> = None;
+    for (_, p) in &space.baselines {
+        let Some(s) = history.signal_of(p) else { return false };
+        let ms = s.metrics.pass_ms.unwrap_or(0.0)
+            + s.metrics.check_ms.unwrap_or(0.0)
+            + s.metrics.codegen_ms.unwrap_or(0.0);
+        slowest = Some(slowest.map_or(ms, |m: f64| m.max(ms)));
+    }
+    let cap = engine.problem().budget.compile_timeout;
+    let limit = Duration::from_secs_f64(slowest.unwrap_or(0.0) * 10.0 / 1e3)
+        .max(Duration::from_secs(10))
+        .min(cap);
+    engine.set_compile_limit(limit);
+    true
+}
+
+/// The winner: the best candidate whose result, written again, is what was measured and (for
+/// a program) prints what the reference prints. Returns it and whether its output was
+/// compared.
+fn pick_winner(
+    opts: &OptimizeOptions,
+    s: &mut Prepared,
+) -> Result<(Option<PerformanceSignal>, bool), Error> {
+    winner::pick(opts, &s.engine, &s.problem, &s.history, &mut s.audit, &mut s.notes)
+}

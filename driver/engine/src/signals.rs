@@ -1,0 +1,64 @@
+//! Signals files: one JSON object per evaluated candidate, appended and flushed as soon as it
+//! is final, and read back by `--resume`.
+
+use crate::error::Error;
+use crate::lock;
+use opm_search::PerformanceSignal;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Mutex;
+
+/// Appends signals to a JSON-lines file, each flushed before the call returns.
+pub struct SignalSink {
+    file: Option<Mutex<std::fs::File>>,
+}
+
+impl SignalSink {
+    /// Appends to `path` (created if missing); `None` keeps signals in memory only.
+    pub fn open(path: Option<&Path>) -> std::io::Result<SignalSink> {
+        let file = match path {
+            Some(p) => {
+                Some(Mutex::new(std::fs::OpenOptions::new().create(true).append(true).open(p)?))
+            }
+            None => None,
+        };
+        Ok(SignalSink { file })
+    }
+
+    /// Writes one signal as one line.
+    pub fn write(&self, signal: &PerformanceSignal) -> std::io::Result<()> {
+        let Some(file) = &self.file else { return Ok(()) };
+        let mut line = serde_json::to_string(signal).map_err(std::io::Error::other)?;
+        line.push('\n');
+        let mut f = lock(file);
+        f.write_all(line.as_bytes())?;
+        f.flush()
+    }
+}
+
+/// Reads the signals of the problem `problem` from an existing signals file (a missing file
+/// has none). A line that cannot be read (cut short by a kill, say) is skipped with a warning:
+/// its candidate is simply evaluated again. Reading never runs a compiler.
+pub fn read_signals(path: &Path, problem: &str) -> Result<Vec<PerformanceSignal>, Error> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => return Err(Error::io(path, source)),
+    };
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<PerformanceSignal>(line) {
+            Ok(s) if s.problem == problem => out.push(s),
+            Ok(_) => {}
+            Err(e) => eprintln!(
+                "opm-driver: warning: {}:{}: skipping an unreadable signal: {e}",
+                path.display(),
+                i + 1
+            ),
+        }
+    }
+    Ok(out)
+}

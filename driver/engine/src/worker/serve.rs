@@ -1,0 +1,255 @@
+//! The worker's side of the protocol: one module loaded, candidates compiled one at a time.
+
+use super::{Reply, Request};
+use opm_backend::{BackendKind, Compiler, Pipeline};
+use opm_search::{IrHash, Rejection, Verdict};
+use std::io::{BufRead, Write};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Serves requests on stdin until it closes. Called by the hidden `worker` subcommand.
+pub fn serve(memory_limit_mib: Option<u64>) -> std::io::Result<()> {
+    if let Some(mib) = memory_limit_mib {
+        let bytes = mib.saturating_mul(1 << 20) as libc::rlim_t;
+        let limit = libc::rlimit { rlim_cur: bytes, rlim_max: bytes };
+        // SAFETY: plain system call on this process.
+        unsafe { libc::setrlimit(libc::RLIMIT_AS, &limit) };
+    }
+    // Keep the protocol on a private descriptor and send whatever else reaches stdout to
+    // stderr.
+    // SAFETY: duplicating standard descriptors of this process.
+    let proto_fd = unsafe {
+        let fd = libc::dup(1);
+        libc::dup2(2, 1);
+        fd
+    };
+    if proto_fd < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: `proto_fd` is a fresh descriptor owned by nobody else.
+    let mut out = unsafe { <std::fs::File as std::os::fd::FromRawFd>::from_raw_fd(proto_fd) };
+    let mut session = Session::default();
+    let stdin = std::io::stdin();
+    for line in stdin.lock().lines() {
+        let line = line?;
+        let reply = match serde_json::from_str::<Request>(&line) {
+            Ok(request) => session.handle(request),
+            Err(e) => Reply::Failed { message: format!("bad request: {e}") },
+        };
+        let mut text = serde_json::to_string(&reply).map_err(std::io::Error::other)?;
+        text.push('\n');
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+/// The loaded module prepared for its backend's compiler, or why it cannot be.
+type Prepared = Result<Box<dyn Compiler>, Rejection>;
+
+/// The worker's state between requests.
+#[derive(Default)]
+struct Session {
+    /// The module's bitcode and its canonical IR (the preservation check's reference).
+    input: Option<(Vec<u8>, opm_ir::Module)>,
+    /// The module's name (LLVM names a module after its buffer).
+    name: String,
+    /// Whose pipelines the candidates are.
+    backend: Option<BackendKind>,
+    /// The last optimised module: its bitcode (for code generation) and canonical IR.
+    last: Option<(Vec<u8>, opm_ir::Module)>,
+    codegen: Option<opm_llvm::Codegen>,
+    /// The loaded module prepared for the backend, once a candidate asked for it (GCC emits
+    /// its C once for all candidates).
+    prepared: Option<Prepared>,
+}
+
+/// The reply to a compilation that produced the object `bytes`: written to `object`, with
+/// its `.text` size.
+fn compiled_object(bytes: &[u8], object: &Path, codegen_ms: f64) -> Result<Reply, String> {
+    let text_bytes = opm_backend::object::text_bytes(bytes).map_err(|e| e.to_string())?;
+    std::fs::write(object, bytes).map_err(|e| format!("{}: {e}", object.display()))?;
+    Ok(Reply::Compiled { text_bytes, codegen_ms })
+}
+
+impl Session {
+    fn handle(&mut self, request: Request) -> Reply {
+        match self.try_handle(request) {
+            Ok(reply) => reply,
+            Err(message) => Reply::Failed { message },
+        }
+    }
+
+    fn try_handle(&mut self, request: Request) -> Result<Reply, String> {
+        use opm_llvm::inkwell::context::Context;
+        match request {
+            Request::Load { bitcode, name, backend } => {
+                let bytes =
+                    std::fs::read(&bitcode).map_err(|e| format!("{}: {e}", bitcode.display()))?;
+                self.name = name;
+                let ctx = Context::create();
+                let module = opm_llvm::parse_bytes(&ctx, &bytes, &self.name)
+                    .and_then(|m| opm_llvm::import_module(&m))
+                    .map_err(|e| e.to_string())?;
+                let codegen =
+                    opm_llvm::Codegen::new(&module.target_triple, opm_llvm::CodegenLevel::Default)
+                        .map_err(|e| e.to_string())?;
+                let instcount = module.instruction_count() as u64;
+                self.codegen = Some(codegen);
+                self.input = Some((bytes, module));
+                self.backend = Some(backend);
+                self.last = None;
+                self.prepared = None;
+                Ok(Reply::Loaded { instcount })
+            }
+            Request::Optimize { steps } => self.optimize(&steps),
+            Request::Codegen { object } => {
+                let (bitcode, _) = self.last.as_ref().ok_or("nothing optimised yet")?;
+                let codegen = self.codegen.as_ref().ok_or("no module loaded")?;
+                let ctx = Context::create();
+                let module =
+                    opm_llvm::parse_bytes(&ctx, bitcode, &self.name).map_err(|e| e.to_string())?;
+                eprintln!("opm-worker: step: code generation");
+                let start = Instant::now();
+                let bytes = codegen.emit_object(&module).map_err(|e| e.to_string())?;
+                compiled_object(&bytes, &object, ms(start.elapsed()))
+            }
+            Request::WriteIr { path } => {
+                let (bitcode, _) = self.last.as_ref().ok_or("nothing optimised yet")?;
+                let ctx = Context::create();
+                let module =
+                    opm_llvm::parse_bytes(&ctx, bitcode, &self.name).map_err(|e| e.to_string())?;
+                module.print_to_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                Ok(Reply::Written)
+            }
+            Request::Compile { pipeline, object, limit_ms } => {
+                self.compile(&pipeline, &object, Duration::from_millis(limit_ms))
+            }
+        }
+    }
+
+    /// Compiles the loaded module's canonical IR with the backend's pipeline `text`.
+    fn compile(&mut self, text: &str, object: &Path, limit: Duration) -> Result<Reply, String> {
+        let backend = self.backend.ok_or("no module loaded")?;
+        let (_, module) = self.input.as_ref().ok_or("no module loaded")?;
+        let pipeline = Pipeline::read(backend, text).map_err(|e| e.to_string())?;
+        eprintln!("opm-worker: step: {backend} `{text}`");
+        let start = Instant::now();
+        let prepared = self.prepared.get_or_insert_with(|| {
+            let backend = crate::backends::open(backend).map_err(|e| {
+                // The parent opened the same backend before starting workers.
+                Rejection::new(Verdict::Crash, format!("the backend is unusable: {e}"))
+            })?;
+            backend
+                .prepare(module)
+                .map_err(|e| Rejection::new(Verdict::of_error(e.kind()), e.to_string()))
+        });
+        let compiler = match prepared {
+            Ok(c) => c,
+            Err(rejection) => return Ok(Reply::Rejected(rejection.clone())),
+        };
+        let compiled = compiler.compile(&pipeline, limit);
+        let codegen_ms = ms(start.elapsed());
+        match compiled {
+            Ok(bytes) => compiled_object(&bytes, object, codegen_ms),
+            Err(e) => {
+                Ok(Reply::Rejected(Rejection::new(Verdict::of_error(e.kind()), e.to_string())))
+            }
+        }
+    }
+
+    fn optimize(&mut self, steps: &[String]) -> Result<Reply, String> {
+        use opm_llvm::inkwell::context::Context;
+        self.last = None;
+        let (bitcode, reference) = self.input.as_ref().ok_or("no module loaded")?;
+        let codegen = self.codegen.as_ref().ok_or("no module loaded")?;
+        let ctx = Context::create();
+        let module = opm_llvm::parse_bytes(&ctx, bitcode, &self.name).map_err(|e| e.to_string())?;
+        let (mut pass_ms, mut check_ms) = (0.0, 0.0);
+        let mut canonical = None;
+        let rejected = |rejection, pass_ms, check_ms| Reply::Optimized {
+            pass_ms,
+            check_ms,
+            instcount: None,
+            ir_hash: None,
+            rejected: Some(rejection),
+        };
+        for (i, step) in steps.iter().enumerate() {
+            eprintln!("opm-worker: step {}: {step}", i + 1);
+            let start = Instant::now();
+            let result = codegen.run_pipeline(&module, step, true);
+            pass_ms += ms(start.elapsed());
+            if let Err(e) = result {
+                let detail = format!("step {} `{step}`: {e}", i + 1);
+                return Ok(rejected(Rejection::new(Verdict::Crash, detail), pass_ms, check_ms));
+            }
+            let start = Instant::now();
+            let checked = check(&module, reference);
+            check_ms += ms(start.elapsed());
+            match checked {
+                Ok(m) => canonical = Some(m),
+                Err(r) => {
+                    let detail = format!("after step {} `{step}`: {}", i + 1, r.detail);
+                    let r = Rejection::new(r.verdict, detail);
+                    return Ok(rejected(r, pass_ms, check_ms));
+                }
+            }
+        }
+        let canonical = match canonical {
+            Some(m) => m,
+            None => reference.clone(),
+        };
+        let reply = Reply::Optimized {
+            pass_ms,
+            check_ms,
+            instcount: Some(canonical.instruction_count() as u64),
+            ir_hash: Some(ir_identity(&canonical).0),
+            rejected: None,
+        };
+        let bitcode = module.write_bitcode_to_memory().as_slice().to_vec();
+        self.last = Some((bitcode, canonical));
+        Ok(reply)
+    }
+}
+
+/// The identity of an optimised module: its structural hash, ignoring what LLVM decides by
+/// itself when it reads the module back from text (the module's name, taken from the file,
+/// and the function attributes of intrinsic declarations, which come from LLVM's intrinsic
+/// table). Two modules with the same identity compile to the same code.
+pub fn ir_identity(module: &opm_ir::Module) -> IrHash {
+    let mut m = module.clone();
+    m.name.clear();
+    for f in m.functions.iter_mut().filter(|f| f.blocks.is_empty() && f.name.starts_with("llvm.")) {
+        f.attrs.func.clear();
+    }
+    IrHash(m.structural_hash())
+}
+
+/// Imports the module after a step and checks it: opm's verifier, then the preservation
+/// check against the input.
+fn check(
+    module: &opm_llvm::inkwell::module::Module<'_>,
+    reference: &opm_ir::Module,
+) -> Result<opm_ir::Module, Rejection> {
+    let canonical = opm_llvm::import_module(module).map_err(|e| {
+        let verdict = if matches!(e, opm_llvm::LlvmError::Unsupported { .. }) {
+            Verdict::Unsupported
+        } else {
+            Verdict::InvariantViolation
+        };
+        Rejection::new(verdict, e.to_string())
+    })?;
+    let mut violations = opm_verifier::verify_module(&canonical);
+    violations.extend(opm_verifier::check_preservation(reference, &canonical));
+    if violations.is_empty() {
+        return Ok(canonical);
+    }
+    let shown: Vec<String> = violations.iter().take(3).map(|v| v.to_string()).collect();
+    let more = violations.len().saturating_sub(3);
+    let tail = if more > 0 { format!(" (and {more} more)") } else { String::new() };
+    Err(Rejection::new(Verdict::InvariantViolation, format!("{}{tail}", shown.join("; "))))
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}

@@ -1,0 +1,377 @@
+//! The lab's database, behind the [`Store`] trait: runs (a tag with its machine, tool versions
+//! and options), programs, pipelines, each run's baselines, every measurement with every
+//! sample, and the lab's tasks (what is done, for resuming).
+//!
+//! [`SqliteStore`] keeps them in one SQLite file ([`open`]); another database (PostgreSQL,
+//! say) is another implementation of [`Store`] beside it. Names are stored as the model
+//! spells them ([`BackendKind::name`], [`Verdict::name`], …) and read back as the model's
+//! types: a name this opm does not know is [`StoreError::Unknown`], never a guess.
+
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+use opm_backend::BackendKind;
+use opm_search::{Identity, Metrics, Objective, Origin, PerformanceSignal, StrategyKind, Verdict};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The schema version this opm writes; older databases are migrated to it when opened.
+/// Version 2 added each run's baselines.
+pub const SCHEMA_VERSION: i64 = 2;
+
+/// What went wrong with the database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the lab database: {0}")]
+    Sql(#[from] rusqlite::Error),
+    /// The database was written by a newer opm.
+    #[error("the lab database has schema version {found}; this opm knows versions up to {known}")]
+    TooNew { found: i64, known: i64 },
+    /// A tag that is not in the database.
+    #[error("no run tagged `{0}` in the lab database")]
+    NoSuchTag(String),
+    /// A stored name this opm does not know (a backend, a verdict, …).
+    #[error("the lab database holds an unknown {what} `{value}`")]
+    Unknown { what: &'static str, value: String },
+    /// A stored value that does not read back as what it should be.
+    #[error("the lab database: {what}: {message}")]
+    Invalid { what: String, message: String },
+}
+
+/// A run's id in its database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RunId(pub i64);
+
+/// A program's id in its database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ProgramId(pub i64);
+
+/// The lab's options stored with a run, as JSON (these keys, which every database so far
+/// has).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LabConfig {
+    /// The corpus directory.
+    pub corpus: PathBuf,
+    pub backends: Vec<BackendKind>,
+    #[serde(with = "strategy_names")]
+    pub strategies: Vec<StrategyKind>,
+    pub objective: Objective,
+    /// Per task.
+    pub budget_evals: Option<u64>,
+    /// Per task, in seconds.
+    pub budget_time_s: Option<f64>,
+    /// Timed runs per candidate.
+    pub runs: usize,
+    pub seed: u64,
+    pub jobs: usize,
+}
+
+/// Strategies by name ([`StrategyKind::name`]), which is how they are stored.
+mod strategy_names {
+    use opm_search::StrategyKind;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[StrategyKind], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(|k| k.name()))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<StrategyKind>, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .into_iter()
+            .map(|name| {
+                StrategyKind::from_name(&name)
+                    .ok_or_else(|| serde::de::Error::custom(format!("unknown strategy `{name}`")))
+            })
+            .collect()
+    }
+}
+
+/// A run's identity and the versions of what measured it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunInfo {
+    pub tag: String,
+    pub machine: String,
+    pub llvm: String,
+    pub cranelift: String,
+    pub gcc: String,
+    pub opm_commit: String,
+    /// The lab's options.
+    pub config: LabConfig,
+}
+
+/// One of a backend's baselines as a run measured it: LLVM's `O2` is `default<O2>`,
+/// Cranelift's `speed` is `opt_level=speed`, GCC's `O2` is `-O2`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Baseline {
+    pub backend: BackendKind,
+    /// The baseline's name (`O2`, `speed`, `Os`…).
+    pub name: String,
+    /// The pipeline's canonical text, as measurements store it.
+    pub pipeline: String,
+}
+
+/// A task of a run: one search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Task {
+    pub program: ProgramId,
+    pub backend: BackendKind,
+    pub strategy: StrategyKind,
+}
+
+/// A task that failed, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskFailure {
+    pub program: String,
+    pub backend: BackendKind,
+    pub strategy: StrategyKind,
+    pub detail: String,
+}
+
+impl std::fmt::Display for TaskFailure {
+    /// `nbody · llvm · auto: why`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (program, backend, strategy) = (&self.program, self.backend, self.strategy.name());
+        write!(f, "{program} · {backend} · {strategy}: {}", self.detail)
+    }
+}
+
+/// One stored measurement with its samples, as `compare`, `report` and `export` read them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Measurement {
+    pub program: String,
+    /// The program's arguments, as the JSON text stored with the program (part of its
+    /// identity).
+    pub args: String,
+    pub backend: BackendKind,
+    /// The pipeline's canonical text: its identity in the database.
+    pub pipeline: String,
+    /// The strategy of the search that measured it.
+    pub strategy: StrategyKind,
+    pub origin: Origin,
+    /// The number of the evaluation in its search (from 1).
+    pub eval: u64,
+    pub objective: Objective,
+    pub verdict: Verdict,
+    pub instcount: Option<u64>,
+    pub text_bytes: Option<u64>,
+    pub pass_ms: Option<f64>,
+    pub check_ms: Option<f64>,
+    pub codegen_ms: Option<f64>,
+    /// What the pipeline produced (its IR for LLVM, its object otherwise).
+    pub binary_hash: Option<Identity>,
+    /// Run times in milliseconds, every sample.
+    pub runtime_ms: Vec<f64>,
+}
+
+impl Measurement {
+    /// The compile time, as [`Metrics::compile_ms`] defines it: the compiler's passes plus
+    /// its code generation, opm's own checks (`check_ms`) excluded.
+    pub fn compile_ms(&self) -> Option<f64> {
+        let metrics = Metrics {
+            pass_ms: self.pass_ms,
+            check_ms: self.check_ms,
+            codegen_ms: self.codegen_ms,
+            ..Metrics::default()
+        };
+        metrics.compile_ms()
+    }
+
+    /// The value of `objective` (lower is better): `.text` bytes, instructions, the median
+    /// run time or the compile time.
+    pub fn score(&self, objective: Objective) -> Option<f64> {
+        match objective {
+            Objective::Size => self.text_bytes.map(|v| v as f64),
+            Objective::Instcount => self.instcount.map(|v| v as f64),
+            Objective::Runtime => crate::stats::median(&self.runtime_ms),
+            Objective::CompileTime => self.compile_ms(),
+        }
+    }
+}
+
+/// What the lab keeps, wherever it keeps it. Every method takes `&self`: an implementation
+/// serialises its own access. Writes of one measurement are atomic.
+pub trait Store {
+    /// The schema version of the database ([`SCHEMA_VERSION`] once opened).
+    fn schema_version(&self) -> Result<i64, StoreError>;
+
+    /// The id of the run `info.tag`, created if new (an existing run is resumed: its
+    /// recorded versions and options stay).
+    fn begin_run(&self, info: &RunInfo) -> Result<RunId, StoreError>;
+
+    /// Marks the run finished.
+    fn finish_run(&self, run: RunId) -> Result<(), StoreError>;
+
+    /// The id of the run tagged `tag`, if any.
+    fn run_id(&self, tag: &str) -> Result<Option<RunId>, StoreError>;
+
+    /// The run tagged `tag`.
+    fn run(&self, tag: &str) -> Result<RunInfo, StoreError>;
+
+    /// Every tag in the database, oldest first.
+    fn tags(&self) -> Result<Vec<String>, StoreError>;
+
+    /// The id of a program (by name, source hash and arguments as JSON text), created if new.
+    fn program(&self, name: &str, source_hash: &str, args: &str) -> Result<ProgramId, StoreError>;
+
+    /// Stores `backend`'s baselines for the run, in order. A backend whose baselines the run
+    /// already has keeps them (a resumed run compares what its first session measured).
+    fn record_baselines(
+        &self,
+        run: RunId,
+        backend: BackendKind,
+        baselines: &[Baseline],
+    ) -> Result<(), StoreError>;
+
+    /// The baselines of the run tagged `tag`, per backend in stored order.
+    fn baselines(&self, tag: &str) -> Result<Vec<Baseline>, StoreError>;
+
+    /// Stores one measured candidate of a search with `strategy`, with all its samples, in
+    /// one transaction.
+    fn record(
+        &self,
+        run: RunId,
+        program: ProgramId,
+        strategy: StrategyKind,
+        signal: &PerformanceSignal,
+    ) -> Result<(), StoreError>;
+
+    /// Records that the task ended: done, or failed with why.
+    fn finish_task(&self, run: RunId, task: &Task, failure: Option<&str>)
+    -> Result<(), StoreError>;
+
+    /// Whether the task ended (done or failed) in an earlier session of the run.
+    fn task_ended(&self, run: RunId, task: &Task) -> Result<bool, StoreError>;
+
+    /// Forgets the measurements of a task that did not end (an interrupted session), so that
+    /// running it again does not count them twice.
+    fn drop_unfinished(&self, run: RunId, task: &Task) -> Result<(), StoreError>;
+
+    /// The failed tasks of the run tagged `tag`, by program, backend and strategy.
+    fn failures(&self, tag: &str) -> Result<Vec<TaskFailure>, StoreError>;
+
+    /// Every measurement of the run tagged `tag`, with its samples, ordered by program,
+    /// arguments, backend, strategy and evaluation.
+    fn measurements(&self, tag: &str) -> Result<Vec<Measurement>, StoreError>;
+}
+
+/// Opens (creating it if needed) the SQLite lab database at `path`, migrated to the current
+/// schema ([`SqliteStore::open`]).
+pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+    SqliteStore::open(path)
+}
+
+/// The backend stored as `name`.
+pub(crate) fn backend_named(name: &str) -> Result<BackendKind, StoreError> {
+    BackendKind::from_name(name).ok_or_else(|| unknown("backend", name))
+}
+
+/// The strategy stored as `name`.
+pub(crate) fn strategy_named(name: &str) -> Result<StrategyKind, StoreError> {
+    StrategyKind::from_name(name).ok_or_else(|| unknown("strategy", name))
+}
+
+/// The verdict stored as `name`.
+pub(crate) fn verdict_named(name: &str) -> Result<Verdict, StoreError> {
+    Verdict::from_name(name).ok_or_else(|| unknown("verdict", name))
+}
+
+/// The objective stored as `name`.
+pub(crate) fn objective_named(name: &str) -> Result<Objective, StoreError> {
+    Objective::from_name(name).ok_or_else(|| unknown("objective", name))
+}
+
+/// The origin stored as `name` ([`Origin::name`], which is also its serde name).
+pub(crate) fn origin_named(name: &str) -> Result<Origin, StoreError> {
+    use serde::de::IntoDeserializer;
+    let de: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+        name.into_deserializer();
+    Origin::deserialize(de).map_err(|_| unknown("origin", name))
+}
+
+fn unknown(what: &'static str, value: &str) -> StoreError {
+    StoreError::Unknown { what, value: value.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_read_back_as_the_model_types() {
+        for o in [
+            Origin::Preset,
+            Origin::User,
+            Origin::Known,
+            Origin::Random,
+            Origin::Greedy,
+            Origin::Evolve,
+        ] {
+            assert_eq!(origin_named(o.name()).unwrap(), o);
+        }
+        for v in Verdict::ALL {
+            assert_eq!(verdict_named(v.name()).unwrap(), v);
+        }
+        for b in BackendKind::ALL {
+            assert_eq!(backend_named(b.name()).unwrap(), b);
+        }
+        let e = origin_named("magic").unwrap_err();
+        assert_eq!(e.to_string(), "the lab database holds an unknown origin `magic`");
+        assert!(matches!(verdict_named("fine"), Err(StoreError::Unknown { what: "verdict", .. })));
+        assert!(matches!(strategy_named("x"), Err(StoreError::Unknown { what: "strategy", .. })));
+        assert!(matches!(objective_named("y"), Err(StoreError::Unknown { what: "objective", .. })));
+    }
+
+    #[test]
+    fn the_options_of_an_earlier_opm_read_back() {
+        // As `serde_json::json!` wrote them before the options were a type.
+        let text = r#"{"backends":["llvm","cranelift"],"budget_evals":null,"budget_time_s":1.5,"corpus":"bench/corpus","jobs":4,"objective":"compile-time","runs":5,"seed":1,"strategies":["presets","auto"]}"#;
+        let config: LabConfig = serde_json::from_str(text).unwrap();
+        assert_eq!(
+            config,
+            LabConfig {
+                corpus: "bench/corpus".into(),
+                backends: vec![BackendKind::Llvm, BackendKind::Cranelift],
+                strategies: vec![StrategyKind::Presets, StrategyKind::Auto],
+                objective: Objective::CompileTime,
+                budget_evals: None,
+                budget_time_s: Some(1.5),
+                runs: 5,
+                seed: 1,
+                jobs: 4,
+            }
+        );
+        let back: serde_json::Value = serde_json::to_value(&config).unwrap();
+        assert_eq!(back, serde_json::from_str::<serde_json::Value>(text).unwrap());
+        let bad = text.replace("\"auto\"", "\"annealing\"");
+        let e = serde_json::from_str::<LabConfig>(&bad).unwrap_err();
+        assert!(e.to_string().contains("unknown strategy `annealing`"), "{e}");
+    }
+
+    #[test]
+    fn compile_time_leaves_out_the_checks() {
+        let m = Measurement {
+            program: "p".into(),
+            args: "[]".into(),
+            backend: BackendKind::Llvm,
+            pipeline: "default<O2>".into(),
+            strategy: StrategyKind::Presets,
+            origin: Origin::Preset,
+            eval: 1,
+            objective: Objective::CompileTime,
+            verdict: Verdict::Ok,
+            instcount: Some(7),
+            text_bytes: Some(70),
+            pass_ms: Some(2.0),
+            check_ms: Some(5.0),
+            codegen_ms: Some(3.0),
+            binary_hash: None,
+            runtime_ms: vec![3.0, 1.0, 2.0],
+        };
+        assert_eq!(m.compile_ms(), Some(5.0));
+        assert_eq!(m.score(Objective::CompileTime), Some(5.0));
+        assert_eq!(m.score(Objective::Runtime), Some(2.0));
+        assert_eq!(m.score(Objective::Size), Some(70.0));
+        assert_eq!(Measurement { codegen_ms: None, ..m }.compile_ms(), None);
+    }
+}

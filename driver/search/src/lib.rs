@@ -1,0 +1,38 @@
+//! OpenPassMarket's search: what a search is and how it chooses candidates.
+//!
+//! - The data model ([`problem`], [`signal`], [`audit`]): what is optimised and within which
+//!   limits ([`LocalProblem`], [`Objective`], [`Budget`]), what one evaluation measured
+//!   ([`PerformanceSignal`], one line of a signals file), how the best plan changed
+//!   ([`PlanDelta`]) and the record of it all ([`AuditLog`]). Everything serialises with serde.
+//! - [`History`]: every evaluation of a search in order, and the best one.
+//! - Strategies ([`strategy`]): presets, random, greedy, evolve and auto, over any backend's
+//!   [`opm_backend::Space`], drawing only from [`rng::Rng`] so that a seed means the same
+//!   search everywhere.
+//!
+//! Pure: nothing here reads or writes a file, starts a process or reaches a compiler; the
+//! engine evaluates what the strategies propose.
+
+pub mod audit;
+mod evolve;
+mod greedy;
+pub mod history;
+pub mod problem;
+mod random;
+pub mod rng;
+pub mod signal;
+pub mod strategy;
+
+pub use audit::{AuditEntry, AuditLog, MetricDelta, PlanDelta};
+pub use evolve::Evolve;
+pub use greedy::Greedy;
+pub use history::History;
+pub use problem::{Budget, LocalProblem, Objective, RunOutput, parse_duration};
+pub use random::RandomSearch;
+pub use signal::{
+    Identity, IrHash, Metrics, ObjectDigest, Origin, PerformanceSignal, Rejection, RuntimeStats,
+    Tools, Verdict,
+};
+pub use strategy::{Candidate, Chain, Fixed, Strategy, StrategyKind, make, verdict_counts};
+
+#[cfg(test)]
+mod tests;
