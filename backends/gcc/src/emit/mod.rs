@@ -20,7 +20,7 @@ use opm_ir::layout::{ConstImage, DataLayout};
 use opm_ir::{
     Attribute, Attrs, Constant, Function, FunctionType, Global, Linkage, Module, Type, Visibility,
 };
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use types::CTypes;
 
@@ -57,7 +57,7 @@ pub(crate) struct ModuleCx<'m> {
     pub types: CTypes,
     pub symbols: HashMap<String, Symbol>,
     /// `byval` argument types by (size, alignment): their name and `typedef`.
-    byvals: HashMap<(u64, u64), (String, String)>,
+    byvals: BTreeMap<(u64, u64), (String, String)>,
     /// Extra C definitions the bodies asked for (helper functions), emitted before them.
     pub helpers: Vec<String>,
     /// Globals a relative lookup table points to (from assembly, which gcc does not see).
@@ -74,7 +74,7 @@ pub fn emit_module(module: &Module) -> Result<String, GccError> {
         layout,
         types: CTypes::default(),
         symbols: HashMap::new(),
-        byvals: HashMap::new(),
+        byvals: BTreeMap::new(),
         helpers: Vec::new(),
         relative_targets: module
             .globals
