@@ -16,8 +16,7 @@ fn arith_width(n: u32) -> u32 {
 /// The mask of the low `n` bits, as a C constant.
 fn mask_literal(n: u32) -> String {
     if n <= 64 {
-        let m: u128 = (1u128 << n) - 1;
-        format!("{m:#x}ULL")
+        format!("{:#x}ULL", opm_ir::value::mask(n))
     } else {
         format!("((((opm_u128)1) << {n}) - 1)")
     }
@@ -26,7 +25,7 @@ fn mask_literal(n: u32) -> String {
 /// An `iN` constant in its container.
 pub(crate) fn int_literal(n: u32, value: u128) -> String {
     let t = int_c(n);
-    let value = value & if n >= 128 { u128::MAX } else { (1u128 << n) - 1 };
+    let value = value & opm_ir::value::mask(n);
     if value <= u128::from(u64::MAX) {
         format!("(({t}){value:#x}ULL)")
     } else {
