@@ -92,15 +92,14 @@ pub fn run_with_timeout(
             Err(e) => Err(e),
         };
         let elapsed = start.elapsed();
+        // Whatever the child left running in its group would hold the pipes open; a child out
+        // of time goes with it.
+        // SAFETY: signalling the process group this child leads (empty by now, if every process
+        // of it ended, which is no error).
+        unsafe { libc::kill(-group, libc::SIGKILL) };
         if !matches!(ending, Ok(Ending::Exited(_))) {
-            // SAFETY: signalling the process group this child leads; it has not been reaped.
-            unsafe { libc::kill(-group, libc::SIGKILL) };
             let _ = child.kill();
             let _ = child.wait();
-        } else {
-            // Whatever the child left running in its group would hold the pipes open.
-            // SAFETY: as above; the group may be empty by now, which is no error.
-            unsafe { libc::kill(-group, libc::SIGKILL) };
         }
         let stdout = stdout.join().unwrap_or_default();
         let stderr = stderr.join().unwrap_or_default();

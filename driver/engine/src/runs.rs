@@ -116,15 +116,25 @@ impl Reference {
         )
     }
 
+    /// One run of `exe` whose output and exit status must be the reference's; running out of
+    /// time or failing to start is the candidate's verdict too.
+    fn run_matching(
+        &self,
+        exe: &Path,
+        args: &[String],
+        limit: Duration,
+    ) -> Result<RunResult, Rejection> {
+        let r = run_once(exe, args, limit).map_err(|e| match e {
+            RunError::Timeout => Rejection::new(Verdict::Timeout, self.timeout_text(limit)),
+            RunError::Io(e) => Rejection::new(Verdict::Crash, format!("cannot run: {e}")),
+        })?;
+        self.matches(&r)?;
+        Ok(r)
+    }
+
     /// One run of `exe`, compared with the reference's output.
     pub fn check(&self, exe: &Path, args: &[String], limit: Duration) -> Result<(), Rejection> {
-        match run_once(exe, args, limit) {
-            Ok(r) => self.matches(&r),
-            Err(RunError::Timeout) => {
-                Err(Rejection::new(Verdict::Timeout, self.timeout_text(limit)))
-            }
-            Err(RunError::Io(e)) => Err(Rejection::new(Verdict::Crash, format!("cannot run: {e}"))),
-        }
+        self.run_matching(exe, args, limit).map(|_| ())
     }
 
     /// One warm-up run and `runs` timed runs of `exe`; every run's output must match the
@@ -138,16 +148,7 @@ impl Reference {
     ) -> Result<RuntimeStats, Rejection> {
         let mut samples = Vec::new();
         for i in 0..=runs.max(1) {
-            let r = match run_once(exe, args, limit) {
-                Ok(r) => r,
-                Err(RunError::Timeout) => {
-                    return Err(Rejection::new(Verdict::Timeout, self.timeout_text(limit)));
-                }
-                Err(RunError::Io(e)) => {
-                    return Err(Rejection::new(Verdict::Crash, format!("cannot run: {e}")));
-                }
-            };
-            self.matches(&r)?;
+            let r = self.run_matching(exe, args, limit)?;
             if i > 0 {
                 samples.push(r.elapsed.as_nanos() as u64);
             }

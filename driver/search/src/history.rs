@@ -72,7 +72,12 @@ impl History {
 
     /// Whether `pipeline` (in canonical form) was evaluated.
     pub fn seen(&self, pipeline: &Pipeline) -> bool {
-        self.seen.contains(&(self.key)(pipeline))
+        self.seen_text(&(self.key)(pipeline))
+    }
+
+    /// Whether the pipeline whose canonical text is `text` was evaluated.
+    pub fn seen_text(&self, text: &str) -> bool {
+        self.seen.contains(text)
     }
 
     /// The valid candidates, best first.

@@ -273,7 +273,11 @@ fn next_batch(
             .propose(history, rng, n)
             .into_iter()
             .filter_map(|c| Some(Candidate { pipeline: space.canonical(c.pipeline)?, ..c }))
-            .filter(|c| !history.seen(&c.pipeline) && texts.insert(c.pipeline.text()))
+            .filter(|c| {
+                // Canonical already: its text is its key.
+                let text = c.pipeline.text();
+                !history.seen_text(&text) && texts.insert(text)
+            })
             .collect();
         if !batch.is_empty() {
             return batch;
