@@ -11,6 +11,22 @@
 //!   `printf_doubles` (a variadic call with doubles, some on the stack), `byval_odd`
 //!   (structures passed in memory whose size is not a multiple of 8) and `volatile_bitfield`
 //!   (a 3-byte volatile store next to a byte it must not touch).
+//! - `cranelift::constructs::<program>::<O0|O2>[::speed]`: C programs of `tests/data/` with
+//!   what rustc and clang emit beyond plain C, with Cranelift's default settings and with
+//!   `opt_level=speed`: `cl_atomics` (every `__atomic` read-modify-write on every width and on
+//!   floats, compare-exchange strong and weak, fences, two threads sharing counters),
+//!   `cl_tls` (thread-local variables of every kind and TLS model, four threads), `cl_goto`
+//!   (computed goto through a static and a local table of labels, a label in a variable) and
+//!   `cl_barrier` (empty `asm volatile` memory barriers and a `black_box`).
+//! - `cranelift::atomic_rmw_ll`: `tests/data/cl_atomic_rmw.ll`, every `atomicrmw` operation
+//!   of LLVM 22 (those C cannot spell too: `uinc_wrap`, `udec_wrap`, `usub_cond`,
+//!   `usub_sat`, `fmaximum`, `fminimum`), `cmpxchg` weak and volatile, atomic loads and
+//!   stores of every ordering and scope, every fence, prints what clang's build prints.
+//! - `cranelift::refusals`: what the backend does not lower is a clean "unsupported" error
+//!   (exit 2) naming it, at -O0 and -O2: inline assembly other than a barrier
+//!   (`cl_asm_bswap.c`), exception handling (`cl_invoke.ll`), `long double`
+//!   (`cl_long_double.c`), `__float128` (`cl_fp128.c`), `_BitInt(256)` (`cl_wide_int.c`) and
+//!   aliases (`cl_alias.c`).
 //! - `cranelift::bad_setting_is_a_usage_error`: `--pipeline bogus=1` exits 2 naming `bogus`.
 //! - `cranelift::phi_swap`: phis that swap and rotate on a back edge (parallel copies).
 //! - `cranelift::vla_is_unsupported`: a variable-length array is a clean "unsupported" error
@@ -26,7 +42,7 @@
 
 mod common;
 
-use common::csmith::Campaign;
+use common::csmith::{Campaign, WIDE_INTS};
 use common::{Verdict, corpus_trials, differential, driver, repo_root, run, scratch};
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::path::Path;
@@ -68,6 +84,7 @@ fn main() {
             seed_var: "OPM_CRANELIFT_CSMITH_SEED",
             count_var: "OPM_CRANELIFT_CSMITH_COUNT",
             driver_args: CRANELIFT,
+            known_limits: WIDE_INTS,
         }
         .trials(),
     );
@@ -78,6 +95,23 @@ fn main() {
             trials.push(Trial::test(name, move || data_program(program, level, &scratch(&dir))));
         }
     }
+    for program in CONSTRUCTS {
+        for level in ["-O0", "-O2"] {
+            for pipeline in ["", "opt_level=speed"] {
+                let mut name =
+                    format!("cranelift::constructs::{program}::{}", level.trim_start_matches('-'));
+                if !pipeline.is_empty() {
+                    name.push_str("::speed");
+                }
+                let dir = name.replace("::", "-");
+                trials.push(Trial::test(name, move || {
+                    construct_program(program, level, pipeline, &scratch(&dir))
+                }));
+            }
+        }
+    }
+    trials.push(Trial::test("cranelift::atomic_rmw_ll", atomic_rmw_ll));
+    trials.push(Trial::test("cranelift::refusals", refusals));
     trials.push(Trial::test("cranelift::bad_setting_is_a_usage_error", bad_setting));
     trials.push(Trial::test("cranelift::phi_swap", phi_swap));
     trials.push(Trial::test("cranelift::vla_is_unsupported", vla_is_unsupported));
@@ -95,6 +129,100 @@ fn data_program(program: &str, level: &str, dir: &Path) -> Result<(), Failed> {
         Verdict::Match => Ok(()),
         other => Err(Failed::from(format!("expected a match with clang's build: {other:?}"))),
     }
+}
+
+/// The C programs of `tests/data/` with constructs beyond plain C that the backend lowers.
+const CONSTRUCTS: &[&str] = &["cl_atomics", "cl_tls", "cl_goto", "cl_barrier"];
+
+/// A program of [`CONSTRUCTS`] at `level`, built with the Cranelift settings `pipeline`,
+/// prints what clang's build prints.
+fn construct_program(program: &str, level: &str, pipeline: &str, dir: &Path) -> Result<(), Failed> {
+    let src = repo_root().join(format!("tests/data/{program}.c"));
+    let mut args = CRANELIFT.to_vec();
+    args.extend(["--pipeline", pipeline]);
+    match differential(&src, level, &[], &args, dir, Duration::from_secs(60))? {
+        Verdict::Match => Ok(()),
+        other => Err(Failed::from(format!("expected a match with clang's build: {other:?}"))),
+    }
+}
+
+/// `tests/data/cl_atomic_rmw.ll` prints what clang's build of it prints, with Cranelift's
+/// default settings and with `opt_level=speed`.
+fn atomic_rmw_ll() -> Result<(), Failed> {
+    let file = repo_root().join("tests/data/cl_atomic_rmw.ll");
+    let dir = scratch("cranelift-atomic-rmw-ll");
+    let reference = clang_reference(&file, &dir.join("reference"))?;
+    if reference.code != Some(0) || reference.stdout.is_empty() {
+        return Err(Failed::from(format!("clang's build failed: {}", reference.stderr_text())));
+    }
+    for pipeline in ["", "opt_level=speed"] {
+        let mut cmd = Command::new(driver());
+        cmd.arg("run").arg(&file).args(CRANELIFT).args(["--pipeline", pipeline]);
+        let ours = run(cmd, Duration::from_secs(120));
+        if ours.stdout != reference.stdout || ours.code != reference.code {
+            return Err(Failed::from(format!(
+                "--pipeline `{pipeline}`: Cranelift's build (exit {:?}) differs from clang's                  (exit {:?}): {}
+{}",
+                ours.code,
+                reference.code,
+                common::first_difference(&reference.stdout_text(), &ours.stdout_text()),
+                ours.stderr_text()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The files of `tests/data/` the backend refuses, with what the error must name.
+const REFUSED: &[(&str, &[&str])] = &[
+    ("cl_asm_bswap.c", &["inline asm \"bswap $0\"", "in function @"]),
+    (
+        "cl_invoke.ll",
+        &[
+            "exception handling (invoke; build with panic=abort) (Cranelift backend)",
+            "in function @main, instruction `%r = invoke",
+        ],
+    ),
+    ("cl_long_double.c", &["`x86_fp80`", "in function @"]),
+    ("cl_fp128.c", &["`fp128`", "in function @main"]),
+    ("cl_wide_int.c", &["`i256`", "in function @main"]),
+    ("cl_alias.c", &["the alias @other_name"]),
+];
+
+/// Each file of [`REFUSED`] (a C program at -O0 and -O2, an `.ll` file as it is) makes
+/// `opm-driver run --backend cranelift` exit 2 with an "unsupported" error naming the
+/// construct, and no panic.
+fn refusals() -> Result<(), Failed> {
+    let dir = scratch("cranelift-refusals");
+    for (file, wanted) in REFUSED {
+        let src = repo_root().join("tests/data").join(file);
+        let inputs: Vec<(String, std::path::PathBuf)> = if file.ends_with(".c") {
+            let mut v = Vec::new();
+            for level in ["-O0", "-O2"] {
+                let ir = dir.join(format!("{file}{level}.ll"));
+                common::clang_compile(&src, &ir, level, &[]).map_err(Failed::from)?;
+                v.push((format!("{file} at {level}"), ir));
+            }
+            v
+        } else {
+            vec![(file.to_string(), src)]
+        };
+        for (what, ir) in inputs {
+            let mut cmd = Command::new(driver());
+            cmd.arg("run").arg(&ir).args(CRANELIFT);
+            let o = run(cmd, Duration::from_secs(120));
+            let err = o.stderr_text();
+            let named = err.contains("unsupported:") && wanted.iter().all(|w| err.contains(w));
+            if o.code != Some(2) || !named || err.contains("panicked") {
+                return Err(Failed::from(format!(
+                    "{what}: expected exit 2 and an unsupported error naming {wanted:?}; got \
+                     exit {:?}:\n{err}",
+                    o.code
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A Cranelift setting that does not exist is the user's error: exit 2, a message that names

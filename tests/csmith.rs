@@ -20,6 +20,7 @@ fn main() {
         seed_var: "OPM_CSMITH_SEED",
         count_var: "OPM_CSMITH_COUNT",
         driver_args: &[],
+        known_limits: &[],
     }
     .trials();
     libtest_mimic::run(&args, trials).exit();

@@ -9,16 +9,30 @@
 //!   `OPM_GCC_CSMITH_COUNT` (default 50) matching programs per level from the base seed
 //!   `OPM_GCC_CSMITH_SEED` (fresh when unset; printed, with the replay line).
 //! - `gcc::data::<program>`: the programs of `tests/data/` aimed at calling conventions,
-//!   phis, vectors, volatile bit-fields and dynamic stack allocation, at several gcc levels.
+//!   phis, vectors, volatile bit-fields and dynamic stack allocation, at several gcc levels;
+//!   and `gcc_packed_vectors.ll` (vectors of lanes that are not whole bytes in memory, as
+//!   LLVM packs them) and `gcc_unreachable_eh.ll` (cleanup blocks nothing reaches, as rustc's
+//!   `panic=abort` modules keep them, left out).
 //! - `gcc::available_externally`: `tests/data/extern_inline.c` from clang's unoptimised IR,
 //!   whose glibc inline functions are `available_externally` copies: declarations here.
 //! - `gcc::pipelines_are_checked`: an unknown flag and an excluded one exit 2 naming them.
+//! - `gcc::constructs::<program>`: the programs `tests/data/gcc_*` that use what plain C does
+//!   not have — atomics (every `atomicrmw`, `cmpxchg`, fences, a counter shared by two
+//!   threads), thread-locals, computed goto, inline assembly and barriers, `long double` and
+//!   `__float128`, aliases, the intrinsics rustc emits (saturating float-to-integer
+//!   conversions, 128-bit funnel shifts and saturating arithmetic, `x86.sse2.pause`) — as
+//!   `gcc::data` runs them, with the C they give warning-free and the construct emitted
+//!   natively (`__atomic_*`, `__thread`, `goto *`, `__asm__`, …).
+//! - `gcc::refusals::<construct>`: what the backend refuses (exception handling that can run,
+//!   named by its `invoke` wherever its landing pad is, or by its `resume`; integers wider
+//!   than 128 bits, an alias of a constant expression, Intel-syntax asm, a table of block
+//!   addresses used outside its function, 16-byte atomics) exits 2 naming it.
 //!
 //! One program: `cargo test -p opm-cli --test gcc -- gcc::corpus::nbody`.
 
 mod common;
 
-use common::csmith::Campaign;
+use common::csmith::{Campaign, WIDE_INTS};
 use common::{Verdict, corpus_trials, differential, driver, repo_root, run, scratch};
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::path::Path;
@@ -44,13 +58,27 @@ fn main() {
             seed_var: "OPM_GCC_CSMITH_SEED",
             count_var: "OPM_GCC_CSMITH_COUNT",
             driver_args: GCC_O2,
+            known_limits: WIDE_INTS,
         }
         .trials(),
     );
     let data = ["printf_doubles.c", "byval_odd.c", "volatile_bitfield.c", "vla.c", "phi_swap.ll"];
-    for program in data.into_iter().chain(["simd_whole.ll"]) {
+    let gcc_data = ["gcc_packed_vectors.ll", "gcc_unreachable_eh.ll"];
+    for program in data.into_iter().chain(["simd_whole.ll"]).chain(gcc_data) {
         let name = format!("gcc::data::{}", program.replace('.', "_"));
         trials.push(Trial::test(name, move || data_program(program)));
+    }
+    for (program, native) in CONSTRUCTS {
+        let name =
+            format!("gcc::constructs::{}", program.trim_start_matches("gcc_").replace('.', "_"));
+        trials.push(Trial::test(name, move || construct_program(program, native)));
+    }
+    for (file, expected) in REFUSALS {
+        let name = format!(
+            "gcc::refusals::{}",
+            file.trim_start_matches("gcc_refuse_").trim_end_matches(".ll")
+        );
+        trials.push(Trial::test(name, move || refused(file, expected)));
     }
     trials.push(Trial::test("gcc::pipelines_are_checked", pipelines_are_checked));
     trials.push(common::available_externally_trial("gcc", GCC_O2));
@@ -146,6 +174,103 @@ fn pipelines_are_checked() -> Result<(), Failed> {
                 o.code
             )));
         }
+    }
+    Ok(())
+}
+
+/// The programs of `tests/data/` built on constructs plain C lacks, each with what its C must
+/// contain (the construct emitted natively, not imitated).
+const CONSTRUCTS: [(&str, &[&str]); 8] = [
+    (
+        "gcc_atomics.c",
+        &[
+            "__atomic_fetch_add(",
+            "__atomic_fetch_nand(",
+            "__atomic_compare_exchange_n(",
+            "__atomic_thread_fence(",
+            "__atomic_signal_fence(",
+        ],
+    ),
+    (
+        "gcc_atomicrmw.ll",
+        &["__atomic_fetch_xor(", "__atomic_exchange_n(", "while (!__atomic_compare_exchange_n("],
+    ),
+    ("gcc_tls.c", &["__thread ", "tls_model(\"initial-exec\")", "tls_model(\"local-dynamic\")"]),
+    ("gcc_computed_goto.c", &["goto *(void *)(", "&&bb"]),
+    ("gcc_asm.c", &["__asm__ __volatile__(\"\"", "\"memory\"", "bswap %0", "%k1"]),
+    ("gcc_long_double.c", &["long double", "_Float128"]),
+    ("gcc_alias.c", &["__attribute__((alias(\""]),
+    ("gcc_rust_intrinsics.ll", &["__builtin_isnan(", "_overflow("]),
+];
+
+/// A program of [`CONSTRUCTS`]: it prints what clang's build prints through gcc at -O0, -O2
+/// and -O3 ([`data_program`]), and the C emitted for it (at each clang level for C) has no
+/// warning under `-Wall` and contains each of `native`.
+fn construct_program(program: &str, native: &[&str]) -> Result<(), Failed> {
+    data_program(program)?;
+    let src = repo_root().join("tests/data").join(program);
+    let dir = scratch(&format!("gcc-construct-{}", program.replace('.', "_")));
+    let levels: &[&str] = if program.ends_with(".c") { &["-O0", "-O2"] } else { &[""] };
+    for level in levels {
+        let c = if program.ends_with(".c") {
+            warning_free(&src, level, &dir)?;
+            let stem = src.file_stem().unwrap().to_string_lossy().into_owned();
+            dir.join(format!("{stem}{level}.c"))
+        } else {
+            let c = dir.join("emitted.c");
+            let mut cmd = Command::new(driver());
+            cmd.arg("compile").arg(&src).arg("-o").arg(dir.join("exe")).arg("--emit-c").arg(&c);
+            cmd.args(["--backend", "gcc"]);
+            let o = run(cmd, Duration::from_secs(120));
+            if o.code != Some(0) {
+                return Err(Failed::from(format!("compile --emit-c failed: {}", o.stderr_text())));
+            }
+            c
+        };
+        let text = std::fs::read_to_string(&c).map_err(|e| Failed::from(e.to_string()))?;
+        for needle in native {
+            if !text.contains(needle) {
+                return Err(Failed::from(format!(
+                    "the C emitted for {program} {level} (kept in {}) lacks `{needle}`",
+                    c.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What the GCC backend refuses, by file of `tests/data/`, with what its message names.
+const REFUSALS: [(&str, &str); 8] = [
+    ("gcc_refuse_invoke.ll", "`invoke` (exception handling has no C equivalent)"),
+    ("gcc_refuse_invoke_late.ll", "`invoke` (exception handling has no C equivalent)"),
+    ("gcc_refuse_resume.ll", "`resume` (exception handling has no C equivalent)"),
+    ("gcc_refuse_i256.ll", "the integer type `i256`"),
+    ("gcc_refuse_alias_expr.ll", "the alias @third of a constant expression"),
+    ("gcc_refuse_asm_intel.ll", "Intel syntax"),
+    ("gcc_refuse_label_table.ll", "used outside @dispatch"),
+    ("gcc_refuse_atomic128.ll", "16-byte atomic"),
+];
+
+/// `run --backend gcc` of `file` exits 2 with an `unsupported` message naming `expected`
+/// and the GCC backend, without a panic.
+fn refused(file: &str, expected: &str) -> Result<(), Failed> {
+    let path = repo_root().join("tests/data").join(file);
+    let mut cmd = Command::new(driver());
+    cmd.arg("run").arg(&path).args(["--backend", "gcc"]);
+    let o = run(cmd, Duration::from_secs(120));
+    let err = o.stderr_text();
+    if o.code != Some(2)
+        || !err.contains("unsupported:")
+        || !err.contains(expected)
+        || !err.contains("GCC backend")
+        || err.contains("panicked")
+    {
+        return Err(Failed::from(format!(
+            "`run --backend gcc {file}` should exit 2 with an `unsupported` message of the GCC \
+             backend naming `{expected}`; it exited {:?} with:\n{err}",
+            o.code
+        )));
     }
     Ok(())
 }

@@ -561,9 +561,9 @@ fn text_bytes(signals: &[serde_json::Value], pipeline: &str) -> u64 {
 
 /// Links an object file the way opm does and runs it.
 fn link_and_run(object: &Path) -> common::Outcome {
-    use opm_engine::toolchain::{DEFAULT_LIBS, Linker};
+    use opm_engine::toolchain::Linker;
     let exe = object.with_extension("exe");
-    Linker::find().unwrap().link(&[object], &exe, DEFAULT_LIBS).unwrap();
+    Linker::find().unwrap().link(&[object], &exe).unwrap();
     run(Command::new(exe), LIMIT)
 }
 

@@ -4,10 +4,13 @@
 //!   again gives the same canonical module;
 //! - the printer's text is accepted by LLVM's parser and verifier and imports to the same
 //!   canonical module.
+//!
+//! Beside the C corpus: the construct files of `tests/data/constructs/` and the Rust corpus
+//! (`tests/rust/`) as rustc emits it at opt-level 0, 1 and 3.
 
 mod common;
 
-use common::{clang_compile, corpus_trials};
+use common::{clang_compile, construct_trials, corpus_trials};
 use libtest_mimic::{Arguments, Failed};
 use opm_ir::print::{PrintOptions, print_module};
 use opm_llvm::inkwell::context::Context;
@@ -62,6 +65,11 @@ fn first_mismatch(what: &str, a: &opm_ir::Module, b: &opm_ir::Module) -> String 
             return format!("{what} changes global @{}: {x:?} vs {y:?}", x.name);
         }
     }
+    for (x, y) in a.aliases.iter().zip(&b.aliases) {
+        if x != y {
+            return format!("{what} changes alias @{}: {x:?} vs {y:?}", x.name);
+        }
+    }
     if a.flags != b.flags {
         return format!("{what} changes the module flags: {:?} vs {:?}", a.flags, b.flags);
     }
@@ -74,10 +82,30 @@ fn first_mismatch(what: &str, a: &opm_ir::Module, b: &opm_ir::Module) -> String 
 
 fn main() {
     let args = Arguments::from_args();
-    let trials = corpus_trials("roundtrip", |src, level, dir| {
+    let mut trials = corpus_trials("roundtrip", |src, level, dir| {
         let ir = dir.join("module.ll");
         clang_compile(src, &ir, level, &[])?;
         check(&ir)
     });
+    trials.extend(construct_trials("roundtrip", |file, level, dir| {
+        if level.is_empty() {
+            return check(file);
+        }
+        let ir = dir.join("module.ll");
+        clang_compile(file, &ir, level, &[])?;
+        check(&ir)
+    }));
+    for src in common::rust_programs() {
+        let name = src.file_stem().unwrap().to_string_lossy().into_owned();
+        for level in ["0", "1", "3"] {
+            let test_name = format!("roundtrip::rust::{name}::O{level}");
+            let src = src.clone();
+            trials.push(libtest_mimic::Trial::test(test_name.clone(), move || {
+                let ir = common::scratch(&test_name.replace("::", "-")).join("module.ll");
+                common::rustc_emit_ir(&src, level, &ir)?;
+                check(&ir)
+            }));
+        }
+    }
     libtest_mimic::run(&args, trials).exit();
 }

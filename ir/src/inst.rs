@@ -391,6 +391,164 @@ impl Call {
             _ => None,
         }
     }
+
+    /// The inline assembly called, if the callee is inline assembly.
+    pub fn asm(&self) -> Option<&crate::value::InlineAsm> {
+        match &self.callee {
+            Operand::Const(Constant::Asm(asm)) => Some(asm),
+            _ => None,
+        }
+    }
+}
+
+/// The ordering of an atomic operation. (No `Ord`: acquire and release are incomparable.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AtomicOrdering {
+    Unordered,
+    Monotonic,
+    Acquire,
+    Release,
+    AcqRel,
+    SeqCst,
+}
+
+impl AtomicOrdering {
+    /// LLVM's spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            AtomicOrdering::Unordered => "unordered",
+            AtomicOrdering::Monotonic => "monotonic",
+            AtomicOrdering::Acquire => "acquire",
+            AtomicOrdering::Release => "release",
+            AtomicOrdering::AcqRel => "acq_rel",
+            AtomicOrdering::SeqCst => "seq_cst",
+        }
+    }
+}
+
+/// The synchronization scope of an atomic operation: every thread (LLVM's default) or only
+/// the current thread (`syncscope("singlethread")`, a signal fence).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SyncScope {
+    #[default]
+    System,
+    SingleThread,
+}
+
+/// What makes a load, a store, an `atomicrmw` or a fence atomic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Atomic {
+    pub ordering: AtomicOrdering,
+    pub scope: SyncScope,
+}
+
+impl Atomic {
+    /// A sequentially consistent operation across threads.
+    pub const SEQ_CST: Atomic =
+        Atomic { ordering: AtomicOrdering::SeqCst, scope: SyncScope::System };
+}
+
+/// The operation of an `atomicrmw`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RmwOp {
+    Xchg,
+    Add,
+    Sub,
+    And,
+    Nand,
+    Or,
+    Xor,
+    Max,
+    Min,
+    UMax,
+    UMin,
+    FAdd,
+    FSub,
+    FMax,
+    FMin,
+    FMaximum,
+    FMinimum,
+    UIncWrap,
+    UDecWrap,
+    USubCond,
+    USubSat,
+}
+
+impl RmwOp {
+    /// Every operation.
+    pub const ALL: [RmwOp; 21] = [
+        RmwOp::Xchg,
+        RmwOp::Add,
+        RmwOp::Sub,
+        RmwOp::And,
+        RmwOp::Nand,
+        RmwOp::Or,
+        RmwOp::Xor,
+        RmwOp::Max,
+        RmwOp::Min,
+        RmwOp::UMax,
+        RmwOp::UMin,
+        RmwOp::FAdd,
+        RmwOp::FSub,
+        RmwOp::FMax,
+        RmwOp::FMin,
+        RmwOp::FMaximum,
+        RmwOp::FMinimum,
+        RmwOp::UIncWrap,
+        RmwOp::UDecWrap,
+        RmwOp::USubCond,
+        RmwOp::USubSat,
+    ];
+
+    /// LLVM's spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            RmwOp::Xchg => "xchg",
+            RmwOp::Add => "add",
+            RmwOp::Sub => "sub",
+            RmwOp::And => "and",
+            RmwOp::Nand => "nand",
+            RmwOp::Or => "or",
+            RmwOp::Xor => "xor",
+            RmwOp::Max => "max",
+            RmwOp::Min => "min",
+            RmwOp::UMax => "umax",
+            RmwOp::UMin => "umin",
+            RmwOp::FAdd => "fadd",
+            RmwOp::FSub => "fsub",
+            RmwOp::FMax => "fmax",
+            RmwOp::FMin => "fmin",
+            RmwOp::FMaximum => "fmaximum",
+            RmwOp::FMinimum => "fminimum",
+            RmwOp::UIncWrap => "uinc_wrap",
+            RmwOp::UDecWrap => "udec_wrap",
+            RmwOp::USubCond => "usub_cond",
+            RmwOp::USubSat => "usub_sat",
+        }
+    }
+
+    /// Operates on floats (the others on integers; `xchg` on any integer, float or pointer).
+    pub fn is_float(self) -> bool {
+        matches!(
+            self,
+            RmwOp::FAdd
+                | RmwOp::FSub
+                | RmwOp::FMax
+                | RmwOp::FMin
+                | RmwOp::FMaximum
+                | RmwOp::FMinimum
+        )
+    }
+}
+
+/// One clause of a `landingpad`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Clause {
+    /// `catch ptr @typeinfo` (`ptr null` catches everything).
+    Catch(Constant),
+    /// `filter [N x ptr] [...]`: the exception types allowed through (an empty array: none,
+    /// C++'s `noexcept` and rustc's "cannot unwind" landing pads).
+    Filter(Constant),
 }
 
 /// One case of a switch.
@@ -416,16 +574,39 @@ pub enum Op {
     Select { flags: Flags, cond: Operand, then_val: Operand, else_val: Operand },
     /// A conversion to [`Inst::ty`].
     Cast { op: CastOp, flags: Flags, val: Operand },
-    /// `load` of [`Inst::ty`]; `align` in bytes (0: unspecified).
-    Load { ptr: Operand, align: u64, volatile: bool },
-    /// `store`.
-    Store { val: Operand, ptr: Operand, align: u64, volatile: bool },
+    /// `load` of [`Inst::ty`]; `align` in bytes (0: unspecified); `load atomic` when `atomic`.
+    Load { ptr: Operand, align: u64, volatile: bool, atomic: Option<Atomic> },
+    /// `store`; `store atomic` when `atomic`.
+    Store { val: Operand, ptr: Operand, align: u64, volatile: bool, atomic: Option<Atomic> },
+    /// `atomicrmw`: returns the value in memory before the operation.
+    AtomicRmw { op: RmwOp, ptr: Operand, val: Operand, align: u64, volatile: bool, atomic: Atomic },
+    /// `cmpxchg`: returns `{ T, i1 }`, the value loaded and whether it was stored.
+    CmpXchg {
+        ptr: Operand,
+        cmp: Operand,
+        new: Operand,
+        align: u64,
+        volatile: bool,
+        weak: bool,
+        success: AtomicOrdering,
+        failure: AtomicOrdering,
+        scope: SyncScope,
+    },
+    /// `fence`.
+    Fence { atomic: Atomic },
     /// `alloca`: `count` elements of `ty` on the stack frame.
     Alloca { ty: Type, count: Operand, align: u64 },
     /// `getelementptr`.
     Gep { source_ty: Type, flags: Flags, base: Operand, indices: Vec<Operand> },
     /// `call`.
     Call(Box<Call>),
+    /// `invoke`: a call that continues at `normal` when it returns and at `unwind` (a block
+    /// starting with a `landingpad`) when it unwinds. Its result is defined on the `normal`
+    /// edge only.
+    Invoke { call: Box<Call>, normal: BlockId, unwind: BlockId },
+    /// `landingpad`: the first instruction of an invoke's unwind destination; [`Inst::ty`]
+    /// is the personality's exception record (`{ ptr, i32 }` on Linux).
+    LandingPad { cleanup: bool, clauses: Vec<Clause> },
     /// `phi`: one incoming value per predecessor edge.
     Phi { flags: Flags, incoming: Vec<(Operand, BlockId)> },
     /// `freeze`.
@@ -450,6 +631,11 @@ pub enum Op {
     CondBr { cond: Operand, then_dest: BlockId, else_dest: BlockId },
     /// `switch`.
     Switch { val: Operand, default: BlockId, cases: Vec<SwitchCase> },
+    /// `indirectbr`: a jump to `addr`, a `blockaddress` of this function that is one of
+    /// `dests`.
+    IndirectBr { addr: Operand, dests: Vec<BlockId> },
+    /// `resume`: goes on unwinding with a landing pad's exception record.
+    Resume { val: Operand },
     /// `unreachable`.
     Unreachable,
 }
@@ -482,6 +668,9 @@ impl Op {
                 | Op::Br { .. }
                 | Op::CondBr { .. }
                 | Op::Switch { .. }
+                | Op::IndirectBr { .. }
+                | Op::Invoke { .. }
+                | Op::Resume { .. }
                 | Op::Unreachable
         )
     }
@@ -500,6 +689,13 @@ impl Op {
             Op::Alloca { .. } => "alloca",
             Op::Gep { .. } => "getelementptr",
             Op::Call(_) => "call",
+            Op::AtomicRmw { .. } => "atomicrmw",
+            Op::CmpXchg { .. } => "cmpxchg",
+            Op::Fence { .. } => "fence",
+            Op::Invoke { .. } => "invoke",
+            Op::LandingPad { .. } => "landingpad",
+            Op::IndirectBr { .. } => "indirectbr",
+            Op::Resume { .. } => "resume",
             Op::Phi { .. } => "phi",
             Op::Freeze { .. } => "freeze",
             Op::VaArg { .. } => "va_arg",
@@ -524,6 +720,8 @@ impl Op {
             Op::Switch { default, cases, .. } => {
                 std::iter::once(*default).chain(cases.iter().map(|c| c.dest)).collect()
             }
+            Op::IndirectBr { dests, .. } => dests.clone(),
+            Op::Invoke { normal, unwind, .. } => vec![*normal, *unwind],
             _ => Vec::new(),
         }
     }
@@ -538,9 +736,15 @@ impl Op {
             Op::Select { cond, then_val, else_val, .. } => vec![cond, then_val, else_val],
             Op::Load { ptr, .. } => vec![ptr],
             Op::Store { val, ptr, .. } => vec![val, ptr],
+            Op::AtomicRmw { ptr, val, .. } => vec![ptr, val],
+            Op::CmpXchg { ptr, cmp, new, .. } => vec![ptr, cmp, new],
             Op::Alloca { count, .. } => vec![count],
             Op::Gep { base, indices, .. } => std::iter::once(base).chain(indices).collect(),
-            Op::Call(c) => c.args.iter().chain(std::iter::once(&c.callee)).collect(),
+            Op::Call(c) | Op::Invoke { call: c, .. } => {
+                c.args.iter().chain(std::iter::once(&c.callee)).collect()
+            }
+            Op::IndirectBr { addr, .. } => vec![addr],
+            Op::Resume { val } => vec![val],
             Op::Phi { incoming, .. } => incoming.iter().map(|(v, _)| v).collect(),
             Op::VaArg { list } => vec![list],
             Op::ExtractValue { agg, .. } => vec![agg],
@@ -551,7 +755,9 @@ impl Op {
             Op::Ret { val } => val.iter().collect(),
             Op::CondBr { cond, .. } => vec![cond],
             Op::Switch { val, .. } => vec![val],
-            Op::Br { .. } | Op::Unreachable => Vec::new(),
+            Op::Br { .. } | Op::Unreachable | Op::Fence { .. } | Op::LandingPad { .. } => {
+                Vec::new()
+            }
         }
     }
 
@@ -565,9 +771,13 @@ impl Op {
             Op::Select { cond, then_val, else_val, .. } => vec![cond, then_val, else_val],
             Op::Load { ptr, .. } => vec![ptr],
             Op::Store { val, ptr, .. } => vec![val, ptr],
+            Op::AtomicRmw { ptr, val, .. } => vec![ptr, val],
+            Op::CmpXchg { ptr, cmp, new, .. } => vec![ptr, cmp, new],
             Op::Alloca { count, .. } => vec![count],
             Op::Gep { base, indices, .. } => std::iter::once(base).chain(indices).collect(),
-            Op::Call(c) => {
+            Op::IndirectBr { addr, .. } => vec![addr],
+            Op::Resume { val } => vec![val],
+            Op::Call(c) | Op::Invoke { call: c, .. } => {
                 let c = &mut **c;
                 c.args.iter_mut().chain(std::iter::once(&mut c.callee)).collect()
             }
@@ -581,7 +791,9 @@ impl Op {
             Op::Ret { val } => val.iter_mut().collect(),
             Op::CondBr { cond, .. } => vec![cond],
             Op::Switch { val, .. } => vec![val],
-            Op::Br { .. } | Op::Unreachable => Vec::new(),
+            Op::Br { .. } | Op::Unreachable | Op::Fence { .. } | Op::LandingPad { .. } => {
+                Vec::new()
+            }
         }
     }
 
@@ -602,6 +814,8 @@ impl Op {
             Op::Switch { default, cases, .. } => {
                 std::iter::once(default).chain(cases.iter_mut().map(|c| &mut c.dest)).collect()
             }
+            Op::IndirectBr { dests, .. } => dests.iter_mut().collect(),
+            Op::Invoke { normal, unwind, .. } => vec![normal, unwind],
             _ => Vec::new(),
         }
     }
@@ -609,8 +823,14 @@ impl Op {
     /// Whether it reads or writes memory or has other effects beyond its result.
     pub fn has_side_effects(&self) -> bool {
         match self {
-            Op::Store { .. } | Op::Call(_) | Op::VaArg { .. } => true,
-            Op::Load { volatile, .. } => *volatile,
+            Op::Store { .. }
+            | Op::Call(_)
+            | Op::VaArg { .. }
+            | Op::AtomicRmw { .. }
+            | Op::CmpXchg { .. }
+            | Op::Fence { .. }
+            | Op::LandingPad { .. } => true,
+            Op::Load { volatile, atomic, .. } => *volatile || atomic.is_some(),
             o => o.is_terminator(),
         }
     }

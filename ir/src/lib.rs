@@ -18,13 +18,13 @@ pub use attr::{Attribute, Attrs};
 pub use builder::FunctionBuilder;
 pub use cfg::Cfg;
 pub use inst::{
-    BinOp, Call, CallConv, CastOp, Flags, FloatPredicate, Inst, IntPredicate, Op, SwitchCase,
-    TailKind,
+    Atomic, AtomicOrdering, BinOp, Call, CallConv, CastOp, Clause, Flags, FloatPredicate, Inst,
+    IntPredicate, Op, RmwOp, SwitchCase, SyncScope, TailKind,
 };
 pub use layout::{ConstImage, DataLayout, GepPlan, Reloc, StructLayout};
 pub use module::{
-    Block, Function, Global, Linkage, Module, ModuleFlag, Param, SymbolProps, TlsModel,
-    UnnamedAddr, Visibility,
+    Alias, Block, Comdat, ComdatSelection, Function, Global, Linkage, Module, ModuleFlag, Param,
+    SymbolProps, TlsModel, UnnamedAddr, Visibility,
 };
 pub use types::{FloatKind, FunctionType, StructType, Type};
-pub use value::{BlockId, ConstExpr, Constant, Operand, ValueId};
+pub use value::{AsmDialect, BlockId, ConstExpr, Constant, InlineAsm, Operand, ValueId};

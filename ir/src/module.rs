@@ -19,6 +19,9 @@ pub struct Module {
     pub data_layout: String,
     pub globals: Vec<Global>,
     pub functions: Vec<Function>,
+    /// `@name = alias T, ptr @target`: other names of globals and functions.
+    #[serde(default)]
+    pub aliases: Vec<Alias>,
     /// Integer-valued entries of `!llvm.module.flags` (`PIE Level`, `wchar_size`, …), which
     /// influence code generation.
     pub flags: Vec<ModuleFlag>,
@@ -103,6 +106,51 @@ pub enum TlsModel {
     LocalExec,
 }
 
+/// How the linker chooses among the copies of a comdat group.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ComdatSelection {
+    #[default]
+    Any,
+    ExactMatch,
+    Largest,
+    NoDeduplicate,
+    SameSize,
+}
+
+impl ComdatSelection {
+    /// LLVM's keyword.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            ComdatSelection::Any => "any",
+            ComdatSelection::ExactMatch => "exactmatch",
+            ComdatSelection::Largest => "largest",
+            ComdatSelection::NoDeduplicate => "nodeduplicate",
+            ComdatSelection::SameSize => "samesize",
+        }
+    }
+}
+
+/// A comdat: a group of sections the linker keeps or drops together (C++ inline functions,
+/// Rust generics instantiated in several crates).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Comdat {
+    pub name: String,
+    pub selection: ComdatSelection,
+}
+
+/// An alias: another name for (an address inside) a global variable or function.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Alias {
+    pub name: String,
+    /// The value type the alias is declared with (`@a = alias i32, ptr @g`).
+    pub ty: Type,
+    /// What it stands for: a global, a function, another alias, or a constant expression
+    /// of them (a `getelementptr` into a global).
+    pub aliasee: Constant,
+    pub props: SymbolProps,
+    pub thread_local: Option<TlsModel>,
+}
+
 /// Properties shared by global variables and functions.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SymbolProps {
@@ -113,6 +161,9 @@ pub struct SymbolProps {
     pub section: Option<String>,
     /// Alignment in bytes (0: unspecified).
     pub align: u64,
+    /// The comdat group the symbol belongs to (never for an alias).
+    #[serde(default)]
+    pub comdat: Option<Comdat>,
 }
 
 /// A global variable.
@@ -147,9 +198,9 @@ pub struct Function {
     pub attrs: Attrs,
     pub props: SymbolProps,
     pub cconv: CallConv,
-    /// `personality ptr @f`: the personality function of a definition. Only functions
-    /// without exception-handling instructions exist here (rustc attaches a personality to
-    /// every function, even with `panic=abort`).
+    /// `personality ptr @f`: the personality function of a definition, which a function
+    /// with landing pads must have (rustc attaches one to every function, even with
+    /// `panic=abort`).
     #[serde(default)]
     pub personality: Option<Constant>,
     /// The body; the first block is the entry.
@@ -184,6 +235,25 @@ impl Module {
     /// The global variable named `name`.
     pub fn global(&self, name: &str) -> Option<&Global> {
         self.globals.iter().find(|g| g.name == name)
+    }
+
+    /// The alias named `name`.
+    pub fn alias(&self, name: &str) -> Option<&Alias> {
+        self.aliases.iter().find(|a| a.name == name)
+    }
+
+    /// Every comdat used by a global or a function, once, in order of first use.
+    pub fn comdats(&self) -> Vec<&Comdat> {
+        let mut out: Vec<&Comdat> = Vec::new();
+        let props = self.globals.iter().map(|g| &g.props);
+        for c in
+            props.chain(self.functions.iter().map(|f| &f.props)).filter_map(|p| p.comdat.as_ref())
+        {
+            if !out.iter().any(|o| o.name == c.name) {
+                out.push(c);
+            }
+        }
+        out
     }
 
     /// Functions with a body.

@@ -3,15 +3,19 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The widest integer type the canonical IR represents.
-pub const MAX_INT_BITS: u32 = 128;
+/// The widest integer type the canonical IR represents: LLVM's own limit (2^23 - 1 bits).
+pub const MAX_INT_BITS: u32 = (1 << 23) - 1;
+
+/// The widest integer a [`crate::Constant::Int`] holds; wider constants are
+/// [`crate::Constant::WideInt`], and the Cranelift and GCC backends stop at this width.
+pub const NATIVE_INT_BITS: u32 = 128;
 
 /// A type. Pointers are opaque, as in LLVM since version 17; only address space 0 exists.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Type {
     /// No value (function results, instructions without a result).
     Void,
-    /// An integer of 1 to 128 bits, with no signedness.
+    /// An integer of 1 to [`MAX_INT_BITS`] bits, with no signedness.
     Int(u32),
     /// IEEE binary16.
     Half,
@@ -21,6 +25,10 @@ pub enum Type {
     Float,
     /// IEEE binary64.
     Double,
+    /// x87's 80-bit extended precision (`long double` on x86-64).
+    X86Fp80,
+    /// IEEE binary128.
+    Fp128,
     /// An opaque pointer in address space 0.
     Ptr,
     /// `[N x T]`.
@@ -61,15 +69,19 @@ pub enum FloatKind {
     BFloat,
     Float,
     Double,
+    X86Fp80,
+    Fp128,
 }
 
 impl FloatKind {
-    /// Width in bits.
+    /// Width in bits (of the value; an `x86_fp80` occupies 16 bytes in memory).
     pub fn bits(self) -> u32 {
         match self {
             FloatKind::Half | FloatKind::BFloat => 16,
             FloatKind::Float => 32,
             FloatKind::Double => 64,
+            FloatKind::X86Fp80 => 80,
+            FloatKind::Fp128 => 128,
         }
     }
 
@@ -80,6 +92,8 @@ impl FloatKind {
             FloatKind::BFloat => Type::BFloat,
             FloatKind::Float => Type::Float,
             FloatKind::Double => Type::Double,
+            FloatKind::X86Fp80 => Type::X86Fp80,
+            FloatKind::Fp128 => Type::Fp128,
         }
     }
 }
@@ -116,6 +130,8 @@ impl Type {
             Type::BFloat => Some(FloatKind::BFloat),
             Type::Float => Some(FloatKind::Float),
             Type::Double => Some(FloatKind::Double),
+            Type::X86Fp80 => Some(FloatKind::X86Fp80),
+            Type::Fp128 => Some(FloatKind::Fp128),
             _ => None,
         }
     }
@@ -218,6 +234,14 @@ impl Type {
         }
     }
 
+    /// Whether this type or a type nested in it is an integer wider than
+    /// [`NATIVE_INT_BITS`] (what only the LLVM backend builds).
+    pub fn has_wide_int(&self) -> bool {
+        let mut wide = false;
+        self.walk(&mut |t| wide |= matches!(t, Type::Int(b) if *b > NATIVE_INT_BITS));
+        wide
+    }
+
     /// Visit this type and every type nested in it, outermost first.
     pub fn walk(&self, f: &mut dyn FnMut(&Type)) {
         f(self);
@@ -249,6 +273,8 @@ impl fmt::Display for Type {
             Type::BFloat => f.write_str("bfloat"),
             Type::Float => f.write_str("float"),
             Type::Double => f.write_str("double"),
+            Type::X86Fp80 => f.write_str("x86_fp80"),
+            Type::Fp128 => f.write_str("fp128"),
             Type::Ptr => f.write_str("ptr"),
             Type::Array(n, e) => write!(f, "[{n} x {e}]"),
             Type::Vector(n, e) => write!(f, "<{n} x {e}>"),

@@ -1,7 +1,7 @@
 //! Values: SSA value and block references, operands and constants.
 
 use crate::inst::{BinOp, CastOp, Flags};
-use crate::types::{FloatKind, Type};
+use crate::types::{FloatKind, FunctionType, Type};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -85,10 +85,18 @@ impl From<Constant> for Operand {
 /// A constant. Its type is implied by its contents (see [`Constant::ty`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Constant {
-    /// An integer; `value` holds the low `bits` bits, the rest are zero.
+    /// An integer of at most [`crate::types::NATIVE_INT_BITS`] bits; `value` holds the low
+    /// `bits` bits, the rest are zero.
     Int { bits: u32, value: u128 },
-    /// A floating-point number given by its bit pattern (exact, NaN payloads included).
-    Float { kind: FloatKind, bits: u64 },
+    /// An integer wider than [`crate::types::NATIVE_INT_BITS`] bits: `words` are its 64-bit
+    /// words, least significant first, exactly `bits.div_ceil(64)` of them, the bits above
+    /// `bits` zero.
+    WideInt { bits: u32, words: Vec<u64> },
+    /// A floating-point number given by its bit pattern (exact, NaN payloads included), in
+    /// the low [`FloatKind::bits`] bits: for `x86_fp80` the 64-bit significand (explicit
+    /// integer bit included) in bits 0–63 and the sign and exponent in bits 64–79, as in
+    /// memory; for `fp128` the IEEE binary128 pattern.
+    Float { kind: FloatKind, bits: u128 },
     /// `ptr null`.
     Null,
     /// `undef` of a type.
@@ -105,10 +113,62 @@ pub enum Constant {
     Vector(Vec<Constant>),
     /// A structure; `ty` is its (possibly named) structure type.
     Struct { ty: Type, fields: Vec<Constant> },
-    /// The address of the global variable or function of that name.
+    /// The address of the global variable, function or alias of that name.
     Global(String),
+    /// `blockaddress(@function, %block)`: the address of a block of a function, for
+    /// `indirectbr` (C's computed `goto`).
+    BlockAddress { function: String, block: BlockId },
+    /// Inline assembly, which only a call or an invoke uses, as its callee.
+    Asm(Box<InlineAsm>),
     /// A constant expression.
     Expr(Box<ConstExpr>),
+}
+
+/// The dialect of an inline assembly string.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AsmDialect {
+    #[default]
+    Att,
+    Intel,
+}
+
+/// Inline assembly: `asm sideeffect alignstack inteldialect unwind "string", "constraints"`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct InlineAsm {
+    /// The signature of the calls that use it.
+    pub fn_ty: FunctionType,
+    /// The assembly text, in LLVM's template syntax (`$0`, `${1:b}`).
+    pub asm: String,
+    /// LLVM's constraint string (`=r,r,~{memory}`).
+    pub constraints: String,
+    /// `sideeffect`: has effects beyond its outputs.
+    pub side_effect: bool,
+    /// `alignstack`.
+    pub align_stack: bool,
+    pub dialect: AsmDialect,
+    /// `unwind`: may throw (only an invoke may call it then, or a call that may unwind).
+    pub can_unwind: bool,
+}
+
+impl InlineAsm {
+    /// A compiler barrier: `asm sideeffect ""` with no operands, clobbering at most memory
+    /// (`~{memory}`), or taking one pointer or register operand it does nothing with
+    /// (`r,~{memory}`, what `std::hint::black_box` gives). It emits no instruction; what
+    /// it means is that memory may be read and written behind the compiler's back.
+    pub fn is_barrier(&self) -> bool {
+        if !self.asm.trim().is_empty() || self.can_unwind || !self.fn_ty.ret.is_void() {
+            return false;
+        }
+        let parts: Vec<&str> = self.constraints.split(',').filter(|c| !c.is_empty()).collect();
+        let inputs = parts.iter().filter(|c| !c.starts_with('~')).count();
+        let clobbers_ok = parts
+            .iter()
+            .filter(|c| c.starts_with('~'))
+            .all(|c| matches!(*c, "~{memory}" | "~{dirflag}" | "~{fpsr}" | "~{flags}"));
+        let inputs_ok =
+            parts.iter().filter(|c| !c.starts_with('~')).all(|c| matches!(*c, "r" | "m" | "*m"));
+        clobbers_ok && inputs_ok && inputs == self.fn_ty.params.len() && inputs <= 1
+    }
 }
 
 /// The constant expressions LLVM 22 still has.
@@ -123,8 +183,20 @@ pub enum ConstExpr {
 }
 
 impl Constant {
-    /// An integer constant; `value` is truncated to `bits` (two's complement).
+    /// An integer constant; `value` is truncated to `bits`, or sign-extended to them for a
+    /// width above 128 bits (two's complement).
     pub fn int(bits: u32, value: i128) -> Constant {
+        if bits > crate::types::NATIVE_INT_BITS {
+            let high = if value < 0 { u64::MAX } else { 0 };
+            let words: Vec<u64> = (0..bits.div_ceil(64) as usize)
+                .map(|i| match i {
+                    0 => value as u64,
+                    1 => (value >> 64) as u64,
+                    _ => high,
+                })
+                .collect();
+            return Constant::from_words(bits, &words);
+        }
         Constant::Int { bits, value: (value as u128) & mask(bits) }
     }
 
@@ -135,12 +207,30 @@ impl Constant {
 
     /// A double constant.
     pub fn f64(v: f64) -> Constant {
-        Constant::Float { kind: FloatKind::Double, bits: v.to_bits() }
+        Constant::Float { kind: FloatKind::Double, bits: u128::from(v.to_bits()) }
     }
 
     /// A float constant.
     pub fn f32(v: f32) -> Constant {
-        Constant::Float { kind: FloatKind::Float, bits: u64::from(v.to_bits()) }
+        Constant::Float { kind: FloatKind::Float, bits: u128::from(v.to_bits()) }
+    }
+
+    /// An integer constant of any width from its 64-bit words, least significant first
+    /// (missing words are zero): [`Constant::Int`] up to 128 bits, [`Constant::WideInt`] above.
+    pub fn from_words(bits: u32, words: &[u64]) -> Constant {
+        if bits <= crate::types::NATIVE_INT_BITS {
+            let lo = u128::from(words.first().copied().unwrap_or(0));
+            let hi = u128::from(words.get(1).copied().unwrap_or(0));
+            return Constant::Int { bits, value: (lo | hi << 64) & mask(bits) };
+        }
+        let n = bits.div_ceil(64) as usize;
+        let mut w: Vec<u64> = (0..n).map(|i| words.get(i).copied().unwrap_or(0)).collect();
+        if let Some(top) = w.last_mut()
+            && !bits.is_multiple_of(64)
+        {
+            *top &= (1u64 << (bits % 64)) - 1;
+        }
+        Constant::WideInt { bits, words: w }
     }
 
     /// The integer value sign-extended from its width.
@@ -154,9 +244,12 @@ impl Constant {
     /// The type of the constant.
     pub fn ty(&self) -> Type {
         match self {
-            Constant::Int { bits, .. } => Type::Int(*bits),
+            Constant::Int { bits, .. } | Constant::WideInt { bits, .. } => Type::Int(*bits),
             Constant::Float { kind, .. } => kind.ty(),
-            Constant::Null | Constant::Global(_) => Type::Ptr,
+            Constant::Null
+            | Constant::Global(_)
+            | Constant::BlockAddress { .. }
+            | Constant::Asm(_) => Type::Ptr,
             Constant::Undef(t) | Constant::Poison(t) | Constant::Zero(t) => t.clone(),
             Constant::Array { elem, elems } => Type::array(elems.len() as u64, elem.clone()),
             Constant::Bytes(b) => Type::array(b.len() as u64, Type::I8),

@@ -7,10 +7,10 @@
 
 use opm_ir::print::{PrintOptions, print_module};
 use opm_ir::{
-    Attribute, Attrs, BinOp, Block, BlockId, Call, CallConv, CastOp, ConstExpr, Constant, Flags,
-    FloatKind, FloatPredicate, Function, FunctionBuilder, FunctionType, Global, Inst, IntPredicate,
-    Linkage, Module, ModuleFlag, Op, Operand, Param, StructType, SymbolProps, TailKind, TlsModel,
-    Type, UnnamedAddr, ValueId, Visibility,
+    Attribute, Attrs, BinOp, Block, BlockId, Call, CallConv, CastOp, Comdat, ComdatSelection,
+    ConstExpr, Constant, Flags, FloatKind, FloatPredicate, Function, FunctionBuilder, FunctionType,
+    Global, Inst, IntPredicate, Linkage, Module, ModuleFlag, Op, Operand, Param, StructType,
+    SymbolProps, TailKind, TlsModel, Type, UnnamedAddr, ValueId, Visibility,
 };
 use std::path::PathBuf;
 
@@ -208,7 +208,8 @@ fn header_and_struct_types() {
     );
     let callee_ty = fn_ty(only_call.clone(), vec![Type::Ptr]);
     b.push(only_call, Op::Call(Box::new(call(b.param(0), callee_ty, vec![field]))));
-    let x = b.push(Type::I32, Op::Load { ptr: b.param(0), align: 4, volatile: false });
+    let x =
+        b.push(Type::I32, Op::Load { ptr: b.param(0), align: 4, volatile: false, atomic: None });
     b.ret(Some(x));
     m.functions.push(b.finish());
     check_golden("header_and_struct_types", &print(&m));
@@ -472,6 +473,7 @@ fn globals() {
         unnamed_addr: UnnamedAddr::Local,
         section: Some(".rodata.\"odd\"".into()),
         align: 16,
+        comdat: None,
     };
     gs.push(everything);
     let mut str_const = init(".str", Constant::Bytes(b"hello\n\0".to_vec()));
@@ -514,6 +516,7 @@ fn functions() {
         unnamed_addr: UnnamedAddr::Global,
         section: Some(".text.hot".into()),
         align: 16,
+        comdat: Some(Comdat { name: "group".into(), selection: ComdatSelection::Largest }),
     };
     f.cconv = CallConv::FAST;
     f.attrs.ret = vec![flag("noundef"), flag("signext")];
@@ -938,10 +941,23 @@ fn memory_and_aggregates() {
     b.push(Type::Ptr, Op::Alloca { ty: Type::I8, count: int(64, 1), align: 0 });
     b.push(Type::Ptr, Op::Alloca { ty: Type::I8, count: int(32, 16), align: 16 });
     let ap = b.push(Type::Ptr, Op::Alloca { ty: Type::Ptr, count: int(32, 1), align: 8 });
-    b.push_void(Op::Store { val: int(32, 5), ptr: slot.clone(), align: 4, volatile: false });
-    b.push_void(Op::Store { val: int(32, 6), ptr: slot.clone(), align: 0, volatile: true });
-    let x = b.push(Type::I32, Op::Load { ptr: slot.clone(), align: 4, volatile: true });
-    b.push(Type::I64, Op::Load { ptr: p.clone(), align: 0, volatile: false });
+    b.push_void(Op::Store {
+        val: int(32, 5),
+        ptr: slot.clone(),
+        align: 4,
+        volatile: false,
+        atomic: None,
+    });
+    b.push_void(Op::Store {
+        val: int(32, 6),
+        ptr: slot.clone(),
+        align: 0,
+        volatile: true,
+        atomic: None,
+    });
+    let x =
+        b.push(Type::I32, Op::Load { ptr: slot.clone(), align: 4, volatile: true, atomic: None });
+    b.push(Type::I64, Op::Load { ptr: p.clone(), align: 0, volatile: false, atomic: None });
     b.push(
         Type::Ptr,
         Op::Gep {
@@ -974,7 +990,8 @@ fn memory_and_aggregates() {
         },
     );
 
-    let agg = b.push(pair.clone(), Op::Load { ptr: p.clone(), align: 8, volatile: false });
+    let agg =
+        b.push(pair.clone(), Op::Load { ptr: p.clone(), align: 8, volatile: false, atomic: None });
     let first = b.push(Type::I32, Op::ExtractValue { agg: agg.clone(), indices: vec![0] });
     b.push(
         pair.clone(),

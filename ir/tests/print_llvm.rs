@@ -159,6 +159,38 @@ fn float_constants_round_trip_through_llvm() {
                 _ => continue,
             });
         }
+        constants
+            .extend(patterns.into_iter().map(|bits| Constant::Float { kind, bits: bits.into() }));
+    }
+    // x86_fp80 (sign, 15-bit exponent, explicit integer bit, 63-bit fraction) and fp128 (sign,
+    // 15-bit exponent, 112-bit fraction): their hex forms, for random patterns and the
+    // special values.
+    for (kind, width) in [(FloatKind::X86Fp80, 80u32), (FloatKind::Fp128, 128)] {
+        let mask = if width == 128 { u128::MAX } else { (1u128 << width) - 1 };
+        let exp_shift = width - 16;
+        let mut patterns: Vec<u128> = (0..200)
+            .map(|_| (u128::from(bits.next()) << 64 | u128::from(bits.next())) & mask)
+            .collect();
+        for sign in [0u128, 1] {
+            for exp in [0u128, 1, 0x3fff, 0x7ffe, 0x7fff] {
+                for frac in [0u128, 1, 1 << 62, 1 << 63, (1 << 63) | 1, u128::from(u64::MAX)] {
+                    patterns.push(
+                        (sign << (width - 1))
+                            | (exp << exp_shift)
+                            | (frac & ((1 << exp_shift) - 1)),
+                    );
+                }
+            }
+        }
+        if kind == FloatKind::X86Fp80 {
+            // LLVM holds x87 values with the explicit integer bit set exactly when the
+            // exponent is not zero; it reads the others (unnormals, pseudo-denormals) as other
+            // values, and never produces them.
+            for p in &mut patterns {
+                let exp = (*p >> 64) & 0x7fff;
+                *p = if exp == 0 { *p & !(1 << 63) } else { *p | (1 << 63) };
+            }
+        }
         constants.extend(patterns.into_iter().map(|bits| Constant::Float { kind, bits }));
     }
     let globals: Vec<Global> = constants

@@ -21,7 +21,13 @@ fn sample() -> Function {
     let exit = b.block("exit");
     let slot =
         b.push(Type::Ptr, Op::Alloca { ty: Type::I32, count: Operand::int(32, 1), align: 4 });
-    b.push_void(Op::Store { val: b.param(0), ptr: slot.clone(), align: 4, volatile: false });
+    b.push_void(Op::Store {
+        val: b.param(0),
+        ptr: slot.clone(),
+        align: 4,
+        volatile: false,
+        atomic: None,
+    });
     b.br(body);
     b.position(body);
     let sum = b.bin(Type::I32, BinOp::Add, b.param(0), b.param(1));

@@ -253,3 +253,74 @@ pub fn available_externally_trial(
         }
     })
 }
+
+/// The programs of `tests/data/constructs/`, one per construct family that rustc and clang
+/// emit beyond plain C (atomics, exception handling, inline asm, computed goto, long double,
+/// thread-locals, wide integers, comdats and aliases), sorted by name: hand-written `.ll`
+/// files and C programs with deterministic output.
+pub fn constructs() -> Vec<PathBuf> {
+    let dir = repo_root().join("tests/data/constructs");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "c" || e == "ll"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// One trial per construct file: a `.ll` file as it is (level `""`), a C program at -O0 and
+/// -O2; named `<kind>::constructs::<file>[::<level>]`. `check(file, level, scratch)` decides.
+pub fn construct_trials(
+    kind: &str,
+    check: impl Fn(&Path, &'static str, &Path) -> Result<(), libtest_mimic::Failed>
+    + Send
+    + Sync
+    + Clone
+    + 'static,
+) -> Vec<libtest_mimic::Trial> {
+    let mut trials = Vec::new();
+    for file in constructs() {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let levels: &[&'static str] =
+            if file.extension().is_some_and(|e| e == "c") { &["-O0", "-O2"] } else { &[""] };
+        for &level in levels {
+            let mut test_name = format!("{kind}::constructs::{name}");
+            if !level.is_empty() {
+                test_name = format!("{test_name}::{}", level.trim_start_matches('-'));
+            }
+            let (file, check) = (file.clone(), check.clone());
+            trials.push(libtest_mimic::Trial::test(test_name.clone(), move || {
+                check(&file, level, &scratch(&test_name.replace("::", "-")))
+            }));
+        }
+    }
+    trials
+}
+
+/// The programs of the Rust corpus (`tests/rust/*.rs`), sorted by name.
+pub fn rust_programs() -> Vec<PathBuf> {
+    let dir = repo_root().join("tests/rust");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// rustc's LLVM IR of the Rust program `src` at opt-level `level` (one codegen unit).
+pub fn rustc_emit_ir(src: &Path, level: &str, out: &Path) -> Result<(), String> {
+    let o = Command::new("rustc")
+        .args(["--edition", "2024", "-C", &format!("opt-level={level}"), "-C", "codegen-units=1"])
+        .args(["--emit=llvm-ir", "-o"])
+        .arg(out)
+        .arg(src)
+        .output()
+        .map_err(|e| format!("cannot run rustc: {e}"))?;
+    if !o.status.success() {
+        return Err(format!("rustc failed:\n{}", String::from_utf8_lossy(&o.stderr)));
+    }
+    Ok(())
+}

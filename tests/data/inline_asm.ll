@@ -1,10 +1,10 @@
-; Inline assembly is outside the supported subset.
+; Inline assembly: LLVM builds it; the Cranelift backend refuses anything but a barrier.
 define i32 @f(i32 %a) {
   %r = call i32 asm "bswap $0", "=r,0"(i32 %a)
   ret i32 %r
 }
 
 define i32 @main() {
-  %r = call i32 @f(i32 1)
-  ret i32 0
+  %r = call i32 @f(i32 16777216)
+  ret i32 %r
 }

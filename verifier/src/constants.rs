@@ -1,19 +1,39 @@
-//! Well-formed constants: integers fit their width, aggregates and vectors hold elements of
+//! Well-formed constants: integers fit their width (and are held as `Int` up to 128 bits,
+//! as `WideInt` above), floats fit their format, aggregates and vectors hold elements of
 //! their element types, vectors are non-empty and homogeneous, constant expressions are ones
-//! LLVM 22 has, with operands of the right types. Used for instruction operands and global
-//! initializers alike.
+//! LLVM 22 has, with operands of the right types, and inline asm is only ever called. Used
+//! for instruction operands, global initializers, aliasees and personalities alike. (That
+//! symbols and `blockaddress` blocks exist is checked with the module, in `refs.rs`.)
 
 use crate::cast::is_valid_cast;
 use crate::types::{gep_steps, malformed};
 use crate::violation::{ConstantProblem, Expected, ViolationKind};
+use opm_ir::types::NATIVE_INT_BITS;
 use opm_ir::value::mask;
 use opm_ir::{BinOp, CastOp, ConstExpr, Constant, Flags, Type};
 
 /// Every problem of `c` and of the constants nested in it, as violations (malformed types
 /// inside constants included).
 pub(crate) fn problems(c: &Constant) -> Vec<ViolationKind> {
+    problems_of(c, false)
+}
+
+/// [`problems`] of the callee of a call or an invoke, which may be inline asm itself.
+pub(crate) fn callee_problems(c: &Constant) -> Vec<ViolationKind> {
+    problems_of(c, true)
+}
+
+fn problems_of(c: &Constant, callee: bool) -> Vec<ViolationKind> {
     let mut out = Vec::new();
-    c.walk(&mut |node| check_node(node, &mut out));
+    c.walk(&mut |node| {
+        if let Constant::Asm(asm) = node {
+            if !(callee && std::ptr::eq(node, c)) {
+                out.push(ViolationKind::MisplacedInlineAsm);
+            }
+            out.extend(malformed(&Type::Function(Box::new(asm.fn_ty.clone()))));
+        }
+        check_node(node, &mut out)
+    });
     out
 }
 
@@ -25,16 +45,26 @@ fn check_node(c: &Constant, out: &mut Vec<ViolationKind>) {
     match c {
         Constant::Int { bits, value } => {
             types.push(Type::Int(*bits));
-            if *bits >= 1 && value & !mask(*bits) != 0 {
+            if *bits > NATIVE_INT_BITS {
+                problem(ConstantProblem::IntTooWide { bits: *bits });
+            } else if *bits >= 1 && value & !mask(*bits) != 0 {
                 problem(ConstantProblem::IntValueTooWide { bits: *bits, value: *value });
             }
         }
+        Constant::WideInt { bits, words } => {
+            types.push(Type::Int(*bits));
+            check_wide_int(*bits, words, &mut problem);
+        }
         Constant::Float { kind, bits } => {
-            if kind.bits() < 64 && bits >> kind.bits() != 0 {
+            if kind.bits() < 128 && bits >> kind.bits() != 0 {
                 problem(ConstantProblem::FloatBitsTooWide { kind: *kind, bits: *bits });
             }
         }
-        Constant::Null | Constant::Global(_) | Constant::Bytes(_) => {}
+        Constant::Null
+        | Constant::Global(_)
+        | Constant::Bytes(_)
+        | Constant::BlockAddress { .. }
+        | Constant::Asm(_) => {}
         Constant::Undef(ty) | Constant::Poison(ty) | Constant::Zero(ty) => {
             types.push(ty.clone());
             let sized = ty.is_sized() || !matches!(c, Constant::Zero(_));
@@ -77,6 +107,26 @@ fn check_node(c: &Constant, out: &mut Vec<ViolationKind>) {
     }
     for ty in types {
         out.extend(malformed(&ty));
+    }
+}
+
+/// A wide integer: wider than a native one, exactly as many words as its width needs, no
+/// bits set above its width.
+fn check_wide_int(bits: u32, words: &[u64], problem: &mut impl FnMut(ConstantProblem)) {
+    if bits <= NATIVE_INT_BITS {
+        problem(ConstantProblem::WideIntTooNarrow { bits });
+    }
+    let expected = bits.div_ceil(64) as usize;
+    if words.len() != expected {
+        problem(ConstantProblem::WideIntWordCount { bits, found: words.len(), expected });
+    }
+    // Bits above the width: in the partial top word, and in every word past the last.
+    let used = bits % 64;
+    let top = expected.checked_sub(1).and_then(|i| words.get(i));
+    let high_in_top = used != 0 && top.is_some_and(|top| top >> used != 0);
+    let high_beyond = words.iter().skip(expected).any(|w| *w != 0);
+    if high_in_top || high_beyond {
+        problem(ConstantProblem::WideIntValueTooWide { bits });
     }
 }
 

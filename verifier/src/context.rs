@@ -3,8 +3,8 @@
 //! printer, computed once per function and only when there is something to report.
 
 use crate::violation::{BlockRef, Location, ValueRef, Violation, ViolationKind};
-use opm_ir::print::{LocalNames, PrintOptions, instruction_text};
-use opm_ir::{BlockId, Function, Inst, Module, Operand, Type, ValueId};
+use opm_ir::print::{BlockLabels, LocalNames, PrintOptions, instruction_text};
+use opm_ir::{Alias, BlockId, Constant, Function, Global, Inst, Module, Operand, Type, ValueId};
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
@@ -12,27 +12,81 @@ use std::collections::{HashMap, HashSet};
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Symbol<'a> {
     Function(&'a Function),
-    Global,
+    Global(&'a Global),
+    Alias(&'a Alias),
 }
 
-/// The symbols of a module by name (the first of a name wins; duplicates are reported by
-/// the references).
+/// The symbols of a module by name (the first of a name wins, globals before functions
+/// before aliases; duplicates are reported by `verify_module`).
 pub(crate) struct Symbols<'a>(HashMap<&'a str, Symbol<'a>>);
 
 impl<'a> Symbols<'a> {
     pub fn new(m: &'a Module) -> Symbols<'a> {
         let mut map = HashMap::new();
         for g in &m.globals {
-            map.entry(g.name.as_str()).or_insert(Symbol::Global);
+            map.entry(g.name.as_str()).or_insert(Symbol::Global(g));
         }
         for f in &m.functions {
             map.entry(f.name.as_str()).or_insert(Symbol::Function(f));
+        }
+        for a in &m.aliases {
+            map.entry(a.name.as_str()).or_insert(Symbol::Alias(a));
         }
         Symbols(map)
     }
 
     pub fn get(&self, name: &str) -> Option<Symbol<'a>> {
         self.0.get(name).copied()
+    }
+
+    /// What `name` stands for once aliases whose aliasee is a symbol are followed (an
+    /// alias of a constant expression, or a cycle, stays an alias).
+    pub fn resolve(&self, name: &str) -> Option<Symbol<'a>> {
+        let mut sym = self.get(name)?;
+        for _ in 0..=self.0.len() {
+            match sym {
+                Symbol::Alias(a) => match &a.aliasee {
+                    Constant::Global(next) => sym = self.get(next)?,
+                    _ => return Some(sym),
+                },
+                _ => return Some(sym),
+            }
+        }
+        Some(sym)
+    }
+
+    /// A block as violations name it when it belongs to the function `function` (the
+    /// target of a `blockaddress`), which need not be the function being checked.
+    pub fn foreign_block(&self, function: &str, b: BlockId, naming: Naming) -> BlockRef {
+        let name = match (naming, self.get(function)) {
+            (Naming::Raw, _) => b.to_string(),
+            (Naming::Printer, Some(Symbol::Function(f))) => {
+                LocalNames::new(f, PrintOptions::default()).block(b)
+            }
+            (Naming::Printer, _) => format!("%<no block {}>", b.0),
+        };
+        BlockRef { id: b, name }
+    }
+
+    /// The block labels of the functions that `blockaddress` constants of `f` name, for
+    /// printing its instructions.
+    fn block_labels(&self, f: &Function) -> BlockLabels {
+        let mut labels = BlockLabels::new();
+        let operands = f.blocks.iter().flat_map(|b| &b.insts).flat_map(|i| i.op.operands());
+        for c in operands.filter_map(Operand::as_const) {
+            c.walk(&mut |c| {
+                let Constant::BlockAddress { function, .. } = c else { return };
+                if labels.contains_key(function) {
+                    return;
+                }
+                if let Some(Symbol::Function(g)) = self.get(function) {
+                    let names = LocalNames::new(g, PrintOptions::default());
+                    let all = (0..g.blocks.len()).map(|i| names.label(BlockId(i as u32)));
+                    labels.insert(function.clone(), all.collect());
+                }
+            });
+        }
+        labels
     }
 }
 
@@ -61,7 +115,7 @@ pub(crate) struct FnCtx<'a> {
     pub f: &'a Function,
     /// The type of every value the function defines (the first definition wins).
     pub types: HashMap<ValueId, Type>,
-    naming: Naming,
+    pub naming: Naming,
     names: OnceCell<LocalNames>,
     /// What has been reported, to report each violation once per place.
     seen: HashSet<(At, ViolationKind)>,
@@ -85,7 +139,10 @@ impl<'a> FnCtx<'a> {
     }
 
     fn names(&self) -> &LocalNames {
-        self.names.get_or_init(|| LocalNames::new(self.f, PrintOptions::default()))
+        self.names.get_or_init(|| {
+            LocalNames::new(self.f, PrintOptions::default())
+                .with_block_labels(&self.symbols.block_labels(self.f))
+        })
     }
 
     /// A value as violations name it.

@@ -1,5 +1,5 @@
 //! Flags: each operation carries only the flags LLVM allows on it; fast-math flags only on
-//! operations of floating-point type.
+//! operations of floating-point type (and never on an invoke).
 
 use crate::context::{At, FnCtx};
 use crate::violation::ViolationKind;
@@ -30,6 +30,8 @@ fn flags_and_allowed(inst: &Inst) -> Option<(Flags, Flags)> {
         Op::Gep { flags, .. } => (*flags, Flags::INBOUNDS | Flags::NUSW | Flags::NUW),
         Op::Select { flags, .. } | Op::Phi { flags, .. } => (*flags, fast_if_float(&inst.ty)),
         Op::Call(call) => (call.flags, fast_if_float(&call.fn_ty.ret)),
+        // An invoke is no `FPMathOperator` in LLVM: it never carries fast-math flags.
+        Op::Invoke { call, .. } => (call.flags, Flags::NONE),
         _ => return None,
     })
 }

@@ -2,14 +2,14 @@
 //! naming only symbols of the module.
 
 use crate::constants;
-use crate::context::{Symbols, global_violation};
-use crate::refs::undefined_symbols;
+use crate::context::{Naming, Symbols, global_violation};
+use crate::refs::constant_refs;
 use crate::types::malformed;
 use crate::violation::{TypeProblem, Violation, ViolationKind};
 use opm_ir::{Global, Type};
 
 /// The violations of one global variable.
-pub(crate) fn check(g: &Global, symbols: &Symbols) -> Vec<Violation> {
+pub(crate) fn check(g: &Global, symbols: &Symbols, naming: Naming) -> Vec<Violation> {
     let mut kinds = malformed(&g.ty);
     if matches!(g.ty, Type::Void | Type::Function(_)) {
         let problem = TypeProblem::NotAValueType;
@@ -21,9 +21,7 @@ pub(crate) fn check(g: &Global, symbols: &Symbols) -> Vec<Violation> {
             kinds.push(ViolationKind::InitializerType { found, expected: g.ty.clone() });
         }
         kinds.extend(constants::problems(init));
-        for name in undefined_symbols(symbols, std::iter::once(init)) {
-            kinds.push(ViolationKind::UndefinedSymbol { name });
-        }
+        kinds.extend(constant_refs(symbols, naming, std::iter::once(init)));
     }
     kinds.dedup();
     kinds.into_iter().map(|k| global_violation(Some(&g.name), k)).collect()

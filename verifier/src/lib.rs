@@ -1,7 +1,7 @@
 //! The verifier of the canonical IR: the invariants a module must hold (well-formed blocks,
-//! SSA dominance, phis that agree with predecessors, typing, call signatures, defined
-//! references), and what a transform must preserve between a module before and after it
-//! (exported symbols and their interfaces).
+//! SSA dominance, phis that agree with predecessors, typing, call signatures, atomics,
+//! exception handling, defined references, aliases and comdats), and what a transform must
+//! preserve between a module before and after it (exported symbols and their interfaces).
 //!
 //! Violations are data ([`Violation`]: a [`ViolationKind`] with its data and a
 //! [`Location`]); their `Display` is one line, with names and instruction texts as the
@@ -9,17 +9,24 @@
 //! whatever the module holds.
 //!
 //! One module per concern: `structure` (terminators, phi placement, results), `ssa`
-//! (definitions and dominance), `phi` (incoming blocks), `types` (typing rules of each
-//! operation), `cast` (valid conversions), `constants`, `flags`, `calls`, `refs` (values,
-//! blocks, symbols), `globals`, `preserve` (before/after); `context` holds the state of one
-//! function's checks and `violation` the data they produce.
+//! (definitions and dominance, invoke results on their normal edge), `phi` (incoming
+//! blocks), `types` (typing rules of each operation), `cast` (valid conversions),
+//! `constants`, `flags`, `calls` (callees, musttail, inline asm), `atomics` (orderings,
+//! alignment, atomic types and sizes), `eh` (invoke, landingpad, resume, personality),
+//! `refs` (values, blocks, symbols, block addresses), `globals`, `aliases`, `comdats`,
+//! `preserve` (before/after); `context` holds the state of one function's checks and
+//! `violation` the data they produce.
 
 #![deny(missing_docs)]
 
+mod aliases;
+mod atomics;
 mod calls;
 mod cast;
+mod comdats;
 mod constants;
 mod context;
+mod eh;
 mod flags;
 mod globals;
 mod phi;
@@ -35,21 +42,24 @@ mod tests;
 
 pub use preserve::check_preservation;
 pub use violation::{
-    AttrPosition, BlockRef, ConstantProblem, Expected, GepIndexProblem, Location, OperandSlot,
-    SymbolKind, TypeProblem, ValueRef, Violation, ViolationKind,
+    AliasTargetProblem, AtomicOp, AttrPosition, BlockAddressProblem, BlockRef, ClauseProblem,
+    ComdatProblem, ConstantProblem, Expected, GepIndexProblem, Location, OperandSlot,
+    PersonalityProblem, SymbolKind, TypeProblem, ValueRef, Violation, ViolationKind,
 };
 
 use context::{FnCtx, Naming, Symbols, function_violation, global_violation};
 use opm_ir::{Cfg, Function, Module};
 use std::collections::HashSet;
 
-/// Every violation of the module: each global variable's, then each function's, in the order
-/// of the module.
+/// Every violation of the module: each global variable's, then each alias's, then each
+/// function's, in the order of the module.
 pub fn verify_module(m: &Module) -> Vec<Violation> {
     verify_module_with(m, Naming::Printer)
 }
 
 /// The violations of one function of `m` (the module supplies the symbols it refers to).
+/// Rules about the module as a whole (unique names, comdat selection kinds, comdats only on
+/// definitions) are [`verify_module`]'s.
 pub fn verify_function(m: &Module, f: &Function) -> Vec<Violation> {
     verify_function_with(&Symbols::new(m), f, Naming::Printer)
 }
@@ -57,21 +67,38 @@ pub fn verify_function(m: &Module, f: &Function) -> Vec<Violation> {
 pub(crate) fn verify_module_with(m: &Module, naming: Naming) -> Vec<Violation> {
     let symbols = Symbols::new(m);
     let mut names: HashSet<&str> = HashSet::new();
+    let mut comdats = comdats::Selections::default();
     let mut out = Vec::new();
+    // Names are claimed globals first, then functions, then aliases (as in `Symbols`); a
+    // duplicate is reported at each later symbol. Aliases' violations are listed before the
+    // functions', as the printer lists aliases.
     for g in &m.globals {
         if !names.insert(&g.name) {
             let kind = ViolationKind::DuplicateSymbol { name: g.name.clone() };
             out.push(global_violation(Some(&g.name), kind));
         }
-        out.extend(globals::check(g, &symbols));
+        let comdat = comdats.check(&g.props, g.init.is_some());
+        out.extend(comdat.into_iter().map(|k| global_violation(Some(&g.name), k)));
+        out.extend(globals::check(g, &symbols, naming));
     }
+    let mut function_out = Vec::new();
     for f in &m.functions {
         if !names.insert(&f.name) {
             let kind = ViolationKind::DuplicateSymbol { name: f.name.clone() };
-            out.push(function_violation(&f.name, kind));
+            function_out.push(function_violation(&f.name, kind));
         }
-        out.extend(verify_function_with(&symbols, f, naming));
+        let comdat = comdats.check(&f.props, !f.is_declaration());
+        function_out.extend(comdat.into_iter().map(|k| function_violation(&f.name, k)));
+        function_out.extend(verify_function_with(&symbols, f, naming));
     }
+    for a in &m.aliases {
+        if !names.insert(&a.name) {
+            let kind = ViolationKind::DuplicateSymbol { name: a.name.clone() };
+            out.push(global_violation(Some(&a.name), kind));
+        }
+        out.extend(aliases::check(a, &symbols, naming));
+    }
+    out.extend(function_out);
     out
 }
 
@@ -90,6 +117,8 @@ pub(crate) fn verify_function_with(
         phi::check(&mut ctx);
         flags::check(&mut ctx);
         calls::check(&mut ctx);
+        atomics::check(&mut ctx);
     }
+    eh::check(&mut ctx); // Also the personality of a declaration.
     ctx.finish()
 }

@@ -1,10 +1,12 @@
 //! References: operands name values the function defines, branches name blocks that exist,
-//! constants name symbols of the module, and a function's parameters match its type.
-//! (Unique symbol names are checked by `verify_module`, global variables in `globals.rs`.)
+//! constants name symbols of the module (a global variable, a function or an alias) and, in
+//! a `blockaddress`, a block of a defined function other than its entry, and a function's
+//! parameters match its type. (Unique symbol names are checked by `verify_module`, global
+//! variables in `globals.rs`, aliases in `aliases.rs`.)
 
-use crate::context::{At, FnCtx, Symbols};
-use crate::violation::ViolationKind;
-use opm_ir::{BlockId, Constant, ValueId};
+use crate::context::{At, FnCtx, Naming, Symbol, Symbols};
+use crate::violation::{BlockAddressProblem, ViolationKind};
+use opm_ir::{BlockId, Constant, Inst, Op, ValueId};
 use std::collections::HashSet;
 
 /// The references of one function: parameters, values, blocks, symbols.
@@ -13,8 +15,8 @@ pub(crate) fn check_function(ctx: &mut FnCtx) {
     if found != expected {
         ctx.report(At::Function, ViolationKind::ParamCount { found, expected });
     }
-    for name in undefined_symbols(ctx.symbols, ctx.f.personality.iter()) {
-        ctx.report(At::Function, ViolationKind::UndefinedSymbol { name });
+    for kind in constant_refs(ctx.symbols, ctx.naming, ctx.f.personality.iter()) {
+        ctx.report(At::Function, kind);
     }
     let mut defined: HashSet<ValueId> = ctx.f.params.iter().map(|p| p.value).collect();
     defined.extend(ctx.f.blocks.iter().flat_map(|b| &b.insts).filter_map(|i| i.result));
@@ -44,31 +46,67 @@ pub(crate) fn check_function(ctx: &mut FnCtx) {
             let block = ctx.block(target);
             ctx.report(at, ViolationKind::UndefinedBlock { block });
         }
-        for name in undefined_symbols(
-            ctx.symbols,
-            inst.op.operands().into_iter().filter_map(|o| o.as_const()),
-        ) {
-            ctx.report(at, ViolationKind::UndefinedSymbol { name });
+        for kind in constant_refs(ctx.symbols, ctx.naming, inst_constants(inst).into_iter()) {
+            ctx.report(at, kind);
         }
     }
 }
 
-/// The names that constants (and the constants nested in them) refer to but the module does
-/// not define, each once.
-pub(crate) fn undefined_symbols<'c>(
+/// Every constant an instruction holds: its constant operands and a landingpad's clauses.
+pub(crate) fn inst_constants(inst: &Inst) -> Vec<&Constant> {
+    let mut out: Vec<&Constant> =
+        inst.op.operands().into_iter().filter_map(|o| o.as_const()).collect();
+    if let Op::LandingPad { clauses, .. } = &inst.op {
+        out.extend(clauses.iter().map(|c| match c {
+            opm_ir::Clause::Catch(c) | opm_ir::Clause::Filter(c) => c,
+        }));
+    }
+    out
+}
+
+/// What is wrong with the references of `constants` (and of the constants nested in them):
+/// names the module does not define, each once, and `blockaddress` constants that name no
+/// block whose address can be taken.
+pub(crate) fn constant_refs<'c>(
     symbols: &Symbols,
+    naming: Naming,
     constants: impl Iterator<Item = &'c Constant>,
-) -> Vec<String> {
+) -> Vec<ViolationKind> {
     let mut missing: Vec<String> = Vec::new();
+    let mut out = Vec::new();
     for c in constants {
         c.walk(&mut |c| {
-            if let Constant::Global(name) = c
-                && symbols.get(name).is_none()
-                && !missing.contains(name)
-            {
-                missing.push(name.clone());
+            let (name, block) = match c {
+                Constant::Global(name) => (name, None),
+                Constant::BlockAddress { function, block } => (function, Some(*block)),
+                _ => return,
+            };
+            let Some(sym) = symbols.get(name) else {
+                if !missing.contains(name) {
+                    missing.push(name.clone());
+                    out.push(ViolationKind::UndefinedSymbol { name: name.clone() });
+                }
+                return;
+            };
+            let Some(block) = block else { return };
+            let problem = match sym {
+                Symbol::Global(_) | Symbol::Alias(_) => BlockAddressProblem::NotAFunction,
+                Symbol::Function(f) if f.is_declaration() => BlockAddressProblem::Declaration,
+                Symbol::Function(f) if block.index() >= f.blocks.len() => {
+                    BlockAddressProblem::NoSuchBlock
+                }
+                Symbol::Function(_) if block.index() == 0 => BlockAddressProblem::EntryBlock,
+                Symbol::Function(_) => return,
+            };
+            let kind = ViolationKind::InvalidBlockAddress {
+                function: name.clone(),
+                block: symbols.foreign_block(name, block, naming),
+                problem,
+            };
+            if !out.contains(&kind) {
+                out.push(kind);
             }
         });
     }
-    missing
+    out
 }

@@ -1,6 +1,8 @@
 //! SSA: every value is defined once, and every use is dominated by its definition. As in
-//! LLVM, uses in unreachable blocks are not checked, and a phi's incoming value only has to
-//! dominate the end of the block it comes from.
+//! LLVM, uses in unreachable blocks are not checked, a phi's incoming value only has to
+//! dominate the end of the block it comes from, and the result of an invoke is defined on
+//! the edge to its normal destination: a use must be dominated by that edge (a phi of the
+//! normal destination may take it from the invoke's block).
 
 use crate::context::{At, FnCtx};
 use crate::violation::ViolationKind;
@@ -16,6 +18,11 @@ enum Def {
     Inst {
         block: usize,
         index: usize,
+    },
+    /// The result of the invoke ending `block`, defined on its edge to `normal`.
+    Invoke {
+        block: usize,
+        normal: BlockId,
     },
 }
 
@@ -38,7 +45,10 @@ fn definitions(ctx: &mut FnCtx) -> HashMap<ValueId, Def> {
     for (block, index, inst) in insts {
         let Some(v) = inst.result else { continue };
         if let Entry::Vacant(e) = defs.entry(v) {
-            e.insert(Def::Inst { block, index });
+            e.insert(match &inst.op {
+                Op::Invoke { normal, .. } => Def::Invoke { block, normal: *normal },
+                _ => Def::Inst { block, index },
+            });
         } else {
             let value = ctx.value(v);
             ctx.report(At::Inst(block, index), ViolationKind::DuplicateDefinition { value });
@@ -49,6 +59,8 @@ fn definitions(ctx: &mut FnCtx) -> HashMap<ValueId, Def> {
 
 /// Every use in a reachable block is dominated by its definition.
 fn check_dominance(ctx: &mut FnCtx, cfg: &Cfg, defs: &HashMap<ValueId, Def>) {
+    let preds = ctx.f.predecessors();
+    let edges = Edges { cfg, preds: &preds, blocks: ctx.f.blocks.len() };
     let insts: Vec<_> = ctx.insts().collect();
     for (b, i, inst) in insts {
         let at = At::Inst(b, i);
@@ -56,7 +68,7 @@ fn check_dominance(ctx: &mut FnCtx, cfg: &Cfg, defs: &HashMap<ValueId, Def>) {
             for (op, pred) in incoming {
                 let Some(v) = op.as_value() else { continue };
                 let Some(&def) = defs.get(&v) else { continue };
-                if !dominates_end_of(cfg, def, *pred, ctx.f.blocks.len()) {
+                if !edges.dominates_incoming(def, b, *pred) {
                     let kind = ViolationKind::IncomingNotDominated {
                         value: ctx.value(v),
                         block: ctx.block(*pred),
@@ -75,7 +87,7 @@ fn check_dominance(ctx: &mut FnCtx, cfg: &Cfg, defs: &HashMap<ValueId, Def>) {
             }
             let kind = if inst.result == Some(*v) {
                 ViolationKind::SelfReference { value: ctx.value(*v) }
-            } else if !dominates_use(cfg, def, b, i) {
+            } else if !edges.dominates_use(def, b, i) {
                 ViolationKind::UseNotDominated { value: ctx.value(*v) }
             } else {
                 continue;
@@ -86,26 +98,79 @@ fn check_dominance(ctx: &mut FnCtx, cfg: &Cfg, defs: &HashMap<ValueId, Def>) {
     }
 }
 
-/// Whether `def` dominates instruction `index` of block `block`.
-fn dominates_use(cfg: &Cfg, def: Def, block: usize, index: usize) -> bool {
-    let use_block = BlockId(block as u32);
-    if !cfg.is_reachable(use_block) {
-        return true;
-    }
-    match def {
-        Def::Param => true,
-        Def::Inst { block: d, index: di } if d == block => di < index,
-        Def::Inst { block: d, .. } => cfg.dominates(BlockId(d as u32), use_block),
-    }
+/// Dominance with the edges it needs: an invoke defines its result on its normal edge.
+struct Edges<'a> {
+    cfg: &'a Cfg,
+    /// The predecessors of every block, one entry per edge.
+    preds: &'a [Vec<BlockId>],
+    blocks: usize,
 }
 
-/// Whether `def` dominates the end of `pred` (the edge a phi's incoming value comes along).
-fn dominates_end_of(cfg: &Cfg, def: Def, pred: BlockId, blocks: usize) -> bool {
-    if pred.index() >= blocks || !cfg.is_reachable(pred) {
-        return true; // A missing block is reported by the references; unreachable is fine.
+impl Edges<'_> {
+    /// Whether `def` dominates instruction `index` of block `block`.
+    fn dominates_use(&self, def: Def, block: usize, index: usize) -> bool {
+        let use_block = BlockId(block as u32);
+        if !self.cfg.is_reachable(use_block) {
+            return true;
+        }
+        match def {
+            Def::Param => true,
+            Def::Inst { block: d, index: di } if d == block => di < index,
+            Def::Inst { block: d, .. } => self.cfg.dominates(BlockId(d as u32), use_block),
+            Def::Invoke { block: d, normal } => self.edge_dominates(d, normal, use_block),
+        }
     }
-    match def {
-        Def::Param => true,
-        Def::Inst { block, .. } => cfg.dominates(BlockId(block as u32), pred),
+
+    /// Whether `def` dominates the edge from `pred` into `block`, along which a phi of
+    /// `block` takes its incoming value.
+    fn dominates_incoming(&self, def: Def, block: usize, pred: BlockId) -> bool {
+        if pred.index() >= self.blocks || !self.cfg.is_reachable(pred) {
+            return true; // A missing block is reported by the references; unreachable is fine.
+        }
+        match def {
+            Def::Param => true,
+            Def::Inst { block: d, .. } => self.cfg.dominates(BlockId(d as u32), pred),
+            // The edge itself: a phi of the normal destination taking the result from the
+            // invoke's block.
+            Def::Invoke { block: d, normal } if normal.index() == block && pred.index() == d => {
+                true
+            }
+            Def::Invoke { block: d, normal } => self.edge_dominates(d, normal, pred),
+        }
+    }
+
+    /// Whether the edge from `start` to `end` dominates `used` (LLVM's
+    /// `DominatorTree::dominates(BasicBlockEdge, BasicBlock)`): `end` dominates `used`, and
+    /// every other way into `end` comes through `end` itself. An invoke whose normal and
+    /// unwind destinations are one block is reported by the exception-handling rules, not
+    /// here.
+    fn edge_dominates(&self, start: usize, end: BlockId, used: BlockId) -> bool {
+        if end.index() >= self.blocks {
+            return true; // Reported by the references.
+        }
+        if !self.cfg.is_reachable(BlockId(start as u32)) {
+            return false; // Unreachable definitions dominate nothing.
+        }
+        if !self.cfg.dominates(end, used) {
+            return false;
+        }
+        let edges_in = &self.preds[end.index()];
+        if edges_in.len() == 1 {
+            return true;
+        }
+        let mut from_start = 0;
+        for &p in edges_in {
+            if p.index() == start {
+                from_start += 1;
+                if from_start > 1 {
+                    // Several edges from the invoke's block (its normal and unwind
+                    // destinations are one block): LLVM does not check, nor do we.
+                    return true;
+                }
+            } else if !self.cfg.dominates(end, p) {
+                return false;
+            }
+        }
+        true
     }
 }

@@ -70,16 +70,17 @@ fn check_entry_predecessors(ctx: &mut FnCtx) {
 pub(crate) enum Produces {
     /// Always a value (arithmetic, memory reads, phis, …).
     Value,
-    /// Never a value (store, terminators).
+    /// Never a value (store, fence, terminators but invoke).
     Nothing,
-    /// A value unless its type is `void` (calls); a non-void call may leave it unnamed.
+    /// A value unless its type is `void` (calls and invokes); a non-void call may leave it
+    /// unnamed.
     Call,
 }
 
 pub(crate) fn produces(op: &Op) -> Produces {
     match op {
-        Op::Store { .. } => Produces::Nothing,
-        Op::Call(_) => Produces::Call,
+        Op::Store { .. } | Op::Fence { .. } => Produces::Nothing,
+        Op::Call(_) | Op::Invoke { .. } => Produces::Call,
         o if o.is_terminator() => Produces::Nothing,
         _ => Produces::Value,
     }

@@ -5,10 +5,12 @@
 use crate::context::Naming;
 use crate::violation::*;
 use crate::{check_preservation, verify_module_with};
+use opm_ir::types::MAX_INT_BITS;
 use opm_ir::{
-    Attribute, BinOp, BlockId, Call, CallConv, CastOp, ConstExpr, Constant, Flags, FloatPredicate,
-    Function, FunctionBuilder, FunctionType, Global, Inst, IntPredicate, Linkage, Module, Op,
-    Operand, Param, StructType, SymbolProps, TailKind, Type, ValueId,
+    Alias, AsmDialect, Atomic, AtomicOrdering, Attribute, BinOp, BlockId, Call, CallConv, CastOp,
+    Clause, Comdat, ComdatSelection, ConstExpr, Constant, Flags, FloatKind, FloatPredicate,
+    Function, FunctionBuilder, FunctionType, Global, InlineAsm, Inst, IntPredicate, Linkage,
+    Module, Op, Operand, Param, RmwOp, StructType, SymbolProps, SyncScope, TailKind, Type, ValueId,
 };
 
 // --- Helpers ------------------------------------------------------------------------------
@@ -293,8 +295,18 @@ fn every_operation_well_typed_is_valid() {
                 indices: vec![int(64, 0), int(32, 1)],
             },
         ),
-        def(ids[25], Type::Double, Op::Load { ptr: val(24), align: 8, volatile: false }),
-        Inst::void(Op::Store { val: val(25), ptr: val(24), align: 8, volatile: true }),
+        def(
+            ids[25],
+            Type::Double,
+            Op::Load { ptr: val(24), align: 8, volatile: false, atomic: None },
+        ),
+        Inst::void(Op::Store {
+            val: val(25),
+            ptr: val(24),
+            align: 8,
+            volatile: true,
+            atomic: None,
+        }),
         def(ids[26], Type::I32, Op::Freeze { val: val(1) }),
         def(ids[27], Type::I32, Op::VaArg { list: val(6) }),
         def(ids[28], Type::Float, Op::ExtractValue { agg: val(5), indices: vec![1, 0] }),
@@ -451,6 +463,7 @@ fn results_exactly_when_a_value_is_produced() {
                 ptr: Operand::Const(Constant::Null),
                 align: 4,
                 volatile: false,
+                atomic: None,
             },
         },
         def(ValueId(3), Type::Void, Op::Unreachable),
@@ -715,13 +728,22 @@ fn memory_operations() {
     let opaque =
         Type::Struct(StructType { name: Some("opaque".into()), body: None, packed: false });
     let insts = vec![
-        def(ValueId(1), Type::I32, Op::Load { ptr: int(64, 0), align: 4, volatile: false }),
-        def(ValueId(2), opaque.clone(), Op::Load { ptr: val(0), align: 4, volatile: false }),
+        def(
+            ValueId(1),
+            Type::I32,
+            Op::Load { ptr: int(64, 0), align: 4, volatile: false, atomic: None },
+        ),
+        def(
+            ValueId(2),
+            opaque.clone(),
+            Op::Load { ptr: val(0), align: 4, volatile: false, atomic: None },
+        ),
         Inst::void(Op::Store {
             val: Operand::Const(Constant::Undef(opaque.clone())),
             ptr: int(32, 0),
             align: 4,
             volatile: false,
+            atomic: None,
         }),
         def(
             ValueId(3),
@@ -977,8 +999,10 @@ fn a_void_value_is_reported_once() {
 fn malformed_types() {
     let i0 = Type::Int(0);
     let bad_vec = Type::vector(0, Type::array(1, Type::I8));
-    // A declaration: only its signature is checked.
-    let decl = Function::declaration("m", sig(Type::Int(256), vec![Type::Void]));
+    // A declaration: only its signature is checked. `i256` and the widest integer are fine.
+    let too_wide = Type::Int(MAX_INT_BITS + 1);
+    let decl = Function::declaration("m", sig(too_wide.clone(), vec![Type::Void]));
+    let wide = Function::declaration("w", sig(Type::Int(256), vec![Type::Int(MAX_INT_BITS)]));
     let g = void_fn(vec![
         def(ValueId(1), i0.clone(), Op::Freeze { val: int(0, 0) }),
         def(ValueId(2), Type::Ptr, Op::Alloca { ty: bad_vec.clone(), count: int(32, 1), align: 0 }),
@@ -990,14 +1014,14 @@ fn malformed_types() {
     ]);
     let sig_ty = |ft: FunctionType| Type::Function(Box::new(ft));
     assert_eq!(
-        kinds(vec![decl, g]),
+        kinds(vec![decl, wide, g]),
         vec![
             ViolationKind::MalformedType {
-                ty: sig_ty(sig(Type::Int(256), vec![Type::Void])),
-                problem: TypeProblem::IntWidth(256)
+                ty: sig_ty(sig(too_wide.clone(), vec![Type::Void])),
+                problem: TypeProblem::IntWidth(MAX_INT_BITS + 1)
             },
             ViolationKind::MalformedType {
-                ty: sig_ty(sig(Type::Int(256), vec![Type::Void])),
+                ty: sig_ty(sig(too_wide, vec![Type::Void])),
                 problem: TypeProblem::Parameter(Type::Void)
             },
             // Once, though both the type and the constant of the freeze are `i0`.
@@ -1346,6 +1370,968 @@ fn symbols_and_globals() {
     );
 }
 
+// --- 9. Atomics ---------------------------------------------------------------------------
+
+fn atomic(ordering: AtomicOrdering) -> Atomic {
+    Atomic { ordering, scope: SyncScope::System }
+}
+
+fn load_atomic(ptr: Operand, align: u64, ordering: AtomicOrdering) -> Op {
+    Op::Load { ptr, align, volatile: false, atomic: Some(atomic(ordering)) }
+}
+
+fn store_atomic(val: Operand, ptr: Operand, align: u64, ordering: AtomicOrdering) -> Op {
+    Op::Store { val, ptr, align, volatile: false, atomic: Some(atomic(ordering)) }
+}
+
+fn rmw(op: RmwOp, val: Operand, ordering: AtomicOrdering) -> Op {
+    Op::AtomicRmw { op, ptr: val_ptr(), val, align: 8, volatile: false, atomic: atomic(ordering) }
+}
+
+fn cmpxchg(cmp: Operand, new: Operand, success: AtomicOrdering, failure: AtomicOrdering) -> Op {
+    Op::CmpXchg {
+        ptr: val_ptr(),
+        cmp,
+        new,
+        align: 8,
+        volatile: true,
+        weak: true,
+        success,
+        failure,
+        scope: SyncScope::SingleThread,
+    }
+}
+
+/// Parameter 0 of the functions of these tests, a pointer.
+fn val_ptr() -> Operand {
+    val(0)
+}
+
+fn pair(t: Type) -> Type {
+    Type::literal_struct(vec![t, Type::BOOL])
+}
+
+fn ordering_kind(op: AtomicOp, failure: bool, ordering: AtomicOrdering) -> ViolationKind {
+    ViolationKind::DisallowedOrdering { op, failure, ordering }
+}
+
+#[test]
+fn atomic_operations_with_allowed_orderings_are_valid() {
+    use AtomicOrdering::*;
+    let params = vec![Type::Ptr, Type::I64, Type::Double, Type::Ptr];
+    let mut insts = Vec::new();
+    let mut n = 10;
+    let mut push = |ty: Type, op: Op| {
+        insts.push(def(ValueId(n), ty, op));
+        n += 1;
+    };
+    for o in [Unordered, Monotonic, Acquire, SeqCst] {
+        push(Type::I64, load_atomic(val(0), 8, o));
+    }
+    push(Type::Ptr, load_atomic(val(0), 8, SeqCst));
+    push(Type::Fp128, load_atomic(val(0), 16, SeqCst));
+    push(Type::vector(4, Type::I8), load_atomic(val(0), 4, Acquire));
+    push(Type::Int(256), load_atomic(val(0), 32, Monotonic));
+    for o in [Monotonic, Acquire, Release, AcqRel, SeqCst] {
+        push(Type::I64, rmw(RmwOp::Add, val(1), o));
+    }
+    for op in RmwOp::ALL {
+        let (ty, v) = if op.is_float() { (Type::Double, val(2)) } else { (Type::I64, val(1)) };
+        push(ty, rmw(op, v, SeqCst));
+    }
+    push(Type::Double, rmw(RmwOp::Xchg, val(2), SeqCst));
+    push(Type::Ptr, rmw(RmwOp::Xchg, val(3), SeqCst));
+    push(
+        Type::vector(2, Type::Float),
+        rmw(RmwOp::FAdd, Operand::Const(Constant::Zero(Type::vector(2, Type::Float))), SeqCst),
+    );
+    for (s, f) in
+        [(Monotonic, Monotonic), (Release, Acquire), (AcqRel, SeqCst), (SeqCst, Monotonic)]
+    {
+        push(pair(Type::I64), cmpxchg(val(1), val(1), s, f));
+    }
+    push(pair(Type::Ptr), cmpxchg(val(3), val(0), SeqCst, SeqCst));
+    for o in [Monotonic, Release, SeqCst, Unordered] {
+        insts.push(Inst::void(store_atomic(val(1), val(0), 8, o)));
+    }
+    for o in [Acquire, Release, AcqRel, SeqCst] {
+        insts.push(Inst::void(Op::Fence { atomic: atomic(o) }));
+    }
+    assert_eq!(inst_kinds(params, insts), VOID);
+}
+
+#[test]
+fn atomic_orderings() {
+    use AtomicOrdering::*;
+    let insts = vec![
+        def(ValueId(2), Type::I64, load_atomic(val(0), 8, Release)),
+        def(ValueId(3), Type::I64, load_atomic(val(0), 8, AcqRel)),
+        Inst::void(store_atomic(val(1), val(0), 8, Acquire)),
+        Inst::void(store_atomic(val(1), val(0), 8, AcqRel)),
+        def(ValueId(4), Type::I64, rmw(RmwOp::Xchg, val(1), Unordered)),
+        def(ValueId(5), pair(Type::I64), cmpxchg(val(1), val(1), Unordered, Release)),
+        def(ValueId(6), pair(Type::I64), cmpxchg(val(1), val(1), Acquire, AcqRel)),
+        def(ValueId(7), pair(Type::I64), cmpxchg(val(1), val(1), Acquire, Unordered)),
+        Inst::void(Op::Fence { atomic: atomic(Unordered) }),
+        Inst::void(Op::Fence { atomic: atomic(Monotonic) }),
+    ];
+    let (load, store, cx) = (AtomicOp::Load, AtomicOp::Store, AtomicOp::CmpXchg);
+    assert_eq!(
+        inst_kinds(vec![Type::Ptr, Type::I64], insts),
+        vec![
+            ordering_kind(load, false, Release),
+            ordering_kind(load, false, AcqRel),
+            ordering_kind(store, false, Acquire),
+            ordering_kind(store, false, AcqRel),
+            ordering_kind(AtomicOp::AtomicRmw, false, Unordered),
+            ordering_kind(cx, false, Unordered),
+            ordering_kind(cx, true, Release),
+            ordering_kind(cx, true, AcqRel),
+            ordering_kind(cx, true, Unordered),
+            ordering_kind(AtomicOp::Fence, false, Unordered),
+            ordering_kind(AtomicOp::Fence, false, Monotonic),
+        ]
+    );
+}
+
+#[test]
+fn atomic_alignment_types_and_sizes() {
+    use AtomicOrdering::*;
+    let s = Type::literal_struct(vec![Type::I32]);
+    let mut unaligned_rmw = rmw(RmwOp::Add, val(1), SeqCst);
+    if let Op::AtomicRmw { align, .. } = &mut unaligned_rmw {
+        *align = 0;
+    }
+    let mut unaligned_cx = cmpxchg(val(1), val(1), SeqCst, SeqCst);
+    if let Op::CmpXchg { align, .. } = &mut unaligned_cx {
+        *align = 0;
+    }
+    let insts = vec![
+        def(ValueId(2), Type::I64, load_atomic(val(0), 0, SeqCst)),
+        Inst::void(store_atomic(val(1), val(0), 0, SeqCst)),
+        def(ValueId(3), Type::I64, unaligned_rmw),
+        def(ValueId(4), pair(Type::I64), unaligned_cx),
+        // Types: an aggregate; sizes: under a byte, not a power of two.
+        def(ValueId(5), s.clone(), load_atomic(val(0), 4, SeqCst)),
+        def(ValueId(6), Type::BOOL, load_atomic(val(0), 1, SeqCst)),
+        def(ValueId(7), Type::X86Fp80, load_atomic(val(0), 16, SeqCst)),
+        def(ValueId(8), Type::vector(3, Type::I32), load_atomic(val(0), 16, SeqCst)),
+        def(ValueId(9), Type::vector(3, Type::Ptr), load_atomic(val(0), 16, SeqCst)),
+        Inst::void(store_atomic(Operand::int(48, 0), val(0), 8, SeqCst)),
+        def(ValueId(10), Type::Int(24), rmw(RmwOp::Add, Operand::int(24, 0), SeqCst)),
+        def(
+            ValueId(11),
+            pair(Type::Int(7)),
+            cmpxchg(Operand::int(7, 0), Operand::int(7, 0), SeqCst, SeqCst),
+        ),
+    ];
+    let size = |op, ty: Type, bits| ViolationKind::AtomicAccessSize { op, ty, bits };
+    assert_eq!(
+        inst_kinds(vec![Type::Ptr, Type::I64], insts),
+        vec![
+            ViolationKind::AtomicWithoutAlignment { op: AtomicOp::Load },
+            ViolationKind::AtomicWithoutAlignment { op: AtomicOp::Store },
+            ViolationKind::AtomicWithoutAlignment { op: AtomicOp::AtomicRmw },
+            ViolationKind::AtomicWithoutAlignment { op: AtomicOp::CmpXchg },
+            ViolationKind::AtomicAccessType { op: AtomicOp::Load, ty: s },
+            size(AtomicOp::Load, Type::BOOL, 1),
+            size(AtomicOp::Load, Type::X86Fp80, 80),
+            size(AtomicOp::Load, Type::vector(3, Type::I32), 96),
+            size(AtomicOp::Load, Type::vector(3, Type::Ptr), 192),
+            size(AtomicOp::Store, Type::Int(48), 48),
+            size(AtomicOp::AtomicRmw, Type::Int(24), 24),
+            size(AtomicOp::CmpXchg, Type::Int(7), 7),
+        ]
+    );
+}
+
+#[test]
+fn atomicrmw_and_cmpxchg_are_typed() {
+    use AtomicOrdering::*;
+    let s = Type::literal_struct(vec![Type::I32]);
+    let v2 = Type::vector(2, Type::I64);
+    let zero_v2 = Operand::Const(Constant::Zero(v2.clone()));
+    let insts = vec![
+        def(ValueId(3), Type::Double, rmw(RmwOp::Add, val(2), SeqCst)),
+        def(ValueId(4), v2.clone(), rmw(RmwOp::UMax, zero_v2.clone(), SeqCst)),
+        def(ValueId(5), Type::I64, rmw(RmwOp::FMaximum, val(1), SeqCst)),
+        def(ValueId(6), v2.clone(), rmw(RmwOp::Xchg, zero_v2, SeqCst)),
+        def(ValueId(7), Type::I32, rmw(RmwOp::Sub, val(1), SeqCst)),
+        Inst {
+            result: Some(ValueId(8)),
+            name: None,
+            ty: Type::I64,
+            op: Op::AtomicRmw {
+                op: RmwOp::Xchg,
+                ptr: val(1),
+                val: val(1),
+                align: 8,
+                volatile: false,
+                atomic: atomic(SeqCst),
+            },
+        },
+        def(ValueId(9), pair(Type::Double), cmpxchg(val(2), val(2), SeqCst, SeqCst)),
+        def(ValueId(10), pair(Type::I64), cmpxchg(val(1), Operand::int(32, 0), SeqCst, SeqCst)),
+        def(ValueId(11), pair(Type::I32), cmpxchg(val(1), val(1), SeqCst, SeqCst)),
+        def(ValueId(12), s.clone(), cmpxchg(val(1), val(1), SeqCst, SeqCst)),
+    ];
+    let int = Expected::Int;
+    assert_eq!(
+        inst_kinds(vec![Type::Ptr, Type::I64, Type::Double], insts),
+        vec![
+            operand_type(1, Type::Double, int.clone()),
+            operand_type(1, v2.clone(), int),
+            operand_type(1, Type::I64, Expected::FloatOrFloatVector),
+            operand_type(1, v2, Expected::IntOrFloatOrPtr),
+            result_type(Type::I32, Expected::Type(Type::I64)),
+            operand_type(0, Type::I64, Expected::Type(Type::Ptr)),
+            operand_type(1, Type::Double, Expected::IntOrPtr),
+            operand_type(2, Type::I32, Expected::Type(Type::I64)),
+            result_type(pair(Type::I32), Expected::Type(pair(Type::I64))),
+            result_type(s, Expected::Type(pair(Type::I64))),
+        ]
+    );
+}
+
+#[test]
+fn atomics_have_their_results() {
+    use AtomicOrdering::*;
+    let insts = vec![
+        Inst::void(rmw(RmwOp::Add, val(1), SeqCst)),
+        def(ValueId(2), Type::Void, Op::Fence { atomic: atomic(SeqCst) }),
+        Inst { result: None, name: None, ty: Type::I64, op: Op::Fence { atomic: atomic(SeqCst) } },
+    ];
+    assert_eq!(
+        inst_kinds(vec![Type::Ptr, Type::I64], insts),
+        vec![
+            ViolationKind::VoidResult { opcode: "atomicrmw".into() },
+            ViolationKind::ResultOnVoid { value: v(2) },
+            ViolationKind::NoResultExpected { opcode: "fence".into(), ty: Type::I64 },
+        ]
+    );
+}
+
+// --- 10. Exception handling ---------------------------------------------------------------
+
+fn thrower() -> FunctionType {
+    sig(Type::I32, vec![Type::I32])
+}
+
+fn invoke(args: Vec<Operand>, normal: BlockId, unwind: BlockId) -> Op {
+    let call = Call::new(Operand::global("may_throw"), thrower(), args);
+    Op::Invoke { call: Box::new(call), normal, unwind }
+}
+
+fn exception_ty() -> Type {
+    Type::literal_struct(vec![Type::Ptr, Type::I32])
+}
+
+fn landing_pad(cleanup: bool, clauses: Vec<Clause>) -> Op {
+    Op::LandingPad { cleanup, clauses }
+}
+
+/// A module of `f` (given the personality `@personality` unless it has one), `@may_throw`,
+/// `@personality` and `@typeinfo`.
+fn eh_module(mut f: Function) -> Module {
+    if f.personality.is_none() {
+        f.personality = Some(Constant::Global("personality".into()));
+    }
+    let mut typeinfo = global("typeinfo", Constant::Null);
+    typeinfo.init = None;
+    let personality = FunctionType { ret: Type::I32, params: vec![], varargs: true };
+    let mut m = module(vec![
+        f,
+        Function::declaration("may_throw", thrower()),
+        Function::declaration("personality", personality),
+    ]);
+    m.globals.push(typeinfo);
+    m
+}
+
+/// `i32 @f(i1 %c, i32 %x)`: entry branches to %try (bb1) or %join (bb3); %try invokes
+/// `@may_throw(%x)` as v2 to %cont (bb2), unwinding to %lpad (bb4); %cont goes to %join;
+/// %lpad is `cleanup` and resumes. `cont` and `join` are filled by the caller, which also
+/// finishes them.
+fn eh_diamond(
+    cont: impl FnOnce(&mut FunctionBuilder),
+    join: impl FnOnce(&mut FunctionBuilder),
+) -> Function {
+    let mut b = FunctionBuilder::new("f", sig(Type::I32, vec![Type::BOOL, Type::I32]));
+    let (try_, cont_b, join_b, lpad) =
+        (b.block("try"), b.block("cont"), b.block("join"), b.block("lpad"));
+    b.cond_br(val(0), try_, join_b);
+    b.position(try_);
+    b.push_inst(def(ValueId(2), Type::I32, invoke(vec![val(1)], cont_b, lpad)));
+    b.position(cont_b);
+    cont(&mut b);
+    b.position(join_b);
+    join(&mut b);
+    b.position(lpad);
+    b.push_inst(def(ValueId(9), exception_ty(), landing_pad(true, vec![])));
+    b.push_void(Op::Resume { val: val(9) });
+    b.finish()
+}
+
+#[test]
+fn invoke_results_are_defined_on_the_normal_edge() {
+    // Used in the normal destination, which only the invoke reaches: fine.
+    let f = eh_diamond(
+        |b| {
+            b.push_inst(def(ValueId(3), Type::I32, bin(BinOp::Add, val(2), int(32, 1))));
+            b.br(BlockId(3));
+        },
+        |b| {
+            let incoming = vec![(int(32, 0), BlockId(0)), (val(3), BlockId(2))];
+            b.push_inst(def(ValueId(4), Type::I32, Op::Phi { flags: Flags::NONE, incoming }));
+            b.ret(Some(val(4)));
+        },
+    );
+    assert_eq!(kinds_of(&eh_module(f)), VOID);
+
+    // Used at the join, which the entry reaches too; and in the landing pad.
+    let mut f = eh_diamond(
+        |b| b.br(BlockId(3)),
+        |b| {
+            b.push_inst(def(ValueId(4), Type::I32, bin(BinOp::Add, val(2), int(32, 1))));
+            b.ret(Some(val(4)));
+        },
+    );
+    f.blocks[4].insts.insert(1, def(ValueId(5), Type::I32, bin(BinOp::Add, val(2), int(32, 1))));
+    assert_eq!(
+        kinds_of(&eh_module(f)),
+        vec![
+            ViolationKind::UseNotDominated { value: v(2) },
+            ViolationKind::UseNotDominated { value: v(2) },
+        ]
+    );
+}
+
+#[test]
+fn a_phi_takes_an_invoke_result_along_its_normal_edge() {
+    // entry: br %c, %try, %join; %try: invoke to %join (a critical edge) unwind %lpad;
+    // %join: phi [0, entry], [v2, try] is fine, a plain use of v2 is not.
+    let mut b = FunctionBuilder::new("f", sig(Type::I32, vec![Type::BOOL, Type::I32]));
+    let (try_, join, lpad) = (b.block("try"), b.block("join"), b.block("lpad"));
+    b.cond_br(val(0), try_, join);
+    b.position(try_);
+    b.push_inst(def(ValueId(2), Type::I32, invoke(vec![val(1)], join, lpad)));
+    b.position(join);
+    let incoming = vec![(int(32, 0), BlockId(0)), (val(2), try_)];
+    b.push_inst(def(ValueId(3), Type::I32, Op::Phi { flags: Flags::NONE, incoming }));
+    b.push_inst(def(ValueId(4), Type::I32, bin(BinOp::Add, val(2), val(3))));
+    b.ret(Some(val(4)));
+    b.position(lpad);
+    b.push_inst(def(ValueId(9), exception_ty(), landing_pad(true, vec![])));
+    // From the landing pad, a phi of %join cannot take v2: its edge does not come from %try.
+    b.br(join);
+    let mut f = b.finish();
+    if let Op::Phi { incoming, .. } = &mut f.blocks[2].insts[0].op {
+        incoming.push((val(2), lpad));
+    }
+    assert_eq!(
+        kinds_of(&eh_module(f)),
+        vec![
+            ViolationKind::IncomingNotDominated { value: v(2), block: bb(3) },
+            ViolationKind::UseNotDominated { value: v(2) },
+        ]
+    );
+}
+
+#[test]
+fn an_invoke_with_one_destination_is_reported_once() {
+    // normal == unwind: the landing pad's block is reached by the normal edge too. LLVM
+    // skips the dominance of such an invoke's result; so do we.
+    let mut b = FunctionBuilder::new("f", sig(Type::I32, vec![Type::BOOL, Type::I32]));
+    let lpad = b.block("lpad");
+    b.push_inst(def(ValueId(2), Type::I32, invoke(vec![val(1)], lpad, lpad)));
+    b.position(lpad);
+    b.push_inst(def(ValueId(9), exception_ty(), landing_pad(true, vec![])));
+    b.ret(Some(val(2)));
+    assert_eq!(
+        kinds_of(&eh_module(b.finish())),
+        vec![ViolationKind::LandingPadPredecessor { pred: bb(0) }]
+    );
+}
+
+#[test]
+fn invokes_are_checked_as_calls() {
+    let mut b = FunctionBuilder::new("f", sig(Type::I32, vec![Type::BOOL, Type::I32]));
+    let (cont, lpad) = (b.block("cont"), b.block("lpad"));
+    let mut op = invoke(vec![Operand::int(64, 1), val(1)], cont, lpad);
+    if let Op::Invoke { call, .. } = &mut op {
+        call.tail = TailKind::MustTail;
+        call.flags = Flags::FAST;
+    }
+    b.push_inst(def(ValueId(2), Type::I64, op));
+    b.position(cont);
+    // An invoke whose type is void may not define a value; one of another type may leave
+    // it unnamed.
+    let void_ty = sig(Type::Void, vec![]);
+    let call = Call::new(Operand::global("nothing"), void_ty, vec![]);
+    let void_invoke = Op::Invoke { call: Box::new(call), normal: BlockId(3), unwind: lpad };
+    b.push_inst(def(ValueId(3), Type::Void, void_invoke));
+    let lost = BlockId(3);
+    b.position(lpad);
+    b.push_inst(def(ValueId(9), exception_ty(), landing_pad(true, vec![])));
+    b.ret(Some(val(1)));
+    let mut m = eh_module(b.finish());
+    m.functions.push(Function::declaration("nothing", sig(Type::I32, vec![])));
+    assert_eq!(
+        kinds_of(&m),
+        vec![
+            ViolationKind::ArgumentCount { found: 2, expected: 1, varargs: false },
+            ViolationKind::OperandType {
+                operand: OperandSlot::Argument(0),
+                found: Type::I64,
+                expected: Expected::Type(Type::I32)
+            },
+            result_type(Type::I64, Expected::Type(Type::I32)),
+            ViolationKind::DisallowedFlags { opcode: "invoke".into(), flags: Flags::FAST },
+            ViolationKind::TailMarkerOnInvoke { tail: TailKind::MustTail },
+            ViolationKind::UndefinedBlock { block: bb(lost.0) },
+            ViolationKind::ResultOnVoid { value: v(3) },
+            ViolationKind::CallSignatureMismatch {
+                callee: "nothing".into(),
+                call_ty: sig(Type::Void, vec![]),
+                callee_ty: sig(Type::I32, vec![]),
+            },
+        ]
+    );
+}
+
+#[test]
+fn invokes_unwind_to_landing_pads() {
+    // Unwinding to a block that starts with a phi and then a landingpad is fine; to one
+    // that starts otherwise is not.
+    let mut b = FunctionBuilder::new("f", sig(Type::I32, vec![Type::BOOL, Type::I32]));
+    let (other, lpad, plain) = (b.block("other"), b.block("lpad"), b.block("plain"));
+    b.push_inst(def(ValueId(2), Type::I32, invoke(vec![val(1)], other, lpad)));
+    b.position(other);
+    b.push_inst(def(ValueId(3), Type::I32, invoke(vec![val(2)], plain, plain)));
+    b.position(lpad);
+    let incoming = vec![(int(32, 0), BlockId(0))];
+    b.push_inst(def(ValueId(4), Type::I32, Op::Phi { flags: Flags::NONE, incoming }));
+    b.push_inst(def(ValueId(9), exception_ty(), landing_pad(true, vec![])));
+    b.ret(Some(val(4)));
+    b.position(plain);
+    b.ret(Some(val(1)));
+    assert_eq!(
+        kinds_of(&eh_module(b.finish())),
+        vec![ViolationKind::UnwindDestNotLandingPad { block: bb(3) }]
+    );
+}
+
+#[test]
+fn landing_pads_are_placed_and_reached_as_landing_pads() {
+    let mut b = FunctionBuilder::new("f", sig(Type::I32, vec![Type::BOOL, Type::I32]));
+    let (lpad, join) = (b.block("lpad"), b.block("join"));
+    b.push_inst(def(ValueId(8), exception_ty(), landing_pad(true, vec![])));
+    b.cond_br(val(0), lpad, join);
+    b.position(lpad);
+    b.push_inst(def(ValueId(3), Type::I32, bin(BinOp::Add, val(1), int(32, 1))));
+    b.push_inst(def(ValueId(9), exception_ty(), landing_pad(false, vec![])));
+    b.push_inst(def(ValueId(10), exception_ty(), landing_pad(true, vec![])));
+    b.br(join);
+    b.position(join);
+    b.ret(Some(val(1)));
+    assert_eq!(
+        kinds_of(&eh_module(b.finish())),
+        vec![
+            ViolationKind::LandingPadInEntryBlock,
+            ViolationKind::EmptyLandingPad,
+            ViolationKind::LandingPadNotFirst,
+            ViolationKind::LandingPadPredecessor { pred: bb(0) },
+            ViolationKind::LandingPadNotFirst,
+            ViolationKind::LandingPadPredecessor { pred: bb(0) },
+        ]
+    );
+}
+
+#[test]
+fn landing_pad_clauses_and_exception_types() {
+    let mut b = FunctionBuilder::new("f", sig(Type::Void, vec![Type::BOOL]));
+    let (lpad, other) = (b.block("lpad"), b.block("other"));
+    b.push_inst(def(ValueId(1), Type::I32, invoke(vec![int(32, 0)], other, lpad)));
+    b.position(lpad);
+    let ptrs = |n| Type::array(n, Type::Ptr);
+    let clauses = vec![
+        Clause::Catch(Constant::Null),
+        Clause::Catch(Constant::Global("typeinfo".into())),
+        Clause::Catch(Constant::int(32, 1)),
+        Clause::Filter(Constant::Zero(ptrs(0))),
+        Clause::Filter(Constant::Array { elem: Type::Ptr, elems: vec![Constant::Null] }),
+        Clause::Filter(Constant::Poison(ptrs(2))),
+        Clause::Filter(Constant::Zero(Type::array(2, Type::I32))),
+        Clause::Filter(Constant::Global("nowhere".into())),
+    ];
+    b.push_inst(def(ValueId(2), exception_ty(), landing_pad(false, clauses)));
+    b.push_void(Op::Resume { val: val(2) });
+    b.position(other);
+    b.push_void(Op::Resume { val: Operand::Const(Constant::Zero(Type::Ptr)) });
+    let problem = |index, problem| ViolationKind::InvalidClause { index, problem };
+    assert_eq!(
+        kinds_of(&eh_module(b.finish())),
+        vec![
+            ViolationKind::UndefinedSymbol { name: "nowhere".into() },
+            problem(2, ClauseProblem::CatchNotPointer(Type::I32)),
+            problem(5, ClauseProblem::FilterNotAList),
+            problem(6, ClauseProblem::FilterNotPointerArray(Type::array(2, Type::I32))),
+            problem(7, ClauseProblem::FilterNotPointerArray(Type::Ptr)),
+            ViolationKind::ExceptionTypeMismatch { found: Type::Ptr, expected: exception_ty() },
+        ]
+    );
+}
+
+#[test]
+fn exception_handling_needs_a_personality() {
+    let mut b = FunctionBuilder::new("f", sig(Type::Void, vec![]));
+    let lpad = b.block("lpad");
+    b.push_inst(def(ValueId(1), Type::I32, invoke(vec![int(32, 0)], lpad, lpad)));
+    b.position(lpad);
+    b.push_inst(def(ValueId(2), exception_ty(), landing_pad(true, vec![])));
+    b.push_void(Op::Resume { val: val(2) });
+    let mut f = b.finish();
+    f.personality = Some(Constant::int(8, 0));
+    let mut decl = Function::declaration("d", sig(Type::Void, vec![]));
+    decl.personality = Some(Constant::Global("missing".into()));
+    let mut m = eh_module(f);
+    m.functions.push(decl);
+    assert_eq!(
+        kinds_of(&m),
+        vec![
+            ViolationKind::InvalidPersonality {
+                problem: PersonalityProblem::NotAPointer(Type::I8)
+            },
+            ViolationKind::LandingPadPredecessor { pred: bb(0) },
+            ViolationKind::UndefinedSymbol { name: "missing".into() },
+            ViolationKind::InvalidPersonality { problem: PersonalityProblem::Declaration },
+        ]
+    );
+    // Without one at all.
+    let mut m = eh_module(eh_diamond(|b| b.br(BlockId(3)), |b| b.ret(Some(val(1)))));
+    m.functions[0].personality = None;
+    let missing = |opcode: &str| ViolationKind::MissingPersonality { opcode: opcode.into() };
+    assert_eq!(kinds_of(&m), vec![missing("landingpad"), missing("resume")]);
+}
+
+#[test]
+fn indirect_branches() {
+    let mut b = FunctionBuilder::new("f", sig(Type::Void, vec![Type::Ptr, Type::I64]));
+    let (a, c) = (b.block("a"), b.block("c"));
+    b.push_void(Op::IndirectBr { addr: val(0), dests: vec![a, c] });
+    b.position(a);
+    b.push_void(Op::IndirectBr { addr: val(1), dests: vec![c, BlockId(9)] });
+    b.position(c);
+    b.push_void(Op::IndirectBr { addr: val(0), dests: vec![] });
+    let m = module(vec![b.finish()]);
+    assert_eq!(
+        kinds_of(&m),
+        vec![
+            ViolationKind::UndefinedBlock { block: bb(9) },
+            operand_type(0, Type::I64, Expected::Type(Type::Ptr)),
+        ]
+    );
+}
+
+#[test]
+fn new_terminators_end_blocks() {
+    let mut b = FunctionBuilder::new("f", sig(Type::Void, vec![Type::Ptr]));
+    let (a, lpad) = (b.block("a"), b.block("lpad"));
+    b.push_void(Op::IndirectBr { addr: val(0), dests: vec![a] });
+    b.push_inst(def(ValueId(1), Type::I32, invoke(vec![int(32, 0)], a, lpad)));
+    b.push_void(Op::Fence { atomic: atomic(AtomicOrdering::SeqCst) });
+    b.position(a);
+    b.ret(None);
+    b.position(lpad);
+    b.push_inst(def(ValueId(2), exception_ty(), landing_pad(true, vec![])));
+    b.push_void(Op::Resume { val: val(2) });
+    b.push_void(Op::Unreachable);
+    assert_eq!(
+        kinds_of(&eh_module(b.finish())),
+        vec![
+            ViolationKind::TerminatorNotAtEnd,
+            ViolationKind::TerminatorNotAtEnd,
+            ViolationKind::MissingTerminator,
+            ViolationKind::TerminatorNotAtEnd,
+        ]
+    );
+}
+
+// --- 11. Wide integers, floats, inline asm, block addresses -------------------------------
+
+#[test]
+fn wide_integer_and_float_constants() {
+    let freeze = |ty: Type, c: Constant| Inst {
+        result: Some(ValueId(1)),
+        name: None,
+        ty,
+        op: Op::Freeze { val: Operand::Const(c) },
+    };
+    let check = |ty: Type, c: Constant| kinds(vec![void_fn(vec![freeze(ty, c)])]);
+    let problem = |p| vec![ViolationKind::MalformedConstant { problem: p }];
+    // Valid: the widest native integer, a wide one, one of the widest width, floats.
+    assert_eq!(check(Type::Int(128), Constant::Int { bits: 128, value: u128::MAX }), VOID);
+    assert_eq!(check(Type::Int(129), Constant::from_words(129, &[1, 2, 1])), VOID);
+    let widest = Constant::from_words(MAX_INT_BITS, &[u64::MAX; 4]);
+    assert_eq!(check(Type::Int(MAX_INT_BITS), widest), VOID);
+    let ld = Constant::Float { kind: FloatKind::X86Fp80, bits: (1 << 80) - 1 };
+    assert_eq!(check(Type::X86Fp80, ld), VOID);
+    let quad = Constant::Float { kind: FloatKind::Fp128, bits: u128::MAX };
+    assert_eq!(check(Type::Fp128, quad), VOID);
+    // Malformed.
+    assert_eq!(
+        check(Type::Int(129), Constant::Int { bits: 129, value: 1 }),
+        problem(ConstantProblem::IntTooWide { bits: 129 })
+    );
+    assert_eq!(
+        check(Type::Int(128), Constant::WideInt { bits: 128, words: vec![1, 0] }),
+        problem(ConstantProblem::WideIntTooNarrow { bits: 128 })
+    );
+    assert_eq!(
+        check(Type::Int(192), Constant::WideInt { bits: 192, words: vec![1, 0, 0, 0] }),
+        problem(ConstantProblem::WideIntWordCount { bits: 192, found: 4, expected: 3 })
+    );
+    assert_eq!(
+        check(Type::Int(192), Constant::WideInt { bits: 192, words: vec![1, 0, 0, 1] }),
+        vec![
+            ViolationKind::MalformedConstant {
+                problem: ConstantProblem::WideIntWordCount { bits: 192, found: 4, expected: 3 }
+            },
+            ViolationKind::MalformedConstant {
+                problem: ConstantProblem::WideIntValueTooWide { bits: 192 }
+            },
+        ]
+    );
+    assert_eq!(
+        check(Type::Int(130), Constant::WideInt { bits: 130, words: vec![0, 0, 4] }),
+        problem(ConstantProblem::WideIntValueTooWide { bits: 130 })
+    );
+    assert_eq!(
+        check(Type::Int(130), Constant::WideInt { bits: 130, words: vec![0, 0] }),
+        problem(ConstantProblem::WideIntWordCount { bits: 130, found: 2, expected: 3 })
+    );
+    let too_wide = Type::Int(MAX_INT_BITS + 1);
+    let words = vec![0; (MAX_INT_BITS + 1).div_ceil(64) as usize];
+    assert_eq!(
+        check(too_wide.clone(), Constant::WideInt { bits: MAX_INT_BITS + 1, words }),
+        vec![ViolationKind::MalformedType {
+            ty: too_wide,
+            problem: TypeProblem::IntWidth(MAX_INT_BITS + 1)
+        }]
+    );
+    let bits = 1u128 << 80;
+    assert_eq!(
+        check(Type::X86Fp80, Constant::Float { kind: FloatKind::X86Fp80, bits }),
+        problem(ConstantProblem::FloatBitsTooWide { kind: FloatKind::X86Fp80, bits })
+    );
+    let bits = 1u128 << 64;
+    assert_eq!(
+        check(Type::Double, Constant::Float { kind: FloatKind::Double, bits }),
+        problem(ConstantProblem::FloatBitsTooWide { kind: FloatKind::Double, bits })
+    );
+}
+
+fn asm(fn_ty: FunctionType) -> Constant {
+    Constant::Asm(Box::new(InlineAsm {
+        fn_ty,
+        asm: "nop".into(),
+        constraints: String::new(),
+        side_effect: true,
+        align_stack: false,
+        dialect: AsmDialect::Att,
+        can_unwind: true,
+    }))
+}
+
+#[test]
+fn inline_asm_is_only_called() {
+    let void_ty = sig(Type::Void, vec![]);
+    let int_ty = sig(Type::I32, vec![Type::I32]);
+    let call_asm = |asm_ty: FunctionType, call_ty: FunctionType, args| {
+        Op::Call(Box::new(Call::new(Operand::Const(asm(asm_ty)), call_ty, args)))
+    };
+    let in_vector = Constant::Vector(vec![asm(void_ty.clone())]);
+    let insts = vec![
+        Inst::void(call_asm(void_ty.clone(), void_ty.clone(), vec![])),
+        def(ValueId(1), Type::I32, call_asm(int_ty.clone(), int_ty.clone(), vec![int(32, 1)])),
+        Inst::void(call_asm(int_ty.clone(), void_ty.clone(), vec![])),
+        // As an argument, as a stored value, inside a constant.
+        Inst::void(call_asm(
+            sig(Type::Void, vec![Type::Ptr]),
+            sig(Type::Void, vec![Type::Ptr]),
+            vec![Operand::Const(asm(void_ty.clone()))],
+        )),
+        Inst::void(Op::Store {
+            val: Operand::Const(asm(void_ty.clone())),
+            ptr: val(0),
+            align: 8,
+            volatile: false,
+            atomic: None,
+        }),
+        def(ValueId(2), in_vector.ty(), Op::Freeze { val: Operand::Const(in_vector) }),
+    ];
+    let mut m = module(vec![fn_with_params(vec![Type::Ptr], insts)]);
+    m.globals.push(global("g", asm(void_ty.clone())));
+    assert_eq!(
+        kinds_of(&m),
+        vec![
+            ViolationKind::MisplacedInlineAsm,
+            ViolationKind::InlineAsmTypeMismatch { call_ty: void_ty, asm_ty: int_ty },
+            ViolationKind::MisplacedInlineAsm,
+            ViolationKind::MisplacedInlineAsm,
+            ViolationKind::MisplacedInlineAsm,
+        ]
+    );
+}
+
+#[test]
+fn block_addresses_name_blocks_of_definitions() {
+    let mut b = FunctionBuilder::new("f", sig(Type::Void, vec![Type::Ptr]));
+    let a = b.block("a");
+    let addr = |f: &str, block: u32| {
+        Operand::Const(Constant::BlockAddress { function: f.into(), block: BlockId(block) })
+    };
+    let store = |v: Operand| {
+        Inst::void(Op::Store { val: v, ptr: val(0), align: 8, volatile: false, atomic: None })
+    };
+    b.push_inst(store(addr("f", 1)));
+    b.push_inst(store(addr("f", 0)));
+    b.push_inst(store(addr("f", 2)));
+    b.push_inst(store(addr("d", 1)));
+    b.push_inst(store(addr("g", 1)));
+    b.push_inst(store(addr("none", 1)));
+    b.push_void(Op::IndirectBr { addr: addr("f", 1), dests: vec![a] });
+    b.position(a);
+    b.ret(None);
+    let mut m = module(vec![b.finish(), Function::declaration("d", sig(Type::Void, vec![]))]);
+    m.globals.push(global("g", Constant::BlockAddress { function: "f".into(), block: BlockId(1) }));
+    let invalid = |function: &str, block, problem| ViolationKind::InvalidBlockAddress {
+        function: function.into(),
+        block: bb(block),
+        problem,
+    };
+    assert_eq!(
+        kinds_of(&m),
+        vec![
+            invalid("f", 0, BlockAddressProblem::EntryBlock),
+            invalid("f", 2, BlockAddressProblem::NoSuchBlock),
+            invalid("d", 1, BlockAddressProblem::Declaration),
+            invalid("g", 1, BlockAddressProblem::NotAFunction),
+            ViolationKind::UndefinedSymbol { name: "none".into() },
+        ]
+    );
+}
+
+// --- 12. Aliases and comdats --------------------------------------------------------------
+
+fn alias(name: &str, aliasee: Constant) -> Alias {
+    Alias {
+        name: name.into(),
+        ty: Type::I32,
+        aliasee,
+        props: SymbolProps::default(),
+        thread_local: None,
+    }
+}
+
+fn linked(mut a: Alias, linkage: Linkage) -> Alias {
+    a.props.linkage = linkage;
+    a
+}
+
+fn sym(name: &str) -> Constant {
+    Constant::Global(name.into())
+}
+
+/// `@g = global i32 0`, `@f` defined (`i32 ()`), `@d` declared, `@e` external global.
+fn alias_module(aliases: Vec<Alias>) -> Module {
+    let mut f = FunctionBuilder::new("f", sig(Type::I32, vec![]));
+    f.ret(Some(int(32, 0)));
+    let mut m = module(vec![f.finish(), Function::declaration("d", sig(Type::Void, vec![]))]);
+    let mut e = global("e", Constant::int(32, 0));
+    e.init = None;
+    m.globals = vec![global("g", Constant::int(32, 0)), e];
+    m.aliases = aliases;
+    m
+}
+
+#[test]
+fn aliases_of_definitions_are_valid_and_usable() {
+    let gep = ConstExpr::Gep {
+        source_ty: Type::array(4, Type::I8),
+        base: sym("g"),
+        indices: vec![Constant::int(64, 0), Constant::int(64, 2)],
+        flags: Flags::INBOUNDS,
+    };
+    let cast = ConstExpr::Cast { op: CastOp::PtrToInt, val: sym("g"), to: Type::I64 };
+    let back = ConstExpr::Cast {
+        op: CastOp::IntToPtr,
+        val: Constant::Expr(Box::new(cast)),
+        to: Type::Ptr,
+    };
+    let mut m = alias_module(vec![
+        alias("a", sym("g")),
+        alias("b", Constant::Expr(Box::new(gep))),
+        alias("c", sym("a")),
+        linked(alias("fa", sym("f")), Linkage::Internal),
+        linked(alias("w", sym("g")), Linkage::WeakOdr),
+        alias("via_odr", sym("w")),
+        alias("cast", Constant::Expr(Box::new(back))),
+    ]);
+    // A user: loads through an alias, calls through two, takes addresses of aliases.
+    let mut u = FunctionBuilder::new("u", sig(Type::I32, vec![]));
+    let load = Op::Load { ptr: Operand::global("c"), align: 4, volatile: false, atomic: None };
+    u.push(Type::I32, load);
+    let r = u.call("fa", sig(Type::I32, vec![]), vec![]);
+    u.ret(Some(r));
+    m.functions.push(u.finish());
+    m.globals.push(global(
+        "table",
+        Constant::Array { elem: Type::Ptr, elems: vec![sym("b"), sym("fa")] },
+    ));
+    assert_eq!(kinds_of(&m), VOID);
+}
+
+#[test]
+fn aliases_stand_for_definitions_without_cycles() {
+    let target =
+        |target: &str, problem| ViolationKind::AliasTarget { target: target.into(), problem };
+    use AliasTargetProblem::*;
+    let m = alias_module(vec![
+        alias("to_d", sym("d")),
+        alias("to_e", sym("e")),
+        alias("self", sym("self")),
+        alias("x", sym("y")),
+        alias("y", sym("x")),
+        alias("into_cycle", sym("x")),
+        linked(alias("weak", sym("g")), Linkage::Weak),
+        alias("via_weak", sym("weak")),
+        linked(alias("ae", sym("g")), Linkage::AvailableExternally),
+        alias("via_ae", sym("ae")),
+        alias("gone", sym("nowhere")),
+    ]);
+    let cycle = |path: &[&str]| ViolationKind::AliasCycle {
+        path: path.iter().map(|s| s.to_string()).collect(),
+    };
+    assert_eq!(
+        kinds_of(&m),
+        vec![
+            target("d", Declaration),
+            target("e", Declaration),
+            cycle(&["self", "self"]),
+            cycle(&["x", "y", "x"]),
+            cycle(&["y", "x", "y"]),
+            cycle(&["into_cycle", "x", "y", "x"]),
+            target("weak", InterposableAlias),
+            target("g", NotAvailableExternally),
+            target("ae", Declaration),
+            ViolationKind::UndefinedSymbol { name: "nowhere".into() },
+        ]
+    );
+}
+
+#[test]
+fn aliases_have_alias_linkages_and_pointer_aliasees() {
+    let m = alias_module(vec![
+        linked(alias("common", sym("g")), Linkage::Common),
+        linked(alias("appending", sym("g")), Linkage::Appending),
+        linked(alias("ew", sym("g")), Linkage::ExternWeak),
+        alias("null", Constant::Null),
+        alias("int", Constant::int(64, 8)),
+        alias("g", sym("f")),
+        alias("f", sym("g")),
+        alias("dup", sym("g")),
+        alias("dup", sym("g")),
+    ]);
+    assert_eq!(
+        kinds_of(&m),
+        vec![
+            ViolationKind::InvalidAliasLinkage { linkage: Linkage::Common },
+            ViolationKind::InvalidAliasLinkage { linkage: Linkage::Appending },
+            ViolationKind::InvalidAliasLinkage { linkage: Linkage::ExternWeak },
+            ViolationKind::InvalidAliasee,
+            ViolationKind::InvalidAliasee,
+            ViolationKind::AliaseeType { found: Type::I64 },
+            ViolationKind::DuplicateSymbol { name: "g".into() },
+            ViolationKind::DuplicateSymbol { name: "f".into() },
+            ViolationKind::DuplicateSymbol { name: "dup".into() },
+        ]
+    );
+}
+
+#[test]
+fn calls_through_aliases_fit_the_function() {
+    let mut u = FunctionBuilder::new("u", sig(Type::Void, vec![]));
+    u.call("fa", sig(Type::I64, vec![]), vec![]);
+    u.call("ga", sig(Type::Void, vec![]), vec![]);
+    u.call("ea", sig(Type::Void, vec![]), vec![]);
+    u.ret(None);
+    let gep = ConstExpr::Gep {
+        source_ty: Type::I8,
+        base: sym("f"),
+        indices: vec![Constant::int(64, 0)],
+        flags: Flags::NONE,
+    };
+    let mut m = alias_module(vec![
+        alias("fa", sym("f")),
+        alias("ga", sym("g")),
+        alias("ea", Constant::Expr(Box::new(gep))),
+    ]);
+    m.functions.push(u.finish());
+    assert_eq!(
+        kinds_of(&m),
+        vec![
+            ViolationKind::CallSignatureMismatch {
+                callee: "fa".into(),
+                call_ty: sig(Type::I64, vec![]),
+                callee_ty: sig(Type::I32, vec![]),
+            },
+            ViolationKind::CallToNonFunction { callee: "ga".into() },
+        ]
+    );
+}
+
+#[test]
+fn comdats_hold_definitions_of_one_selection_kind() {
+    let any = |name: &str| Some(Comdat { name: name.into(), selection: ComdatSelection::Any });
+    let mut m = alias_module(vec![]);
+    m.globals[0].props.comdat = any("g"); // @g, a definition.
+    m.globals[1].props.comdat = any("g"); // @e, a declaration.
+    let mut common = global("c", Constant::int(32, 0));
+    common.props.linkage = Linkage::Common;
+    common.props.comdat = any("c");
+    let mut ae = global("ae", Constant::int(32, 0));
+    ae.props.linkage = Linkage::AvailableExternally;
+    ae.props.comdat = any("ae");
+    m.globals.push(common);
+    m.globals.push(ae);
+    m.functions[0].props.comdat =
+        Some(Comdat { name: "g".into(), selection: ComdatSelection::NoDeduplicate });
+    m.functions[1].props.comdat = any("f");
+    let mut a = alias("a", sym("g"));
+    a.props.comdat = any("g");
+    m.aliases.push(a);
+    let invalid =
+        |comdat: &str, problem| ViolationKind::InvalidComdat { comdat: comdat.into(), problem };
+    assert_eq!(
+        kinds_of(&m),
+        vec![
+            invalid("g", ComdatProblem::Declaration),
+            invalid("c", ComdatProblem::Common),
+            invalid("ae", ComdatProblem::Declaration),
+            invalid("g", ComdatProblem::Alias),
+            invalid(
+                "g",
+                ComdatProblem::SelectionConflict {
+                    first: ComdatSelection::Any,
+                    found: ComdatSelection::NoDeduplicate
+                }
+            ),
+            invalid("f", ComdatProblem::Declaration),
+        ]
+    );
+}
+
 // --- Robustness ---------------------------------------------------------------------------
 
 /// A tiny deterministic generator (no dependency needed).
@@ -1356,6 +2342,51 @@ impl Lcg {
         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         ((self.0 >> 33) % n as u64) as usize
     }
+}
+
+/// `i32 @f(i1 %c, i32 %x)` with an invoke, a landing pad, a phi of the invoke's result,
+/// atomics, a computed goto and a block address: valid.
+fn eh_base() -> Function {
+    use AtomicOrdering::*;
+    let addr = Constant::BlockAddress { function: "f".into(), block: BlockId(2) };
+    eh_diamond(
+        |b| {
+            b.push_inst(def(ValueId(3), Type::I32, bin(BinOp::Add, val(2), int(32, 1))));
+            b.push_inst(def(
+                ValueId(5),
+                Type::Ptr,
+                Op::Alloca { ty: Type::I32, count: int(32, 1), align: 4 },
+            ));
+            let rmw = Op::AtomicRmw {
+                op: RmwOp::Add,
+                ptr: val(5),
+                val: val(3),
+                align: 4,
+                volatile: false,
+                atomic: atomic(SeqCst),
+            };
+            b.push_inst(def(ValueId(6), Type::I32, rmw));
+            let cx = Op::CmpXchg {
+                ptr: val(5),
+                cmp: val(6),
+                new: val(3),
+                align: 4,
+                volatile: false,
+                weak: false,
+                success: AcqRel,
+                failure: Acquire,
+                scope: SyncScope::System,
+            };
+            b.push_inst(def(ValueId(7), pair(Type::I32), cx));
+            b.push_void(Op::Fence { atomic: atomic(SeqCst) });
+            b.push_void(Op::IndirectBr { addr: Operand::Const(addr), dests: vec![BlockId(3)] });
+        },
+        |b| {
+            let incoming = vec![(int(32, 0), BlockId(0)), (val(3), BlockId(2))];
+            b.push_inst(def(ValueId(4), Type::I32, Op::Phi { flags: Flags::NONE, incoming }));
+            b.ret(Some(val(4)));
+        },
+    )
 }
 
 /// Random damage to valid functions: block ids, value ids, types, instructions moved or
@@ -1371,8 +2402,8 @@ pub(crate) fn damaged_modules(count: usize) -> Vec<Module> {
         Type::array(3, Type::Function(Box::new(sig(Type::Void, vec![])))),
     ];
     let mut out = Vec::new();
-    for _ in 0..count {
-        let mut f = sum_loop();
+    for n in 0..count {
+        let mut f = if n % 2 == 0 { sum_loop() } else { eh_base() };
         for _ in 0..1 + rng.next(4) {
             let nb = f.blocks.len();
             let b = rng.next(nb);
@@ -1408,13 +2439,22 @@ pub(crate) fn damaged_modules(count: usize) -> Vec<Module> {
         if rng.next(5) == 0 {
             f.params.clear();
         }
-        out.push(module(vec![f, Function::declaration("sum", sig(Type::Void, vec![]))]));
+        let mut m = eh_module(f);
+        m.functions.push(Function::declaration("sum", sig(Type::Void, vec![])));
+        m.aliases.push(alias("f_alias", sym("f")));
+        out.push(m);
     }
     out.push(module(vec![Function {
         blocks: vec![Default::default()],
         ..Function::declaration("empty", sig(Type::I32, vec![]))
     }]));
     out
+}
+
+#[test]
+fn the_bases_of_the_damage_are_valid() {
+    assert_eq!(kinds_of(&eh_module(eh_base())), VOID);
+    assert_eq!(kinds_of(&eh_module(sum_loop())), VOID);
 }
 
 #[test]
@@ -1611,6 +2651,132 @@ fn discardable_exported_definitions_may_go() {
     after.functions.remove(0);
     after.globals[0].init = None;
     assert_eq!(check_preservation(&before, &after), vec![]);
+}
+
+#[test]
+fn aliases_are_preserved_as_what_they_stand_for() {
+    // `@api_alias` (exported) stands for `@api`, `@table_alias` for `@table`, `@local` is
+    // internal.
+    let with_aliases = |m: &mut Module| {
+        m.aliases = vec![
+            alias("api_alias", sym("api")),
+            alias("table_alias", sym("table")),
+            linked(alias("local", sym("helper")), Linkage::Internal),
+        ];
+    };
+    let check = |change: &dyn Fn(&mut Module)| {
+        let mut before = library();
+        with_aliases(&mut before);
+        let mut after = before.clone();
+        change(&mut after);
+        check_preservation(&before, &after).into_iter().map(|v| v.kind).collect::<Vec<_>>()
+    };
+    assert_eq!(check(&|_| {}), VOID);
+    // mergefunc: an exported function becomes an alias of an equivalent one; globalopt: an
+    // alias of an internal function becomes that function, under the alias's name; an
+    // internal alias goes.
+    assert_eq!(
+        check(&|m| {
+            let mut twin = m.functions[0].clone();
+            twin.name = "api_impl".into();
+            twin.props.linkage = Linkage::Internal;
+            m.functions[0] = twin;
+            m.aliases[0] = alias("api", sym("api_impl"));
+            m.aliases[1] = alias("api_alias", sym("api"));
+            m.aliases.retain(|a| a.name != "local");
+            m.aliases.push(alias("table_alias", sym("table")));
+        }),
+        VOID
+    );
+    assert_eq!(
+        check(&|m| {
+            m.aliases.retain(|a| a.name != "table_alias");
+            m.aliases[0].aliasee = sym("table");
+        }),
+        vec![
+            ViolationKind::SymbolKindChanged {
+                before: SymbolKind::Function,
+                after: SymbolKind::Global
+            },
+            ViolationKind::SymbolRemoved { kind: SymbolKind::Alias },
+        ]
+    );
+    // What an alias stands for keeps its interface; so does a function that became an alias.
+    assert_eq!(
+        check(&|m| {
+            m.aliases[0].aliasee = sym("helper");
+            m.aliases[1].props.linkage = Linkage::Internal;
+        }),
+        vec![
+            ViolationKind::FunctionTypeChanged {
+                before: sig(Type::I32, vec![Type::I8, Type::Ptr]),
+                after: sig(Type::I32, vec![]),
+            },
+            ViolationKind::AbiAttributeChanged {
+                position: AttrPosition::Param(0),
+                name: "signext".into(),
+                before: Some(Attribute::flag("signext")),
+                after: None,
+            },
+            ViolationKind::AbiAttributeChanged {
+                position: AttrPosition::Param(1),
+                name: "byval".into(),
+                before: Some(Attribute::Type {
+                    name: "byval".into(),
+                    ty: Type::literal_struct(vec![Type::I32, Type::I32])
+                }),
+                after: None,
+            },
+            ViolationKind::SymbolNoLongerExported { linkage: Linkage::Internal },
+        ]
+    );
+    assert_eq!(
+        check(&|m| {
+            m.functions.remove(0);
+            m.aliases.push(alias("api", sym("helper")));
+        }),
+        vec![
+            ViolationKind::FunctionTypeChanged {
+                before: sig(Type::I32, vec![Type::I8, Type::Ptr]),
+                after: sig(Type::I32, vec![]),
+            },
+            ViolationKind::AbiAttributeChanged {
+                position: AttrPosition::Param(0),
+                name: "signext".into(),
+                before: Some(Attribute::flag("signext")),
+                after: None,
+            },
+            ViolationKind::AbiAttributeChanged {
+                position: AttrPosition::Param(1),
+                name: "byval".into(),
+                before: Some(Attribute::Type {
+                    name: "byval".into(),
+                    ty: Type::literal_struct(vec![Type::I32, Type::I32])
+                }),
+                after: None,
+            },
+            // The same through @api_alias, which stands for @api.
+            ViolationKind::FunctionTypeChanged {
+                before: sig(Type::I32, vec![Type::I8, Type::Ptr]),
+                after: sig(Type::I32, vec![]),
+            },
+            ViolationKind::AbiAttributeChanged {
+                position: AttrPosition::Param(0),
+                name: "signext".into(),
+                before: Some(Attribute::flag("signext")),
+                after: None,
+            },
+            ViolationKind::AbiAttributeChanged {
+                position: AttrPosition::Param(1),
+                name: "byval".into(),
+                before: Some(Attribute::Type {
+                    name: "byval".into(),
+                    ty: Type::literal_struct(vec![Type::I32, Type::I32])
+                }),
+                after: None,
+            },
+        ]
+    );
 }
 
 #[test]

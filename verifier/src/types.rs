@@ -4,10 +4,11 @@
 use crate::cast::is_valid_cast;
 use crate::constants;
 use crate::context::{At, FnCtx};
+use crate::refs::inst_constants;
 use crate::structure::{Produces, produces};
 use crate::violation::{Expected, GepIndexProblem, OperandSlot, TypeProblem, ViolationKind};
 use opm_ir::value::mask;
-use opm_ir::{BinOp, Call, CastOp, Constant, Inst, Op, Operand, SwitchCase, Type};
+use opm_ir::{BinOp, Call, CastOp, Constant, Inst, Op, Operand, RmwOp, SwitchCase, Type};
 use std::collections::HashSet;
 
 /// Runs the typing rules on the signature and the body of `ctx.f`.
@@ -121,8 +122,16 @@ fn operand(i: usize) -> OperandSlot {
 /// The typing rule of one instruction, and the well-formedness of its types and constants.
 fn check_inst(ctx: &mut FnCtx, at: At, inst: &Inst) {
     check_type(ctx, at, &inst.ty);
-    for c in inst.op.operands().into_iter().filter_map(Operand::as_const) {
-        for kind in constants::problems(c) {
+    let callee = match &inst.op {
+        Op::Call(call) | Op::Invoke { call, .. } => call.callee.as_const(),
+        _ => None,
+    };
+    for c in inst_constants(inst) {
+        let kinds = match callee {
+            Some(callee) if std::ptr::eq(callee, c) => constants::callee_problems(c),
+            _ => constants::problems(c),
+        };
+        for kind in kinds {
             ctx.report(at, kind);
         }
     }
@@ -152,7 +161,12 @@ fn check_inst(ctx: &mut FnCtx, at: At, inst: &Inst) {
         Op::Gep { source_ty, base, indices, .. } => {
             check_gep(ctx, at, inst, source_ty, base, indices)
         }
-        Op::Call(call) => check_call(ctx, at, inst, call),
+        Op::AtomicRmw { op, ptr, val, .. } => check_atomic_rmw(ctx, at, inst, *op, ptr, val),
+        Op::CmpXchg { ptr, cmp, new, .. } => check_cmpxchg(ctx, at, inst, ptr, cmp, new),
+        Op::Call(call) | Op::Invoke { call, .. } => check_call(ctx, at, inst, call),
+        Op::LandingPad { .. } => expect_result(ctx, at, inst, Expected::FirstClass),
+        Op::Resume { val } => expect(ctx, at, operand(0), val, Expected::FirstClass),
+        Op::IndirectBr { addr, .. } => expect(ctx, at, operand(0), addr, Expected::Type(Type::Ptr)),
         Op::Phi { incoming, .. } => {
             expect_result(ctx, at, inst, Expected::FirstClass);
             for (val, block) in incoming {
@@ -192,7 +206,42 @@ fn check_inst(ctx: &mut FnCtx, at: At, inst: &Inst) {
         Op::Ret { val } => check_ret(ctx, at, val.as_ref()),
         Op::CondBr { cond, .. } => expect(ctx, at, operand(0), cond, Expected::Type(Type::BOOL)),
         Op::Switch { val, cases, .. } => check_switch(ctx, at, val, cases),
-        Op::Br { .. } | Op::Unreachable => {}
+        Op::Br { .. } | Op::Unreachable | Op::Fence { .. } => {}
+    }
+}
+
+/// A pointer; a value of the operation's class (`xchg`: an integer, a float or a pointer;
+/// the float operations: a float or a vector of floats; the others: an integer); the result
+/// of the value's type.
+fn check_atomic_rmw(ctx: &mut FnCtx, at: At, inst: &Inst, op: RmwOp, ptr: &Operand, val: &Operand) {
+    expect(ctx, at, operand(0), ptr, Expected::Type(Type::Ptr));
+    let class = match op {
+        RmwOp::Xchg => Expected::IntOrFloatOrPtr,
+        op if op.is_float() => Expected::FloatOrFloatVector,
+        _ => Expected::Int,
+    };
+    expect(ctx, at, operand(1), val, class);
+    if let Some(ty) = ctx.ty_of(val) {
+        expect_result(ctx, at, inst, Expected::Type(ty));
+    }
+}
+
+/// A pointer; the compared and the new value of one integer or pointer type `T`; the
+/// result `{ T, i1 }`.
+fn check_cmpxchg(
+    ctx: &mut FnCtx,
+    at: At,
+    inst: &Inst,
+    ptr: &Operand,
+    cmp: &Operand,
+    new: &Operand,
+) {
+    expect(ctx, at, operand(0), ptr, Expected::Type(Type::Ptr));
+    expect(ctx, at, operand(1), cmp, Expected::IntOrPtr);
+    let Some(ty) = ctx.ty_of(cmp) else { return };
+    expect(ctx, at, operand(2), new, Expected::Type(ty.clone()));
+    if Expected::IntOrPtr.matches(&ty) {
+        expect_result(ctx, at, inst, Expected::Type(Type::literal_struct(vec![ty, Type::BOOL])));
     }
 }
 

@@ -12,7 +12,8 @@
 
 use opm_ir::names::quote_if_needed;
 use opm_ir::{
-    Attribute, BlockId, CallConv, CastOp, Flags, FloatKind, FunctionType, Linkage, Type, ValueId,
+    AtomicOrdering, Attribute, BlockId, CallConv, CastOp, ComdatSelection, Flags, FloatKind,
+    FunctionType, Linkage, TailKind, Type, ValueId,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -33,7 +34,7 @@ pub struct Violation {
 pub struct Location {
     /// The function, without `@`.
     pub function: Option<String>,
-    /// The global variable, without `@`.
+    /// The global variable or alias, without `@`.
     pub global: Option<String>,
     /// The block, inside the function.
     pub block: Option<BlockId>,
@@ -103,6 +104,10 @@ pub enum Expected {
     FirstClass,
     /// A type a value can have and that has a size in memory.
     SizedFirstClass,
+    /// An integer, a float or a pointer (not a vector).
+    IntOrFloatOrPtr,
+    /// An integer or a pointer (not a vector).
+    IntOrPtr,
 }
 
 impl Expected {
@@ -120,6 +125,8 @@ impl Expected {
             Expected::Aggregate => ty.is_aggregate(),
             Expected::FirstClass => ty.is_first_class(),
             Expected::SizedFirstClass => ty.is_first_class() && ty.is_sized(),
+            Expected::IntOrFloatOrPtr => ty.is_int() || ty.is_float() || ty.is_ptr(),
+            Expected::IntOrPtr => ty.is_int() || ty.is_ptr(),
         }
     }
 }
@@ -127,7 +134,7 @@ impl Expected {
 /// Why a type is malformed, wherever it appears.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TypeProblem {
-    /// An integer type outside `i1`..=`i128`.
+    /// An integer type outside `i1`..=`i8388607` ([`opm_ir::types::MAX_INT_BITS`]).
     IntWidth(u32),
     /// `<0 x T>`.
     EmptyVector,
@@ -149,8 +156,18 @@ pub enum TypeProblem {
 pub enum ConstantProblem {
     /// An integer constant with bits set above its width.
     IntValueTooWide { bits: u32, value: u128 },
+    /// A [`opm_ir::Constant::Int`] wider than [`opm_ir::types::NATIVE_INT_BITS`] (such
+    /// constants are [`opm_ir::Constant::WideInt`]).
+    IntTooWide { bits: u32 },
+    /// A [`opm_ir::Constant::WideInt`] of at most [`opm_ir::types::NATIVE_INT_BITS`] (such
+    /// constants are [`opm_ir::Constant::Int`]).
+    WideIntTooNarrow { bits: u32 },
+    /// A wide integer constant with another number of 64-bit words than its width needs.
+    WideIntWordCount { bits: u32, found: usize, expected: usize },
+    /// A wide integer constant with bits set above its width.
+    WideIntValueTooWide { bits: u32 },
     /// A float constant with bits set above its format's width.
-    FloatBitsTooWide { kind: FloatKind, bits: u64 },
+    FloatBitsTooWide { kind: FloatKind, bits: u128 },
     /// `undef`, `poison` or `zeroinitializer` of a type no value can have.
     NotAValueType { ty: Type },
     /// An element of an array or vector, or a field of a structure, of the wrong type.
@@ -187,6 +204,88 @@ pub enum GepIndexProblem {
     StructIndexOutOfRange(u128),
 }
 
+/// An atomic operation, as the atomic rules name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AtomicOp {
+    /// `load atomic`.
+    Load,
+    /// `store atomic`.
+    Store,
+    /// `atomicrmw`.
+    AtomicRmw,
+    /// `cmpxchg`.
+    CmpXchg,
+    /// `fence`.
+    Fence,
+}
+
+/// Why a clause of a `landingpad` is malformed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ClauseProblem {
+    /// A `catch` clause whose constant is not a pointer.
+    CatchNotPointer(Type),
+    /// A `filter` clause whose constant is not an array of pointers.
+    FilterNotPointerArray(Type),
+    /// A `filter` clause that is `undef` or `poison` rather than a list (an array constant
+    /// or `zeroinitializer`).
+    FilterNotAList,
+}
+
+/// Why a `blockaddress` constant names no block whose address can be taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum BlockAddressProblem {
+    /// The symbol is a global variable or an alias, not a function.
+    NotAFunction,
+    /// The function is a declaration: it has no blocks.
+    Declaration,
+    /// The function has no block of that number.
+    NoSuchBlock,
+    /// The entry block, whose address cannot be taken.
+    EntryBlock,
+}
+
+/// Why an alias cannot stand for the symbol its aliasee names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AliasTargetProblem {
+    /// The target is a declaration (or `available_externally`): the alias would name
+    /// nothing this module defines.
+    Declaration,
+    /// An `available_externally` alias whose aliasee is not an `available_externally`
+    /// symbol.
+    NotAvailableExternally,
+    /// The target is an alias that another definition may replace at link time (`weak`,
+    /// `linkonce`, `extern_weak` or `common`).
+    InterposableAlias,
+}
+
+/// Why a symbol cannot be in its comdat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ComdatProblem {
+    /// A declaration (or an `available_externally` definition): only definitions go in a
+    /// comdat.
+    Declaration,
+    /// A `common` global variable.
+    Common,
+    /// An alias: an alias is in its aliasee's comdat, never in one of its own.
+    Alias,
+    /// Another symbol gave the same comdat another selection kind first.
+    SelectionConflict {
+        /// The selection kind the comdat was first given.
+        first: ComdatSelection,
+        /// This symbol's.
+        found: ComdatSelection,
+    },
+}
+
+/// Why a function's personality is malformed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PersonalityProblem {
+    /// A declaration with a personality (only a body can have landing pads).
+    Declaration,
+    /// A personality that is not a pointer.
+    NotAPointer(Type),
+}
+
 /// Where on a function an attribute sits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AttrPosition {
@@ -203,6 +302,8 @@ pub enum SymbolKind {
     Function,
     /// A global variable.
     Global,
+    /// An alias whose aliasee names no function or global variable.
+    Alias,
 }
 
 /// A broken rule, with the data that explains it. See the module documentation for whose
@@ -258,8 +359,8 @@ pub enum ViolationKind {
     PhiConflictingValues { block: BlockRef },
 
     // --- Types ---------------------------------------------------------------------------
-    /// A type that cannot exist (`i0`, `<0 x i32>`, `[4 x void]`, …). Malformed module, or
-    /// input the canonical IR does not support (integers wider than 128 bits).
+    /// A type that cannot exist (`i0`, `i8388608`, `<0 x i32>`, `[4 x void]`, …).
+    /// Malformed module.
     MalformedType { ty: Type, problem: TypeProblem },
     /// A constant that cannot exist. Malformed module.
     MalformedConstant { problem: ConstantProblem },
@@ -305,6 +406,51 @@ pub enum ViolationKind {
     CallToNonFunction { callee: String },
     /// A `musttail` call not followed by a `ret` of its result. Malformed module.
     MustTailNotFollowedByRet,
+    /// Inline assembly anywhere but as the callee of a call or an invoke. Malformed module.
+    MisplacedInlineAsm,
+    /// A call of inline assembly with another function type than the assembly's.
+    /// Malformed module.
+    InlineAsmTypeMismatch { call_ty: FunctionType, asm_ty: FunctionType },
+    /// An invoke with a tail-call marker (only a call can carry one). Malformed module.
+    TailMarkerOnInvoke { tail: TailKind },
+
+    // --- Atomics -------------------------------------------------------------------------
+    /// An ordering the operation cannot have (a load that releases, a store that
+    /// acquires, an unordered read-modify-write, a monotonic fence…); `failure` for the
+    /// failure ordering of a cmpxchg. Malformed module.
+    DisallowedOrdering { op: AtomicOp, failure: bool, ordering: AtomicOrdering },
+    /// An atomic memory access without an alignment. Malformed module.
+    AtomicWithoutAlignment { op: AtomicOp },
+    /// An atomic load or store of a type other than an integer, a float, a pointer or a
+    /// vector of them. Malformed module.
+    AtomicAccessType { op: AtomicOp, ty: Type },
+    /// An atomic access whose size is not a power of two of at least 8 bits. Malformed
+    /// module.
+    AtomicAccessSize { op: AtomicOp, ty: Type, bits: u64 },
+
+    // --- Exception handling --------------------------------------------------------------
+    /// An invoke whose unwind destination does not start (after its phis) with a
+    /// landingpad. Malformed module.
+    UnwindDestNotLandingPad { block: BlockRef },
+    /// A landingpad that is not the first instruction of its block after the phis.
+    /// Malformed module.
+    LandingPadNotFirst,
+    /// A landingpad in the entry block. Malformed module.
+    LandingPadInEntryBlock,
+    /// A landing pad's block reached from `pred` other than by the unwind edge of an
+    /// invoke. Malformed module.
+    LandingPadPredecessor { pred: BlockRef },
+    /// A landingpad or resume in a function without a personality. Malformed module.
+    MissingPersonality { opcode: String },
+    /// A landingpad with neither `cleanup` nor a clause. Malformed module.
+    EmptyLandingPad,
+    /// A landingpad clause (at `index`, from 0) that is malformed. Malformed module.
+    InvalidClause { index: usize, problem: ClauseProblem },
+    /// A landingpad or resume whose exception type differs from that of the function's
+    /// first landingpad or resume. Malformed module.
+    ExceptionTypeMismatch { found: Type, expected: Type },
+    /// A malformed personality. Malformed module.
+    InvalidPersonality { problem: PersonalityProblem },
 
     // --- References ----------------------------------------------------------------------
     /// An operand naming a value the function does not define. Malformed module.
@@ -321,6 +467,25 @@ pub enum ViolationKind {
     /// A global variable whose initializer has another type than the variable. Malformed
     /// module.
     InitializerType { found: Type, expected: Type },
+    /// A `blockaddress` of `function` and `block` whose address cannot be taken.
+    /// Malformed module.
+    InvalidBlockAddress { function: String, block: BlockRef, problem: BlockAddressProblem },
+
+    // --- Aliases and comdats -------------------------------------------------------------
+    /// An aliasee that is neither a symbol nor a constant expression. Malformed module.
+    InvalidAliasee,
+    /// An aliasee that is not a pointer. Malformed module.
+    AliaseeType { found: Type },
+    /// An alias of `target`, which it cannot stand for. Malformed module.
+    AliasTarget { target: String, problem: AliasTargetProblem },
+    /// Aliases that stand for each other in a cycle (`path` from this alias back to it).
+    /// Malformed module.
+    AliasCycle { path: Vec<String> },
+    /// An alias of a linkage no alias can have (`common`, `appending`, `extern_weak`).
+    /// Malformed module.
+    InvalidAliasLinkage { linkage: Linkage },
+    /// A symbol that cannot be in its comdat. Malformed module.
+    InvalidComdat { comdat: String, problem: ComdatProblem },
 
     // --- Preservation (always the transform's fault) -------------------------------------
     /// An exported symbol that must stay (a definition with external, weak or common
@@ -392,12 +557,35 @@ impl ViolationKind {
         "call_signature_mismatch",
         "call_to_non_function",
         "must_tail_not_followed_by_ret",
+        "misplaced_inline_asm",
+        "inline_asm_type_mismatch",
+        "tail_marker_on_invoke",
+        "disallowed_ordering",
+        "atomic_without_alignment",
+        "atomic_access_type",
+        "atomic_access_size",
+        "unwind_dest_not_landing_pad",
+        "landing_pad_not_first",
+        "landing_pad_in_entry_block",
+        "landing_pad_predecessor",
+        "missing_personality",
+        "empty_landing_pad",
+        "invalid_clause",
+        "exception_type_mismatch",
+        "invalid_personality",
         "undefined_value",
         "undefined_block",
         "undefined_symbol",
         "duplicate_symbol",
         "param_count",
         "initializer_type",
+        "invalid_block_address",
+        "invalid_aliasee",
+        "aliasee_type",
+        "alias_target",
+        "alias_cycle",
+        "invalid_alias_linkage",
+        "invalid_comdat",
         "symbol_removed",
         "symbol_kind_changed",
         "symbol_no_longer_exported",
@@ -451,12 +639,35 @@ impl ViolationKind {
             CallSignatureMismatch { .. } => "call_signature_mismatch",
             CallToNonFunction { .. } => "call_to_non_function",
             MustTailNotFollowedByRet => "must_tail_not_followed_by_ret",
+            MisplacedInlineAsm => "misplaced_inline_asm",
+            InlineAsmTypeMismatch { .. } => "inline_asm_type_mismatch",
+            TailMarkerOnInvoke { .. } => "tail_marker_on_invoke",
+            DisallowedOrdering { .. } => "disallowed_ordering",
+            AtomicWithoutAlignment { .. } => "atomic_without_alignment",
+            AtomicAccessType { .. } => "atomic_access_type",
+            AtomicAccessSize { .. } => "atomic_access_size",
+            UnwindDestNotLandingPad { .. } => "unwind_dest_not_landing_pad",
+            LandingPadNotFirst => "landing_pad_not_first",
+            LandingPadInEntryBlock => "landing_pad_in_entry_block",
+            LandingPadPredecessor { .. } => "landing_pad_predecessor",
+            MissingPersonality { .. } => "missing_personality",
+            EmptyLandingPad => "empty_landing_pad",
+            InvalidClause { .. } => "invalid_clause",
+            ExceptionTypeMismatch { .. } => "exception_type_mismatch",
+            InvalidPersonality { .. } => "invalid_personality",
             UndefinedValue { .. } => "undefined_value",
             UndefinedBlock { .. } => "undefined_block",
             UndefinedSymbol { .. } => "undefined_symbol",
             DuplicateSymbol { .. } => "duplicate_symbol",
             ParamCount { .. } => "param_count",
             InitializerType { .. } => "initializer_type",
+            InvalidBlockAddress { .. } => "invalid_block_address",
+            InvalidAliasee => "invalid_aliasee",
+            AliaseeType { .. } => "aliasee_type",
+            AliasTarget { .. } => "alias_target",
+            AliasCycle { .. } => "alias_cycle",
+            InvalidAliasLinkage { .. } => "invalid_alias_linkage",
+            InvalidComdat { .. } => "invalid_comdat",
             SymbolRemoved { .. } => "symbol_removed",
             SymbolKindChanged { .. } => "symbol_kind_changed",
             SymbolNoLongerExported { .. } => "symbol_no_longer_exported",
@@ -574,6 +785,8 @@ impl fmt::Display for Expected {
             Expected::Aggregate => f.write_str("an array or a structure"),
             Expected::FirstClass => f.write_str("a type a value can have"),
             Expected::SizedFirstClass => f.write_str("a sized type a value can have"),
+            Expected::IntOrFloatOrPtr => f.write_str("an integer, a float or a pointer"),
+            Expected::IntOrPtr => f.write_str("an integer or a pointer"),
         }
     }
 }
@@ -617,6 +830,24 @@ impl fmt::Display for ConstantProblem {
             IntValueTooWide { bits, value } => {
                 write!(f, "integer constant {value} does not fit in i{bits}")
             }
+            IntTooWide { bits } => write!(
+                f,
+                "an i{bits} constant is wider than {} bits and must be held as a wide integer",
+                opm_ir::types::NATIVE_INT_BITS
+            ),
+            WideIntTooNarrow { bits } => write!(
+                f,
+                "an i{bits} constant fits in {} bits and must not be held as a wide integer",
+                opm_ir::types::NATIVE_INT_BITS
+            ),
+            WideIntWordCount { bits, found, expected } => write!(
+                f,
+                "an i{bits} constant has {found} 64-bit word{}, expected {expected}",
+                plural(*found)
+            ),
+            WideIntValueTooWide { bits } => {
+                write!(f, "wide integer constant has bits set above its width i{bits}")
+            }
             FloatBitsTooWide { kind, bits } => {
                 write!(f, "bit pattern {bits:#x} does not fit in {}", kind.ty())
             }
@@ -657,6 +888,62 @@ impl fmt::Display for ConstantProblem {
     }
 }
 
+impl fmt::Display for AtomicOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AtomicOp::Load => "`load atomic`",
+            AtomicOp::Store => "`store atomic`",
+            AtomicOp::AtomicRmw => "`atomicrmw`",
+            AtomicOp::CmpXchg => "`cmpxchg`",
+            AtomicOp::Fence => "`fence`",
+        })
+    }
+}
+
+impl fmt::Display for ClauseProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClauseProblem::CatchNotPointer(t) => write!(f, "a catch clause takes a ptr, not {t}"),
+            ClauseProblem::FilterNotPointerArray(t) => {
+                write!(f, "a filter clause takes an array of ptr, not {t}")
+            }
+            ClauseProblem::FilterNotAList => f.write_str(
+                "a filter clause lists its types (an array constant or zeroinitializer), \
+                 not undef or poison",
+            ),
+        }
+    }
+}
+
+impl fmt::Display for BlockAddressProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            BlockAddressProblem::NotAFunction => "it is not a function",
+            BlockAddressProblem::Declaration => "the function is a declaration",
+            BlockAddressProblem::NoSuchBlock => "the function has no such block",
+            BlockAddressProblem::EntryBlock => "the address of the entry block cannot be taken",
+        })
+    }
+}
+
+impl fmt::Display for ComdatProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ComdatProblem::Declaration => f.write_str("only a definition can be in a comdat"),
+            ComdatProblem::Common => f.write_str("a common global cannot be in a comdat"),
+            ComdatProblem::Alias => {
+                f.write_str("an alias is in its aliasee's comdat, never in one of its own")
+            }
+            ComdatProblem::SelectionConflict { first, found } => write!(
+                f,
+                "its selection kind is {}, but the comdat was first given {}",
+                found.keyword(),
+                first.keyword()
+            ),
+        }
+    }
+}
+
 impl fmt::Display for AttrPosition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -671,6 +958,7 @@ impl fmt::Display for SymbolKind {
         f.write_str(match self {
             SymbolKind::Function => "function",
             SymbolKind::Global => "global variable",
+            SymbolKind::Alias => "alias",
         })
     }
 }
@@ -742,6 +1030,28 @@ fn linkage_text(l: Linkage) -> &'static str {
     match l.keyword() {
         "" => "external",
         k => k,
+    }
+}
+
+fn tail_keyword(t: TailKind) -> &'static str {
+    match t {
+        TailKind::None => "call",
+        TailKind::Tail => "tail",
+        TailKind::MustTail => "musttail",
+        TailKind::NoTail => "notail",
+    }
+}
+
+/// Why an ordering is not allowed on `op` (as LLVM's verifier and LangRef say).
+fn ordering_rule(op: AtomicOp, failure: bool, ordering: AtomicOrdering) -> &'static str {
+    match op {
+        AtomicOp::Load => "a load cannot release",
+        AtomicOp::Store => "a store cannot acquire",
+        AtomicOp::CmpXchg if failure && ordering != AtomicOrdering::Unordered => {
+            "a failed cmpxchg only loads, which cannot release"
+        }
+        AtomicOp::AtomicRmw | AtomicOp::CmpXchg => "only loads and stores can be unordered",
+        AtomicOp::Fence => "a fence is acquire, release, acq_rel or seq_cst",
     }
 }
 
@@ -846,6 +1156,67 @@ impl fmt::Display for ViolationKind {
             MustTailNotFollowedByRet => {
                 f.write_str("a musttail call must be followed by a ret of its result")
             }
+            MisplacedInlineAsm => f.write_str(
+                "inline asm can only be called (by a call or an invoke), not used as a value",
+            ),
+            InlineAsmTypeMismatch { call_ty, asm_ty } => {
+                write!(f, "calls inline asm of type `{asm_ty}` as `{call_ty}`")
+            }
+            TailMarkerOnInvoke { tail } => {
+                write!(f, "an invoke cannot be `{}`", tail_keyword(*tail))
+            }
+            DisallowedOrdering { op, failure, ordering } => {
+                let which = match (op, failure) {
+                    (_, true) => "failure ordering",
+                    (AtomicOp::CmpXchg, false) => "success ordering",
+                    _ => "ordering",
+                };
+                write!(
+                    f,
+                    "{op} cannot have {which} {}: {}",
+                    ordering.name(),
+                    ordering_rule(*op, *failure, *ordering)
+                )
+            }
+            AtomicWithoutAlignment { op } => write!(f, "{op} needs an explicit alignment"),
+            AtomicAccessType { op, ty } => write!(
+                f,
+                "{op} of {ty}: atomic loads and stores take an integer, a float, a pointer \
+                 or a vector of them"
+            ),
+            AtomicAccessSize { op, ty, bits } => write!(
+                f,
+                "{op} of {ty} ({bits} bits): an atomic access must be a power of two of at \
+                 least 8 bits"
+            ),
+            UnwindDestNotLandingPad { block } => {
+                write!(f, "unwinds to {block}, which does not start with a landingpad")
+            }
+            LandingPadNotFirst => f.write_str(
+                "a landingpad must be the first instruction of its block after the phis",
+            ),
+            LandingPadInEntryBlock => f.write_str("a landingpad cannot be in the entry block"),
+            LandingPadPredecessor { pred } => write!(
+                f,
+                "a landing pad's block is reached from {pred}, but only the unwind edge of an \
+                 invoke may reach it"
+            ),
+            MissingPersonality { opcode } => {
+                write!(f, "`{opcode}` in a function without a personality")
+            }
+            EmptyLandingPad => f.write_str("a landingpad without clauses must be `cleanup`"),
+            InvalidClause { index, problem } => write!(f, "clause {}: {problem}", index + 1),
+            ExceptionTypeMismatch { found, expected } => write!(
+                f,
+                "exception type {found} differs from {expected}, that of the function's first \
+                 landingpad or resume"
+            ),
+            InvalidPersonality { problem: PersonalityProblem::Declaration } => {
+                f.write_str("a declaration cannot have a personality")
+            }
+            InvalidPersonality { problem: PersonalityProblem::NotAPointer(t) } => {
+                write!(f, "the personality has type {t}, expected ptr")
+            }
             UndefinedValue { value } => write!(f, "uses {value}, which is not defined"),
             UndefinedBlock { block } => write!(f, "refers to block {block}, which does not exist"),
             UndefinedSymbol { name } => {
@@ -859,6 +1230,40 @@ impl fmt::Display for ViolationKind {
             }
             InitializerType { found, expected } => {
                 write!(f, "initializer has type {found}, expected {expected}")
+            }
+            InvalidBlockAddress { function, block, problem } => write!(
+                f,
+                "blockaddress(@{}, {block}) names no block whose address can be taken: {problem}",
+                quote_if_needed(function)
+            ),
+            InvalidAliasee => f.write_str("the aliasee must be a symbol or a constant expression"),
+            AliaseeType { found } => write!(f, "the aliasee has type {found}, expected ptr"),
+            AliasTarget { target, problem } => {
+                let target = quote_if_needed(target);
+                match problem {
+                    AliasTargetProblem::Declaration => {
+                        write!(f, "alias of @{target}, which is not a definition")
+                    }
+                    AliasTargetProblem::NotAvailableExternally => write!(
+                        f,
+                        "an available_externally alias must alias an available_externally \
+                         symbol, not @{target}"
+                    ),
+                    AliasTargetProblem::InterposableAlias => {
+                        write!(f, "alias of @{target}, an alias that the linker may replace")
+                    }
+                }
+            }
+            AliasCycle { path } => {
+                let names: Vec<String> =
+                    path.iter().map(|n| format!("@{}", quote_if_needed(n))).collect();
+                write!(f, "aliases form a cycle: {}", names.join(" -> "))
+            }
+            InvalidAliasLinkage { linkage } => {
+                write!(f, "an alias cannot have linkage {}", linkage_text(*linkage))
+            }
+            InvalidComdat { comdat, problem } => {
+                write!(f, "in comdat ${}: {problem}", quote_if_needed(comdat))
             }
             SymbolRemoved { kind } => write!(f, "exported {kind} was removed"),
             SymbolKindChanged { before, after } => {

@@ -3,10 +3,12 @@
 //! violation per line, and compares it with `tests/golden/<case>.txt`. Set `OPM_BLESS=1` to
 //! write the files instead. Together the cases cover every rule.
 
+use opm_ir::types::MAX_INT_BITS;
 use opm_ir::{
-    Attribute, BinOp, BlockId, Call, CallConv, CastOp, ConstExpr, Constant, Flags, FloatPredicate,
-    Function, FunctionBuilder, FunctionType, Global, Inst, IntPredicate, Linkage, Module, Op,
-    Operand, Param, StructType, SymbolProps, TailKind, Type, ValueId,
+    Alias, Atomic, AtomicOrdering, Attribute, BinOp, BlockId, Call, CallConv, CastOp, Clause,
+    Comdat, ComdatSelection, ConstExpr, Constant, Flags, FloatKind, FloatPredicate, Function,
+    FunctionBuilder, FunctionType, Global, InlineAsm, Inst, IntPredicate, Linkage, Module, Op,
+    Operand, Param, RmwOp, StructType, SymbolProps, SyncScope, TailKind, Type, ValueId,
 };
 use opm_verifier::{Violation, ViolationKind, check_preservation, verify_module};
 use std::collections::BTreeSet;
@@ -77,6 +79,96 @@ fn global(name: &str, init: Constant) -> Global {
     }
 }
 
+fn atomic(ordering: AtomicOrdering) -> Atomic {
+    Atomic { ordering, scope: SyncScope::System }
+}
+
+fn load_atomic(ptr: Operand, align: u64, ordering: AtomicOrdering) -> Op {
+    Op::Load { ptr, align, volatile: false, atomic: Some(atomic(ordering)) }
+}
+
+fn store_atomic(val: Operand, ptr: Operand, align: u64, ordering: AtomicOrdering) -> Op {
+    Op::Store { val, ptr, align, volatile: false, atomic: Some(atomic(ordering)) }
+}
+
+fn rmw(op: RmwOp, ptr: Operand, val: Operand, ordering: AtomicOrdering) -> Op {
+    Op::AtomicRmw { op, ptr, val, align: 4, volatile: false, atomic: atomic(ordering) }
+}
+
+fn cmpxchg(
+    ptr: Operand,
+    cmp: Operand,
+    new: Operand,
+    success: AtomicOrdering,
+    failure: AtomicOrdering,
+) -> Op {
+    Op::CmpXchg {
+        ptr,
+        cmp,
+        new,
+        align: 8,
+        volatile: false,
+        weak: false,
+        success,
+        failure,
+        scope: SyncScope::System,
+    }
+}
+
+/// `{ ptr, i32 }`, the exception record of the Itanium ABI.
+fn exception_ty() -> Type {
+    Type::literal_struct(vec![Type::Ptr, Type::I32])
+}
+
+fn invoke(
+    callee: &str,
+    fn_ty: FunctionType,
+    args: Vec<Operand>,
+    normal: BlockId,
+    unwind: BlockId,
+) -> Op {
+    Op::Invoke { call: Box::new(call(Operand::global(callee), fn_ty, args)), normal, unwind }
+}
+
+fn alias(name: &str, aliasee: Constant) -> Alias {
+    Alias {
+        name: name.into(),
+        ty: Type::I32,
+        aliasee,
+        props: SymbolProps::default(),
+        thread_local: None,
+    }
+}
+
+fn comdat(name: &str, selection: ComdatSelection) -> Option<Comdat> {
+    Some(Comdat { name: name.into(), selection })
+}
+
+fn asm(fn_ty: FunctionType) -> Constant {
+    Constant::Asm(Box::new(InlineAsm {
+        fn_ty,
+        asm: String::new(),
+        constraints: "~{memory}".into(),
+        side_effect: true,
+        align_stack: false,
+        dialect: Default::default(),
+        can_unwind: false,
+    }))
+}
+
+fn gep_const(base: &str, offset: i128) -> Constant {
+    Constant::Expr(Box::new(ConstExpr::Gep {
+        source_ty: Type::I8,
+        base: Constant::Global(base.into()),
+        indices: vec![Constant::int(64, offset)],
+        flags: Flags::NONE,
+    }))
+}
+
+fn block_address(function: &str, block: u32) -> Constant {
+    Constant::BlockAddress { function: function.into(), block: BlockId(block) }
+}
+
 // --- Cases --------------------------------------------------------------------------------
 
 /// A module that is fine: no output.
@@ -96,7 +188,122 @@ fn valid() -> Vec<Violation> {
     b.br(lp);
     b.position(exit);
     b.ret(Some(i.into()));
-    verify_module(&module(vec![b.finish()], vec![]))
+    let thrower = sig(Type::I32, vec![Type::I32]);
+    let personality = FunctionType { ret: Type::I32, params: vec![], varargs: true };
+    let mut counter = global("counter", Constant::int(32, 0));
+    counter.props.comdat = comdat("eh", ComdatSelection::Any);
+    let mut typeinfo = global("typeinfo", Constant::Null);
+    typeinfo.init = None;
+    let targets = Constant::Array {
+        elem: Type::Ptr,
+        elems: vec![block_address("goto", 1), block_address("goto", 2)],
+    };
+    let mut m = module(
+        vec![
+            b.finish(),
+            valid_eh(),
+            valid_atomics(),
+            valid_goto(),
+            Function::declaration("may_throw", thrower),
+            Function::declaration("__gxx_personality_v0", personality),
+        ],
+        vec![counter, typeinfo, global("targets", targets)],
+    );
+    let mut eh_alias = alias("eh_alias", Constant::Global("eh".into()));
+    eh_alias.ty = Type::Function(Box::new(sig(Type::I32, vec![Type::BOOL, Type::I32])));
+    m.aliases = vec![
+        alias("counter_alias", Constant::Global("counter".into())),
+        alias("counter_byte", gep_const("counter", 1)),
+        alias("alias_of_alias", Constant::Global("counter_alias".into())),
+        eh_alias,
+    ];
+    verify_module(&m)
+}
+
+/// Two invokes (the second's normal edge is critical, its result taken by a phi along it),
+/// one landing pad, a resume; a call through an alias.
+fn valid_eh() -> Function {
+    let thrower = sig(Type::I32, vec![Type::I32]);
+    let mut b = builder("eh", Type::I32, &[("c", Type::BOOL), ("x", Type::I32)]);
+    let x = b.param(1);
+    let (try_, cont, join, lpad) =
+        (b.block("try"), b.block("cont"), b.block("join"), b.block("lpad"));
+    b.cond_br(b.param(0), try_, join);
+    b.position(try_);
+    let (r, t) = (b.fresh(), b.fresh());
+    named_as(&mut b, r, "r", Type::I32, invoke("may_throw", thrower.clone(), vec![x], cont, lpad));
+    b.position(cont);
+    let s = named(&mut b, "s", Type::I32, bin(BinOp::Add, r.into(), int(32, 1)));
+    let again = Call::new(
+        Operand::global("eh_alias"),
+        sig(Type::I32, vec![Type::BOOL, Type::I32]),
+        vec![c(Constant::bool(false)), s.clone()],
+    );
+    named(&mut b, "again", Type::I32, Op::Call(Box::new(again)));
+    named_as(&mut b, t, "t", Type::I32, invoke("may_throw", thrower, vec![s], join, lpad));
+    b.position(join);
+    let v = named(&mut b, "v", Type::I32, phi(vec![(int(32, 0), BlockId(0)), (t.into(), cont)]));
+    b.ret(Some(v));
+    b.position(lpad);
+    let clauses = vec![
+        Clause::Catch(Constant::Global("typeinfo".into())),
+        Clause::Catch(Constant::Null),
+        Clause::Filter(Constant::Array {
+            elem: Type::Ptr,
+            elems: vec![Constant::Global("typeinfo".into())],
+        }),
+        Clause::Filter(Constant::Zero(Type::array(0, Type::Ptr))),
+    ];
+    let lp = named(&mut b, "lp", exception_ty(), Op::LandingPad { cleanup: true, clauses });
+    b.push_void(Op::Resume { val: lp });
+    let mut f = b.finish();
+    f.personality = Some(Constant::Global("__gxx_personality_v0".into()));
+    f.props.comdat = comdat("eh", ComdatSelection::Any);
+    f
+}
+
+/// Every atomic operation with orderings, alignments and types it may have; a barrier.
+fn valid_atomics() -> Function {
+    use AtomicOrdering::*;
+    let params = [("p", Type::Ptr), ("x", Type::I32), ("f", Type::Float), ("q", Type::Ptr)];
+    let mut b = builder("atomics", Type::Void, &params);
+    let (p, x, f, q) = (b.param(0), b.param(1), b.param(2), b.param(3));
+    named(&mut b, "a", Type::I32, load_atomic(p.clone(), 4, Acquire));
+    named(&mut b, "v", Type::vector(2, Type::I32), load_atomic(p.clone(), 8, Unordered));
+    named(&mut b, "l", Type::Fp128, load_atomic(p.clone(), 16, SeqCst));
+    b.push_void(store_atomic(f.clone(), p.clone(), 4, Release));
+    named(&mut b, "add", Type::I32, rmw(RmwOp::Add, p.clone(), x, Monotonic));
+    named(&mut b, "fadd", Type::Float, rmw(RmwOp::FAdd, p.clone(), f, SeqCst));
+    named(&mut b, "xchg", Type::Ptr, rmw(RmwOp::Xchg, p.clone(), q.clone(), AcqRel));
+    let pair = Type::literal_struct(vec![Type::Ptr, Type::BOOL]);
+    named(&mut b, "cx", pair, cmpxchg(p, q.clone(), q, AcqRel, Acquire));
+    b.push_void(Op::Fence { atomic: Atomic { ordering: SeqCst, scope: SyncScope::SingleThread } });
+    b.push_void(Op::Fence { atomic: atomic(Acquire) });
+    let barrier = sig(Type::Void, vec![]);
+    b.push_void(Op::Call(Box::new(call(c(asm(barrier.clone())), barrier, vec![]))));
+    b.ret(None);
+    b.finish()
+}
+
+/// A computed goto (its block addresses in `@targets`), wide integers, x87 and binary128
+/// floats.
+fn valid_goto() -> Function {
+    let i256 = Type::Int(256);
+    let mut b = builder("goto", i256.clone(), &[("dest", Type::Ptr), ("w", i256.clone())]);
+    let (a, bb) = (b.block("a"), b.block("b"));
+    b.push_void(Op::IndirectBr { addr: b.param(0), dests: vec![a, bb] });
+    b.position(a);
+    let big = Constant::from_words(256, &[1, 0, 0, 1 << 63]);
+    let w = b.param(1);
+    let sum = named(&mut b, "sum", i256, bin(BinOp::Add, w, c(big)));
+    b.ret(Some(sum));
+    b.position(bb);
+    let one = Constant::Float { kind: FloatKind::X86Fp80, bits: 0x3fff_8000_0000_0000_0000 };
+    let two = named(&mut b, "two", Type::X86Fp80, bin(BinOp::FAdd, c(one.clone()), c(one)));
+    let cast = Op::Cast { op: CastOp::FPExt, flags: Flags::NONE, val: two };
+    named(&mut b, "quad", Type::Fp128, cast);
+    b.ret(Some(b.param(1)));
+    b.finish()
 }
 
 fn structure() -> Vec<Violation> {
@@ -112,7 +319,13 @@ fn structure() -> Vec<Violation> {
     b.br(BlockId(0));
     let _ = empty;
     b.position(done);
-    b.push_void(Op::Store { val: x, ptr: c(Constant::Null), align: 4, volatile: false });
+    b.push_void(Op::Store {
+        val: x,
+        ptr: c(Constant::Null),
+        align: 4,
+        volatile: false,
+        atomic: None,
+    });
 
     let mut r = builder("results", Type::Void, &[]);
     let g_ty = sig(Type::Void, vec![]);
@@ -133,7 +346,13 @@ fn structure() -> Vec<Violation> {
         result: None,
         name: None,
         ty: Type::I32,
-        op: Op::Store { val: int(32, 1), ptr: c(Constant::Null), align: 4, volatile: false },
+        op: Op::Store {
+            val: int(32, 1),
+            ptr: c(Constant::Null),
+            align: 4,
+            volatile: false,
+            atomic: None,
+        },
     });
     r.ret(None);
     let g = Function::declaration("g", g_ty);
@@ -227,8 +446,19 @@ fn operand_types() -> Vec<Violation> {
         else_val: x.clone(),
     };
     named(&mut b, "s", Type::Float, select);
-    named(&mut b, "g", Type::I32, Op::Load { ptr: x.clone(), align: 4, volatile: false });
-    b.push_void(Op::Store { val: f.clone(), ptr: int(64, 0), align: 4, volatile: false });
+    named(
+        &mut b,
+        "g",
+        Type::I32,
+        Op::Load { ptr: x.clone(), align: 4, volatile: false, atomic: None },
+    );
+    b.push_void(Op::Store {
+        val: f.clone(),
+        ptr: int(64, 0),
+        align: 4,
+        volatile: false,
+        atomic: None,
+    });
     named(&mut b, "h", Type::I64, Op::Freeze { val: x.clone() });
     named(&mut b, "i", Type::I32, Op::ExtractElement { vec: x, index: int(32, 0) });
     named(&mut b, "j", Type::I64, Op::ExtractElement { vec: v, index: int(32, 0) });
@@ -415,7 +645,7 @@ fn malformed() -> Vec<Violation> {
     let short = Constant::Struct { ty: pair.clone(), fields: vec![Constant::int(32, 1)] };
     named(&mut b, "short", pair, Op::Freeze { val: c(short) });
     b.ret(None);
-    let decl = Function::declaration("decl", sig(Type::Int(256), vec![Type::Void]));
+    let decl = Function::declaration("decl", sig(Type::Int(MAX_INT_BITS + 1), vec![Type::Void]));
     let zext = ConstExpr::Cast { op: CastOp::ZExt, val: Constant::int(8, 1), to: Type::I32 };
     let gep = ConstExpr::Gep {
         source_ty: Type::I32,
@@ -523,6 +753,244 @@ fn preservation_interfaces() -> Vec<Violation> {
     check_preservation(&before, &after)
 }
 
+fn atomics() -> Vec<Violation> {
+    use AtomicOrdering::*;
+    let s_ty = Type::literal_struct(vec![Type::I32]);
+    let params = [
+        ("p", Type::Ptr),
+        ("x", Type::I32),
+        ("f", Type::Float),
+        ("odd", Type::Int(24)),
+        ("s", s_ty.clone()),
+    ];
+    let mut b = builder("atomics", Type::Void, &params);
+    let (p, x, f, odd, s) = (b.param(0), b.param(1), b.param(2), b.param(3), b.param(4));
+    named(&mut b, "rel", Type::I32, load_atomic(p.clone(), 4, Release));
+    named(&mut b, "unaligned", Type::I32, load_atomic(p.clone(), 0, Acquire));
+    named(&mut b, "agg", s_ty.clone(), load_atomic(p.clone(), 4, SeqCst));
+    named(&mut b, "ld", Type::X86Fp80, load_atomic(p.clone(), 16, SeqCst));
+    b.push_void(store_atomic(odd, p.clone(), 4, AcqRel));
+    named(&mut b, "add", Type::Float, rmw(RmwOp::Add, p.clone(), f.clone(), Unordered));
+    named(&mut b, "fadd", Type::I32, rmw(RmwOp::FAdd, p.clone(), x.clone(), SeqCst));
+    named(&mut b, "xchg", s_ty, rmw(RmwOp::Xchg, p.clone(), s, SeqCst));
+    named(&mut b, "wide", Type::I64, rmw(RmwOp::Xchg, p.clone(), x.clone(), Monotonic));
+    let pair = |t| Type::literal_struct(vec![t, Type::BOOL]);
+    named(
+        &mut b,
+        "cx1",
+        pair(Type::I32),
+        cmpxchg(p.clone(), x.clone(), int(64, 0), AcqRel, Release),
+    );
+    named(&mut b, "cx2", pair(Type::Float), cmpxchg(p.clone(), f.clone(), f, Unordered, Unordered));
+    named(&mut b, "cx3", Type::I32, cmpxchg(p, x.clone(), x, SeqCst, SeqCst));
+    b.push_void(Op::Fence { atomic: atomic(Monotonic) });
+    b.ret(None);
+    verify_module(&module(vec![b.finish()], vec![]))
+}
+
+fn exceptions() -> Vec<Violation> {
+    let thrower = sig(Type::I32, vec![Type::I32]);
+    let float_thrower = sig(Type::Float, vec![]);
+    let mut b = builder("eh", Type::I32, &[("c", Type::BOOL), ("x", Type::I32)]);
+    let x = b.param(1);
+    let (try_, cont, join, lpad, other) =
+        (b.block("try"), b.block("cont"), b.block("join"), b.block("lpad"), b.block("other"));
+    b.cond_br(b.param(0), try_, join);
+    b.position(try_);
+    let (r, t) = (b.fresh(), b.fresh());
+    let mut tail = invoke("may_throw", thrower.clone(), vec![x.clone()], cont, lpad);
+    if let Op::Invoke { call, .. } = &mut tail {
+        call.tail = TailKind::Tail;
+    }
+    named_as(&mut b, r, "r", Type::I32, tail);
+    b.position(cont);
+    let mut fast = invoke("may_throw_f", float_thrower, vec![], join, lpad);
+    if let Op::Invoke { call, .. } = &mut fast {
+        call.flags = Flags::NNAN;
+    }
+    named(&mut b, "fl", Type::Float, fast);
+    b.position(join);
+    named_as(&mut b, t, "t", Type::I32, invoke("may_throw", thrower, vec![r.into()], join, join));
+    b.position(lpad);
+    named(&mut b, "before", Type::I32, bin(BinOp::Add, x.clone(), int(32, 1)));
+    let lp =
+        named(&mut b, "lp", exception_ty(), Op::LandingPad { cleanup: false, clauses: vec![] });
+    named(&mut b, "late", Type::I32, bin(BinOp::Add, r.into(), int(32, 1)));
+    b.push_void(Op::Resume { val: lp });
+    b.position(other);
+    let clauses = vec![
+        Clause::Catch(Constant::int(32, 0)),
+        Clause::Filter(Constant::int(32, 0)),
+        Clause::Filter(Constant::Undef(Type::array(1, Type::Ptr))),
+    ];
+    let short = Type::literal_struct(vec![Type::Ptr]);
+    named(&mut b, "lp2", short, Op::LandingPad { cleanup: true, clauses });
+    b.push_void(Op::Resume { val: int(32, 0) });
+    let mut eh = b.finish();
+    eh.personality = Some(Constant::Global("__gxx_personality_v0".into()));
+
+    // A landing pad in the entry block, another reached by a branch; no personality.
+    let mut n = builder("no_personality", Type::Void, &[]);
+    let pad = n.block("pad");
+    named(&mut n, "lp", exception_ty(), Op::LandingPad { cleanup: true, clauses: vec![] });
+    n.br(pad);
+    n.position(pad);
+    let lp =
+        named(&mut n, "lp2", exception_ty(), Op::LandingPad { cleanup: true, clauses: vec![] });
+    n.push_void(Op::Resume { val: lp });
+    let mut d = Function::declaration("declared", sig(Type::Void, vec![]));
+    d.personality = Some(Constant::Global("__gxx_personality_v0".into()));
+    let mut w = builder("wrong_personality", Type::Void, &[]);
+    w.ret(None);
+    let mut w = w.finish();
+    w.personality = Some(Constant::int(32, 0));
+    let personality = FunctionType { ret: Type::I32, params: vec![], varargs: true };
+    let m = module(
+        vec![
+            eh,
+            n.finish(),
+            d,
+            w,
+            Function::declaration("may_throw", sig(Type::I32, vec![Type::I32])),
+            Function::declaration("may_throw_f", sig(Type::Float, vec![])),
+            Function::declaration("__gxx_personality_v0", personality),
+        ],
+        vec![],
+    );
+    verify_module(&m)
+}
+
+fn constants() -> Vec<Violation> {
+    let mut b = builder("consts", Type::Void, &[("p", Type::Ptr), ("x", Type::I32)]);
+    let (p, x) = (b.param(0), b.param(1));
+    let (a, bb) = (b.block("a"), b.block("b"));
+    let freeze = |k: Constant| Op::Freeze { val: c(k) };
+    named(&mut b, "narrow", Type::Int(200), freeze(Constant::Int { bits: 200, value: 1 }));
+    named(
+        &mut b,
+        "wide",
+        Type::Int(100),
+        freeze(Constant::WideInt { bits: 100, words: vec![1, 0] }),
+    );
+    named(
+        &mut b,
+        "words",
+        Type::Int(256),
+        freeze(Constant::WideInt { bits: 256, words: vec![1, 2] }),
+    );
+    let high = Constant::WideInt { bits: 200, words: vec![0, 0, 0, 1 << 9] };
+    named(&mut b, "high", Type::Int(200), freeze(high));
+    let ld = Constant::Float { kind: FloatKind::X86Fp80, bits: 1 << 80 };
+    named(&mut b, "ld", Type::X86Fp80, freeze(ld));
+    let store = |val: Constant, p: &Operand| Op::Store {
+        val: c(val),
+        ptr: p.clone(),
+        align: 8,
+        volatile: false,
+        atomic: None,
+    };
+    let barrier = sig(Type::Void, vec![]);
+    b.push_void(store(asm(barrier.clone()), &p));
+    let mismatched = call(c(asm(barrier)), sig(Type::Void, vec![Type::I32]), vec![x.clone()]);
+    b.push_void(Op::Call(Box::new(mismatched)));
+    b.push_void(store(block_address("consts", 0), &p));
+    b.push_void(store(block_address("consts", 9), &p));
+    b.push_void(store(block_address("decl", 1), &p));
+    b.push_void(store(block_address("table", 1), &p));
+    b.push_void(store(block_address("nowhere", 1), &p));
+    b.push_void(Op::IndirectBr { addr: x, dests: vec![a, bb, BlockId(7)] });
+    b.position(a);
+    b.ret(None);
+    b.position(bb);
+    b.ret(None);
+    let globals = vec![
+        global(
+            "table",
+            Constant::Array { elem: Type::Ptr, elems: vec![block_address("consts", 1)] },
+        ),
+        global("entry", block_address("consts", 0)),
+        global("asm_value", asm(sig(Type::Void, vec![]))),
+    ];
+    verify_module(&module(
+        vec![b.finish(), Function::declaration("decl", sig(Type::Void, vec![]))],
+        globals,
+    ))
+}
+
+fn aliases() -> Vec<Violation> {
+    let mut imp = builder("impl", Type::Void, &[]);
+    imp.ret(None);
+    let mut imp = imp.finish();
+    imp.props.comdat = comdat("impl", ComdatSelection::Any);
+    let mut decl = Function::declaration("decl", sig(Type::Void, vec![]));
+    decl.props.comdat = comdat("impl", ComdatSelection::Any);
+    let mut user = builder("user", Type::I32, &[]);
+    let through = call(Operand::global("impl_alias"), sig(Type::I32, vec![]), vec![]);
+    let r = named(&mut user, "r", Type::I32, Op::Call(Box::new(through)));
+    let load = Op::Load { ptr: Operand::global("g_plus"), align: 1, volatile: false, atomic: None };
+    named(&mut user, "byte", Type::I8, load);
+    user.ret(Some(r));
+
+    let mut g = global("g", Constant::int(32, 0));
+    g.props.comdat = comdat("g", ComdatSelection::Any);
+    let mut g2 = global("g2", Constant::int(32, 1));
+    g2.props.comdat = comdat("g", ComdatSelection::Largest);
+    let mut ext = global("ext", Constant::int(32, 0));
+    ext.init = None;
+    let mut common = global("common_g", Constant::int(32, 0));
+    common.props.linkage = Linkage::Common;
+    common.props.comdat = comdat("c", ComdatSelection::Any);
+
+    let with = |name: &str, aliasee: Constant, f: &dyn Fn(&mut Alias)| {
+        let mut a = alias(name, aliasee);
+        f(&mut a);
+        a
+    };
+    let global_ref = |n: &str| Constant::Global(n.into());
+    let aliases = vec![
+        alias("g_alias", global_ref("g")),
+        alias("g_plus", gep_const("g", 4)),
+        alias("impl_alias", global_ref("impl")),
+        alias("g", global_ref("impl")),
+        with("bad_linkage", global_ref("g"), &|a| a.props.linkage = Linkage::Common),
+        alias("null_alias", Constant::Null),
+        alias("int_alias", Constant::int(32, 0)),
+        alias("to_decl", global_ref("decl")),
+        alias("to_ext", global_ref("ext")),
+        alias("c1", global_ref("c2")),
+        alias("c2", global_ref("c1")),
+        with("weak_a", global_ref("g"), &|a| a.props.linkage = Linkage::Weak),
+        alias("through", global_ref("weak_a")),
+        with("ae", global_ref("g"), &|a| a.props.linkage = Linkage::AvailableExternally),
+        alias("dangling", global_ref("nowhere")),
+        with("in_comdat", global_ref("g"), &|a| a.props.comdat = comdat("g", ComdatSelection::Any)),
+    ];
+    let mut m = module(vec![imp, decl, user.finish()], vec![g, g2, ext, common]);
+    m.aliases = aliases;
+    verify_module(&m)
+}
+
+fn preservation_aliases() -> Vec<Violation> {
+    let mut before = library();
+    before.aliases = vec![
+        alias("api_alias", Constant::Global("api".into())),
+        alias("table_alias", Constant::Global("table".into())),
+        with_linkage(alias("hidden", Constant::Global("helper".into())), Linkage::Internal),
+    ];
+    let mut after = before.clone();
+    // mergefunc: @exported becomes an alias of the identical @weak_hook (fine).
+    after.functions.retain(|f| f.name != "exported");
+    after.aliases.push(alias("exported", Constant::Global("weak_hook".into())));
+    after.aliases.retain(|a| a.name != "table_alias" && a.name != "hidden");
+    after.aliases[0].aliasee = Constant::Global("limit".into()); // @api_alias
+    check_preservation(&before, &after)
+}
+
+fn with_linkage(mut a: Alias, linkage: Linkage) -> Alias {
+    a.props.linkage = linkage;
+    a
+}
+
 /// A golden case: builds its module(s) and returns what the verifier reports.
 type Case = fn() -> Vec<Violation>;
 
@@ -541,8 +1009,13 @@ const CASES: &[(&str, Case)] = &[
     ("flags", flags),
     ("malformed", malformed),
     ("references", references),
+    ("atomics", atomics),
+    ("exceptions", exceptions),
+    ("constants", constants),
+    ("aliases", aliases),
     ("preservation_symbols", preservation_symbols),
     ("preservation_interfaces", preservation_interfaces),
+    ("preservation_aliases", preservation_aliases),
 ];
 
 // --- The test -----------------------------------------------------------------------------

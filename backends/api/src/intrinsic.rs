@@ -22,8 +22,12 @@ pub enum Intrinsic<'a> {
     /// or byte, length, volatile).
     Memory(MemOp),
     /// `expect`, `expect.with.probability`, `launder.invariant.group`,
-    /// `strip.invariant.group`: the first operand, unchanged.
+    /// `strip.invariant.group`, `threadlocal.address` (a thread-local's address, which its
+    /// name already gives in the current thread): the first operand, unchanged.
     PassThrough,
+    /// `fptosi.sat`, `fptoui.sat`: the float truncated toward zero, clamped to the result's
+    /// range, NaN to 0 (lane by lane).
+    FpToIntSat { signed: bool },
     /// `trap`, `debugtrap`, `ubsantrap`: the program stops there.
     Trap,
     /// `is.constant`: whether the operand is a constant, which is `false` this late.
@@ -219,13 +223,19 @@ pub fn classify(name: &str) -> Intrinsic<'_> {
     }
     let base = base_name(name);
     match base {
+        // `spin_loop` / `_mm_pause`: a hint to the processor, which nothing a program can
+        // observe depends on.
+        "x86.sse2.pause" => Intrinsic::Hint,
+        "fptosi.sat" => Intrinsic::FpToIntSat { signed: true },
+        "fptoui.sat" => Intrinsic::FpToIntSat { signed: false },
         "memcpy" | "memcpy.inline" => Intrinsic::Memory(MemOp::Copy),
         "memmove" => Intrinsic::Memory(MemOp::Move),
         "memset" | "memset.inline" => Intrinsic::Memory(MemOp::Set),
         "expect"
         | "expect.with.probability"
         | "launder.invariant.group"
-        | "strip.invariant.group" => Intrinsic::PassThrough,
+        | "strip.invariant.group"
+        | "threadlocal.address" => Intrinsic::PassThrough,
         "trap" | "debugtrap" | "ubsantrap" => Intrinsic::Trap,
         "is.constant" => Intrinsic::IsConstant,
         "objectsize" => Intrinsic::ObjectSize,

@@ -3,14 +3,18 @@
 //! cranelift-object.
 //!
 //! The crate is organised by level: [`types`] (how values become CLIF leaves), [`abi`]
-//! (signatures), `lower` (one function's body), `module` (declarations, data, the object).
+//! (signatures), `lower` (one function's body), `module` (declarations, data, the object),
+//! `labels` (computed goto: which block addresses can be block numbers).
 
 mod abi;
 pub mod backend;
 pub mod error;
+mod labels;
 mod lower;
 mod module;
 pub mod settings;
+#[cfg(test)]
+mod tests;
 mod types;
 
 pub use backend::CraneliftBackend;

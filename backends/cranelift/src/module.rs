@@ -40,6 +40,8 @@ pub(crate) struct ModuleCx<'m> {
     pub(crate) relative_tables: HashSet<String>,
     /// The body of each variadic function this module defines (see [`define_variadic_entry`]).
     va_bodies: HashMap<String, FuncId>,
+    /// Tables of computed-goto labels, laid out with block tokens (see [`crate::labels`]).
+    label_tables: HashSet<String>,
 }
 
 impl ModuleCx<'_> {
@@ -56,6 +58,11 @@ impl ModuleCx<'_> {
     /// The target's configuration, for the frontend's memory helpers.
     pub(crate) fn obj_config(&self) -> TargetFrontendConfig {
         self.obj.target_config()
+    }
+
+    /// The target's triple.
+    pub(crate) fn obj_isa_triple(&self) -> &target_lexicon::Triple {
+        self.obj.isa().triple()
     }
 
     /// Whether the pipeline turned SSSE3 on (`has_ssse3`): Cranelift's byte shuffle.
@@ -101,6 +108,14 @@ pub(crate) fn compile(
             construct: format!("the data layout `{}`: {e}", module.data_layout),
             site: Site::module(),
         })?;
+    // cranelift-module has no way to give a symbol a second name.
+    if let Some(a) = module.aliases.first() {
+        return Err(CraneliftError::Unsupported {
+            construct: format!("the alias @{} (aliases are not supported)", a.name),
+            site: Site::global(&a.name),
+        });
+    }
+    let label_tables = crate::labels::check(module)?;
     let name = if module.name.is_empty() { "opm" } else { &module.name };
     let builder = ObjectBuilder::new(isa, name.as_bytes().to_vec(), default_libcall_names())
         .map_err(|e| CraneliftError::Module(e.to_string()))?;
@@ -113,6 +128,7 @@ pub(crate) fn compile(
         trampolines: HashMap::new(),
         relative_tables: relative_tables(module),
         va_bodies: HashMap::new(),
+        label_tables,
     };
     declare_functions(&mut cx)?;
     declare_globals(&mut cx)?;
@@ -206,6 +222,16 @@ fn define(
 }
 
 /// The object-file linkage of a symbol defined in (or imported into) the module.
+///
+/// Comdats (`SymbolProps::comdat`) are ignored, which is exact for what this backend
+/// builds: one object, linked once into an executable with the C library. A comdat group
+/// only tells the linker which copy to keep when several objects hold the same group; here
+/// each group has one copy, which is kept whatever its selection kind, and its members stay
+/// what their linkage makes them (`linkonce_odr` / `weak_odr` are weak definitions). Only a
+/// link of this object with other objects holding the same groups would differ: members
+/// would then be resolved symbol by symbol instead of group by group (equivalent copies,
+/// by the ODR), and an external member would be a duplicate definition, which the linker
+/// reports. opm builds no such link.
 fn linkage(props: &opm_ir::SymbolProps, defined: bool) -> Linkage {
     use opm_ir::Linkage as L;
     if !defined {
@@ -307,9 +333,10 @@ fn declare_globals(cx: &mut ModuleCx<'_>) -> Result<(), CraneliftError> {
             continue;
         }
         let site = Site::global(&g.name);
-        if g.thread_local.is_some() {
+        let tls = g.thread_local.is_some();
+        if tls && g.props.section.is_some() {
             return Err(CraneliftError::Unsupported {
-                construct: "a thread-local global variable".into(),
+                construct: "a thread-local global variable in a section of its own".into(),
                 site,
             });
         }
@@ -321,7 +348,7 @@ fn declare_globals(cx: &mut ModuleCx<'_>) -> Result<(), CraneliftError> {
         }
         let id = cx
             .obj
-            .declare_data(&g.name, linkage(&g.props, g.init.is_some()), !g.is_constant, false)
+            .declare_data(&g.name, linkage(&g.props, g.init.is_some()), !g.is_constant, tls)
             .map_err(|e| CraneliftError::Module(e.to_string()))?;
         cx.data.insert(g.name.clone(), id);
     }
@@ -340,6 +367,8 @@ fn define_global(cx: &mut ModuleCx<'_>, g: &Global) -> Result<(), CraneliftError
         |construct: String| CraneliftError::Unsupported { construct, site: site.clone() };
     let image = if cx.relative_tables.contains(&g.name) {
         absolute_table(&cx.layout, init, &g.name).map_err(unsupported)?
+    } else if cx.label_tables.contains(&g.name) {
+        cx.layout.constant_image(&crate::labels::with_tokens(init)).map_err(unsupported)?
     } else {
         cx.layout.constant_image(init).map_err(unsupported)?
     };
@@ -360,6 +389,12 @@ fn define_global(cx: &mut ModuleCx<'_>, g: &Global) -> Result<(), CraneliftError
             let fref = cx.obj.declare_func_in_data(f, &mut desc);
             desc.write_function_addr(offset, fref);
         } else if let Some(&d) = cx.data.get(&r.symbol) {
+            if cx.obj.declarations().get_data_decl(d).tls {
+                return Err(unsupported(format!(
+                    "the address of the thread-local variable @{} in an initializer",
+                    r.symbol
+                )));
+            }
             let gv = cx.obj.declare_data_in_data(d, &mut desc);
             desc.write_data_addr(offset, gv, r.addend);
         } else {

@@ -232,12 +232,17 @@ static X86: [IsaFlag; 19] = [
 /// probes are emitted inline; the `outline` strategy calls `__cranelift_probestack`, which no
 /// C library defines. `enable_llvm_abi_extensions`: without it Cranelift 0.135 panics on an
 /// `i128` parameter or result (libgcc's `__fixdfti`, `__floattidf`, … have them); with it an
-/// `i128` travels in a register pair as in the System V ABI.
+/// `i128` travels in a register pair as in the System V ABI. `tls_model`: thread-local
+/// variables are reached through `__tls_get_addr` (ELF's general-dynamic model, which is
+/// valid for a variable of any LLVM model and which the linker relaxes in an executable);
+/// Cranelift's default, `none`, has no lowering for them. It changes no code of a module
+/// without thread-local variables.
 pub const FIXED: &[(&str, &str)] = &[
     ("is_pic", "true"),
     ("enable_verifier", "true"),
     ("probestack_strategy", "inline"),
     ("enable_llvm_abi_extensions", "true"),
+    ("tls_model", "elf_gd"),
 ];
 
 /// Cranelift settings left out of the catalog, with the reason. A pipeline naming one is
@@ -278,7 +283,6 @@ pub const EXCLUDED: &[(&str, &str)] = &[
         "ABI: returns surplus values through an implicit pointer, deprecated",
     ),
     ("libcall_call_conv", "ABI: the calling convention of libcalls must stay the C library's"),
-    ("tls_model", "how thread-local variables are reached: fixed by the target, not by a search"),
     ("stack_switch_model", "only for `stack_switch` instructions, which this backend never emits"),
     (
         "probestack_size_log2",
@@ -759,6 +763,7 @@ mod tests {
             "opt_level=speed, is_pic=false",
             "probestack_strategy=outline",
             "enable_llvm_abi_extensions=false",
+            "tls_model=none",
         ] {
             assert!(error(text).contains("fixed"), "{text}");
         }

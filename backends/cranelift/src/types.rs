@@ -32,14 +32,31 @@ pub(crate) fn container(bits: u32) -> ct::Type {
 /// The Cranelift type of a canonical scalar.
 pub(crate) fn scalar(ty: &Type) -> Result<ct::Type, String> {
     match ty {
+        Type::Int(n) if *n > opm_ir::types::NATIVE_INT_BITS => {
+            Err(format!("the type `i{n}` (integers wider than 128 bits)"))
+        }
         Type::Int(n) => Ok(container(*n)),
         Type::Float => Ok(ct::F32),
         Type::Double => Ok(ct::F64),
         Type::Ptr => Ok(ct::I64),
         Type::Half => Err("the type `half`".into()),
         Type::BFloat => Err("the type `bfloat`".into()),
+        Type::X86Fp80 => Err("the type `x86_fp80`".into()),
+        Type::Fp128 => Err("the type `fp128`".into()),
         other => Err(format!("the type `{other}` where a scalar was expected")),
     }
+}
+
+/// Why a value of type `ty` (or of a type nested in it) cannot be represented here: an
+/// integer wider than 128 bits, `x86_fp80`, `fp128`.
+pub(crate) fn unrepresentable(ty: &Type) -> Option<String> {
+    let mut bad = None;
+    ty.walk(&mut |t| {
+        if bad.is_none() && matches!(t, Type::X86Fp80 | Type::Fp128 | Type::Int(_)) {
+            bad = scalar(t).err();
+        }
+    });
+    bad
 }
 
 /// The leaves of a value of type `ty`, with their offsets in memory.
@@ -57,7 +74,14 @@ fn push_leaves(
 ) -> Result<(), String> {
     match ty {
         Type::Void => Ok(()),
-        Type::Int(_) | Type::Float | Type::Double | Type::Ptr | Type::Half | Type::BFloat => {
+        Type::Int(_)
+        | Type::Float
+        | Type::Double
+        | Type::Ptr
+        | Type::Half
+        | Type::BFloat
+        | Type::X86Fp80
+        | Type::Fp128 => {
             scalar(ty)?;
             out.push(Leaf { ty: ty.clone(), offset: base });
             Ok(())

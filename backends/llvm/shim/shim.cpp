@@ -1,6 +1,8 @@
 // The few accessors LLVM's C API lacks, over LLVM's own C++ API (header-only inline
 // functions: nothing here needs more than libLLVM itself).
+#include <llvm-c/Comdat.h>
 #include <llvm-c/Core.h>
+#include <llvm/IR/Comdat.h>
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/GlobalValue.h>
 #include <llvm/IR/Instructions.h>
@@ -51,6 +53,23 @@ LLVMValueRef opm_build_insert_value(LLVMBasicBlockRef bb, LLVMValueRef agg, LLVM
                                     const unsigned *idx, unsigned n, const char *name) {
     return wrap(InsertValueInst::Create(unwrap(agg), unwrap(val), ArrayRef<unsigned>(idx, n),
                                         name, unwrap(bb)));
+}
+
+// Comdat::getName, which the C API lacks.
+const char *opm_comdat_name(LLVMComdatRef c, size_t *len) {
+    StringRef name = unwrap(c)->getName();
+    *len = name.size();
+    return name.data();
+}
+
+// GlobalValue::getThreadLocalMode / setThreadLocalMode: the C API's accessors take a global
+// variable only, not an alias.
+unsigned opm_thread_local_mode(LLVMValueRef v) {
+    return unwrap<GlobalValue>(v)->getThreadLocalMode();
+}
+void opm_set_thread_local_mode(LLVMValueRef v, unsigned mode) {
+    unwrap<GlobalValue>(v)->setThreadLocalMode(
+        static_cast<GlobalValue::ThreadLocalMode>(mode));
 }
 
 }

@@ -1,8 +1,15 @@
 //! One table per enum between the canonical IR and LLVM's C API, used in both directions.
 
 use llvm_sys::LLVMOpcode::{self, *};
-use llvm_sys::{LLVMIntPredicate, LLVMLinkage, LLVMRealPredicate, LLVMVisibility};
-use opm_ir::{BinOp, CastOp, Flags, FloatPredicate, IntPredicate, Linkage, Visibility};
+use llvm_sys::comdat::LLVMComdatSelectionKind;
+use llvm_sys::{
+    LLVMAtomicOrdering, LLVMAtomicRMWBinOp, LLVMIntPredicate, LLVMLinkage, LLVMRealPredicate,
+    LLVMThreadLocalMode, LLVMVisibility,
+};
+use opm_ir::{
+    AtomicOrdering, BinOp, CastOp, ComdatSelection, Flags, FloatPredicate, IntPredicate, Linkage,
+    RmwOp, SyncScope, TlsModel, Visibility,
+};
 
 /// LLVM's opcode of a binary operator.
 pub fn bin_opcode(op: BinOp) -> LLVMOpcode {
@@ -219,4 +226,128 @@ pub fn gep_flags_to_llvm(f: Flags) -> u32 {
 /// Our flags of LLVM's getelementptr no-wrap bits.
 pub fn gep_flags(bits: u32) -> Flags {
     GEP_FLAGS.iter().filter(|(_, l)| bits & l != 0).fold(Flags::NONE, |a, (o, _)| a | *o)
+}
+
+/// LLVM's atomic ordering.
+pub fn ordering_to_llvm(o: AtomicOrdering) -> LLVMAtomicOrdering {
+    match o {
+        AtomicOrdering::Unordered => LLVMAtomicOrdering::LLVMAtomicOrderingUnordered,
+        AtomicOrdering::Monotonic => LLVMAtomicOrdering::LLVMAtomicOrderingMonotonic,
+        AtomicOrdering::Acquire => LLVMAtomicOrdering::LLVMAtomicOrderingAcquire,
+        AtomicOrdering::Release => LLVMAtomicOrdering::LLVMAtomicOrderingRelease,
+        AtomicOrdering::AcqRel => LLVMAtomicOrdering::LLVMAtomicOrderingAcquireRelease,
+        AtomicOrdering::SeqCst => LLVMAtomicOrdering::LLVMAtomicOrderingSequentiallyConsistent,
+    }
+}
+
+/// The atomic ordering of LLVM's; `None` for "not atomic".
+pub fn ordering(o: LLVMAtomicOrdering) -> Option<AtomicOrdering> {
+    use LLVMAtomicOrdering::*;
+    Some(match o {
+        LLVMAtomicOrderingNotAtomic => return None,
+        LLVMAtomicOrderingUnordered => AtomicOrdering::Unordered,
+        LLVMAtomicOrderingMonotonic => AtomicOrdering::Monotonic,
+        LLVMAtomicOrderingAcquire => AtomicOrdering::Acquire,
+        LLVMAtomicOrderingRelease => AtomicOrdering::Release,
+        LLVMAtomicOrderingAcquireRelease => AtomicOrdering::AcqRel,
+        LLVMAtomicOrderingSequentiallyConsistent => AtomicOrdering::SeqCst,
+    })
+}
+
+/// LLVM's number of a synchronization scope (`SyncScope::SingleThread` is 0, `System` 1).
+pub fn sync_scope_id(s: SyncScope) -> u32 {
+    match s {
+        SyncScope::SingleThread => 0,
+        SyncScope::System => 1,
+    }
+}
+
+/// The synchronization scope of LLVM's number; `None` for a target-specific scope.
+pub fn sync_scope(id: u32) -> Option<SyncScope> {
+    match id {
+        0 => Some(SyncScope::SingleThread),
+        1 => Some(SyncScope::System),
+        _ => None,
+    }
+}
+
+/// LLVM's `atomicrmw` operation.
+pub fn rmw_op_to_llvm(op: RmwOp) -> LLVMAtomicRMWBinOp {
+    use LLVMAtomicRMWBinOp::*;
+    match op {
+        RmwOp::Xchg => LLVMAtomicRMWBinOpXchg,
+        RmwOp::Add => LLVMAtomicRMWBinOpAdd,
+        RmwOp::Sub => LLVMAtomicRMWBinOpSub,
+        RmwOp::And => LLVMAtomicRMWBinOpAnd,
+        RmwOp::Nand => LLVMAtomicRMWBinOpNand,
+        RmwOp::Or => LLVMAtomicRMWBinOpOr,
+        RmwOp::Xor => LLVMAtomicRMWBinOpXor,
+        RmwOp::Max => LLVMAtomicRMWBinOpMax,
+        RmwOp::Min => LLVMAtomicRMWBinOpMin,
+        RmwOp::UMax => LLVMAtomicRMWBinOpUMax,
+        RmwOp::UMin => LLVMAtomicRMWBinOpUMin,
+        RmwOp::FAdd => LLVMAtomicRMWBinOpFAdd,
+        RmwOp::FSub => LLVMAtomicRMWBinOpFSub,
+        RmwOp::FMax => LLVMAtomicRMWBinOpFMax,
+        RmwOp::FMin => LLVMAtomicRMWBinOpFMin,
+        RmwOp::FMaximum => LLVMAtomicRMWBinOpFMaximum,
+        RmwOp::FMinimum => LLVMAtomicRMWBinOpFMinimum,
+        RmwOp::UIncWrap => LLVMAtomicRMWBinOpUIncWrap,
+        RmwOp::UDecWrap => LLVMAtomicRMWBinOpUDecWrap,
+        RmwOp::USubCond => LLVMAtomicRMWBinOpUSubCond,
+        RmwOp::USubSat => LLVMAtomicRMWBinOpUSubSat,
+    }
+}
+
+/// The `atomicrmw` operation of LLVM's.
+pub fn rmw_op(op: LLVMAtomicRMWBinOp) -> Option<RmwOp> {
+    RmwOp::ALL.into_iter().find(|r| rmw_op_to_llvm(*r) == op)
+}
+
+/// LLVM's comdat selection kind.
+pub fn comdat_to_llvm(s: ComdatSelection) -> LLVMComdatSelectionKind {
+    use LLVMComdatSelectionKind::*;
+    match s {
+        ComdatSelection::Any => LLVMAnyComdatSelectionKind,
+        ComdatSelection::ExactMatch => LLVMExactMatchComdatSelectionKind,
+        ComdatSelection::Largest => LLVMLargestComdatSelectionKind,
+        ComdatSelection::NoDeduplicate => LLVMNoDuplicatesComdatSelectionKind,
+        ComdatSelection::SameSize => LLVMSameSizeComdatSelectionKind,
+    }
+}
+
+/// The comdat selection kind of LLVM's.
+pub fn comdat(s: LLVMComdatSelectionKind) -> ComdatSelection {
+    use LLVMComdatSelectionKind::*;
+    match s {
+        LLVMAnyComdatSelectionKind => ComdatSelection::Any,
+        LLVMExactMatchComdatSelectionKind => ComdatSelection::ExactMatch,
+        LLVMLargestComdatSelectionKind => ComdatSelection::Largest,
+        LLVMNoDuplicatesComdatSelectionKind => ComdatSelection::NoDeduplicate,
+        LLVMSameSizeComdatSelectionKind => ComdatSelection::SameSize,
+    }
+}
+
+/// LLVM's thread-local mode (the same numbering as `GlobalValue::ThreadLocalMode`).
+pub fn tls_mode_to_llvm(m: Option<TlsModel>) -> LLVMThreadLocalMode {
+    use LLVMThreadLocalMode::*;
+    match m {
+        None => LLVMNotThreadLocal,
+        Some(TlsModel::GeneralDynamic) => LLVMGeneralDynamicTLSModel,
+        Some(TlsModel::LocalDynamic) => LLVMLocalDynamicTLSModel,
+        Some(TlsModel::InitialExec) => LLVMInitialExecTLSModel,
+        Some(TlsModel::LocalExec) => LLVMLocalExecTLSModel,
+    }
+}
+
+/// The thread-local model of LLVM's mode.
+pub fn tls_mode(m: LLVMThreadLocalMode) -> Option<TlsModel> {
+    use LLVMThreadLocalMode::*;
+    match m {
+        LLVMNotThreadLocal => None,
+        LLVMGeneralDynamicTLSModel => Some(TlsModel::GeneralDynamic),
+        LLVMLocalDynamicTLSModel => Some(TlsModel::LocalDynamic),
+        LLVMInitialExecTLSModel => Some(TlsModel::InitialExec),
+        LLVMLocalExecTLSModel => Some(TlsModel::LocalExec),
+    }
 }

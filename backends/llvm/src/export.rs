@@ -16,7 +16,7 @@ use llvm_sys::LLVMOpcode::*;
 use llvm_sys::analysis::{LLVMVerifierFailureAction, LLVMVerifyModule};
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
-use llvm_sys::{LLVMTailCallKind, LLVMThreadLocalMode, LLVMUnnamedAddr};
+use llvm_sys::{LLVMTailCallKind, LLVMUnnamedAddr};
 use opm_ir::*;
 use std::collections::HashMap;
 
@@ -37,6 +37,7 @@ pub fn export_module<'ctx>(
         m: llvm.as_mut_ptr(),
         structs: HashMap::new(),
         symbols: HashMap::new(),
+        blocks: HashMap::new(),
     };
     // SAFETY: the context and module are alive for the whole build.
     unsafe { ex.module(module) }.map_err(LlvmError::Build)?;
@@ -61,6 +62,9 @@ struct Exporter {
     m: LLVMModuleRef,
     structs: HashMap<String, LLVMTypeRef>,
     symbols: HashMap<String, LLVMValueRef>,
+    /// The blocks of every function with a body, created before any constant is built so
+    /// that `blockaddress` constants can name them.
+    blocks: HashMap<String, Vec<LLVMBasicBlockRef>>,
 }
 
 /// The state of one function body under construction.
@@ -102,9 +106,41 @@ impl Exporter {
                 let ty = self.fn_type(&f.ty)?;
                 let v = LLVMAddFunction(self.m, cstring(&f.name).as_ptr(), ty);
                 self.add_symbol(&f.name, v)?;
+                let blocks = f
+                    .blocks
+                    .iter()
+                    .map(|b| {
+                        let name = cstring(b.name.as_deref().unwrap_or(""));
+                        LLVMAppendBasicBlockInContext(self.ctx, v, name.as_ptr())
+                    })
+                    .collect();
+                self.blocks.insert(f.name.clone(), blocks);
+            }
+            let ptr = LLVMPointerTypeInContext(self.ctx, 0);
+            for a in &module.aliases {
+                let ty = self.ty(&a.ty)?;
+                // The aliasee is set once every symbol exists (it may be another alias).
+                let v = LLVMAddAlias2(self.m, ty, 0, LLVMGetPoison(ptr), cstring(&a.name).as_ptr());
+                self.add_symbol(&a.name, v)?;
+            }
+            for c in module.comdats() {
+                let comdat =
+                    llvm_sys::comdat::LLVMGetOrInsertComdat(self.m, cstring(&c.name).as_ptr());
+                llvm_sys::comdat::LLVMSetComdatSelectionKind(
+                    comdat,
+                    conv::comdat_to_llvm(c.selection),
+                );
             }
             for g in &module.globals {
                 self.global(g)?;
+            }
+            for a in &module.aliases {
+                let v = self.symbols[&a.name];
+                let aliasee =
+                    self.constant(&a.aliasee).map_err(|e| format!("in alias @{}: {e}", a.name))?;
+                LLVMAliasSetAliasee(v, aliasee);
+                self.props(v, &a.props);
+                ffi::opm_set_thread_local_mode(v, conv::tls_mode_to_llvm(a.thread_local) as u32);
             }
             for f in &module.functions {
                 self.function(f).map_err(|e| format!("in function @{}: {e}", f.name))?;
@@ -154,6 +190,8 @@ impl Exporter {
                 Type::BFloat => LLVMBFloatTypeInContext(self.ctx),
                 Type::Float => LLVMFloatTypeInContext(self.ctx),
                 Type::Double => LLVMDoubleTypeInContext(self.ctx),
+                Type::X86Fp80 => LLVMX86FP80TypeInContext(self.ctx),
+                Type::Fp128 => LLVMFP128TypeInContext(self.ctx),
                 Type::Ptr => LLVMPointerTypeInContext(self.ctx, 0),
                 Type::Array(n, e) => LLVMArrayType2(self.ty(e)?, *n),
                 Type::Vector(n, e) => LLVMVectorType(self.ty(e)?, *n),
@@ -213,8 +251,47 @@ impl Exporter {
                     LLVMConstIntOfArbitraryPrecision(t, 2, words.as_ptr())
                 }
                 Constant::Float { kind, bits } => {
-                    let int = LLVMConstInt(LLVMIntTypeInContext(self.ctx, kind.bits()), *bits, 0);
+                    let t = LLVMIntTypeInContext(self.ctx, kind.bits());
+                    let words = [*bits as u64, (*bits >> 64) as u64];
+                    let int = LLVMConstIntOfArbitraryPrecision(t, 2, words.as_ptr());
                     LLVMConstBitCast(int, self.ty(&kind.ty())?)
+                }
+                Constant::WideInt { bits, words } => {
+                    let t = LLVMIntTypeInContext(self.ctx, *bits);
+                    LLVMConstIntOfArbitraryPrecision(t, words.len() as u32, words.as_ptr())
+                }
+                Constant::BlockAddress { function, block } => {
+                    let f = *self
+                        .symbols
+                        .get(function)
+                        .ok_or_else(|| format!("blockaddress of undefined function @{function}"))?;
+                    let bb = self
+                        .blocks
+                        .get(function)
+                        .and_then(|blocks| blocks.get(block.index()))
+                        .ok_or_else(|| {
+                            format!("blockaddress of missing block {block} of @{function}")
+                        })?;
+                    LLVMBlockAddress(f, *bb)
+                }
+                Constant::Asm(asm) => {
+                    let dialect = match asm.dialect {
+                        AsmDialect::Att => llvm_sys::LLVMInlineAsmDialect::LLVMInlineAsmDialectATT,
+                        AsmDialect::Intel => {
+                            llvm_sys::LLVMInlineAsmDialect::LLVMInlineAsmDialectIntel
+                        }
+                    };
+                    LLVMGetInlineAsm(
+                        self.fn_type(&asm.fn_ty)?,
+                        asm.asm.as_ptr().cast(),
+                        asm.asm.len(),
+                        asm.constraints.as_ptr().cast(),
+                        asm.constraints.len(),
+                        i32::from(asm.side_effect),
+                        i32::from(asm.align_stack),
+                        dialect,
+                        i32::from(asm.can_unwind),
+                    )
                 }
                 Constant::Null => LLVMConstPointerNull(LLVMPointerTypeInContext(self.ctx, 0)),
                 Constant::Undef(t) => LLVMGetUndef(self.ty(t)?),
@@ -367,6 +444,11 @@ impl Exporter {
             if p.align > 0 {
                 LLVMSetAlignment(v, p.align as u32);
             }
+            if let Some(c) = &p.comdat {
+                let comdat =
+                    llvm_sys::comdat::LLVMGetOrInsertComdat(self.m, cstring(&c.name).as_ptr());
+                llvm_sys::comdat::LLVMSetComdat(v, comdat);
+            }
         }
     }
 
@@ -379,18 +461,7 @@ impl Exporter {
                 LLVMSetInitializer(v, c);
             }
             LLVMSetGlobalConstant(v, i32::from(g.is_constant));
-            LLVMSetThreadLocalMode(
-                v,
-                match g.thread_local {
-                    None => LLVMThreadLocalMode::LLVMNotThreadLocal,
-                    Some(TlsModel::GeneralDynamic) => {
-                        LLVMThreadLocalMode::LLVMGeneralDynamicTLSModel
-                    }
-                    Some(TlsModel::LocalDynamic) => LLVMThreadLocalMode::LLVMLocalDynamicTLSModel,
-                    Some(TlsModel::InitialExec) => LLVMThreadLocalMode::LLVMInitialExecTLSModel,
-                    Some(TlsModel::LocalExec) => LLVMThreadLocalMode::LLVMLocalExecTLSModel,
-                },
-            );
+            LLVMSetThreadLocalMode(v, conv::tls_mode_to_llvm(g.thread_local));
             LLVMSetExternallyInitialized(v, i32::from(g.externally_initialized));
             self.props(v, &g.props);
         }
@@ -426,7 +497,7 @@ impl Exporter {
             }
             let mut body = Body {
                 builder: LLVMCreateBuilderInContext(self.ctx),
-                blocks: Vec::with_capacity(f.blocks.len()),
+                blocks: self.blocks.get(&f.name).cloned().unwrap_or_default(),
                 scratch: std::ptr::null_mut(),
                 values: HashMap::new(),
                 pending: HashMap::new(),
@@ -435,10 +506,6 @@ impl Exporter {
             };
             for (i, p) in f.params.iter().enumerate() {
                 body.values.insert(p.value, LLVMGetParam(func, i as u32));
-            }
-            for b in &f.blocks {
-                let name = cstring(b.name.as_deref().unwrap_or(""));
-                body.blocks.push(LLVMAppendBasicBlockInContext(self.ctx, func, name.as_ptr()));
             }
             body.scratch = LLVMAppendBasicBlockInContext(self.ctx, func, c"opm.scratch".as_ptr());
             for (bi, b) in f.blocks.iter().enumerate() {
@@ -584,14 +651,79 @@ impl Exporter {
                     set_flags(v, *flags);
                     v
                 }
-                Op::Load { align, volatile, .. } => {
+                Op::Load { align, volatile, atomic, .. } => {
                     let v = LLVMBuildLoad2(b, self.ty(&inst.ty)?, ops[0], name);
                     set_memory(v, *align, *volatile);
+                    set_atomic(v, *atomic);
                     v
                 }
-                Op::Store { align, volatile, .. } => {
+                Op::Store { align, volatile, atomic, .. } => {
                     let v = LLVMBuildStore(b, ops[0], ops[1]);
                     set_memory(v, *align, *volatile);
+                    set_atomic(v, *atomic);
+                    v
+                }
+                Op::AtomicRmw { op, align, volatile, atomic, .. } => {
+                    let v = LLVMBuildAtomicRMW(
+                        b,
+                        conv::rmw_op_to_llvm(*op),
+                        ops[0],
+                        ops[1],
+                        conv::ordering_to_llvm(atomic.ordering),
+                        0,
+                    );
+                    set_memory(v, *align, *volatile);
+                    LLVMSetAtomicSyncScopeID(v, conv::sync_scope_id(atomic.scope));
+                    set_name(v, inst);
+                    v
+                }
+                Op::CmpXchg { align, volatile, weak, success, failure, scope, .. } => {
+                    let v = LLVMBuildAtomicCmpXchg(
+                        b,
+                        ops[0],
+                        ops[1],
+                        ops[2],
+                        conv::ordering_to_llvm(*success),
+                        conv::ordering_to_llvm(*failure),
+                        0,
+                    );
+                    set_memory(v, *align, *volatile);
+                    LLVMSetWeak(v, i32::from(*weak));
+                    LLVMSetAtomicSyncScopeID(v, conv::sync_scope_id(*scope));
+                    set_name(v, inst);
+                    v
+                }
+                Op::Fence { atomic } => {
+                    let v = LLVMBuildFence(b, conv::ordering_to_llvm(atomic.ordering), 0, name);
+                    LLVMSetAtomicSyncScopeID(v, conv::sync_scope_id(atomic.scope));
+                    v
+                }
+                Op::Invoke { call, normal, unwind } => {
+                    let (normal, unwind) =
+                        (Self::block(body, *normal)?, Self::block(body, *unwind)?);
+                    self.call(body, call, &mut ops, name, Some((normal, unwind)))?
+                }
+                Op::LandingPad { cleanup, clauses } => {
+                    let v = LLVMBuildLandingPad(
+                        b,
+                        self.ty(&inst.ty)?,
+                        std::ptr::null_mut(),
+                        clauses.len() as u32,
+                        name,
+                    );
+                    for clause in clauses {
+                        let (Clause::Catch(c) | Clause::Filter(c)) = clause;
+                        LLVMAddClause(v, self.constant(c)?);
+                    }
+                    LLVMSetCleanup(v, i32::from(*cleanup));
+                    v
+                }
+                Op::Resume { .. } => LLVMBuildResume(b, ops[0]),
+                Op::IndirectBr { dests, .. } => {
+                    let v = LLVMBuildIndirectBr(b, ops[0], dests.len() as u32);
+                    for d in dests {
+                        LLVMAddDestination(v, Self::block(body, *d)?);
+                    }
                     v
                 }
                 Op::Alloca { ty, align, .. } => {
@@ -610,7 +742,7 @@ impl Exporter {
                     name,
                     conv::gep_flags_to_llvm(*flags),
                 ),
-                Op::Call(call) => self.call(body, call, &mut ops, name)?,
+                Op::Call(call) => self.call(body, call, &mut ops, name, None)?,
                 Op::Phi { flags, incoming } => {
                     let v = LLVMBuildPhi(b, self.ty(&inst.ty)?, name);
                     set_flags(v, *flags);
@@ -699,36 +831,54 @@ impl Exporter {
         Ok(())
     }
 
+    /// A call, or an invoke when `invoke` gives its normal and unwind destinations.
     unsafe fn call(
         &mut self,
         body: &mut Body,
         call: &Call,
         ops: &mut [LLVMValueRef],
         name: *const std::ffi::c_char,
+        invoke: Option<(LLVMBasicBlockRef, LLVMBasicBlockRef)>,
     ) -> R<LLVMValueRef> {
         // Operands are the arguments followed by the callee.
         let (callee, args) = ops.split_last_mut().ok_or("a call without a callee operand")?;
         let fn_ty = self.fn_type(&call.fn_ty)?;
         // SAFETY: building a call with live operands.
         unsafe {
-            let v = LLVMBuildCall2(
-                body.builder,
-                fn_ty,
-                *callee,
-                args.as_mut_ptr(),
-                args.len() as u32,
-                name,
-            );
+            let v = match invoke {
+                None => LLVMBuildCall2(
+                    body.builder,
+                    fn_ty,
+                    *callee,
+                    args.as_mut_ptr(),
+                    args.len() as u32,
+                    name,
+                ),
+                Some((normal, unwind)) => LLVMBuildInvoke2(
+                    body.builder,
+                    fn_ty,
+                    *callee,
+                    args.as_mut_ptr(),
+                    args.len() as u32,
+                    normal,
+                    unwind,
+                    name,
+                ),
+            };
             self.each_attribute(&call.attrs, |i, a| LLVMAddCallSiteAttribute(v, i, a))?;
-            LLVMSetTailCallKind(
-                v,
-                match call.tail {
-                    TailKind::None => LLVMTailCallKind::LLVMTailCallKindNone,
-                    TailKind::Tail => LLVMTailCallKind::LLVMTailCallKindTail,
-                    TailKind::MustTail => LLVMTailCallKind::LLVMTailCallKindMustTail,
-                    TailKind::NoTail => LLVMTailCallKind::LLVMTailCallKindNoTail,
-                },
-            );
+            if invoke.is_none() {
+                LLVMSetTailCallKind(
+                    v,
+                    match call.tail {
+                        TailKind::None => LLVMTailCallKind::LLVMTailCallKindNone,
+                        TailKind::Tail => LLVMTailCallKind::LLVMTailCallKindTail,
+                        TailKind::MustTail => LLVMTailCallKind::LLVMTailCallKindMustTail,
+                        TailKind::NoTail => LLVMTailCallKind::LLVMTailCallKindNoTail,
+                    },
+                );
+            } else if call.tail != TailKind::None {
+                return Err("an invoke with a tail-call marker".into());
+            }
             LLVMSetInstructionCallConv(v, call.cconv.0);
             set_flags(v, call.flags);
             Ok(v)
@@ -759,6 +909,25 @@ unsafe fn set_flags(v: LLVMValueRef, flags: Flags) {
             LLVMZExt | LLVMUIToFP => LLVMSetNNeg(v, i32::from(flags.contains(Flags::NNEG))),
             _ => {}
         }
+    }
+}
+
+/// Makes a load or store atomic.
+unsafe fn set_atomic(v: LLVMValueRef, atomic: Option<Atomic>) {
+    if let Some(a) = atomic {
+        // SAFETY: `v` is a load or store.
+        unsafe {
+            LLVMSetOrdering(v, conv::ordering_to_llvm(a.ordering));
+            LLVMSetAtomicSyncScopeID(v, conv::sync_scope_id(a.scope));
+        }
+    }
+}
+
+/// Names an instruction whose builder takes no name.
+unsafe fn set_name(v: LLVMValueRef, inst: &Inst) {
+    if let (Some(_), Some(name)) = (inst.result, &inst.name) {
+        // SAFETY: `v` is a live instruction.
+        unsafe { LLVMSetValueName2(v, name.as_ptr().cast(), name.len()) }
     }
 }
 

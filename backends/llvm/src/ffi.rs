@@ -21,6 +21,9 @@ unsafe extern "C" {
         n: u32,
         name: *const std::ffi::c_char,
     ) -> LLVMValueRef;
+    pub fn opm_comdat_name(c: LLVMComdatRef, len: *mut usize) -> *const std::ffi::c_char;
+    pub fn opm_thread_local_mode(v: LLVMValueRef) -> u32;
+    pub fn opm_set_thread_local_mode(v: LLVMValueRef, mode: u32);
     pub fn opm_build_insert_value(
         bb: LLVMBasicBlockRef,
         agg: LLVMValueRef,

@@ -15,7 +15,7 @@ use llvm_sys::LLVMTypeKind::*;
 use llvm_sys::LLVMValueKind::*;
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
-use llvm_sys::{LLVMAtomicOrdering, LLVMTailCallKind, LLVMThreadLocalMode, LLVMUnnamedAddr};
+use llvm_sys::{LLVMAtomicOrdering, LLVMTailCallKind, LLVMUnnamedAddr};
 use opm_ir::attr::UNREADABLE_ATTRIBUTES;
 use opm_ir::*;
 use std::collections::HashMap;
@@ -35,15 +35,12 @@ fn is_dropped_intrinsic(name: &str) -> bool {
 /// Imports `module` into the canonical IR.
 pub fn import_module(module: &inkwell::module::Module<'_>) -> Result<Module, LlvmError> {
     let m = module.as_mut_ptr();
-    let mut imp = Importer { types: HashMap::new(), names: HashMap::new() };
+    let mut imp =
+        Importer { types: HashMap::new(), block_numbers: HashMap::new(), names: HashMap::new() };
     let unsupported =
         |construct: String| LlvmError::Unsupported { construct, site: Site::default() };
     // SAFETY: `m` is a live module; every pointer walked below belongs to it.
     unsafe {
-        let alias = LLVMGetFirstGlobalAlias(m);
-        if !alias.is_null() {
-            return Err(unsupported(format!("alias @{}", value_name(alias))));
-        }
         let ifunc = LLVMGetFirstGlobalIFunc(m);
         if !ifunc.is_null() {
             return Err(unsupported(format!("ifunc @{}", value_name(ifunc))));
@@ -74,6 +71,11 @@ pub fn import_module(module: &inkwell::module::Module<'_>) -> Result<Module, Llv
             }
             f = LLVMGetNextFunction(f);
         }
+        let mut a = LLVMGetFirstGlobalAlias(m);
+        while !a.is_null() {
+            out.aliases.push(imp.alias(a)?);
+            a = LLVMGetNextGlobalAlias(a);
+        }
         out.flags = module_flags(m);
         Ok(out)
     }
@@ -81,6 +83,9 @@ pub fn import_module(module: &inkwell::module::Module<'_>) -> Result<Module, Llv
 
 struct Importer {
     types: HashMap<LLVMTypeRef, Type>,
+    /// The blocks of each function, numbered as the canonical IR numbers them (for
+    /// `blockaddress` constants).
+    block_numbers: HashMap<LLVMValueRef, HashMap<LLVMBasicBlockRef, BlockId>>,
     /// The name of every global value (unnamed ones get `__unnamed_N`, in LLVM's numbering).
     names: HashMap<LLVMValueRef, String>,
 }
@@ -114,6 +119,11 @@ impl Importer {
                 all.push(f);
                 f = LLVMGetNextFunction(f);
             }
+            let mut a = LLVMGetFirstGlobalAlias(m);
+            while !a.is_null() {
+                all.push(a);
+                a = LLVMGetNextGlobalAlias(a);
+            }
         }
         let taken: std::collections::HashSet<String> = all.iter().map(|&v| value_name(v)).collect();
         let mut unnamed = 0;
@@ -146,13 +156,7 @@ impl Importer {
                 LLVMBFloatTypeKind => Type::BFloat,
                 LLVMFloatTypeKind => Type::Float,
                 LLVMDoubleTypeKind => Type::Double,
-                LLVMIntegerTypeKind => {
-                    let bits = LLVMGetIntTypeWidth(t);
-                    if bits > types::MAX_INT_BITS {
-                        return Err(format!("integer type i{bits} (wider than 128 bits)"));
-                    }
-                    Type::Int(bits)
-                }
+                LLVMIntegerTypeKind => Type::Int(LLVMGetIntTypeWidth(t)),
                 LLVMPointerTypeKind => match LLVMGetPointerAddressSpace(t) {
                     0 => Type::Ptr,
                     n => return Err(format!("pointer in address space {n}")),
@@ -165,8 +169,8 @@ impl Importer {
                 }
                 LLVMStructTypeKind => self.struct_type(t)?,
                 LLVMFunctionTypeKind => Type::Function(Box::new(self.fn_type(t)?)),
-                LLVMX86_FP80TypeKind => return Err("x86_fp80 (long double)".into()),
-                LLVMFP128TypeKind => return Err("fp128".into()),
+                LLVMX86_FP80TypeKind => Type::X86Fp80,
+                LLVMFP128TypeKind => Type::Fp128,
                 LLVMPPC_FP128TypeKind => return Err("ppc_fp128".into()),
                 LLVMScalableVectorTypeKind => {
                     return Err(format!("scalable vector type {}", print_type(t)));
@@ -228,8 +232,14 @@ impl Importer {
                     let ty = self.ty(t)?;
                     let kind = ty.float_kind().ok_or_else(|| format!("float type {ty}"))?;
                     let int_ty = LLVMIntTypeInContext(LLVMGetTypeContext(t), kind.bits());
-                    let bits = LLVMConstIntGetZExtValue(LLVMConstBitCast(c, int_ty));
-                    Constant::Float { kind, bits }
+                    let int = LLVMConstBitCast(c, int_ty);
+                    if LLVMGetValueKind(int) != LLVMConstantIntValueKind {
+                        return Err(format!("float constant `{}`", print_value(c)));
+                    }
+                    match self.int_constant(int, int_ty)? {
+                        Constant::Int { value, .. } => Constant::Float { kind, bits: value },
+                        _ => return Err(format!("float constant `{}`", print_value(c))),
+                    }
                 }
                 LLVMConstantPointerNullValueKind => {
                     self.ty(t)?;
@@ -257,13 +267,12 @@ impl Importer {
                     ty: self.ty(t)?,
                     fields: self.elements(c, LLVMCountStructElementTypes(t) as u64)?,
                 },
-                LLVMFunctionValueKind | LLVMGlobalVariableValueKind => {
+                LLVMFunctionValueKind | LLVMGlobalVariableValueKind | LLVMGlobalAliasValueKind => {
                     Constant::Global(self.names.get(&c).cloned().unwrap_or_else(|| value_name(c)))
                 }
                 LLVMConstantExprValueKind => Constant::Expr(Box::new(self.const_expr(c)?)),
-                LLVMGlobalAliasValueKind => return Err(format!("alias @{}", value_name(c))),
-                LLVMBlockAddressValueKind => return Err("blockaddress".into()),
-                LLVMInlineAsmValueKind => return Err("inline asm".into()),
+                LLVMBlockAddressValueKind => self.block_address(c)?,
+                LLVMInlineAsmValueKind => Constant::Asm(Box::new(self.inline_asm(c)?)),
                 LLVMMetadataAsValueValueKind => return Err("metadata operand".into()),
                 LLVMConstantTokenNoneValueKind => return Err("token none".into()),
                 LLVMConstantPtrAuthValueKind => return Err("ptrauth constant".into()),
@@ -276,20 +285,79 @@ impl Importer {
         // SAFETY: `c` is a live scalar ConstantInt of type `t`.
         unsafe {
             let bits = LLVMGetIntTypeWidth(t);
-            if bits > types::MAX_INT_BITS {
-                return Err(format!("integer type i{bits} (wider than 128 bits)"));
-            }
             if bits <= 64 {
                 let value = u128::from(LLVMConstIntGetZExtValue(c));
                 return Ok(Constant::Int { bits, value });
             }
-            // The C API reads at most 64 bits; LLVM prints the value exactly, in decimal.
+            // The C API reads at most 64 bits; LLVM prints the value exactly, in signed
+            // decimal of its width.
             let text = print_value(c);
             let digits = text.rsplit(' ').next().unwrap_or_default();
-            let value: i128 = digits
+            let value: num_bigint::BigInt = digits
                 .parse()
                 .map_err(|_| format!("integer constant `{text}` that LLVM prints oddly"))?;
-            Ok(Constant::int(bits, value))
+            // Two's complement of the width: add 2^bits to a negative value.
+            let value = if value.sign() == num_bigint::Sign::Minus {
+                value + (num_bigint::BigInt::from(1) << bits)
+            } else {
+                value
+            };
+            let (_, words) = value.to_u64_digits();
+            Ok(Constant::from_words(bits, &words))
+        }
+    }
+
+    /// `blockaddress(@f, %bb)`, with the block numbered as `f`'s import numbers it.
+    unsafe fn block_address(&mut self, c: LLVMValueRef) -> R<Constant> {
+        // SAFETY: `c` is a live BlockAddress constant; its function and block are live.
+        unsafe {
+            let f = LLVMGetBlockAddressFunction(c);
+            let bb = LLVMGetBlockAddressBasicBlock(c);
+            let numbers = self.block_numbers.entry(f).or_insert_with(|| {
+                let mut numbers = HashMap::new();
+                let mut b = LLVMGetFirstBasicBlock(f);
+                while !b.is_null() {
+                    numbers.insert(b, BlockId(numbers.len() as u32));
+                    b = LLVMGetNextBasicBlock(b);
+                }
+                numbers
+            });
+            let block = *numbers.get(&bb).ok_or_else(|| format!("`{}`", print_value(c)))?;
+            let function = self.names.get(&f).cloned().unwrap_or_else(|| value_name(f));
+            Ok(Constant::BlockAddress { function, block })
+        }
+    }
+
+    /// Inline assembly used as a callee.
+    unsafe fn inline_asm(&mut self, c: LLVMValueRef) -> R<InlineAsm> {
+        // SAFETY: `c` is a live InlineAsm value.
+        unsafe {
+            let fn_ty = match self.ty(LLVMGetInlineAsmFunctionType(c))? {
+                Type::Function(ft) => *ft,
+                other => return Err(format!("inline asm of type {other}")),
+            };
+            let mut len = 0usize;
+            let asm = LLVMGetInlineAsmAsmString(c, &mut len);
+            let asm = std::slice::from_raw_parts(asm.cast::<u8>(), len);
+            let mut len = 0usize;
+            let constraints = LLVMGetInlineAsmConstraintString(c, &mut len);
+            let constraints = std::slice::from_raw_parts(constraints.cast::<u8>(), len);
+            let text = |bytes: &[u8]| {
+                String::from_utf8(bytes.to_vec())
+                    .map_err(|_| format!("inline asm `{}` that is not UTF-8", print_value(c)))
+            };
+            Ok(InlineAsm {
+                fn_ty,
+                asm: text(asm)?,
+                constraints: text(constraints)?,
+                side_effect: LLVMGetInlineAsmHasSideEffects(c) != 0,
+                align_stack: LLVMGetInlineAsmNeedsAlignedStack(c) != 0,
+                dialect: match LLVMGetInlineAsmDialect(c) {
+                    llvm_sys::LLVMInlineAsmDialect::LLVMInlineAsmDialectATT => AsmDialect::Att,
+                    llvm_sys::LLVMInlineAsmDialect::LLVMInlineAsmDialectIntel => AsmDialect::Intel,
+                },
+                can_unwind: LLVMGetInlineAsmCanUnwind(c) != 0,
+            })
         }
     }
 
@@ -427,9 +495,18 @@ impl Importer {
     unsafe fn props(&mut self, g: LLVMValueRef) -> R<SymbolProps> {
         // SAFETY: `g` is a live global value.
         unsafe {
-            if !llvm_sys::comdat::LLVMGetComdat(g).is_null() {
-                return Err("comdat".into());
-            }
+            let comdat = match LLVMGetValueKind(g) {
+                LLVMGlobalAliasValueKind => std::ptr::null_mut(),
+                _ => llvm_sys::comdat::LLVMGetComdat(g),
+            };
+            let comdat = (!comdat.is_null()).then(|| {
+                let mut len = 0usize;
+                let name = sized_str(ffi::opm_comdat_name(comdat, &mut len), len);
+                Comdat {
+                    name,
+                    selection: conv::comdat(llvm_sys::comdat::LLVMGetComdatSelectionKind(comdat)),
+                }
+            });
             let linkage = LLVMGetLinkage(g);
             let section = borrowed_str(LLVMGetSection(g));
             Ok(SymbolProps {
@@ -442,7 +519,11 @@ impl Importer {
                     LLVMUnnamedAddr::LLVMGlobalUnnamedAddr => UnnamedAddr::Global,
                 },
                 section: (!section.is_empty()).then_some(section),
-                align: u64::from(LLVMGetAlignment(g)),
+                align: match LLVMGetValueKind(g) {
+                    LLVMGlobalAliasValueKind => 0,
+                    _ => u64::from(LLVMGetAlignment(g)),
+                },
+                comdat,
             })
         }
     }
@@ -467,16 +548,38 @@ impl Importer {
                 init,
                 is_constant: LLVMIsGlobalConstant(g) != 0,
                 props: self.props(g).map_err(at)?,
-                thread_local: match LLVMGetThreadLocalMode(g) {
-                    LLVMThreadLocalMode::LLVMNotThreadLocal => None,
-                    LLVMThreadLocalMode::LLVMGeneralDynamicTLSModel => {
-                        Some(TlsModel::GeneralDynamic)
-                    }
-                    LLVMThreadLocalMode::LLVMLocalDynamicTLSModel => Some(TlsModel::LocalDynamic),
-                    LLVMThreadLocalMode::LLVMInitialExecTLSModel => Some(TlsModel::InitialExec),
-                    LLVMThreadLocalMode::LLVMLocalExecTLSModel => Some(TlsModel::LocalExec),
-                },
+                thread_local: conv::tls_mode(LLVMGetThreadLocalMode(g)),
                 externally_initialized: LLVMIsExternallyInitialized(g) != 0,
+            })
+        }
+    }
+
+    unsafe fn alias(&mut self, a: LLVMValueRef) -> Result<Alias, LlvmError> {
+        let name = self.names[&a].clone();
+        let at = |construct: String| LlvmError::Unsupported {
+            construct: format!("{construct} (alias @{name})"),
+            site: Site::default(),
+        };
+        // SAFETY: `a` is a live global alias.
+        unsafe {
+            let addrspace = LLVMGetPointerAddressSpace(LLVMTypeOf(a));
+            if addrspace != 0 {
+                return Err(at(format!("alias in address space {addrspace}")));
+            }
+            let thread_local = match ffi::opm_thread_local_mode(a) {
+                0 => None,
+                1 => Some(TlsModel::GeneralDynamic),
+                2 => Some(TlsModel::LocalDynamic),
+                3 => Some(TlsModel::InitialExec),
+                4 => Some(TlsModel::LocalExec),
+                n => return Err(at(format!("thread-local mode #{n}"))),
+            };
+            Ok(Alias {
+                name: name.clone(),
+                ty: self.ty(LLVMGlobalGetValueType(a)).map_err(at)?,
+                aliasee: self.constant(LLVMAliasGetAliasee(a)).map_err(at)?,
+                props: self.props(a).map_err(at)?,
+                thread_local,
             })
         }
     }
@@ -610,7 +713,12 @@ impl Importer {
                     for s in 1..LLVMGetNumSuccessors(i) {
                         let value = match self.constant(LLVMGetSwitchCaseValue(i, s))? {
                             Constant::Int { value, .. } => value,
-                            other => return Err(format!("switch case value {other:?}")),
+                            other => {
+                                return Err(format!(
+                                    "switch on {} (wider than 128 bits)",
+                                    other.ty()
+                                ));
+                            }
                         };
                         cases.push(SwitchCase {
                             value,
@@ -648,20 +756,49 @@ impl Importer {
                     align: u64::from(LLVMGetAlignment(i)),
                 },
                 LLVMLoad | LLVMStore => {
-                    if LLVMGetOrdering(i) != LLVMAtomicOrdering::LLVMAtomicOrderingNotAtomic {
-                        return Err(format!(
-                            "atomic {}",
-                            if opcode == LLVMLoad { "load" } else { "store" }
-                        ));
-                    }
+                    let atomic = match conv::ordering(LLVMGetOrdering(i)) {
+                        None => None,
+                        Some(ordering) => Some(Atomic { ordering, scope: sync_scope(i)? }),
+                    };
                     let align = u64::from(LLVMGetAlignment(i));
                     let volatile = LLVMGetVolatile(i) != 0;
                     if opcode == LLVMLoad {
-                        Op::Load { ptr: op(self, 0)?, align, volatile }
+                        Op::Load { ptr: op(self, 0)?, align, volatile, atomic }
                     } else {
-                        Op::Store { val: op(self, 0)?, ptr: op(self, 1)?, align, volatile }
+                        Op::Store { val: op(self, 0)?, ptr: op(self, 1)?, align, volatile, atomic }
                     }
                 }
+                LLVMAtomicRMW => {
+                    let rmw = LLVMGetAtomicRMWBinOp(i);
+                    Op::AtomicRmw {
+                        op: conv::rmw_op(rmw).ok_or_else(|| format!("atomicrmw {rmw:?}"))?,
+                        ptr: op(self, 0)?,
+                        val: op(self, 1)?,
+                        align: u64::from(LLVMGetAlignment(i)),
+                        volatile: LLVMGetVolatile(i) != 0,
+                        atomic: Atomic {
+                            ordering: ordering_of(LLVMGetOrdering(i))?,
+                            scope: sync_scope(i)?,
+                        },
+                    }
+                }
+                LLVMAtomicCmpXchg => Op::CmpXchg {
+                    ptr: op(self, 0)?,
+                    cmp: op(self, 1)?,
+                    new: op(self, 2)?,
+                    align: u64::from(LLVMGetAlignment(i)),
+                    volatile: LLVMGetVolatile(i) != 0,
+                    weak: LLVMGetWeak(i) != 0,
+                    success: ordering_of(LLVMGetCmpXchgSuccessOrdering(i))?,
+                    failure: ordering_of(LLVMGetCmpXchgFailureOrdering(i))?,
+                    scope: sync_scope(i)?,
+                },
+                LLVMFence => Op::Fence {
+                    atomic: Atomic {
+                        ordering: ordering_of(LLVMGetOrdering(i))?,
+                        scope: sync_scope(i)?,
+                    },
+                },
                 LLVMGetElementPtr => Op::Gep {
                     source_ty: self.ty(LLVMGetGEPSourceElementType(i))?,
                     flags: conv::gep_flags(LLVMGEPGetNoWrapFlags(i)),
@@ -709,6 +846,31 @@ impl Importer {
                     Some(call) => Op::Call(Box::new(call)),
                     None => return Ok(None),
                 },
+                LLVMInvoke => match self.call(fs, i)? {
+                    Some(call) => Op::Invoke {
+                        call: Box::new(call),
+                        normal: Self::block(fs, LLVMGetNormalDest(i))?,
+                        unwind: Self::block(fs, LLVMGetUnwindDest(i))?,
+                    },
+                    None => return Err("invoke of an intrinsic that only carries metadata".into()),
+                },
+                LLVMLandingPad => {
+                    let mut clauses = Vec::new();
+                    for k in 0..LLVMGetNumClauses(i) {
+                        let c = LLVMGetClause(i, k);
+                        let is_filter = LLVMGetTypeKind(LLVMTypeOf(c)) == LLVMArrayTypeKind;
+                        let c = self.constant(c)?;
+                        clauses.push(if is_filter { Clause::Filter(c) } else { Clause::Catch(c) });
+                    }
+                    Op::LandingPad { cleanup: LLVMIsCleanup(i) != 0, clauses }
+                }
+                LLVMResume => Op::Resume { val: op(self, 0)? },
+                LLVMIndirectBr => Op::IndirectBr {
+                    addr: op(self, 0)?,
+                    dests: (0..LLVMGetNumSuccessors(i))
+                        .map(|k| Self::block(fs, LLVMGetSuccessor(i, k)))
+                        .collect::<R<_>>()?,
+                },
                 LLVMSelect => Op::Select {
                     flags: fmf(),
                     cond: op(self, 0)?,
@@ -744,15 +906,9 @@ impl Importer {
                 LLVMFreeze => Op::Freeze { val: op(self, 0)? },
                 LLVMPtrToAddr => return Err("ptrtoaddr".into()),
                 LLVMAddrSpaceCast => return Err("addrspacecast".into()),
-                LLVMFence => return Err("fence (atomics)".into()),
-                LLVMAtomicCmpXchg => return Err("cmpxchg (atomics)".into()),
-                LLVMAtomicRMW => return Err("atomicrmw (atomics)".into()),
-                LLVMInvoke => return Err("invoke (exception handling)".into()),
-                LLVMLandingPad | LLVMResume | LLVMCleanupRet | LLVMCatchRet | LLVMCatchPad
-                | LLVMCleanupPad | LLVMCatchSwitch => {
-                    return Err(format!("{} (exception handling)", opcode_text(i)));
+                LLVMCleanupRet | LLVMCatchRet | LLVMCatchPad | LLVMCleanupPad | LLVMCatchSwitch => {
+                    return Err(format!("{} (Windows funclet exception handling)", opcode_text(i)));
                 }
-                LLVMIndirectBr => return Err("indirectbr".into()),
                 LLVMCallBr => return Err("callbr (asm goto)".into()),
                 _ => return Err(format!("instruction `{}`", opcode_text(i))),
             };
@@ -773,7 +929,6 @@ impl Importer {
         unsafe {
             let callee_v = LLVMGetCalledValue(i);
             let callee_name = match LLVMGetValueKind(callee_v) {
-                LLVMInlineAsmValueKind => return Err("inline asm".into()),
                 LLVMFunctionValueKind => self.names.get(&callee_v).cloned(),
                 _ => None,
             };
@@ -794,7 +949,12 @@ impl Importer {
             let n = LLVMGetNumArgOperands(i);
             let args = (0..n).map(|k| self.operand(fs, LLVMGetOperand(i, k))).collect::<R<_>>()?;
             let attrs = self.attrs(i, n, AttrSource::CallSite)?;
-            let tail = match LLVMGetTailCallKind(i) {
+            let is_call = LLVMGetInstructionOpcode(i) == LLVMCall;
+            let tail = match if is_call {
+                LLVMGetTailCallKind(i)
+            } else {
+                LLVMTailCallKind::LLVMTailCallKindNone
+            } {
                 LLVMTailCallKind::LLVMTailCallKindNone => TailKind::None,
                 LLVMTailCallKind::LLVMTailCallKindTail => TailKind::Tail,
                 LLVMTailCallKind::LLVMTailCallKindMustTail => TailKind::MustTail,
@@ -816,6 +976,18 @@ impl Importer {
             }))
         }
     }
+}
+
+/// The ordering of an atomic instruction, which cannot be "not atomic".
+fn ordering_of(o: LLVMAtomicOrdering) -> R<AtomicOrdering> {
+    conv::ordering(o).ok_or_else(|| "an atomic instruction that is not atomic".into())
+}
+
+/// The synchronization scope of an atomic instruction.
+unsafe fn sync_scope(i: LLVMValueRef) -> R<SyncScope> {
+    // SAFETY: the caller passes an atomic instruction.
+    let id = unsafe { LLVMGetAtomicSyncScopeID(i) };
+    conv::sync_scope(id).ok_or_else(|| format!("target-specific synchronization scope #{id}"))
 }
 
 /// `nuw`/`nsw` of an add, sub, mul, shl or trunc instruction.

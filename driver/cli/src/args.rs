@@ -337,6 +337,11 @@ pub struct OptimizeArgs {
     /// Print the outcome as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Link the program with these arguments instead of the C libraries: one argument per
+    /// line, as `cc OBJECT -o OUT` is followed by them (for a Rust program, the rest of
+    /// rustc's link line: see README).
+    #[arg(long, value_name = "FILE")]
+    pub link_args: Option<PathBuf>,
     /// Arguments for the program (runtime objective and output checks).
     #[arg(last = true)]
     pub run_args: Vec<String>,
@@ -353,6 +358,11 @@ pub struct BuildArgs {
     /// such as `-O2 -funroll-loops --param=max-unroll-times=4`).
     #[arg(long, allow_hyphen_values = true)]
     pub pipeline: Option<String>,
+    /// Link the program with these arguments instead of the C libraries: one argument per
+    /// line, as `cc OBJECT -o OUT` is followed by them (for a Rust program, the rest of
+    /// rustc's link line: see README).
+    #[arg(long, value_name = "FILE")]
+    pub link_args: Option<PathBuf>,
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use clap::Parser;
 use opm_backend::BackendKind;
 use opm_engine::build::{BuildOptions, build_executable};
 use opm_engine::optimize::{DEFAULT_EVALS, OptimizeOptions, all::optimize_all, optimize};
+use opm_engine::toolchain::LinkArgs;
 use opm_engine::{Error, Input};
 use opm_ir::print::{PrintOptions, print_module};
 use opm_search::{Budget, Objective, StrategyKind};
@@ -103,7 +104,7 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                 let c = opm_engine::build::emit_c(&input.module)?;
                 std::fs::write(&path, c).map_err(|source| Error::io(path, source))?;
             }
-            build_executable(&input.module, &build_options(&build), &output)?;
+            build_executable(&input.module, &build_options(&build)?, &output)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Optimize(args) => run_optimize(&args),
@@ -121,8 +122,20 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
     }
 }
 
-fn build_options(build: &BuildArgs) -> BuildOptions {
-    BuildOptions { backend: build.backend.into(), pipeline: build.pipeline.clone() }
+fn build_options(build: &BuildArgs) -> Result<BuildOptions, Error> {
+    Ok(BuildOptions {
+        backend: build.backend.into(),
+        pipeline: build.pipeline.clone(),
+        link: link_args(build.link_args.as_deref())?,
+    })
+}
+
+/// The link arguments of `--link-args FILE`, or the C defaults.
+fn link_args(file: Option<&Path>) -> Result<LinkArgs, Error> {
+    match file {
+        None => Ok(LinkArgs::default()),
+        Some(path) => LinkArgs::read(path).map_err(|source| Error::io(path, source)),
+    }
 }
 
 /// `run`: builds `file` and runs it with `args`, forwarding its output and status.
@@ -130,7 +143,7 @@ fn run_program(file: &Path, build: &BuildArgs, args: &[String]) -> Result<ExitCo
     let input = Input::load_verified(file)?;
     let dir = temp_dir()?;
     let exe = dir.path().join(exe_name(file));
-    build_executable(&input.module, &build_options(build), &exe)?;
+    build_executable(&input.module, &build_options(build)?, &exe)?;
     let status = std::process::Command::new(&exe)
         .args(args)
         .status()
@@ -153,12 +166,12 @@ fn worker_exe() -> PathBuf {
 }
 
 /// The options of a search of `backend`.
-fn optimize_options(args: &OptimizeArgs, backend: BackendKind) -> OptimizeOptions {
+fn optimize_options(args: &OptimizeArgs, backend: BackendKind) -> Result<OptimizeOptions, Error> {
     let strategy = StrategyKind::from(args.strategy);
     let max_evals =
         Budget::evals_or_default(strategy, args.budget_evals, args.budget_time, DEFAULT_EVALS);
     let objective = args.objective.map_or(Objective::default_for(backend), Objective::from);
-    OptimizeOptions {
+    Ok(OptimizeOptions {
         file: args.file.clone(),
         output: args.output.clone(),
         backend,
@@ -186,7 +199,8 @@ fn optimize_options(args: &OptimizeArgs, backend: BackendKind) -> OptimizeOption
         progress: !args.quiet && !args.json,
         worker_exe: worker_exe(),
         observer: None,
-    }
+        link: link_args(args.link_args.as_deref())?,
+    })
 }
 
 fn to_text(value: &serde_json::Value) -> Result<String, Error> {
@@ -198,14 +212,14 @@ fn to_text(value: &serde_json::Value) -> Result<String, Error> {
 fn run_optimize(args: &OptimizeArgs) -> Result<ExitCode, Failure> {
     let Some(backend) = args.backend.single() else {
         // Every backend's code is compared: `size` unless another objective is given.
-        let mut opts = optimize_options(args, BackendKind::Llvm);
+        let mut opts = optimize_options(args, BackendKind::Llvm)?;
         opts.objective = args.objective.map_or(Objective::Size, Objective::from);
         let report = optimize_all(&opts)?;
         let text = if args.json { to_text(&report.to_json())? } else { report.render() };
         write_output(None, &text)?;
         return Ok(if report.winner().is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) });
     };
-    let opts = optimize_options(args, backend);
+    let opts = optimize_options(args, backend)?;
     let report = optimize(&opts)?;
     for note in &report.notes {
         eprintln!("opm-driver: note: {note}");

@@ -2,7 +2,7 @@
 //! pipeline, link with the system C compiler.
 
 use crate::error::Error;
-use crate::toolchain::{DEFAULT_LIBS, Linker};
+use crate::toolchain::{LinkArgs, Linker};
 use opm_backend::{Backend, BackendKind, Pipeline};
 use opm_ir::Module;
 use std::path::Path;
@@ -19,11 +19,13 @@ pub struct BuildOptions {
     /// settings; GCC: its options); `None` builds the module as it is, with the backend's
     /// defaults.
     pub pipeline: Option<String>,
+    /// What the object is linked with (an executable's build only).
+    pub link: LinkArgs,
 }
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        BuildOptions { backend: BackendKind::Llvm, pipeline: None }
+        BuildOptions { backend: BackendKind::Llvm, pipeline: None, link: LinkArgs::default() }
     }
 }
 
@@ -51,7 +53,7 @@ pub fn build_executable(module: &Module, opts: &BuildOptions, out: &Path) -> Res
         .map_err(|source| Error::io(std::env::temp_dir(), source))?;
     let obj_path = dir.path().join("module.o");
     std::fs::write(&obj_path, object).map_err(|source| Error::io(&obj_path, source))?;
-    Linker::find()?.link(&[&obj_path], out, DEFAULT_LIBS)?;
+    Linker::find()?.with_args(opts.link.clone()).link(&[&obj_path], out)?;
     Ok(())
 }
 

@@ -8,7 +8,7 @@
 use crate::error::Error;
 use crate::lock;
 use crate::runs::Reference;
-use crate::toolchain::{DEFAULT_LIBS, Linker};
+use crate::toolchain::{LinkArgs, Linker};
 use crate::worker::{Reply, Request, Worker, WorkerFailure};
 use opm_backend::{BackendKind, Pipeline};
 use opm_search::{
@@ -35,6 +35,8 @@ pub struct EngineConfig {
     /// Whether the program may be run: without it there is no reference and no output
     /// check.
     pub run: bool,
+    /// What the program's object is linked with.
+    pub link: LinkArgs,
 }
 
 /// What is measured once per identity (distinct IR, or distinct object).
@@ -147,7 +149,8 @@ impl Engine {
             .build()
             .map_err(|e| Error::Worker(e.to_string()))?;
         let has_main = config.run && module.definitions().any(|f| f.name == "main");
-        let linker = if has_main { Some(Linker::find()?) } else { None };
+        let linker =
+            if has_main { Some(Linker::find()?.with_args(config.link.clone())) } else { None };
         let mut engine = Engine {
             config,
             problem: problem.clone(),
@@ -225,7 +228,7 @@ impl Engine {
         self.checkin(worker);
         let exe = self.dir.path().join("reference");
         let linker = self.linker.as_ref().ok_or(Error::Reference("no linker".into()))?;
-        linker.link(&[&object], &exe, DEFAULT_LIBS)?;
+        linker.link(&[&object], &exe)?;
         let limit = self.budget().run_timeout.unwrap_or(Duration::from_secs(120));
         Reference::measure(&exe, &self.problem.run_args, limit).map_err(Error::ReferenceRun)
     }
@@ -379,7 +382,7 @@ impl Engine {
             .as_ref()
             .ok_or_else(|| Rejection::new(Verdict::Crash, "a program without a linker"))?;
         linker
-            .link(&[object], &exe, DEFAULT_LIBS)
+            .link(&[object], &exe)
             .map_err(|e| Rejection::new(Verdict::Crash, format!("linking failed: {e}")))?;
         Ok(exe)
     }
@@ -667,7 +670,9 @@ impl Engine {
         }
         let exe = self.dir.path().join("winner");
         let built = crate::input::Input::load_verified(written).and_then(|input| {
-            crate::build::build_executable(&input.module, &Default::default(), &exe)
+            let opts =
+                crate::build::BuildOptions { link: self.config.link.clone(), ..Default::default() };
+            crate::build::build_executable(&input.module, &opts, &exe)
         });
         if let Err(e) = built {
             return Some(Err(format!("the written IR does not build: {e}")));

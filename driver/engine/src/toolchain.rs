@@ -1,9 +1,96 @@
-//! The system C compiler, found through the `cc` crate, used as linker.
+//! The system C compiler, found through the `cc` crate, used as linker, and the arguments a
+//! program is linked with.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-/// Libraries every program is linked with (libm for the math functions C programs use).
+/// Libraries a C program is linked with when no link arguments are given (libm for the math
+/// functions C programs use).
 pub const DEFAULT_LIBS: &[&str] = &["m"];
+
+/// What a program's object is linked with, after the object itself: by default the C
+/// libraries ([`DEFAULT_LIBS`]); for a Rust program, the rest of the link line rustc uses (its
+/// standard library's rlibs, the allocator shim's object, its linker flags).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LinkArgs {
+    /// `None`: the C defaults.
+    args: Option<Vec<OsString>>,
+}
+
+impl LinkArgs {
+    /// Exactly these arguments (and not the C defaults).
+    pub fn new(args: Vec<OsString>) -> LinkArgs {
+        LinkArgs { args: Some(args) }
+    }
+
+    /// The arguments as given to the linker after the objects and `-o OUT`.
+    pub fn to_args(&self) -> Vec<OsString> {
+        match &self.args {
+            Some(args) => args.clone(),
+            None => DEFAULT_LIBS.iter().map(|l| OsString::from(format!("-l{l}"))).collect(),
+        }
+    }
+
+    /// Reads a link-arguments file: one argument per line, exactly (no quoting; empty lines
+    /// are ignored), or the line rustc prints with `--print link-args` as it is (recognised by
+    /// its first word: an environment assignment or a double-quoted word), read with
+    /// [`LinkArgs::from_rustc_print`].
+    pub fn read(path: &Path) -> Result<LinkArgs, std::io::Error> {
+        let text = std::fs::read_to_string(path)?;
+        let first = text.split_whitespace().next().unwrap_or_default();
+        if first.starts_with('"') || is_env_assignment(first) {
+            return LinkArgs::from_rustc_print(&text).map_err(std::io::Error::other);
+        }
+        Ok(LinkArgs::new(text.lines().filter(|l| !l.is_empty()).map(OsString::from).collect()))
+    }
+
+    /// Writes the file [`LinkArgs::read`] reads.
+    pub fn write(&self, path: &Path) -> Result<(), std::io::Error> {
+        let mut text = String::new();
+        for a in self.to_args() {
+            text.push_str(&a.to_string_lossy());
+            text.push('\n');
+        }
+        std::fs::write(path, text)
+    }
+
+    /// The link arguments of the line rustc prints with `--print link-args` (a shell
+    /// command: environment assignments, the linker, its arguments), for linking the module
+    /// of the crate's code in place of the crate's own objects: the environment, the linker
+    /// and `-o OUT` are dropped, and so are the objects of the crate's codegen units
+    /// (`*-cgu.N.rcgu.o`), which the module replaces. Everything else stays: the allocator
+    /// shim's object, the rlibs, the libraries and flags (`-fuse-ld=lld`, `-nodefaultlibs`…).
+    /// The objects rustc names must still exist: build with `-C save-temps`.
+    pub fn from_rustc_print(line: &str) -> Result<LinkArgs, String> {
+        let words = shell_words::split(line.trim())
+            .map_err(|e| format!("rustc's link line does not parse as a shell command: {e}"))?;
+        let mut words = words.into_iter().skip_while(|w| is_env_assignment(w));
+        if words.next().is_none() {
+            return Err("rustc's link line is empty".into());
+        }
+        let mut args = Vec::new();
+        let mut words = words.peekable();
+        while let Some(w) = words.next() {
+            if w == "-o" {
+                words.next();
+                continue;
+            }
+            let name = Path::new(&w).file_name().map(|n| n.to_string_lossy().into_owned());
+            if name.is_some_and(|n| n.contains("-cgu.") && n.ends_with(".rcgu.o")) {
+                continue;
+            }
+            args.push(OsString::from(w));
+        }
+        Ok(LinkArgs::new(args))
+    }
+}
+
+/// `NAME=value`, as a shell command starts with.
+fn is_env_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| {
+        !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
 
 /// How long linking one program may take.
 const LINK_LIMIT: std::time::Duration = std::time::Duration::from_secs(300);
@@ -22,10 +109,12 @@ pub enum ToolchainError {
     Link(String),
 }
 
-/// The C compiler driver used to link objects into executables.
+/// The C compiler driver used to link objects into executables, with the arguments the
+/// program is linked with.
 #[derive(Clone, Debug)]
 pub struct Linker {
     path: PathBuf,
+    args: LinkArgs,
 }
 
 impl Linker {
@@ -34,7 +123,13 @@ impl Linker {
     /// want.
     pub fn find() -> Result<Linker, ToolchainError> {
         let tool = opm_gcc::compiler::system_c_compiler().map_err(ToolchainError::NoCompiler)?;
-        Ok(Linker { path: tool.path().to_path_buf() })
+        Ok(Linker { path: tool.path().to_path_buf(), args: LinkArgs::default() })
+    }
+
+    /// The same linker, linking with `args`.
+    pub fn with_args(mut self, args: LinkArgs) -> Linker {
+        self.args = args;
+        self
     }
 
     /// The compiler's path.
@@ -42,11 +137,11 @@ impl Linker {
         &self.path
     }
 
-    /// Links `objects` into the executable `out`, with `-l` for each of `libs`.
-    pub fn link(&self, objects: &[&Path], out: &Path, libs: &[&str]) -> Result<(), ToolchainError> {
+    /// Links `objects` into the executable `out`, followed by the link arguments.
+    pub fn link(&self, objects: &[&Path], out: &Path) -> Result<(), ToolchainError> {
         let mut cmd = std::process::Command::new(&self.path);
         cmd.args(objects).arg("-o").arg(out);
-        cmd.args(libs.iter().map(|l| format!("-l{l}")));
+        cmd.args(self.args.to_args());
         let ran = opm_backend::process::run_with_timeout(&mut cmd, None, LINK_LIMIT)
             .map_err(|source| ToolchainError::Spawn { path: self.path.clone(), source })?;
         if !ran.success() {
@@ -58,5 +153,50 @@ impl Linker {
             return Err(ToolchainError::Link(text.trim_end().to_string()));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rustc_link_line_keeps_everything_but_the_crate_objects_and_output() {
+        let line = r#"LC_ALL="C" PATH="/a b:/c" VSLANG="1033" "cc" "-m64" "/t/rustcX/symbols.o" "/t/hello.hello.1273d9-cgu.0.rcgu.o" "/t/hello.45ubux.rcgu.o" "-Wl,--as-needed" "/r/libstd-d1.rlib" "-lgcc_s" "-L" "/t/rustcX/raw-dylibs" "-fuse-ld=lld" "-o" "/t/hello" "-Wl,--gc-sections" "-nodefaultlibs""#;
+        let args = LinkArgs::from_rustc_print(line).map(|a| a.to_args());
+        let want: Vec<OsString> = [
+            "-m64",
+            "/t/rustcX/symbols.o",
+            "/t/hello.45ubux.rcgu.o",
+            "-Wl,--as-needed",
+            "/r/libstd-d1.rlib",
+            "-lgcc_s",
+            "-L",
+            "/t/rustcX/raw-dylibs",
+            "-fuse-ld=lld",
+            "-Wl,--gc-sections",
+            "-nodefaultlibs",
+        ]
+        .into_iter()
+        .map(OsString::from)
+        .collect();
+        assert_eq!(args, Ok(want));
+        assert!(LinkArgs::from_rustc_print("  ").is_err());
+        assert!(LinkArgs::from_rustc_print("\"cc\" \"unterminated").is_err());
+    }
+
+    #[test]
+    fn link_args_files_read_back_and_default_to_libm() {
+        assert_eq!(LinkArgs::default().to_args(), vec![OsString::from("-lm")]);
+        let dir = tempfile::tempdir().map_err(|e| e.to_string());
+        let Ok(dir) = dir else { panic!("no temporary directory") };
+        let path = dir.path().join("link-args");
+        let args = LinkArgs::new(vec!["-L".into(), "/a b".into(), "-lfoo".into()]);
+        assert!(args.write(&path).is_ok());
+        assert_eq!(LinkArgs::read(&path).ok(), Some(args));
+        let printed = dir.path().join("printed");
+        let line = "LC_ALL=\"C\" \"cc\" \"/t/p.p.ab-cgu.0.rcgu.o\" \"-lc\" \"-o\" \"/t/p\"\n";
+        assert!(std::fs::write(&printed, line).is_ok());
+        assert_eq!(LinkArgs::read(&printed).ok(), Some(LinkArgs::new(vec!["-lc".into()])));
     }
 }

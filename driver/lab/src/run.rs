@@ -330,6 +330,7 @@ fn search(
         progress: false,
         worker_exe: opts.worker_exe.clone(),
         observer: Some(observer),
+        link: Default::default(),
     };
     std::thread::scope(|scope| {
         scope.spawn(move || {

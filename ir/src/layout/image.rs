@@ -55,9 +55,19 @@ impl DataLayout {
             Constant::Int { bits, value } => {
                 put_uint(image, offset, value & mask(*bits), u64::from(*bits).div_ceil(8))
             }
-            Constant::Float { kind, bits } => {
-                put_uint(image, offset, u128::from(*bits), u64::from(kind.bits() / 8))
+            Constant::WideInt { bits, words } => {
+                let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+                let len = u64::from(*bits).div_ceil(8);
+                put_bytes(image, offset, &bytes[..(len as usize).min(bytes.len())], len)
             }
+            Constant::Float { kind, bits } => {
+                put_uint(image, offset, *bits, u64::from(kind.bits() / 8))
+            }
+            Constant::BlockAddress { function, .. } => Err(format!(
+                "the address of a block of @{} cannot be laid out as data",
+                crate::names::quote_if_needed(function)
+            )),
+            Constant::Asm(_) => Err("inline assembly is not data".into()),
             Constant::Null | Constant::Undef(_) | Constant::Poison(_) | Constant::Zero(_) => {
                 // Zero bytes; the size was checked when the image was made, or is checked
                 // here for a constant nested in an aggregate of another (malformed) type.
@@ -146,7 +156,7 @@ impl DataLayout {
         for (i, e) in elems.iter().enumerate() {
             let lane = match e {
                 Constant::Int { value, .. } => *value,
-                Constant::Float { bits, .. } => u128::from(*bits),
+                Constant::Float { bits, .. } => *bits,
                 Constant::Null | Constant::Zero(_) | Constant::Undef(_) | Constant::Poison(_) => 0,
                 other => match self.scalar(other) {
                     Ok(Scalar::Bits(v)) => v,
@@ -459,7 +469,7 @@ mod tests {
         Constant::Struct { ty: ty(text), fields }
     }
 
-    fn float(kind: FloatKind, bits: u64) -> Constant {
+    fn float(kind: FloatKind, bits: u128) -> Constant {
         Constant::Float { kind, bits }
     }
 

@@ -113,7 +113,12 @@ impl DataLayout {
                 let spec = self.int_spec(*bits);
                 Ok(self.natural(u64::from(*bits), spec.abi, spec.pref))
             }
-            Type::Half | Type::BFloat | Type::Float | Type::Double => {
+            Type::Half
+            | Type::BFloat
+            | Type::Float
+            | Type::Double
+            | Type::X86Fp80
+            | Type::Fp128 => {
                 let bits = ty.float_kind().map_or(0, |k| k.bits());
                 let (abi, pref) = match self.floats.iter().find(|s| s.bits == bits) {
                     Some(s) => (s.abi, s.pref),

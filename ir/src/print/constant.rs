@@ -5,17 +5,24 @@ use super::float::float_text;
 use super::inst::flags_text;
 use crate::names::{quote_bytes, quote_if_needed};
 use crate::types::Type;
-use crate::value::{ConstExpr, Constant, mask, sign_extend};
+use crate::value::{AsmDialect, ConstExpr, Constant, InlineAsm, mask, sign_extend};
+use std::collections::HashMap;
+
+/// The block labels of the functions whose blocks `blockaddress` constants name, by function
+/// name: `blockaddress(@f, %label)` must spell the label as `f`'s body does.
+pub type BlockLabels = HashMap<String, Vec<String>>;
 
 /// The constant preceded by its type: `i32 7`.
-pub(super) fn typed_constant(c: &Constant) -> String {
-    format!("{} {}", c.ty(), constant_text(c))
+pub(super) fn typed_constant(c: &Constant, labels: &BlockLabels) -> String {
+    format!("{} {}", c.ty(), constant_text(c, labels))
 }
 
 /// The constant as it follows its type: `7`, `null`, `[i32 1, i32 2]`.
-pub(super) fn constant_text(c: &Constant) -> String {
+pub(super) fn constant_text(c: &Constant, labels: &BlockLabels) -> String {
+    let typed_list = |elems: &[Constant]| typed_list(elems, labels);
     match c {
         Constant::Int { bits, value } => int_text(*bits, *value),
+        Constant::WideInt { bits, words } => wide_int_text(*bits, words),
         Constant::Float { kind, bits } => float_text(*kind, *bits),
         Constant::Null => "null".to_string(),
         Constant::Undef(_) => "undef".to_string(),
@@ -24,10 +31,51 @@ pub(super) fn constant_text(c: &Constant) -> String {
         Constant::Array { elems, .. } => format!("[{}]", typed_list(elems)),
         Constant::Bytes(bytes) => format!("c{}", quote_bytes(bytes)),
         Constant::Vector(elems) => format!("<{}>", typed_list(elems)),
-        Constant::Struct { ty, fields } => struct_text(ty, fields),
+        Constant::Struct { ty, fields } => struct_text(ty, fields, labels),
         Constant::Global(name) => format!("@{}", quote_if_needed(name)),
-        Constant::Expr(e) => expr_text(e),
+        Constant::BlockAddress { function, block } => {
+            let label = labels
+                .get(function)
+                .and_then(|l| l.get(block.index()))
+                .cloned()
+                .unwrap_or_else(|| format!("<no block {}>", block.0));
+            format!("blockaddress(@{}, %{label})", quote_if_needed(function))
+        }
+        Constant::Asm(asm) => asm_text(asm),
+        Constant::Expr(e) => expr_text(e, labels),
     }
+}
+
+/// `asm sideeffect alignstack inteldialect unwind "text", "constraints"`.
+fn asm_text(asm: &InlineAsm) -> String {
+    let mut out = String::from("asm ");
+    if asm.side_effect {
+        out.push_str("sideeffect ");
+    }
+    if asm.align_stack {
+        out.push_str("alignstack ");
+    }
+    if asm.dialect == AsmDialect::Intel {
+        out.push_str("inteldialect ");
+    }
+    if asm.can_unwind {
+        out.push_str("unwind ");
+    }
+    out.push_str(&quote_bytes(asm.asm.as_bytes()));
+    out.push_str(", ");
+    out.push_str(&quote_bytes(asm.constraints.as_bytes()));
+    out
+}
+
+/// An integer wider than 128 bits, in signed decimal of its width.
+fn wide_int_text(bits: u32, words: &[u64]) -> String {
+    let magnitude = num_bigint::BigUint::from_slice(
+        &words.iter().flat_map(|w| [*w as u32, (*w >> 32) as u32]).collect::<Vec<_>>(),
+    );
+    let value = num_bigint::BigInt::from(magnitude);
+    let negative = bits > 0 && value.bit(u64::from(bits) - 1);
+    let value = if negative { value - (num_bigint::BigInt::from(1) << bits) } else { value };
+    value.to_string()
 }
 
 /// An integer as signed decimal of its width; `i1` as `true`/`false`.
@@ -52,22 +100,23 @@ fn zero_text(ty: &Type) -> String {
 }
 
 /// `i32 1, i32 2`.
-fn typed_list(elems: &[Constant]) -> String {
-    elems.iter().map(typed_constant).collect::<Vec<_>>().join(", ")
+fn typed_list(elems: &[Constant], labels: &BlockLabels) -> String {
+    elems.iter().map(|c| typed_constant(c, labels)).collect::<Vec<_>>().join(", ")
 }
 
 /// `{ i32 1, ptr @g }`, `<{ i8 1 }>` (packed), `{}`.
-fn struct_text(ty: &Type, fields: &[Constant]) -> String {
+fn struct_text(ty: &Type, fields: &[Constant], labels: &BlockLabels) -> String {
     let packed = matches!(ty, Type::Struct(s) if s.packed);
     let (open, close) = if packed { ("<{", "}>") } else { ("{", "}") };
     if fields.is_empty() {
         return format!("{open}{close}");
     }
-    format!("{open} {} {close}", typed_list(fields))
+    format!("{open} {} {close}", typed_list(fields, labels))
 }
 
 /// `ptrtoint (ptr @a to i64)`, `add nuw (i64 …, i64 1)`, `getelementptr inbounds (…)`.
-fn expr_text(e: &ConstExpr) -> String {
+fn expr_text(e: &ConstExpr, labels: &BlockLabels) -> String {
+    let typed_constant = |c: &Constant| typed_constant(c, labels);
     match e {
         ConstExpr::Cast { op, val, to } => {
             format!("{} ({} to {to})", op.name(), typed_constant(val))

@@ -11,12 +11,18 @@
 use crate::types::FloatKind;
 
 /// The text of a float constant of `kind` with bit pattern `bits` (low bits used).
-pub(super) fn float_text(kind: FloatKind, bits: u64) -> String {
+/// `x86_fp80` prints its 16 sign-and-exponent bits then its 64-bit significand (`0xK…`),
+/// `fp128` its low 64 bits then its high 64 bits (`0xL…`), as LLVM's `AsmWriter` does.
+pub(super) fn float_text(kind: FloatKind, bits: u128) -> String {
     match kind {
         FloatKind::Half => format!("0xH{:04X}", bits & 0xffff),
         FloatKind::BFloat => format!("0xR{:04X}", bits & 0xffff),
         FloatKind::Float => double_text(widen_float(bits as u32)),
-        FloatKind::Double => double_text(bits),
+        FloatKind::Double => double_text(bits as u64),
+        FloatKind::X86Fp80 => {
+            format!("0xK{:04X}{:016X}", (bits >> 64) & 0xffff, bits as u64)
+        }
+        FloatKind::Fp128 => format!("0xL{:016X}{:016X}", bits as u64, (bits >> 64) as u64),
     }
 }
 
@@ -217,7 +223,7 @@ mod tests {
     use super::*;
 
     fn double(v: f64) -> String {
-        float_text(FloatKind::Double, v.to_bits())
+        float_text(FloatKind::Double, u128::from(v.to_bits()))
     }
 
     #[test]
@@ -240,7 +246,10 @@ mod tests {
         assert_eq!(double(1234567.0), "0x4132D68700000000");
         assert_eq!(double(f64::INFINITY), "0x7FF0000000000000");
         assert_eq!(double(f64::NEG_INFINITY), "0xFFF0000000000000");
-        assert_eq!(float_text(FloatKind::Float, u64::from(0.1f32.to_bits())), "0x3FB99999A0000000");
+        assert_eq!(
+            float_text(FloatKind::Float, u128::from(0.1f32.to_bits())),
+            "0x3FB99999A0000000"
+        );
     }
 
     #[test]

@@ -7,7 +7,9 @@
 use super::attrs::attr_list;
 use super::constant::{constant_text, int_text};
 use super::local_names::LocalNames;
-use crate::inst::{Call, CallConv, CastOp, Flags, Inst, Op, SwitchCase, TailKind};
+use crate::inst::{
+    Atomic, Call, CallConv, CastOp, Clause, Flags, Inst, Op, SwitchCase, SyncScope, TailKind,
+};
 use crate::types::Type;
 use crate::value::{BlockId, Constant, Operand};
 use std::fmt::Write;
@@ -76,8 +78,13 @@ impl Printer<'_> {
     fn value(&self, op: &Operand) -> String {
         match op {
             Operand::Value(v) => self.names.value(*v),
-            Operand::Const(c) => constant_text(c),
+            Operand::Const(c) => self.constant(c),
         }
+    }
+
+    /// A constant without its type.
+    fn constant(&self, c: &Constant) -> String {
+        constant_text(c, self.names.block_labels())
     }
 
     /// The operand's type, or `hint` for a value the function does not define.
@@ -141,24 +148,89 @@ impl Printer<'_> {
                 self.typed(else_val, Some(ty))
             ),
             Op::Cast { op, flags, val } => self.cast_text(*op, *flags, val),
-            Op::Load { ptr, align, volatile } => {
+            Op::Load { ptr, align, volatile, atomic } => {
                 let mut out = format!(
-                    "load{} {ty}, {}",
+                    "load{}{} {ty}, {}{}",
+                    if atomic.is_some() { " atomic" } else { "" },
                     if *volatile { " volatile" } else { "" },
-                    self.typed(ptr, Some(&Type::Ptr))
+                    self.typed(ptr, Some(&Type::Ptr)),
+                    atomic.map_or_else(String::new, atomic_text)
                 );
                 push_align(&mut out, *align);
                 out
             }
-            Op::Store { val, ptr, align, volatile } => {
+            Op::Store { val, ptr, align, volatile, atomic } => {
                 let mut out = format!(
-                    "store{} {}, {}",
+                    "store{}{} {}, {}{}",
+                    if atomic.is_some() { " atomic" } else { "" },
                     if *volatile { " volatile" } else { "" },
                     self.typed(val, None),
-                    self.typed(ptr, Some(&Type::Ptr))
+                    self.typed(ptr, Some(&Type::Ptr)),
+                    atomic.map_or_else(String::new, atomic_text)
                 );
                 push_align(&mut out, *align);
                 out
+            }
+            Op::AtomicRmw { op, ptr, val, align, volatile, atomic } => {
+                let mut out = format!(
+                    "atomicrmw{} {} {}, {}{}",
+                    if *volatile { " volatile" } else { "" },
+                    op.name(),
+                    self.typed(ptr, Some(&Type::Ptr)),
+                    self.typed(val, Some(ty)),
+                    atomic_text(*atomic)
+                );
+                push_align(&mut out, *align);
+                out
+            }
+            Op::CmpXchg { ptr, cmp, new, align, volatile, weak, success, failure, scope } => {
+                let elem = ty.member(0);
+                let mut out = format!(
+                    "cmpxchg{}{} {}, {}, {}{} {}",
+                    if *weak { " weak" } else { "" },
+                    if *volatile { " volatile" } else { "" },
+                    self.typed(ptr, Some(&Type::Ptr)),
+                    self.typed(cmp, elem),
+                    self.typed(new, elem),
+                    atomic_text(Atomic { ordering: *success, scope: *scope }),
+                    failure.name()
+                );
+                push_align(&mut out, *align);
+                out
+            }
+            Op::Fence { atomic } => format!("fence{}", atomic_text(*atomic)),
+            Op::Invoke { call, normal, unwind } => format!(
+                "{} to {} unwind {}",
+                self.call_text(call, "invoke"),
+                self.label(*normal),
+                self.label(*unwind)
+            ),
+            Op::LandingPad { cleanup, clauses } => {
+                let mut out = format!("landingpad {ty}");
+                let sep = match layout {
+                    Layout::File => "\n          ",
+                    Layout::OneLine => " ",
+                };
+                if *cleanup {
+                    let _ = write!(out, "{sep}cleanup");
+                }
+                for clause in clauses {
+                    let (word, c) = match clause {
+                        Clause::Catch(c) => ("catch", c),
+                        Clause::Filter(c) => ("filter", c),
+                    };
+                    let _ = write!(out, "{sep}{word} {} {}", c.ty(), self.constant(c));
+                }
+                out
+            }
+            Op::Resume { val } => format!("resume {}", self.typed(val, None)),
+            Op::IndirectBr { addr, dests } => {
+                let labels: Vec<String> = dests.iter().map(|d| self.label(*d)).collect();
+                format!(
+                    "indirectbr {}, [{}]",
+                    self.typed(addr, Some(&Type::Ptr)),
+                    labels.join(", ")
+                )
             }
             Op::Alloca { ty: allocated, count, align } => {
                 let mut out = format!("alloca {allocated}");
@@ -180,7 +252,7 @@ impl Printer<'_> {
                 }
                 out
             }
-            Op::Call(call) => self.call_text(call),
+            Op::Call(call) => self.call_text(call, "call"),
             Op::Phi { flags, incoming } => {
                 let arms: Vec<String> = incoming
                     .iter()
@@ -242,8 +314,9 @@ impl Printer<'_> {
     }
 
     /// `[tail] call [fmf] [cconv] [ret attrs] <ty> <callee>(<args>) [fn attrs]`, where `<ty>`
-    /// is the whole function type for a variadic callee and the return type otherwise.
-    fn call_text(&self, call: &Call) -> String {
+    /// is the whole function type for a variadic callee and the return type otherwise;
+    /// `invoke …` the same way, up to the labels.
+    fn call_text(&self, call: &Call, opcode: &str) -> String {
         let mut out = String::new();
         out.push_str(match call.tail {
             TailKind::None => "",
@@ -251,7 +324,7 @@ impl Printer<'_> {
             TailKind::MustTail => "musttail ",
             TailKind::NoTail => "notail ",
         });
-        out.push_str("call");
+        out.push_str(opcode);
         out.push_str(&flags_text(call.flags));
         if call.cconv.0 != 0 {
             let _ = write!(out, " {}", cconv_keyword(call.cconv));
@@ -318,6 +391,15 @@ impl Printer<'_> {
         out.push_str(if cases.is_empty() { "]" } else { end });
         out
     }
+}
+
+/// ` [syncscope("singlethread")] <ordering>`.
+fn atomic_text(atomic: Atomic) -> String {
+    let scope = match atomic.scope {
+        SyncScope::System => "",
+        SyncScope::SingleThread => " syncscope(\"singlethread\")",
+    };
+    format!("{scope} {}", atomic.ordering.name())
 }
 
 /// `, align N` unless 0 (unspecified).

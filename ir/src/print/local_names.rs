@@ -7,6 +7,7 @@
 //! one namespace, as in LLVM.
 
 use super::PrintOptions;
+use super::constant::BlockLabels;
 use crate::module::Function;
 use crate::names::quote_if_needed;
 use crate::types::Type;
@@ -23,6 +24,9 @@ pub struct LocalNames {
     types: HashMap<ValueId, Type>,
     /// The function's return type (`ret` prints it).
     ret_ty: Type,
+    /// The labels `blockaddress` constants use: this function's, and those of the other
+    /// functions of the module that [`LocalNames::with_block_labels`] added.
+    block_labels: BlockLabels,
 }
 
 /// Something that receives a name: a value or a block, in LLVM's slot order.
@@ -100,7 +104,35 @@ impl LocalNames {
                 Slot::Block(b) => labels[b] = spelled,
             }
         }
-        LocalNames { values, labels, types: func.value_types(), ret_ty: func.ty.ret.clone() }
+        let mut block_labels = BlockLabels::new();
+        if !labels.is_empty() {
+            block_labels.insert(func.name.clone(), labels.clone());
+        }
+        LocalNames {
+            values,
+            labels,
+            types: func.value_types(),
+            ret_ty: func.ty.ret.clone(),
+            block_labels,
+        }
+    }
+
+    /// Adds the block labels of other functions, for `blockaddress` constants that name them.
+    pub fn with_block_labels(mut self, labels: &BlockLabels) -> LocalNames {
+        for (f, l) in labels {
+            self.block_labels.entry(f.clone()).or_insert_with(|| l.clone());
+        }
+        self
+    }
+
+    /// The labels of every block of this function, in block order.
+    pub(super) fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// The labels `blockaddress` constants use.
+    pub(super) fn block_labels(&self) -> &BlockLabels {
+        &self.block_labels
     }
 
     /// `%name` or `%7`; a value the function does not define prints as `%<undefined v7>`.

@@ -20,13 +20,15 @@ mod tests;
 
 use crate::inst::Inst;
 use crate::module::{
-    Function, Global, Linkage, Module, ModuleFlag, SymbolProps, TlsModel, UnnamedAddr, Visibility,
+    Alias, Function, Global, Linkage, Module, ModuleFlag, SymbolProps, TlsModel, UnnamedAddr,
+    Visibility,
 };
 use crate::names::{quote_bytes, quote_if_needed};
 use crate::types::write_struct_body;
 use crate::value::Constant;
 use std::fmt::Write;
 
+pub use constant::BlockLabels;
 pub use local_names::LocalNames;
 
 /// Printing options.
@@ -40,26 +42,76 @@ pub struct PrintOptions {
 pub fn print_module(module: &Module, opts: PrintOptions) -> String {
     let mut out = String::new();
     write_header(&mut out, module);
+    let comdats = module.comdats();
+    if !comdats.is_empty() {
+        section_break(&mut out);
+        for c in comdats {
+            let _ =
+                writeln!(out, "${} = comdat {}", quote_if_needed(&c.name), c.selection.keyword());
+        }
+    }
     write_struct_definitions(&mut out, module);
+    let labels = block_address_labels(module, opts);
     if !module.globals.is_empty() {
         section_break(&mut out);
         for g in &module.globals {
-            out.push_str(&global_text(g));
+            out.push_str(&global_text(g, &labels));
+            out.push('\n');
+        }
+    }
+    if !module.aliases.is_empty() {
+        section_break(&mut out);
+        for a in &module.aliases {
+            out.push_str(&alias_text(a, &labels));
             out.push('\n');
         }
     }
     for f in &module.functions {
         section_break(&mut out);
-        out.push_str(&print_function(f, opts));
+        out.push_str(&function_text(f, LocalNames::new(f, opts).with_block_labels(&labels)));
     }
     write_module_flags(&mut out, &module.flags);
     out
 }
 
+/// The block labels of every function some `blockaddress` constant of the module names.
+fn block_address_labels(module: &Module, opts: PrintOptions) -> BlockLabels {
+    let mut wanted: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut visit = |c: &Constant| {
+        c.walk(&mut |c| {
+            if let Constant::BlockAddress { function, .. } = c {
+                wanted.insert(function.clone());
+            }
+        })
+    };
+    let globals = module.globals.iter().filter_map(|g| g.init.as_ref());
+    let operands = module
+        .functions
+        .iter()
+        .flat_map(|f| &f.blocks)
+        .flat_map(|b| &b.insts)
+        .flat_map(|i| i.op.operands())
+        .filter_map(|o| o.as_const());
+    for c in globals.chain(operands) {
+        visit(c);
+    }
+    let mut labels = BlockLabels::new();
+    for name in wanted {
+        if let Some(f) = module.function(&name) {
+            labels.insert(name, LocalNames::new(f, opts).labels().to_vec());
+        }
+    }
+    labels
+}
+
 /// One function (`define …{ … }` or `declare …`), as in [`print_module`].
 pub fn print_function(func: &Function, opts: PrintOptions) -> String {
-    let names = LocalNames::new(func, opts);
-    let mut out = function_header(func, &names);
+    function_text(func, LocalNames::new(func, opts))
+}
+
+fn function_text(func: &Function, names: LocalNames) -> String {
+    let names = &names;
+    let mut out = function_header(func, names);
     if func.is_declaration() {
         out.push('\n');
         return out;
@@ -72,7 +124,7 @@ pub fn print_function(func: &Function, opts: PrintOptions) -> String {
         let _ = writeln!(out, "{}:", names.label(crate::value::BlockId(i as u32)));
         for inst in &block.insts {
             out.push_str("  ");
-            out.push_str(&inst::inst_text(&names, inst, inst::Layout::File));
+            out.push_str(&inst::inst_text(names, inst, inst::Layout::File));
             out.push('\n');
         }
     }
@@ -132,7 +184,7 @@ fn write_struct_definitions(out: &mut String, module: &Module) {
 
 /// `@g = [linkage] [dso_local] [visibility] [thread_local(..)] [unnamed_addr]
 /// [externally_initialized] global|constant <ty> [<init>][, section ".."][, align N]`.
-fn global_text(g: &Global) -> String {
+fn global_text(g: &Global, labels: &BlockLabels) -> String {
     let mut out = format!("@{} = ", quote_if_needed(&g.name));
     if g.init.is_none() && g.props.linkage == Linkage::External {
         out.push_str("external ");
@@ -150,14 +202,40 @@ fn global_text(g: &Global) -> String {
     let _ = write!(out, "{}", g.ty);
     if let Some(init) = &g.init {
         out.push(' ');
-        out.push_str(&constant::constant_text(init));
+        out.push_str(&constant::constant_text(init, labels));
     }
     if let Some(section) = &g.props.section {
         let _ = write!(out, ", section {}", quote_bytes(section.as_bytes()));
     }
+    write_comdat(&mut out, &g.name, &g.props, ", ");
     if g.props.align != 0 {
         let _ = write!(out, ", align {}", g.props.align);
     }
+    out
+}
+
+/// `, comdat` (a comdat of the symbol's own name) or `, comdat($other)`, after `sep`.
+fn write_comdat(out: &mut String, symbol: &str, props: &SymbolProps, sep: &str) {
+    if let Some(c) = &props.comdat {
+        out.push_str(sep);
+        out.push_str("comdat");
+        if c.name != symbol {
+            let _ = write!(out, "(${})", quote_if_needed(&c.name));
+        }
+    }
+}
+
+/// `@a = [linkage] [dso_local] [visibility] [thread_local(..)] [unnamed_addr] alias <ty>,
+/// <aliasee>`.
+fn alias_text(a: &Alias, labels: &BlockLabels) -> String {
+    let mut out = format!("@{} = ", quote_if_needed(&a.name));
+    write_symbol_prefix(&mut out, &a.props);
+    if let Some(model) = a.thread_local {
+        out.push_str(tls_keyword(model));
+        out.push(' ');
+    }
+    write_unnamed_addr(&mut out, a.props.unnamed_addr);
+    let _ = write!(out, "alias {}, {}", a.ty, constant::typed_constant(&a.aliasee, labels));
     out
 }
 
@@ -212,11 +290,12 @@ fn function_header(f: &Function, names: &LocalNames) -> String {
     if let Some(section) = &f.props.section {
         let _ = write!(out, " section {}", quote_bytes(section.as_bytes()));
     }
+    write_comdat(&mut out, &f.name, &f.props, " ");
     if f.props.align != 0 {
         let _ = write!(out, " align {}", f.props.align);
     }
     if let Some(p) = &f.personality {
-        let _ = write!(out, " personality {}", constant::typed_constant(p));
+        let _ = write!(out, " personality {}", constant::typed_constant(p, names.block_labels()));
     }
     out
 }
@@ -277,7 +356,7 @@ fn write_module_flags(out: &mut String, flags: &[ModuleFlag]) {
             "!{i} = !{{i32 {}, !{}, {}}}",
             flag.behavior as i32,
             quote_bytes(flag.key.as_bytes()),
-            constant::typed_constant(&value)
+            constant::typed_constant(&value, &BlockLabels::new())
         );
     }
 }

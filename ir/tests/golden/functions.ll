@@ -1,3 +1,5 @@
+$group = comdat largest
+
 declare void @plain()
 
 declare i32 @printf(ptr, ...)
@@ -6,7 +8,7 @@ declare void @only_varargs(...)
 
 declare extern_weak i64 @weak_fn(i64, double)
 
-define internal fastcc noundef signext i32 @internal_fast(i32 noundef %x, ptr noalias writeonly align 8 %out) unnamed_addr nounwind "frame-pointer"="all" section ".text.hot" align 16 {
+define internal fastcc noundef signext i32 @internal_fast(i32 noundef %x, ptr noalias writeonly align 8 %out) unnamed_addr nounwind "frame-pointer"="all" section ".text.hot" comdat($group) align 16 {
 0:
   ret i32 %x
 }

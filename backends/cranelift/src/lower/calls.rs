@@ -19,6 +19,9 @@ use opm_ir::{Call, Inst};
 impl FnLower<'_, '_> {
     /// Lowers a call; returns the leaves of its result.
     pub(crate) fn call(&mut self, inst: &Inst, c: &Call) -> Lowered<Vec<Value>> {
+        if let Some(asm) = c.asm() {
+            return self.inline_asm(asm, c);
+        }
         if let Some(name) = c.callee_name()
             && name.starts_with("llvm.")
         {
@@ -81,6 +84,26 @@ impl FnLower<'_, '_> {
             }
         };
         Ok(self.results(call))
+    }
+
+    /// Inline assembly: only the empty compiler barriers of rustc and clang
+    /// ([`opm_ir::InlineAsm::is_barrier`]: `asm sideeffect "", "~{memory}"`, and
+    /// `black_box`'s `asm sideeffect "", "r,~{memory}"(ptr %x)`). They execute nothing; what
+    /// they mean is that memory may change behind the compiler's back, so that no load or
+    /// store moves across them and none is removed because of what was stored before. That
+    /// is Cranelift's `sequence_point`: its alias analysis treats it as a fence (no
+    /// redundant load, store-to-load forwarding or dead store across it), its code
+    /// generator moves no memory access across it (it is a side effect), and it emits no
+    /// instruction. The operand of `black_box` only has to exist, which it does.
+    fn inline_asm(&mut self, asm: &opm_ir::InlineAsm, c: &Call) -> Lowered<Vec<Value>> {
+        if !asm.is_barrier() {
+            return Err(format!("inline asm {:?} (constraints {:?})", asm.asm, asm.constraints));
+        }
+        for a in &c.args {
+            self.operand(a)?;
+        }
+        self.b.ins().sequence_point();
+        Ok(Vec::new())
     }
 
     /// The address a `byval(T)` argument is copied from. Cranelift copies whole eightbytes

@@ -89,8 +89,92 @@ impl FnLower<'_, '_> {
             Intrinsic::Modf => self.modf(c, &args),
             Intrinsic::Reduce(op) => Ok(vec![self.fold(op, &c.args[0], &args)?]),
             Intrinsic::Elementwise(op) => self.lanes(op, base, c, &args, &elem),
+            // (`threadlocal.address` is a pass-through: a thread-local's name already gives its
+            // address in the current thread, see `FnLower::address`, a `tls_value`.)
+            Intrinsic::FpToIntSat { signed } => {
+                let bits = elem.int_bits().unwrap_or(0);
+                let arg_elem = self.operand_type(&c.args[0])?.scalar().clone();
+                if !arg_elem.is_float() || !(1..=128).contains(&bits) {
+                    return Err(format!(
+                        "the intrinsic @llvm.{base} from `{arg_elem}` to `{elem}`"
+                    ));
+                }
+                let mut out = Vec::with_capacity(args[0].len());
+                for &x in &args[0] {
+                    out.push(if bits > 64 {
+                        self.float_to_wide_sat(signed, bits, x)?
+                    } else {
+                        self.float_to_int_sat(signed, bits, x)
+                    });
+                }
+                Ok(out)
+            }
             Intrinsic::Other(_) => Err(format!("the intrinsic @llvm.{base}")),
         }
+    }
+
+    /// `fptosi.sat` / `fptoui.sat` to `iN` (N at most 64): the value rounded towards zero,
+    /// clamped to the range of `iN`, and 0 for a NaN. Cranelift's saturating conversion to
+    /// I64 does that for 64 bits; a narrower result clamps its result further (the
+    /// conversion is monotonic, so that clamping once more is clamping to the narrower range).
+    fn float_to_int_sat(&mut self, signed: bool, bits: u32, x: Value) -> Value {
+        let wide = if signed {
+            self.b.ins().fcvt_to_sint_sat(ct::I64, x)
+        } else {
+            self.b.ins().fcvt_to_uint_sat(ct::I64, x)
+        };
+        if bits == 64 {
+            return wide;
+        }
+        let clamped = if signed {
+            let max = self.b.ins().iconst(ct::I64, (1i64 << (bits - 1)) - 1);
+            let min = self.b.ins().iconst(ct::I64, -(1i64 << (bits - 1)));
+            let upper = self.b.ins().smin(wide, max);
+            self.b.ins().smax(upper, min)
+        } else {
+            let max = self.b.ins().iconst(ct::I64, ((1u64 << bits) - 1) as i64);
+            self.b.ins().umin(wide, max)
+        };
+        let narrow = self.resize(clamped, 64, container(bits), false);
+        self.mask(narrow, bits)
+    }
+
+    /// `fptosi.sat` / `fptoui.sat` to `iN`, 64 < N <= 128: libgcc's `__fixdfti` /
+    /// `__fixunsdfti` on a value in the range of `iN` (a float is widened to a double first,
+    /// exactly), the bound of the range beyond it, 0 for a NaN. The range is checked on the
+    /// double (its bounds are powers of two, exact): clamping the I128 result instead makes
+    /// Cranelift's optimizer form an `smax.i128`, which its x64 backend cannot lower.
+    fn float_to_wide_sat(&mut self, signed: bool, bits: u32, x: Value) -> Lowered<Value> {
+        use cranelift_codegen::ir::condcodes::FloatCC;
+        use cranelift_codegen::ir::immediates::Ieee64;
+        let x = if self.b.func.dfg.value_type(x) == ct::F32 {
+            self.b.ins().fpromote(ct::F64, x)
+        } else {
+            x
+        };
+        // [lower, upper): the doubles whose truncation fits; min and max as N-bit patterns.
+        let (lower, upper, min, max, name) = if signed {
+            let half = 2f64.powi(bits as i32 - 1);
+            (-half, half, 1u128 << (bits - 1), (1u128 << (bits - 1)) - 1, "__fixdfti")
+        } else {
+            (0.0, 2f64.powi(bits as i32), 0, opm_ir::value::mask(bits), "__fixunsdfti")
+        };
+        let lower = self.b.ins().f64const(Ieee64::with_float(lower));
+        let upper = self.b.ins().f64const(Ieee64::with_float(upper));
+        let above_lower = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, x, lower);
+        let below_upper = self.b.ins().fcmp(FloatCC::LessThan, x, upper);
+        let in_range = self.b.ins().band(above_lower, below_upper);
+        let zero = self.b.ins().f64const(Ieee64::with_bits(0));
+        let safe = self.b.ins().select(in_range, x, zero);
+        let r = self.libcall(name, &[ct::F64], ct::I128, &[safe])?;
+        let r = self.mask(r, bits);
+        let (min, max) = (self.iconst(ct::I128, min), self.iconst(ct::I128, max));
+        let zero = self.iconst(ct::I128, 0);
+        let nan = self.b.ins().fcmp(FloatCC::Unordered, x, x);
+        let low = self.b.ins().select(nan, zero, min);
+        let high = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, x, upper);
+        let out = self.b.ins().select(high, max, low);
+        Ok(self.b.ins().select(in_range, r, out))
     }
 
     /// `load.relative`: `base + *(i32 *)(base + offset)`, or an entry of a relative table
@@ -316,17 +400,33 @@ impl FnLower<'_, '_> {
                 let extra = cty.bits() - bits;
                 if extra == 0 { r } else { self.b.ins().ushr_imm_u(r, i64::from(extra)) }
             }
-            IntOp::Funnel { left } => self.funnel_shift(left, bits, a[0], a[1], a[2]),
+            IntOp::Funnel { left } => self.funnel_shift(left, bits, a[0], a[1], a[2])?,
             IntOp::Saturating { signed, sub } => self.saturating(signed, sub, bits, a[0], a[1])?,
         };
         Ok(v)
     }
 
     /// `fshl` / `fshr` on `bits`-wide values: the shift amount is taken modulo the width.
-    fn funnel_shift(&mut self, left: bool, bits: u32, hi: Value, lo: Value, amt: Value) -> Value {
+    /// A power-of-two width takes the amount with a mask; another one with `urem`, or
+    /// libgcc's `__umodti3` in an I128 (Cranelift's x64 backend has no `urem` on I128).
+    fn funnel_shift(
+        &mut self,
+        left: bool,
+        bits: u32,
+        hi: Value,
+        lo: Value,
+        amt: Value,
+    ) -> Lowered<Value> {
         let ty = self.b.func.dfg.value_type(hi);
         let n = self.iconst(ty, u128::from(bits));
-        let s = self.b.ins().urem(amt, n);
+        let s = if bits.is_power_of_two() {
+            let m = self.iconst(ty, u128::from(bits - 1));
+            self.b.ins().band(amt, m)
+        } else if ty == ct::I128 {
+            self.libcall("__umodti3", &[ct::I128, ct::I128], ct::I128, &[amt, n])?
+        } else {
+            self.b.ins().urem(amt, n)
+        };
         let inv = self.b.ins().isub(n, s);
         let (x, y) = if left {
             (self.b.ins().ishl(hi, s), self.b.ins().ushr(lo, inv))
@@ -337,7 +437,7 @@ impl FnLower<'_, '_> {
         let r = self.mask(r, bits);
         let zero = self.b.ins().icmp_imm_s(IntCC::Equal, s, 0);
         let unchanged = if left { hi } else { lo };
-        self.b.ins().select(zero, unchanged, r)
+        Ok(self.b.ins().select(zero, unchanged, r))
     }
 
     /// The `*.with.overflow` intrinsics on `bits`-wide values: the result and the flag.
@@ -552,7 +652,7 @@ mod tests {
         for (i, t) in operands.iter().enumerate() {
             args.push(match t.vector_len() {
                 Some(_) => {
-                    let op = Op::Load { ptr: b.param(i), align: 16, volatile: false };
+                    let op = Op::Load { ptr: b.param(i), align: 16, volatile: false, atomic: None };
                     b.push(t.clone(), op)
                 }
                 None => b.param(i),
@@ -561,7 +661,13 @@ mod tests {
         let r = b.call(name, intrinsic.clone(), args);
         match out {
             Some(i) => {
-                b.push_void(Op::Store { val: r, ptr: b.param(i), align: 16, volatile: false });
+                b.push_void(Op::Store {
+                    val: r,
+                    ptr: b.param(i),
+                    align: 16,
+                    volatile: false,
+                    atomic: None,
+                });
                 b.ret(None);
             }
             None => b.ret(Some(r)),

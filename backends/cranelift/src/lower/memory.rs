@@ -14,6 +14,9 @@ use opm_ir::{BlockId, Constant, Operand, Type};
 impl FnLower<'_, '_> {
     /// Loads a value of type `ty` from `addr`.
     pub(crate) fn load(&mut self, ty: &Type, addr: Value) -> Lowered<Vec<Value>> {
+        if let Some((n, k)) = packed_vector(ty) {
+            return self.load_packed(n, k, addr);
+        }
         check_memory_type(ty)?;
         let mut out = Vec::new();
         for leaf in leaves(&self.cx.layout, ty)? {
@@ -24,11 +27,42 @@ impl FnLower<'_, '_> {
 
     /// Stores the leaves `v` of a value of type `ty` at `addr`.
     pub(crate) fn store(&mut self, ty: &Type, v: &[Value], addr: Value) -> Lowered<()> {
+        if let Some((_, k)) = packed_vector(ty) {
+            return self.store_packed(k, v, addr);
+        }
         check_memory_type(ty)?;
         for (leaf, &x) in leaves(&self.cx.layout, ty)?.iter().zip(v) {
             self.store_scalar(&leaf.ty, x, addr, leaf.offset)?;
         }
         Ok(())
+    }
+
+    /// Loads a bit-packed `<n x ik>` (see [`packed_vector`]): lane `i` is bits `i*k` to
+    /// `i*k + k - 1` of one `i(n*k)`.
+    fn load_packed(&mut self, n: u32, k: u32, addr: Value) -> Lowered<Vec<Value>> {
+        let whole = self.load_scalar(&Type::Int(n * k), addr, 0)?;
+        let mut lanes = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            let shifted =
+                if i == 0 { whole } else { self.b.ins().ushr_imm_u(whole, i64::from(i * k)) };
+            let lane = self.resize(shifted, n * k, container(k), false);
+            lanes.push(self.mask(lane, k));
+        }
+        Ok(lanes)
+    }
+
+    /// Stores the lanes `v` of a bit-packed `<n x ik>` (see [`packed_vector`]).
+    fn store_packed(&mut self, k: u32, v: &[Value], addr: Value) -> Lowered<()> {
+        let bits = k * v.len() as u32;
+        let cty = container(bits);
+        let mut acc = self.iconst(cty, 0);
+        for (i, &lane) in v.iter().enumerate() {
+            let wide = self.resize(lane, k, cty, false);
+            let part =
+                if i == 0 { wide } else { self.b.ins().ishl_imm_u(wide, i64::from(i as u32 * k)) };
+            acc = self.b.ins().bor(acc, part);
+        }
+        self.store_scalar(&Type::Int(bits), acc, addr, 0)
     }
 
     fn load_scalar(&mut self, ty: &Type, addr: Value, offset: u64) -> Lowered<Value> {
@@ -162,6 +196,16 @@ fn check_memory_type(ty: &Type) -> Lowered<()> {
         Some(t) => Err(format!("a vector `{t}` in memory (its lanes are bit-packed)")),
         None => Ok(()),
     }
+}
+
+/// A vector LLVM keeps bit-packed in memory that fits one integer of at most 128 bits:
+/// `<n x ik>` with `k` not a whole number of bytes (`<16 x i1>`, `<4 x i2>`) and `n*k` at
+/// most 128, as (n, k). LLVM stores it as the integer whose bit `i*k + j` is bit `j` of lane
+/// `i`, in its store size.
+fn packed_vector(ty: &Type) -> Option<(u32, u32)> {
+    let Type::Vector(n, e) = ty else { return None };
+    let Type::Int(k) = **e else { return None };
+    (!matches!(k, 8 | 16 | 32 | 64 | 128) && n * k <= 128).then_some((*n, k))
 }
 
 /// The power-of-two pieces covering `size` bytes, largest first, as (offset, type).

@@ -4,6 +4,7 @@
 //! the parallel-copy semantics of phis (a swap stays a swap). Values are lists of leaves
 //! (see [`crate::types`]).
 
+mod atomic;
 mod calls;
 mod intrinsics;
 mod memory;
@@ -223,7 +224,7 @@ impl FnLower<'_, '_> {
                 vec![self.b.ins().f32const(Ieee32::with_bits(*bits as u32))]
             }
             Constant::Float { kind: FloatKind::Double, bits } => {
-                vec![self.b.ins().f64const(Ieee64::with_bits(*bits))]
+                vec![self.b.ins().f64const(Ieee64::with_bits(*bits as u64))]
             }
             Constant::Float { kind, .. } => {
                 return Err(format!("a constant of type `{}`", kind.ty()));
@@ -254,6 +255,14 @@ impl FnLower<'_, '_> {
                 bytes.iter().map(|&x| self.iconst(ct::I8, u128::from(x))).collect()
             }
             Constant::Global(name) => vec![self.address(name)?],
+            Constant::WideInt { bits, .. } => {
+                return Err(format!("an integer constant of type `i{bits}` (wider than 128 bits)"));
+            }
+            // Its token (see `crate::labels`, which checked every use).
+            Constant::BlockAddress { block, .. } => {
+                vec![self.iconst(ct::I64, u128::from(crate::labels::token(*block)))]
+            }
+            Constant::Asm(asm) => return Err(format!("inline asm {:?}", asm.asm)),
             Constant::Expr(e) => match &**e {
                 ConstExpr::Cast { op, val, to } => {
                     let from = val.ty();
@@ -275,7 +284,10 @@ impl FnLower<'_, '_> {
         })
     }
 
-    /// The address of a function or global variable of the module.
+    /// The address of a function or global variable of the module (for a thread-local
+    /// variable, the address of the current thread's copy, through `__tls_get_addr`: the
+    /// general-dynamic model, valid whatever model LLVM was given, which the linker relaxes
+    /// to a cheaper one in an executable).
     pub(crate) fn address(&mut self, name: &str) -> Lowered<Value> {
         if let Some(&id) = self.cx.funcs.get(name) {
             let fref = self.funcref(id);
@@ -290,6 +302,10 @@ impl FnLower<'_, '_> {
                     gv
                 }
             };
+            // A thread-local variable's address is the current thread's copy of it.
+            if self.cx.obj.declarations().get_data_decl(id).tls {
+                return Ok(self.b.ins().tls_value(ct::I64, gv));
+            }
             return Ok(self.b.ins().symbol_value(ct::I64, gv));
         }
         Err(format!("a reference to the unknown symbol @{name}"))
@@ -307,6 +323,20 @@ impl FnLower<'_, '_> {
 
     /// Lowers one instruction of block `bid`.
     fn inst(&mut self, bid: BlockId, inst: &Inst) -> Lowered<()> {
+        // Types without a representation here, wherever they occur: refused before any
+        // operation could take a wide integer for the I128 container of its low bits.
+        if let Some(bad) = crate::types::unrepresentable(&inst.ty) {
+            return Err(bad);
+        }
+        for op in inst.op.operands() {
+            let bad = match op {
+                Operand::Value(v) => self.types.get(v).and_then(crate::types::unrepresentable),
+                Operand::Const(c) => crate::types::unrepresentable(&c.ty()),
+            };
+            if let Some(bad) = bad {
+                return Err(bad);
+            }
+        }
         if self.on_whole_vectors(inst) {
             return self.vector_inst(inst);
         }
@@ -353,6 +383,48 @@ impl FnLower<'_, '_> {
                 let v = self.operand(val)?;
                 let r = self.cast(*op, &from, &inst.ty, v)?;
                 self.define(inst, r);
+            }
+            Op::Load { ptr, align, atomic: Some(_), .. } => {
+                let r = self.atomic_load(&inst.ty, ptr, *align)?;
+                self.define(inst, vec![r]);
+            }
+            Op::Store { val, ptr, align, atomic: Some(_), .. } => {
+                self.atomic_store(val, ptr, *align)?;
+            }
+            Op::AtomicRmw { op, ptr, val, align, .. } => {
+                let r = self.atomic_rmw(*op, ptr, val, *align)?;
+                self.define(inst, vec![r]);
+            }
+            Op::CmpXchg { ptr, cmp, new, align, .. } => {
+                let r = self.cmpxchg(ptr, cmp, new, *align)?;
+                self.define(inst, r);
+            }
+            Op::Fence { atomic } => self.fence(*atomic),
+            // Exception handling. Cranelift 0.135 has `try_call` with exception tables, its
+            // x64 backend delivers the exception's payload in rax and rdx (what the Itanium
+            // personality puts there) and records each call site's handlers in the compiled
+            // code (`MachBufferFinalized::call_sites`); cranelift-object can write an
+            // `.eh_frame` (`ObjectBuilder::unwind_info`), but with one CIE that names no
+            // personality and FDEs without an LSDA. What `__gxx_personality_v0` and
+            // `rust_eh_personality` read is an LSDA per function in `.gcc_except_table`
+            // (call sites with landing pads, the actions of each landing pad's clauses,
+            // the typeinfo table as PC-relative indirect pointers) and a `zPLR` CIE naming
+            // the personality, plus `llvm.eh.typeid.for` resolved against that table.
+            // This backend would have to build all of it itself after
+            // `ObjectModule::finish` (rustc_codegen_cranelift does, with gimli and object);
+            // until it does, exception handling is refused. A function that merely has a
+            // `personality` (rustc's panic=abort) has no landing pad and builds.
+            Op::Invoke { .. } | Op::LandingPad { .. } | Op::Resume { .. } => {
+                return Err(format!(
+                    "exception handling ({}; build with panic=abort)",
+                    inst.op.opcode_name()
+                ));
+            }
+            Op::IndirectBr { addr, dests } => {
+                let v = self.scalar_operand(addr)?;
+                let entries: Vec<(u128, BlockId)> =
+                    dests.iter().map(|&d| (u128::from(crate::labels::token(d)), d)).collect();
+                self.dispatch(bid, v, &entries, None)?;
             }
             Op::Load { ptr, .. } => {
                 let addr = self.scalar_operand(ptr)?;
@@ -446,7 +518,9 @@ impl FnLower<'_, '_> {
             }
             Op::Switch { val, default, cases } => {
                 let v = self.scalar_operand(val)?;
-                self.switch(bid, v, *default, cases)?;
+                let entries: Vec<(u128, BlockId)> =
+                    cases.iter().map(|c| (c.value, c.dest)).collect();
+                self.dispatch(bid, v, &entries, Some(*default))?;
             }
             Op::Unreachable => {
                 self.b.ins().trap(TrapCode::unwrap_user(1));
@@ -470,18 +544,20 @@ impl FnLower<'_, '_> {
         Ok(args)
     }
 
-    /// A switch through `cranelift_frontend::Switch`; an edge to a block with phis goes
+    /// A switch through `cranelift_frontend::Switch` to the blocks of `entries` (value,
+    /// destination) and to `default` for any other value (`None`: no other value can occur,
+    /// as for `indirectbr`, whose other values trap). An edge to a block with phis goes
     /// through a block of its own that passes the phi arguments.
-    fn switch(
+    fn dispatch(
         &mut self,
         bid: BlockId,
         v: Value,
-        default: BlockId,
-        cases: &[opm_ir::SwitchCase],
+        entries: &[(u128, BlockId)],
+        default: Option<BlockId>,
     ) -> Lowered<()> {
         let mut edge_blocks: HashMap<BlockId, ir::Block> = HashMap::new();
         let mut edges = Vec::new();
-        for dest in std::iter::once(default).chain(cases.iter().map(|c| c.dest)) {
+        for dest in default.into_iter().chain(entries.iter().map(|e| e.1)) {
             if edge_blocks.contains_key(&dest) {
                 continue;
             }
@@ -497,10 +573,20 @@ impl FnLower<'_, '_> {
             edge_blocks.insert(dest, blk);
         }
         let mut sw = Switch::new();
-        for c in cases {
-            sw.set_entry(c.value, edge_blocks[&c.dest]);
+        for (value, dest) in entries {
+            if !sw.entries().contains_key(value) {
+                sw.set_entry(*value, edge_blocks[dest]);
+            }
         }
-        sw.emit(&mut self.b, v, edge_blocks[&default]);
+        let otherwise = match default {
+            Some(d) => edge_blocks[&d],
+            None => self.b.create_block(),
+        };
+        sw.emit(&mut self.b, v, otherwise);
+        if default.is_none() {
+            self.b.switch_to_block(otherwise);
+            self.b.ins().trap(TrapCode::unwrap_user(1));
+        }
         for (e, dest) in edges {
             self.b.switch_to_block(e);
             let args = self.edge_args(bid, dest)?;

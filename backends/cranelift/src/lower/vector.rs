@@ -133,7 +133,10 @@ fn op_fits(inst: &Inst, ty_of: &dyn Fn(&Operand) -> Type) -> bool {
                 _ => false,
             }
         }
-        Op::Load { .. } | Op::Store { .. } | Op::Phi { .. } | Op::Freeze { .. } => true,
+        // A mask in memory is bit-packed, not a lane mask: split into lanes (see `memory`).
+        Op::Load { .. } => !is_mask(&inst.ty),
+        Op::Store { val, .. } => !is_mask(&ty_of(val)),
+        Op::Phi { .. } | Op::Freeze { .. } => true,
         Op::ExtractElement { vec, index } | Op::InsertElement { vec, index, .. } => {
             let lanes = ty_of(vec).vector_len().unwrap_or(0);
             const_index(index).is_some_and(|i| i < lanes as usize)
@@ -217,7 +220,7 @@ impl FnLower<'_, '_> {
                         }
                     }
                     Constant::Int { value, .. } => *value,
-                    Constant::Float { bits, .. } => u128::from(*bits),
+                    Constant::Float { bits, .. } => *bits,
                     Constant::Undef(_) | Constant::Poison(_) => 0,
                     other => return Err(format!("the vector constant element `{other:?}`")),
                 };

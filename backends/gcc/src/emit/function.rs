@@ -1,8 +1,15 @@
-//! One function's body as C. Every SSA value is a local declared at the top (`v7`) and
-//! initialised, so that jumps never skip a declaration and gcc never sees a use it thinks
-//! uninitialised; every block is a label; a branch to a block with phis first evaluates all
+//! One function's body as C. Every SSA value is a local declared at the top (`v7`), so that
+//! jumps never skip a declaration; locals are declared together by C type and without an
+//! initialiser (SSA assigns each before any use), which is less for gcc to read and, at -O0,
+//! to store. Every block is a label; a branch to a block with phis first evaluates the
 //! incoming values into temporaries, then assigns the phis (parallel-copy semantics: a swap
-//! stays a swap). Vectors are handled lane by lane, aggregates member by member.
+//! stays a swap; directly when no incoming value is one of the phis). An `indirectbr`
+//! (`goto *p`) cannot copy per edge: the phis of the blocks it may enter each get a temporary
+//! `pN` that every predecessor sets and the block copies into the phi at its label. Blocks
+//! whose address is taken (`&&bbN`) always have their label. Only blocks reachable from the
+//! entry are emitted. Vectors are handled lane by lane, aggregates member by member; in
+//! memory a vector whose lanes are not whole bytes (`<16 x i1>`) is bit-packed, as LLVM lays
+//! it out.
 
 use super::ops::{self, int_literal};
 use super::{ModuleCx, param_c, ret_c, type_attr};
@@ -10,8 +17,8 @@ use crate::error::GccError;
 use opm_backend::Site;
 use opm_ir::print::{LocalNames, PrintOptions, instruction_text};
 use opm_ir::{
-    BinOp, BlockId, CastOp, ConstExpr, Constant, Flags, FloatKind, Function, Inst, Op, Operand,
-    Type, ValueId,
+    BinOp, BlockId, CastOp, Cfg, ConstExpr, Constant, Flags, FloatKind, Function, Inst, Op,
+    Operand, Type, ValueId,
 };
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -21,8 +28,6 @@ pub(crate) type Emitted<T> = Result<T, String>;
 
 /// Emits the body of `f` (its statements, between the braces).
 pub(crate) fn emit(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, GccError> {
-    let mut e =
-        FnEmit { cx, f, types: f.value_types(), decls: String::new(), body: String::new(), tmp: 0 };
     let site = |inst: Option<&Inst>| match inst {
         Some(inst) => {
             let names = LocalNames::new(f, PrintOptions::default());
@@ -30,19 +35,103 @@ pub(crate) fn emit(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, GccErr
         }
         None => Site::function(&f.name),
     };
+    // Only the blocks reachable from the entry are emitted: the others never run (rustc's
+    // `panic=abort` modules keep cleanup blocks, `resume` and all, that nothing reaches).
+    let cfg = Cfg::new(f);
+    let reachable: Vec<bool> =
+        (0..f.blocks.len()).map(|i| cfg.is_reachable(BlockId(i as u32))).collect();
+    let live = |i: usize| reachable.get(i).copied().unwrap_or(false);
+    // Exception handling that can run is refused at its start, the `invoke`.
+    if let Some(inst) = f
+        .blocks
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| live(*i))
+        .flat_map(|(_, b)| &b.insts)
+        .find(|inst| matches!(inst.op, Op::Invoke { .. }))
+    {
+        return Err(GccError::Unsupported {
+            construct: "`invoke` (exception handling has no C equivalent)".into(),
+            site: site(Some(inst)),
+        });
+    }
+    // Blocks entered through `indirectbr` with phis: their phis are assigned from
+    // temporaries at the label, which every predecessor sets (see `FnEmit::phi_copies`).
+    let phi_temps: HashSet<BlockId> = f
+        .blocks
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| live(*i))
+        .filter_map(|(_, b)| match &b.terminator()?.op {
+            Op::IndirectBr { dests, .. } => Some(dests.clone()),
+            _ => None,
+        })
+        .flatten()
+        .filter(|d| {
+            f.blocks
+                .get(d.index())
+                .is_some_and(|b| b.insts.iter().any(|i| matches!(i.op, Op::Phi { .. })))
+        })
+        .collect();
+    let statics = cx.local_statics.remove(&f.name).unwrap_or_default();
+    let mut e = FnEmit {
+        cx,
+        f,
+        types: f.value_types(),
+        decls: String::new(),
+        body: String::new(),
+        tmp: 0,
+        locals: Default::default(),
+        phi_temps,
+        reachable: reachable.clone(),
+    };
+    for def in statics {
+        let _ = writeln!(e.decls, "  {def}");
+    }
     e.prologue().map_err(|construct| GccError::Unsupported { construct, site: site(None) })?;
-    let targets: HashSet<BlockId> = f.blocks.iter().flat_map(|b| b.successors()).collect();
+    let taken = taken_blocks(e.cx.module, &e.cx.local_globals, f);
+    let mut targets: HashSet<BlockId> = f
+        .blocks
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| live(*i))
+        .flat_map(|(_, b)| b.successors())
+        .collect();
+    targets.extend(taken.iter().copied());
     for (i, block) in f.blocks.iter().enumerate() {
         let bid = BlockId(i as u32);
+        if !live(i) {
+            // Its address may be taken, but no `indirectbr` that runs goes there.
+            if taken.contains(&bid) {
+                let _ = writeln!(e.body, "bb{i}:;\n  __builtin_trap();");
+            }
+            continue;
+        }
         if targets.contains(&bid) {
             let _ = writeln!(e.body, "bb{i}:;");
+        }
+        if e.phi_temps.contains(&bid) {
+            for inst in &block.insts {
+                if let (Op::Phi { .. }, Some(v)) = (&inst.op, inst.result) {
+                    let _ = writeln!(e.body, "  {} = p{};", var(v), v.0);
+                }
+            }
         }
         for inst in &block.insts {
             e.inst(bid, inst)
                 .map_err(|construct| GccError::Unsupported { construct, site: site(Some(inst)) })?;
         }
     }
-    Ok(format!("{}{}", e.decls, e.body))
+    let mut locals = String::new();
+    for (ty, names) in &e.locals {
+        let _ = write!(locals, "  {ty}");
+        for (i, chunk) in names.chunks(16).enumerate() {
+            let sep = if i == 0 { " " } else { ",\n    " };
+            let _ = write!(locals, "{sep}{}", chunk.join(", "));
+        }
+        locals.push_str(";\n");
+    }
+    Ok(format!("{}{locals}{}", e.decls, e.body))
 }
 
 /// The state of emitting one function.
@@ -55,6 +144,44 @@ pub(crate) struct FnEmit<'a, 'm> {
     /// The statements.
     pub(crate) body: String,
     tmp: usize,
+    /// Locals declared without an initialiser, by C type (see [`FnEmit::declare`]).
+    locals: std::collections::BTreeMap<String, Vec<String>>,
+    /// Blocks whose phis are set through temporaries `pN` (see [`emit`]).
+    phi_temps: HashSet<BlockId>,
+    /// Whether each block is reachable from the entry (only those are emitted).
+    reachable: Vec<bool>,
+}
+
+/// The blocks of `f` whose address is taken, in its code or in the tables of block
+/// addresses emitted inside it.
+fn taken_blocks(
+    module: &opm_ir::Module,
+    local_globals: &HashMap<String, String>,
+    f: &Function,
+) -> HashSet<BlockId> {
+    let mut out = HashSet::new();
+    let mut visit = |c: &Constant| {
+        c.walk(&mut |c| {
+            if let Constant::BlockAddress { function, block } = c
+                && *function == f.name
+            {
+                out.insert(*block);
+            }
+        })
+    };
+    for g in module.globals.iter().filter(|g| local_globals.get(&g.name) == Some(&f.name)) {
+        if let Some(init) = &g.init {
+            visit(init);
+        }
+    }
+    for inst in f.blocks.iter().flat_map(|b| &b.insts) {
+        for op in inst.op.operands() {
+            if let Operand::Const(c) = op {
+                visit(c);
+            }
+        }
+    }
+    out
 }
 
 /// The C local of a value.
@@ -75,24 +202,43 @@ impl FnEmit<'_, '_> {
                 self.declare(&format!("{c} {v} = ({c})a{}", p.value.0));
             }
         }
-        for inst in self.f.blocks.iter().flat_map(|b| &b.insts) {
+        let f = self.f;
+        let reachable = self.reachable.clone();
+        let live = f.blocks.iter().zip(reachable).filter(|(_, live)| *live);
+        for inst in live.flat_map(|(b, _)| &b.insts) {
             if let Some(v) = inst.result {
                 let c = self.cx.types.c(&inst.ty)?;
-                let zero = if is_composite(&inst.ty) { "{0}" } else { "0" };
-                self.declare(&format!("{c} {} = {zero}", var(v)));
+                self.declare(&format!("{c} {}", var(v)));
+            }
+        }
+        let mut entered: Vec<BlockId> = self.phi_temps.iter().copied().collect();
+        entered.sort();
+        for b in entered {
+            for inst in &f.blocks[b.index()].insts {
+                if let (Op::Phi { .. }, Some(v)) = (&inst.op, inst.result) {
+                    let c = self.cx.types.c(&inst.ty)?;
+                    self.declare(&format!("{c} p{}", v.0));
+                }
             }
         }
         Ok(())
     }
 
-    /// Declares a local (`type name` or `type name = init`) at the top of the function. It
-    /// is marked `unused`: a value whose only use was optimised away in the IR is no warning.
+    /// Declares a local (`type name` or `type name = init`) at the top of the function.
+    /// Locals without an initialiser are declared together, one declaration per C type (less
+    /// for gcc to read than one each). None needs one: SSA puts every definition before its
+    /// uses, so a local is always assigned before it is read. (Unused locals are no warning:
+    /// see the prelude.)
     pub(crate) fn declare(&mut self, decl: &str) {
-        let unused = " __attribute__((unused))";
-        let _ = match decl.split_once(" = ") {
-            Some((lhs, init)) => writeln!(self.decls, "  {lhs}{unused} = {init};"),
-            None => writeln!(self.decls, "  {decl}{unused};"),
-        };
+        let plain = decl.rsplit_once(' ').filter(|(_, name)| {
+            !decl.contains(" = ") && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+        match plain {
+            Some((ty, name)) => self.locals.entry(ty.to_string()).or_default().push(name.into()),
+            None => {
+                let _ = writeln!(self.decls, "  {decl};");
+            }
+        }
     }
 
     /// A fresh name for a temporary.
@@ -129,6 +275,12 @@ impl FnEmit<'_, '_> {
             Constant::Int { bits, value } => int_literal(*bits, *value),
             Constant::Float { kind: FloatKind::Float, bits } => format!("opm_f32({bits:#x}u)"),
             Constant::Float { kind: FloatKind::Double, bits } => format!("opm_f64({bits:#x}ULL)"),
+            Constant::Float { kind: FloatKind::X86Fp80, bits } => {
+                format!("opm_f80({:#x}ULL, {:#x})", *bits as u64, (bits >> 64) as u16)
+            }
+            Constant::Float { kind: FloatKind::Fp128, bits } => {
+                format!("opm_f128({:#x}ULL, {:#x}ULL)", *bits as u64, (bits >> 64) as u64)
+            }
             Constant::Float { kind, .. } => {
                 return Err(format!("a constant of type `{}`", kind.ty()));
             }
@@ -160,6 +312,19 @@ impl FnEmit<'_, '_> {
                 format!("(({ct}){{ {parts} }})")
             }
             Constant::Global(name) => self.address(name)?,
+            Constant::WideInt { bits, .. } => {
+                return Err(format!("the integer type `i{bits}` (wider than 128 bits)"));
+            }
+            Constant::BlockAddress { function, block } if *function == self.f.name => {
+                format!("((opm_ptr)&&bb{})", block.index())
+            }
+            Constant::BlockAddress { function, .. } => {
+                return Err(format!(
+                    "the address of a block of @{function} outside it (GNU C takes a label's \
+                     address only inside its function)"
+                ));
+            }
+            Constant::Asm(_) => return Err("inline assembly".into()),
             Constant::Expr(e) => match &**e {
                 ConstExpr::Cast { op, val, to } => {
                     let inner = self.constant(val)?;
@@ -213,7 +378,7 @@ impl FnEmit<'_, '_> {
 
     /// Assigns `value(i)` to every lane `i` of the vector result of `inst`, or the single
     /// value to a scalar result.
-    fn lanes(
+    pub(crate) fn lanes(
         &mut self,
         inst: &Inst,
         mut value: impl FnMut(&mut Self, usize) -> Emitted<String>,
@@ -237,7 +402,7 @@ impl FnEmit<'_, '_> {
     }
 
     /// Lane `i` of an operand (the operand itself when it is a scalar).
-    fn lane_of(&mut self, op: &Operand, i: usize) -> Emitted<String> {
+    pub(crate) fn lane_of(&mut self, op: &Operand, i: usize) -> Emitted<String> {
         let ty = self.operand_type(op)?;
         let e = self.operand(op)?;
         Ok(if ty.vector_len().is_some() { self.lane(&e, &ty, i) } else { e })
@@ -295,6 +460,35 @@ impl FnEmit<'_, '_> {
                     let a = e.lane_of(val, i)?;
                     ops::cast(op, &from, &to, &a)
                 })?;
+            }
+            Op::Load { ptr, align, volatile, atomic: Some(atomic) } => {
+                self.atomic_load(inst, ptr, *align, *volatile, *atomic)?
+            }
+            Op::Store { val, ptr, align, volatile, atomic: Some(atomic) } => {
+                self.atomic_store(val, ptr, *align, *volatile, *atomic)?
+            }
+            Op::AtomicRmw { op, ptr, val, align, volatile, atomic } => {
+                self.atomic_rmw(inst, *op, ptr, val, *align, *volatile, *atomic)?
+            }
+            Op::CmpXchg { ptr, cmp, new, align, volatile, weak, success, failure, scope: _ } => {
+                self.cmpxchg(inst, ptr, cmp, new, *align, *volatile, *weak, *success, *failure)?
+            }
+            Op::Fence { atomic } => self.fence(*atomic),
+            Op::Invoke { .. } | Op::LandingPad { .. } | Op::Resume { .. } => {
+                return Err(format!(
+                    "`{}` (exception handling has no C equivalent)",
+                    inst.op.opcode_name()
+                ));
+            }
+            Op::IndirectBr { addr, dests } => {
+                let mut seen = HashSet::new();
+                for d in dests {
+                    if self.phi_temps.contains(d) && seen.insert(*d) {
+                        self.phi_copies(bid, *d)?;
+                    }
+                }
+                let a = self.operand(addr)?;
+                self.line(&format!("goto *(void *)({a});"));
             }
             Op::Load { ptr, volatile, .. } => {
                 let p = self.operand(ptr)?;
@@ -462,6 +656,15 @@ impl FnEmit<'_, '_> {
 
     /// The phi copies of the edge `from` → `to`, then the jump.
     fn jump(&mut self, from: BlockId, to: BlockId) -> Emitted<()> {
+        self.phi_copies(from, to)?;
+        self.line(&format!("goto bb{};", to.index()));
+        Ok(())
+    }
+
+    /// The phi copies of the edge `from` → `to`: into the phis' temporaries when `to` is
+    /// entered through `indirectbr` (where they are copied to the phis, at its label), else
+    /// into the phis through temporaries of this edge (a parallel copy).
+    fn phi_copies(&mut self, from: BlockId, to: BlockId) -> Emitted<()> {
         let mut copies = Vec::new();
         for inst in &self.f.blocks[to.index()].insts {
             let Op::Phi { incoming, .. } = &inst.op else { continue };
@@ -472,7 +675,20 @@ impl FnEmit<'_, '_> {
             let Some(v) = inst.result else { continue };
             copies.push((v, inst.ty.clone(), op.clone()));
         }
-        if !copies.is_empty() {
+        if self.phi_temps.contains(&to) {
+            for (v, _, op) in &copies {
+                let x = self.operand(op)?;
+                self.line(&format!("p{} = {x};", v.0));
+            }
+        } else if copies.iter().all(
+            |(_, _, op)| !matches!(op, Operand::Value(w) if copies.iter().any(|(v, _, _)| v == w)),
+        ) {
+            // No copy reads a phi that another sets: in order is the same as at once.
+            for (v, _, op) in &copies {
+                let x = self.operand(op)?;
+                self.line(&format!("{} = {x};", var(*v)));
+            }
+        } else {
             let mut temps = Vec::new();
             for (v, ty, op) in &copies {
                 let c = self.cx.types.c(ty)?;
@@ -486,33 +702,52 @@ impl FnEmit<'_, '_> {
                 self.line(&format!("{v} = {t};"));
             }
         }
-        self.line(&format!("goto bb{};", to.index()));
         Ok(())
     }
 
-    /// A `bitcast`: a pointer or same-width scalar directly, a vector of `i1` to or from an
-    /// integer bit by bit, anything else through memory.
+    /// A `bitcast`: a pointer or same-width scalar directly; a vector whose lanes are not
+    /// whole bytes (`<16 x i1>`) through the integer of its bits, lane 0 lowest (what LLVM
+    /// defines its memory image by); anything else through memory.
     fn bitcast(&mut self, inst: &Inst, val: &Operand) -> Emitted<()> {
         let from = self.operand_type(val)?;
         let to = inst.ty.clone();
         let x = self.operand(val)?;
         let dst = var(inst.result.ok_or("a bitcast without a result")?);
-        let mask_vector = |t: &Type| matches!(t, Type::Vector(_, e) if **e == Type::Int(1));
+        let refuse = || format!("a bitcast from `{from}` to `{to}`");
         match (&from, &to) {
             (f, t) if f == t => self.line(&format!("{dst} = {x};")),
-            (Type::Vector(n, _), Type::Int(bits)) if mask_vector(&from) && *n == *bits => {
-                let x = self.materialize(&from, &x)?;
-                let c = super::types::int_c(*bits);
-                let mut parts = Vec::new();
-                for i in 0..*n as usize {
-                    parts.push(format!("(({c})({}) << {i})", self.lane(&x, &from, i)));
-                }
-                self.line(&format!("{dst} = {};", parts.join(" | ")));
-            }
-            (Type::Int(bits), Type::Vector(n, _)) if mask_vector(&to) && *n == *bits => {
-                for i in 0..*n as usize {
-                    let lhs = self.lane(&dst, &to, i);
-                    self.line(&format!("{lhs} = (uint8_t)((({x}) >> {i}) & 1);"));
+            _ if packed_lanes(&from).is_some() || packed_lanes(&to).is_some() => {
+                let bits = self.cx.layout.size_in_bits(&from)?;
+                let bits = u32::try_from(bits).ok().filter(|b| *b <= 128).ok_or_else(refuse)?;
+                // The bits as an `iN` in its container.
+                let int = if packed_lanes(&from).is_some() {
+                    let x = self.materialize(&from, &x)?;
+                    self.pack_lanes(&x, &from)?
+                } else if matches!(from, Type::Int(_)) {
+                    x
+                } else if plain_bits(&from) {
+                    let t = self.fresh();
+                    let (fc, ic) = (self.cx.types.c(&from)?, super::types::int_c(bits));
+                    let u = self.fresh();
+                    self.declare(&format!("{fc} {u}"));
+                    self.declare(&format!("{ic} {t}"));
+                    self.line(&format!("{u} = {x};"));
+                    self.line(&format!("__builtin_memcpy(&{t}, &{u}, sizeof {t});"));
+                    t
+                } else {
+                    return Err(refuse());
+                };
+                if packed_lanes(&to).is_some() {
+                    self.unpack_lanes(&dst, &to, &int)?;
+                } else if matches!(to, Type::Int(_)) {
+                    self.line(&format!("{dst} = {int};"));
+                } else if plain_bits(&to) {
+                    let t = self.fresh();
+                    self.declare(&format!("{} {t}", super::types::int_c(bits)));
+                    self.line(&format!("{t} = {int};"));
+                    self.line(&format!("__builtin_memcpy(&{dst}, &{t}, sizeof {dst});"));
+                } else {
+                    return Err(refuse());
                 }
             }
             _ if !is_composite(&from) && !is_composite(&to) => {
@@ -522,7 +757,7 @@ impl FnEmit<'_, '_> {
             _ => {
                 for t in [&from, &to] {
                     if !plain_bits(t) {
-                        return Err(format!("a bitcast from `{from}` to `{to}`"));
+                        return Err(refuse());
                     }
                 }
                 let c = self.cx.types.c(&from)?;
@@ -531,6 +766,33 @@ impl FnEmit<'_, '_> {
                 self.line(&format!("{t} = {x};"));
                 self.line(&format!("__builtin_memcpy(&{dst}, &{t}, sizeof {dst});"));
             }
+        }
+        Ok(())
+    }
+
+    /// The bits of the vector `x` (indexable) of type `ty`, whose `N` lanes of `M` bits are
+    /// not whole bytes, as an `i(N*M)` (at most 128 bits): lane `i` in bits `i*M ..`.
+    fn pack_lanes(&mut self, x: &str, ty: &Type) -> Emitted<String> {
+        let (n, m) = packed_lanes(ty).ok_or("packing a vector of whole bytes")?;
+        let c = super::types::int_c(n * m);
+        let t = self.fresh();
+        self.declare(&format!("{c} {t}"));
+        self.line(&format!("{t} = 0;"));
+        for i in 0..n {
+            let lane = self.lane(x, ty, i as usize);
+            self.line(&format!("{t} |= ({c})({lane}) << {};", i * m));
+        }
+        Ok(t)
+    }
+
+    /// Sets the lanes of `dst` (a vector of type `ty` whose lanes are not whole bytes) from
+    /// the integer `int` of its bits (see [`Self::pack_lanes`]).
+    fn unpack_lanes(&mut self, dst: &str, ty: &Type, int: &str) -> Emitted<()> {
+        let (n, m) = packed_lanes(ty).ok_or("unpacking a vector of whole bytes")?;
+        for i in 0..n {
+            let lhs = self.lane(dst, ty, i as usize);
+            let x = ops::wrap(m, &format!("({int}) >> {}", i * m));
+            self.line(&format!("{lhs} = {x};"));
         }
         Ok(())
     }
@@ -632,6 +894,9 @@ impl FnEmit<'_, '_> {
                     }
                     self.line(&format!("{lv} = {};", ops::wrap(n, &lv)));
                 }
+                Type::Vector(..) if packed_lanes(&leaf.ty).is_some() => {
+                    self.load_packed(&lv, &leaf.ty, &at, bytes, volatile)?
+                }
                 Type::Vector(..) => self.line(&format!("__builtin_memcpy(&{lv}, {at}, {bytes});")),
                 _ if volatile => self.line(&format!("{lv} = *(volatile {c} *){at};")),
                 _ => self.line(&format!("__builtin_memcpy(&{lv}, {at}, {bytes});")),
@@ -649,10 +914,14 @@ impl FnEmit<'_, '_> {
         ptr: &str,
         volatile: bool,
     ) -> Emitted<()> {
+        // A local (a member of one) of the leaf's C type can be copied from where it is.
+        let lvalue = x.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         for leaf in self.leaf_sites(ty, ptr)? {
             let (x, at, c, bytes) = (format!("{x}{}", leaf.path), leaf.at, leaf.c, leaf.bytes);
             let odd = matches!(leaf.ty, Type::Int(n) if n != super::types::container_bits(n));
-            if volatile && odd {
+            if packed_lanes(&leaf.ty).is_some() {
+                self.store_packed(&x, &leaf.ty, &at, bytes, volatile)?;
+            } else if volatile && odd {
                 // Byte by byte: the container is wider than the store size.
                 let t = self.fresh();
                 self.declare(&format!("{c} {t}"));
@@ -663,13 +932,119 @@ impl FnEmit<'_, '_> {
                 }
             } else if volatile && !matches!(leaf.ty, Type::Vector(..)) {
                 self.line(&format!("*(volatile {c} *){at} = {x};"));
-            } else {
+            } else if lvalue {
                 // The container's low bytes: an odd-width integer's bits above its width are 0.
+                self.line(&format!("__builtin_memcpy({at}, &{x}, {bytes});"));
+            } else {
                 let t = self.fresh();
                 self.declare(&format!("{c} {t}"));
                 self.line(&format!("{t} = {x};"));
                 self.line(&format!("__builtin_memcpy({at}, &{t}, {bytes});"));
             }
+        }
+        Ok(())
+    }
+
+    /// Loads the vector of type `ty` at `at`, whose lanes are not whole bytes (`<16 x i1>`),
+    /// into `lv`: its `bytes` bytes hold the lanes bit-packed, lane 0 in the lowest bits of
+    /// the first byte (LLVM's memory image of a vector is that of the integer of its bits);
+    /// the bits past the last lane are not read.
+    fn load_packed(
+        &mut self,
+        lv: &str,
+        ty: &Type,
+        at: &str,
+        bytes: u64,
+        volatile: bool,
+    ) -> Emitted<()> {
+        let (n, m) = packed_lanes(ty).ok_or("a vector of whole bytes")?;
+        if n * m <= 128 {
+            let c = super::types::int_c(n * m);
+            let t = self.fresh();
+            self.declare(&format!("{c} {t}"));
+            self.read_bytes(&t, c, at, bytes, volatile);
+            return self.unpack_lanes(lv, ty, &t);
+        }
+        // Wider: each lane from the (at most 16) bytes it spans.
+        if m > 120 {
+            return Err(format!("`{ty}` in memory (bit-packed lanes wider than 120 bits)"));
+        }
+        let bytes_c = if volatile { "volatile uint8_t" } else { "uint8_t" };
+        for i in 0..n {
+            let (first, shift) = ((i * m) / 8, (i * m) % 8);
+            let span = (shift + m).div_ceil(8);
+            let parts: Vec<String> = (0..span)
+                .map(|j| format!("((opm_u128)(({bytes_c} *){at})[{}] << {})", first + j, 8 * j))
+                .collect();
+            let lhs = self.lane(lv, ty, i as usize);
+            let x = ops::wrap(m, &format!("({}) >> {shift}", parts.join(" | ")));
+            self.line(&format!("{lhs} = {x};"));
+        }
+        Ok(())
+    }
+
+    /// `t` (a local of the integer type `c`) set to the `bytes` bytes at `at`, the rest 0.
+    fn read_bytes(&mut self, t: &str, c: &str, at: &str, bytes: u64, volatile: bool) {
+        if volatile {
+            let parts: Vec<String> = (0..bytes)
+                .map(|i| format!("(({c})((volatile uint8_t *){at})[{i}] << {})", 8 * i))
+                .collect();
+            self.line(&format!("{t} = {};", parts.join(" | ")));
+        } else {
+            self.line(&format!("{t} = 0;"));
+            self.line(&format!("__builtin_memcpy(&{t}, {at}, {bytes});"));
+        }
+    }
+
+    /// Stores the vector `x` (indexable) of type `ty`, whose lanes are not whole bytes, at
+    /// `at`: `bytes` bytes, the lanes bit-packed as [`Self::load_packed`] reads them, and the
+    /// bits past the last lane 0 (what LLVM's code generator writes there).
+    fn store_packed(
+        &mut self,
+        x: &str,
+        ty: &Type,
+        at: &str,
+        bytes: u64,
+        volatile: bool,
+    ) -> Emitted<()> {
+        let (n, m) = packed_lanes(ty).ok_or("a vector of whole bytes")?;
+        let bytes_c = if volatile { "volatile uint8_t" } else { "uint8_t" };
+        if n * m <= 128 {
+            let t = self.pack_lanes(x, ty)?;
+            if volatile {
+                for i in 0..bytes {
+                    self.line(&format!("(({bytes_c} *){at})[{i}] = (uint8_t)({t} >> {});", 8 * i));
+                }
+            } else {
+                self.line(&format!("__builtin_memcpy({at}, &{t}, {bytes});"));
+            }
+            return Ok(());
+        }
+        if m > 120 {
+            return Err(format!("`{ty}` in memory (bit-packed lanes wider than 120 bits)"));
+        }
+        // Wider: the image built byte by byte in a local, then copied.
+        let t = self.fresh();
+        let _ = writeln!(self.decls, "  uint8_t {t}[{bytes}];");
+        self.line(&format!("__builtin_memset({t}, 0, {bytes});"));
+        for i in 0..n {
+            let (first, shift) = ((i * m) / 8, (i * m) % 8);
+            let span = (shift + m).div_ceil(8);
+            let lane = self.lane(x, ty, i as usize);
+            for j in 0..span {
+                let k = first + j;
+                self.line(&format!(
+                    "{t}[{k}] |= (uint8_t)(((opm_u128)({lane}) << {shift}) >> {});",
+                    8 * j
+                ));
+            }
+        }
+        if volatile {
+            for i in 0..bytes {
+                self.line(&format!("(({bytes_c} *){at})[{i}] = {t}[{i}];"));
+            }
+        } else {
+            self.line(&format!("__builtin_memcpy({at}, {t}, {bytes});"));
         }
         Ok(())
     }
@@ -702,11 +1077,13 @@ impl FnEmit<'_, '_> {
         out: &mut Vec<(String, Type, u64)>,
     ) -> Emitted<()> {
         match ty {
-            Type::Int(_) | Type::Float | Type::Double | Type::Ptr => {
+            Type::Int(_) | Type::Float | Type::Double | Type::X86Fp80 | Type::Fp128 | Type::Ptr => {
                 out.push((path, ty.clone(), off))
             }
-            Type::Vector(..) if plain_bits(ty) => out.push((path, ty.clone(), off)),
-            Type::Vector(..) => return Err(format!("`{ty}` in memory (bit-packed)")),
+            Type::Vector(..) if plain_bits(ty) || packed_lanes(ty).is_some() => {
+                out.push((path, ty.clone(), off))
+            }
+            Type::Vector(..) => return Err(format!("`{ty}` in memory")),
             Type::Array(n, elem) => {
                 let stride = self.cx.layout.size_of(elem)?;
                 for i in 0..*n {
@@ -755,8 +1132,9 @@ struct LeafSite {
 fn scalar_bin(op: BinOp, elem: &Type, a: &str, b: &str) -> Emitted<String> {
     match elem {
         Type::Int(n) => ops::int_bin(op, *n, a, b),
-        Type::Float => ops::float_bin(op, "float", a, b),
-        Type::Double => ops::float_bin(op, "double", a, b),
+        Type::Float | Type::Double | Type::X86Fp80 | Type::Fp128 => {
+            ops::float_bin(op, super::types::float_c(elem).unwrap_or("double"), a, b)
+        }
         other => Err(format!("`{}` on `{other}`", op.name())),
     }
 }
@@ -766,16 +1144,33 @@ pub(crate) fn is_composite(ty: &Type) -> bool {
     matches!(ty, Type::Vector(..) | Type::Array(..) | Type::Struct(_))
 }
 
-/// Whether a vector's lanes fill its bytes exactly (8/16/32/64-bit integers, floats,
-/// doubles, pointers), so that it can be copied as bytes.
+/// Whether a vector's lanes fill its bytes exactly (8/16/32/64/128-bit integers, floats,
+/// doubles, `fp128`, pointers), so that it can be copied as bytes.
 fn plain_bits(ty: &Type) -> bool {
     match ty {
-        Type::Vector(_, e) => {
-            matches!(**e, Type::Int(8 | 16 | 32 | 64) | Type::Float | Type::Double | Type::Ptr)
-        }
+        Type::Vector(_, e) => matches!(
+            **e,
+            Type::Int(8 | 16 | 32 | 64 | 128)
+                | Type::Float
+                | Type::Double
+                | Type::Fp128
+                | Type::Ptr
+        ),
         Type::Int(n) => *n == super::types::container_bits(*n),
         Type::Float | Type::Double | Type::Ptr => true,
         _ => false,
+    }
+}
+
+/// The lanes `(N, M)` of a vector `<N x iM>` whose lanes are not whole bytes in memory
+/// (`i1`, `i4`, `i24`…): LLVM packs them without padding, as the bits of an `i(N*M)`.
+pub(crate) fn packed_lanes(ty: &Type) -> Option<(u32, u32)> {
+    match ty {
+        Type::Vector(n, e) => match **e {
+            Type::Int(m) if !matches!(m, 8 | 16 | 32 | 64 | 128) && m <= 128 => Some((*n, m)),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -5,7 +5,7 @@
 
 use super::function::{Emitted, FnEmit, is_composite, var};
 use super::ops::{self, sext, wrap};
-use super::types::{container_bits, int_c, signed_c, unsigned_c};
+use super::types::{container_bits, float_c, float_suffix, int_c, signed_c, unsigned_c};
 use super::{ret_c, type_attr};
 use opm_backend::intrinsic::{
     Arith, Elementwise, FloatOp, IntOp, Intrinsic, MemOp, ReduceOp, classify,
@@ -16,10 +16,16 @@ impl FnEmit<'_, '_> {
     /// A call: to an intrinsic, directly to a function of the module with the call's type,
     /// or through a function pointer of the call's type.
     pub(crate) fn call(&mut self, inst: &Inst, c: &Call) -> Emitted<()> {
+        if let Some(asm) = c.asm() {
+            return self.call_asm(inst, c, asm);
+        }
         if let Some(name) = c.callee_name()
             && name.starts_with("llvm.")
         {
             return self.intrinsic(inst, name, c);
+        }
+        if c.fn_ty.varargs && c.fn_ty.params.is_empty() {
+            return Err("a call of a variadic function without a named parameter".into());
         }
         let module = self.cx.module;
         let direct = c
@@ -34,11 +40,6 @@ impl FnEmit<'_, '_> {
                     params.push(self.param_c(&c.fn_ty, &c.attrs, i)?);
                 }
                 if c.fn_ty.varargs {
-                    if params.is_empty() {
-                        return Err("an indirect call of a variadic function without a named \
-                                    parameter"
-                            .into());
-                    }
                     params.push("...".into());
                 }
                 let params = if params.is_empty() { "void".into() } else { params.join(", ") };
@@ -155,17 +156,53 @@ impl FnEmit<'_, '_> {
                 self.assign(inst, &r);
             }
             Intrinsic::Elementwise(op) => self.lane_by_lane(op, base, inst, c, &args)?,
+            // (`threadlocal.address` is a pass-through: C's `&` of a `__thread` variable is the
+            // current thread's instance.)
+            Intrinsic::FpToIntSat { signed } => self.float_to_int_sat(inst, c, signed, base)?,
             Intrinsic::Other(_) => return Err(format!("the intrinsic @llvm.{base}")),
         }
         Ok(())
+    }
+
+    /// `@llvm.fptosi.sat` / `@llvm.fptoui.sat`: the float truncated toward zero, clamped to
+    /// the result's range, NaN to 0; lane by lane. The bounds are powers of two, exact in
+    /// every float type (compared in the wider of the operand's type and `double`).
+    fn float_to_int_sat(&mut self, inst: &Inst, c: &Call, signed: bool, base: &str) -> Emitted<()> {
+        let arg = c.args.first().ok_or("an intrinsic without arguments")?;
+        let from = self.operand_type(arg)?.scalar().clone();
+        let n = inst.ty.scalar().int_bits().unwrap_or(0);
+        if float_c(&from).is_none() || !(1..=128).contains(&n) {
+            return Err(format!("the intrinsic @llvm.{base} from `{from}` to `{}`", inst.ty));
+        }
+        let (wide, wide_u) =
+            if n <= 64 { ("int64_t", "uint64_t") } else { ("opm_i128", "opm_u128") };
+        let max = ops::int_literal(n, if signed { (1u128 << (n - 1)) - 1 } else { u128::MAX });
+        let min = ops::int_literal(n, if signed { 1u128 << (n - 1) } else { 0 });
+        let zero = ops::int_literal(n, 0);
+        let arg = arg.clone();
+        self.lanes(inst, |e, i| {
+            let x = e.lane_of(&arg, i)?;
+            Ok(if signed {
+                let k = n - 1;
+                let t = wrap(n, &format!("({wide_u})({wide})({x})"));
+                format!(
+                    "(({x}) >= 0x1p{k} ? {max} : ({x}) > -0x1p{k} ? {t} : \
+                     __builtin_isnan({x}) ? {zero} : {min})"
+                )
+            } else {
+                let t = format!("(({})({wide_u})({x}))", int_c(n));
+                format!("(({x}) >= 0x1p{n} ? {max} : ({x}) > -1.0 ? {t} : {zero})")
+            })
+        })
     }
 
     /// `@llvm.modf` of `x`: `{ fractional part, integral part }` through the C library's
     /// modf, lane by lane for a vector.
     fn modf(&mut self, inst: &Inst, c: &Call, x: &str) -> Emitted<()> {
         let ty = self.operand_type(&c.args[0])?;
-        let fc = float_c(ty.scalar()).ok_or("@llvm.modf")?;
-        let f = if fc == "float" { "f" } else { "" };
+        let fc = float_c(ty.scalar()).filter(|fc| *fc != "_Float128");
+        let fc = fc.ok_or(format!("@llvm.modf on `{ty}`"))?;
+        let f = float_suffix(fc);
         let dst = var(inst.result.ok_or("@llvm.modf without a result")?);
         let Some(n) = ty.vector_len() else {
             self.line(&format!("{dst}.f0 = __builtin_modf{f}({x}, &{dst}.f1);"));
@@ -251,7 +288,31 @@ impl FnEmit<'_, '_> {
             let Elementwise::Float(op) = op else {
                 return Err(format!("the intrinsic @llvm.{base} on `{arg_elem}`"));
             };
-            let f = if fc == "float" { "f" } else { "" };
+            let f = float_suffix(fc);
+            // gcc 12 has `_Float128` built-ins for these only (the others would call
+            // functions of the C library by names LLVM may not use).
+            let f128_ok = matches!(
+                op,
+                FloatOp::Sqrt
+                    | FloatOp::Fabs
+                    | FloatOp::Floor
+                    | FloatOp::Ceil
+                    | FloatOp::Trunc
+                    | FloatOp::Round
+                    | FloatOp::Rint
+                    | FloatOp::NearbyInt
+                    | FloatOp::RoundEven
+                    | FloatOp::CopySign
+                    | FloatOp::MinNum
+                    | FloatOp::MaxNum
+                    | FloatOp::Fma
+                    | FloatOp::FMulAdd
+                    | FloatOp::Minimum
+                    | FloatOp::Maximum
+            );
+            if fc == "_Float128" && !f128_ok {
+                return Err(format!("the intrinsic @llvm.{base} on `{arg_elem}`"));
+            }
             let unary = |name: &str| -> Emitted<String> {
                 Ok(format!("(({fc})__builtin_{name}{f}({}))", arg(0)?))
             };
@@ -358,6 +419,9 @@ impl FnEmit<'_, '_> {
                 _ if n <= 64 => {
                     format!("(({t})(__builtin_bswap64((uint64_t)({x})) >> {}))", 64 - n)
                 }
+                _ if n < 128 => {
+                    format!("(({t})(__builtin_bswap128((opm_u128)({x})) >> {}))", 128 - n)
+                }
                 _ => return Err(format!("@llvm.bswap on `i{n}`")),
             },
             IntOp::BitReverse => {
@@ -370,7 +434,7 @@ impl FnEmit<'_, '_> {
                     _ => return Err(format!("@llvm.bitreverse on `i{n}`")),
                 }
             }
-            IntOp::Funnel { left } if n <= 64 => {
+            IntOp::Funnel { left } if n <= 128 => {
                 let (y, z) = (arg(1)?, arg(2)?);
                 let amt = format!("((unsigned)(({z}) % {n}))");
                 let body = if left {
@@ -407,6 +471,36 @@ impl FnEmit<'_, '_> {
                     format!("(({t})({r} > (opm_u128){max} ? {max} : ({t}){r}))")
                 } else {
                     format!("(({t})(({x}) < ({y}) ? 0 : ({x}) - ({y})))")
+                }
+            }
+            IntOp::Saturating { signed, sub } if n <= 128 => {
+                // Wider than 64 bits: at the top of 128 bits, where gcc's overflow built-ins
+                // saturate at the right bounds, then back down.
+                let y = arg(1)?;
+                let sh = 128 - n;
+                let what = if sub { "sub" } else { "add" };
+                let top = |v: &str| format!("(opm_u128)({v}) << {sh}");
+                if signed {
+                    let min = "(opm_i128)((opm_u128)1 << 127)";
+                    let max = "(opm_i128)(((opm_u128)1 << 127) - 1)";
+                    wrap(
+                        n,
+                        &format!(
+                            "(opm_u128)(({{ opm_i128 a_ = (opm_i128)({}), b_ = (opm_i128)({}), \
+                             r_; __builtin_{what}_overflow(a_, b_, &r_) ? (a_ < 0 ? {min} : \
+                             {max}) : r_; }}) >> {sh})",
+                            top(&x),
+                            top(&y)
+                        ),
+                    )
+                } else {
+                    let sat = if sub { "(opm_u128)0" } else { "~(opm_u128)0" };
+                    format!(
+                        "(({t})(({{ opm_u128 a_ = {}, b_ = {}, r_; \
+                         __builtin_{what}_overflow(a_, b_, &r_) ? {sat} : r_; }}) >> {sh}))",
+                        top(&x),
+                        top(&y)
+                    )
                 }
             }
             IntOp::Funnel { .. } | IntOp::Saturating { .. } => {
@@ -494,7 +588,14 @@ impl FnEmit<'_, '_> {
             None => self.lane(&v, &ty, 0),
         };
         let first = usize::from(start.is_none());
-        let (fc, f) = if elem == Type::Float { ("float", "f") } else { ("double", "") };
+        let fc = float_c(&elem);
+        let f = fc.map_or("", float_suffix);
+        let fc = match (op, fc) {
+            (ReduceOp::FAdd | ReduceOp::FMul | ReduceOp::FMax | ReduceOp::FMin, None) => {
+                return Err(format!("@llvm.{base} on `{ty}`"));
+            }
+            (_, fc) => fc.unwrap_or("double"),
+        };
         for i in first..n {
             let x = self.lane(&v, &ty, i);
             acc = match (op, &elem) {
@@ -546,8 +647,9 @@ impl FnEmit<'_, '_> {
     }
 
     /// The helper for `minimum`/`maximum`: NaN if either is NaN, and -0 below +0.
-    fn min_max_helper(&mut self, max: bool, fc: &str) -> String {
-        let name = format!("opm_{}_{fc}", if max { "maximum" } else { "minimum" });
+    pub(crate) fn min_max_helper(&mut self, max: bool, fc: &str) -> String {
+        let name =
+            format!("opm_{}_{}", if max { "maximum" } else { "minimum" }, fc.replace(' ', "_"));
         if !self.cx.helpers.iter().any(|h| h.contains(&name)) {
             let (pick, zero) = if max {
                 ("a > b", "__builtin_signbit(a) ? b : a")
@@ -560,15 +662,6 @@ impl FnEmit<'_, '_> {
             ));
         }
         name
-    }
-}
-
-/// The C float type of a scalar type, if it is one.
-fn float_c(ty: &Type) -> Option<&'static str> {
-    match ty {
-        Type::Float => Some("float"),
-        Type::Double => Some("double"),
-        _ => None,
     }
 }
 
@@ -601,13 +694,16 @@ mod tests {
         let params = vec![Type::Ptr, Type::Ptr, Type::Ptr];
         let mut b =
             FunctionBuilder::new(fname, FunctionType { ret: Type::Void, params, varargs: false });
-        let x = b.push(ty.clone(), Op::Load { ptr: b.param(0), align: 16, volatile: false });
+        let x = b.push(
+            ty.clone(),
+            Op::Load { ptr: b.param(0), align: 16, volatile: false, atomic: None },
+        );
         let parts = b.call(&name, intrinsic.clone(), vec![x]);
         for i in 0..2 {
             let op = Op::ExtractValue { agg: parts.clone(), indices: vec![i] };
             let part = b.push(ty.clone(), op);
             let ptr = b.param(1 + i as usize);
-            b.push_void(Op::Store { val: part, ptr, align: 16, volatile: false });
+            b.push_void(Op::Store { val: part, ptr, align: 16, volatile: false, atomic: None });
         }
         b.ret(None);
         m.functions.push(b.finish());

@@ -7,20 +7,35 @@
 //! packed structure. Functions are emitted by `function`; C types by `types`.
 //!
 //! The file is laid out in the order C needs: the prelude, the types, every global and
-//! function declared, then the globals' initializers and the functions' bodies.
+//! function declared, the aliases (gcc's `alias` attribute), then the globals' initializers
+//! and the functions' bodies.
+//!
+//! Beyond plain C: atomics are gcc's `__atomic_*` built-ins (`atomics`), inline assembly is
+//! GNU extended asm (`asm`), thread-locals are `__thread` with their TLS model, computed goto
+//! is `&&label` and `goto *` (a table of block addresses becomes a `static` of its function),
+//! `x86_fp80` is `long double` and `fp128` `_Float128`. Refused, by name: exception handling
+//! that can run (`invoke`, `landingpad`, `resume`: C has nothing for them; a personality
+//! alone is fine, and blocks no path from the entry reaches are left out),
+//! integers wider than 128 bits (gcc 12 has no `_BitInt`), an alias of a constant
+//! expression, and what the modules named say they refuse.
 
+mod asm;
+mod atomics;
 mod function;
 mod intrinsics;
 mod ops;
+#[cfg(test)]
+mod tests;
 mod types;
 
 use crate::error::GccError;
 use opm_backend::Site;
 use opm_ir::layout::{ConstImage, DataLayout};
 use opm_ir::{
-    Attribute, Attrs, Constant, Function, FunctionType, Global, Linkage, Module, Type, Visibility,
+    Attribute, Attrs, ConstExpr, Constant, Function, FunctionType, Global, Linkage, Module,
+    TlsModel, Type, Visibility,
 };
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use types::CTypes;
 
@@ -31,6 +46,9 @@ const PRELUDE: &str = r#"/* Emitted by opm from LLVM IR: compile with -fno-stric
    bit-field update does): not a bug of this C, so not a warning. */
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+/* A value whose uses LLVM removed is a local nothing reads. */
+#pragma GCC diagnostic ignored "-Wunused-variable"
+#pragma GCC diagnostic ignored "-Wunused-but-set-variable"
 typedef uint8_t *opm_ptr;
 typedef unsigned __int128 opm_u128;
 typedef __int128 opm_i128;
@@ -40,6 +58,43 @@ OPM_INLINE double opm_f64(uint64_t b) { double d; __builtin_memcpy(&d, &b, 8); r
 OPM_INLINE uint32_t opm_f32_bits(float f) { uint32_t b; __builtin_memcpy(&b, &f, 4); return b; }
 OPM_INLINE uint64_t opm_f64_bits(double d) { uint64_t b; __builtin_memcpy(&b, &d, 8); return b; }
 "#;
+
+/// Helpers for `long double` (x86_fp80: 10 significant bytes, the low 8 the significand)
+/// and `_Float128`, each emitted when the C names it: values from bit patterns and back,
+/// and the C library's fmod on `_Float128`.
+const FLOAT_HELPERS: [(&str, &str); 7] = [
+    (
+        "opm_f80(",
+        "OPM_INLINE long double opm_f80(uint64_t lo, uint16_t hi) { long double f = 0; \
+      __builtin_memcpy(&f, &lo, 8); __builtin_memcpy((uint8_t *)&f + 8, &hi, 2); return f; }",
+    ),
+    (
+        "opm_f80_of(",
+        "OPM_INLINE long double opm_f80_of(opm_u128 b) { long double f = 0; \
+      __builtin_memcpy(&f, &b, 10); return f; }",
+    ),
+    (
+        "opm_f80_bits(",
+        "OPM_INLINE opm_u128 opm_f80_bits(long double f) { opm_u128 b = 0; \
+      __builtin_memcpy(&b, &f, 10); return b; }",
+    ),
+    (
+        "opm_f128(",
+        "OPM_INLINE _Float128 opm_f128(uint64_t lo, uint64_t hi) { _Float128 f; \
+      __builtin_memcpy(&f, &lo, 8); __builtin_memcpy((uint8_t *)&f + 8, &hi, 8); return f; }",
+    ),
+    (
+        "opm_f128_of(",
+        "OPM_INLINE _Float128 opm_f128_of(opm_u128 b) { _Float128 f; \
+      __builtin_memcpy(&f, &b, 16); return f; }",
+    ),
+    (
+        "opm_f128_bits(",
+        "OPM_INLINE opm_u128 opm_f128_bits(_Float128 f) { opm_u128 b; \
+      __builtin_memcpy(&b, &f, 16); return b; }",
+    ),
+    ("opm_fmodf128(", "extern _Float128 opm_fmodf128(_Float128, _Float128) __asm__(\"fmodf128\");"),
+];
 
 /// A symbol of the module as C sees it.
 #[derive(Clone, Debug)]
@@ -62,6 +117,16 @@ pub(crate) struct ModuleCx<'m> {
     pub helpers: Vec<String>,
     /// Globals a relative lookup table points to (from assembly, which gcc does not see).
     relative_targets: std::collections::HashSet<String>,
+    /// Globals holding block addresses, each emitted as a `static` inside the one function
+    /// that uses them (GNU C takes a label's address only inside its function): global →
+    /// function.
+    pub local_globals: HashMap<String, String>,
+    /// The definitions of those statics, by function.
+    pub local_statics: HashMap<String, Vec<String>>,
+    /// Functions a block address of which is taken somewhere in the module.
+    pub labels_taken: HashSet<String>,
+    /// The C type a global is defined with: (type, array suffix), for its aliases.
+    global_ctypes: HashMap<String, (String, String)>,
 }
 
 /// Emits `module` as one C file.
@@ -83,6 +148,10 @@ pub fn emit_module(module: &Module) -> Result<String, GccError> {
             .flatten()
             .map(|(name, _)| name)
             .collect(),
+        local_globals: local_globals(module)?,
+        local_statics: HashMap::new(),
+        labels_taken: labels_taken(module),
+        global_ctypes: HashMap::new(),
     };
     let functions: Vec<&Function> =
         module.functions.iter().filter(|f| !f.name.starts_with("llvm.")).collect();
@@ -100,6 +169,11 @@ pub fn emit_module(module: &Module) -> Result<String, GccError> {
         let addr = format!("((opm_ptr)&{cname})");
         cx.symbols.insert(f.name.clone(), Symbol { cname, addr });
     }
+    for (i, a) in module.aliases.iter().enumerate() {
+        let cname = format!("a{i}_{}", sanitize(&a.name));
+        let addr = format!("((opm_ptr)&{cname})");
+        cx.symbols.insert(a.name.clone(), Symbol { cname, addr });
+    }
 
     let mut declarations = String::new();
     let mut definitions = String::new();
@@ -115,6 +189,13 @@ pub fn emit_module(module: &Module) -> Result<String, GccError> {
         })?;
         let _ = writeln!(declarations, "{proto};");
     }
+    for a in &module.aliases {
+        let decl = alias(&mut cx, a).map_err(|construct| GccError::Unsupported {
+            construct,
+            site: Site::global(&a.name),
+        })?;
+        let _ = writeln!(declarations, "{decl};");
+    }
     let mut bodies = String::new();
     for f in functions.iter().filter(|f| !declared_only(f)) {
         let head = definition_head(&mut cx, f).map_err(|construct| GccError::Unsupported {
@@ -125,6 +206,12 @@ pub fn emit_module(module: &Module) -> Result<String, GccError> {
         let _ = writeln!(bodies, "{head} {{\n{body}}}\n");
     }
 
+    // The helpers of the wider float types, when the C uses them.
+    for (name, def) in FLOAT_HELPERS {
+        if bodies.contains(name) {
+            cx.helpers.insert(0, def.to_string());
+        }
+    }
     let mut out = String::from(PRELUDE);
     for def in &cx.types.defs {
         out.push_str(def);
@@ -173,7 +260,32 @@ fn visibility(v: Visibility) -> &'static str {
     }
 }
 
-/// Declares the global `g` and, when the module defines it, writes its initializer.
+/// `__thread` with gcc's name of the TLS model, for a thread-local symbol. gcc, like LLVM,
+/// may still pick a faster model than the one named where it knows the symbol is local.
+fn tls(model: Option<TlsModel>) -> (&'static str, &'static str) {
+    match model {
+        None => ("", ""),
+        Some(TlsModel::GeneralDynamic) => {
+            ("__thread ", " __attribute__((tls_model(\"global-dynamic\")))")
+        }
+        Some(TlsModel::LocalDynamic) => {
+            ("__thread ", " __attribute__((tls_model(\"local-dynamic\")))")
+        }
+        Some(TlsModel::InitialExec) => {
+            ("__thread ", " __attribute__((tls_model(\"initial-exec\")))")
+        }
+        Some(TlsModel::LocalExec) => ("__thread ", " __attribute__((tls_model(\"local-exec\")))"),
+    }
+}
+
+/// Declares the global `g` and, when the module defines it, writes its initializer (inside
+/// the function that uses it for a table of block addresses, see [`local_globals`]).
+///
+/// Comdats are dropped: a comdat only tells the linker to keep one group of sections among
+/// the objects it links that have a group of that name. The program is this one object
+/// linked once with the C library (crt files, libc, libm, libgcc), which have no comdat
+/// groups of a module's names, so no group is ever discarded; the linkage of each member
+/// (weak for `linkonce`/`weak`) is kept, and is what resolves duplicate definitions.
 fn global(
     cx: &mut ModuleCx<'_>,
     g: &Global,
@@ -181,11 +293,11 @@ fn global(
     definitions: &mut String,
 ) -> Result<(), String> {
     let sym = cx.symbols[&g.name].clone();
-    let tls = if g.thread_local.is_some() { "__thread " } else { "" };
+    let (tls, tls_attr) = tls(g.thread_local);
     let init = g.init.as_ref().filter(|_| g.props.linkage != Linkage::AvailableExternally);
     let Some(init) = init else {
         let (_, label) = linkage(g.props.linkage, &g.name);
-        let _ = writeln!(declarations, "extern {tls}uint8_t {}[]{label};", sym.cname);
+        let _ = writeln!(declarations, "extern {tls}uint8_t {}[]{label}{tls_attr};", sym.cname);
         return Ok(());
     };
     if g.props.linkage == Linkage::Appending {
@@ -194,9 +306,21 @@ fn global(
     if let Some(targets) = relative_entries(init, &g.name) {
         return relative_table(cx, g, &targets, declarations, definitions);
     }
-    let image = cx.layout.constant_image(init)?;
+    // A table of block addresses: its labels as placeholder symbols of the image.
+    let local_fn = cx.local_globals.get(&g.name).cloned();
+    let mut labels = HashMap::new();
+    let image = match &local_fn {
+        Some(_) => {
+            let init = with_label_symbols(init, &mut labels);
+            cx.layout.constant_image(&init)?
+        }
+        None => cx.layout.constant_image(init)?,
+    };
     let align = if g.props.align > 0 { g.props.align } else { cx.layout.align_of(&g.ty)? };
-    let (storage, label) = linkage(g.props.linkage, &g.name);
+    let (storage, label) = match local_fn {
+        Some(_) => ("static ".to_string(), String::new()),
+        None => linkage(g.props.linkage, &g.name),
+    };
     let constness = if g.is_constant { "const " } else { "" };
     let mut attrs = format!(" __attribute__((aligned({align})))");
     if storage.starts_with("static") {
@@ -205,28 +329,160 @@ fn global(
         attrs.push_str(&format!(" __attribute__(({used}))"));
     }
     attrs.push_str(visibility(g.props.visibility));
+    attrs.push_str(tls_attr);
     if let Some(section) = &g.props.section {
         attrs.push_str(&format!(" __attribute__((section(\"{}\")))", section.escape_default()));
     }
     let size = image.bytes.len();
     let zero = image.relocs.is_empty() && image.bytes.iter().all(|&b| b == 0);
-    if image.relocs.is_empty() {
-        let decl = format!("{storage}{tls}{constness}uint8_t {}[{}]", sym.cname, size.max(1));
-        let _ = writeln!(declarations, "{}{label}{attrs};", extern_decl(&storage, &decl));
-        if zero {
-            let _ = writeln!(definitions, "{decl}{attrs} = {{0}};");
-        } else {
-            let _ = writeln!(definitions, "{decl}{attrs} = {};", bytes_literal(&image.bytes));
-        }
+    let (ty, suffix, value) = if image.relocs.is_empty() {
+        let value = if zero { "{0}".to_string() } else { bytes_literal(&image.bytes) };
+        ("uint8_t".to_string(), format!("[{}]", size.max(1)), value)
+    } else {
+        let ty = format!("opm_g{}", cx.types.defs.len());
+        let (fields, values) = segments(cx, &image, &labels)?;
+        cx.types.defs.push(format!("typedef struct __attribute__((packed)) {{{fields} }} {ty};"));
+        (ty, String::new(), format!("{{{values} }}"))
+    };
+    let decl = format!("{storage}{tls}{constness}{ty} {}{suffix}", sym.cname);
+    if let Some(f) = local_fn {
+        let def = format!("{decl}{attrs} = {value};");
+        cx.local_statics.entry(f).or_default().push(def);
         return Ok(());
     }
-    let ty = format!("opm_g{}", cx.types.defs.len());
-    let (fields, values) = segments(cx, &image)?;
-    cx.types.defs.push(format!("typedef struct __attribute__((packed)) {{{fields} }} {ty};"));
-    let decl = format!("{storage}{tls}{constness}{ty} {}", sym.cname);
+    cx.global_ctypes.insert(g.name.clone(), (format!("{constness}{ty}"), suffix));
     let _ = writeln!(declarations, "{}{label}{attrs};", extern_decl(&storage, &decl));
-    let _ = writeln!(definitions, "{decl}{attrs} = {{{values} }};");
+    let _ = writeln!(definitions, "{decl}{attrs} = {value};");
     Ok(())
+}
+
+/// The prefix of the placeholder symbols standing for block addresses in an image (no
+/// LLVM name of a module starts with a NUL).
+const LABEL_SYMBOL: &str = "\0opm.label.";
+
+/// `init` with every `blockaddress` replaced by a placeholder symbol, recorded in `labels`
+/// with the C expression of the label's address.
+fn with_label_symbols(init: &Constant, labels: &mut HashMap<String, String>) -> Constant {
+    let mut map = |c: &Constant| with_label_symbols(c, labels);
+    match init {
+        Constant::BlockAddress { block, .. } => {
+            let name = format!("{LABEL_SYMBOL}{}", block.index());
+            labels.insert(name.clone(), format!("((opm_ptr)&&bb{})", block.index()));
+            Constant::Global(name)
+        }
+        Constant::Array { elem, elems } => {
+            Constant::Array { elem: elem.clone(), elems: elems.iter().map(&mut map).collect() }
+        }
+        Constant::Vector(elems) => Constant::Vector(elems.iter().map(&mut map).collect()),
+        Constant::Struct { ty, fields } => {
+            Constant::Struct { ty: ty.clone(), fields: fields.iter().map(&mut map).collect() }
+        }
+        Constant::Expr(e) => Constant::Expr(Box::new(match &**e {
+            ConstExpr::Cast { op, val, to } => {
+                ConstExpr::Cast { op: *op, val: map(val), to: to.clone() }
+            }
+            ConstExpr::Bin { op, flags, lhs, rhs } => {
+                ConstExpr::Bin { op: *op, flags: *flags, lhs: map(lhs), rhs: map(rhs) }
+            }
+            ConstExpr::Gep { source_ty, flags, base, indices } => ConstExpr::Gep {
+                source_ty: source_ty.clone(),
+                flags: *flags,
+                base: map(base),
+                indices: indices.iter().map(&mut map).collect(),
+            },
+        })),
+        other => other.clone(),
+    }
+}
+
+/// Whether `c` mentions the symbol `name`.
+fn mentions(c: &Constant, name: &str) -> bool {
+    let mut found = false;
+    c.walk(&mut |c| found |= matches!(c, Constant::Global(n) if n == name));
+    found
+}
+
+/// The functions some block address of which is taken in the module (in code or data).
+fn labels_taken(module: &Module) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let mut visit = |c: &Constant| {
+        c.walk(&mut |c| {
+            if let Constant::BlockAddress { function, .. } = c {
+                out.insert(function.clone());
+            }
+        })
+    };
+    for g in &module.globals {
+        if let Some(init) = &g.init {
+            visit(init);
+        }
+    }
+    for inst in module.functions.iter().flat_map(|f| &f.blocks).flat_map(|b| &b.insts) {
+        for op in inst.op.operands() {
+            if let opm_ir::Operand::Const(c) = op {
+                visit(c);
+            }
+        }
+    }
+    out
+}
+
+/// The globals holding block addresses (clang's `static void *labels[] = {&&a, &&b}` of a
+/// computed goto), each with the one function it can be emitted in: GNU C takes `&&label`
+/// only inside the label's function, so such a global becomes a `static` of that function.
+/// That is exact when the global is local to the module, holds block addresses of that
+/// function only, and only that function refers to it; anything else is refused.
+fn local_globals(module: &Module) -> Result<HashMap<String, String>, GccError> {
+    let mut out = HashMap::new();
+    for g in &module.globals {
+        let Some(init) = &g.init else { continue };
+        let mut fns = BTreeSet::new();
+        init.walk(&mut |c| {
+            if let Constant::BlockAddress { function, .. } = c {
+                fns.insert(function.clone());
+            }
+        });
+        let Some(f) = fns.first().cloned() else { continue };
+        let refuse = |why: String| GccError::Unsupported {
+            construct: format!(
+                "the global @{}, which holds block addresses, {why} (GNU C takes a label's \
+                 address only inside its function)",
+                g.name
+            ),
+            site: Site::initializer(&g.name),
+        };
+        if fns.len() > 1 {
+            return Err(refuse("of several functions".into()));
+        }
+        if !matches!(g.props.linkage, Linkage::Internal | Linkage::Private) {
+            return Err(refuse("visible outside the module".into()));
+        }
+        if g.thread_local.is_some() {
+            return Err(refuse("thread-local".into()));
+        }
+        if module.function(&f).is_none_or(declared_only) {
+            return Err(refuse(format!("of @{f}, which the module does not define")));
+        }
+        let in_data = module
+            .globals
+            .iter()
+            .filter_map(|o| o.init.as_ref())
+            .chain(module.aliases.iter().map(|a| &a.aliasee))
+            .any(|c| mentions(c, &g.name));
+        let users = module.functions.iter().filter(|u| {
+            u.blocks.iter().flat_map(|b| &b.insts).any(|inst| {
+                inst.op.operands().into_iter().any(|op| match op {
+                    opm_ir::Operand::Const(c) => mentions(c, &g.name),
+                    opm_ir::Operand::Value(_) => false,
+                })
+            })
+        });
+        if in_data || users.clone().any(|u| u.name != f) {
+            return Err(refuse(format!("used outside @{f}")));
+        }
+        out.insert(g.name.clone(), f);
+    }
+    Ok(out)
 }
 
 /// The targets (symbol, addend) of a relative lookup table, if `init` is one for `table`
@@ -278,7 +534,11 @@ fn extern_decl(storage: &str, decl: &str) -> String {
 
 /// The fields and initial values of a packed structure that lays out `image`: byte runs and
 /// pointer slots.
-fn segments(cx: &ModuleCx<'_>, image: &ConstImage) -> Result<(String, String), String> {
+fn segments(
+    cx: &ModuleCx<'_>,
+    image: &ConstImage,
+    labels: &HashMap<String, String>,
+) -> Result<(String, String), String> {
     let mut relocs = image.relocs.clone();
     relocs.sort_by_key(|r| r.offset);
     let (mut fields, mut values) = (String::new(), Vec::new());
@@ -289,14 +549,23 @@ fn segments(cx: &ModuleCx<'_>, image: &ConstImage) -> Result<(String, String), S
             let _ = write!(fields, " uint8_t b{i}[{}];", offset - at);
             values.push(bytes_literal(&image.bytes[at..offset]));
         }
-        let target =
-            cx.symbols.get(&r.symbol).ok_or(format!("a reference to the unknown @{}", r.symbol))?;
+        let target = match labels.get(&r.symbol) {
+            Some(label) => label.clone(),
+            None => {
+                if cx.module.global(&r.symbol).is_some_and(|g| g.thread_local.is_some())
+                    || cx.module.alias(&r.symbol).is_some_and(|a| a.thread_local.is_some())
+                {
+                    return Err(format!(
+                        "the address of the thread-local @{} in an initializer",
+                        r.symbol
+                    ));
+                }
+                let sym = cx.symbols.get(&r.symbol);
+                sym.ok_or(format!("a reference to the unknown @{}", r.symbol))?.addr.clone()
+            }
+        };
         let _ = write!(fields, " opm_ptr r{i};");
-        values.push(if r.addend == 0 {
-            target.addr.clone()
-        } else {
-            format!("{} + {}", target.addr, r.addend)
-        });
+        values.push(if r.addend == 0 { target } else { format!("{target} + {}", r.addend) });
         at = offset + 8;
     }
     if at < image.bytes.len() {
@@ -399,6 +668,7 @@ impl ModuleCx<'_> {
             .global(name)
             .map(|g| g.props.linkage)
             .or_else(|| self.module.function(name).map(|f| f.props.linkage))
+            .or_else(|| self.module.alias(name).map(|a| a.props.linkage))
             .unwrap_or_default();
         Ok(if matches!(linkage, Linkage::Internal | Linkage::Private) {
             sym.cname.clone()
@@ -422,6 +692,72 @@ impl ModuleCx<'_> {
     }
 }
 
+/// The declaration of the alias `a`: the C type of what it finally stands for, with gcc's
+/// `alias` attribute naming its aliasee (a global, a function or another alias of the
+/// module, which gcc resolves in turn). An aliasee that is a constant expression (an
+/// address inside a global) has no C form and is refused.
+fn alias(cx: &mut ModuleCx<'_>, a: &opm_ir::module::Alias) -> Result<String, String> {
+    let Constant::Global(target) = &a.aliasee else {
+        return Err(format!("the alias @{} of a constant expression", a.name));
+    };
+    // What the chain of aliases ends at.
+    let mut end = target.clone();
+    for _ in 0..=cx.module.aliases.len() {
+        match cx.module.alias(&end).map(|next| &next.aliasee) {
+            Some(Constant::Global(next)) => end = next.clone(),
+            Some(_) => return Err(format!("the alias @{} of a constant expression", a.name)),
+            None => break,
+        }
+    }
+    if cx.module.alias(&end).is_some() {
+        return Err(format!("the alias @{}, in a cycle of aliases", a.name));
+    }
+    let sym = cx.symbols[&a.name].clone();
+    let target_asm = cx.asm_name(target)?;
+    let (storage, label) = linkage(a.props.linkage, &a.name);
+    let local = storage.starts_with("static");
+    let unused = if local { " __attribute__((unused))" } else { "" };
+    let attrs = format!(
+        "{unused} __attribute__((alias(\"{}\"))){}",
+        target_asm.escape_default(),
+        visibility(a.props.visibility)
+    );
+    if let Some(f) = cx.module.function(&end) {
+        if declared_only(f) {
+            return Err(format!(
+                "the alias @{} of @{end}, which the module does not define",
+                a.name
+            ));
+        }
+        if a.thread_local.is_some() {
+            return Err(format!("the thread-local alias @{} of a function", a.name));
+        }
+        let ret = ret_c(cx, &f.ty, &f.attrs)?;
+        let mut params = Vec::new();
+        for i in 0..f.ty.params.len() {
+            params.push(param_c(cx, &f.ty, &f.attrs, i)?);
+        }
+        if f.ty.varargs {
+            params.push("...".into());
+        }
+        let params = if params.is_empty() { "void".into() } else { params.join(", ") };
+        return Ok(format!("{storage}{ret} {}({params}){label}{attrs}", sym.cname));
+    }
+    let g = cx.module.global(&end).ok_or(format!("the alias @{} of the unknown @{end}", a.name))?;
+    if cx.local_globals.contains_key(&end) {
+        return Err(format!("the alias @{} of @{end}, a table of block addresses", a.name));
+    }
+    let Some((ty, suffix)) = cx.global_ctypes.get(&end).cloned() else {
+        return Err(format!("the alias @{} of @{end}, which the module does not define", a.name));
+    };
+    if a.thread_local.is_some() != g.thread_local.is_some() {
+        return Err(format!("the alias @{} of @{end}, one thread-local and not the other", a.name));
+    }
+    let (tls, tls_attr) = tls(a.thread_local);
+    let storage = if local { storage } else { "extern ".to_string() };
+    Ok(format!("{storage}{tls}{ty} {}{suffix}{label}{attrs}{tls_attr}", sym.cname))
+}
+
 /// Whether only a declaration of `f` is emitted: it has no body, or its body is an
 /// `available_externally` copy of code defined elsewhere.
 fn declared_only(f: &Function) -> bool {
@@ -436,18 +772,33 @@ fn prototype(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, String> {
     for i in 0..f.ty.params.len() {
         params.push(param_c(cx, &f.ty, &f.attrs, i)?);
     }
-    if f.ty.varargs {
-        if params.is_empty() {
-            return Err("a variadic function without a named parameter".into());
-        }
+    // `RT f(...)` has no C11 prototype. Declared only (C++'s `__gxx_personality_v0(...)`,
+    // which a function keeps as its personality after its landing pads are gone), it is
+    // declared without one, `RT f()`, for its address; calls of it are refused
+    // (`FnEmit::call`), as C would promote their arguments.
+    let unprototyped = f.ty.varargs && params.is_empty();
+    if unprototyped && !declared_only(f) {
+        return Err("a variadic function without a named parameter".into());
+    }
+    if f.ty.varargs && !unprototyped {
         params.push("...".into());
     }
-    let params = if params.is_empty() { "void".into() } else { params.join(", ") };
+    let params = match params.is_empty() {
+        true if unprototyped => String::new(),
+        true => "void".into(),
+        false => params.join(", "),
+    };
     let (storage, label) = linkage(f.props.linkage, &f.name);
     let storage = if declared_only(f) { "extern ".into() } else { storage };
     let unused = if storage.starts_with("static") { " __attribute__((unused))" } else { "" };
+    // Its labels' addresses are constants of the function: one copy of its code.
+    let once = if cx.labels_taken.contains(&f.name) && !declared_only(f) {
+        " __attribute__((noinline, noclone))"
+    } else {
+        ""
+    };
     Ok(format!(
-        "{storage}{ret} {}({params}){label}{unused}{}",
+        "{storage}{ret} {}({params}){label}{unused}{once}{}",
         sym.cname,
         visibility(f.props.visibility)
     ))

@@ -5,7 +5,7 @@
 //! Shift amounts are masked to the arithmetic width: a shift by N or more is poison in LLVM
 //! and undefined in C, and a masked amount keeps gcc from assuming it never happens.
 
-use super::types::{container_bits, int_c, signed_c, unsigned_c};
+use super::types::{container_bits, float_c, float_suffix, int_c, signed_c, unsigned_c};
 use opm_ir::{BinOp, CastOp, FloatPredicate, IntPredicate, Type};
 
 /// The width arithmetic on an `iN` happens in: the container, at least 32 bits.
@@ -86,7 +86,9 @@ pub(crate) fn int_bin(op: BinOp, n: u32, a: &str, b: &str) -> Result<String, Str
     })
 }
 
-/// A float binary operation on two values of C type `fc` (`float` or `double`).
+/// A float binary operation on two values of C type `fc` (`float`, `double`, `long double`,
+/// `_Float128`). `frem` on `_Float128` calls the C library's `fmodf128` (gcc has no
+/// built-in for it; fmod's result is exact, so any correct implementation gives it).
 pub(crate) fn float_bin(op: BinOp, fc: &str, a: &str, b: &str) -> Result<String, String> {
     let sym = match op {
         BinOp::FAdd => "+",
@@ -94,8 +96,10 @@ pub(crate) fn float_bin(op: BinOp, fc: &str, a: &str, b: &str) -> Result<String,
         BinOp::FMul => "*",
         BinOp::FDiv => "/",
         BinOp::FRem => {
-            let f = if fc == "float" { "__builtin_fmodf" } else { "__builtin_fmod" };
-            return Ok(format!("{f}({a}, {b})"));
+            if fc == "_Float128" {
+                return Ok(format!("opm_fmodf128({a}, {b})"));
+            }
+            return Ok(format!("__builtin_fmod{}({a}, {b})", float_suffix(fc)));
         }
         other => return Err(format!("`{}` on floats", other.name())),
     };
@@ -153,11 +157,7 @@ pub(crate) fn fcmp(pred: FloatPredicate, a: &str, b: &str) -> String {
 
 /// A conversion of the scalar `a` from `from` to `to` (not `bitcast`).
 pub(crate) fn cast(op: CastOp, from: &Type, to: &Type, a: &str) -> Result<String, String> {
-    let fc = |t: &Type| match t {
-        Type::Float => Ok("float"),
-        Type::Double => Ok("double"),
-        other => Err(format!("the type `{other}` where a float was expected")),
-    };
+    let fc = |t: &Type| float_c(t).ok_or(format!("the type `{t}` where a float was expected"));
     let bits =
         |t: &Type| t.int_bits().ok_or(format!("the type `{t}` where an integer was expected"));
     Ok(match op {
@@ -190,6 +190,10 @@ pub(crate) fn cast(op: CastOp, from: &Type, to: &Type, a: &str) -> Result<String
             (Type::Int(64), Type::Double) => format!("opm_f64({a})"),
             (Type::Float, Type::Int(32)) => format!("opm_f32_bits({a})"),
             (Type::Double, Type::Int(64)) => format!("opm_f64_bits({a})"),
+            (Type::Int(80), Type::X86Fp80) => format!("opm_f80_of({a})"),
+            (Type::X86Fp80, Type::Int(80)) => format!("opm_f80_bits({a})"),
+            (Type::Int(128), Type::Fp128) => format!("opm_f128_of({a})"),
+            (Type::Fp128, Type::Int(128)) => format!("opm_f128_bits({a})"),
             (f, t) if f == t => a.to_string(),
             _ => return Err(format!("a bitcast from `{from}` to `{to}`")),
         },

@@ -1,6 +1,7 @@
 //! C types of canonical types. An `iN` lives in the narrowest of `uint8_t` … `uint64_t` and
 //! `opm_u128` that holds it, always zero-extended (the bits above N are 0); `i1` is a
-//! `uint8_t` holding 0 or 1. `ptr` is `opm_ptr` (`uint8_t *`). A vector of 2 to 16 bytes of
+//! `uint8_t` holding 0 or 1. `ptr` is `opm_ptr` (`uint8_t *`). `x86_fp80` is gcc's `long double`
+//! on x86-64 (the x87 format, 10 significant bytes in 16), `fp128` is `_Float128`. A vector of 2 to 16 bytes of
 //! 8/16/32/64-bit integers, floats or doubles is a GCC vector type (passed in one SSE register
 //! as LLVM passes it); any other vector, and every structure and array value, is a C
 //! structure (`.e[i]` for elements, `.fK` for fields). How aggregates sit in memory is the
@@ -61,12 +62,17 @@ impl CTypes {
     pub fn c(&mut self, ty: &Type) -> Result<String, String> {
         match ty {
             Type::Void => Ok("void".into()),
+            Type::Int(n) if *n > opm_ir::types::NATIVE_INT_BITS => {
+                Err(format!("the integer type `i{n}` (wider than 128 bits)"))
+            }
             Type::Int(n) => Ok(int_c(*n).into()),
             Type::Float => Ok("float".into()),
             Type::Double => Ok("double".into()),
             Type::Ptr => Ok("opm_ptr".into()),
             Type::Half => Err("the type `half`".into()),
             Type::BFloat => Err("the type `bfloat`".into()),
+            Type::X86Fp80 => Ok("long double".into()),
+            Type::Fp128 => Ok("_Float128".into()),
             Type::Function(_) => Err("a value of function type".into()),
             Type::Vector(..) | Type::Array(..) | Type::Struct(_) => self.composite(ty),
         }
@@ -128,5 +134,27 @@ impl CTypes {
         self.defs.push(def);
         self.names.insert(ty.clone(), name.clone());
         Ok(name)
+    }
+}
+
+/// The suffix of the C library's and gcc's built-ins for the float C type `fc` (`sqrtf`,
+/// `sqrt`, `sqrtl`, `sqrtf128`).
+pub(crate) fn float_suffix(fc: &str) -> &'static str {
+    match fc {
+        "float" => "f",
+        "long double" => "l",
+        "_Float128" => "f128",
+        _ => "",
+    }
+}
+
+/// The C type of a float type, if it is one gcc has arithmetic for.
+pub(crate) fn float_c(ty: &Type) -> Option<&'static str> {
+    match ty {
+        Type::Float => Some("float"),
+        Type::Double => Some("double"),
+        Type::X86Fp80 => Some("long double"),
+        Type::Fp128 => Some("_Float128"),
+        _ => None,
     }
 }

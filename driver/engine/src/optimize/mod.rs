@@ -17,6 +17,7 @@ use crate::input::{Input, handle_optnone, input_bitcode};
 use crate::lock;
 use crate::progress::Progress;
 use crate::signals::{SignalSink, read_signals};
+use crate::toolchain::LinkArgs;
 use audit::Audit;
 use opm_backend::{BackendKind, Pipeline, Space};
 use opm_search::rng::Rng;
@@ -73,6 +74,8 @@ pub struct OptimizeOptions {
     pub worker_exe: PathBuf,
     /// Called with every signal as soon as it is final, after it is written to `signals`.
     pub observer: Option<Observer>,
+    /// What the program's object is linked with.
+    pub link: LinkArgs,
 }
 
 /// A callback that sees every signal of a search as it is recorded (the benchmark lab
@@ -234,6 +237,7 @@ fn prepare(opts: &OptimizeOptions) -> Result<Prepared, Error> {
         jobs: opts.jobs.max(1),
         runs: opts.runs.max(1),
         run: opts.run,
+        link: opts.link.clone(),
     };
     let bitcode = input_bitcode(&opts.file, opts.strip_optnone)?;
     let engine = Engine::new(config, problem, &input.module, &bitcode)?;
