@@ -324,3 +324,31 @@ pub fn rustc_emit_ir(src: &Path, level: &str, out: &Path) -> Result<(), String> 
     }
     Ok(())
 }
+
+/// The opt-levels each Rust corpus program is tried at, as `(program, level)` pairs. With
+/// `OPM_RUST_LEVELS=0,1,3` every program at each of those levels; otherwise a sample that
+/// fits the suite's time: each program at one level, rotating with a seed (`OPM_RUST_SEED`,
+/// fresh and printed when unset) so that every level gets a third of the programs and every
+/// pair comes up across runs.
+pub fn rust_trials(kind: &str) -> Vec<(PathBuf, String)> {
+    let programs = rust_programs();
+    if let Ok(levels) = std::env::var("OPM_RUST_LEVELS") {
+        let levels: Vec<String> =
+            levels.split(',').map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
+        return programs
+            .iter()
+            .flat_map(|p| levels.iter().map(move |l| (p.clone(), l.clone())))
+            .collect();
+    }
+    let seed = seed_from_env("OPM_RUST_SEED");
+    eprintln!(
+        "{kind}: each Rust program at one opt-level, rotating from seed {seed} (replay with \
+         OPM_RUST_SEED={seed}; all levels: OPM_RUST_LEVELS=0,1,3)"
+    );
+    let levels = ["0", "1", "3"];
+    programs
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| (p, levels[(seed as usize).wrapping_add(i) % levels.len()].to_string()))
+        .collect()
+}
