@@ -185,11 +185,16 @@ pub fn first_difference(a: &str, b: &str) -> String {
 
 /// The corpus programs, sorted by name.
 pub fn corpus() -> Vec<PathBuf> {
-    let dir = repo_root().join("bench/corpus");
+    files_in("bench/corpus", &["c"])
+}
+
+/// The files of the repository's directory `dir` with one of the extensions `exts`, sorted.
+fn files_in(dir: &str, exts: &[&str]) -> Vec<PathBuf> {
+    let dir = repo_root().join(dir);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "c"))
+        .filter(|p| p.extension().is_some_and(|e| exts.iter().any(|x| e == *x)))
         .collect();
     files.sort();
     files
@@ -259,14 +264,7 @@ pub fn available_externally_trial(
 /// thread-locals, wide integers, comdats and aliases), sorted by name: hand-written `.ll`
 /// files and C programs with deterministic output.
 pub fn constructs() -> Vec<PathBuf> {
-    let dir = repo_root().join("tests/data/constructs");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "c" || e == "ll"))
-        .collect();
-    files.sort();
-    files
+    files_in("tests/data/constructs", &["c", "ll"])
 }
 
 /// One trial per construct file: a `.ll` file as it is (level `""`), a C program at -O0 and
@@ -300,14 +298,7 @@ pub fn construct_trials(
 
 /// The programs of the Rust corpus (`tests/rust/*.rs`), sorted by name.
 pub fn rust_programs() -> Vec<PathBuf> {
-    let dir = repo_root().join("tests/rust");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-        .collect();
-    files.sort();
-    files
+    files_in("tests/rust", &["rs"])
 }
 
 /// rustc's LLVM IR of the Rust program `src` at opt-level `level` (one codegen unit).
