@@ -48,6 +48,11 @@ const ALLOWED: &[(&str, &[&str], &[&str])] = &[
         &["opm-llvm", "opm-cranelift", "opm-gcc", "opm-verifier"],
     ),
     (
+        "cargo-opm",
+        &["opm-engine", "opm-search", "opm-backend", "opm-ir", "opm-lab", "opm-buildinfo"],
+        &[],
+    ),
+    (
         "opm-bench",
         &[
             "opm-lab",
@@ -65,7 +70,7 @@ const ALLOWED: &[(&str, &[&str], &[&str])] = &[
 ];
 
 /// The crates that build binaries: they may parse command lines and record their build.
-const BINARIES: &[&str] = &["opm-cli", "opm-bench"];
+const BINARIES: &[&str] = &["opm-cli", "opm-bench", "cargo-opm"];
 
 /// The crates that never do I/O nor reach a compiler.
 const PURE: &[&str] = &["opm-ir", "opm-verifier", "opm-search"];

@@ -259,6 +259,13 @@ pub enum BenchAction {
     },
 }
 
+/// When LLVM's verifier runs on a candidate's IR.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum VerifyEach {
+    Pass,
+    Step,
+}
+
 #[derive(clap::Args)]
 pub struct OptimizeArgs {
     pub file: PathBuf,
@@ -342,6 +349,11 @@ pub struct OptimizeArgs {
     /// rustc's link line: see README).
     #[arg(long, value_name = "FILE")]
     pub link_args: Option<PathBuf>,
+    /// When LLVM's verifier runs on a candidate: after every pass (`pass`, the default), or
+    /// once after each step of the pipeline (`step`: for whole-program modules, where
+    /// verifying after every pass is quadratic). opm's own checks run after every step.
+    #[arg(long, value_enum, default_value_t = VerifyEach::Pass)]
+    pub verify_each: VerifyEach,
     /// Arguments for the program (runtime objective and output checks).
     #[arg(last = true)]
     pub run_args: Vec<String>,

@@ -37,6 +37,8 @@ pub struct EngineConfig {
     pub run: bool,
     /// What the program's object is linked with.
     pub link: LinkArgs,
+    /// LLVM's verifier after every pass of a step (otherwise once after each step).
+    pub verify_each_pass: bool,
 }
 
 /// What is measured once per identity (distinct IR, or distinct object).
@@ -200,6 +202,7 @@ impl Engine {
             bitcode: self.bitcode.clone(),
             name: self.name.clone(),
             backend: self.config.backend,
+            verify_each_pass: self.config.verify_each_pass,
         };
         match w.request(&load, Duration::from_secs(120))? {
             Reply::Loaded { .. } => Ok(w),

@@ -331,6 +331,7 @@ fn search(
         worker_exe: opts.worker_exe.clone(),
         observer: Some(observer),
         link: Default::default(),
+        verify_each_pass: true,
     };
     std::thread::scope(|scope| {
         scope.spawn(move || {

@@ -76,6 +76,10 @@ pub struct OptimizeOptions {
     pub observer: Option<Observer>,
     /// What the program's object is linked with.
     pub link: LinkArgs,
+    /// LLVM's verifier after every pass of a step; otherwise once after each step, which
+    /// whole-program modules need (verifying the whole module after each pass of every SCC
+    /// is quadratic in its size). opm's own checks run after every step either way.
+    pub verify_each_pass: bool,
 }
 
 /// A callback that sees every signal of a search as it is recorded (the benchmark lab
@@ -238,6 +242,7 @@ fn prepare(opts: &OptimizeOptions) -> Result<Prepared, Error> {
         runs: opts.runs.max(1),
         run: opts.run,
         link: opts.link.clone(),
+        verify_each_pass: opts.verify_each_pass,
     };
     let bitcode = input_bitcode(&opts.file, opts.strip_optnone)?;
     let engine = Engine::new(config, problem, &input.module, &bitcode)?;

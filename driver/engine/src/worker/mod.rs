@@ -25,8 +25,15 @@ use std::path::PathBuf;
 #[serde(tag = "request", rename_all = "kebab-case")]
 pub enum Request {
     /// Load the module to optimise (the input's bitcode), named `name`, whose candidates are
-    /// `backend`'s pipelines.
-    Load { bitcode: PathBuf, name: String, backend: BackendKind },
+    /// `backend`'s pipelines. `verify_each_pass`: LLVM's verifier after every pass of a step
+    /// (otherwise once after the step).
+    Load {
+        bitcode: PathBuf,
+        name: String,
+        backend: BackendKind,
+        #[serde(default = "yes")]
+        verify_each_pass: bool,
+    },
     /// Apply the LLVM pipeline `steps` to a fresh copy of the module, checking after each one.
     Optimize { steps: Vec<String> },
     /// Compile the last optimised module with LLVM to an object file.
@@ -38,6 +45,10 @@ pub enum Request {
     /// process. The module was verified when the search started (the parent's check of the
     /// same file).
     Compile { pipeline: String, object: PathBuf, limit_ms: u64 },
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// What a worker answers.
@@ -80,8 +91,12 @@ mod tests {
         let line = serde_json::to_string(&r).unwrap();
         assert_eq!(line, r#"{"reply":"rejected","verdict":"unsupported","detail":"x"}"#);
         assert_eq!(serde_json::from_str::<Reply>(&line).unwrap(), r);
-        let load =
-            Request::Load { bitcode: "in.bc".into(), name: "m".into(), backend: BackendKind::Gcc };
+        let load = Request::Load {
+            bitcode: "in.bc".into(),
+            name: "m".into(),
+            backend: BackendKind::Gcc,
+            verify_each_pass: true,
+        };
         let line = serde_json::to_string(&load).unwrap();
         assert!(line.contains(r#""backend":"gcc""#), "{line}");
         assert!(matches!(serde_json::from_str(&line), Ok(Request::Load { .. })));

@@ -62,6 +62,8 @@ struct Session {
     /// The loaded module prepared for the backend, once a candidate asked for it (GCC emits
     /// its C once for all candidates).
     prepared: Option<Prepared>,
+    /// LLVM's verifier after every pass (otherwise after every step).
+    verify_each_pass: bool,
 }
 
 /// The reply to a compilation that produced the object `bytes`: written to `object`, with
@@ -83,7 +85,7 @@ impl Session {
     fn try_handle(&mut self, request: Request) -> Result<Reply, String> {
         use opm_llvm::inkwell::context::Context;
         match request {
-            Request::Load { bitcode, name, backend } => {
+            Request::Load { bitcode, name, backend, verify_each_pass } => {
                 let bytes =
                     std::fs::read(&bitcode).map_err(|e| format!("{}: {e}", bitcode.display()))?;
                 self.name = name;
@@ -98,6 +100,7 @@ impl Session {
                 self.codegen = Some(codegen);
                 self.input = Some((bytes, module));
                 self.backend = Some(backend);
+                self.verify_each_pass = verify_each_pass;
                 self.last = None;
                 self.prepared = None;
                 Ok(Reply::Loaded { instcount })
@@ -177,14 +180,21 @@ impl Session {
         for (i, step) in steps.iter().enumerate() {
             eprintln!("opm-worker: step {}: {step}", i + 1);
             let start = Instant::now();
-            let result = codegen.run_pipeline(&module, step, true);
+            let result = codegen.run_pipeline(&module, step, self.verify_each_pass);
             pass_ms += ms(start.elapsed());
             if let Err(e) = result {
                 let detail = format!("step {} `{step}`: {e}", i + 1);
                 return Ok(rejected(Rejection::new(Verdict::Crash, detail), pass_ms, check_ms));
             }
             let start = Instant::now();
-            let checked = check(&module, reference);
+            let checked = if self.verify_each_pass {
+                check(&module, reference)
+            } else {
+                // Once per step, LLVM's verifier before opm's import.
+                opm_llvm::verify_input(&module, &self.name)
+                    .map_err(|e| Rejection::new(Verdict::InvariantViolation, e.to_string()))
+                    .and_then(|()| check(&module, reference))
+            };
             check_ms += ms(start.elapsed());
             match checked {
                 Ok(m) => canonical = Some(m),

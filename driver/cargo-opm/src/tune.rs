@@ -1,0 +1,231 @@
+//! `cargo opm tune`: the binary's whole-program module searched, the winner built and
+//! compared with cargo's builds.
+
+use crate::args::{DEFAULT_TUNE_EVALS, DEFAULT_TUNE_TIMEOUT, TABLE_RUNS, TuneArgs};
+use crate::compile::{ModuleBuilder, worker_exe};
+use crate::error::Error;
+use crate::measure::{Entry, render, text_bytes, time_runs};
+use crate::session::Session;
+use crate::store::{Ranked, Ranking, Winner, copy, write_json};
+use opm_backend::BackendKind;
+use opm_engine::optimize::{OptimizeOptions, OptimizeReport, optimize};
+use opm_search::{Budget, Identity, Objective, PerformanceSignal, StrategyKind, verdict_counts};
+use std::collections::HashSet;
+
+/// How many distinct candidates the ranking keeps (the winner and those `test` may fall back
+/// on).
+const RANKED: usize = 10;
+
+fn cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
+/// The distinct valid candidates from the winner on, best first: those ranked above the
+/// winner failed its checks.
+fn ranking(report: &OptimizeReport, best: &PerformanceSignal) -> Ranking {
+    let ranked = report.history.ranked();
+    let from = ranked.iter().position(|s| s.pipeline == best.pipeline).unwrap_or(0);
+    let mut seen: HashSet<Option<Identity>> = HashSet::new();
+    let mut candidates = Vec::new();
+    for s in ranked.into_iter().skip(from) {
+        if !seen.insert(s.identity.clone()) {
+            continue;
+        }
+        let Some(score) = s.score() else { continue };
+        candidates.push(Ranked {
+            pipeline: s.pipeline.text(),
+            score,
+            metrics: s.metrics.clone(),
+            identity: s.identity.as_ref().map(|i| i.as_str().to_string()),
+            eval: s.eval,
+            rejected: None,
+        });
+        if candidates.len() >= RANKED {
+            break;
+        }
+    }
+    Ranking { backend: report.backend, objective: report.problem.objective, candidates }
+}
+
+/// Why no candidate won, in one line.
+fn no_winner(report: &OptimizeReport, backend: BackendKind) -> Error {
+    let counts: Vec<String> = verdict_counts(&report.history.signals)
+        .iter()
+        .map(|(v, n)| format!("{n} {}", v.name()))
+        .collect();
+    let first_reason = report
+        .history
+        .signals
+        .iter()
+        .find_map(|s| s.detail.as_deref())
+        .map(|d| format!("; first: {}", d.lines().next().unwrap_or(d)))
+        .unwrap_or_default();
+    let hint = if backend == BackendKind::Llvm {
+        String::new()
+    } else {
+        format!(
+            " ({} cannot build this module yet: std's code brings constructs it refuses, such \
+             as unwinding (`invoke`), aliases or `@llvm.used`; --backend llvm builds it)",
+            backend.name()
+        )
+    };
+    Error::Failed(format!(
+        "no valid candidate among {} evaluated ({}){first_reason}{hint}",
+        report.history.signals.len(),
+        counts.join(", ")
+    ))
+}
+
+pub fn tune(args: &TuneArgs) -> Result<(), Error> {
+    let s = Session::open(&args.project)?;
+    let backend = args.backend;
+    let objective = Objective::from(args.objective);
+    eprintln!(
+        "cargo-opm: building `{}`'s whole program (fat LTO, rustc's temporary files kept) in {}",
+        s.bin.name,
+        s.build_dir().display()
+    );
+    let (module_build, module) = s.build_module(true)?;
+    let prepare_time = s.store_module(&module)?;
+    let signals = s.store.signals();
+    let _ = std::fs::remove_file(&signals);
+    let strategy = StrategyKind::from(args.strategy);
+    let max_evals =
+        Budget::evals_or_default(strategy, args.budget_evals, args.budget_time, DEFAULT_TUNE_EVALS);
+    let run_args = s.project.args.run_args.clone();
+    let opts = OptimizeOptions {
+        file: s.store.module(),
+        output: None,
+        backend,
+        objective,
+        strategy,
+        pipelines: Vec::new(),
+        budget: Budget {
+            max_evals,
+            wall_time: args.budget_time,
+            compile_timeout: args.timeout.unwrap_or(DEFAULT_TUNE_TIMEOUT),
+            compile_timeout_fixed: args.timeout.is_some(),
+            ..Budget::default()
+        },
+        jobs: args.jobs.unwrap_or_else(cpus).max(1),
+        signals: Some(signals.clone()),
+        resume: false,
+        seed: args.seed,
+        runs: args.runs.max(1),
+        run_args: run_args.clone(),
+        strip_optnone: false,
+        run: true,
+        audit: None,
+        progress: true,
+        worker_exe: worker_exe()?,
+        observer: None,
+        link: module.link.clone(),
+        // A whole program: LLVM's verifier once per step (opm's checks run after each step).
+        verify_each_pass: false,
+    };
+    eprintln!(
+        "cargo-opm: searching {} pipelines for `{}` ({} evaluations at most, objective {})",
+        backend.name(),
+        s.bin.name,
+        max_evals.map_or_else(|| "no limit on".to_string(), |n| n.to_string()),
+        objective.name()
+    );
+    let report = optimize(&opts)?;
+    for note in &report.notes {
+        eprintln!("cargo-opm: note: {note}");
+    }
+    print!("{}", opm_engine::report::render(&report, 8));
+    let Some(best) = report.best.clone() else { return Err(no_winner(&report, backend)) };
+    let ranking = ranking(&report, &best);
+
+    eprintln!("cargo-opm: building `{}` with the winner `{}`", s.bin.name, best.pipeline);
+    let mut builder = ModuleBuilder::load(&s.store.module(), backend)?;
+    let compiled = builder.build(&best.pipeline.text(), &module.link, &s.store.exe())?;
+    let load_time = builder.load_time;
+    drop(builder);
+    if Some(&compiled.identity) != best.identity.as_ref() {
+        return Err(Error::Failed(format!(
+            "`{}` built again gives {}, not what was measured ({}): not stored",
+            best.pipeline,
+            compiled.identity,
+            best.identity.as_ref().map_or("nothing", Identity::as_str)
+        )));
+    }
+    let opm_time = module_build
+        .crate_only
+        .then_some(module_build.elapsed + prepare_time + load_time + compiled.elapsed);
+
+    eprintln!("cargo-opm: building `{}` as cargo does, with and without fat LTO", s.bin.name);
+    let host = s.rustc.host.clone();
+    let mut entries = Vec::new();
+    for (fat, name, label) in [
+        (false, "release", s.cargo_label()),
+        (true, "fat-lto", format!("{} + fat LTO", s.cargo_label())),
+    ] {
+        let built = s.project.cargo_build_timed(&s.baseline_spec(fat), &host)?;
+        let exe = s.store.baseline_exe(name);
+        copy(&built.exe, &exe)?;
+        entries.push(Entry {
+            label,
+            text_bytes: text_bytes(&exe)?,
+            exe,
+            build_time: built.crate_only.then_some(built.elapsed),
+            run_time: None,
+        });
+    }
+    let exe = s.store.exe();
+    entries.push(Entry {
+        label: format!("cargo opm build ({})", backend.name()),
+        text_bytes: text_bytes(&exe)?,
+        exe,
+        build_time: opm_time,
+        run_time: None,
+    });
+    eprintln!("cargo-opm: running each build {} times", TABLE_RUNS + 1);
+    time_runs(&mut entries, &run_args, TABLE_RUNS)?;
+
+    let winner = Winner {
+        bin: s.bin.name.clone(),
+        package: s.bin.package.clone(),
+        backend,
+        pipeline: best.pipeline.text(),
+        objective,
+        identity: best.identity.as_ref().map(|i| i.as_str().to_string()),
+        module_hash: report.problem.module_hash.clone(),
+        metrics: best.metrics.clone(),
+        run_args,
+        profile: s.project.args.profile.clone(),
+        cargo_args: s.project.args.passthrough.clone(),
+        seed: args.seed,
+        evaluations: report.history.signals.len(),
+        stop_reason: report.stop_reason.clone(),
+        output_checked: report.output_checked,
+        chosen_by: "tune".into(),
+        tests_passed: false,
+        rustc: s.rustc.version.clone(),
+        rustc_llvm: s.rustc.llvm.clone(),
+        opm_llvm: s.opm_llvm.clone(),
+        opm: format!("{} ({})", opm_buildinfo::VERSION, opm_buildinfo::COMMIT),
+    };
+    write_json(&s.store.ranking_path(), &ranking)?;
+    write_json(&s.store.winner_path(), &winner)?;
+
+    println!();
+    print!("{}", render(&entries, TABLE_RUNS));
+    println!(
+        "(.text of each executable; run time: median of {TABLE_RUNS} runs after a warm-up, \
+         every run printing what cargo's build prints; build time: the binary's crate alone, \
+         its dependencies built — for opm, cargo's fat-LTO build of the crate, then opm's \
+         preparation, passes, code generation and link)"
+    );
+    println!(
+        "winner: `{}` ({}), {} evaluations, {}",
+        winner.pipeline,
+        backend.name(),
+        winner.evaluations,
+        report.stop_reason
+    );
+    println!("stored: {}", s.store.winner_path().display());
+    println!("binary: {} (`cargo opm build` builds it again)", s.store.exe().display());
+    Ok(())
+}
