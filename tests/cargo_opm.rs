@@ -142,6 +142,13 @@ fn tune_then_build_then_test_the_fixture() {
     for file in ["fat-lto.bc", "module.ll", "link-args", "link-line.txt", "ranking.json"] {
         assert!(store.join(file).is_file(), "{file} missing: {}", show("tune", &out));
     }
+    let comparison: serde_json::Value = std::fs::read_to_string(store.join("comparison.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_else(|| panic!("no comparison.json: {}", show("tune", &out)));
+    let builds = comparison["builds"].as_array().cloned().unwrap_or_default();
+    assert_eq!(builds.len(), 3, "{comparison}");
+    assert!(builds.iter().all(|b| b["text_bytes"].as_u64() > Some(0) && b["run_ms"].is_f64()));
 
     let out = cargo_opm(&dir, &["build"]);
     assert!(out.status.success(), "{}", show("cargo opm build", &out));

@@ -99,12 +99,14 @@ fn a_search_beats_oz_writes_checked_ir_and_records_every_candidate() {
     assert_eq!(ours.stdout, reference_output("crc32", &dir));
 }
 
+/// And LLVM's verifier once per step (`--verify-each step`, as `cargo opm` runs it) finds the
+/// same candidates as after every pass.
 #[test]
 fn the_same_seed_gives_the_same_search() {
     let dir = scratch("optimize-seed");
     let ir = search_ir("sieve", &dir);
     let mut runs = Vec::new();
-    for (i, jobs) in ["1", "2"].iter().enumerate() {
+    for (i, (jobs, verify)) in [("1", "pass"), ("2", "step")].iter().enumerate() {
         let sig = dir.join(format!("signals{i}.jsonl"));
         let o = optimize(&[
             ir.to_str().unwrap(),
@@ -116,6 +118,8 @@ fn the_same_seed_gives_the_same_search() {
             "42",
             "--jobs",
             jobs,
+            "--verify-each",
+            verify,
             "--signals",
             sig.to_str().unwrap(),
         ]);

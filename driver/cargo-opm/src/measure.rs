@@ -3,6 +3,7 @@
 
 use crate::error::Error;
 use opm_backend::process::{Ending, run_with_timeout};
+use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -21,6 +22,43 @@ pub struct Entry {
     pub build_time: Option<Duration>,
     /// The median of the timed runs.
     pub run_time: Option<Duration>,
+}
+
+/// `tune`'s table as it is stored (`comparison.json`), for scripts and benchmarks.
+#[derive(Clone, Debug, Serialize)]
+pub struct Comparison {
+    /// Timed runs per build (after one warm-up run each).
+    pub runs: usize,
+    /// The program's arguments in those runs.
+    pub run_args: Vec<String>,
+    /// The whole of `tune`: builds, search, the winner's build and these runs.
+    pub tune_seconds: f64,
+    /// The rows, cargo's `--release` build first.
+    pub builds: Vec<Row>,
+}
+
+/// One row of the table.
+#[derive(Clone, Debug, Serialize)]
+pub struct Row {
+    pub label: String,
+    pub text_bytes: u64,
+    pub run_ms: Option<f64>,
+    pub build_seconds: Option<f64>,
+}
+
+impl Comparison {
+    pub fn new(entries: &[Entry], runs: usize, run_args: &[String], tune: Duration) -> Self {
+        let builds = entries
+            .iter()
+            .map(|e| Row {
+                label: e.label.clone(),
+                text_bytes: e.text_bytes,
+                run_ms: e.run_time.map(|d| d.as_secs_f64() * 1e3),
+                build_seconds: e.build_time.map(|d| d.as_secs_f64()),
+            })
+            .collect();
+        Comparison { runs, run_args: run_args.to_vec(), tune_seconds: tune.as_secs_f64(), builds }
+    }
 }
 
 /// The `.text` bytes of an executable.

@@ -9,6 +9,8 @@
 //! - `winner.json`: the pipeline `build` and `test` use, its backend and what it measured;
 //! - `ranking.json`: the distinct valid candidates, best first, with the ones `test`
 //!   rejected and why;
+//! - `comparison.json`: `tune`'s final table (each build's `.text` bytes, median run time,
+//!   build time) and how long `tune` took;
 //! - `<bin>`: the binary built with the winner; `baselines/`: cargo's builds `tune` compared
 //!   it with; `test/`: the test harnesses `test` built.
 
@@ -148,6 +150,10 @@ impl Store {
 
     pub fn ranking_path(&self) -> PathBuf {
         self.dir.join("ranking.json")
+    }
+
+    pub fn comparison_path(&self) -> PathBuf {
+        self.dir.join("comparison.json")
     }
 
     /// The binary built with the winner.

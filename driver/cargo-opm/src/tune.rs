@@ -4,7 +4,7 @@
 use crate::args::{DEFAULT_TUNE_EVALS, DEFAULT_TUNE_TIMEOUT, TABLE_RUNS, TuneArgs};
 use crate::compile::{ModuleBuilder, worker_exe};
 use crate::error::Error;
-use crate::measure::{Entry, render, text_bytes, time_runs};
+use crate::measure::{Comparison, Entry, render, text_bytes, time_runs};
 use crate::session::Session;
 use crate::store::{Ranked, Ranking, Winner, copy, write_json};
 use opm_backend::BackendKind;
@@ -77,6 +77,7 @@ fn no_winner(report: &OptimizeReport, backend: BackendKind) -> Error {
 }
 
 pub fn tune(args: &TuneArgs) -> Result<(), Error> {
+    let started = std::time::Instant::now();
     let s = Session::open(&args.project)?;
     let backend = args.backend;
     let objective = Objective::from(args.objective);
@@ -209,6 +210,8 @@ pub fn tune(args: &TuneArgs) -> Result<(), Error> {
     };
     write_json(&s.store.ranking_path(), &ranking)?;
     write_json(&s.store.winner_path(), &winner)?;
+    let comparison = Comparison::new(&entries, TABLE_RUNS, &winner.run_args, started.elapsed());
+    write_json(&s.store.comparison_path(), &comparison)?;
 
     println!();
     print!("{}", render(&entries, TABLE_RUNS));
