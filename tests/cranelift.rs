@@ -5,7 +5,7 @@
 //!   at that level. An "unsupported" rejection fails unless the program is in
 //!   [`UNSUPPORTED_ALLOWED`].
 //! - `cranelift::csmith::<O0|O2>`: a csmith campaign per level, as `tests/csmith.rs` runs it
-//!   for LLVM: `OPM_CRANELIFT_CSMITH_COUNT` (default 50) matching programs per level from the
+//!   for LLVM: `OPM_CRANELIFT_CSMITH_COUNT` (default 30) matching programs per level from the
 //!   base seed `OPM_CRANELIFT_CSMITH_SEED` (fresh when unset; printed, with the replay line).
 //! - `cranelift::data::<program>::<O0|O2>`: C programs of `tests/data/` aimed at the ABI:
 //!   `printf_doubles` (a variadic call with doubles, some on the stack), `byval_odd`

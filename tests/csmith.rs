@@ -1,7 +1,7 @@
 //! Differential test over random programs: csmith programs with fresh seeds, as clang 22 IR
 //! at -O0 and at -O2, run through `opm-driver run`, print what clang's own build prints.
 //!
-//! Each run needs `OPM_CSMITH_COUNT` (default 50) matching programs per level. A program whose
+//! Each run needs `OPM_CSMITH_COUNT` (default 30) matching programs per level. A program whose
 //! reference build runs out of time is replaced by the next seed, as is one that opm rejects
 //! with a clean "unsupported" error for a known limit (integers wider than 128 bits, from
 //! csmith's packed bitfields). The seeds are printed; `OPM_CSMITH_SEED=S OPM_CSMITH_COUNT=N`

@@ -156,8 +156,8 @@ struct LlvmCompiler {
 }
 
 impl Compiler for LlvmCompiler {
-    /// Builds the module in LLVM, runs the pipeline (LLVM's verifier after each pass) and
-    /// emits the object. LLVM runs in this process: `limit` does not apply.
+    /// Builds the module in LLVM, runs the pipeline (LLVM's verifier after it) and emits the
+    /// object. LLVM runs in this process: `limit` does not apply.
     fn compile(&mut self, pipeline: &Pipeline, _limit: Duration) -> Result<Vec<u8>, Error> {
         let text = pipeline.text();
         let pipeline = (!pipeline.is_empty()).then_some(text.as_str());

@@ -32,8 +32,8 @@ pub fn load_file(path: &Path) -> Result<opm_ir::Module, LlvmError> {
     import_module(&module)
 }
 
-/// Builds `module` in LLVM, runs `pipeline` (if any, with LLVM's verifier after each pass)
-/// and returns the native object.
+/// Builds `module` in LLVM, runs `pipeline` (if any, then LLVM's verifier once: after every
+/// pass it would be quadratic on a whole program) and returns the native object.
 pub fn compile_to_object(
     module: &opm_ir::Module,
     pipeline: Option<&str>,
@@ -43,7 +43,11 @@ pub fn compile_to_object(
     let llvm = export_module(&ctx, module)?;
     let codegen = Codegen::new(&module.target_triple, level)?;
     if let Some(p) = pipeline {
-        codegen.run_pipeline(&llvm, p, true)?;
+        codegen.run_pipeline(&llvm, p, false)?;
+        llvm.verify().map_err(|e| LlvmError::Pipeline {
+            pipeline: p.to_string(),
+            message: format!("LLVM's verifier after it: {}", e.to_string().trim_end()),
+        })?;
     }
     codegen.emit_object(&llvm)
 }
