@@ -229,15 +229,36 @@ pub fn corpus_trials(
     let mut trials = Vec::new();
     for src in corpus() {
         let name = src.file_stem().unwrap().to_string_lossy().into_owned();
-        for level in ["-O0", "-O2"] {
-            let test_name = format!("{kind}::{name}::{}", level.trim_start_matches('-'));
-            let (src, check) = (src.clone(), check.clone());
-            trials.push(libtest_mimic::Trial::test(test_name.clone(), move || {
-                check(&src, level, &scratch(&test_name.replace("::", "-")))
-            }));
-        }
+        push_level_trials(&mut trials, &format!("{kind}::{name}"), &src, &["-O0", "-O2"], &check);
     }
     trials
+}
+
+/// One trial per level of `file`, named `<prefix>::<level>` (`<prefix>` alone for the level
+/// `""`), each with a scratch directory of its own.
+fn push_level_trials(
+    trials: &mut Vec<libtest_mimic::Trial>,
+    prefix: &str,
+    file: &Path,
+    levels: &[&'static str],
+    check: &(
+         impl Fn(&Path, &'static str, &Path) -> Result<(), libtest_mimic::Failed>
+         + Send
+         + Sync
+         + Clone
+         + 'static
+     ),
+) {
+    for &level in levels {
+        let test_name = match level {
+            "" => prefix.to_string(),
+            _ => format!("{prefix}::{}", level.trim_start_matches('-')),
+        };
+        let (file, check) = (file.to_path_buf(), check.clone());
+        trials.push(libtest_mimic::Trial::test(test_name.clone(), move || {
+            check(&file, level, &scratch(&test_name.replace("::", "-")))
+        }));
+    }
 }
 
 /// The trial `<kind>::available_externally`: `tests/data/extern_inline.c` from clang's
@@ -282,16 +303,13 @@ pub fn construct_trials(
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
         let levels: &[&'static str] =
             if file.extension().is_some_and(|e| e == "c") { &["-O0", "-O2"] } else { &[""] };
-        for &level in levels {
-            let mut test_name = format!("{kind}::constructs::{name}");
-            if !level.is_empty() {
-                test_name = format!("{test_name}::{}", level.trim_start_matches('-'));
-            }
-            let (file, check) = (file.clone(), check.clone());
-            trials.push(libtest_mimic::Trial::test(test_name.clone(), move || {
-                check(&file, level, &scratch(&test_name.replace("::", "-")))
-            }));
-        }
+        push_level_trials(
+            &mut trials,
+            &format!("{kind}::constructs::{name}"),
+            &file,
+            levels,
+            &check,
+        );
     }
     trials
 }

@@ -105,8 +105,8 @@ pub struct TuneArgs {
     #[arg(long, default_value = "llvm", value_parser = backend_names())]
     pub backend: BackendKind,
     /// How candidates are chosen (`presets`: O0-O3, Os, Oz only).
-    #[arg(long, value_enum, default_value = "auto")]
-    pub strategy: StrategyArg,
+    #[arg(long, default_value = "auto", value_parser = strategy_names())]
+    pub strategy: StrategyKind,
     /// Evaluate at most N candidates, O2/O3/Oz included [default: 24 when no budget is
     /// given: a few minutes for a small crate on 2 cores].
     #[arg(long, value_name = "N")]
@@ -175,23 +175,9 @@ fn backend_names() -> impl clap::builder::TypedValueParser<Value = BackendKind> 
         .try_map(|name| name.parse::<BackendKind>())
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum StrategyArg {
-    Presets,
-    Random,
-    Greedy,
-    Evolve,
-    Auto,
-}
-
-impl From<StrategyArg> for StrategyKind {
-    fn from(s: StrategyArg) -> StrategyKind {
-        match s {
-            StrategyArg::Presets => StrategyKind::Presets,
-            StrategyArg::Random => StrategyKind::Random,
-            StrategyArg::Greedy => StrategyKind::Greedy,
-            StrategyArg::Evolve => StrategyKind::Evolve,
-            StrategyArg::Auto => StrategyKind::Auto,
-        }
-    }
+/// `--strategy`'s values: the strategies' own names.
+fn strategy_names() -> impl clap::builder::TypedValueParser<Value = StrategyKind> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(StrategyKind::ALL.map(StrategyKind::name))
+        .try_map(|name| StrategyKind::from_name(&name).ok_or(format!("unknown strategy `{name}`")))
 }

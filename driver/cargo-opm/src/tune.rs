@@ -9,7 +9,7 @@ use crate::session::Session;
 use crate::store::{Ranked, Ranking, Winner, copy, write_json};
 use opm_backend::BackendKind;
 use opm_engine::optimize::{OptimizeOptions, OptimizeReport, optimize};
-use opm_search::{Budget, Identity, Objective, PerformanceSignal, StrategyKind, verdict_counts};
+use opm_search::{Budget, Identity, Objective, PerformanceSignal, verdict_counts};
 use std::collections::HashSet;
 
 /// How many distinct candidates the ranking keeps (the winner and those `test` may fall back
@@ -90,7 +90,7 @@ pub fn tune(args: &TuneArgs) -> Result<(), Error> {
     let prepare_time = s.store_module(&module)?;
     let signals = s.store.signals();
     let _ = std::fs::remove_file(&signals);
-    let strategy = StrategyKind::from(args.strategy);
+    let strategy = args.strategy;
     let max_evals =
         Budget::evals_or_default(strategy, args.budget_evals, args.budget_time, DEFAULT_TUNE_EVALS);
     let run_args = s.project.args.run_args.clone();
