@@ -288,6 +288,62 @@ fn runtime_search_rejects_candidates_whose_output_differs() {
 }
 
 #[test]
+fn a_miscompile_ranked_first_is_never_the_winner() {
+    let dir = scratch("optimize-winner-walk");
+    let src = repo_root().join("tests/data/overflow_ub.c");
+    let ir = dir.join("overflow_ub.ll");
+    clang_compile(&src, &ir, "-O1", &["-Xclang", "-disable-llvm-passes"]).unwrap();
+    let ir = ir.to_str().unwrap();
+    let (sig, best, audit) = (dir.join("signals.jsonl"), dir.join("best.ll"), dir.join("audit"));
+    // Measured without running, every optimising preset folds the overflow check away and
+    // ranks first: the signals file holds them as valid.
+    let presets = |extra: &[&str]| {
+        let mut args = vec![ir, "--strategy", "presets", "--signals", sig.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        optimize(&args)
+    };
+    let o = presets(&["--no-run"]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    let s = signals(&sig);
+    assert!(s.iter().all(|v| v["verdict"] == "ok"), "{s:?}");
+    let measured = s.len();
+
+    // Resumed with the program run, the winner's check walks the ranking past every
+    // miscompile down to the preset that prints what the program prints.
+    let o =
+        presets(&["--resume", "-o", best.to_str().unwrap(), "--audit", audit.to_str().unwrap()]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    assert!(
+        o.stdout_text().contains("best (instcount ") && o.stdout_text().contains("default<O0>")
+    );
+    assert!(o.stderr_text().contains("is not chosen: a miscompile"), "{}", o.stderr_text());
+    assert_eq!(opm(&["run", best.to_str().unwrap()]).stdout_text(), "wrapped\n");
+    let checks: Vec<(String, String)> = std::fs::read_to_string(&audit)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|e| e["event"] == "winner-checked")
+        .map(|e| (e["pipeline"].as_str().unwrap().into(), e["verdict"].as_str().unwrap().into()))
+        .collect();
+    assert!(checks.len() >= 2, "{checks:?}");
+    assert!(checks[..checks.len() - 1].iter().all(|(_, v)| v == "miscompile"), "{checks:?}");
+    assert_eq!(checks.last().unwrap(), &("default<O0>".to_string(), "ok".to_string()));
+
+    // Every candidate with a rejected result is corrected in the signals file, so a search
+    // resumed again knows them for what they are and checks nothing twice.
+    let s = signals(&sig);
+    assert!(s.len() > measured, "no corrected lines");
+    for v in &s[measured..] {
+        assert_eq!(v["verdict"], "miscompile", "{v}");
+    }
+    assert!(s[measured..].iter().any(|v| v["pipeline"] == "default<O2>"), "{s:?}");
+    let o = presets(&["--resume"]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    assert!(!o.stderr_text().contains("is not chosen"), "{}", o.stderr_text());
+    assert!(o.stdout_text().contains("miscompile"), "{}", o.stdout_text());
+}
+
+#[test]
 fn output_that_varies_between_runs_needs_no_run() {
     let dir = scratch("optimize-no-run");
     let src = repo_root().join("tests/data/varying_output.c");

@@ -123,6 +123,7 @@ pub fn tune(args: &TuneArgs) -> Result<(), Error> {
         link: module.link.clone(),
         // A whole program: LLVM's verifier once per step (opm's checks run after each step).
         verify_each_pass: false,
+        avoid: true,
     };
     eprintln!(
         "cargo-opm: searching {} pipelines for `{}` ({} evaluations at most, objective {})",

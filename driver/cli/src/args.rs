@@ -354,6 +354,10 @@ pub struct OptimizeArgs {
     /// verifying after every pass is quadratic). opm's own checks run after every step.
     #[arg(long, value_enum, default_value_t = VerifyEach::Pass)]
     pub verify_each: VerifyEach,
+    /// Keep proposing passes and pairs of passes that broke every earlier candidate with them
+    /// (miscompiles, crashes, timeouts); by default the search learns them and avoids them.
+    #[arg(long)]
+    pub no_avoid: bool,
     /// Arguments for the program (runtime objective and output checks).
     #[arg(last = true)]
     pub run_args: Vec<String>,

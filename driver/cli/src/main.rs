@@ -201,6 +201,7 @@ fn optimize_options(args: &OptimizeArgs, backend: BackendKind) -> Result<Optimiz
         observer: None,
         link: link_args(args.link_args.as_deref())?,
         verify_each_pass: args.verify_each == args::VerifyEach::Pass,
+        avoid: !args.no_avoid,
     })
 }
 

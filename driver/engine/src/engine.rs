@@ -13,7 +13,7 @@ use crate::worker::{Reply, Request, Worker, WorkerFailure};
 use opm_backend::{BackendKind, Pipeline};
 use opm_search::{
     Budget, Candidate, Identity, IrHash, LocalProblem, Metrics, ObjectDigest, Objective,
-    PerformanceSignal, Rejection, RuntimeStats, Tools, Verdict,
+    PerformanceSignal, Rank, Rejection, RuntimeStats, Tools, Verdict,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -68,8 +68,8 @@ struct Order {
     /// Measured candidates waiting for the ones before them, and whether each is a
     /// contender.
     waiting: BTreeMap<usize, (PerformanceSignal, bool)>,
-    /// The best score so far.
-    beat: Option<f64>,
+    /// The best so far.
+    beat: Option<Rank>,
     done: Vec<Option<PerformanceSignal>>,
 }
 
@@ -254,8 +254,8 @@ impl Engine {
     /// Evaluates `candidates` in parallel, numbering them from `first_eval`; each signal is
     /// handed to `sink` as soon as it is final. Returns the signals in candidate order.
     ///
-    /// A valid candidate that scores below `beat` (the best so far) is a contender: it is run
-    /// once and its output compared with the reference's before it is reported valid, so a
+    /// A valid candidate that would rank ahead of `beat` (the best so far) is a contender: it
+    /// is run once and its output compared with the reference's before it is reported valid, so a
     /// miscompile never becomes the best. Contenders are settled in candidate order, each
     /// against the best so far including the batch's earlier contenders, so that which
     /// candidates are run does not depend on timing, and only a candidate that really
@@ -265,7 +265,7 @@ impl Engine {
         &self,
         candidates: &[Candidate],
         first_eval: u64,
-        beat: Option<f64>,
+        beat: Option<Rank>,
         sink: &(dyn Fn(&PerformanceSignal) + Sync),
     ) -> Vec<PerformanceSignal> {
         let order = Mutex::new(Order {
@@ -298,7 +298,7 @@ impl Engine {
                             if contender && self.is_contender(&signal, order.beat) {
                                 self.settle(&mut signal, &batch);
                                 if signal.verdict == Verdict::Ok {
-                                    order.beat = signal.score();
+                                    order.beat = Rank::of(&signal);
                                 }
                             }
                             if contender {
@@ -320,12 +320,13 @@ impl Engine {
         order.done.into_iter().flatten().collect()
     }
 
-    /// Whether `signal` must be run before it may count as valid: it is valid, would beat
-    /// `beat`, the objective is not measured by running anyway, and there is a reference.
-    fn is_contender(&self, signal: &PerformanceSignal, beat: Option<f64>) -> bool {
+    /// Whether `signal` must be run before it may count as valid: it is valid, would become
+    /// the best (ahead of `beat`, ties on the score included, which less code or fewer passes
+    /// break), the objective is not measured by running anyway, and there is a reference.
+    fn is_contender(&self, signal: &PerformanceSignal, beat: Option<Rank>) -> bool {
         self.reference.is_some()
             && self.problem.objective != Objective::Runtime
-            && matches!((signal.score(), beat), (Some(s), Some(b)) if s < b)
+            && Rank::of(signal).is_some_and(|r| r.ahead_of(beat))
     }
 
     /// Runs a contender once (or reuses the run of its identity) and marks it a miscompile,
@@ -660,6 +661,12 @@ impl Engine {
             let reference = self.reference.as_ref().map_or(Duration::ZERO, |r| r.elapsed);
             (reference * 10).max(Duration::from_secs(5))
         })
+    }
+
+    /// Whether a result of this identity was run during the search and printed what the
+    /// reference prints.
+    pub fn passed_check(&self, identity: &Identity) -> bool {
+        lock(&self.measured).get(identity).is_some_and(|m| matches!(m.checked, Some(Ok(()))))
     }
 
     /// Runs the winner once and compares its output with the reference's. `written` is what

@@ -98,7 +98,9 @@ pub fn render(report: &OptimizeReport, top: usize) -> String {
             let score = best.score().map_or("-".into(), |v| format_score(objective, v));
             out.push_str(&format!("best ({} {score}): {}\n", objective.name(), best.pipeline));
         }
-        None => out.push_str("no valid candidate\n"),
+        None => {
+            out.push_str("no winner: no candidate, not even a preset, passed the winner's check\n")
+        }
     }
     out
 }

@@ -4,6 +4,7 @@
 use crate::error::Error;
 use crate::lock;
 use opm_search::PerformanceSignal;
+use std::collections::hash_map::Entry;
 use std::io::Write;
 use std::path::Path;
 use std::sync::Mutex;
@@ -38,20 +39,29 @@ impl SignalSink {
 
 /// Reads the signals of the problem `problem` from an existing signals file (a missing file
 /// has none). A line that cannot be read (cut short by a kill, say) is skipped with a warning:
-/// its candidate is simply evaluated again. Reading never runs a compiler.
+/// its candidate is simply evaluated again. A later line for the same evaluation of the same
+/// pipeline corrects the earlier one (a result the winner's check found broken after it was measured). Reading
+/// never runs a compiler.
 pub fn read_signals(path: &Path, problem: &str) -> Result<Vec<PerformanceSignal>, Error> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(source) => return Err(Error::io(path, source)),
     };
-    let mut out = Vec::new();
+    let mut out: Vec<PerformanceSignal> = Vec::new();
+    let mut at_eval = std::collections::HashMap::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
         match serde_json::from_str::<PerformanceSignal>(line) {
-            Ok(s) if s.problem == problem => out.push(s),
+            Ok(s) if s.problem == problem => match at_eval.entry((s.eval, s.pipeline.text())) {
+                Entry::Occupied(k) => out[*k.get()] = s,
+                Entry::Vacant(v) => {
+                    v.insert(out.len());
+                    out.push(s);
+                }
+            },
             Ok(_) => {}
             Err(e) => eprintln!(
                 "opm-driver: warning: {}:{}: skipping an unreadable signal: {e}",

@@ -332,6 +332,7 @@ fn search(
         observer: Some(observer),
         link: Default::default(),
         verify_each_pass: true,
+        avoid: true,
     };
     std::thread::scope(|scope| {
         scope.spawn(move || {

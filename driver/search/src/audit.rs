@@ -1,6 +1,7 @@
 //! How the best plan changed ([`PlanDelta`]) and the record of a search's decisions
 //! ([`AuditLog`]), written one JSON object per line with `--audit`.
 
+use crate::avoid::Avoided;
 use crate::signal::{Metrics, PerformanceSignal, Verdict};
 use opm_backend::Pipeline;
 use serde::{Deserialize, Serialize};
@@ -70,6 +71,9 @@ pub enum AuditEntry {
     Stopped { reason: String, evals: u64 },
     /// The winner's output was checked against the reference build.
     WinnerChecked { pipeline: Pipeline, verdict: Verdict },
+    /// Every candidate containing this pass, or this pair of passes in this order, was broken
+    /// (or all but one in ten): the search no longer proposes it.
+    Avoided(Avoided),
 }
 
 /// An append-only record of evaluations and decisions.

@@ -195,7 +195,9 @@ impl Strategy for Evolve {
             history
                 .ranked()
                 .into_iter()
-                .filter(|s| !s.pipeline.is_empty() && seen.insert(s.identity.clone()))
+                // A parent with a pass or pair that breaks this program breeds broken children.
+                .filter(|s| !s.pipeline.is_empty() && !history.avoids(&s.pipeline))
+                .filter(|s| seen.insert(s.identity.clone()))
                 .take(POPULATION)
                 .map(|s| s.pipeline.clone())
                 .collect()
@@ -203,7 +205,8 @@ impl Strategy for Evolve {
         let target = history.best().and_then(|b| b.score()).unwrap_or(f64::INFINITY);
         let mut out: Vec<Candidate> = Vec::new();
         // A technique that keeps breeding what was evaluated already (shortening a
-        // population of single passes, say) is set aside for this batch.
+        // population of single passes, say), or what broke before, is set aside for this
+        // batch.
         let mut misses = [0u32; 5];
         for _ in 0..n * 50 {
             if out.len() == n {
@@ -212,7 +215,10 @@ impl Strategy for Evolve {
             let t = self.choose(&misses.map(|m| m >= STUCK));
             let k = t as usize;
             let child = self.breed(t, &population, rng);
-            if history.seen(&child) || out.iter().any(|c| c.pipeline == child) {
+            if history.seen(&child)
+                || history.avoids(&child)
+                || out.iter().any(|c| c.pipeline == child)
+            {
                 misses[k] += 1;
                 continue;
             }

@@ -74,7 +74,7 @@ impl Strategy for Greedy {
             while out.len() < n {
                 let Some(p) = self.pending.pop() else { break };
                 self.round.push(p.clone());
-                if !history.seen(&p) {
+                if !history.seen(&p) && !history.avoids(&p) {
                     out.push(Candidate { pipeline: p, origin: Origin::Greedy });
                 }
             }

@@ -1,7 +1,8 @@
 //! Everything a search evaluated, in evaluation order, and the best valid candidate.
 
+use crate::avoid::{Avoidance, Avoided};
 use crate::problem::Objective;
-use crate::signal::PerformanceSignal;
+use crate::signal::{Identity, PerformanceSignal, Verdict};
 use opm_backend::{Pipeline, Space};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -16,6 +17,8 @@ pub struct History {
     best: Option<usize>,
     seen: HashSet<String>,
     key: Key,
+    /// What broken candidates taught (`None`: learning is off).
+    avoidance: Option<Avoidance>,
 }
 
 impl std::fmt::Debug for History {
@@ -42,22 +45,89 @@ impl History {
     }
 
     fn keyed(objective: Objective, key: Key) -> History {
-        History { objective, signals: Vec::new(), best: None, seen: HashSet::new(), key }
+        History {
+            objective,
+            signals: Vec::new(),
+            best: None,
+            seen: HashSet::new(),
+            key,
+            avoidance: Some(Avoidance::default()),
+        }
+    }
+
+    /// Turns learning from broken candidates on (the default) or off: off, [`History::avoids`]
+    /// is always false and strategies propose whatever they draw.
+    pub fn set_learning(&mut self, on: bool) {
+        self.avoidance = match (on, self.avoidance.take()) {
+            (true, Some(a)) => Some(a),
+            (true, None) => {
+                let mut a = Avoidance::default();
+                for s in &self.signals {
+                    a.observe(s);
+                }
+                Some(a)
+            }
+            (false, _) => None,
+        };
+    }
+
+    /// Whether `pipeline` contains a pass or an ordered pair of passes that every candidate
+    /// containing it so far was broken by (see [`crate::avoid`]).
+    pub fn avoids(&self, pipeline: &Pipeline) -> bool {
+        self.avoidance.as_ref().is_some_and(|a| a.avoids(pipeline))
+    }
+
+    /// The passes and pairs avoided since the last call, with the evidence against each.
+    pub fn take_avoided(&mut self) -> Vec<Avoided> {
+        self.avoidance.as_mut().map(Avoidance::take_new).unwrap_or_default()
+    }
+
+    /// How many passes and pairs are avoided.
+    pub fn avoided_count(&self) -> usize {
+        self.avoidance.as_ref().map_or(0, Avoidance::len)
     }
 
     /// Records a signal; returns whether it is the new best.
     pub fn push(&mut self, signal: PerformanceSignal) -> bool {
         self.seen.insert(signal.pipeline.text());
+        if let Some(a) = &mut self.avoidance {
+            a.observe(&signal);
+        }
         self.signals.push(signal);
         let i = self.signals.len() - 1;
-        let better = match self.best {
-            None => self.signals[i].score().is_some(),
-            Some(b) => rank_key(&self.signals[i]) < rank_key(&self.signals[b]),
-        };
+        let better = Rank::of(&self.signals[i]).is_some_and(|r| r.ahead_of(self.best_rank()));
         if better {
             self.best = Some(i);
         }
         better
+    }
+
+    /// Where the best valid candidate stands: a candidate ahead of it
+    /// ([`Rank::beats`]) would become the new best.
+    pub fn best_rank(&self) -> Option<Rank> {
+        self.best().and_then(Rank::of)
+    }
+
+    /// Marks every candidate whose result has `identity` invalid with `verdict` (a result
+    /// found broken after it was measured, by the winner's check); returns how many it marked.
+    pub fn reject(&mut self, identity: &Identity, verdict: Verdict, detail: &str) -> usize {
+        let mut marked = 0;
+        for s in &mut self.signals {
+            if s.identity.as_ref() == Some(identity) && s.verdict == Verdict::Ok {
+                s.verdict = verdict;
+                s.detail = Some(detail.to_string());
+                marked += 1;
+                if let Some(a) = &mut self.avoidance {
+                    a.correct(s);
+                }
+            }
+        }
+        if marked > 0 {
+            self.best = (0..self.signals.len())
+                .filter(|&i| self.signals[i].score().is_some())
+                .min_by(|&a, &b| rank_order(&self.signals[a], &self.signals[b]));
+        }
+        marked
     }
 
     /// The best valid candidate so far.
@@ -84,10 +154,7 @@ impl History {
     pub fn ranked(&self) -> Vec<&PerformanceSignal> {
         let mut ok: Vec<&PerformanceSignal> =
             self.signals.iter().filter(|s| s.score().is_some()).collect();
-        ok.sort_by(|a, b| {
-            let (a, b) = (rank_key(a), rank_key(b));
-            a.0.total_cmp(&b.0).then((a.1, a.2, a.3).cmp(&(b.1, b.2, b.3)))
-        });
+        ok.sort_by(|a, b| rank_order(a, b));
         ok
     }
 
@@ -103,13 +170,48 @@ impl History {
     }
 }
 
-/// Sort key of a signal: a lower score, then less code, then fewer passes, then found
-/// earlier (invalid ones last).
-fn rank_key(s: &PerformanceSignal) -> (f64, u64, usize, u64) {
-    (
-        s.score().unwrap_or(f64::INFINITY),
-        s.metrics.text_bytes.unwrap_or(u64::MAX),
-        s.pipeline.passes.len(),
-        s.eval,
-    )
+/// Where a valid candidate stands in a ranking: a lower score, then less code, then fewer
+/// passes, then found earlier.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rank {
+    pub score: f64,
+    pub text_bytes: u64,
+    pub passes: usize,
+    pub eval: u64,
+}
+
+impl Rank {
+    /// The rank of a valid signal; `None` for an invalid one.
+    pub fn of(s: &PerformanceSignal) -> Option<Rank> {
+        Some(Rank {
+            score: s.score()?,
+            text_bytes: s.metrics.text_bytes.unwrap_or(u64::MAX),
+            passes: s.pipeline.passes.len(),
+            eval: s.eval,
+        })
+    }
+
+    /// Whether this candidate goes before `best` (the best so far, if any), so that it would
+    /// become the new best.
+    pub fn ahead_of(&self, best: Option<Rank>) -> bool {
+        best.is_none_or(|b| self.order(&b).is_lt())
+    }
+
+    fn order(&self, other: &Rank) -> std::cmp::Ordering {
+        self.score.total_cmp(&other.score).then((self.text_bytes, self.passes, self.eval).cmp(&(
+            other.text_bytes,
+            other.passes,
+            other.eval,
+        )))
+    }
+}
+
+/// Valid candidates by [`Rank`], invalid ones last.
+fn rank_order(a: &PerformanceSignal, b: &PerformanceSignal) -> std::cmp::Ordering {
+    match (Rank::of(a), Rank::of(b)) {
+        (Some(a), Some(b)) => a.order(&b),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.eval.cmp(&b.eval),
+    }
 }

@@ -4,7 +4,9 @@
 //!   limits ([`LocalProblem`], [`Objective`], [`Budget`]), what one evaluation measured
 //!   ([`PerformanceSignal`], one line of a signals file), how the best plan changed
 //!   ([`PlanDelta`]) and the record of it all ([`AuditLog`]). Everything serialises with serde.
-//! - [`History`]: every evaluation of a search in order, and the best one.
+//! - [`History`]: every evaluation of a search in order, the best one, and what its broken
+//!   candidates taught ([`avoid`]): passes and pairs of passes the strategies no longer
+//!   propose.
 //! - Strategies ([`strategy`]): presets, random, greedy, evolve and auto, over any backend's
 //!   [`opm_backend::Space`], drawing only from [`rng::Rng`] so that a seed means the same
 //!   search everywhere.
@@ -13,6 +15,7 @@
 //! engine evaluates what the strategies propose.
 
 pub mod audit;
+pub mod avoid;
 mod evolve;
 mod greedy;
 pub mod history;
@@ -23,9 +26,10 @@ pub mod signal;
 pub mod strategy;
 
 pub use audit::{AuditEntry, AuditLog, MetricDelta, PlanDelta};
+pub use avoid::{Avoided, Feature};
 pub use evolve::Evolve;
 pub use greedy::Greedy;
-pub use history::History;
+pub use history::{History, Rank};
 pub use problem::{Budget, LocalProblem, Objective, RunOutput, parse_duration};
 pub use random::RandomSearch;
 pub use signal::{

@@ -26,7 +26,10 @@ impl Strategy for RandomSearch {
                 break;
             }
             let pipeline = random_pipeline(self.backend, &self.space, rng, 1, 40);
-            if !history.seen(&pipeline) && out.iter().all(|c| c.pipeline != pipeline) {
+            if !history.seen(&pipeline)
+                && !history.avoids(&pipeline)
+                && out.iter().all(|c| c.pipeline != pipeline)
+            {
                 out.push(Candidate { pipeline, origin: Origin::Random });
             }
         }

@@ -41,6 +41,11 @@ impl Audit {
         Ok(())
     }
 
+    /// The log so far.
+    pub fn log(&self) -> &AuditLog {
+        &self.log
+    }
+
     /// The entries recorded.
     pub fn into_log(self) -> AuditLog {
         self.log

@@ -80,6 +80,9 @@ pub struct OptimizeOptions {
     /// whole-program modules need (verifying the whole module after each pass of every SCC
     /// is quadratic in its size). opm's own checks run after every step either way.
     pub verify_each_pass: bool,
+    /// Learn which passes and pairs of passes break this program and stop proposing them
+    /// (`--no-avoid` turns it off, for comparison).
+    pub avoid: bool,
 }
 
 /// A callback that sees every signal of a search as it is recorded (the benchmark lab
@@ -255,6 +258,7 @@ fn prepare(opts: &OptimizeOptions) -> Result<Prepared, Error> {
         jobs: opts.jobs,
     })?;
     let mut history = History::in_space(opts.objective, &space);
+    history.set_learning(opts.avoid);
     if let Some(path) = opts.signals.as_ref().filter(|_| opts.resume) {
         for s in read_signals(path, &problem.id())? {
             audit.record(AuditEntry::Resumed { pipeline: s.pipeline.clone(), eval: s.eval })?;
@@ -268,7 +272,9 @@ fn prepare(opts: &OptimizeOptions) -> Result<Prepared, Error> {
 
 /// The next batch of up to `n` new candidates, in the form they are recorded in, each new text
 /// once. A strategy does not know which of its proposals are the same once resolved (GCC's
-/// `-O2 -Os` is `-Os`): it is asked again before it counts as finished.
+/// `-O2 -Os` is `-Os`): it is asked again before it counts as finished. A proposal with a pass
+/// or pair that broke this program before is dropped too (the strategies avoid them; this
+/// catches fixed lists such as known sequences), except the presets and the user's own.
 fn next_batch(
     strategy: &mut dyn Strategy,
     space: &Space,
@@ -286,6 +292,9 @@ fn next_batch(
                 // Canonical already: its text is its key.
                 let text = c.pipeline.text();
                 !history.seen_text(&text) && texts.insert(text)
+            })
+            .filter(|c| {
+                matches!(c.origin, Origin::Preset | Origin::User) || !history.avoids(&c.pipeline)
             })
             .collect();
         if !batch.is_empty() {
@@ -343,8 +352,7 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
             lock(&progress).update(signal);
         };
         // The first valid candidate is checked too: it becomes the best.
-        let beat = Some(s.history.best_score().unwrap_or(f64::INFINITY));
-        let signals = s.engine.evaluate_all(&batch, next_eval, beat, &on_signal);
+        let signals = s.engine.evaluate_all(&batch, next_eval, s.history.best_rank(), &on_signal);
         next_eval += signals.len() as u64;
         if let Some(source) = lock(&write_error).take() {
             return Err(Error::io(opts.signals.clone().unwrap_or_default(), source));
@@ -362,6 +370,9 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
             {
                 s.audit.record(AuditEntry::NewBest(PlanDelta::between(before.as_ref(), after)))?;
             }
+            for avoided in s.history.take_avoided() {
+                s.audit.record(AuditEntry::Avoided(avoided))?;
+            }
         }
         if let Some(base) = growth_base.as_ref().and_then(|p| s.history.signal_of(p))
             && let Some(bytes) = base.metrics.text_bytes
@@ -373,11 +384,35 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
         }
     };
     lock(&progress).finish();
+    if s.history.avoided_count() > 0 {
+        s.notes.push(avoided_note(&s.audit));
+    }
     s.audit.record(AuditEntry::Stopped {
         reason: stop_reason.clone(),
         evals: s.history.signals.len() as u64,
     })?;
     Ok(stop_reason)
+}
+
+/// What the search learned to avoid, in one line: the features and the evidence.
+fn avoided_note(audit: &Audit) -> String {
+    let avoided: Vec<String> = audit
+        .log()
+        .entries()
+        .iter()
+        .filter_map(|e| match e {
+            AuditEntry::Avoided(a) => {
+                Some(format!("{} ({} broken, {} ok)", a.feature, a.broken, a.valid))
+            }
+            _ => None,
+        })
+        .collect();
+    format!(
+        "the search stopped proposing {} pass{} and pairs that broke every candidate with them: {}",
+        avoided.len(),
+        if avoided.len() == 1 { "" } else { "es" },
+        avoided.join("; ")
+    )
 }
 
 /// Once the baselines are measured, limits a candidate's work in a worker to 10× the slowest
@@ -408,5 +443,5 @@ fn pick_winner(
     opts: &OptimizeOptions,
     s: &mut Prepared,
 ) -> Result<(Option<PerformanceSignal>, bool), Error> {
-    winner::pick(opts, &s.engine, &s.problem, &s.history, &mut s.audit, &mut s.notes)
+    winner::pick(opts, &s.engine, &mut s.history, &s.sink, &mut s.audit, &mut s.notes)
 }

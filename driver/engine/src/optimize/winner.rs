@@ -1,30 +1,44 @@
 //! Picking a search's winner: the best candidate, written again, checked to be what was
-//! measured, and run against the reference; a candidate that fails is not a winner and the
-//! next one is tried.
+//! measured, and run against the reference; a candidate that fails is not a winner, is marked
+//! with what it is, and the next one is tried, down to the presets.
 
 use super::OptimizeOptions;
 use super::audit::Audit;
 use crate::engine::Engine;
 use crate::error::Error;
 use crate::input::Input;
+use crate::signals::SignalSink;
 use crate::worker::ir_identity;
-use opm_search::{
-    AuditEntry, History, Identity, LocalProblem, ObjectDigest, PerformanceSignal, Verdict,
-};
+use opm_search::{AuditEntry, History, Identity, ObjectDigest, Origin, PerformanceSignal, Verdict};
 use std::collections::HashSet;
 use std::path::Path;
 
-/// How many distinct results are tried before the search is said to have no winner: a winner
-/// is found within a few tries or not at all.
+/// How many of the ranking's best distinct results are tried, in rank order, before the
+/// rest of the ranking is narrowed to the results whose output already matched the
+/// reference's during the search, and then to the presets.
 const TRIES: usize = 10;
+
+/// Why a result failed the winner's check: the verdict its candidates get, or `None` when
+/// it is only skipped (a result that is not reproducible says nothing of its program).
+struct Failed {
+    verdict: Option<Verdict>,
+    why: String,
+}
 
 /// The winner of `history` (see the module's doc) and whether its output was compared with
 /// the reference's. With `opts.output`, the winner's module or object is copied there.
+///
+/// The ranking is walked in this order, each distinct result once: its [`TRIES`] best, then
+/// the results whose output matched the reference's when they were measured, then the
+/// presets measured at the start, the last resort. A result that fails marks every
+/// candidate with it in `history` (and in the signals file, as a corrected line for each,
+/// so that `--resume` knows), so that the report does not rank it. `None` only when not
+/// even a preset builds and runs correctly.
 pub(super) fn pick(
     opts: &OptimizeOptions,
     engine: &Engine,
-    problem: &LocalProblem,
-    history: &History,
+    history: &mut History,
+    sink: &SignalSink,
     audit: &mut Audit,
     notes: &mut Vec<String>,
 ) -> Result<(Option<PerformanceSignal>, bool), Error> {
@@ -32,70 +46,119 @@ pub(super) fn pick(
         .prefix("opm-winner-")
         .tempdir()
         .map_err(|source| Error::io(std::env::temp_dir(), source))?;
+    let ranked: Vec<PerformanceSignal> = history.ranked().into_iter().cloned().collect();
+    let checked_during_search =
+        |c: &&PerformanceSignal| c.identity.as_ref().is_some_and(|id| engine.passed_check(id));
+    let order = ranked
+        .iter()
+        .take(TRIES)
+        .chain(ranked.iter().filter(checked_during_search))
+        .chain(ranked.iter().filter(|c| c.origin == Origin::Preset));
     let mut tried = HashSet::new();
-    for candidate in history.ranked() {
+    let mut failed = 0;
+    for candidate in order {
         // Identical results fail identically.
         if !tried.insert(candidate.identity.clone()) {
             continue;
         }
-        if tried.len() > TRIES {
-            break;
-        }
-        if opts.output.is_none() && problem.reference.is_none() {
+        if opts.output.is_none() && engine.problem().reference.is_none() {
             return Ok((Some(candidate.clone()), false));
         }
-        let name = if opts.backend.transforms_ir() { "best.ll" } else { "best.o" };
-        let path = scratch.path().join(name);
-        if let Err(note) = write_winner(engine, candidate, &path) {
-            notes.push(note);
-            continue;
-        }
-        let checked = match engine.check_output(&path) {
-            None => false,
-            Some(Ok(())) => true,
-            Some(Err(why)) => {
+        match check(opts, engine, candidate, scratch.path()) {
+            Ok(checked) => {
                 audit.record(AuditEntry::WinnerChecked {
                     pipeline: candidate.pipeline.clone(),
-                    verdict: Verdict::Miscompile,
+                    verdict: Verdict::Ok,
                 })?;
-                notes.push(format!("`{}` is a miscompile ({why}); not chosen", candidate.pipeline));
-                continue;
+                if failed > 0 {
+                    notes.push(format!(
+                        "{failed} better result{} failed the winner's check; the winner is \
+                         `{}` ({})",
+                        if failed == 1 { "" } else { "s" },
+                        candidate.pipeline,
+                        candidate.origin.name()
+                    ));
+                }
+                return Ok((Some(candidate.clone()), checked));
             }
-        };
-        if let Some(out) = &opts.output {
-            std::fs::copy(&path, out).map_err(|source| Error::io(out, source))?;
+            Err(Failed { verdict, why }) => {
+                failed += 1;
+                notes.push(format!("`{}` is not chosen: {why}", candidate.pipeline));
+                audit.record(AuditEntry::WinnerChecked {
+                    pipeline: candidate.pipeline.clone(),
+                    verdict: verdict.unwrap_or(Verdict::Crash),
+                })?;
+                if let (Some(verdict), Some(identity)) = (verdict, &candidate.identity) {
+                    history.reject(identity, verdict, &why);
+                    for s in
+                        history.signals.iter().filter(|s| s.identity.as_ref() == Some(identity))
+                    {
+                        sink.write(s).map_err(|source| {
+                            Error::io(opts.signals.clone().unwrap_or_default(), source)
+                        })?;
+                    }
+                }
+            }
         }
-        audit.record(AuditEntry::WinnerChecked {
-            pipeline: candidate.pipeline.clone(),
-            verdict: Verdict::Ok,
-        })?;
-        return Ok((Some(candidate.clone()), checked));
     }
     Ok((None, false))
+}
+
+/// Writes `candidate`'s result again, checks that it is what was measured and, when the
+/// program can run, that it prints what the reference prints; copies it to `opts.output`.
+/// Returns whether its output was compared.
+fn check(
+    opts: &OptimizeOptions,
+    engine: &Engine,
+    candidate: &PerformanceSignal,
+    scratch: &Path,
+) -> Result<bool, Failed> {
+    let name = if opts.backend.transforms_ir() { "best.ll" } else { "best.o" };
+    let path = scratch.join(name);
+    write_winner(engine, candidate, &path)?;
+    let checked = match engine.check_output(&path) {
+        None => false,
+        Some(Ok(())) => true,
+        Some(Err(why)) => {
+            return Err(Failed {
+                verdict: Some(Verdict::Miscompile),
+                why: format!("a miscompile ({why})"),
+            });
+        }
+    };
+    if let Some(out) = &opts.output {
+        std::fs::copy(&path, out)
+            .map_err(|e| Failed { verdict: None, why: format!("{}: {e}", out.display()) })?;
+    }
+    Ok(checked)
 }
 
 /// Writes the winner `candidate` to `path` again and checks that it is what was measured:
 /// LLVM's module is read back, verified and must have the measured IR identity; another
 /// backend's object must have the measured bytes. Otherwise says why not, as a note.
-fn write_winner(engine: &Engine, candidate: &PerformanceSignal, path: &Path) -> Result<(), String> {
+fn write_winner(engine: &Engine, candidate: &PerformanceSignal, path: &Path) -> Result<(), Failed> {
+    let skipped = |why: String| Failed { verdict: None, why };
     let pipeline = &candidate.pipeline;
     if candidate.backend.transforms_ir() {
         engine
             .write_ir(pipeline, path)
-            .map_err(|e| format!("`{pipeline}` could not be written again: {e}"))?;
+            .map_err(|e| skipped(format!("it could not be written again: {e}")))?;
         return match Input::load_verified(path) {
             Ok(i) if Some(Identity::Ir(ir_identity(&i.module))) == candidate.identity => Ok(()),
-            Ok(_) => Err(format!("`{pipeline}` gave different IR when run again")),
-            Err(e) => Err(format!("the IR of `{pipeline}` does not verify: {e}")),
+            Ok(_) => Err(skipped("it gave different IR when run again".into())),
+            Err(e) => Err(Failed {
+                verdict: Some(Verdict::InvariantViolation),
+                why: format!("its IR does not verify: {e}"),
+            }),
         };
     }
     engine
         .write_object(pipeline, path)
-        .map_err(|e| format!("`{pipeline}` could not be compiled again: {e}"))?;
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        .map_err(|e| skipped(format!("it could not be compiled again: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| skipped(format!("{}: {e}", path.display())))?;
     if Some(Identity::Object(ObjectDigest::of(&bytes))) == candidate.identity {
         Ok(())
     } else {
-        Err(format!("`{pipeline}` gave a different object when compiled again"))
+        Err(skipped("it gave a different object when compiled again".into()))
     }
 }
