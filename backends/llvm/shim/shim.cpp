@@ -7,6 +7,15 @@
 #include <llvm/IR/GlobalValue.h>
 #include <llvm/IR/Instructions.h>
 #include <llvm/IR/Operator.h>
+#include <llvm/IR/PassInstrumentation.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Analysis/LazyCallGraph.h>
+#include <llvm/Analysis/LoopInfo.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Passes/StandardInstrumentations.h>
+#include <llvm/Support/FormatVariadic.h>
+#include <llvm/Target/TargetMachine.h>
+#include <llvm-c/TargetMachine.h>
 
 using namespace llvm;
 
@@ -72,4 +81,73 @@ void opm_set_thread_local_mode(LLVMValueRef v, unsigned mode) {
         static_cast<GlobalValue::ThreadLocalMode>(mode));
 }
 
+
+// Runs the pass pipeline `passes` over the module as LLVMRunPasses does (the same pass builder,
+// analyses and standard instrumentations), and with `verify` checks with LLVM's verifier
+// after every pass what that pass changed: a function or loop pass that changed its function
+// verifies that function, a CGSCC pass the functions of its SCC, a module pass the module; a
+// pass that reports every analysis preserved changed nothing and is not verified again. The
+// whole module is verified once more at the end, so that what a pass changed outside its unit
+// (a CGSCC pass rewriting callers, say) is checked before the step counts. A broken result
+// ends the process with LLVM's own message, as its verify-each does. Returns null, or an
+// error message (the pipeline does not parse) to free with LLVMDisposeMessage.
+char *opm_run_passes(LLVMModuleRef m, const char *passes, LLVMTargetMachineRef tm, int verify) {
+  Module *mod = unwrap(m);
+  TargetMachine *machine = reinterpret_cast<TargetMachine *>(tm);
+  PassInstrumentationCallbacks pic;
+  PassBuilder pb(machine, PipelineTuningOptions(), std::nullopt, &pic);
+  LoopAnalysisManager lam;
+  FunctionAnalysisManager fam;
+  CGSCCAnalysisManager cgam;
+  ModuleAnalysisManager mam;
+  pb.registerLoopAnalyses(lam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerModuleAnalyses(mam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  StandardInstrumentations si(mod->getContext(), false, false);
+  si.registerCallbacks(pic, &mam);
+  if (verify) {
+    pic.registerAfterPassCallback([](StringRef pass, Any ir, const PreservedAnalyses &pa) {
+      // Pass managers and adaptors: the passes inside them are verified one by one.
+      if (isSpecialPass(pass, {"PassManager", "PassAdaptor", "AnalysisManagerProxy",
+                               "DevirtSCCRepeatedPass", "ModuleInlinerWrapperPass",
+                               "VerifierPass", "PrintModulePass"}) ||
+          pa.areAllPreserved())
+        return;
+      auto broken = [&](const char *what) {
+        report_fatal_error(
+            formatv("Broken {0} found after pass \"{1}\", compilation aborted!", what, pass));
+      };
+      const Function *f = nullptr;
+      if (const auto *fp = any_cast<const Function *>(&ir))
+        f = *fp;
+      else if (const auto *lp = any_cast<const Loop *>(&ir))
+        f = (*lp)->getHeader()->getParent();
+      if (f) {
+        if (verifyFunction(*f, &errs()))
+          broken("function");
+      } else if (const auto *cp = any_cast<const LazyCallGraph::SCC *>(&ir)) {
+        for (LazyCallGraph::Node &n : **cp)
+          if (verifyFunction(n.getFunction(), &errs()))
+            broken("function");
+      } else if (const auto *mp = any_cast<const Module *>(&ir)) {
+        if (verifyModule(**mp, &errs()))
+          broken("module");
+      }
+    });
+  }
+  ModulePassManager mpm;
+  if (verify)
+    mpm.addPass(VerifierPass());
+  if (Error err = pb.parsePassPipeline(mpm, passes)) {
+    std::string message = toString(std::move(err));
+    return LLVMCreateMessage(message.c_str());
+  }
+  mpm.run(*mod, mam);
+  if (verify && verifyModule(*mod, &errs()))
+    report_fatal_error("Broken module found after the step, compilation aborted!");
+  return nullptr;
 }
+
+} // extern "C"

@@ -3,7 +3,6 @@
 use crate::error::LlvmError;
 use inkwell::OptimizationLevel;
 use inkwell::module::Module;
-use inkwell::passes::PassBuilderOptions;
 use inkwell::targets::{
     CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetMachine, TargetTriple,
 };
@@ -72,19 +71,37 @@ impl Codegen {
     }
 
     /// Runs an LLVM pass pipeline (`default<O2>`, `function(sroa,gvn)`, …) over `module`.
-    /// With `verify_each`, LLVM's verifier runs after every pass.
+    /// With `verify_each`, LLVM's verifier checks after every pass what that pass changed
+    /// (its function, its SCC's functions, or the module; nothing when the pass reports that it
+    /// changed nothing), and the whole module at the end: opt's `-verify-each` finds the same
+    /// broken IR, without verifying again and again what no pass touched. Broken IR ends the
+    /// process with LLVM's "Broken function found after pass" message, as `-verify-each` does.
     pub fn run_pipeline(
         &self,
         module: &Module<'_>,
         pipeline: &str,
         verify_each: bool,
     ) -> Result<(), LlvmError> {
-        let options = PassBuilderOptions::create();
-        options.set_verify_each(verify_each);
-        module.run_passes(pipeline, &self.machine, options).map_err(|e| LlvmError::Pipeline {
-            pipeline: pipeline.to_string(),
-            message: e.to_string(),
-        })
+        let failed =
+            |message: String| LlvmError::Pipeline { pipeline: pipeline.to_string(), message };
+        let text = std::ffi::CString::new(pipeline)
+            .map_err(|_| failed("the pipeline contains a NUL byte".into()))?;
+        // SAFETY: the module and the target machine are live for the call; the shim returns
+        // null or a message allocated by LLVM, which is copied and disposed of here.
+        unsafe {
+            let message = crate::ffi::opm_run_passes(
+                module.as_mut_ptr(),
+                text.as_ptr(),
+                self.machine.as_mut_ptr(),
+                i32::from(verify_each),
+            );
+            if message.is_null() {
+                return Ok(());
+            }
+            let text = std::ffi::CStr::from_ptr(message).to_string_lossy().into_owned();
+            llvm_sys::core::LLVMDisposeMessage(message);
+            Err(failed(text))
+        }
     }
 
     /// The module compiled to a native object file.

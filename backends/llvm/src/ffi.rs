@@ -24,6 +24,12 @@ unsafe extern "C" {
     pub fn opm_comdat_name(c: LLVMComdatRef, len: *mut usize) -> *const std::ffi::c_char;
     pub fn opm_thread_local_mode(v: LLVMValueRef) -> u32;
     pub fn opm_set_thread_local_mode(v: LLVMValueRef, mode: u32);
+    pub fn opm_run_passes(
+        m: LLVMModuleRef,
+        passes: *const std::ffi::c_char,
+        tm: llvm_sys::target_machine::LLVMTargetMachineRef,
+        verify: i32,
+    ) -> *mut std::ffi::c_char;
     pub fn opm_build_insert_value(
         bb: LLVMBasicBlockRef,
         agg: LLVMValueRef,
