@@ -1,9 +1,10 @@
 //! The evaluation engine: candidates run in parallel (rayon, `jobs` threads), each through a
 //! persistent worker process checked out of a pool. A candidate's [`Identity`] (its IR for
 //! LLVM, its object for the other backends) decides whether its object and run times were
-//! measured already. Runtime measurements take an exclusive lock, compilation a shared one:
-//! runs never overlap each other or compilation. Whatever the backend, the reference is the
-//! input module built by LLVM without passes.
+//! measured already. Timed runs (the runtime objective) take an exclusive lock, compilation a
+//! shared one: timed runs never overlap each other or compilation; a run that only checks the
+//! output overlaps compilation. Whatever the backend, the reference is the input module built
+//! by LLVM without passes.
 
 use crate::error::Error;
 use crate::lock;
@@ -15,7 +16,7 @@ use opm_search::{
     Budget, Candidate, Identity, IrHash, LocalProblem, Metrics, ObjectDigest, Objective,
     PerformanceSignal, Rank, Rejection, RuntimeStats, Tools, Verdict,
 };
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, RwLock};
@@ -42,10 +43,12 @@ pub struct EngineConfig {
 }
 
 /// What is measured once per identity (distinct IR, or distinct object).
-#[derive(Clone)]
+#[derive(Clone, Default)]
 struct Measured {
-    text_bytes: u64,
-    codegen_ms: f64,
+    /// The object's `.text` bytes and how long code generation took; `None` when no code was
+    /// generated (see [`Engine::needs_code`]).
+    text_bytes: Option<u64>,
+    codegen_ms: Option<f64>,
     /// The object file, while the batch that compiled it lasts.
     object: Option<PathBuf>,
     /// Timed runs (runtime objective).
@@ -57,26 +60,21 @@ struct Measured {
 impl Measured {
     /// An object just compiled, not yet run.
     fn compiled(text_bytes: u64, codegen_ms: f64, object: PathBuf) -> Measured {
-        Measured { text_bytes, codegen_ms, object: Some(object), runtime: None, checked: None }
+        Measured {
+            text_bytes: Some(text_bytes),
+            codegen_ms: Some(codegen_ms),
+            object: Some(object),
+            runtime: None,
+            checked: None,
+        }
     }
 }
 
-/// Where a batch stands in settling its candidates in order.
-struct Order {
-    /// The candidate settled next.
-    next: usize,
-    /// Measured candidates waiting for the ones before them, and whether each is a
-    /// contender.
-    waiting: BTreeMap<usize, (PerformanceSignal, bool)>,
-    /// The best so far.
-    beat: Option<Rank>,
-    done: Vec<Option<PerformanceSignal>>,
-}
-
-/// What a batch leaves behind: object files, removed when it ends.
-#[derive(Default)]
+/// What a batch leaves behind (object files, removed when it ends), and the best when it
+/// began.
 struct Batch {
     objects: Mutex<Vec<PathBuf>>,
+    beat: Option<Rank>,
 }
 
 /// What a worker was asked to compile: a candidate's object, its `.text` bytes and how long
@@ -254,13 +252,15 @@ impl Engine {
     /// Evaluates `candidates` in parallel, numbering them from `first_eval`; each signal is
     /// handed to `sink` as soon as it is final. Returns the signals in candidate order.
     ///
-    /// A valid candidate that would rank ahead of `beat` (the best so far) is a contender: it
-    /// is run once and its output compared with the reference's before it is reported valid, so a
-    /// miscompile never becomes the best. Contenders are settled in candidate order, each
-    /// against the best so far including the batch's earlier contenders, so that which
-    /// candidates are run does not depend on timing, and only a candidate that really
-    /// improves on everything before it costs a run. A candidate that cannot become the best
-    /// is handed to `sink` as soon as it is measured; a contender once it is settled.
+    /// A valid candidate that would rank ahead of `beat` (the best before the batch) is a
+    /// contender: it must be run once, its output compared with the reference's, before it
+    /// may become the best, so that a miscompile never does. When the batch is measured, its
+    /// contenders are settled best first until one passes: only that one can become the best,
+    /// so a batch usually costs one run, and which candidates are run depends on the results,
+    /// never on timing. The contenders behind it stay valid but unrun, like any candidate that
+    /// cannot become the best (the winner's check runs whatever it picks). A candidate that is
+    /// not a contender is handed to `sink` as soon as it is measured; contenders once the batch
+    /// is settled.
     pub fn evaluate_all(
         &self,
         candidates: &[Candidate],
@@ -268,14 +268,10 @@ impl Engine {
         beat: Option<Rank>,
         sink: &(dyn Fn(&PerformanceSignal) + Sync),
     ) -> Vec<PerformanceSignal> {
-        let order = Mutex::new(Order {
-            next: 0,
-            waiting: BTreeMap::new(),
-            beat,
-            done: vec![None; candidates.len()],
-        });
+        let measured: Mutex<Vec<Option<PerformanceSignal>>> =
+            Mutex::new(vec![None; candidates.len()]);
         let next_candidate = AtomicUsize::new(0);
-        let batch = Batch::default();
+        let batch = Batch { objects: Mutex::new(Vec::new()), beat };
         let threads = self.config.jobs.max(1).min(candidates.len());
         self.pool.scope(|scope| {
             for _ in 0..threads {
@@ -284,40 +280,42 @@ impl Engine {
                         let i = next_candidate.fetch_add(1, Ordering::Relaxed);
                         let Some(candidate) = candidates.get(i) else { break };
                         let signal = self.evaluate(candidate, first_eval + i as u64, &batch);
-                        let contender = self.is_contender(&signal, beat);
-                        if !contender {
+                        if !self.is_contender(&signal, beat) {
                             sink(&signal);
                         }
-                        let mut order = lock(&order);
-                        order.waiting.insert(i, (signal, contender));
-                        loop {
-                            let next = order.next;
-                            let Some((mut signal, contender)) = order.waiting.remove(&next) else {
-                                break;
-                            };
-                            if contender && self.is_contender(&signal, order.beat) {
-                                self.settle(&mut signal, &batch);
-                                if signal.verdict == Verdict::Ok {
-                                    order.beat = Rank::of(&signal);
-                                }
-                            }
-                            if contender {
-                                sink(&signal);
-                            }
-                            if let Some(slot) = order.done.get_mut(next) {
-                                *slot = Some(signal);
-                            }
-                            order.next += 1;
+                        if let Some(slot) = lock(&measured).get_mut(i) {
+                            *slot = Some(signal);
                         }
                     }
                 });
             }
         });
+        let mut done: Vec<PerformanceSignal> = measured
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .into_iter()
+            .flatten()
+            .collect();
+        let mut contenders: Vec<usize> =
+            (0..done.len()).filter(|&i| self.is_contender(&done[i], beat)).collect();
+        contenders.sort_by(|&a, &b| match (Rank::of(&done[a]), Rank::of(&done[b])) {
+            (Some(a), Some(b)) => a.order(&b),
+            _ => a.cmp(&b),
+        });
+        for &i in &contenders {
+            self.settle(&mut done[i], &batch);
+            if done[i].verdict == Verdict::Ok {
+                break;
+            }
+        }
+        contenders.sort_unstable();
+        for &i in &contenders {
+            sink(&done[i]);
+        }
         for object in batch.objects.into_inner().unwrap_or_else(|e| e.into_inner()) {
             let _ = std::fs::remove_file(object);
         }
-        let order = order.into_inner().unwrap_or_else(|e| e.into_inner());
-        order.done.into_iter().flatten().collect()
+        done
     }
 
     /// Whether `signal` must be run before it may count as valid: it is valid, would become
@@ -485,8 +483,8 @@ impl Engine {
         };
         self.checkin(worker);
         drop(compiling);
-        metrics.text_bytes = Some(measured.text_bytes);
-        metrics.codegen_ms = Some(measured.codegen_ms);
+        metrics.text_bytes = measured.text_bytes;
+        metrics.codegen_ms = measured.codegen_ms;
 
         // The runtime objective: timed runs, once per identity.
         if self.problem.objective == Objective::Runtime && measured.runtime.is_none() {
@@ -520,15 +518,13 @@ impl Engine {
             return Err(failed);
         }
         let base = lock(&self.growth_base).clone();
-        if let (Some(limit), Some((name, base))) = (self.budget().max_code_growth, base)
-            && measured.text_bytes as f64 > limit * base as f64
+        if let (Some(limit), Some((name, base)), Some(bytes)) =
+            (self.budget().max_code_growth, base, measured.text_bytes)
+            && bytes as f64 > limit * base as f64
         {
             return Err(Rejection::new(
                 Verdict::OverBudget,
-                format!(
-                    ".text is {} bytes, more than {limit}× the {name} baseline's {base}",
-                    measured.text_bytes
-                ),
+                format!(".text is {bytes} bytes, more than {limit}× the {name} baseline's {base}"),
             ));
         }
         Ok(())
@@ -566,6 +562,7 @@ impl Engine {
         let known = lock(&self.measured).get(&id).cloned();
         let measured = match known {
             Some(m) => m,
+            None if !self.needs_code(instcount, batch.beat) => Measured::default(),
             None => {
                 let object = self.object_path(batch);
                 let request = Request::Codegen { object: object.clone() };
@@ -578,6 +575,19 @@ impl Engine {
             }
         };
         Ok((worker, id, measured))
+    }
+
+    /// Whether a candidate whose IR has `instcount` instructions needs its code generated:
+    /// unless the objective is the instruction count, no code-growth limit is set and the
+    /// candidate has more instructions than the best when its batch began (`beat`), so that
+    /// it can become neither the best nor a contender, nor be over a limit.
+    fn needs_code(&self, instcount: Option<u64>, beat: Option<Rank>) -> bool {
+        self.problem.objective != Objective::Instcount
+            || self.budget().max_code_growth.is_some()
+            || match (instcount, beat) {
+                (Some(n), Some(best)) => n as f64 <= best.score,
+                _ => true,
+            }
     }
 
     /// A backend whose pipelines do not transform the IR: compiles the module's canonical IR
@@ -603,7 +613,9 @@ impl Engine {
         *identity = Some(id.clone());
         let known = lock(&self.measured).get(&id).cloned();
         let measured = match known {
-            Some(m) => Measured { codegen_ms: compiled.codegen_ms, object: Some(object), ..m },
+            Some(m) => {
+                Measured { codegen_ms: Some(compiled.codegen_ms), object: Some(object), ..m }
+            }
             None => Measured::compiled(compiled.text_bytes, compiled.codegen_ms, object),
         };
         Ok((worker, id, measured))
@@ -635,13 +647,15 @@ impl Engine {
         }
     }
 
-    /// One run, alone on the machine, compared with the reference's output.
+    /// One run compared with the reference's output. Only a search that times runs needs
+    /// the machine to itself; otherwise the run overlaps the compilation of other candidates.
     fn check_run(&self, exe: &Path) -> Result<(), Rejection> {
         let reference = self
             .reference
             .as_ref()
             .ok_or_else(|| Rejection::new(Verdict::Crash, "no reference to check against"))?;
-        let _alone = self.run_lock.write().unwrap_or_else(|e| e.into_inner());
+        let _alone = (self.problem.objective == Objective::Runtime)
+            .then(|| self.run_lock.write().unwrap_or_else(|e| e.into_inner()));
         reference.check(exe, &self.problem.run_args, self.run_limit())
     }
 

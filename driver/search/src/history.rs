@@ -197,7 +197,8 @@ impl Rank {
         best.is_none_or(|b| self.order(&b).is_lt())
     }
 
-    fn order(&self, other: &Rank) -> std::cmp::Ordering {
+    /// The ranking's order: ahead (`Less`) or behind.
+    pub fn order(&self, other: &Rank) -> std::cmp::Ordering {
         self.score.total_cmp(&other.score).then((self.text_bytes, self.passes, self.eval).cmp(&(
             other.text_bytes,
             other.passes,
