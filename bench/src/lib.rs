@@ -310,6 +310,15 @@ pub struct Signal {
     pub detail: Option<String>,
     pub instcount: Option<u64>,
     pub text_bytes: Option<u64>,
+    /// How long its evaluation took, from its timestamps.
+    pub ms: u64,
+}
+
+impl Signal {
+    /// Whether the candidate was broken: not valid, and not merely over a budget limit.
+    pub fn is_broken(&self) -> bool {
+        !matches!(self.verdict.as_str(), "ok" | "over-budget")
+    }
 }
 
 /// Reads a signals file (one JSON object per line). A missing file has no signals.
@@ -336,6 +345,10 @@ pub fn read_signals(path: &Path) -> anyhow::Result<Vec<Signal>> {
             },
             instcount: v["metrics"]["instcount"].as_u64(),
             text_bytes: v["metrics"]["text_bytes"].as_u64(),
+            ms: v["finished_ms"]
+                .as_u64()
+                .zip(v["started_ms"].as_u64())
+                .map_or(0, |(f, s)| f.saturating_sub(s)),
         });
     }
     Ok(out)

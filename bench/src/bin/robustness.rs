@@ -8,7 +8,9 @@
 //! replaying. Exits with status 1 when a driver run failed.
 //!
 //! `cargo run --release -p opm-bench --bin robustness [-- --total 2000 --seed 1 --jobs 2]`
-//! (build the driver first: `cargo build --release -p opm-cli`).
+//! (build the driver first: `cargo build --release -p opm-cli`). `--strategy` and
+//! `--no-avoid` go to the driver: the same campaign with and without `--no-avoid` shows the
+//! share of the budget the search spends on broken candidates once it learns what breaks.
 
 use anyhow::Context;
 use clap::Parser;
@@ -38,6 +40,16 @@ struct Args {
     /// Passed on to the driver as `--objective` (default: the driver's own).
     #[arg(long)]
     objective: Option<String>,
+    /// The driver's `--strategy`.
+    #[arg(long, default_value = "random")]
+    strategy: String,
+    /// Passes `--no-avoid` to the driver: the search keeps proposing passes and pairs that
+    /// broke the program, for comparing the share of the budget spent on broken candidates.
+    #[arg(long)]
+    no_avoid: bool,
+    /// Where the signals and findings go, under the target directory.
+    #[arg(long, default_value = "robustness")]
+    out: String,
 }
 
 /// Verdicts whose candidates are listed in the findings file.
@@ -46,7 +58,7 @@ const LISTED: &[&str] = &["crash", "timeout", "invariant-violation", "miscompile
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let driver = driver()?;
-    let out_dir = target_dir().join("robustness");
+    let out_dir = target_dir().join(&args.out);
     let ir_dir = out_dir.join("ir");
     let sig_dir = out_dir.join("signals");
     for d in [&ir_dir, &sig_dir] {
@@ -69,6 +81,8 @@ fn main() -> anyhow::Result<()> {
     let mut findings = String::new();
     let mut failed_runs = Vec::new();
     let mut short = Vec::new();
+    // Broken candidates and all, by count and by evaluation time.
+    let (mut broken, mut broken_ms, mut all_ms) = (0usize, 0u64, 0u64);
     let start = Instant::now();
     for (i, program) in programs.iter().enumerate() {
         let evals = share + usize::from(i < extra);
@@ -84,7 +98,10 @@ fn main() -> anyhow::Result<()> {
             _ => {}
         }
         let mut cmd = Command::new(&driver);
-        cmd.arg("optimize").arg(&program.ll).args(["--strategy", "random"]);
+        cmd.arg("optimize").arg(&program.ll).args(["--strategy", &args.strategy]);
+        if args.no_avoid {
+            cmd.arg("--no-avoid");
+        }
         if let Some(o) = &args.objective {
             cmd.args(["--objective", o]);
         }
@@ -97,6 +114,11 @@ fn main() -> anyhow::Result<()> {
         let signals = read_signals(&file)?;
         let mut line = BTreeMap::<&str, usize>::new();
         for s in &signals {
+            all_ms += s.ms;
+            if s.is_broken() {
+                broken += 1;
+                broken_ms += s.ms;
+            }
             *verdicts.entry(s.verdict.clone()).or_default() += 1;
             *line.entry(s.verdict.as_str()).or_default() += 1;
             if LISTED.contains(&s.verdict.as_str()) {
@@ -138,6 +160,11 @@ fn main() -> anyhow::Result<()> {
         println!("{v:<20} {n:>6}");
     }
     println!("{:<20} {:>6}", "total", total);
+    println!(
+        "broken candidates: {broken} of {total} ({:.1}%), {:.1}% of the evaluation time",
+        100.0 * broken as f64 / total.max(1) as f64,
+        100.0 * broken_ms as f64 / all_ms.max(1) as f64
+    );
     println!("\nwall time {} s; findings: {}", secs(wall), findings_file.display());
     if !short.is_empty() {
         println!("fewer or more candidates recorded than asked for: {}", short.join(", "));

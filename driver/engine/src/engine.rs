@@ -231,7 +231,8 @@ impl Engine {
         let linker = self.linker.as_ref().ok_or(Error::Reference("no linker".into()))?;
         linker.link(&[&object], &exe)?;
         let limit = self.budget().run_timeout.unwrap_or(Duration::from_secs(120));
-        Reference::measure(&exe, &self.problem.run_args, limit).map_err(Error::ReferenceRun)
+        Reference::measure(&exe, &self.problem.run_args, limit, self.config.jobs >= 2)
+            .map_err(Error::ReferenceRun)
     }
 
     /// Lowers or raises the time limit of one candidate's compilation from now on.

@@ -47,9 +47,14 @@ pub(crate) struct Reference {
 }
 
 impl Reference {
-    /// Runs the reference build `exe` twice: outputs can only be compared when the same build
-    /// prints the same.
-    pub fn measure(exe: &Path, args: &[String], limit: Duration) -> Result<Reference, String> {
+    /// Runs the reference build `exe` twice (at once when `parallel`: the search has the cores
+    /// for it): outputs can only be compared when the same build prints the same.
+    pub fn measure(
+        exe: &Path,
+        args: &[String],
+        limit: Duration,
+        parallel: bool,
+    ) -> Result<Reference, String> {
         let run = || match run_once(exe, args, limit) {
             Ok(r) => Ok(r),
             Err(RunError::Timeout) => {
@@ -57,8 +62,17 @@ impl Reference {
             }
             Err(RunError::Io(e)) => Err(format!("cannot run: {e}")),
         };
-        let first = run()?;
-        let second = run()?;
+        let (first, second) = if parallel {
+            std::thread::scope(|scope| {
+                let other = scope.spawn(run);
+                let first = run();
+                let second = other.join().unwrap_or_else(|_| Err("the run's thread died".into()));
+                (first, second)
+            })
+        } else {
+            (run(), run())
+        };
+        let (first, second) = (first?, second?);
         if first.stdout != second.stdout || first.code != second.code {
             let why = if first.code != second.code {
                 format!("exited with status {} and then {}", first.code, second.code)
