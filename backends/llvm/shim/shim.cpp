@@ -89,9 +89,11 @@ void opm_set_thread_local_mode(LLVMValueRef v, unsigned mode) {
 // pass that reports every analysis preserved changed nothing and is not verified again. The
 // whole module is verified once more at the end, so that what a pass changed outside its unit
 // (a CGSCC pass rewriting callers, say) is checked before the step counts. A broken result
-// ends the process with LLVM's own message, as its verify-each does. Returns null, or an
-// error message (the pipeline does not parse) to free with LLVMDisposeMessage.
-char *opm_run_passes(LLVMModuleRef m, const char *passes, LLVMTargetMachineRef tm, int verify) {
+// ends the process with LLVM's own message, as its verify-each does. `*changed` tells whether
+// any pass reported a change. Returns null, or an error message (the pipeline does not parse)
+// to free with LLVMDisposeMessage.
+char *opm_run_passes(LLVMModuleRef m, const char *passes, LLVMTargetMachineRef tm, int verify,
+                     int *changed) {
   Module *mod = unwrap(m);
   TargetMachine *machine = reinterpret_cast<TargetMachine *>(tm);
   PassInstrumentationCallbacks pic;
@@ -107,36 +109,45 @@ char *opm_run_passes(LLVMModuleRef m, const char *passes, LLVMTargetMachineRef t
   pb.crossRegisterProxies(lam, fam, cgam, mam);
   StandardInstrumentations si(mod->getContext(), false, false);
   si.registerCallbacks(pic, &mam);
-  if (verify) {
-    pic.registerAfterPassCallback([](StringRef pass, Any ir, const PreservedAnalyses &pa) {
-      // Pass managers and adaptors: the passes inside them are verified one by one.
-      if (isSpecialPass(pass, {"PassManager", "PassAdaptor", "AnalysisManagerProxy",
-                               "DevirtSCCRepeatedPass", "ModuleInlinerWrapperPass",
-                               "VerifierPass", "PrintModulePass"}) ||
-          pa.areAllPreserved())
-        return;
-      auto broken = [&](const char *what) {
-        report_fatal_error(
-            formatv("Broken {0} found after pass \"{1}\", compilation aborted!", what, pass));
-      };
-      const Function *f = nullptr;
-      if (const auto *fp = any_cast<const Function *>(&ir))
-        f = *fp;
-      else if (const auto *lp = any_cast<const Loop *>(&ir))
-        f = (*lp)->getHeader()->getParent();
-      if (f) {
-        if (verifyFunction(*f, &errs()))
+  *changed = 0;
+  pic.registerAfterPassCallback([verify, changed](StringRef pass, Any ir,
+                                                  const PreservedAnalyses &pa) {
+    // Pass managers and adaptors: the passes inside them report and are verified one by one.
+    if (isSpecialPass(pass, {"PassManager", "PassAdaptor", "AnalysisManagerProxy",
+                             "DevirtSCCRepeatedPass", "ModuleInlinerWrapperPass",
+                             "VerifierPass", "PrintModulePass"}) ||
+        pa.areAllPreserved())
+      return;
+    *changed = 1;
+    if (!verify)
+      return;
+    auto broken = [&](const char *what) {
+      report_fatal_error(
+          formatv("Broken {0} found after pass \"{1}\", compilation aborted!", what, pass));
+    };
+    const Function *f = nullptr;
+    if (const auto *fp = any_cast<const Function *>(&ir))
+      f = *fp;
+    else if (const auto *lp = any_cast<const Loop *>(&ir))
+      f = (*lp)->getHeader()->getParent();
+    if (f) {
+      if (verifyFunction(*f, &errs()))
+        broken("function");
+    } else if (const auto *cp = any_cast<const LazyCallGraph::SCC *>(&ir)) {
+      for (LazyCallGraph::Node &n : **cp)
+        if (verifyFunction(n.getFunction(), &errs()))
           broken("function");
-      } else if (const auto *cp = any_cast<const LazyCallGraph::SCC *>(&ir)) {
-        for (LazyCallGraph::Node &n : **cp)
-          if (verifyFunction(n.getFunction(), &errs()))
-            broken("function");
-      } else if (const auto *mp = any_cast<const Module *>(&ir)) {
-        if (verifyModule(**mp, &errs()))
-          broken("module");
-      }
-    });
-  }
+    } else if (const auto *mp = any_cast<const Module *>(&ir)) {
+      if (verifyModule(**mp, &errs()))
+        broken("module");
+    }
+  });
+  // A pass that changed something but was invalidated (a loop it deleted) reports here.
+  pic.registerAfterPassInvalidatedCallback(
+      [changed](StringRef pass, const PreservedAnalyses &pa) {
+        if (!pa.areAllPreserved())
+          *changed = 1;
+      });
   ModulePassManager mpm;
   if (verify)
     mpm.addPass(VerifierPass());
@@ -145,7 +156,7 @@ char *opm_run_passes(LLVMModuleRef m, const char *passes, LLVMTargetMachineRef t
     return LLVMCreateMessage(message.c_str());
   }
   mpm.run(*mod, mam);
-  if (verify && verifyModule(*mod, &errs()))
+  if (verify && *changed && verifyModule(*mod, &errs()))
     report_fatal_error("Broken module found after the step, compilation aborted!");
   return nullptr;
 }

@@ -73,19 +73,22 @@ impl Codegen {
     /// Runs an LLVM pass pipeline (`default<O2>`, `function(sroa,gvn)`, …) over `module`.
     /// With `verify_each`, LLVM's verifier checks after every pass what that pass changed
     /// (its function, its SCC's functions, or the module; nothing when the pass reports that it
-    /// changed nothing), and the whole module at the end: opt's `-verify-each` finds the same
-    /// broken IR, without verifying again and again what no pass touched. Broken IR ends the
-    /// process with LLVM's "Broken function found after pass" message, as `-verify-each` does.
+    /// changed nothing), and the whole module at the end if anything changed: opt's
+    /// `-verify-each` finds the same broken IR, without verifying again and again what no pass
+    /// touched. Broken IR ends the process with LLVM's "Broken function found after pass"
+    /// message, as `-verify-each` does. Returns whether any pass reported a change (every pass
+    /// reporting every analysis preserved leaves the module as it was).
     pub fn run_pipeline(
         &self,
         module: &Module<'_>,
         pipeline: &str,
         verify_each: bool,
-    ) -> Result<(), LlvmError> {
+    ) -> Result<bool, LlvmError> {
         let failed =
             |message: String| LlvmError::Pipeline { pipeline: pipeline.to_string(), message };
         let text = std::ffi::CString::new(pipeline)
             .map_err(|_| failed("the pipeline contains a NUL byte".into()))?;
+        let mut changed = 0i32;
         // SAFETY: the module and the target machine are live for the call; the shim returns
         // null or a message allocated by LLVM, which is copied and disposed of here.
         unsafe {
@@ -94,9 +97,10 @@ impl Codegen {
                 text.as_ptr(),
                 self.machine.as_mut_ptr(),
                 i32::from(verify_each),
+                &mut changed,
             );
             if message.is_null() {
-                return Ok(());
+                return Ok(changed != 0);
             }
             let text = std::ffi::CStr::from_ptr(message).to_string_lossy().into_owned();
             llvm_sys::core::LLVMDisposeMessage(message);

@@ -29,6 +29,7 @@ unsafe extern "C" {
         passes: *const std::ffi::c_char,
         tm: llvm_sys::target_machine::LLVMTargetMachineRef,
         verify: i32,
+        changed: *mut i32,
     ) -> *mut std::ffi::c_char;
     pub fn opm_build_insert_value(
         bb: LLVMBasicBlockRef,
