@@ -3,7 +3,7 @@
 //! LLVM, its object for the other backends) decides whether its object and run times were
 //! measured already. Timed runs (the runtime objective) take an exclusive lock, compilation a
 //! shared one: timed runs never overlap each other or compilation; a run that only checks the
-//! output overlaps compilation. Whatever the backend, the reference is the input module built
+//! output takes no lock. Whatever the backend, the reference is the input module built
 //! by LLVM without passes.
 
 use crate::error::Error;
@@ -649,7 +649,7 @@ impl Engine {
     }
 
     /// One run compared with the reference's output. Only a search that times runs needs
-    /// the machine to itself; otherwise the run overlaps the compilation of other candidates.
+    /// the machine to itself; a run that only checks the output takes no lock.
     fn check_run(&self, exe: &Path) -> Result<(), Rejection> {
         let reference = self
             .reference

@@ -408,9 +408,8 @@ fn avoided_note(audit: &Audit) -> String {
         })
         .collect();
     format!(
-        "the search stopped proposing {} pass{} and pairs that broke every candidate with them: {}",
+        "the search stopped proposing what broke nearly every candidate containing it ({}): {}",
         avoided.len(),
-        if avoided.len() == 1 { "" } else { "es" },
         avoided.join("; ")
     )
 }
