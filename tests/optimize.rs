@@ -12,9 +12,14 @@ const LIMIT: Duration = Duration::from_secs(600);
 
 /// Search-ready IR of a corpus program: optimisable (no optnone) but not yet optimised.
 fn search_ir(program: &str, dir: &Path) -> PathBuf {
-    let src = repo_root().join("bench/corpus").join(format!("{program}.c"));
-    let ir = dir.join(format!("{program}.ll"));
-    clang_compile(&src, &ir, "-O1", &["-Xclang", "-disable-llvm-passes"]).unwrap();
+    search_ir_of(&repo_root().join("bench/corpus").join(format!("{program}.c")), dir)
+}
+
+/// Search-ready IR of the C file `src`, written into `dir`.
+fn search_ir_of(src: &Path, dir: &Path) -> PathBuf {
+    let stem = src.file_stem().unwrap().to_string_lossy();
+    let ir = dir.join(format!("{stem}.ll"));
+    clang_compile(src, &ir, "-O1", &["-Xclang", "-disable-llvm-passes"]).unwrap();
     ir
 }
 
@@ -239,9 +244,7 @@ fn killing_a_search_loses_nothing_already_measured() {
 #[test]
 fn runtime_search_rejects_candidates_whose_output_differs() {
     let dir = scratch("optimize-miscompile");
-    let src = repo_root().join("tests/data/overflow_ub.c");
-    let ir = dir.join("overflow_ub.ll");
-    clang_compile(&src, &ir, "-O1", &["-Xclang", "-disable-llvm-passes"]).unwrap();
+    let ir = search_ir_of(&repo_root().join("tests/data/overflow_ub.c"), &dir);
     let (sig, best) = (dir.join("signals.jsonl"), dir.join("best.ll"));
     let o = optimize(&[
         ir.to_str().unwrap(),
@@ -290,9 +293,7 @@ fn runtime_search_rejects_candidates_whose_output_differs() {
 #[test]
 fn a_miscompile_ranked_first_is_never_the_winner() {
     let dir = scratch("optimize-winner-walk");
-    let src = repo_root().join("tests/data/overflow_ub.c");
-    let ir = dir.join("overflow_ub.ll");
-    clang_compile(&src, &ir, "-O1", &["-Xclang", "-disable-llvm-passes"]).unwrap();
+    let ir = search_ir_of(&repo_root().join("tests/data/overflow_ub.c"), &dir);
     let ir = ir.to_str().unwrap();
     let (sig, best, audit) = (dir.join("signals.jsonl"), dir.join("best.ll"), dir.join("audit"));
     // Measured without running, every optimising preset folds the overflow check away and
@@ -346,9 +347,7 @@ fn a_miscompile_ranked_first_is_never_the_winner() {
 #[test]
 fn output_that_varies_between_runs_needs_no_run() {
     let dir = scratch("optimize-no-run");
-    let src = repo_root().join("tests/data/varying_output.c");
-    let ir = dir.join("varying_output.ll");
-    clang_compile(&src, &ir, "-O1", &["-Xclang", "-disable-llvm-passes"]).unwrap();
+    let ir = search_ir_of(&repo_root().join("tests/data/varying_output.c"), &dir);
     let ir = ir.to_str().unwrap();
     let best = dir.join("best.ll");
     // Every candidate would be a "miscompile" against a reference that differs from itself:
@@ -696,9 +695,7 @@ fn cranelift_the_same_seed_gives_the_same_search_at_any_jobs() {
 #[test]
 fn cranelift_settings_whose_output_differs_are_miscompiles() {
     let dir = scratch("optimize-cranelift-miscompile");
-    let src = repo_root().join("tests/data/function_alignment.c");
-    let ir = dir.join("function_alignment.ll");
-    clang_compile(&src, &ir, "-O1", &["-Xclang", "-disable-llvm-passes"]).unwrap();
+    let ir = search_ir_of(&repo_root().join("tests/data/function_alignment.c"), &dir);
     let aligned = "opt_level=speed,log2_min_function_alignment=4";
     let best = dir.join("best.o");
     for objective in ["size", "runtime"] {

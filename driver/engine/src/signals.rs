@@ -4,6 +4,7 @@
 use crate::error::Error;
 use crate::lock;
 use opm_search::PerformanceSignal;
+use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::io::Write;
 use std::path::Path;
@@ -40,8 +41,8 @@ impl SignalSink {
 /// Reads the signals of the problem `problem` from an existing signals file (a missing file
 /// has none). A line that cannot be read (cut short by a kill, say) is skipped with a warning:
 /// its candidate is simply evaluated again. A later line for the same evaluation of the same
-/// pipeline corrects the earlier one (a result the winner's check found broken after it was measured). Reading
-/// never runs a compiler.
+/// pipeline corrects the earlier one (a result the winner's check found broken after it was
+/// measured). Reading never runs a compiler.
 pub fn read_signals(path: &Path, problem: &str) -> Result<Vec<PerformanceSignal>, Error> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
@@ -49,7 +50,7 @@ pub fn read_signals(path: &Path, problem: &str) -> Result<Vec<PerformanceSignal>
         Err(source) => return Err(Error::io(path, source)),
     };
     let mut out: Vec<PerformanceSignal> = Vec::new();
-    let mut at_eval = std::collections::HashMap::new();
+    let mut at_eval = HashMap::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;

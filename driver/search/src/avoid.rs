@@ -84,7 +84,11 @@ fn is_broken(verdict: Verdict) -> bool {
 pub struct Avoidance {
     /// Per feature: (broken, valid) candidates containing it.
     counts: HashMap<Feature, (u32, u32)>,
-    avoided: HashSet<Feature>,
+    /// The avoided passes, and the avoided pairs by their first pass: looked up by the
+    /// passes' texts without building a feature per lookup (strategies ask for every
+    /// proposal).
+    passes: HashSet<String>,
+    pairs: HashMap<String, HashSet<String>>,
     /// All candidates observed, and the broken ones among them.
     seen: u32,
     broken: u32,
@@ -111,8 +115,9 @@ impl Avoidance {
         let broken = is_broken(signal.verdict);
         self.seen += 1;
         self.broken += u32::from(broken);
-        for f in features(&signal.pipeline) {
-            let c = self.counts.entry(f).or_default();
+        let features = features(&signal.pipeline);
+        for f in &features {
+            let c = self.counts.entry(f.clone()).or_default();
             if broken {
                 c.0 += 1;
             } else {
@@ -120,20 +125,21 @@ impl Avoidance {
             }
         }
         if broken {
-            self.update(&signal.pipeline);
+            self.update(&signal.pipeline, &features);
         }
     }
 
     /// Counts a candidate counted valid before as broken: its result was found broken after
     /// it was measured.
     pub fn correct(&mut self, signal: &PerformanceSignal) {
-        for f in features(&signal.pipeline) {
-            let c = self.counts.entry(f).or_default();
+        let features = features(&signal.pipeline);
+        for f in &features {
+            let c = self.counts.entry(f.clone()).or_default();
             c.1 = c.1.saturating_sub(1);
             c.0 += 1;
         }
         self.broken += 1;
-        self.update(&signal.pipeline);
+        self.update(&signal.pipeline, &features);
     }
 
     /// After a broken candidate that nothing avoided explains: of its features that now
@@ -141,7 +147,7 @@ impl Avoidance {
     /// become avoided, passes before pairs. Taking only the best-supported explanation keeps a
     /// pass that merely happened to sit beside the culprit in a few broken candidates
     /// proposable.
-    fn update(&mut self, p: &Pipeline) {
+    fn update(&mut self, p: &Pipeline, all: &BTreeSet<Feature>) {
         if self.avoids(p) {
             return;
         }
@@ -154,7 +160,6 @@ impl Avoidance {
                 && binomial_tail(broken + valid, broken, base) < ALPHA)
                 .then_some(Avoided { feature: f.clone(), broken, valid })
         };
-        let all = features(p);
         let passes: Vec<Avoided> =
             all.iter().filter(|f| matches!(f, Feature::Pass(_))).filter_map(qualifying).collect();
         let chosen = if passes.is_empty() {
@@ -164,22 +169,30 @@ impl Avoidance {
         };
         let Some(most) = chosen.iter().map(|a| a.broken).max() else { return };
         for a in chosen.into_iter().filter(|a| a.broken == most) {
-            self.avoided.insert(a.feature.clone());
+            match &a.feature {
+                Feature::Pass(p) => {
+                    self.passes.insert(p.clone());
+                }
+                Feature::Pair(x, y) => {
+                    self.pairs.entry(x.clone()).or_default().insert(y.clone());
+                }
+            }
             self.new.push(a);
         }
     }
 
     /// Whether `p` contains an avoided pass or pair.
     pub fn avoids(&self, p: &Pipeline) -> bool {
-        if self.avoided.is_empty() {
+        if self.is_empty() {
             return false;
         }
         let texts: Vec<String> = p.passes.iter().map(|s| s.text()).collect();
         texts.iter().enumerate().any(|(i, a)| {
-            self.avoided.contains(&Feature::Pass(a.clone()))
-                || texts[i + 1..]
-                    .iter()
-                    .any(|b| self.avoided.contains(&Feature::Pair(a.clone(), b.clone())))
+            self.passes.contains(a)
+                || self
+                    .pairs
+                    .get(a)
+                    .is_some_and(|after| texts[i + 1..].iter().any(|b| after.contains(b)))
         })
     }
 
@@ -190,11 +203,11 @@ impl Avoidance {
 
     /// How many features are avoided.
     pub fn len(&self) -> usize {
-        self.avoided.len()
+        self.passes.len() + self.pairs.values().map(HashSet::len).sum::<usize>()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.avoided.is_empty()
+        self.passes.is_empty() && self.pairs.is_empty()
     }
 }
 

@@ -58,17 +58,13 @@ impl History {
     /// Turns learning from broken candidates on (the default) or off: off, [`History::avoids`]
     /// is always false and strategies propose whatever they draw.
     pub fn set_learning(&mut self, on: bool) {
-        self.avoidance = match (on, self.avoidance.take()) {
-            (true, Some(a)) => Some(a),
-            (true, None) => {
-                let mut a = Avoidance::default();
-                for s in &self.signals {
-                    a.observe(s);
-                }
-                Some(a)
+        self.avoidance = on.then(|| {
+            let mut a = Avoidance::default();
+            for s in &self.signals {
+                a.observe(s);
             }
-            (false, _) => None,
-        };
+            a
+        });
     }
 
     /// Whether `pipeline` contains a pass or an ordered pair of passes that every candidate
