@@ -163,6 +163,134 @@ pub struct Program {
     pub src: PathBuf,
     /// The LLVM IR made from it.
     pub ll: PathBuf,
+    /// What clang needs besides the file to build it (csmith's include directory).
+    pub cflags: Vec<String>,
+}
+
+/// What a search input's program prints when clang builds it at -O2, and how long its
+/// candidates may run (10× as long, at least 5 s).
+pub struct ProgramReference {
+    pub stdout: Vec<u8>,
+    pub exit: Exit,
+    pub limit: Duration,
+}
+
+impl ProgramReference {
+    /// Builds `program` with `clang-22 -O2` in `dir` and runs it (at most 5 minutes).
+    pub fn of(program: &Program, dir: &Path) -> anyhow::Result<ProgramReference> {
+        let exe = dir.join(format!("{}.ref", program.name));
+        let status = Command::new("clang-22")
+            .args(["-O2", "-w"])
+            .args(&program.cflags)
+            .arg(&program.src)
+            .arg("-o")
+            .arg(&exe)
+            .arg("-lm")
+            .status()
+            .context("running clang-22 (apt-get install clang-22)")?;
+        anyhow::ensure!(status.success(), "clang-22 -O2 failed on {}", program.src.display());
+        let start = Instant::now();
+        let run = run_tool(&mut Command::new(&exe), &[], Duration::from_secs(300))?;
+        let limit = (start.elapsed() * 10).max(Duration::from_secs(5));
+        anyhow::ensure!(run.exit != Exit::TimedOut, "{} ran for 5 minutes", program.name);
+        Ok(ProgramReference { stdout: run.stdout, exit: run.exit, limit })
+    }
+}
+
+/// The corpus programs the coreset is learned on (every other one by name); the others are
+/// held out to evaluate it. The generator (`coreset`) and `search-quality` both take the split
+/// from here, so that training and evaluation programs stay apart.
+pub const TRAINING_CORPUS: [&str; 15] = [
+    "bigint",
+    "control_flow",
+    "crc32",
+    "fnptr_dispatch",
+    "hash_table",
+    "int64_builtins",
+    "lz_compress",
+    "matmul_double",
+    "nbody",
+    "recursion",
+    "sort_int",
+    "spectral_norm",
+    "structs_byval",
+    "tinylang",
+    "vec_loops",
+];
+
+/// csmith seeds below this are the coreset's to learn on; evaluation programs are drawn from
+/// seeds at or above it.
+pub const EVALUATION_CSMITH_SEEDS: u64 = 1_000_000;
+
+/// Where csmith's runtime headers are (Debian's `libcsmith-dev`).
+pub const CSMITH_INCLUDE: &str = "-I/usr/include/csmith";
+
+/// `wanted` csmith programs from consecutive seeds starting at `first`, as search inputs in
+/// `dir`: generated, built with `clang-22 -O2` and run (at most `limit`); a program that does
+/// not build, runs out of time or does not exit 0 (csmith's programs print a checksum and
+/// exit 0; anything else is undefined behaviour) is replaced by the next seed. Fails after
+/// `4 × wanted + 20` seeds without enough.
+pub fn csmith_programs(
+    dir: &Path,
+    first: u64,
+    wanted: usize,
+    limit: Duration,
+    jobs: usize,
+) -> anyhow::Result<Vec<Program>> {
+    let mut out = Vec::new();
+    let mut seed = first;
+    let last = first + 4 * wanted as u64 + 20;
+    while out.len() < wanted && seed < last {
+        let seeds: Vec<u64> = (seed..(seed + jobs.max(1) as u64).min(last)).collect();
+        seed += seeds.len() as u64;
+        for p in par_map(&seeds, jobs, |s| csmith_program(dir, *s, limit)) {
+            if let Some(p) = p?
+                && out.len() < wanted
+            {
+                out.push(p);
+            }
+        }
+    }
+    if out.len() < wanted {
+        bail!("only {} of {wanted} csmith programs from seed {first} built and ran", out.len());
+    }
+    Ok(out)
+}
+
+/// One csmith program (see [`csmith_programs`]); `None` when it does not qualify.
+fn csmith_program(dir: &Path, seed: u64, limit: Duration) -> anyhow::Result<Option<Program>> {
+    let name = format!("csmith-{seed}");
+    let src = dir.join(format!("{name}.c"));
+    // csmith writes `platform.info` where it runs: one directory per seed.
+    let own = dir.join(&name);
+    std::fs::create_dir_all(&own).with_context(|| own.display().to_string())?;
+    let out = Command::new("csmith")
+        .args(["--seed", &seed.to_string(), "-o"])
+        .arg(&src)
+        .current_dir(&own)
+        .output()
+        .context("running csmith (apt-get install csmith libcsmith-dev)")?;
+    if !out.status.success() {
+        bail!("csmith --seed {seed} failed: {}", String::from_utf8_lossy(&out.stderr).trim());
+    }
+    let exe = dir.join(format!("{name}.ref"));
+    let build = Command::new("clang-22")
+        .args(["-O2", "-w", CSMITH_INCLUDE])
+        .arg(&src)
+        .arg("-o")
+        .arg(&exe)
+        .output()
+        .context("running clang-22")?;
+    if !build.status.success() {
+        return Ok(None);
+    }
+    let run = run_tool(&mut Command::new(&exe), &[], limit)?;
+    if run.exit != Exit::Code(0) {
+        return Ok(None);
+    }
+    let ll = dir.join(format!("{name}.ll"));
+    emit_ir_with(&src, &ll, &["-O1", "-Xclang", "-disable-llvm-passes", CSMITH_INCLUDE])?;
+    Ok(Some(Program { name, src, ll, cflags: vec![CSMITH_INCLUDE.into()] }))
 }
 
 /// Compiles the corpus programs (all, or those named in `only`) to LLVM IR in `dir`, the
@@ -183,7 +311,7 @@ pub fn search_inputs(dir: &Path, only: &[String], jobs: usize) -> anyhow::Result
         let name = name_of(src);
         let ll = dir.join(format!("{name}.ll"));
         emit_ir_with(src, &ll, &["-O1", "-Xclang", "-disable-llvm-passes"])?;
-        Ok(Program { name, src: src.clone(), ll })
+        Ok(Program { name, src: src.clone(), ll, cflags: Vec::new() })
     });
     results.into_iter().collect()
 }

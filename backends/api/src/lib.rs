@@ -14,6 +14,7 @@
 //! Nothing here runs a compiler: reading a pipeline's stored text ([`Pipeline::read`]) is
 //! plain parsing.
 
+pub mod coreset;
 pub mod error;
 pub mod intrinsic;
 pub mod llvm_syntax;
@@ -22,6 +23,7 @@ pub mod pipeline;
 pub mod process;
 pub mod space;
 
+pub use coreset::{Coreset, TrainingProgram};
 pub use error::{Error, ErrorKind, Site};
 pub use pipeline::{BackendKind, Nest, PassSpec, Pipeline, PipelineSyntaxError};
 pub use space::{Goal, Space};

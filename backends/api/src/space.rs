@@ -4,6 +4,7 @@
 //! LLVM's elements are passes, Cranelift's `(setting, value)` pairs, GCC's options: the same
 //! strategies search all three.
 
+use crate::coreset::Coreset;
 use crate::pipeline::{BackendKind, PassSpec, Pipeline};
 use std::sync::Arc;
 
@@ -38,6 +39,9 @@ pub struct Space {
     pub growth_base: String,
     /// Sequences known to do well for a goal, which `auto` tries after the presets.
     pub known: Vec<(Goal, Vec<Pipeline>)>,
+    /// Pipelines learned offline for a goal, which `auto` tries first after the presets, in
+    /// the order programs like the one searched predict.
+    pub coresets: Vec<Arc<Coreset>>,
     canonical: Canonicalizer,
 }
 
@@ -66,6 +70,7 @@ impl Space {
             ratio_base: String::new(),
             growth_base: String::new(),
             known: Vec::new(),
+            coresets: Vec::new(),
             canonical,
         }
     }
@@ -78,6 +83,11 @@ impl Space {
     /// Sequences known to do well for `goal`.
     pub fn known_sequences(&self, goal: Goal) -> Vec<Pipeline> {
         self.known.iter().filter(|(g, _)| *g == goal).flat_map(|(_, p)| p.clone()).collect()
+    }
+
+    /// The coreset learned for `goal`, if the backend ships one.
+    pub fn coreset(&self, goal: Goal) -> Option<&Coreset> {
+        self.coresets.iter().find(|c| c.goal == goal).map(|c| &**c)
     }
 
     /// A proposed pipeline in the form it is recorded in (LLVM's as it is; Cranelift's

@@ -4,7 +4,8 @@
 use crate::catalog::{self, Level};
 use crate::{Codegen, CodegenLevel, LlvmError};
 use opm_backend::{
-    Backend, BackendKind, Compiler, Error, ErrorKind, Goal, Nest, PassSpec, Pipeline, Space,
+    Backend, BackendKind, Compiler, Coreset, Error, ErrorKind, Goal, Nest, PassSpec, Pipeline,
+    Space,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -85,6 +86,20 @@ fn known_sequences(goal: Goal) -> Vec<Pipeline> {
     texts.iter().filter_map(|t| parse_pipeline_syntax(t).ok()).collect()
 }
 
+/// The coreset for instruction count and size, learned offline by opm-bench's `coreset`
+/// (the file's header gives the command).
+const CORESET_SMALL: &str = include_str!("../data/coreset-small.tsv");
+
+/// [`CORESET_SMALL`], read once; `None` if it does not read (a test makes sure it does).
+fn coreset_small() -> Option<Arc<Coreset>> {
+    static CORESET: std::sync::OnceLock<Option<Arc<Coreset>>> = std::sync::OnceLock::new();
+    CORESET.get_or_init(|| read_coreset(CORESET_SMALL).ok().map(Arc::new)).clone()
+}
+
+fn read_coreset(text: &str) -> Result<Coreset, String> {
+    Coreset::parse(Goal::Small, text, &|t| parse_pipeline_syntax(t).map_err(|e| e.to_string()))
+}
+
 /// Checks that LLVM's pass builder accepts every step of `pipeline` (on an empty module).
 fn validate(pipeline: &Pipeline) -> Result<(), LlvmError> {
     let ctx = inkwell::context::Context::create();
@@ -124,6 +139,7 @@ impl Backend for LlvmBackend {
             .into_iter()
             .map(|goal| (goal, known_sequences(goal)))
             .collect();
+        space.coresets.extend(coreset_small());
         space
     }
 
@@ -221,6 +237,19 @@ mod tests {
         for (goal, n) in counts {
             assert_eq!(known_sequences(goal).len(), n, "{goal:?}");
         }
+    }
+
+    /// The shipped coreset reads, names the canonical IR's features, and every one of its
+    /// pipelines is accepted by LLVM.
+    #[test]
+    fn the_coreset_is_usable() {
+        let c = read_coreset(CORESET_SMALL).unwrap();
+        assert_eq!(c.feature_names, opm_ir::features::NAMES);
+        assert!(c.sequences.len() >= 10 && c.programs.len() >= 20, "{c:?}");
+        for s in &c.sequences {
+            validate(s).unwrap();
+        }
+        assert_eq!(LlvmBackend.space().coreset(Goal::Small), Some(&c));
     }
 
     #[test]

@@ -2,7 +2,12 @@
 //! `opm-driver optimize` finds, against a naive random search with `opt` and against
 //! `default<Oz>`.
 //!
-//! Per corpus program (compiled with `clang-22 -O1 -Xclang -disable-llvm-passes`):
+//! Programs, in groups kept apart from the driver's coreset training (opm_bench's
+//! `TRAINING_CORPUS` and `EVALUATION_CSMITH_SEEDS`): the corpus programs held out from it
+//! (`--corpus held-out`, the default; `training`, `all` or `none` otherwise) and `--csmith N`
+//! fresh csmith programs. Geomeans are given per group and over all.
+//!
+//! Per program (compiled with `clang-22 -O1 -Xclang -disable-llvm-passes`):
 //!
 //! - Oz: the instructions of `opt -passes=default<Oz>`'s output, counted on the canonical IR
 //!   (`opm_llvm::load_file(..).instruction_count()`).
@@ -24,7 +29,8 @@
 //! geomeans are printed again over these (`--no-check` skips this).
 //!
 //! `cargo run --release -p opm-bench --bin search-quality [-- --budget 60s | --evals 200]
-//! [--jobs 2] [--seed S] [--programs a,b]` (build the driver first:
+//! [--jobs 2] [--seed S] [--corpus held-out] [--csmith 50] [--programs a,b]` (build the
+//! driver first:
 //! `cargo build --release -p opm-cli`).
 
 use anyhow::Context;
@@ -54,9 +60,20 @@ struct Args {
     /// Seed of both searches (default: drawn from the clock, and printed).
     #[arg(long)]
     seed: Option<u64>,
-    /// Only these corpus programs (comma-separated names).
+    /// Only these corpus programs (comma-separated names; overrides `--corpus`).
     #[arg(long, value_delimiter = ',')]
     programs: Vec<String>,
+    /// Which corpus programs: those the driver's coreset was not learned on (`held-out`),
+    /// those it was (`training`), `all` or `none`.
+    #[arg(long, value_parser = ["held-out", "training", "all", "none"], default_value = "held-out")]
+    corpus: String,
+    /// Also this many fresh csmith programs (none of the coreset's training seeds).
+    #[arg(long, default_value_t = 0)]
+    csmith: usize,
+    /// The first csmith seed tried (default: drawn from `--seed`, at or above
+    /// opm_bench::EVALUATION_CSMITH_SEEDS).
+    #[arg(long)]
+    csmith_seed: Option<u64>,
     /// Longest random pipeline of the naive search, in passes.
     #[arg(long, default_value_t = 40)]
     max_len: usize,
@@ -120,7 +137,7 @@ fn main() -> anyhow::Result<()> {
         None => Budget::Time(args.budget),
     };
     let dir = tempfile::tempdir()?;
-    let programs = search_inputs(dir.path(), &args.programs, jobs)?;
+    let programs = programs(&args, seed, dir.path(), jobs)?;
 
     println!("$ {}", command_line());
     println!(
@@ -131,6 +148,15 @@ fn main() -> anyhow::Result<()> {
         },
         programs.len()
     );
+    let groups: Vec<&str> = ["held-out", "training", "csmith"]
+        .into_iter()
+        .filter(|g| programs.iter().any(|(group, _)| group == g))
+        .collect();
+    for g in &groups {
+        let names: Vec<&str> =
+            programs.iter().filter(|(p, _)| p == g).map(|(_, p)| p.name.as_str()).collect();
+        println!("{g} ({}): {}", names.len(), group_note(g, &names));
+    }
     println!(
         "naive: random pipelines of 1-{} catalog search passes, opt -passes=P -verify-each -S",
         args.max_len
@@ -171,7 +197,7 @@ fn main() -> anyhow::Result<()> {
     let mut skipped = Vec::new();
     let mut best_pipelines = Vec::new();
     let mut checks = Vec::new();
-    for (index, program) in programs.iter().enumerate() {
+    for (index, (group, program)) in programs.iter().enumerate() {
         let input = opm_llvm::load_file(&program.ll)
             .with_context(|| format!("importing {}", program.ll.display()))?
             .instruction_count();
@@ -210,18 +236,18 @@ fn main() -> anyhow::Result<()> {
         );
         match (ratio(&naive), ratio(&ours)) {
             (Some(n), Some(o)) => {
-                naive_ratios.push(n);
-                ours_ratios.push(o);
+                naive_ratios.push((*group, n));
+                ours_ratios.push((*group, o));
             }
-            (Some(n), None) if args.side == "naive" => naive_ratios.push(n),
-            (None, Some(o)) if args.side == "ours" => ours_ratios.push(o),
+            (Some(n), None) if args.side == "naive" => naive_ratios.push((*group, n)),
+            (None, Some(o)) if args.side == "ours" => ours_ratios.push((*group, o)),
             _ => skipped.push(program.name.clone()),
         }
         if let (Some(d), false) = (&driver, args.no_check) {
-            let reference = reference(program, dir.path())?;
+            let reference = opm_bench::ProgramReference::of(program, dir.path())?;
             let n = check_side("naive", &naive.contenders, program, d, &reference, dir.path())?;
             let o = check_side("ours", &ours.contenders, program, d, &reference, dir.path())?;
-            checks.push((program.name.clone(), oz, n, o));
+            checks.push((*group, program.name.clone(), oz, n, o));
         }
         best_pipelines.push((program.name.clone(), naive.best_pipeline, ours.best_pipeline));
     }
@@ -230,7 +256,7 @@ fn main() -> anyhow::Result<()> {
     if !skipped.is_empty() {
         println!("left out of the geomeans (a side found nothing valid): {}", skipped.join(", "));
     }
-    print_geomeans("", &naive_ratios, &ours_ratios);
+    print_geomeans("", &groups, &naive_ratios, &ours_ratios);
 
     if !checks.is_empty() {
         println!(
@@ -244,7 +270,7 @@ fn main() -> anyhow::Result<()> {
             "program", "Oz", "naive", "ours", "Oz/naive", "Oz/ours"
         );
         let (mut n_ratios, mut o_ratios, mut left_out) = (Vec::new(), Vec::new(), Vec::new());
-        for (name, oz, n, o) in &checks {
+        for (group, name, oz, n, o) in &checks {
             let ratio = |c: &Checked| c.count.map(|b| *oz as f64 / b.max(1) as f64);
             let show = |c: &Checked| c.count.map_or("-".into(), |v| v.to_string());
             let show_ratio = |x: Option<f64>| x.map_or("-".into(), |v| format!("{v:.3}"));
@@ -264,10 +290,10 @@ fn main() -> anyhow::Result<()> {
             );
             match (ratio(n), ratio(o)) {
                 (Some(a), Some(b)) => {
-                    n_ratios.push(a);
-                    o_ratios.push(b);
+                    n_ratios.push((*group, a));
+                    o_ratios.push((*group, b));
                 }
-                (Some(a), None) if args.side == "naive" => n_ratios.push(a),
+                (Some(a), None) if args.side == "naive" => n_ratios.push((*group, a)),
                 _ => left_out.push(name.as_str()),
             }
         }
@@ -278,7 +304,7 @@ fn main() -> anyhow::Result<()> {
                 left_out.join(", ")
             );
         }
-        print_geomeans("output-checked ", &n_ratios, &o_ratios);
+        print_geomeans("output-checked ", &groups, &n_ratios, &o_ratios);
     }
     println!("seed {seed}");
     let file = dir.path().join("best-pipelines.txt");
@@ -295,18 +321,80 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Prints the geometric means of Oz/best of each side and their ratio.
-fn print_geomeans(what: &str, naive: &[f64], ours: &[f64]) {
-    let g_naive = geomean(naive);
-    let g_ours = geomean(ours);
-    if let Some(g) = g_naive {
-        println!("{what}geomean Oz/naive: {g:.4}  ({} programs)", naive.len());
+/// Prints the geometric means of Oz/best of each side and their ratio, per group of programs
+/// and, with more than one group, over all of them.
+fn print_geomeans(what: &str, groups: &[&str], naive: &[(&str, f64)], ours: &[(&str, f64)]) {
+    let mut sets: Vec<(String, Option<&str>)> =
+        groups.iter().map(|g| (format!("{what}{g}: "), Some(*g))).collect();
+    if groups.len() > 1 {
+        sets.push((format!("{what}all: "), None));
     }
-    if let Some(g) = g_ours {
-        println!("{what}geomean Oz/ours:  {g:.4}  ({} programs)", ours.len());
+    for (label, group) in sets {
+        let pick = |v: &[(&str, f64)]| -> Vec<f64> {
+            v.iter().filter(|(g, _)| group.is_none_or(|want| *g == want)).map(|(_, r)| *r).collect()
+        };
+        let (naive, ours) = (pick(naive), pick(ours));
+        let g_naive = geomean(&naive);
+        let g_ours = geomean(&ours);
+        if let Some(g) = g_naive {
+            println!("{label}geomean Oz/naive: {g:.4}  ({} programs)", naive.len());
+        }
+        if let Some(g) = g_ours {
+            println!("{label}geomean Oz/ours:  {g:.4}  ({} programs)", ours.len());
+        }
+        if let (Some(n), Some(o)) = (g_naive, g_ours) {
+            println!("{label}ours/naive (geomean Oz/ours / geomean Oz/naive): {:.4}", o / n);
+        }
     }
-    if let (Some(n), Some(o)) = (g_naive, g_ours) {
-        println!("{what}ours/naive (geomean Oz/ours / geomean Oz/naive): {:.4}", o / n);
+}
+
+/// The programs to search, each with its group: corpus programs held out from the coreset's
+/// training or part of it, and fresh csmith programs.
+fn programs(
+    args: &Args,
+    seed: u64,
+    dir: &Path,
+    jobs: usize,
+) -> anyhow::Result<Vec<(&'static str, Program)>> {
+    let training = |name: &str| opm_bench::TRAINING_CORPUS.contains(&name);
+    let group = |name: &str| if training(name) { "training" } else { "held-out" };
+    let corpus = match args.corpus.as_str() {
+        _ if !args.programs.is_empty() => search_inputs(dir, &args.programs, jobs)?,
+        "none" => Vec::new(),
+        which => search_inputs(dir, &[], jobs)?
+            .into_iter()
+            .filter(|p| which == "all" || group(&p.name) == which)
+            .collect(),
+    };
+    let mut out: Vec<(&str, Program)> = corpus.into_iter().map(|p| (group(&p.name), p)).collect();
+    if args.csmith > 0 {
+        let first = args
+            .csmith_seed
+            .unwrap_or(opm_bench::EVALUATION_CSMITH_SEEDS + (seed % 1_000_000_000) * 1000);
+        anyhow::ensure!(
+            first >= opm_bench::EVALUATION_CSMITH_SEEDS,
+            "csmith seeds below {} are the coreset's training programs",
+            opm_bench::EVALUATION_CSMITH_SEEDS
+        );
+        let fresh =
+            opm_bench::csmith_programs(dir, first, args.csmith, Duration::from_secs(5), jobs)?;
+        out.extend(fresh.into_iter().map(|p| ("csmith", p)));
+    }
+    anyhow::ensure!(!out.is_empty(), "no programs chosen");
+    Ok(out)
+}
+
+/// What a group of programs is, for the report.
+fn group_note(group: &str, names: &[&str]) -> String {
+    match group {
+        "held-out" => {
+            format!("corpus programs the coreset was not learned on: {}", names.join(", "))
+        }
+        "training" => format!("corpus programs the coreset was learned on: {}", names.join(", ")),
+        _ => format!(
+            "fresh csmith programs from seed {}, none of them the coreset's",
+            names.first().map_or("", |n| n.trim_start_matches("csmith-"))
+        ),
     }
 }
 
@@ -497,32 +585,6 @@ fn ours_search(
     })
 }
 
-/// What a corpus program prints when clang builds it at -O2, and how long its candidates
-/// may run.
-struct Reference {
-    stdout: Vec<u8>,
-    exit: Exit,
-    limit: Duration,
-}
-
-fn reference(program: &Program, dir: &Path) -> anyhow::Result<Reference> {
-    let exe = dir.join(format!("{}.ref", program.name));
-    let status = Command::new("clang-22")
-        .args(["-O2", "-w"])
-        .arg(&program.src)
-        .arg("-o")
-        .arg(&exe)
-        .arg("-lm")
-        .status()
-        .context("running clang-22 (apt-get install clang-22)")?;
-    anyhow::ensure!(status.success(), "clang-22 -O2 failed on {}", program.src.display());
-    let start = Instant::now();
-    let run = run_tool(&mut Command::new(&exe), &[], Duration::from_secs(300))?;
-    let limit = (start.elapsed() * 10).max(Duration::from_secs(5));
-    anyhow::ensure!(run.exit != Exit::TimedOut, "{} ran for 5 minutes", program.name);
-    Ok(Reference { stdout: run.stdout, exit: run.exit, limit })
-}
-
 /// The outcome of the output check of one side.
 #[derive(Default)]
 struct Checked {
@@ -566,7 +628,7 @@ fn check_side(
     contenders: &[Contender],
     program: &Program,
     driver: &Path,
-    reference: &Reference,
+    reference: &opm_bench::ProgramReference,
     dir: &Path,
 ) -> anyhow::Result<Checked> {
     let mut checked = Checked::default();

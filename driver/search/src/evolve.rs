@@ -2,6 +2,10 @@
 //! extension, random restarts) over a population of the best sequences so far, with a
 //! bandit choosing the next technique by its recent success (area under the curve of
 //! improvements, plus an exploration term).
+//!
+//! Passes earn credit too: each pass a mutation or an extension put into a child that then
+//! improved on its target counts once for it, and new passes are drawn half the time in
+//! proportion to that credit (the other half uniformly, so that nothing is ruled out).
 
 use crate::history::History;
 use crate::rng::Rng;
@@ -46,6 +50,8 @@ struct Pending {
     technique: Technique,
     /// The score to beat: the best so far when proposed.
     target: f64,
+    /// The elements (indexes into the space) the technique put in.
+    added: Vec<usize>,
 }
 
 pub struct Evolve {
@@ -55,17 +61,38 @@ pub struct Evolve {
     /// Recent uses: (technique, whether it produced a new best or beat its parents).
     window: VecDeque<(Technique, bool)>,
     uses: [u64; 5],
+    /// Per element of the space: how often a child it was put into improved.
+    credit: Vec<u32>,
 }
 
 impl Evolve {
     pub fn new(backend: BackendKind, space: Vec<PassSpec>) -> Evolve {
-        Evolve { backend, space, pending: Vec::new(), window: VecDeque::new(), uses: [0; 5] }
+        let credit = vec![0; space.len()];
+        Evolve {
+            backend,
+            space,
+            pending: Vec::new(),
+            window: VecDeque::new(),
+            uses: [0; 5],
+            credit,
+        }
+    }
+
+    /// The credit of the space's element called `name` (tests).
+    #[cfg(test)]
+    pub(crate) fn credit_of(&self, name: &str) -> u32 {
+        self.space.iter().zip(&self.credit).filter(|(e, _)| e.name == name).map(|(_, c)| *c).sum()
     }
 
     /// Credits the techniques of earlier proposals with their results.
     fn learn(&mut self, history: &History) {
         for p in std::mem::take(&mut self.pending) {
             let won = history.score_of(&p.pipeline).is_some_and(|s| s < p.target);
+            if won {
+                for &e in &p.added {
+                    self.credit[e] += 1;
+                }
+            }
             self.window.push_back((p.technique, won));
             if self.window.len() > WINDOW {
                 self.window.pop_front();
@@ -110,10 +137,17 @@ impl Evolve {
         population[a.min(b)].clone()
     }
 
-    fn breed(&self, t: Technique, population: &[Pipeline], rng: &mut Rng) -> Pipeline {
+    /// A child by technique `t`, with the elements it put in.
+    fn breed(
+        &self,
+        t: Technique,
+        population: &[Pipeline],
+        rng: &mut Rng,
+    ) -> (Pipeline, Vec<usize>) {
         if population.is_empty() || t == Technique::Random {
-            return random_pipeline(self.backend, &self.space, rng, 1, 40);
+            return (random_pipeline(self.backend, &self.space, rng, 1, 40), Vec::new());
         }
+        let mut added = Vec::new();
         let mut child = match t {
             Technique::Crossover => {
                 let a = self.parent(population, rng);
@@ -127,7 +161,7 @@ impl Evolve {
             Technique::Extend => {
                 let mut p = population[0].clone();
                 let at = rng.range(0, p.passes.len());
-                if let Some(e) = self.element(rng) {
+                if let Some(e) = self.element(rng, &mut added) {
                     p.passes.insert(at, e);
                 }
                 p
@@ -143,29 +177,49 @@ impl Evolve {
             _ => {
                 let mut p = self.parent(population, rng);
                 for _ in 0..rng.range(1, 3) {
-                    self.mutate(&mut p, rng);
+                    self.mutate(&mut p, rng, &mut added);
                 }
                 p
             }
         };
         child.passes.truncate(MAX_LEN);
         if child.is_empty() {
-            child.passes.extend(self.element(rng));
+            child.passes.extend(self.element(rng, &mut added));
         }
-        child
+        (child, added)
     }
 
-    /// One element of the space, drawn at random.
-    fn element(&self, rng: &mut Rng) -> Option<PassSpec> {
-        rng.pick(&self.space).cloned()
+    /// One element of the space: half the time in proportion to its credit (when any has
+    /// some), otherwise uniformly. Its index goes to `added`.
+    fn element(&self, rng: &mut Rng, added: &mut Vec<usize>) -> Option<PassSpec> {
+        if self.space.is_empty() {
+            return None;
+        }
+        let total: u64 = self.credit.iter().map(|c| u64::from(*c)).sum();
+        let k = if total > 0 && rng.below(2) == 0 {
+            let mut x = rng.next_u64() % total;
+            let mut k = 0;
+            for (i, c) in self.credit.iter().enumerate() {
+                if x < u64::from(*c) {
+                    k = i;
+                    break;
+                }
+                x -= u64::from(*c);
+            }
+            k
+        } else {
+            rng.below(self.space.len())
+        };
+        added.push(k);
+        self.space.get(k).cloned()
     }
 
-    fn mutate(&self, p: &mut Pipeline, rng: &mut Rng) {
+    fn mutate(&self, p: &mut Pipeline, rng: &mut Rng, added: &mut Vec<usize>) {
         let len = p.passes.len();
         match rng.below(4) {
             0 => {
                 let at = rng.range(0, len);
-                if let Some(e) = self.element(rng) {
+                if let Some(e) = self.element(rng, added) {
                     p.passes.insert(at, e);
                 }
             }
@@ -174,7 +228,7 @@ impl Evolve {
             }
             2 if len > 0 => {
                 let at = rng.below(len);
-                if let Some(e) = self.element(rng) {
+                if let Some(e) = self.element(rng, added) {
                     p.passes[at] = e;
                 }
             }
@@ -182,7 +236,7 @@ impl Evolve {
                 let at = rng.below(len - 1);
                 p.passes.swap(at, at + 1);
             }
-            _ => p.passes.extend(self.element(rng)),
+            _ => p.passes.extend(self.element(rng, added)),
         }
     }
 }
@@ -214,7 +268,7 @@ impl Strategy for Evolve {
             }
             let t = self.choose(&misses.map(|m| m >= STUCK));
             let k = t as usize;
-            let child = self.breed(t, &population, rng);
+            let (child, added) = self.breed(t, &population, rng);
             if history.seen(&child)
                 || history.avoids(&child)
                 || out.iter().any(|c| c.pipeline == child)
@@ -223,7 +277,7 @@ impl Strategy for Evolve {
                 continue;
             }
             self.uses[k] += 1;
-            self.pending.push(Pending { pipeline: child.clone(), technique: t, target });
+            self.pending.push(Pending { pipeline: child.clone(), technique: t, target, added });
             out.push(Candidate { pipeline: child, origin: Origin::Evolve });
         }
         out

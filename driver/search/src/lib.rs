@@ -9,13 +9,15 @@
 //!   propose.
 //! - Strategies ([`strategy`]): presets, random, greedy, evolve and auto, over any backend's
 //!   [`opm_backend::Space`], drawing only from [`rng::Rng`] so that a seed means the same
-//!   search everywhere.
+//!   search everywhere. `auto` starts with the backend's coreset, in the order the training
+//!   programs nearest to the program's features predict ([`coreset`]).
 //!
 //! Pure: nothing here reads or writes a file, starts a process or reaches a compiler; the
 //! engine evaluates what the strategies propose.
 
 pub mod audit;
 pub mod avoid;
+pub mod coreset;
 mod evolve;
 mod greedy;
 pub mod history;

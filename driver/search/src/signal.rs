@@ -162,6 +162,8 @@ pub enum Origin {
     User,
     /// A sequence known to do well.
     Known,
+    /// A pipeline of the backend's coreset, learned offline ([`crate::coreset`]).
+    Coreset,
     Random,
     Greedy,
     Evolve,
@@ -174,6 +176,7 @@ impl Origin {
             Origin::Preset => "preset",
             Origin::User => "user",
             Origin::Known => "known",
+            Origin::Coreset => "coreset",
             Origin::Random => "random",
             Origin::Greedy => "greedy",
             Origin::Evolve => "evolve",
@@ -409,7 +412,7 @@ mod tests {
             assert_eq!(Verdict::from_name(v.name()), Some(v));
             assert_eq!(serde_json::to_string(&v).unwrap(), format!("\"{}\"", v.name()));
         }
-        for o in [Origin::Preset, Origin::User, Origin::Known, Origin::Evolve] {
+        for o in [Origin::Preset, Origin::User, Origin::Known, Origin::Coreset, Origin::Evolve] {
             assert_eq!(serde_json::to_string(&o).unwrap(), format!("\"{}\"", o.name()));
         }
     }

@@ -24,7 +24,8 @@ pub enum StrategyKind {
     Greedy,
     /// An ensemble of mutation, crossover and random techniques chosen by a bandit.
     Evolve,
-    /// Presets, then sequences known to do well, then evolution until the budget ends.
+    /// Presets, then the backend's coreset in the order predicted for the program, then
+    /// sequences known to do well, then evolution until the budget ends.
     Auto,
 }
 
@@ -123,9 +124,16 @@ impl Strategy for Chain {
     }
 }
 
-/// Builds the strategy `kind` over a backend's `space`: its presets, its sequences known to do
-/// well for `objective`, and its elements, which random and evolutionary techniques draw from.
-pub fn make(kind: StrategyKind, objective: Objective, space: &Space) -> Box<dyn Strategy> {
+/// Builds the strategy `kind` over a backend's `space`: its presets, its coreset and sequences
+/// known to do well for `objective`, and its elements, which random and evolutionary
+/// techniques draw from. `features` are the program's ([`crate::coreset`]; empty when
+/// unknown).
+pub fn make(
+    kind: StrategyKind,
+    objective: Objective,
+    space: &Space,
+    features: &[(&str, f64)],
+) -> Box<dyn Strategy> {
     let fixed = |pipelines: Vec<Pipeline>, origin| {
         Fixed::new(pipelines.into_iter().map(|pipeline| Candidate { pipeline, origin }).collect())
     };
@@ -137,9 +145,21 @@ pub fn make(kind: StrategyKind, objective: Objective, space: &Space) -> Box<dyn 
         StrategyKind::Evolve => Box::new(Evolve::new(backend, elements)),
         StrategyKind::Auto => Box::new(Chain::new(vec![
             Box::new(fixed(space.presets.clone(), Origin::Preset)),
+            Box::new(fixed(learned(space, objective, features), Origin::Coreset)),
             Box::new(fixed(space.known_sequences(objective.goal()), Origin::Known)),
             Box::new(Evolve::new(backend, elements)),
         ])),
+    }
+}
+
+/// The coreset of `space` for `objective`, best predicted first for a program with
+/// `features`; none for an objective of time, which instruction counts say nothing about.
+fn learned(space: &Space, objective: Objective, features: &[(&str, f64)]) -> Vec<Pipeline> {
+    match space.coreset(objective.goal()) {
+        Some(c) if objective.is_deterministic() => {
+            crate::coreset::predicted_order(c, features).into_iter().map(|(p, _)| p).collect()
+        }
+        _ => Vec::new(),
     }
 }
 

@@ -63,11 +63,11 @@ fn run(mut s: Box<dyn Strategy>, seed: u64, evals: usize) -> History {
 #[test]
 fn the_same_seed_gives_the_same_search() {
     for kind in [StrategyKind::Random, StrategyKind::Evolve, StrategyKind::Greedy] {
-        let a = run(make(kind, Objective::Instcount, &space()), 5, 120);
-        let b = run(make(kind, Objective::Instcount, &space()), 5, 120);
+        let a = run(make(kind, Objective::Instcount, &space(), &[]), 5, 120);
+        let b = run(make(kind, Objective::Instcount, &space(), &[]), 5, 120);
         let texts = |h: &History| h.signals.iter().map(|s| s.pipeline.text()).collect::<Vec<_>>();
         assert_eq!(texts(&a), texts(&b), "{kind:?}");
-        let c = run(make(kind, Objective::Instcount, &space()), 6, 120);
+        let c = run(make(kind, Objective::Instcount, &space(), &[]), 6, 120);
         if kind != StrategyKind::Greedy {
             assert_ne!(texts(&a), texts(&c), "{kind:?} ignores the seed");
         }
@@ -76,15 +76,15 @@ fn the_same_seed_gives_the_same_search() {
 
 #[test]
 fn evolution_beats_random_sampling_on_a_simple_landscape() {
-    let evolve = run(make(StrategyKind::Evolve, Objective::Instcount, &space()), 3, 400);
-    let random = run(make(StrategyKind::Random, Objective::Instcount, &space()), 3, 400);
+    let evolve = run(make(StrategyKind::Evolve, Objective::Instcount, &space(), &[]), 3, 400);
+    let random = run(make(StrategyKind::Random, Objective::Instcount, &space(), &[]), 3, 400);
     let best = |h: &History| h.best().unwrap().score().unwrap();
     assert!(best(&evolve) < best(&random), "{} vs {}", best(&evolve), best(&random));
 }
 
 #[test]
 fn greedy_extends_while_it_improves_and_then_stops() {
-    let h = run(make(StrategyKind::Greedy, Objective::Instcount, &space()), 1, 300);
+    let h = run(make(StrategyKind::Greedy, Objective::Instcount, &space(), &[]), 1, 300);
     let best = h.best().unwrap();
     // Every `a` improves the score by one: greedy keeps appending `a`s, one per round of six.
     assert!(best.pipeline.passes.len() >= 40, "{}", best.pipeline);
@@ -94,7 +94,7 @@ fn greedy_extends_while_it_improves_and_then_stops() {
 #[test]
 fn greedy_stops_when_no_extension_helps() {
     // On a one-pass space where more passes only cost, greedy stops after two rounds.
-    let h = run(make(StrategyKind::Greedy, Objective::Instcount, &space_of(&["b"])), 1, 1000);
+    let h = run(make(StrategyKind::Greedy, Objective::Instcount, &space_of(&["b"]), &[]), 1, 1000);
     assert_eq!(h.signals.len(), 2);
 }
 
@@ -121,7 +121,7 @@ fn chains_run_their_parts_in_order() {
 fn evolution_keeps_proposing_when_the_best_is_a_single_pass() {
     // Only `a` alone scores well: shortening the population's best breeds nothing new, which
     // once ended a search early ("strategy finished" after 159 of 200 evaluations).
-    let mut s = make(StrategyKind::Evolve, Objective::Instcount, &space());
+    let mut s = make(StrategyKind::Evolve, Objective::Instcount, &space(), &[]);
     let mut h = History::new(Objective::Instcount);
     let mut rng = Rng::new(11);
     while h.signals.len() < 300 {
@@ -186,7 +186,7 @@ fn broken_share(
     seed: u64,
     names: &[&str],
 ) -> (f64, Vec<avoid::Avoided>) {
-    let mut s = make(kind, Objective::Instcount, &space_of(names));
+    let mut s = make(kind, Objective::Instcount, &space_of(names), &[]);
     let mut h = History::new(Objective::Instcount);
     h.set_learning(learn);
     let mut rng = Rng::new(seed);
@@ -268,4 +268,74 @@ fn where_most_candidates_break_no_pass_is_blamed_for_it() {
     // every pass sits in broken candidates; none is worse than the rest.
     let (_, avoided) = broken_share(StrategyKind::Random, true, 1, &["a", "b", "c", "d", "e", "f"]);
     assert!(avoided.iter().all(|a| matches!(a.feature, Feature::Pair(..))), "{avoided:?}");
+}
+
+/// `auto` tries the presets, then the coreset in the order the nearest training program
+/// predicts, then the known sequences; the coreset only where counts are the objective.
+#[test]
+fn auto_tries_the_coreset_in_the_predicted_order() {
+    use opm_backend::{Coreset, Goal, TrainingProgram};
+    let seq = |t: &str| Pipeline::read(LLVM, t).unwrap();
+    let mut space = space();
+    space.presets = vec![seq("p")];
+    space.known = vec![(Goal::Small, vec![seq("k")])];
+    let program =
+        |x: f64, scores: Vec<f64>| TrainingProgram { name: "t".into(), features: vec![x], scores };
+    space.coresets.push(Arc::new(Coreset {
+        goal: Goal::Small,
+        feature_names: vec!["x".into()],
+        sequences: vec![seq("c1"), seq("c2")],
+        programs: vec![program(0.0, vec![1.0, 1.5]), program(10.0, vec![1.2, 0.0])],
+    }));
+    // The first three batches: presets, coreset, known sequences.
+    let proposals = |objective, x: f64| {
+        let mut s = make(StrategyKind::Auto, objective, &space, &[("x", x)]);
+        let mut h = History::new(objective);
+        let mut rng = Rng::new(1);
+        let mut out = Vec::new();
+        for _ in 0..3 {
+            for c in s.propose(&h, &mut rng, 8) {
+                out.push(format!("{} {}", c.origin.name(), c.pipeline.text()));
+                let eval = h.signals.len() as u64 + 1;
+                h.push(signal(&c.pipeline, eval));
+            }
+        }
+        out
+    };
+    // Near the first training program, c2 did best; near the second, c2 failed.
+    let near_first = ["preset p", "coreset c2", "coreset c1", "known k"];
+    assert_eq!(proposals(Objective::Instcount, 0.5), near_first);
+    let near_second = ["preset p", "coreset c1", "coreset c2", "known k"];
+    assert_eq!(proposals(Objective::Size, 9.0), near_second);
+    // Run time is not what the coreset was learned for.
+    let space_fast = {
+        let mut s = space.clone();
+        s.known = vec![(Goal::Fast, vec![seq("k")])];
+        s
+    };
+    let mut s = make(StrategyKind::Auto, Objective::Runtime, &space_fast, &[("x", 0.5)]);
+    let h = History::new(Objective::Runtime);
+    let mut rng = Rng::new(1);
+    let texts = |b: Vec<Candidate>| b.iter().map(|c| c.pipeline.text()).collect::<Vec<_>>();
+    assert_eq!(texts(s.propose(&h, &mut rng, 8)), ["p"]);
+    assert_eq!(texts(s.propose(&h, &mut rng, 8)), ["k"]);
+}
+
+/// Passes put into children that improved earn credit: on the synthetic objective only `a`
+/// makes a sequence better.
+#[test]
+fn evolution_credits_the_passes_that_improve() {
+    let mut e = Evolve::new(LLVM, space().elements);
+    let mut h = History::new(Objective::Instcount);
+    let mut rng = Rng::new(3);
+    while h.signals.len() < 300 {
+        for c in e.propose(&h, &mut rng, 8) {
+            let eval = h.signals.len() as u64 + 1;
+            h.push(signal(&c.pipeline, eval));
+        }
+    }
+    let a = e.credit_of("a");
+    for other in ["b", "c", "d", "e", "f"] {
+        assert!(a > 3 * e.credit_of(other).max(1), "a: {a}, {other}: {}", e.credit_of(other));
+    }
 }

@@ -156,6 +156,8 @@ struct Prepared {
     sink: SignalSink,
     /// The user's `--pipeline`s, measured right after the baselines.
     user: Vec<Candidate>,
+    /// The input's program features, which order the coreset.
+    features: opm_ir::features::Features,
     notes: Vec<String>,
 }
 
@@ -267,7 +269,8 @@ fn prepare(opts: &OptimizeOptions) -> Result<Prepared, Error> {
     }
     let sink = SignalSink::open(opts.signals.as_deref())
         .map_err(|source| Error::io(opts.signals.clone().unwrap_or_default(), source))?;
-    Ok(Prepared { space, engine, problem, audit, history, sink, user, notes })
+    let features = input.module.features();
+    Ok(Prepared { space, engine, problem, audit, history, sink, user, features, notes })
 }
 
 /// The next batch of up to `n` new candidates, in the form they are recorded in, each new text
@@ -315,7 +318,12 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
     let first: Vec<Candidate> = baselines.chain(std::mem::take(&mut s.user)).collect();
     let mut strategy = Chain::new(vec![
         Box::new(Fixed::new(first)),
-        opm_search::make(opts.strategy, opts.objective, &s.space),
+        opm_search::make(
+            opts.strategy,
+            opts.objective,
+            &s.space,
+            &s.features.named().collect::<Vec<_>>(),
+        ),
     ]);
     let mut rng = Rng::new(opts.seed);
     let budget = &opts.budget;

@@ -303,6 +303,7 @@ mod tests {
             Origin::Preset,
             Origin::User,
             Origin::Known,
+            Origin::Coreset,
             Origin::Random,
             Origin::Greedy,
             Origin::Evolve,
