@@ -75,8 +75,9 @@ fn main() -> anyhow::Result<()> {
     std::fs::create_dir_all(&work).with_context(|| work.display().to_string())?;
     let started = Instant::now();
     let only: Vec<String> = opm_bench::TRAINING_CORPUS.iter().map(|s| s.to_string()).collect();
-    // The programs' IR in `work` too: csmith's names its source file, so a search's problem
-    // (and what `--resume` takes back) is the same from one run to the next.
+    // The programs' IR in `work` too: clang names a module after its source file, so with
+    // sources kept in one place a search's problem (and what `--resume` takes back) is the
+    // same from one run to the next.
     let mut programs = search_inputs(&work, &only, args.jobs)?;
     programs.extend(opm_bench::csmith_programs(
         &work,

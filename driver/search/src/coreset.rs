@@ -44,19 +44,20 @@ fn nearest(coreset: &Coreset, features: &[(&str, f64)]) -> Vec<(usize, f64)> {
     if programs.is_empty() {
         return Vec::new();
     }
-    // Per feature of the coreset: the program's value, the training mean and spread.
-    let mut dims = Vec::new();
-    for (k, name) in coreset.feature_names.iter().enumerate() {
-        let Some(x) = features.iter().find(|(n, _)| n == name).map(|(_, v)| *v) else {
-            continue;
-        };
-        let count = programs.len() as f64;
-        let mean = programs.iter().map(|p| p.features[k]).sum::<f64>() / count;
-        let var = programs.iter().map(|p| (p.features[k] - mean).powi(2)).sum::<f64>() / count;
-        if var > 1e-12 && x.is_finite() {
-            dims.push((k, (x - mean) / var.sqrt(), mean, var.sqrt()));
-        }
-    }
+    // Per feature of the coreset the program has: its value and the training spread (the
+    // standardised difference of two values is their difference over the spread).
+    let count = programs.len() as f64;
+    let dims: Vec<(usize, f64, f64)> = coreset
+        .feature_names
+        .iter()
+        .enumerate()
+        .filter_map(|(k, name)| {
+            let x = features.iter().find(|(n, _)| n == name).map(|(_, v)| *v)?;
+            let mean = programs.iter().map(|p| p.features[k]).sum::<f64>() / count;
+            let var = programs.iter().map(|p| (p.features[k] - mean).powi(2)).sum::<f64>() / count;
+            (var > 1e-12 && x.is_finite()).then(|| (k, x, var.sqrt()))
+        })
+        .collect();
     if dims.is_empty() {
         return Vec::new();
     }
@@ -64,10 +65,7 @@ fn nearest(coreset: &Coreset, features: &[(&str, f64)]) -> Vec<(usize, f64)> {
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let d2: f64 = dims
-                .iter()
-                .map(|(k, z, mean, sd)| (z - (p.features[*k] - mean) / sd).powi(2))
-                .sum();
+            let d2: f64 = dims.iter().map(|(k, x, sd)| ((x - p.features[*k]) / sd).powi(2)).sum();
             (i, (d2 / dims.len() as f64).sqrt())
         })
         .collect();
