@@ -576,3 +576,53 @@ pub fn timed_run(exe: &Path, reference: &Reference) -> anyhow::Result<(Duration,
     let same = matches!(reference.exit, Exit::Code(c) if status.code() == Some(c));
     Ok((start.elapsed(), same))
 }
+
+/// Runs the executable of build `name` once: why its output or exit status differs from
+/// `reference` (clang -O2's build), if it does.
+pub fn output_differs(
+    name: &str,
+    exe: &Path,
+    reference: &Reference,
+    timeout: Duration,
+) -> anyhow::Result<Option<String>> {
+    let run = run_tool(&mut Command::new(exe), &[], timeout)?;
+    Ok((run.exit != reference.exit || run.stdout != reference.stdout).then(|| {
+        format!(
+            "{name} printed {} bytes and ended {:?}, clang's build {} bytes and {:?}",
+            run.stdout.len(),
+            run.exit,
+            reference.stdout.len(),
+            reference.exit
+        )
+    }))
+}
+
+/// The median run time of each executable over `runs` rounds: round-robin, each round
+/// starting one build later, one run at a time. Or which build ended otherwise than
+/// `reference` on a timed run.
+pub fn time_round_robin(
+    names: &[&str],
+    exes: &[PathBuf],
+    reference: &Reference,
+    runs: usize,
+) -> anyhow::Result<Result<Vec<Duration>, String>> {
+    let mut times = vec![Vec::new(); exes.len()];
+    for rep in 0..runs.max(1) {
+        for k in 0..exes.len() {
+            let i = (k + rep) % exes.len();
+            let (took, same) = timed_run(&exes[i], reference)?;
+            times[i].push(took);
+            if !same {
+                let name = names.get(i).copied().unwrap_or("a build");
+                return Ok(Err(format!("{name} ended otherwise on a timed run")));
+            }
+        }
+    }
+    Ok(Ok(times.iter().map(|t| median(t)).collect()))
+}
+
+/// The last non-empty line of a tool's standard error, trimmed.
+pub fn last_line(stderr: &[u8]) -> String {
+    let err = String::from_utf8_lossy(stderr);
+    err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string()
+}

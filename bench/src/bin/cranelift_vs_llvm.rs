@@ -28,8 +28,8 @@
 use anyhow::Context;
 use clap::Parser;
 use opm_bench::{
-    chosen_programs, command_line, driver, emit_ir, geomean, median, ms, parse_duration, ratio,
-    reference_output, run_tool, shell_quote, timed_run,
+    chosen_programs, command_line, driver, emit_ir, geomean, median, ms, output_differs,
+    parse_duration, ratio, reference_output, run_tool, shell_quote, time_round_robin,
 };
 use std::path::Path;
 use std::process::Command;
@@ -236,37 +236,17 @@ fn measure(
     // Check each executable's output against clang's build before timing it.
     let mut wrong = Vec::new();
     for (side, exe) in sides.iter().zip(&exes) {
-        let out = run_tool(&mut Command::new(exe), &[], args.timeout)?;
-        if out.exit != reference.exit || out.stdout != reference.stdout {
-            wrong.push(format!(
-                "{} printed {} bytes and ended {:?}, clang's build {} bytes and {:?}",
-                side.name,
-                out.stdout.len(),
-                out.exit,
-                reference.stdout.len(),
-                reference.exit
-            ));
-        }
+        wrong.extend(output_differs(side.name, exe, &reference, args.timeout)?);
     }
     if !wrong.is_empty() {
         return Ok(Row::Skipped(format!("output differs: {}", wrong.join("; "))));
     }
 
     // Run: alternating, one at a time, output discarded.
-    let mut run_times = [Vec::new(), Vec::new()];
-    for rep in 0..args.runs.max(1) {
-        let order = if rep % 2 == 0 { [0, 1] } else { [1, 0] };
-        for i in order {
-            let (took, same) = timed_run(&exes[i], &reference)?;
-            run_times[i].push(took);
-            if !same {
-                let why = format!("{} ended otherwise on a timed run", sides[i].name);
-                return Ok(Row::Skipped(why));
-            }
-        }
-    }
-    Ok(Row::Timed {
-        compile: compile_times.map(|t| median(&t)),
-        run: run_times.map(|t| median(&t)),
-    })
+    let names: Vec<&str> = sides.iter().map(|s| s.name).collect();
+    let run_times = match time_round_robin(&names, &exes, &reference, args.runs)? {
+        Ok(t) => t,
+        Err(why) => return Ok(Row::Skipped(why)),
+    };
+    Ok(Row::Timed { compile: compile_times.map(|t| median(&t)), run: [run_times[0], run_times[1]] })
 }

@@ -21,8 +21,8 @@
 
 use clap::Parser;
 use opm_bench::{
-    chosen_programs, command_line, driver, emit_ir_with, geomean, median, ms, parse_duration,
-    ratio, reference_output, run_tool, timed_run,
+    chosen_programs, command_line, driver, emit_ir_with, geomean, last_line, ms, output_differs,
+    parse_duration, ratio, reference_output, run_tool, time_round_robin,
 };
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -156,32 +156,17 @@ fn measure(
         let exe = dir.join(format!("{name}.{build}"));
         let out = run_tool(&mut build_command(build, driver, &ll, src, &exe), &[], args.timeout)?;
         if !out.exit.success() {
-            let err = String::from_utf8_lossy(&out.stderr);
-            let last = err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
-            return Ok(Err(format!("{build} did not build ({:?}): {}", out.exit, last.trim())));
+            let last = last_line(&out.stderr);
+            return Ok(Err(format!("{build} did not build ({:?}): {last}", out.exit)));
         }
-        let run = run_tool(&mut Command::new(&exe), &[], args.timeout)?;
-        if run.exit != reference.exit || run.stdout != reference.stdout {
-            return Ok(Err(format!(
-                "{build} printed {} bytes and ended {:?}, clang's build {} bytes and {:?}",
-                run.stdout.len(),
-                run.exit,
-                reference.stdout.len(),
-                reference.exit
-            )));
+        if let Some(why) = output_differs(build, &exe, &reference, args.timeout)? {
+            return Ok(Err(why));
         }
         exes.push(exe);
     }
-    let mut times: [Vec<Duration>; 6] = Default::default();
-    for rep in 0..args.runs.max(1) {
-        for k in 0..BUILDS.len() {
-            let i = (k + rep) % BUILDS.len();
-            let (took, same) = timed_run(&exes[i], &reference)?;
-            times[i].push(took);
-            if !same {
-                return Ok(Err(format!("{} ended otherwise on a timed run", BUILDS[i])));
-            }
-        }
-    }
-    Ok(Ok(times.map(|t| median(&t))))
+    let times = match time_round_robin(&BUILDS, &exes, &reference, args.runs)? {
+        Ok(t) => t,
+        Err(why) => return Ok(Err(why)),
+    };
+    <[Duration; 6]>::try_from(times).map(Ok).map_err(|_| anyhow::anyhow!("one time per build"))
 }

@@ -1,28 +1,63 @@
-//! `optimize --backend all`: LLVM, Cranelift and GCC searched one after the other with a third
-//! of the budget each, then ranked by the objective in one table. Signals and audit files get
-//! the backend's name before their extension (`signals.gcc.jsonl`); `-o` receives the overall
-//! winner's module or object.
+//! `optimize --backend all`: LLVM, Cranelift and GCC searched one after the other, then (for
+//! the size and runtime objectives) cross-backend plans: the LLVM winner's module, LLVM's
+//! passes already applied, becomes the input of a short Cranelift search and a short GCC
+//! search (their presets and the three best settings of their own search), so that the best
+//! mid-end meets the best code generator. The budget is split in quarters: one per backend
+//! and one for the two cross searches (`compile-time` keeps thirds: a cross plan's compile
+//! time would leave out LLVM's passes). Every search is ranked by the objective in one table.
+//!
+//! Signals and audit files get the search's label before their extension
+//! (`signals.gcc.jsonl`, `signals.llvm+gcc.jsonl`); `-o` receives the overall winner's module
+//! or object. A cross search counts only if its reference build (the LLVM winner's module
+//! built without passes) prints what the input's prints.
 
 use super::{OptimizeOptions, OptimizeReport, optimize};
 use crate::error::Error;
 use opm_backend::BackendKind;
-use opm_search::Objective;
+use opm_search::{Objective, StrategyKind};
 use std::path::{Path, PathBuf};
 
-/// The searches of every backend, best first.
+/// How many of each backend's own best settings a cross search starts from (after its
+/// presets).
+const CROSS_TOP: usize = 3;
+
+/// One search of `--backend all`.
+pub struct Row {
+    /// `llvm`, `cranelift` or `gcc`; `llvm+cranelift` or `llvm+gcc` for a cross plan.
+    pub label: String,
+    /// For a cross plan, the LLVM pipeline that made the module the code generator started
+    /// from.
+    pub mid_end: Option<String>,
+    pub report: OptimizeReport,
+}
+
+impl Row {
+    /// The row's plan: its pipeline, after the LLVM pipeline for a cross plan.
+    pub fn plan(&self) -> Option<String> {
+        let best = self.report.best.as_ref()?;
+        Some(match &self.mid_end {
+            Some(mid) => format!("{mid} then {}", best.pipeline),
+            None => best.pipeline.to_string(),
+        })
+    }
+}
+
+/// The searches of every backend and the cross plans, best first.
 pub struct AllReport {
     pub objective: Objective,
-    /// One search per backend, ranked by the objective (backends without a valid candidate
-    /// last).
-    pub rows: Vec<OptimizeReport>,
+    /// One search per backend and per cross plan, ranked by the objective (searches without a
+    /// valid candidate last).
+    pub rows: Vec<Row>,
     /// Where the overall winner's module or object was written.
     pub output: Option<PathBuf>,
+    /// Why a cross plan was left out, and the like.
+    pub notes: Vec<String>,
 }
 
 impl AllReport {
-    /// The backend whose search won, if any found a valid candidate.
-    pub fn winner(&self) -> Option<&OptimizeReport> {
-        self.rows.first().filter(|r| r.best.is_some())
+    /// The search that won, if any found a valid candidate.
+    pub fn winner(&self) -> Option<&Row> {
+        self.rows.first().filter(|r| r.report.best.is_some())
     }
 }
 
@@ -33,8 +68,27 @@ fn per_backend(path: &Path, name: &str) -> PathBuf {
     path.with_file_name(format!("{stem}.{name}{ext}"))
 }
 
-/// Runs one search per backend with `opts` (its `backend` is ignored), each with a third of
-/// the budget, and ranks them. `instcount` is refused: the backends' code is compared.
+/// `opts` for the search labelled `label`, with `1/parts` of the budget; its result goes to
+/// `scratch/label`.
+fn share(
+    opts: &OptimizeOptions,
+    backend: BackendKind,
+    label: &str,
+    parts: u32,
+    scratch: &Path,
+) -> OptimizeOptions {
+    let mut one = opts.clone();
+    one.backend = backend;
+    one.budget.max_evals = one.budget.max_evals.map(|n| n.div_ceil(u64::from(parts)));
+    one.budget.wall_time = one.budget.wall_time.map(|t| t / parts);
+    one.signals = opts.signals.as_deref().map(|p| per_backend(p, label));
+    one.audit = opts.audit.as_deref().map(|p| per_backend(p, label));
+    one.output = Some(scratch.join(label));
+    one
+}
+
+/// Runs one search per backend with `opts` (its `backend` is ignored), then the cross plans,
+/// and ranks them. `instcount` is refused: the backends' code is compared.
 pub fn optimize_all(opts: &OptimizeOptions) -> Result<AllReport, Error> {
     let objective = opts.objective;
     if objective == Objective::Instcount {
@@ -44,16 +98,12 @@ pub fn optimize_all(opts: &OptimizeOptions) -> Result<AllReport, Error> {
                 .into(),
         ));
     }
+    let cross = objective != Objective::CompileTime;
+    let parts = if cross { 4 } else { 3 };
     let scratch = tempfile::tempdir().map_err(|source| Error::io(std::env::temp_dir(), source))?;
     let mut rows = Vec::new();
     for backend in BackendKind::ALL {
-        let mut one = opts.clone();
-        one.backend = backend;
-        one.budget.max_evals = one.budget.max_evals.map(|n| n.div_ceil(3));
-        one.budget.wall_time = one.budget.wall_time.map(|t| t / 3);
-        one.signals = opts.signals.as_deref().map(|p| per_backend(p, backend.name()));
-        one.audit = opts.audit.as_deref().map(|p| per_backend(p, backend.name()));
-        one.output = opts.output.as_ref().map(|_| scratch.path().join(backend.name()));
+        let one = share(opts, backend, backend.name(), parts, scratch.path());
         if one.progress {
             eprintln!("opm-driver: searching {}'s pipelines", backend.name());
         }
@@ -61,60 +111,125 @@ pub fn optimize_all(opts: &OptimizeOptions) -> Result<AllReport, Error> {
         for note in &report.notes {
             eprintln!("opm-driver: note: {note} ({})", backend.name());
         }
-        rows.push(report);
+        rows.push(Row { label: backend.name().into(), mid_end: None, report });
     }
-    let score = |r: &OptimizeReport| r.best.as_ref().and_then(|b| b.score());
+    let mut notes = Vec::new();
+    if cross {
+        let crossed = cross_plans(opts, &rows, scratch.path(), &mut notes)?;
+        rows.extend(crossed);
+    }
+    let score = |r: &Row| r.report.best.as_ref().and_then(|b| b.score());
     rows.sort_by(|a, b| {
         let (a, b) = (score(a).unwrap_or(f64::INFINITY), score(b).unwrap_or(f64::INFINITY));
         a.total_cmp(&b)
     });
-    let mut report = AllReport { objective, rows, output: None };
+    let mut report = AllReport { objective, rows, output: None, notes };
     if let (Some(out), Some(w)) = (&opts.output, report.winner()) {
-        let from = scratch.path().join(w.backend.name());
+        let from = scratch.path().join(&w.label);
         std::fs::copy(&from, out).map_err(|source| Error::io(out, source))?;
         report.output = Some(out.clone());
     }
     Ok(report)
 }
 
+/// The cross plans: the LLVM winner's module searched by Cranelift and by GCC, each with an
+/// eighth of the budget, its presets and the best settings of its own search. A cross search
+/// that fails, or whose reference build prints otherwise than the input's, is left out with
+/// a note.
+fn cross_plans(
+    opts: &OptimizeOptions,
+    rows: &[Row],
+    scratch: &Path,
+    notes: &mut Vec<String>,
+) -> Result<Vec<Row>, Error> {
+    let own = |backend: BackendKind| rows.iter().find(|r| r.label == backend.name());
+    let Some(llvm) = own(BackendKind::Llvm) else { return Ok(Vec::new()) };
+    let Some(mid_end) = llvm.report.best.as_ref().map(|b| b.pipeline.to_string()) else {
+        notes.push("no cross-backend plans: LLVM's search found no valid candidate".into());
+        return Ok(Vec::new());
+    };
+    // The module as the LLVM search wrote it, under a name that says it is LLVM text.
+    let module = scratch.join("mid-end.ll");
+    let written = scratch.join(BackendKind::Llvm.name());
+    std::fs::copy(&written, &module).map_err(|source| Error::io(&module, source))?;
+    let mut crossed = Vec::new();
+    for backend in [BackendKind::Cranelift, BackendKind::Gcc] {
+        let label = format!("llvm+{}", backend.name());
+        let mut one = share(opts, backend, &label, 8, scratch);
+        one.file = module.clone();
+        one.strategy = StrategyKind::Presets;
+        one.pipelines = own(backend)
+            .map(|r| {
+                let ranked = r.report.history.ranked();
+                ranked.iter().take(CROSS_TOP).map(|s| s.pipeline.to_string()).collect()
+            })
+            .unwrap_or_default();
+        if one.progress {
+            eprintln!("opm-driver: searching {}'s settings on LLVM's best module", backend.name());
+        }
+        let report = match optimize(&one) {
+            Ok(report) => report,
+            Err(e) => {
+                notes.push(format!("{label} left out: {e}"));
+                continue;
+            }
+        };
+        if report.problem.reference != llvm.report.problem.reference {
+            notes.push(format!(
+                "{label} left out: LLVM's best module, built without passes, does not print \
+                 what the input prints"
+            ));
+            continue;
+        }
+        for note in &report.notes {
+            eprintln!("opm-driver: note: {note} ({label})");
+        }
+        crossed.push(Row { label, mid_end: Some(mid_end.clone()), report });
+    }
+    Ok(crossed)
+}
+
 impl AllReport {
-    /// The outcome as JSON: the objective, the winning backend, and each backend's best.
+    /// The outcome as JSON: the objective, the winning search, and each search's best.
     pub fn to_json(&self) -> serde_json::Value {
         let backends: Vec<serde_json::Value> = self
             .rows
             .iter()
             .map(|r| {
+                let rep = &r.report;
                 serde_json::json!({
-                    "backend": r.backend.name(),
-                    "best": r.best,
-                    "evaluations": r.history.signals.len(),
-                    "stop_reason": r.stop_reason,
-                    "output_checked": r.output_checked,
-                    "seconds": r.elapsed.as_secs_f64(),
+                    "label": r.label,
+                    "backend": rep.backend.name(),
+                    "mid_end": r.mid_end,
+                    "best": rep.best,
+                    "evaluations": rep.history.signals.len(),
+                    "stop_reason": rep.stop_reason,
+                    "output_checked": rep.output_checked,
+                    "seconds": rep.elapsed.as_secs_f64(),
                 })
             })
             .collect();
         serde_json::json!({
             "objective": self.objective.name(),
-            "winner": self.winner().map(|w| w.backend.name()),
+            "winner": self.winner().map(|w| w.label.clone()),
             "backends": backends,
+            "notes": self.notes,
         })
     }
 
-    /// The table: each backend's best, ranked, and the winner.
+    /// The table: each search's best, ranked, and the winner.
     pub fn render(&self) -> String {
-        let best_score = self.rows.first().and_then(|r| r.best.as_ref()).and_then(|b| b.score());
+        let best_score =
+            self.rows.first().and_then(|r| r.report.best.as_ref()).and_then(|b| b.score());
         let mut out = format!(
-            "{:<4} {:<10} {:>9} {:>11} {:>11} {:>6} {:>8}  best pipeline\n",
-            "rank", "backend", ".text", "runtime ms", "compile ms", "evals", "vs best"
+            "{:<4} {:<14} {:>9} {:>11} {:>11} {:>6} {:>8}  best plan\n",
+            "rank", "search", ".text", "runtime ms", "compile ms", "evals", "vs best"
         );
         for (i, r) in self.rows.iter().enumerate() {
-            let Some(b) = &r.best else {
+            let (Some(b), Some(plan)) = (&r.report.best, r.plan()) else {
                 out.push_str(&format!(
-                    "{:<4} {:<10} no valid candidate ({})\n",
-                    "-",
-                    r.backend.name(),
-                    r.stop_reason
+                    "{:<4} {:<14} no valid candidate ({})\n",
+                    "-", r.label, r.report.stop_reason
                 ));
                 continue;
             };
@@ -128,28 +243,30 @@ impl AllReport {
                 _ => "-".into(),
             };
             out.push_str(&format!(
-                "{:<4} {:<10} {:>9} {:>11} {:>11} {:>6} {:>8}  {}\n",
+                "{:<4} {:<14} {:>9} {:>11} {:>11} {:>6} {:>8}  {plan}\n",
                 i + 1,
-                r.backend.name(),
+                r.label,
                 text,
                 run,
                 compile,
-                r.history.signals.len(),
+                r.report.history.signals.len(),
                 vs,
-                b.pipeline
             ));
         }
         out.push('\n');
-        match (self.winner(), self.winner().and_then(|w| w.best.as_ref())) {
-            (Some(w), Some(b)) => {
+        for note in &self.notes {
+            out.push_str(&format!("note: {note}\n"));
+        }
+        match (self.winner(), self.winner().and_then(|w| w.plan())) {
+            (Some(w), Some(plan)) => {
                 out.push_str(&format!(
-                    "winner ({}): {} `{}`\n",
+                    "winner ({}): {} `{plan}`\n",
                     self.objective.name(),
-                    w.backend.name(),
-                    b.pipeline
+                    w.label,
                 ));
                 if let Some(o) = &self.output {
-                    let what = if w.backend.transforms_ir() { "module" } else { "object file" };
+                    let what =
+                        if w.report.backend.transforms_ir() { "module" } else { "object file" };
                     out.push_str(&format!("wrote {} (the winner's {what})\n", o.display()));
                 }
             }
@@ -167,5 +284,9 @@ mod tests {
     fn files_get_the_backends_name_before_their_extension() {
         assert_eq!(per_backend(Path::new("d/s.jsonl"), "gcc"), Path::new("d/s.gcc.jsonl"));
         assert_eq!(per_backend(Path::new("audit"), "llvm"), Path::new("audit.llvm"));
+        assert_eq!(
+            per_backend(Path::new("d/s.jsonl"), "llvm+gcc"),
+            Path::new("d/s.llvm+gcc.jsonl")
+        );
     }
 }
