@@ -19,7 +19,7 @@ use opm_search::{
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
 /// How the engine evaluates candidates.
@@ -99,7 +99,7 @@ pub struct Engine {
     idle: Mutex<Vec<Worker>>,
     measured: Mutex<HashMap<Identity, Measured>>,
     run_lock: RwLock<()>,
-    reference: Option<Reference>,
+    reference: Option<PendingReference>,
     linker: Option<Linker>,
     /// The code-growth limit's baseline: its name and `.text` bytes.
     growth_base: Mutex<Option<(String, u64)>>,
@@ -125,6 +125,34 @@ fn unexpected(reply: Reply) -> Rejection {
     }
 }
 
+/// The reference build's run, made in a thread of its own while the first candidates
+/// compile.
+struct PendingReference {
+    run: Mutex<Option<std::thread::JoinHandle<Result<Reference, String>>>>,
+    done: OnceLock<Result<Reference, String>>,
+}
+
+impl PendingReference {
+    /// The reference once its run is over (waiting for it), or why the run failed.
+    fn wait(&self) -> Result<&Reference, &str> {
+        let done = self.done.get_or_init(|| match lock(&self.run).take() {
+            Some(run) => {
+                run.join().unwrap_or_else(|_| Err("could not be run: its thread died".into()))
+            }
+            None => Err("could not be run".into()),
+        });
+        done.as_ref().map_err(String::as_str)
+    }
+
+    /// Why the reference cannot be checked against, if known (never waits).
+    fn failure(&self) -> Option<String> {
+        match self.done.get()? {
+            Err(why) => Some(why.clone()),
+            Ok(reference) => reference.varies().map(str::to_string),
+        }
+    }
+}
+
 impl Engine {
     /// Sets up the workers for `module` and, when the module has a `main`, builds and runs the
     /// reference (the module without passes) to learn its output. `bitcode` is the module as
@@ -133,7 +161,7 @@ impl Engine {
     /// which the canonical IR does not carry but LLVM's passes use.
     pub fn new(
         config: EngineConfig,
-        mut problem: LocalProblem,
+        problem: LocalProblem,
         module: &opm_ir::Module,
         bitcode: &[u8],
     ) -> Result<Engine, Error> {
@@ -170,21 +198,48 @@ impl Engine {
             tools: crate::backends::signal_tools(),
         };
         if has_main {
-            let reference = engine.build_reference()?;
-            problem.reference = Some(reference.output.clone());
-            engine.reference = Some(reference);
+            engine.reference = Some(engine.build_reference()?);
         } else if problem.objective == Objective::Runtime {
             return Err(Error::Reference(
                 "the runtime objective needs a program with a `main` function".into(),
             ));
         }
-        engine.problem = problem;
         Ok(engine)
     }
 
-    /// The problem, with the reference output filled in.
+    /// The problem (its `reference` is [`Engine::reference_output`]).
     pub fn problem(&self) -> &LocalProblem {
         &self.problem
+    }
+
+    /// Whether the program is run: there is (or will be) a reference build's output.
+    pub fn has_reference(&self) -> bool {
+        self.reference.is_some()
+    }
+
+    /// What the reference build printed, once its run is over (waiting for it); `None` when
+    /// the program is not run or its reference failed.
+    pub fn reference_output(&self) -> Option<opm_search::RunOutput> {
+        let reference = self.reference.as_ref()?.wait().ok()?;
+        Some(reference.output.clone())
+    }
+
+    /// Why no candidate's output can be checked, if that is known already (never waits): the
+    /// reference build's run failed, or a second run of it printed otherwise. The search
+    /// stops with this; no signal judged against such a reference is kept.
+    pub fn reference_failure(&self) -> Option<String> {
+        self.reference.as_ref()?.failure()
+    }
+
+    /// The reference, waiting for its run to be over.
+    fn reference(&self) -> Result<&Reference, Rejection> {
+        let pending = self
+            .reference
+            .as_ref()
+            .ok_or_else(|| Rejection::new(Verdict::Crash, "no reference to check against"))?;
+        pending.wait().map_err(|why| {
+            Rejection::new(Verdict::Crash, format!("the program built without passes {why}"))
+        })
     }
 
     fn budget(&self) -> &Budget {
@@ -213,7 +268,9 @@ impl Engine {
         lock(&self.idle).push(worker);
     }
 
-    fn build_reference(&self) -> Result<Reference, Error> {
+    /// Builds the reference and starts its run in the background: the first candidates
+    /// compile meanwhile, and what needs its output waits for it.
+    fn build_reference(&self) -> Result<PendingReference, Error> {
         let failed = |f: WorkerFailure| Error::Reference(f.rejection().detail);
         let mut worker = self.checkout().map_err(failed)?;
         let object = self.dir.path().join("reference.o");
@@ -231,8 +288,12 @@ impl Engine {
         let linker = self.linker.as_ref().ok_or(Error::Reference("no linker".into()))?;
         linker.link(&[&object], &exe)?;
         let limit = self.budget().run_timeout.unwrap_or(Duration::from_secs(120));
-        Reference::measure(&exe, &self.problem.run_args, limit, self.config.jobs >= 2)
-            .map_err(Error::ReferenceRun)
+        let args = self.problem.run_args.clone();
+        let run = std::thread::Builder::new()
+            .name("opm-reference".into())
+            .spawn(move || Reference::measure(&exe, &args, limit))
+            .map_err(|e| Error::ReferenceRun(format!("cannot be run: {e}")))?;
+        Ok(PendingReference { run: Mutex::new(Some(run)), done: OnceLock::new() })
     }
 
     /// Lowers or raises the time limit of one candidate's compilation from now on.
@@ -651,31 +712,26 @@ impl Engine {
     /// One run compared with the reference's output. Only a search that times runs needs
     /// the machine to itself; a run that only checks the output takes no lock.
     fn check_run(&self, exe: &Path) -> Result<(), Rejection> {
-        let reference = self
-            .reference
-            .as_ref()
-            .ok_or_else(|| Rejection::new(Verdict::Crash, "no reference to check against"))?;
+        let reference = self.reference()?;
         let _alone = (self.problem.objective == Objective::Runtime)
             .then(|| self.run_lock.write().unwrap_or_else(|e| e.into_inner()));
-        reference.check(exe, &self.problem.run_args, self.run_limit())
+        reference.check(exe, &self.problem.run_args, self.run_limit(reference))
     }
 
     /// One warm-up run and `runs` timed runs, alone on the machine; every run's output must
     /// match the reference's.
     fn time_runs(&self, exe: &Path) -> Result<RuntimeStats, Rejection> {
-        let reference = self
-            .reference
-            .as_ref()
-            .ok_or_else(|| Rejection::new(Verdict::Crash, "no reference to time against"))?;
+        let reference = self.reference()?;
         let _alone = self.run_lock.write().unwrap_or_else(|e| e.into_inner());
-        reference.time(exe, &self.problem.run_args, self.run_limit(), self.config.runs)
+        reference.time(exe, &self.problem.run_args, self.run_limit(reference), self.config.runs)
     }
 
-    fn run_limit(&self) -> Duration {
-        self.budget().run_timeout.unwrap_or_else(|| {
-            let reference = self.reference.as_ref().map_or(Duration::ZERO, |r| r.elapsed);
-            (reference * 10).max(Duration::from_secs(5))
-        })
+    /// How long one run of a candidate may take: the user's limit, or 10× the reference's
+    /// run and at least 5 s.
+    fn run_limit(&self, reference: &Reference) -> Duration {
+        self.budget()
+            .run_timeout
+            .unwrap_or_else(|| (reference.elapsed * 10).max(Duration::from_secs(5)))
     }
 
     /// Whether a result of this identity was run during the search and printed what the

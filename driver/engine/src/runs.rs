@@ -3,8 +3,9 @@
 
 use opm_backend::process::{Ending, run_with_timeout};
 use opm_search::{Rejection, RunOutput, RuntimeStats, Verdict};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 /// What one run of a program did.
@@ -44,64 +45,74 @@ pub(crate) struct Reference {
     pub output: RunOutput,
     pub stdout: Vec<u8>,
     pub elapsed: Duration,
+    exe: PathBuf,
+    args: Vec<String>,
+    limit: Duration,
+    /// A second run of the reference build, made when a candidate first prints otherwise:
+    /// whether the build prints the same twice, which tells a miscompile from a program whose
+    /// output varies. `Err` says how it varied.
+    again: OnceLock<Result<(), String>>,
 }
 
 impl Reference {
-    /// Runs the reference build `exe` twice (at once when `parallel`: the search has the cores
-    /// for it): outputs can only be compared when the same build prints the same.
-    pub fn measure(
-        exe: &Path,
-        args: &[String],
-        limit: Duration,
-        parallel: bool,
-    ) -> Result<Reference, String> {
-        let run = || match run_once(exe, args, limit) {
-            Ok(r) => Ok(r),
-            Err(RunError::Timeout) => {
-                Err(format!("did not finish within {:.0} s", limit.as_secs_f64()))
-            }
-            Err(RunError::Io(e)) => Err(format!("cannot run: {e}")),
-        };
-        let (first, second) = if parallel {
-            std::thread::scope(|scope| {
-                let other = scope.spawn(run);
-                let first = run();
-                let second = other.join().unwrap_or_else(|_| Err("the run's thread died".into()));
-                (first, second)
-            })
-        } else {
-            (run(), run())
-        };
-        let (first, second) = (first?, second?);
-        if first.stdout != second.stdout || first.code != second.code {
-            let why = if first.code != second.code {
-                format!("exited with status {} and then {}", first.code, second.code)
-            } else {
-                "printed different output".to_string()
-            };
-            return Err(format!(
-                "{why} on two runs of the same build, so a candidate's output cannot be \
-                 checked against it; use --no-run (or give arguments that make it \
-                 deterministic)"
-            ));
-        }
+    /// Runs the reference build `exe` once.
+    pub fn measure(exe: &Path, args: &[String], limit: Duration) -> Result<Reference, String> {
+        let first = run_reference(exe, args, limit)?;
         Ok(Reference {
             output: RunOutput {
                 stdout_sha256: sha256_hex(&first.stdout),
                 stdout_bytes: first.stdout.len() as u64,
                 exit_code: first.code,
             },
-            elapsed: first.elapsed.min(second.elapsed),
+            elapsed: first.elapsed,
             stdout: first.stdout,
+            exe: exe.to_path_buf(),
+            args: args.to_vec(),
+            limit,
+            again: OnceLock::new(),
         })
     }
 
+    /// Whether the reference build printed otherwise on a second run (made only once a
+    /// candidate printed otherwise): then no output can be checked against it.
+    pub fn varies(&self) -> Option<&str> {
+        self.again.get().and_then(|r| r.as_ref().err()).map(String::as_str)
+    }
+
+    /// Runs the reference build a second time, once: whether it printed what it printed the
+    /// first time.
+    fn confirm(&self) -> Result<(), &str> {
+        let again = self.again.get_or_init(|| {
+            let second = run_reference(&self.exe, &self.args, self.limit)?;
+            if second.code != self.output.exit_code {
+                let why = format!(
+                    "exited with status {} and then {}",
+                    self.output.exit_code, second.code
+                );
+                return Err(varying(&why));
+            }
+            if second.stdout != self.stdout {
+                return Err(varying("printed different output"));
+            }
+            Ok(())
+        });
+        again.as_ref().map(|_| ()).map_err(String::as_str)
+    }
+
     /// Whether the run `r` printed what the reference printed and ended the same way.
+    /// A run that differs is a miscompile once a second run of the reference build printed
+    /// what its first did; otherwise the program's output varies, and the rejection says so
+    /// (the search stops on [`Reference::varies`]).
     fn matches(&self, r: &RunResult) -> Result<(), Rejection> {
         if r.stdout == self.stdout && r.code == self.output.exit_code {
-            Ok(())
-        } else {
-            Err(Rejection::new(Verdict::Miscompile, self.mismatch(r)))
+            return Ok(());
+        }
+        match self.confirm() {
+            Ok(()) => Err(Rejection::new(Verdict::Miscompile, self.mismatch(r))),
+            Err(why) => Err(Rejection::new(
+                Verdict::Crash,
+                format!("the program built without passes {why}"),
+            )),
         }
     }
 
@@ -170,6 +181,25 @@ impl Reference {
         RuntimeStats::from_samples(samples)
             .ok_or_else(|| Rejection::new(Verdict::Crash, "no timed run"))
     }
+}
+
+/// One run of the reference build, its failure said as [`crate::Error::ReferenceRun`] says it.
+fn run_reference(exe: &Path, args: &[String], limit: Duration) -> Result<RunResult, String> {
+    match run_once(exe, args, limit) {
+        Ok(r) => Ok(r),
+        Err(RunError::Timeout) => {
+            Err(format!("did not finish within {:.0} s", limit.as_secs_f64()))
+        }
+        Err(RunError::Io(e)) => Err(format!("cannot run: {e}")),
+    }
+}
+
+/// Why a reference build whose output varies cannot be checked against, and what to do.
+fn varying(why: &str) -> String {
+    format!(
+        "{why} on two runs of the same build, so a candidate's output cannot be checked \
+         against it; use --no-run (or give arguments that make it deterministic)"
+    )
 }
 
 /// The SHA-256 of `bytes`, in hex.

@@ -167,9 +167,10 @@ pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, Error> {
     let mut s = prepare(opts)?;
     let stop_reason = search(opts, &mut s, start)?;
     let (best, output_checked) = pick_winner(opts, &mut s)?;
+    let problem = LocalProblem { reference: s.engine.reference_output(), ..s.problem };
     Ok(OptimizeReport {
         backend: opts.backend,
-        problem: s.problem,
+        problem,
         baselines: s.space.baselines.clone(),
         ratio_base: s.space.ratio_base.clone(),
         history: s.history,
@@ -351,6 +352,10 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
             break format!("strategy `{}` finished", opts.strategy.name());
         }
         let on_signal = |signal: &PerformanceSignal| {
+            // A signal judged against a reference whose output varies is not kept.
+            if s.engine.reference_failure().is_some() {
+                return;
+            }
             if let Err(e) = s.sink.write(signal) {
                 lock(&write_error).get_or_insert(e);
             }
@@ -364,6 +369,12 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
         next_eval += signals.len() as u64;
         if let Some(source) = lock(&write_error).take() {
             return Err(Error::io(opts.signals.clone().unwrap_or_default(), source));
+        }
+        // The reference's run is over by the end of the first batch (waited for here if no
+        // candidate needed it).
+        s.engine.reference_output();
+        if let Some(why) = s.engine.reference_failure() {
+            return Err(Error::ReferenceRun(why));
         }
         for signal in signals {
             s.audit.record(AuditEntry::Evaluated {

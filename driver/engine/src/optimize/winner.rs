@@ -61,7 +61,7 @@ pub(super) fn pick(
         if !tried.insert(candidate.identity.clone()) {
             continue;
         }
-        if opts.output.is_none() && engine.problem().reference.is_none() {
+        if opts.output.is_none() && !engine.has_reference() {
             return Ok((Some(candidate.clone()), false));
         }
         match check(opts, engine, candidate, scratch.path()) {
@@ -82,6 +82,9 @@ pub(super) fn pick(
                 return Ok((Some(candidate.clone()), checked));
             }
             Err(Failed { verdict, why }) => {
+                if let Some(varies) = engine.reference_failure() {
+                    return Err(Error::ReferenceRun(varies));
+                }
                 failed += 1;
                 notes.push(format!("`{}` is not chosen: {why}", candidate.pipeline));
                 audit.record(AuditEntry::WinnerChecked {
