@@ -22,9 +22,9 @@
 use anyhow::Context;
 use clap::Parser;
 use opm_bench::{
-    Exit, Program, SplitMix64, command_line, count_ir_instructions, driver, llvm_tool, par_map,
-    parse_duration, presets, random_pipeline, read_signals, run_tool, search_inputs, search_passes,
-    secs, text_bytes,
+    Exit, Program, SplitMix64, command_line, count_ir_instructions, driver, last_line, llvm_tool,
+    par_map, parse_duration, presets, random_pipeline, read_signals, run_tool, search_inputs,
+    search_passes, secs, text_bytes,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -52,6 +52,10 @@ struct Args {
     /// The baseline's time limit per tool run (as `timeout` would be in a script).
     #[arg(long, default_value = "60s", value_parser = parse_duration)]
     timeout: Duration,
+    /// Only a third of the programs, by the size of their input (its instruction count):
+    /// the smallest, middle or largest ten of the thirty.
+    #[arg(long, value_parser = ["smallest", "middle", "largest"])]
+    third: Option<String>,
     /// Run one side only ("ours" is both of ours).
     #[arg(long, value_parser = ["both", "baseline", "ours"], default_value = "both")]
     side: String,
@@ -92,7 +96,10 @@ fn main() -> anyhow::Result<()> {
     let pipelines: Vec<String> = presets().into_iter().chain(random.iter().cloned()).collect();
 
     let dir = tempfile::tempdir()?;
-    let programs = search_inputs(dir.path(), &args.programs, jobs)?;
+    let mut programs = search_inputs(dir.path(), &args.programs, jobs)?;
+    if let Some(third) = &args.third {
+        programs = third_by_size(programs, third)?;
+    }
 
     println!("$ {}", command_line());
     println!(
@@ -114,7 +121,7 @@ fn main() -> anyhow::Result<()> {
     println!(
         "ours:     opm-driver optimize prog.ll --objective instcount --strategy presets \
          --pipeline P... --jobs {jobs} --quiet --signals FILE, one program after the other \
-         (besides, the driver builds and runs each program twice for its reference output, \
+         (besides, the driver builds and runs each program for its reference output, \
          and links and runs a batch's best candidate that improves on the best to compare \
          outputs)"
     );
@@ -307,9 +314,24 @@ fn baseline(
     Ok((tally, results))
 }
 
-fn last_line(stderr: &[u8]) -> String {
-    let text = String::from_utf8_lossy(stderr);
-    text.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string()
+/// The smallest, middle or largest third of `programs` by their input's instruction count.
+fn third_by_size(programs: Vec<Program>, third: &str) -> anyhow::Result<Vec<Program>> {
+    let mut sized = Vec::new();
+    for p in programs {
+        let text = std::fs::read_to_string(&p.ll).with_context(|| p.ll.display().to_string())?;
+        sized.push((count_ir_instructions(&text), p));
+    }
+    sized.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
+    let n = sized.len().div_ceil(3);
+    let skip = match third {
+        "smallest" => 0,
+        "middle" => n,
+        _ => 2 * n,
+    };
+    let chosen: Vec<Program> = sized.into_iter().skip(skip).take(n).map(|(_, p)| p).collect();
+    let names: Vec<&str> = chosen.iter().map(|p| p.name.as_str()).collect();
+    println!("the {third} third by input size: {}", names.join(", "));
+    Ok(chosen)
 }
 
 /// A stand-in status for a pipeline that opt refused to parse (not a crash).
