@@ -75,6 +75,10 @@ impl Measured {
 struct Batch {
     objects: Mutex<Vec<PathBuf>>,
     beat: Option<Rank>,
+    /// Contenders checked ahead by a thread with nothing left to measure, while another
+    /// still measured (`None` while the check runs). Only the settling reads them, in its own
+    /// order, so what was checked ahead changes no verdict: it only saves the wait.
+    ahead: Mutex<HashMap<Identity, Option<Result<(), Rejection>>>>,
 }
 
 /// What a worker was asked to compile: a candidate's object, its `.text` bytes and how long
@@ -318,8 +322,9 @@ impl Engine {
     /// contender: it must be run once, its output compared with the reference's, before it
     /// may become the best, so that a miscompile never does. When the batch is measured, its
     /// contenders are settled best first until one passes: only that one can become the best,
-    /// so a batch usually costs one run, and which candidates are run depends on the results,
-    /// never on timing. The contenders behind it stay valid but unrun, like any candidate that
+    /// so a batch usually costs one run, and which checks count depends on the results, never
+    /// on timing (a thread with nothing left to measure checks the leading contender ahead,
+    /// while the others finish: see [`Engine::check_ahead`]). The contenders behind it stay valid but unrun, like any candidate that
     /// cannot become the best (the winner's check runs whatever it picks). A candidate that is
     /// not a contender is handed to `sink` as soon as it is measured; contenders once the batch
     /// is settled.
@@ -333,8 +338,9 @@ impl Engine {
         let measured: Mutex<Vec<Option<PerformanceSignal>>> =
             Mutex::new(vec![None; candidates.len()]);
         let next_candidate = AtomicUsize::new(0);
-        let batch = Batch { objects: Mutex::new(Vec::new()), beat };
+        let batch = Batch { objects: Mutex::new(Vec::new()), beat, ahead: Mutex::default() };
         let threads = self.config.jobs.max(1).min(candidates.len());
+        let measuring = AtomicUsize::new(threads);
         self.pool.scope(|scope| {
             for _ in 0..threads {
                 scope.spawn(|_| {
@@ -349,6 +355,8 @@ impl Engine {
                             *slot = Some(signal);
                         }
                     }
+                    measuring.fetch_sub(1, Ordering::AcqRel);
+                    self.check_ahead(&measured, &batch, &measuring);
                 });
             }
         });
@@ -389,15 +397,75 @@ impl Engine {
             && Rank::of(signal).is_some_and(|r| r.ahead_of(beat))
     }
 
-    /// Runs a contender once (or reuses the run of its identity) and marks it a miscompile,
-    /// crash or timeout when its run fails.
+    /// While another thread still measures the batch, one with nothing left to measure would
+    /// idle: it checks the leading contender measured so far (the one the settling runs first
+    /// unless a candidate still being measured ranks ahead of it), and the next one if that
+    /// fails.
+    fn check_ahead(
+        &self,
+        measured: &Mutex<Vec<Option<PerformanceSignal>>>,
+        batch: &Batch,
+        measuring: &AtomicUsize,
+    ) {
+        while measuring.load(Ordering::Acquire) > 0 {
+            let Some((identity, pipeline)) = self.next_ahead(measured, batch) else { break };
+            let object = lock(&self.measured).get(&identity).and_then(|m| m.object.clone());
+            let checked = self.check_candidate(&pipeline, object.filter(|o| o.is_file()), batch);
+            let passed = checked.is_ok();
+            lock(&batch.ahead).insert(identity, Some(checked));
+            if passed {
+                break;
+            }
+        }
+    }
+
+    /// The leading contender measured so far that nobody has checked (claimed for the
+    /// caller), or `None` when the leader has passed or is being checked.
+    fn next_ahead(
+        &self,
+        measured: &Mutex<Vec<Option<PerformanceSignal>>>,
+        batch: &Batch,
+    ) -> Option<(Identity, Pipeline)> {
+        let mut contenders: Vec<PerformanceSignal> = lock(measured)
+            .iter()
+            .flatten()
+            .filter(|s| self.is_contender(s, batch.beat))
+            .cloned()
+            .collect();
+        contenders.sort_by(|a, b| match (Rank::of(a), Rank::of(b)) {
+            (Some(a), Some(b)) => a.order(&b),
+            _ => a.eval.cmp(&b.eval),
+        });
+        let mut ahead = lock(&batch.ahead);
+        for c in contenders {
+            let identity = c.identity?;
+            let known = lock(&self.measured).get(&identity).and_then(|m| m.checked.clone());
+            match known.or_else(|| ahead.get(&identity).cloned().flatten()) {
+                Some(Ok(())) => return None,
+                Some(Err(_)) => continue,
+                None if ahead.contains_key(&identity) => return None,
+                None => {
+                    ahead.insert(identity.clone(), None);
+                    return Some((identity, c.pipeline));
+                }
+            }
+        }
+        None
+    }
+
+    /// Runs a contender once (or reuses the run of its identity, or the check made ahead
+    /// while the batch was measured) and marks it a miscompile, crash or timeout when its run
+    /// fails.
     fn settle(&self, signal: &mut PerformanceSignal, batch: &Batch) {
         let known = signal.identity.as_ref().and_then(|id| lock(&self.measured).get(id).cloned());
+        let ahead = signal.identity.as_ref().and_then(|id| lock(&batch.ahead).remove(id).flatten());
         let checked = match known.as_ref().and_then(|m| m.checked.clone()) {
             Some(checked) => checked,
             None => {
-                let object = known.and_then(|m| m.object).filter(|o| o.is_file());
-                let checked = self.check_candidate(&signal.pipeline, object, batch);
+                let checked = ahead.unwrap_or_else(|| {
+                    let object = known.and_then(|m| m.object).filter(|o| o.is_file());
+                    self.check_candidate(&signal.pipeline, object, batch)
+                });
                 if let Some(id) = &signal.identity
                     && let Some(m) = lock(&self.measured).get_mut(id)
                 {
