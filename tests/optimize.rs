@@ -883,6 +883,56 @@ fn a_cc_that_is_not_gcc_is_a_clear_error() {
     assert_eq!(llvm.code, Some(0), "{}", llvm.stderr_text());
 }
 
+/// `--backend all --objective runtime`: the five searches' winners meet in a final round,
+/// timed against each other, and are ranked by it; the winner written runs like the input.
+#[test]
+fn runtime_winners_of_every_search_are_timed_against_each_other() {
+    let dir = scratch("optimize-all-runtime");
+    let ir = search_ir_of(&repo_root().join("tests/data/byval_odd.c"), &dir);
+    let best = dir.join("winner");
+    let o = optimize(&[
+        ir.to_str().unwrap(),
+        "--backend",
+        "all",
+        "--objective",
+        "runtime",
+        "--strategy",
+        "presets",
+        "--runs",
+        "2",
+        "--json",
+        "-o",
+        best.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = report["backends"].as_array().unwrap();
+    let labels: Vec<&str> = rows.iter().map(|r| r["label"].as_str().unwrap()).collect();
+    assert_eq!(labels.len(), 5, "{report}");
+    for want in ["llvm", "cranelift", "gcc", "llvm+cranelift", "llvm+gcc"] {
+        assert!(labels.contains(&want), "{report}");
+    }
+    // Ranked by the final round's medians, which every row has.
+    let finals: Vec<f64> = rows.iter().map(|r| r["final_median_ns"].as_f64().unwrap()).collect();
+    assert!(finals.windows(2).all(|w| w[0] <= w[1]), "{report}");
+    let notes = report["notes"].as_array().unwrap();
+    assert!(notes.iter().any(|n| n.as_str().unwrap().contains("median of 4 runs")), "{report}");
+    assert_eq!(report["winner"], rows[0]["label"]);
+    // Cross plans name the LLVM pipeline they started from.
+    for r in rows {
+        assert_eq!(r["mid_end"].is_string(), r["label"].as_str().unwrap().contains('+'), "{r}");
+    }
+    let ours = if rows[0]["backend"] == "llvm" {
+        opm(&["run", best.to_str().unwrap()])
+    } else {
+        link_and_run(&best)
+    };
+    let mut cmd = Command::new(driver());
+    cmd.arg("run").arg(&ir);
+    let original = run(cmd, LIMIT);
+    assert_eq!((ours.code, &ours.stdout), (Some(0), &original.stdout));
+}
+
 /// `--backend all`: the three backends searched with a quarter of the budget each, then LLVM's
 /// best module through Cranelift's and GCC's settings (cross plans), one row each in a table
 /// ranked by size, the signals of each in a file of its own, and the winner's artifact written

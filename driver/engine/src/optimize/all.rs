@@ -4,7 +4,9 @@
 //! search (their presets and the three best settings of their own search), so that the best
 //! mid-end meets the best code generator. The budget is split in quarters: one per backend
 //! and one for the two cross searches (`compile-time` keeps thirds: a cross plan's compile
-//! time would leave out LLVM's passes). Every search is ranked by the objective in one table.
+//! time would leave out LLVM's passes). Every search is ranked by the objective in one table;
+//! with `--objective runtime`, by a final round that times the winners against each other
+//! (see [`final_round`]).
 //!
 //! Signals and audit files get the search's label before their extension
 //! (`signals.gcc.jsonl`, `signals.llvm+gcc.jsonl`); `-o` receives the overall winner's module
@@ -14,8 +16,9 @@
 use super::{OptimizeOptions, OptimizeReport, optimize};
 use crate::error::Error;
 use opm_backend::BackendKind;
-use opm_search::{Objective, StrategyKind};
+use opm_search::{Objective, RuntimeStats, StrategyKind};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// How many of each backend's own best settings a cross search starts from (after its
 /// presets).
@@ -29,6 +32,9 @@ pub struct Row {
     /// from.
     pub mid_end: Option<String>,
     pub report: OptimizeReport,
+    /// For `--objective runtime`, the median of the winner's runs in the final round (see
+    /// [`final_round`]), in nanoseconds: what the rows are ranked by.
+    pub final_ns: Option<f64>,
 }
 
 impl Row {
@@ -111,17 +117,28 @@ pub fn optimize_all(opts: &OptimizeOptions) -> Result<AllReport, Error> {
         for note in &report.notes {
             eprintln!("opm-driver: note: {note} ({})", backend.name());
         }
-        rows.push(Row { label: backend.name().into(), mid_end: None, report });
+        rows.push(Row { label: backend.name().into(), mid_end: None, report, final_ns: None });
     }
     let mut notes = Vec::new();
     if cross {
         let crossed = cross_plans(opts, &rows, scratch.path(), &mut notes)?;
         rows.extend(crossed);
     }
-    let score = |r: &Row| r.report.best.as_ref().and_then(|b| b.score());
+    if objective == Objective::Runtime {
+        final_round(opts, &mut rows, scratch.path(), &mut notes)?;
+    }
+    // Runtime: the finalists by their final round first; a winner that failed it after them.
+    let key = |r: &Row| {
+        let score = r.report.best.as_ref().and_then(|b| b.score()).unwrap_or(f64::INFINITY);
+        match r.final_ns {
+            Some(ns) => (0, ns),
+            None if objective == Objective::Runtime && score.is_finite() => (1, score),
+            None => (2, score),
+        }
+    };
     rows.sort_by(|a, b| {
-        let (a, b) = (score(a).unwrap_or(f64::INFINITY), score(b).unwrap_or(f64::INFINITY));
-        a.total_cmp(&b)
+        let (a, b) = (key(a), key(b));
+        a.0.cmp(&b.0).then(a.1.total_cmp(&b.1))
     });
     let mut report = AllReport { objective, rows, output: None, notes };
     if let (Some(out), Some(w)) = (&opts.output, report.winner()) {
@@ -130,6 +147,108 @@ pub fn optimize_all(opts: &OptimizeOptions) -> Result<AllReport, Error> {
         report.output = Some(out.clone());
     }
     Ok(report)
+}
+
+/// Rounds of the final timing per timed run of a candidate (`--runs`).
+const FINAL_ROUNDS_PER_RUN: usize = 2;
+
+/// The final round of `--objective runtime`: each search measured its candidates at its own
+/// time, on a machine whose speed drifts, so the winners are timed again against each other:
+/// each built as the user gets it (LLVM's module through `opm-driver compile`'s path, an
+/// object linked), one warm-up round, then `2 × --runs` rounds running each winner once, one
+/// at a time, in an order that rotates every round. Every run must print what the reference
+/// prints; a winner that does not, or does not build, leaves the final with a note. Sets
+/// each finalist's `final_ns` (the median).
+fn final_round(
+    opts: &OptimizeOptions,
+    rows: &mut [Row],
+    scratch: &Path,
+    notes: &mut Vec<String>,
+) -> Result<(), Error> {
+    let mut finalists: Vec<(usize, PathBuf, Duration)> = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let Some(best) = &row.report.best else { continue };
+        let exe = scratch.join(format!("{}.exe", row.label));
+        match build_winner(opts, row, &scratch.join(&row.label), &exe) {
+            Ok(()) => {
+                let ns = best.metrics.runtime.as_ref().map_or(0.0, |r| r.median_ns);
+                let limit = Duration::from_secs_f64(ns * 10.0 / 1e9).max(Duration::from_secs(5));
+                finalists.push((i, exe, limit));
+            }
+            Err(e) => notes.push(format!("{} left out of the final round: {e}", row.label)),
+        }
+    }
+    if finalists.len() < 2 {
+        return Ok(());
+    }
+    if opts.progress {
+        eprintln!(
+            "opm-driver: timing the {} searches' winners against each other",
+            finalists.len()
+        );
+    }
+    let rounds = opts.runs.max(1) * FINAL_ROUNDS_PER_RUN;
+    let mut samples: Vec<Vec<u64>> = vec![Vec::new(); finalists.len()];
+    let mut out: Vec<bool> = vec![false; finalists.len()];
+    for round in 0..=rounds {
+        for k in 0..finalists.len() {
+            let f = (k + round) % finalists.len();
+            let (i, exe, limit) = &finalists[f];
+            if out[f] {
+                continue;
+            }
+            let row = &rows[*i];
+            let why = match crate::runs::run_once(exe, &opts.run_args, *limit) {
+                Ok(r) => {
+                    let same = row.report.problem.reference.as_ref().is_some_and(|want| {
+                        want.exit_code == r.code
+                            && want.stdout_sha256 == crate::runs::sha256_hex(&r.stdout)
+                    });
+                    if same {
+                        // The first round warms up.
+                        if round > 0 {
+                            samples[f].push(r.elapsed.as_nanos() as u64);
+                        }
+                        continue;
+                    }
+                    "it printed otherwise than the reference".to_string()
+                }
+                Err(crate::runs::RunError::Timeout) => {
+                    format!("it ran longer than {:.1} s", limit.as_secs_f64())
+                }
+                Err(crate::runs::RunError::Io(e)) => format!("it could not be run: {e}"),
+            };
+            out[f] = true;
+            notes.push(format!("{} left out of the final round: {why}", row.label));
+        }
+    }
+    for (f, ((i, _, _), samples)) in finalists.iter().zip(samples).enumerate() {
+        if !out[f] {
+            rows[*i].final_ns = RuntimeStats::from_samples(samples).map(|s| s.median_ns);
+        }
+    }
+    notes.push(format!(
+        "runtime ms: the median of {rounds} runs of each winner, timed against each other in \
+         rotating order after the searches"
+    ));
+    Ok(())
+}
+
+/// Builds the executable of `row`'s winner, written at `artifact`, into `exe`.
+fn build_winner(
+    opts: &OptimizeOptions,
+    row: &Row,
+    artifact: &Path,
+    exe: &Path,
+) -> Result<(), Error> {
+    if row.report.backend.transforms_ir() {
+        let input = crate::input::Input::load_verified(artifact)?;
+        let build = crate::build::BuildOptions { link: opts.link.clone(), ..Default::default() };
+        return crate::build::build_executable(&input.module, &build, exe);
+    }
+    let linker = crate::toolchain::Linker::find()?.with_args(opts.link.clone());
+    linker.link(&[artifact], exe)?;
+    Ok(())
 }
 
 /// The cross plans: the LLVM winner's module searched by Cranelift and by GCC, each with an
@@ -184,7 +303,7 @@ fn cross_plans(
         for note in &report.notes {
             eprintln!("opm-driver: note: {note} ({label})");
         }
-        crossed.push(Row { label, mid_end: Some(mid_end.clone()), report });
+        crossed.push(Row { label, mid_end: Some(mid_end.clone()), report, final_ns: None });
     }
     Ok(crossed)
 }
@@ -201,6 +320,7 @@ impl AllReport {
                     "label": r.label,
                     "backend": rep.backend.name(),
                     "mid_end": r.mid_end,
+                    "final_median_ns": r.final_ns,
                     "best": rep.best,
                     "evaluations": rep.history.signals.len(),
                     "stop_reason": rep.stop_reason,
@@ -219,8 +339,10 @@ impl AllReport {
 
     /// The table: each search's best, ranked, and the winner.
     pub fn render(&self) -> String {
-        let best_score =
-            self.rows.first().and_then(|r| r.report.best.as_ref()).and_then(|b| b.score());
+        let best_score = self
+            .rows
+            .first()
+            .and_then(|r| r.final_ns.or(r.report.best.as_ref().and_then(|b| b.score())));
         let mut out = format!(
             "{:<4} {:<14} {:>9} {:>11} {:>11} {:>6} {:>8}  best plan\n",
             "rank", "search", ".text", "runtime ms", "compile ms", "evals", "vs best"
@@ -235,10 +357,13 @@ impl AllReport {
             };
             let m = &b.metrics;
             let text = m.text_bytes.map_or("-".into(), |v| v.to_string());
-            let run =
-                m.runtime.as_ref().map_or("-".into(), |r| format!("{:.1}", r.median_ns / 1e6));
+            let run = match (r.final_ns, &m.runtime) {
+                (Some(ns), _) => format!("{:.1}", ns / 1e6),
+                (None, Some(rt)) => format!("{:.1}", rt.median_ns / 1e6),
+                (None, None) => "-".into(),
+            };
             let compile = m.compile_ms().map_or("-".into(), |ms| format!("{ms:.1}"));
-            let vs = match (b.score(), best_score) {
+            let vs = match (r.final_ns.or(b.score()), best_score) {
                 (Some(s), Some(best)) if best > 0.0 => format!("{:.3}", s / best),
                 _ => "-".into(),
             };
