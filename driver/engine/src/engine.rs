@@ -324,10 +324,10 @@ impl Engine {
     /// contenders are settled best first until one passes: only that one can become the best,
     /// so a batch usually costs one run, and which checks count depends on the results, never
     /// on timing (a thread with nothing left to measure checks the leading contender ahead,
-    /// while the others finish: see [`Engine::check_ahead`]). The contenders behind it stay valid but unrun, like any candidate that
-    /// cannot become the best (the winner's check runs whatever it picks). A candidate that is
-    /// not a contender is handed to `sink` as soon as it is measured; contenders once the batch
-    /// is settled.
+    /// while the others finish: see `check_ahead`). The contenders behind it stay valid but
+    /// unrun, like any candidate that cannot become the best (the winner's check runs
+    /// whatever it picks). A candidate that is not a contender is handed to `sink` as soon as
+    /// it is measured; contenders once the batch is settled.
     pub fn evaluate_all(
         &self,
         candidates: &[Candidate],
