@@ -82,83 +82,108 @@ void opm_set_thread_local_mode(LLVMValueRef v, unsigned mode) {
 }
 
 
-// Runs the pass pipeline `passes` over the module as LLVMRunPasses does (the same pass builder,
-// analyses and standard instrumentations), and with `verify` checks with LLVM's verifier
-// after every pass what that pass changed: a function or loop pass that changed its function
-// verifies that function, a CGSCC pass the functions of its SCC, a module pass the module; a
-// pass that reports every analysis preserved changed nothing and is not verified again. The
-// whole module is verified once more at the end, so that what a pass changed outside its unit
-// (a CGSCC pass rewriting callers, say) is checked before the step counts. A broken result
-// ends the process with LLVM's own message, as its verify-each does. `*changed` tells whether
-// any pass reported a change. Returns null, or an error message (the pipeline does not parse)
-// to free with LLVMDisposeMessage.
-char *opm_run_passes(LLVMModuleRef m, const char *passes, LLVMTargetMachineRef tm, int verify,
-                     int *changed) {
-  Module *mod = unwrap(m);
-  TargetMachine *machine = reinterpret_cast<TargetMachine *>(tm);
-  PassInstrumentationCallbacks pic;
-  PassBuilder pb(machine, PipelineTuningOptions(), std::nullopt, &pic);
-  LoopAnalysisManager lam;
-  FunctionAnalysisManager fam;
-  CGSCCAnalysisManager cgam;
-  ModuleAnalysisManager mam;
-  pb.registerLoopAnalyses(lam);
-  pb.registerFunctionAnalyses(fam);
-  pb.registerCGSCCAnalyses(cgam);
-  pb.registerModuleAnalyses(mam);
-  pb.crossRegisterProxies(lam, fam, cgam, mam);
-  StandardInstrumentations si(mod->getContext(), false, false);
-  si.registerCallbacks(pic, &mam);
-  *changed = 0;
-  pic.registerAfterPassCallback([verify, changed](StringRef pass, Any ir,
-                                                  const PreservedAnalyses &pa) {
-    // Pass managers and adaptors: the passes inside them report and are verified one by one.
-    if (isSpecialPass(pass, {"PassManager", "PassAdaptor", "AnalysisManagerProxy",
-                             "DevirtSCCRepeatedPass", "ModuleInlinerWrapperPass",
-                             "VerifierPass", "PrintModulePass"}) ||
-        pa.areAllPreserved())
-      return;
-    *changed = 1;
-    if (!verify)
-      return;
-    auto broken = [&](const char *what) {
-      report_fatal_error(
-          formatv("Broken {0} found after pass \"{1}\", compilation aborted!", what, pass));
-    };
-    const Function *f = nullptr;
-    if (const auto *fp = any_cast<const Function *>(&ir))
-      f = *fp;
-    else if (const auto *lp = any_cast<const Loop *>(&ir))
-      f = (*lp)->getHeader()->getParent();
-    if (f) {
-      if (verifyFunction(*f, &errs()))
-        broken("function");
-    } else if (const auto *cp = any_cast<const LazyCallGraph::SCC *>(&ir)) {
-      for (LazyCallGraph::Node &n : **cp)
-        if (verifyFunction(n.getFunction(), &errs()))
-          broken("function");
-    } else if (const auto *mp = any_cast<const Module *>(&ir)) {
-      if (verifyModule(**mp, &errs()))
-        broken("module");
+// A pass session over one module: the pass builder, its analysis managers and the standard
+// instrumentations made once, so that the pipelines run one after the other keep the analyses
+// that their passes preserved, as one pipeline made of all of them does (LLVMRunPasses makes
+// them anew for every call, and computes every analysis again). With `verify` LLVM's verifier
+// checks after every pass what that pass changed: a function or loop pass that changed its
+// function verifies that function, a CGSCC pass the functions of its SCC, a module pass the
+// module; a pass that reports every analysis preserved changed nothing and is not verified
+// again. The whole module is verified once more at the end of a pipeline, so that what a pass
+// changed outside its unit (a CGSCC pass rewriting callers, say) is checked before the step
+// counts. A broken result ends the process with LLVM's own message, as its verify-each does.
+struct OpmPassSession {
+    Module *mod;
+    int verify;
+    int changed = 0;
+    PassInstrumentationCallbacks pic;
+    PassBuilder pb;
+    LoopAnalysisManager lam;
+    FunctionAnalysisManager fam;
+    CGSCCAnalysisManager cgam;
+    ModuleAnalysisManager mam;
+    StandardInstrumentations si;
+
+    OpmPassSession(Module *m, TargetMachine *machine, int verify)
+        : mod(m), verify(verify), pb(machine, PipelineTuningOptions(), std::nullopt, &pic),
+          si(m->getContext(), false, false) {
+        pb.registerLoopAnalyses(lam);
+        pb.registerFunctionAnalyses(fam);
+        pb.registerCGSCCAnalyses(cgam);
+        pb.registerModuleAnalyses(mam);
+        pb.crossRegisterProxies(lam, fam, cgam, mam);
+        si.registerCallbacks(pic, &mam);
+        pic.registerAfterPassCallback([this](StringRef pass, Any ir,
+                                             const PreservedAnalyses &pa) {
+            // Pass managers and adaptors: the passes inside them report and are verified one
+            // by one.
+            if (isSpecialPass(pass, {"PassManager", "PassAdaptor", "AnalysisManagerProxy",
+                                     "DevirtSCCRepeatedPass", "ModuleInlinerWrapperPass",
+                                     "VerifierPass", "PrintModulePass"}) ||
+                pa.areAllPreserved())
+                return;
+            changed = 1;
+            if (!this->verify)
+                return;
+            auto broken = [&](const char *what) {
+                report_fatal_error(formatv(
+                    "Broken {0} found after pass \"{1}\", compilation aborted!", what, pass));
+            };
+            const Function *f = nullptr;
+            if (const auto *fp = any_cast<const Function *>(&ir))
+                f = *fp;
+            else if (const auto *lp = any_cast<const Loop *>(&ir))
+                f = (*lp)->getHeader()->getParent();
+            if (f) {
+                if (verifyFunction(*f, &errs()))
+                    broken("function");
+            } else if (const auto *cp = any_cast<const LazyCallGraph::SCC *>(&ir)) {
+                for (LazyCallGraph::Node &n : **cp)
+                    if (verifyFunction(n.getFunction(), &errs()))
+                        broken("function");
+            } else if (const auto *mp = any_cast<const Module *>(&ir)) {
+                if (verifyModule(**mp, &errs()))
+                    broken("module");
+            }
+        });
+        // A pass that changed something but was invalidated (a loop it deleted) reports here.
+        pic.registerAfterPassInvalidatedCallback(
+            [this](StringRef, const PreservedAnalyses &pa) {
+                if (!pa.areAllPreserved())
+                    changed = 1;
+            });
     }
-  });
-  // A pass that changed something but was invalidated (a loop it deleted) reports here.
-  pic.registerAfterPassInvalidatedCallback(
-      [changed](StringRef pass, const PreservedAnalyses &pa) {
-        if (!pa.areAllPreserved())
-          *changed = 1;
-      });
-  ModulePassManager mpm;
-  if (verify)
-    mpm.addPass(VerifierPass());
-  if (Error err = pb.parsePassPipeline(mpm, passes)) {
-    std::string message = toString(std::move(err));
-    return LLVMCreateMessage(message.c_str());
-  }
-  mpm.run(*mod, mam);
-  if (verify && *changed && verifyModule(*mod, &errs()))
-    report_fatal_error("Broken module found after the step, compilation aborted!");
-  return nullptr;
+
+    // Runs `passes`; `*changed` tells whether any pass reported a change. Returns null, or an
+    // error message (the pipeline does not parse) to free with LLVMDisposeMessage.
+    char *run(const char *passes, int *changed_out) {
+        changed = 0;
+        *changed_out = 0;
+        ModulePassManager mpm;
+        if (verify)
+            mpm.addPass(VerifierPass());
+        if (Error err = pb.parsePassPipeline(mpm, passes)) {
+            std::string message = toString(std::move(err));
+            return LLVMCreateMessage(message.c_str());
+        }
+        mpm.run(*mod, mam);
+        if (verify && changed && verifyModule(*mod, &errs()))
+            report_fatal_error("Broken module found after the step, compilation aborted!");
+        *changed_out = changed;
+        return nullptr;
+    }
+};
+
+// A pass session over `m` (see OpmPassSession), to free with opm_pass_session_free before
+// the module or the target machine.
+OpmPassSession *opm_pass_session_new(LLVMModuleRef m, LLVMTargetMachineRef tm, int verify) {
+    return new OpmPassSession(unwrap(m), reinterpret_cast<TargetMachine *>(tm), verify);
 }
+
+char *opm_pass_session_run(OpmPassSession *s, const char *passes, int *changed) {
+    return s->run(passes, changed);
+}
+
+void opm_pass_session_free(OpmPassSession *s) { delete s; }
 
 } // extern "C"

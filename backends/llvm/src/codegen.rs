@@ -70,42 +70,38 @@ impl Codegen {
         Ok(Codegen { machine })
     }
 
-    /// Runs an LLVM pass pipeline (`default<O2>`, `function(sroa,gvn)`, …) over `module`.
-    /// With `verify_each`, LLVM's verifier checks after every pass what that pass changed
-    /// (its function, its SCC's functions, or the module; nothing when the pass reports that it
-    /// changed nothing), and the whole module at the end if anything changed: opt's
-    /// `-verify-each` finds the same broken IR, without verifying again and again what no pass
-    /// touched. Broken IR ends the process with LLVM's "Broken function found after pass"
-    /// message, as `-verify-each` does. Returns whether any pass reported a change (every pass
-    /// reporting every analysis preserved leaves the module as it was).
+    /// Runs an LLVM pass pipeline (`default<O2>`, `function(sroa,gvn)`, …) over `module`
+    /// once: a [`PassSession`] for one pipeline (see there for `verify_each` and the result).
     pub fn run_pipeline(
         &self,
         module: &Module<'_>,
         pipeline: &str,
         verify_each: bool,
     ) -> Result<bool, LlvmError> {
-        let failed =
-            |message: String| LlvmError::Pipeline { pipeline: pipeline.to_string(), message };
-        let text = std::ffi::CString::new(pipeline)
-            .map_err(|_| failed("the pipeline contains a NUL byte".into()))?;
-        let mut changed = 0i32;
-        // SAFETY: the module and the target machine are live for the call; the shim returns
-        // null or a message allocated by LLVM, which is copied and disposed of here.
-        unsafe {
-            let message = crate::ffi::opm_run_passes(
+        self.session(module, verify_each).run(pipeline)
+    }
+
+    /// A pass session over `module`: pipelines run one after the other through it keep the
+    /// analyses their passes preserved, as the passes of one pipeline do, instead of
+    /// computing every analysis again for each.
+    ///
+    /// With `verify_each`, LLVM's verifier checks after every pass what that pass changed
+    /// (its function, its SCC's functions, or the module; nothing when the pass reports that it
+    /// changed nothing), and the whole module at the end of each pipeline if anything changed:
+    /// opt's `-verify-each` finds the same broken IR, without verifying again and again what
+    /// no pass touched. Broken IR ends the process with LLVM's "Broken function found after
+    /// pass" message, as `-verify-each` does.
+    pub fn session<'a>(&'a self, module: &'a Module<'_>, verify_each: bool) -> PassSession<'a> {
+        // SAFETY: the module and the target machine outlive the session (its lifetime borrows
+        // both); the session is freed once, in its `Drop`.
+        let raw = unsafe {
+            crate::ffi::opm_pass_session_new(
                 module.as_mut_ptr(),
-                text.as_ptr(),
                 self.machine.as_mut_ptr(),
                 i32::from(verify_each),
-                &mut changed,
-            );
-            if message.is_null() {
-                return Ok(changed != 0);
-            }
-            let text = std::ffi::CStr::from_ptr(message).to_string_lossy().into_owned();
-            llvm_sys::core::LLVMDisposeMessage(message);
-            Err(failed(text))
-        }
+            )
+        };
+        PassSession { raw, _borrows: std::marker::PhantomData }
     }
 
     /// The module compiled to a native object file.
@@ -115,5 +111,44 @@ impl Codegen {
             .write_to_memory_buffer(module, FileType::Object)
             .map_err(|e| LlvmError::Codegen(e.to_string()))?;
         Ok(buffer.as_slice().to_vec())
+    }
+}
+
+/// LLVM's pass builder, analysis managers and instrumentations over one module, kept between
+/// the pipelines run through it (see [`Codegen::session`]).
+pub struct PassSession<'a> {
+    raw: *mut crate::ffi::OpmPassSession,
+    _borrows: std::marker::PhantomData<&'a ()>,
+}
+
+impl PassSession<'_> {
+    /// Runs the pass pipeline `pipeline` over the session's module. Returns whether any pass
+    /// reported a change (every pass reporting every analysis preserved leaves the module as
+    /// it was).
+    pub fn run(&mut self, pipeline: &str) -> Result<bool, LlvmError> {
+        let failed =
+            |message: String| LlvmError::Pipeline { pipeline: pipeline.to_string(), message };
+        let text = std::ffi::CString::new(pipeline)
+            .map_err(|_| failed("the pipeline contains a NUL byte".into()))?;
+        let mut changed = 0i32;
+        // SAFETY: the session is live (freed only on drop) and so are its module and target
+        // machine; the shim returns null or a message allocated by LLVM, which is copied and
+        // disposed of here.
+        unsafe {
+            let message = crate::ffi::opm_pass_session_run(self.raw, text.as_ptr(), &mut changed);
+            if message.is_null() {
+                return Ok(changed != 0);
+            }
+            let text = std::ffi::CStr::from_ptr(message).to_string_lossy().into_owned();
+            llvm_sys::core::LLVMDisposeMessage(message);
+            Err(failed(text))
+        }
+    }
+}
+
+impl Drop for PassSession<'_> {
+    fn drop(&mut self) {
+        // SAFETY: made by opm_pass_session_new and freed only here.
+        unsafe { crate::ffi::opm_pass_session_free(self.raw) }
     }
 }

@@ -4,6 +4,12 @@ use llvm_sys::core::*;
 use llvm_sys::prelude::*;
 use std::ffi::{CStr, CString};
 
+/// The shim's pass session (opaque).
+#[repr(C)]
+pub struct OpmPassSession {
+    _private: [u8; 0],
+}
+
 unsafe extern "C" {
     pub fn opm_is_dso_local(v: LLVMValueRef) -> i32;
     pub fn opm_set_dso_local(v: LLVMValueRef, on: i32);
@@ -24,13 +30,17 @@ unsafe extern "C" {
     pub fn opm_comdat_name(c: LLVMComdatRef, len: *mut usize) -> *const std::ffi::c_char;
     pub fn opm_thread_local_mode(v: LLVMValueRef) -> u32;
     pub fn opm_set_thread_local_mode(v: LLVMValueRef, mode: u32);
-    pub fn opm_run_passes(
+    pub fn opm_pass_session_new(
         m: LLVMModuleRef,
-        passes: *const std::ffi::c_char,
         tm: llvm_sys::target_machine::LLVMTargetMachineRef,
         verify: i32,
+    ) -> *mut OpmPassSession;
+    pub fn opm_pass_session_run(
+        s: *mut OpmPassSession,
+        passes: *const std::ffi::c_char,
         changed: *mut i32,
     ) -> *mut std::ffi::c_char;
+    pub fn opm_pass_session_free(s: *mut OpmPassSession);
     pub fn opm_build_insert_value(
         bb: LLVMBasicBlockRef,
         agg: LLVMValueRef,

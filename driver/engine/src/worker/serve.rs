@@ -177,10 +177,12 @@ impl Session {
             ir_hash: None,
             rejected: Some(rejection),
         };
+        // One session for all steps: the analyses a step preserved are not computed again.
+        let mut session = codegen.session(&module, self.verify_each_pass);
         for (i, step) in steps.iter().enumerate() {
             eprintln!("opm-worker: step {}: {step}", i + 1);
             let start = Instant::now();
-            let result = codegen.run_pipeline(&module, step, self.verify_each_pass);
+            let result = session.run(step);
             pass_ms += ms(start.elapsed());
             let changed = match result {
                 Ok(changed) => changed,
