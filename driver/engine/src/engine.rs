@@ -40,6 +40,10 @@ pub struct EngineConfig {
     pub link: LinkArgs,
     /// LLVM's verifier after every pass of a step (otherwise once after each step).
     pub verify_each_pass: bool,
+    /// Whether a candidate that would become the best is run during the search, before it
+    /// may (a strategy that learns from verdicts needs them). Otherwise the winner's pick is
+    /// the only check: it runs the best result, and the next ones if that fails.
+    pub check_contenders: bool,
 }
 
 /// What is measured once per identity (distinct IR, or distinct object).
@@ -146,6 +150,15 @@ impl PendingReference {
             None => Err("could not be run".into()),
         });
         done.as_ref().map_err(String::as_str)
+    }
+
+    /// How long the reference build's run took, once it has ended well (never waits).
+    fn ended(&self) -> Option<Duration> {
+        let finished = lock(&self.run).as_ref().is_none_or(|run| run.is_finished());
+        if !finished {
+            return None;
+        }
+        self.wait().ok().map(|r| r.elapsed)
     }
 
     /// Why the reference cannot be checked against, if known (never waits).
@@ -345,6 +358,14 @@ impl Engine {
             for _ in 0..threads {
                 scope.spawn(|_| {
                     loop {
+                        let next = next_candidate.load(Ordering::Relaxed);
+                        if self.check_first(
+                            &measured,
+                            candidates.len().saturating_sub(next),
+                            threads,
+                        ) {
+                            self.check_leader(&measured, &batch);
+                        }
                         let i = next_candidate.fetch_add(1, Ordering::Relaxed);
                         let Some(candidate) = candidates.get(i) else { break };
                         let signal = self.evaluate(candidate, first_eval + i as u64, &batch);
@@ -390,9 +411,11 @@ impl Engine {
 
     /// Whether `signal` must be run before it may count as valid: it is valid, would become
     /// the best (ahead of `beat`, ties on the score included, which less code or fewer passes
-    /// break), the objective is not measured by running anyway, and there is a reference.
+    /// break), the objective is not measured by running anyway, there is a reference, and
+    /// contenders are checked during the search ([`EngineConfig::check_contenders`]).
     fn is_contender(&self, signal: &PerformanceSignal, beat: Option<Rank>) -> bool {
-        self.reference.is_some()
+        self.config.check_contenders
+            && self.reference.is_some()
             && self.problem.objective != Objective::Runtime
             && Rank::of(signal).is_some_and(|r| r.ahead_of(beat))
     }
@@ -408,15 +431,53 @@ impl Engine {
         measuring: &AtomicUsize,
     ) {
         while measuring.load(Ordering::Acquire) > 0 {
-            let Some((identity, pipeline)) = self.next_ahead(measured, batch) else { break };
-            let object = lock(&self.measured).get(&identity).and_then(|m| m.object.clone());
-            let checked = self.check_candidate(&pipeline, object.filter(|o| o.is_file()), batch);
-            let passed = checked.is_ok();
-            lock(&batch.ahead).insert(identity, Some(checked));
-            if passed {
+            if self.check_leader(measured, batch) != Some(false) {
                 break;
             }
         }
+    }
+
+    /// Checks the leading contender measured so far unless it has passed or someone checks
+    /// it: whether it passed, `None` when there was nothing to check.
+    fn check_leader(
+        &self,
+        measured: &Mutex<Vec<Option<PerformanceSignal>>>,
+        batch: &Batch,
+    ) -> Option<bool> {
+        let (identity, pipeline) = self.next_ahead(measured, batch)?;
+        let object = lock(&self.measured).get(&identity).and_then(|m| m.object.clone());
+        let checked = self.check_candidate(&pipeline, object.filter(|o| o.is_file()), batch);
+        let passed = checked.is_ok();
+        lock(&batch.ahead).insert(identity, Some(checked));
+        Some(passed)
+    }
+
+    /// Whether a thread about to take one of the `remaining` candidates should check the
+    /// leading contender first: at the end of a batch one thread would otherwise run that
+    /// check alone while the others wait for it. It does so once the other threads' share of
+    /// what remains to compile (at the batch's mean time per candidate so far) is no longer
+    /// than one run of the reference build, which has ended (one thread alone gains nothing).
+    /// Only the work done ahead depends on this, never a verdict.
+    fn check_first(
+        &self,
+        measured: &Mutex<Vec<Option<PerformanceSignal>>>,
+        remaining: usize,
+        threads: usize,
+    ) -> bool {
+        if threads < 2 || remaining == 0 {
+            return false;
+        }
+        let Some(run) = self.reference.as_ref().and_then(PendingReference::ended) else {
+            return false;
+        };
+        let (sum, n) = lock(measured).iter().flatten().fold((0u64, 0u64), |(sum, n), s| {
+            (sum + s.finished_ms.saturating_sub(s.started_ms), n + 1)
+        });
+        if n == 0 {
+            return false;
+        }
+        let others = (threads - 1) as u64;
+        (remaining as u64) * sum / n / others <= run.as_millis() as u64
     }
 
     /// The leading contender measured so far that nobody has checked (claimed for the

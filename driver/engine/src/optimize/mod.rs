@@ -249,6 +249,8 @@ fn prepare(opts: &OptimizeOptions) -> Result<Prepared, Error> {
         run: opts.run,
         link: opts.link.clone(),
         verify_each_pass: opts.verify_each_pass,
+        // Only the presets and the user's pipelines: nothing proposed depends on a verdict.
+        check_contenders: opts.strategy != StrategyKind::Presets,
     };
     let bitcode = input_bitcode(&opts.file, opts.strip_optnone)?;
     let engine = Engine::new(config, problem, &input.module, &bitcode)?;
