@@ -449,19 +449,21 @@ impl Signal {
     }
 }
 
-/// Reads a signals file (one JSON object per line). A missing file has no signals.
+/// Reads a signals file (one JSON object per line), a later line for the same evaluation
+/// replacing the earlier one. A missing file has no signals.
 pub fn read_signals(path: &Path) -> anyhow::Result<Vec<Signal>> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(e).with_context(|| path.display().to_string()),
     };
-    let mut out = Vec::new();
+    let mut out: Vec<Signal> = Vec::new();
+    let mut at_eval = std::collections::HashMap::new();
     for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let v: serde_json::Value = serde_json::from_str(line)
             .with_context(|| format!("{}:{}: not JSON", path.display(), i + 1))?;
         let s = |v: &serde_json::Value| v.as_str().map(str::to_string);
-        out.push(Signal {
+        let signal = Signal {
             pipeline: s(&v["pipeline"]).unwrap_or_default(),
             origin: s(&v["origin"]),
             verdict: s(&v["verdict"])
@@ -477,7 +479,17 @@ pub fn read_signals(path: &Path) -> anyhow::Result<Vec<Signal>> {
                 .as_u64()
                 .zip(v["started_ms"].as_u64())
                 .map_or(0, |(f, s)| f.saturating_sub(s)),
-        });
+        };
+        // A line for an evaluation already read corrects it (the winner's check failed).
+        match v["eval"].as_u64().and_then(|e| at_eval.get(&e).copied()) {
+            Some(earlier) => out[earlier] = signal,
+            None => {
+                if let Some(e) = v["eval"].as_u64() {
+                    at_eval.insert(e, out.len());
+                }
+                out.push(signal);
+            }
+        }
     }
     Ok(out)
 }

@@ -122,8 +122,7 @@ fn main() -> anyhow::Result<()> {
         "ours:     opm-driver optimize prog.ll --objective instcount --strategy presets \
          --pipeline P... --jobs {jobs} --quiet --signals FILE, one program after the other \
          (besides, the driver builds and runs each program for its reference output, \
-         and links and runs a batch's best candidate that improves on the best to compare \
-         outputs)"
+         and builds and runs its winner to compare outputs)"
     );
     println!("ours --no-run: the same with --no-run: the program is never run, as in the baseline");
     println!();
