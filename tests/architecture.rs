@@ -8,9 +8,10 @@
 //! - Nothing depends on `opm-cli`; only binaries depend on `opm-buildinfo`.
 //! - No library crate has clap among its dependencies, direct or not: only binaries parse
 //!   command lines.
-//! - The pure crates (`opm-ir`, `opm-verifier`, `opm-search`) reach no compiler: no LLVM,
-//!   Cranelift or gcc crate among their dependencies, dev-dependencies included; and their
-//!   sources do no I/O (no files, processes, sockets, environment or standard streams).
+//! - The pure crates (`opm-ir`, `opm-verifier`, `opm-search`) and the market (`opm-market`)
+//!   reach no compiler: no LLVM, Cranelift or gcc crate among their dependencies,
+//!   dev-dependencies included; and the pure crates' sources do no I/O (no files, processes,
+//!   sockets, environment or standard streams).
 
 use cargo_metadata::{DependencyKind, Metadata, MetadataCommand, Package};
 use std::collections::{BTreeMap, BTreeSet};
@@ -40,10 +41,19 @@ const ALLOWED: &[(&str, &[&str], &[&str])] = &[
         &[],
     ),
     ("opm-lab", &["opm-engine", "opm-search", "opm-backend"], &[]),
+    ("opm-market", &["opm-search", "opm-backend"], &[]),
     ("opm-buildinfo", &[], &[]),
     (
         "opm-cli",
-        &["opm-lab", "opm-engine", "opm-search", "opm-backend", "opm-ir", "opm-buildinfo"],
+        &[
+            "opm-lab",
+            "opm-market",
+            "opm-engine",
+            "opm-search",
+            "opm-backend",
+            "opm-ir",
+            "opm-buildinfo",
+        ],
         // The end-to-end tests of tests/ are this package's: they check the backends directly.
         &["opm-llvm", "opm-cranelift", "opm-gcc", "opm-verifier"],
     ),
@@ -74,6 +84,10 @@ const BINARIES: &[&str] = &["opm-cli", "opm-bench", "cargo-opm"];
 
 /// The crates that never do I/O nor reach a compiler.
 const PURE: &[&str] = &["opm-ir", "opm-verifier", "opm-search"];
+
+/// The crates that never reach a compiler: the pure ones, and the market's contracts, which
+/// anyone can check without a compiler.
+const NO_COMPILER: &[&str] = &["opm-ir", "opm-verifier", "opm-search", "opm-market"];
 
 /// Crates that reach a compiler: LLVM's, Cranelift's, a C compiler's, or opm's backends.
 const COMPILERS: &[&str] = &[
@@ -212,15 +226,15 @@ fn clap_breaches(m: &Metadata) -> Vec<String> {
     out
 }
 
-/// Pure crates that reach a compiler, with the chain that does.
+/// Crates of [`NO_COMPILER`] that reach a compiler, with the chain that does.
 fn compiler_breaches(m: &Metadata) -> Vec<String> {
     let mut out = Vec::new();
-    for p in workspace(m).into_iter().filter(|p| PURE.contains(&p.name.as_str())) {
+    for p in workspace(m).into_iter().filter(|p| NO_COMPILER.contains(&p.name.as_str())) {
         let reached = closure(m, p, true);
         for c in COMPILERS {
             if let Some(chain) = reached.get(*c) {
                 out.push(format!(
-                    "{} reaches a compiler ({}): ir, verifier and search never do",
+                    "{} reaches a compiler ({}): ir, verifier, search and market never do",
                     p.name,
                     chain.join(" → ")
                 ));

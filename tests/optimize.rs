@@ -980,3 +980,69 @@ fn all_backends_are_ranked_in_one_table() {
     assert_eq!(ours.code, Some(0));
     assert_eq!(ours.stdout, reference_output("sieve", &dir));
 }
+
+/// The contract `name`'s schema, as `opm-driver schema NAME` prints it, as a validator.
+fn contract_validator(name: &str) -> jsonschema::Validator {
+    let o = opm(&["schema", name]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    let schema: serde_json::Value = serde_json::from_str(&o.stdout_text()).unwrap();
+    assert_eq!(schema["title"], name);
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+/// `value` with the fields that make it a document of the contract `name`.
+fn as_contract(name: &str, mut value: serde_json::Value) -> serde_json::Value {
+    value["contract"] = name.into();
+    value["schema_version"] = 1.into();
+    value
+}
+
+#[test]
+fn what_a_search_writes_matches_the_published_contracts() {
+    let dir = scratch("optimize-contracts");
+    let ir = search_ir_of(&repo_root().join("tests/data/overflow_ub.c"), &dir);
+    let (sig, audit) = (dir.join("signals.jsonl"), dir.join("audit.jsonl"));
+    let o = optimize(&[
+        ir.to_str().unwrap(),
+        "--strategy",
+        "presets",
+        "--signals",
+        sig.to_str().unwrap(),
+        "--audit",
+        audit.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+
+    // Every line of the signals file, the corrected ones included, is a PerformanceSignal.
+    let signal = contract_validator("PerformanceSignal");
+    let lines = signals(&sig);
+    assert!(lines.iter().any(|s| s["verdict"] == "miscompile"), "{lines:?}");
+    for line in &lines {
+        let doc = as_contract("PerformanceSignal", line.clone());
+        let errors: Vec<String> = signal.iter_errors(&doc).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{errors:?}\n{line}");
+    }
+    // The audit log's lines are the entries of an AuditLog, its new bests PlanDeltas.
+    let entries = signals(&audit);
+    let log = as_contract("AuditLog", serde_json::json!({ "entries": entries }));
+    let errors: Vec<String> =
+        contract_validator("AuditLog").iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let delta = contract_validator("PlanDelta");
+    let bests: Vec<&serde_json::Value> =
+        entries.iter().filter(|e| e["event"] == "new-best").collect();
+    assert!(!bests.is_empty());
+    for best in bests {
+        let mut body = best.clone();
+        body.as_object_mut().unwrap().remove("event");
+        assert!(delta.is_valid(&as_contract("PlanDelta", body)), "{best}");
+    }
+    // Without a name, the contracts; an unknown name is a usage error naming them.
+    let list = opm(&["schema"]);
+    assert_eq!(list.stdout_text().lines().count(), 7, "{}", list.stdout_text());
+    let unknown = opm(&["schema", "Signal"]);
+    assert_eq!(unknown.code, Some(2));
+    assert!(
+        unknown.stderr_text().contains("no contract named `Signal`; the contracts are PassSpec")
+    );
+}

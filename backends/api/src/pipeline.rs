@@ -17,7 +17,19 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The backends opm has.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum BackendKind {
     /// LLVM 22, through its IR builder, its new pass manager and its target machine.
@@ -78,7 +90,19 @@ impl std::str::FromStr for BackendKind {
 }
 
 /// The pass manager an LLVM pass runs in, or what a Cranelift or GCC entry is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Nest {
     /// A module pass, at the top level.
@@ -309,6 +333,22 @@ impl<'de> Deserialize<'de> for Pipeline {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Pipeline, D::Error> {
         let text = String::deserialize(d)?;
         Pipeline::read(Pipeline::guess_backend(&text), &text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// In JSON, a pipeline is its text in its backend's syntax.
+impl schemars::JsonSchema for Pipeline {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Pipeline".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A pipeline in its backend's syntax: LLVM's pass pipeline \
+                (`default<O2>`, `function(sroa),gvn`), Cranelift's settings \
+                (`opt_level=speed,…`) or GCC's flags (`-O2 -fno-…`)."
+        })
     }
 }
 

@@ -76,6 +76,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the JSON Schema of a market contract; without NAME, list the contracts.
+    Schema {
+        /// PassSpec, LocalProblem, PerformanceSignal, PlanDelta, AuditLog, PrivacyBudget or
+        /// GraphOfContracts.
+        name: Option<String>,
+    },
     /// Serve compilation requests on stdin (started by `optimize`; not for direct use).
     #[command(hide = true)]
     Worker {

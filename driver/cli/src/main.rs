@@ -16,10 +16,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Why a command failed: an error of the engine, or of the lab, with its exit status.
+/// Why a command failed: an error of the engine, or of the lab, with its exit status, or a
+/// command line naming what does not exist (exit 2).
 enum Failure {
     Engine(Error),
     Lab { message: String, code: u8 },
+    Usage(String),
 }
 
 impl From<Error> for Failure {
@@ -62,6 +64,10 @@ fn main() -> ExitCode {
         Err(Failure::Lab { message, code }) => {
             eprintln!("opm-driver: error: {message}");
             ExitCode::from(code)
+        }
+        Err(Failure::Usage(message)) => {
+            eprintln!("opm-driver: error: {message}");
+            ExitCode::from(2)
         }
     }
 }
@@ -114,6 +120,21 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
             write_output(None, &backend.listing(json))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Schema { name: None } => {
+            write_output(None, &(opm_market::NAMES.join("\n") + "\n"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema { name: Some(name) } => match opm_market::schema(&name) {
+            Some(schema) => {
+                let text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+                write_output(None, &(text + "\n"))?;
+                Ok(ExitCode::SUCCESS)
+            }
+            None => Err(Failure::Usage(format!(
+                "no contract named `{name}`; the contracts are {}",
+                opm_market::NAMES.join(", ")
+            ))),
+        },
         Command::Worker { memory_limit_mib } => {
             opm_engine::worker::serve(memory_limit_mib)
                 .map_err(|source| Error::io("<worker pipe>", source))?;

@@ -4,10 +4,11 @@
 use crate::avoid::Avoided;
 use crate::signal::{Metrics, PerformanceSignal, Verdict};
 use opm_backend::Pipeline;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// One metric's change.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MetricDelta {
     pub metric: String,
     pub before: Option<f64>,
@@ -15,7 +16,7 @@ pub struct MetricDelta {
 }
 
 /// A change of the incumbent best plan.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PlanDelta {
     /// The previous best, if there was one.
     pub from: Option<Pipeline>,
@@ -56,7 +57,7 @@ impl PlanDelta {
 }
 
 /// One entry of the audit log.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum AuditEntry {
     /// The search began.
@@ -77,7 +78,7 @@ pub enum AuditEntry {
 }
 
 /// An append-only record of evaluations and decisions.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, JsonSchema)]
 pub struct AuditLog {
     entries: Vec<AuditEntry>,
 }

@@ -13,6 +13,7 @@
 
 use crate::signal::{PerformanceSignal, Verdict};
 use opm_backend::Pipeline;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -48,7 +49,9 @@ fn binomial_tail(n: u32, k: u32, p: f64) -> f64 {
 }
 
 /// A pass (its text, parameters included), or a pair of passes in that order.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(untagged)]
 pub enum Feature {
     Pass(String),
@@ -65,7 +68,7 @@ impl std::fmt::Display for Feature {
 }
 
 /// A feature that became avoided, with the evidence against it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Avoided {
     pub feature: Feature,
     /// Candidates containing it that were broken, and that were valid.

@@ -3,12 +3,13 @@
 
 use crate::strategy::StrategyKind;
 use opm_backend::{BackendKind, Goal};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::time::Duration;
 
 /// What a search minimises.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Objective {
     /// The canonical IR's instruction count.
@@ -74,22 +75,25 @@ impl Objective {
 }
 
 /// The limits a search respects.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Budget {
     /// At most this many evaluations (baselines included).
     pub max_evals: Option<u64>,
     /// Start no evaluation after this much wall-clock time.
     #[serde(with = "opt_secs")]
+    #[schemars(with = "Option<f64>")]
     pub wall_time: Option<Duration>,
     /// The work of one candidate in a compiler worker (passes, checks and code generation
     /// together) may take this long.
     #[serde(with = "secs")]
+    #[schemars(with = "f64")]
     pub compile_timeout: Duration,
     /// Whether `compile_timeout` was chosen by the user; otherwise it is adapted to the
     /// module once the baselines are measured (10× the slowest, between 10 and 60 s).
     pub compile_timeout_fixed: bool,
     /// One run of the program may take this long (`None`: derived from the reference run).
     #[serde(with = "opt_secs")]
+    #[schemars(with = "Option<f64>")]
     pub run_timeout: Option<Duration>,
     /// Address-space limit of a worker process, in MiB.
     pub memory_limit_mib: Option<u64>,
@@ -133,7 +137,7 @@ impl Budget {
 }
 
 /// What the reference build of the input printed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RunOutput {
     /// Standard output, hashed (SHA-256, hex).
     pub stdout_sha256: String,
@@ -143,7 +147,7 @@ pub struct RunOutput {
 }
 
 /// One module to optimise, and how.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 pub struct LocalProblem {
     /// The input file.
     pub source: PathBuf,

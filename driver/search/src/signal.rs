@@ -2,11 +2,12 @@
 
 use crate::problem::Objective;
 use opm_backend::{BackendKind, Pipeline};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// How an evaluation ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// Measured; a valid candidate.
@@ -86,7 +87,7 @@ impl fmt::Display for Rejection {
 }
 
 /// Timing statistics of repeated runs.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeStats {
     /// Every measured run, in nanoseconds (the warm-up excluded).
     pub samples_ns: Vec<u64>,
@@ -123,7 +124,7 @@ impl RuntimeStats {
 }
 
 /// What one evaluation measured. Absent values were not measured (an earlier step failed).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Metrics {
     /// Instructions of the canonical IR after the pipeline (for a backend whose pipelines do
     /// not transform the IR: the input's).
@@ -153,7 +154,7 @@ impl Metrics {
 }
 
 /// Where a candidate came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Origin {
     /// A default pipeline (O0–Oz, or a Cranelift or GCC preset).
@@ -185,7 +186,7 @@ impl Origin {
 }
 
 /// Versions of the tools that produced a signal.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Tools {
     pub opm: String,
     pub llvm: String,
@@ -251,7 +252,7 @@ impl Serialize for Identity {
 }
 
 /// One evaluated candidate: one line of a signals file.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct PerformanceSignal {
     /// [`crate::LocalProblem::id`].
     pub problem: String,
@@ -266,6 +267,7 @@ pub struct PerformanceSignal {
     /// What the pipeline produced ([`Identity`]). Candidates of one identity are compiled
     /// (LLVM) and linked and run (every backend) once. Written as `ir_hash`, as it always was.
     #[serde(rename = "ir_hash")]
+    #[schemars(with = "Option<String>")]
     pub identity: Option<Identity>,
     /// The number of this evaluation in its search (from 1).
     pub eval: u64,
