@@ -79,9 +79,10 @@ impl Measured {
 struct Batch {
     objects: Mutex<Vec<PathBuf>>,
     beat: Option<Rank>,
-    /// Contenders checked ahead by a thread with nothing left to measure, while another
-    /// still measured (`None` while the check runs). Only the settling reads them, in its own
-    /// order, so what was checked ahead changes no verdict: it only saves the wait.
+    /// Contenders checked ahead while the batch was measured, by a thread near its end or
+    /// with nothing left to measure (`None` while the check runs). Only the settling reads
+    /// them, in its own order, so what was checked ahead changes no verdict: it only saves
+    /// the wait.
     ahead: Mutex<HashMap<Identity, Option<Result<(), Rejection>>>>,
 }
 
@@ -336,8 +337,8 @@ impl Engine {
     /// may become the best, so that a miscompile never does. When the batch is measured, its
     /// contenders are settled best first until one passes: only that one can become the best,
     /// so a batch usually costs one run, and which checks count depends on the results, never
-    /// on timing (a thread with nothing left to measure checks the leading contender ahead,
-    /// while the others finish: see `check_ahead`). The contenders behind it stay valid but
+    /// on timing (the leading contender is checked ahead while the last candidates compile:
+    /// see `check_first` and `check_ahead`). The contenders behind it stay valid but
     /// unrun, like any candidate that cannot become the best (the winner's check runs
     /// whatever it picks). A candidate that is not a contender is handed to `sink` as soon as
     /// it is measured; contenders once the batch is settled.
