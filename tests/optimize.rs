@@ -1046,3 +1046,95 @@ fn what_a_search_writes_matches_the_published_contracts() {
         unknown.stderr_text().contains("no contract named `Signal`; the contracts are PassSpec")
     );
 }
+
+#[test]
+fn a_search_signs_what_it_found_and_anyone_can_check_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("optimize-attest");
+    let ir = search_ir_of(&repo_root().join("tests/data/overflow_ub.c"), &dir);
+    let (key, att) = (dir.join("keys/signing.key"), dir.join("best.attestation.json"));
+    let made = opm(&["keys", "generate", "--key", key.to_str().unwrap()]);
+    assert_eq!(made.code, Some(0), "{}", made.stderr_text());
+    assert!(made.stdout_text().contains("key id:"), "{}", made.stdout_text());
+    let public = format!("{}.pub", key.display());
+
+    let o = optimize(&[
+        ir.to_str().unwrap(),
+        "--strategy",
+        "presets",
+        "--json",
+        "--attest",
+        att.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    let report: serde_json::Value = serde_json::from_str(&o.stdout_text()).unwrap();
+    let instcount = report["best"]["metrics"]["instcount"].as_u64().unwrap();
+
+    let verify = |file: &Path, module: &Path| {
+        opm(&[
+            "attest",
+            "verify",
+            file.to_str().unwrap(),
+            "--public-key",
+            &public,
+            "--module",
+            module.to_str().unwrap(),
+        ])
+    };
+    let ok = verify(&att, &ir);
+    assert_eq!(ok.code, Some(0), "{}", ok.stderr_text());
+    let text = ok.stdout_text();
+    assert!(text.contains(&format!("instcount: {instcount}\n")), "{text}");
+    // Every optimising preset folds the overflow check away and fails the winner's check:
+    // the winner is `default<O0>`, whose code the search never generated, measured now.
+    let bytes = report["best"]["metrics"]["text_bytes"].as_u64().unwrap();
+    assert!(text.contains(&format!(".text:     {bytes} bytes\n")), "{text}");
+    assert!(
+        text.contains(&format!(
+            "plan:      {} (llvm)",
+            report["best"]["pipeline"].as_str().unwrap()
+        )),
+        "{text}"
+    );
+
+    // The attested statement names the input's digest and what was measured.
+    let envelope: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&att).unwrap()).unwrap();
+    assert_eq!(envelope["payloadType"], "application/vnd.in-toto+json");
+
+    // Another module, or one payload byte changed: rejected, exit 1.
+    let other = dir.join("other.ll");
+    std::fs::write(&other, std::fs::read_to_string(&ir).unwrap() + "\n").unwrap();
+    let wrong = verify(&att, &other);
+    assert_eq!(wrong.code, Some(1));
+    assert!(wrong.stderr_text().contains("is not the attested module"), "{}", wrong.stderr_text());
+    let payload = envelope["payload"].as_str().unwrap();
+    let mut bytes = payload.as_bytes().to_vec();
+    let at = bytes.len() / 2;
+    bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+    let mut tampered = envelope.clone();
+    tampered["payload"] = String::from_utf8(bytes).unwrap().into();
+    let bad = dir.join("tampered.json");
+    std::fs::write(&bad, tampered.to_string()).unwrap();
+    let refused = verify(&bad, &ir);
+    assert_eq!(refused.code, Some(1));
+    assert!(refused.stderr_text().contains("rejected"), "{}", refused.stderr_text());
+
+    // A secret key others can read signs nothing: refused before the search starts.
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let exposed = optimize(&[
+        ir.to_str().unwrap(),
+        "--attest",
+        att.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+    ]);
+    assert_eq!(exposed.code, Some(2));
+    assert!(
+        exposed.stderr_text().contains("is readable by others (mode 0640)"),
+        "{}",
+        exposed.stderr_text()
+    );
+}

@@ -76,6 +76,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Make or show the Ed25519 key that signs attestations.
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+    },
+    /// Check a signed attestation: its signature by the given public key and, with
+    /// `--module`, that the module is the one attested.
+    Attest {
+        #[command(subcommand)]
+        action: AttestAction,
+    },
     /// Print the JSON Schema of a market contract; without NAME, list the contracts.
     Schema {
         /// PassSpec, LocalProblem, PerformanceSignal, PlanDelta, AuditLog, PrivacyBudget or
@@ -341,6 +352,15 @@ pub struct OptimizeArgs {
     /// Append the audit log (evaluations and decisions) to this file.
     #[arg(long, value_name = "FILE")]
     pub audit: Option<PathBuf>,
+    /// Write a signed attestation of the winner to this file (a DSSE envelope holding an
+    /// in-toto statement: the input's digest, the plan, its backend, tools, target, host
+    /// CPU, objective and measured metrics), signed with `--key`.
+    #[arg(long, value_name = "FILE")]
+    pub attest: Option<PathBuf>,
+    /// The secret key that signs `--attest` [default: $XDG_CONFIG_HOME/opm/signing.key,
+    /// else ~/.config/opm/signing.key; made by `opm-driver keys generate`]
+    #[arg(long, value_name = "FILE", requires = "attest")]
+    pub key: Option<PathBuf>,
     /// Rows of best candidates in the table.
     #[arg(long, default_value_t = 5)]
     pub top: usize,
@@ -415,4 +435,37 @@ mod tests {
         use clap::CommandFactory;
         Cli::command().debug_assert();
     }
+}
+
+#[derive(Subcommand)]
+pub enum KeysAction {
+    /// Make a new key pair: the secret key (mode 0600, never over an existing file) and its
+    /// public key beside it (`KEY.pub`).
+    Generate {
+        /// The secret key's file [default: $XDG_CONFIG_HOME/opm/signing.key, else
+        /// ~/.config/opm/signing.key]
+        #[arg(long, value_name = "FILE")]
+        key: Option<PathBuf>,
+    },
+    /// Print the public key and its id.
+    Show {
+        /// The secret key's file [default: as for `generate`]
+        #[arg(long, value_name = "FILE")]
+        key: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AttestAction {
+    /// Verify ATTESTATION's signature and print what it attests; exit status 1 when it does
+    /// not verify.
+    Verify {
+        attestation: PathBuf,
+        /// The signer's public key: its file (`KEY.pub`) or its hex.
+        #[arg(long, value_name = "KEY")]
+        public_key: String,
+        /// Also check that this file is the attested module (its SHA-256).
+        #[arg(long, value_name = "FILE")]
+        module: Option<PathBuf>,
+    },
 }

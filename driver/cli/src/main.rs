@@ -3,7 +3,9 @@
 
 mod args;
 
-use args::{BenchAction, BenchArgs, BuildArgs, Cli, Command, OptimizeArgs};
+use args::{
+    AttestAction, BenchAction, BenchArgs, BuildArgs, Cli, Command, KeysAction, OptimizeArgs,
+};
 use clap::Parser;
 use opm_backend::BackendKind;
 use opm_engine::build::{BuildOptions, build_executable};
@@ -16,11 +18,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Why a command failed: an error of the engine, or of the lab, with its exit status, or a
-/// command line naming what does not exist (exit 2).
+/// Why a command failed: an error of the engine, or another (the lab's, the market's) with
+/// its exit status, or a command line naming what does not exist (exit 2).
 enum Failure {
     Engine(Error),
-    Lab { message: String, code: u8 },
+    Message { message: String, code: u8 },
     Usage(String),
 }
 
@@ -32,19 +34,25 @@ impl From<Error> for Failure {
 
 impl From<opm_lab::run::LabError> for Failure {
     fn from(e: opm_lab::run::LabError) -> Failure {
-        Failure::Lab { code: e.exit_code(), message: e.to_string() }
+        Failure::Message { code: e.exit_code(), message: e.to_string() }
     }
 }
 
 impl From<opm_lab::store::StoreError> for Failure {
     fn from(e: opm_lab::store::StoreError) -> Failure {
-        Failure::Lab { code: 2, message: e.to_string() }
+        Failure::Message { code: 2, message: e.to_string() }
+    }
+}
+
+impl From<opm_market::keys::KeyError> for Failure {
+    fn from(e: opm_market::keys::KeyError) -> Failure {
+        Failure::Message { code: 2, message: e.to_string() }
     }
 }
 
 impl From<opm_lab::report::ReportError> for Failure {
     fn from(e: opm_lab::report::ReportError) -> Failure {
-        Failure::Lab { code: 2, message: e.to_string() }
+        Failure::Message { code: 2, message: e.to_string() }
     }
 }
 
@@ -61,7 +69,7 @@ fn main() -> ExitCode {
             }
             ExitCode::from(e.exit_code())
         }
-        Err(Failure::Lab { message, code }) => {
+        Err(Failure::Message { message, code }) => {
             eprintln!("opm-driver: error: {message}");
             ExitCode::from(code)
         }
@@ -119,6 +127,10 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
             let backend = opm_engine::backends::open(backend.into())?;
             write_output(None, &backend.listing(json))?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Keys { action } => run_keys(action),
+        Command::Attest { action: AttestAction::Verify { attestation, public_key, module } } => {
+            verify_attestation(&attestation, &public_key, module.as_deref())
         }
         Command::Schema { name: None } => {
             write_output(None, &(opm_market::NAMES.join("\n") + "\n"))?;
@@ -234,6 +246,13 @@ fn to_text(value: &serde_json::Value) -> Result<String, Error> {
 
 fn run_optimize(args: &OptimizeArgs) -> Result<ExitCode, Failure> {
     let Some(backend) = args.backend.single() else {
+        if args.attest.is_some() {
+            return Err(Failure::Usage(
+                "--attest signs one backend's search; with --backend all it is not supported \
+                 yet"
+                .into(),
+            ));
+        }
         // Every backend's code is compared: `size` unless another objective is given.
         let mut opts = optimize_options(args, BackendKind::Llvm)?;
         opts.objective = args.objective.map_or(Objective::Size, Objective::from);
@@ -243,9 +262,17 @@ fn run_optimize(args: &OptimizeArgs) -> Result<ExitCode, Failure> {
         return Ok(if report.winner().is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) });
     };
     let opts = optimize_options(args, backend)?;
+    // A key that cannot sign is known before the search spends its budget.
+    let signer = match &args.attest {
+        Some(_) => Some(opm_market::keys::read_secret(&key_path(args.key.as_deref())?)?),
+        None => None,
+    };
     let report = optimize(&opts)?;
     for note in &report.notes {
         eprintln!("opm-driver: note: {note}");
+    }
+    if let (Some(path), Some(key), Some(best)) = (&args.attest, &signer, &report.best) {
+        write_attestation(path, key, &report, best)?;
     }
     if args.json {
         write_output(None, &to_text(&report.to_json(opts.seed))?)?;
@@ -353,4 +380,167 @@ fn write_output(path: Option<&Path>, text: &str) -> Result<(), Error> {
     result.map_err(|source| {
         Error::io(path.map_or_else(|| "<stdout>".into(), Path::to_path_buf), source)
     })
+}
+
+/// The secret key's file: `given`, or `$XDG_CONFIG_HOME/opm/signing.key`, or
+/// `~/.config/opm/signing.key`.
+fn key_path(given: Option<&Path>) -> Result<PathBuf, Failure> {
+    if let Some(p) = given {
+        return Ok(p.to_path_buf());
+    }
+    let config = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".config"))
+        });
+    match config {
+        Some(dir) => Ok(dir.join("opm").join("signing.key")),
+        None => Err(Failure::Usage(
+            "neither XDG_CONFIG_HOME nor HOME is set: give the key's file with --key".into(),
+        )),
+    }
+}
+
+/// `keys generate|show`.
+fn run_keys(action: KeysAction) -> Result<ExitCode, Failure> {
+    let (path, made) = match action {
+        KeysAction::Generate { key } => {
+            let path = key_path(key.as_deref())?;
+            let key = opm_market::keys::generate(&path)?;
+            (path, Some(key))
+        }
+        KeysAction::Show { key } => (key_path(key.as_deref())?, None),
+    };
+    let key = match made {
+        Some(k) => k,
+        None => opm_market::keys::read_secret(&path)?,
+    };
+    let public = key.verifying_key();
+    let text = format!(
+        "secret key: {}\npublic key: {} ({})\nkey id:     {}\n{}",
+        path.display(),
+        opm_market::keys::public_path(&path).display(),
+        hex_of(public.as_bytes()),
+        opm_market::attest::key_id(&public),
+        opm_market::keys::public_text(&public)
+    );
+    write_output(None, &text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The host's CPU as the kernel names it (`model name` in /proc/cpuinfo), else the
+/// architecture.
+fn host_cpu() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines().find_map(|l| {
+                l.strip_prefix("model name")?.split_once(':').map(|(_, v)| v.trim().to_string())
+            })
+        })
+        .unwrap_or_else(|| std::env::consts::ARCH.to_string())
+}
+
+/// Signs what the search found for its input and writes the envelope to `path`.
+fn write_attestation(
+    path: &Path,
+    key: &opm_market::attest::SigningKey,
+    report: &opm_engine::optimize::OptimizeReport,
+    best: &opm_search::PerformanceSignal,
+) -> Result<(), Failure> {
+    use opm_market::attest::{
+        AttestedMetrics, AttestedRuntime, Envelope, PlanPredicate, Statement,
+    };
+    let source = &report.problem.source;
+    let module = std::fs::read(source).map_err(|e| Error::io(source, e))?;
+    let target = Input::load(source).map(|i| i.module.target_triple).unwrap_or_default();
+    let tools =
+        [("opm".to_string(), best.tools.opm.clone()), ("llvm".into(), best.tools.llvm.clone())];
+    let predicate = PlanPredicate {
+        plan: best.pipeline.text(),
+        backend: best.backend,
+        tools: tools.into(),
+        target,
+        host_cpu: host_cpu(),
+        objective: best.objective,
+        module_hash: report.problem.module_hash.clone(),
+        run_args: report.problem.run_args.clone(),
+        metrics: AttestedMetrics {
+            instcount: best.metrics.instcount,
+            text_bytes: best.metrics.text_bytes,
+            runtime: best.metrics.runtime.as_ref().map(|r| AttestedRuntime {
+                samples_ns: r.samples_ns.clone(),
+                median_ns: r.median_ns,
+                ci95_ns: r.ci95_ns,
+            }),
+        },
+    };
+    let name = source.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let envelope = Envelope::sign(&Statement::new(&name, &module, predicate), key);
+    write_output(Some(path), &(envelope.to_json() + "\n"))?;
+    eprintln!("opm-driver: wrote the attestation {}", path.display());
+    Ok(())
+}
+
+/// `attest verify`: the signature, and the module when given; exit 1 when either fails.
+fn verify_attestation(
+    path: &Path,
+    public: &str,
+    module: Option<&Path>,
+) -> Result<ExitCode, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let key = opm_market::keys::read_public(public)?;
+    let envelope = opm_market::attest::Envelope::from_json(&text)
+        .map_err(|e| Failure::Message { code: 2, message: format!("{}: {e}", path.display()) })?;
+    let statement = match envelope.verify(&key) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("opm-driver: {}: rejected: {e}", path.display());
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if let Some(m) = module {
+        let bytes = std::fs::read(m).map_err(|e| Error::io(m, e))?;
+        if !statement.is_subject(&bytes) {
+            eprintln!(
+                "opm-driver: {}: rejected: {} is not the attested module",
+                path.display(),
+                m.display()
+            );
+            return Ok(ExitCode::from(1));
+        }
+    }
+    let p = &statement.predicate;
+    let subject = statement.subject.first().map(|s| s.name.as_str()).unwrap_or_default();
+    let mut text = format!(
+        "verified: signed by key {}\nsubject:   {subject}\nplan:      {} ({})\nobjective: {}\n",
+        opm_market::attest::key_id(&key),
+        p.plan,
+        p.backend.name(),
+        p.objective.name()
+    );
+    if let Some(n) = p.metrics.instcount {
+        text.push_str(&format!("instcount: {n}\n"));
+    }
+    if let Some(n) = p.metrics.text_bytes {
+        text.push_str(&format!(".text:     {n} bytes\n"));
+    }
+    if let Some(r) = &p.metrics.runtime {
+        text.push_str(&format!(
+            "runtime:   median {:.3} ms, 95% [{:.3}, {:.3}] ms over {} runs\n",
+            r.median_ns / 1e6,
+            r.ci95_ns.0 / 1e6,
+            r.ci95_ns.1 / 1e6,
+            r.samples_ns.len()
+        ));
+    }
+    write_output(None, &text)?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,10 +1,14 @@
 //! OpenPassMarket's market of pass plans. Adapters (backends) publish what they offer as
 //! contracts; plans and their measured effects are published as evidence; the decisions
 //! about them are recorded. This crate holds the contracts: versioned data, each with a JSON
-//! Schema (`opm-driver schema NAME`). It reaches no compiler and does no I/O.
+//! Schema (`opm-driver schema NAME`); signed attestations of what a search found (`attest`)
+//! and the keys that sign them (`keys`, the only module that touches files). It reaches no
+//! compiler: anyone can verify an attestation without one.
 
+pub mod attest;
 pub mod contracts;
 pub mod graph;
+pub mod keys;
 pub mod privacy;
 pub mod spec;
 

@@ -66,6 +66,7 @@ pub(super) fn pick(
         }
         match check(opts, engine, candidate, scratch.path()) {
             Ok(checked) => {
+                let candidate = &with_code_size(engine, candidate, scratch.path());
                 audit.record(AuditEntry::WinnerChecked {
                     pipeline: candidate.pipeline.clone(),
                     verdict: Verdict::Ok,
@@ -105,6 +106,27 @@ pub(super) fn pick(
         }
     }
     Ok((None, false))
+}
+
+/// `candidate`, with its `.text` bytes measured now if its search did not generate its code
+/// (it could not become the best when measured, yet is the winner once better results
+/// failed their check): a winner's metrics are complete. Unchanged when that fails.
+fn with_code_size(
+    engine: &Engine,
+    candidate: &PerformanceSignal,
+    scratch: &Path,
+) -> PerformanceSignal {
+    let mut winner = candidate.clone();
+    if winner.metrics.text_bytes.is_none() {
+        let object = scratch.join("winner.o");
+        let size = engine
+            .write_object(&winner.pipeline, &object)
+            .ok()
+            .and_then(|()| std::fs::read(&object).ok())
+            .and_then(|bytes| opm_backend::object::text_bytes(&bytes).ok());
+        winner.metrics.text_bytes = size;
+    }
+    winner
 }
 
 /// Writes `candidate`'s result again, checks that it is what was measured and, when the
