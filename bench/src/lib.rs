@@ -481,10 +481,11 @@ pub fn read_signals(path: &Path) -> anyhow::Result<Vec<Signal>> {
                 .map_or(0, |(f, s)| f.saturating_sub(s)),
         };
         // A line for an evaluation already read corrects it (the winner's check failed).
-        match v["eval"].as_u64().and_then(|e| at_eval.get(&e).copied()) {
+        let eval = v["eval"].as_u64();
+        match eval.and_then(|e| at_eval.get(&e).copied()) {
             Some(earlier) => out[earlier] = signal,
             None => {
-                if let Some(e) = v["eval"].as_u64() {
+                if let Some(e) = eval {
                     at_eval.insert(e, out.len());
                 }
                 out.push(signal);

@@ -423,16 +423,12 @@ fn run_keys(action: KeysAction) -> Result<ExitCode, Failure> {
         "secret key: {}\npublic key: {} ({})\nkey id:     {}\n{}",
         path.display(),
         opm_market::keys::public_path(&path).display(),
-        hex_of(public.as_bytes()),
+        opm_market::keys::public_hex(&public),
         opm_market::attest::key_id(&public),
         opm_market::keys::public_text(&public)
     );
     write_output(None, &text)?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn hex_of(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The host's CPU as the kernel names it (`model name` in /proc/cpuinfo), else the

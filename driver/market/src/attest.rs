@@ -31,7 +31,11 @@ pub fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
 
 /// A key's id: the SHA-256 of its 32 bytes, in hex.
 pub fn key_id(key: &VerifyingKey) -> String {
-    hex::encode(sha2::Sha256::digest(key.as_bytes()))
+    sha256_hex(key.as_bytes())
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(sha2::Sha256::digest(bytes))
 }
 
 /// What the subject is known by.
@@ -99,7 +103,7 @@ pub struct Statement {
 impl Statement {
     /// The statement that `predicate` holds for the file `name` with bytes `module`.
     pub fn new(name: &str, module: &[u8], predicate: PlanPredicate) -> Statement {
-        let digest = hex::encode(sha2::Sha256::digest(module));
+        let digest = sha256_hex(module);
         Statement {
             statement_type: STATEMENT_TYPE.into(),
             subject: vec![Subject {
@@ -113,7 +117,7 @@ impl Statement {
 
     /// Whether `module` is the subject's file: its SHA-256 is the attested one.
     pub fn is_subject(&self, module: &[u8]) -> bool {
-        let digest = hex::encode(sha2::Sha256::digest(module));
+        let digest = sha256_hex(module);
         self.subject.iter().any(|s| s.digest.get("sha256") == Some(&digest))
     }
 }

@@ -17,13 +17,13 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// The contracts, by name.
 pub const NAMES: [&str; 7] = [
-    "PassSpec",
-    "LocalProblem",
-    "PerformanceSignal",
-    "PlanDelta",
-    "AuditLog",
-    "PrivacyBudget",
-    "GraphOfContracts",
+    PassSpec::NAME,
+    LocalProblem::NAME,
+    PerformanceSignal::NAME,
+    PlanDelta::NAME,
+    AuditLog::NAME,
+    PrivacyBudget::NAME,
+    GraphOfContracts::NAME,
 ];
 
 /// A contract type: its name among [`NAMES`].
@@ -122,14 +122,15 @@ pub fn schema(name: &str) -> Option<serde_json::Value> {
         schema.insert("title".into(), T::NAME.into());
         schema.to_value()
     }
-    Some(match name {
-        "PassSpec" => of::<PassSpec>(),
-        "LocalProblem" => of::<LocalProblem>(),
-        "PerformanceSignal" => of::<PerformanceSignal>(),
-        "PlanDelta" => of::<PlanDelta>(),
-        "AuditLog" => of::<AuditLog>(),
-        "PrivacyBudget" => of::<PrivacyBudget>(),
-        "GraphOfContracts" => of::<GraphOfContracts>(),
-        _ => return None,
-    })
+    type Of = fn() -> serde_json::Value;
+    let contracts: [(&str, Of); NAMES.len()] = [
+        (PassSpec::NAME, of::<PassSpec>),
+        (LocalProblem::NAME, of::<LocalProblem>),
+        (PerformanceSignal::NAME, of::<PerformanceSignal>),
+        (PlanDelta::NAME, of::<PlanDelta>),
+        (AuditLog::NAME, of::<AuditLog>),
+        (PrivacyBudget::NAME, of::<PrivacyBudget>),
+        (GraphOfContracts::NAME, of::<GraphOfContracts>),
+    ];
+    contracts.iter().find(|(n, _)| *n == name).map(|(_, of)| of())
 }

@@ -63,7 +63,12 @@ pub fn generate(path: &Path) -> Result<SigningKey, KeyError> {
 
 /// The public key as its file holds it.
 pub fn public_text(key: &VerifyingKey) -> String {
-    format!("{PUBLIC_TAG} {}\n", hex::encode(key.as_bytes()))
+    format!("{PUBLIC_TAG} {}\n", public_hex(key))
+}
+
+/// The public key's 32 bytes in hex (what `read_public` takes in place of a file).
+pub fn public_hex(key: &VerifyingKey) -> String {
+    hex::encode(key.as_bytes())
 }
 
 /// Reads the secret key at `path`, refusing one that others may read.
