@@ -87,6 +87,26 @@ pub enum Command {
         #[command(subcommand)]
         action: AttestAction,
     },
+    /// Replay a signed attestation offline: check its signature and the module's digest, run
+    /// its plan again and report per metric whether it is reproduced. Exit status 0 when it
+    /// is, 1 when it is rejected or a metric differs, 3 when the tools here are not the
+    /// attested ones (nothing is run).
+    Replay {
+        attestation: PathBuf,
+        /// The signer's public key: its file (`KEY.pub`) or its hex.
+        #[arg(long, value_name = "KEY")]
+        public_key: String,
+        /// The attested module [default: the attestation's subject, in the attestation's
+        /// directory].
+        #[arg(long, value_name = "FILE")]
+        module: Option<PathBuf>,
+        /// The replay as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Link a run-time plan's program with these arguments (as `optimize --link-args`).
+        #[arg(long, value_name = "FILE")]
+        link_args: Option<PathBuf>,
+    },
     /// Print the JSON Schema of a market contract; without NAME, list the contracts.
     Schema {
         /// PassSpec, LocalProblem, PerformanceSignal, PlanDelta, AuditLog, PrivacyBudget or

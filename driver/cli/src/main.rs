@@ -132,6 +132,9 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::Attest { action: AttestAction::Verify { attestation, public_key, module } } => {
             verify_attestation(&attestation, &public_key, module.as_deref())
         }
+        Command::Replay { attestation, public_key, module, json, link_args } => {
+            run_replay(&attestation, &public_key, module, json, link_args.as_deref())
+        }
         Command::Schema { name: None } => {
             write_output(None, &(opm_market::NAMES.join("\n") + "\n"))?;
             Ok(ExitCode::SUCCESS)
@@ -431,19 +434,6 @@ fn run_keys(action: KeysAction) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The host's CPU as the kernel names it (`model name` in /proc/cpuinfo), else the
-/// architecture.
-fn host_cpu() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|t| {
-            t.lines().find_map(|l| {
-                l.strip_prefix("model name")?.split_once(':').map(|(_, v)| v.trim().to_string())
-            })
-        })
-        .unwrap_or_else(|| std::env::consts::ARCH.to_string())
-}
-
 /// Signs what the search found for its input and writes the envelope to `path`.
 fn write_attestation(
     path: &Path,
@@ -457,14 +447,16 @@ fn write_attestation(
     let source = &report.problem.source;
     let module = std::fs::read(source).map_err(|e| Error::io(source, e))?;
     let target = Input::load(source).map(|i| i.module.target_triple).unwrap_or_default();
-    let tools =
-        [("opm".to_string(), best.tools.opm.clone()), ("llvm".into(), best.tools.llvm.clone())];
+    // opm's and LLVM's versions as the signal recorded them, and the backend's own tools.
+    let mut tools = opm_replay::tools_here(best.backend);
+    tools.insert("opm".into(), best.tools.opm.clone());
+    tools.insert("llvm".into(), best.tools.llvm.clone());
     let predicate = PlanPredicate {
         plan: best.pipeline.text(),
         backend: best.backend,
-        tools: tools.into(),
+        tools,
         target,
-        host_cpu: host_cpu(),
+        host_cpu: opm_replay::host_cpu(),
         objective: best.objective,
         module_hash: report.problem.module_hash.clone(),
         run_args: report.problem.run_args.clone(),
@@ -485,16 +477,91 @@ fn write_attestation(
     Ok(())
 }
 
+/// The envelope in the file `path` and the public key `public` (a file or hex); exit
+/// status 2 when either cannot be read.
+fn read_envelope(
+    path: &Path,
+    public: &str,
+) -> Result<(opm_market::attest::Envelope, opm_market::attest::VerifyingKey), Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let key = opm_market::keys::read_public(public)?;
+    let envelope = opm_market::attest::Envelope::from_json(&text)
+        .map_err(|e| Failure::Message { code: 2, message: format!("{}: {e}", path.display()) })?;
+    Ok((envelope, key))
+}
+
+/// `replay`: the attestation verified and its plan run again on the module; exit status 0
+/// reproduced, 1 rejected or different, 3 not replayable with the tools here.
+fn run_replay(
+    path: &Path,
+    public: &str,
+    module: Option<PathBuf>,
+    json: bool,
+    link: Option<&Path>,
+) -> Result<ExitCode, Failure> {
+    let (envelope, key) = read_envelope(path, public)?;
+    let module = match module {
+        Some(m) => Some(m),
+        None => attested_module_beside(path, &envelope, &key)?,
+    };
+    // Without a module, the signature did not verify: `replay` says why.
+    let bytes = match &module {
+        Some(m) => std::fs::read(m).map_err(|e| Error::io(m, e))?,
+        None => Vec::new(),
+    };
+    let module = module.unwrap_or_default();
+    let opts =
+        opm_replay::ReplayOptions { module, worker_exe: worker_exe(), link: link_args(link)? };
+    let replay = match opm_replay::replay(&envelope, &key, &bytes, &opts) {
+        Ok(r) => r,
+        Err(opm_replay::ReplayError::Rejected(why)) => {
+            eprintln!("opm-driver: {}: rejected: {why}", path.display());
+            return Ok(ExitCode::from(1));
+        }
+        Err(opm_replay::ReplayError::Engine(e)) => return Err(e.into()),
+    };
+    let out = if json {
+        to_text(&serde_json::to_value(&replay).unwrap_or_default())?
+    } else {
+        opm_replay::render(&replay)
+    };
+    write_output(None, &out)?;
+    Ok(match replay.verdict {
+        opm_replay::ReplayVerdict::Reproduced => ExitCode::SUCCESS,
+        opm_replay::ReplayVerdict::Differs(_) => ExitCode::from(1),
+        opm_replay::ReplayVerdict::CannotReplay(_) => ExitCode::from(3),
+    })
+}
+
+/// The module an attestation names, looked for beside it; only a plain file name is taken
+/// from a statement whose signature verified.
+fn attested_module_beside(
+    path: &Path,
+    envelope: &opm_market::attest::Envelope,
+    key: &opm_market::attest::VerifyingKey,
+) -> Result<Option<PathBuf>, Failure> {
+    let Ok(statement) = envelope.verify(key) else { return Ok(None) };
+    let name = statement
+        .subject
+        .first()
+        .map(|s| s.name.clone())
+        .filter(|n| !n.is_empty() && Path::new(n).file_name() == Some(std::ffi::OsStr::new(n)));
+    match name {
+        Some(n) => Ok(Some(path.parent().unwrap_or(Path::new(".")).join(n))),
+        None => Err(Failure::Usage(format!(
+            "{}: the attestation names no module file; give it with --module FILE",
+            path.display()
+        ))),
+    }
+}
+
 /// `attest verify`: the signature, and the module when given; exit 1 when either fails.
 fn verify_attestation(
     path: &Path,
     public: &str,
     module: Option<&Path>,
 ) -> Result<ExitCode, Failure> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let key = opm_market::keys::read_public(public)?;
-    let envelope = opm_market::attest::Envelope::from_json(&text)
-        .map_err(|e| Failure::Message { code: 2, message: format!("{}: {e}", path.display()) })?;
+    let (envelope, key) = read_envelope(path, public)?;
     let statement = match envelope.verify(&key) {
         Ok(s) => s,
         Err(e) => {

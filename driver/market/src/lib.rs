@@ -9,7 +9,9 @@ pub mod attest;
 pub mod contracts;
 pub mod graph;
 pub mod keys;
+pub mod ledger;
 pub mod privacy;
+pub mod registry;
 pub mod spec;
 
 pub use contracts::{Contract, ContractError, NAMES, Named, SCHEMA_VERSION, schema};

@@ -9,7 +9,10 @@
 
 pub mod all;
 mod audit;
+mod measure;
 mod winner;
+
+pub use measure::measure;
 
 use crate::engine::{Engine, EngineConfig};
 use crate::error::Error;

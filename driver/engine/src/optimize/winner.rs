@@ -111,7 +111,7 @@ pub(super) fn pick(
 /// `candidate`, with its `.text` bytes measured now if its search did not generate its code
 /// (it could not become the best when measured, yet is the winner once better results
 /// failed their check): a winner's metrics are complete. Unchanged when that fails.
-fn with_code_size(
+pub(super) fn with_code_size(
     engine: &Engine,
     candidate: &PerformanceSignal,
     scratch: &Path,
