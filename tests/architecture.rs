@@ -44,6 +44,12 @@ const ALLOWED: &[(&str, &[&str], &[&str])] = &[
     ("opm-market", &["opm-search", "opm-backend"], &[]),
     // Replay is where the market reaches a compiler: over the engine, beside the market.
     ("opm-replay", &["opm-market", "opm-engine", "opm-search", "opm-backend"], &[]),
+    // The conformance checks compile and run programs: over the lab's corpus and the engine.
+    (
+        "opm-conformance",
+        &["opm-market", "opm-lab", "opm-engine", "opm-search", "opm-backend", "opm-ir"],
+        &[],
+    ),
     ("opm-buildinfo", &[], &[]),
     (
         "opm-cli",
@@ -51,6 +57,7 @@ const ALLOWED: &[(&str, &[&str], &[&str])] = &[
             "opm-lab",
             "opm-market",
             "opm-replay",
+            "opm-conformance",
             "opm-engine",
             "opm-search",
             "opm-backend",
@@ -181,12 +188,7 @@ fn list(normal: &[&str], dev: &[&str]) -> String {
 
 /// The packages `root` reaches through its normal and build dependencies (and, with `dev`,
 /// its own dev-dependencies), resolved for this platform: name → the chain that reaches it.
-fn closure(
-    m: &Metadata,
-    root: &Package,
-    dev: bool,
-    build: bool,
-) -> BTreeMap<String, Vec<String>> {
+fn closure(m: &Metadata, root: &Package, dev: bool, build: bool) -> BTreeMap<String, Vec<String>> {
     let Some(resolve) = &m.resolve else { panic!("cargo metadata gave no resolve graph") };
     let nodes: BTreeMap<_, _> = resolve.nodes.iter().map(|n| (&n.id, n)).collect();
     let name_of = |id: &cargo_metadata::PackageId| {

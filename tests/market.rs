@@ -188,3 +188,52 @@ fn replay_keeps_a_tool_mismatch_apart_from_a_difference() {
     assert_eq!(other.code, Some(1));
     assert!(other.stderr_text().contains("is not the attested module"), "{}", other.stderr_text());
 }
+
+#[test]
+fn the_three_adapters_are_conformant() {
+    let dir = scratch("market-conformance");
+    let corpus = common::repo_root().join("bench/corpus");
+    for backend in ["llvm", "cranelift", "gcc"] {
+        let report = dir.join(format!("{backend}.json"));
+        let o = opm(&[
+            "conformance",
+            "--backend",
+            backend,
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "--programs",
+            "crc32,sieve",
+            "--report",
+            report.to_str().unwrap(),
+        ]);
+        let text = o.stdout_text();
+        assert_eq!(o.code, Some(0), "{backend}:\n{text}{}", o.stderr_text());
+        assert!(text.ends_with(&format!("conformant: {backend} may be admitted\n")), "{text}");
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+        assert_eq!(json["contract"], "ConformanceReport");
+        let checks = json["checks"].as_array().unwrap();
+        let names: Vec<&str> = checks.iter().map(|c| c["check"].as_str().unwrap()).collect();
+        assert_eq!(
+            names,
+            [
+                "tool-versions",
+                "determinism",
+                "specs-run",
+                "presets-preserve-output",
+                "unsupported-is-an-error"
+            ]
+        );
+        assert!(checks.iter().all(|c| c["status"] == "pass" && c["required"] == true), "{text}");
+        assert!(json["specs"].as_u64().unwrap() >= 20, "{backend} lists its specs");
+    }
+    // No corpus: a usage error, not a report.
+    let none = opm(&[
+        "conformance",
+        "--backend",
+        "llvm",
+        "--corpus",
+        dir.join("nowhere").to_str().unwrap(),
+    ]);
+    assert_eq!(none.code, Some(2), "{}", none.stderr_text());
+}

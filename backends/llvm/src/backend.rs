@@ -158,11 +158,41 @@ impl Backend for LlvmBackend {
     }
 
     fn prepare(&self, module: &opm_ir::Module) -> Result<Box<dyn Compiler>, Error> {
+        elf_comdats(module)?;
         Ok(Box::new(LlvmCompiler { module: module.clone() }))
     }
 
     fn listing(&self, json: bool) -> String {
         listing(json)
+    }
+}
+
+/// Refuses a comdat whose selection kind ELF object files cannot express (`largest`,
+/// `exactmatch`, `samesize`: COFF's), which LLVM's code generator would abort on, on an ELF
+/// target.
+fn elf_comdats(module: &opm_ir::Module) -> Result<(), Error> {
+    use opm_ir::module::ComdatSelection;
+    let t = &module.target_triple;
+    let elf =
+        !["apple", "darwin", "windows", "msvc", "mingw", "cygwin"].iter().any(|o| t.contains(o));
+    let bad = module
+        .comdats()
+        .into_iter()
+        .find(|c| !matches!(c.selection, ComdatSelection::Any | ComdatSelection::NoDeduplicate));
+    match bad {
+        Some(c) if elf => Err(Error::new(
+            ErrorKind::Unsupported,
+            LlvmError::Unsupported {
+                construct: format!(
+                    "comdat `{}` with selection `{}` (ELF object files keep only `any` and \
+                     `nodeduplicate` comdats)",
+                    c.name,
+                    c.selection.keyword()
+                ),
+                site: opm_backend::Site::global(&c.name),
+            },
+        )),
+        _ => Ok(()),
     }
 }
 

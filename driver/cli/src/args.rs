@@ -51,12 +51,15 @@ pub enum Command {
     /// Build FILE through the canonical IR into an executable.
     Compile {
         file: PathBuf,
-        /// The executable to write.
+        /// The executable (or with `-c`, the object) to write.
         #[arg(short, long)]
         output: PathBuf,
         /// With `--backend gcc`: also write the C that gcc compiles to FILE.
         #[arg(long, value_name = "FILE")]
         emit_c: Option<PathBuf>,
+        /// Write the relocatable object instead of linking an executable.
+        #[arg(short = 'c', long)]
+        object: bool,
         #[command(flatten)]
         build: BuildArgs,
     },
@@ -106,6 +109,26 @@ pub enum Command {
         /// Link a run-time plan's program with these arguments (as `optimize --link-args`).
         #[arg(long, value_name = "FILE")]
         link_args: Option<PathBuf>,
+    },
+    /// Put an adapter (a backend) through the contract checks a registry admits it on, and
+    /// write the report; exit status 0 when it is conformant, 1 when not.
+    Conformance {
+        /// The adapter.
+        #[arg(long, value_enum)]
+        backend: BackendArg,
+        /// The corpus its presets must preserve the output of (`.c` and `.ll` programs, with
+        /// an optional manifest.json) [default: bench/corpus]
+        #[arg(long, value_name = "DIR")]
+        corpus: Option<PathBuf>,
+        /// Only these programs of the corpus (comma-separated names).
+        #[arg(long, value_delimiter = ',')]
+        programs: Vec<String>,
+        /// Also write the report as JSON (a ConformanceReport contract) to FILE.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+        /// Compilations at once [default: the machine's CPUs]
+        #[arg(long)]
+        jobs: Option<usize>,
     },
     /// Print the JSON Schema of a market contract; without NAME, list the contracts.
     Schema {

@@ -109,7 +109,7 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Run { file, build, args } => run_program(&file, &build, &args),
-        Command::Compile { file, output, emit_c, build } => {
+        Command::Compile { file, output, emit_c, object, build } => {
             let input = Input::load_verified(&file)?;
             if let Some(path) = emit_c {
                 if build.backend != args::BackendArg::Gcc {
@@ -118,7 +118,17 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                 let c = opm_engine::build::emit_c(&input.module)?;
                 std::fs::write(&path, c).map_err(|source| Error::io(path, source))?;
             }
-            build_executable(&input.module, &build_options(&build)?, &output)?;
+            if object {
+                let backend = opm_engine::backends::open(build.backend.into())?;
+                let bytes = opm_engine::build::compile(
+                    backend.as_ref(),
+                    &input.module,
+                    build.pipeline.as_deref(),
+                )?;
+                std::fs::write(&output, bytes).map_err(|source| Error::io(&output, source))?;
+            } else {
+                build_executable(&input.module, &build_options(&build)?, &output)?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Optimize(args) => run_optimize(&args),
@@ -134,6 +144,9 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         }
         Command::Replay { attestation, public_key, module, json, link_args } => {
             run_replay(&attestation, &public_key, module, json, link_args.as_deref())
+        }
+        Command::Conformance { backend, corpus, programs, report, jobs } => {
+            run_conformance(backend.into(), corpus, &programs, report.as_deref(), jobs)
         }
         Command::Schema { name: None } => {
             write_output(None, &(opm_market::NAMES.join("\n") + "\n"))?;
@@ -475,6 +488,48 @@ fn write_attestation(
     write_output(Some(path), &(envelope.to_json() + "\n"))?;
     eprintln!("opm-driver: wrote the attestation {}", path.display());
     Ok(())
+}
+
+/// `conformance`: the adapter's contract checks on the corpus, the report on stdout (and as
+/// a contract in `report`); exit status 1 when it is not conformant.
+fn run_conformance(
+    backend: BackendKind,
+    corpus: Option<PathBuf>,
+    programs: &[String],
+    report: Option<&Path>,
+    jobs: Option<usize>,
+) -> Result<ExitCode, Failure> {
+    let corpus = corpus.unwrap_or_else(|| PathBuf::from("bench/corpus"));
+    if !corpus.is_dir() {
+        return Err(Failure::Usage(format!(
+            "{}: no corpus directory; give one with --corpus DIR",
+            corpus.display()
+        )));
+    }
+    let adapter = opm_engine::backends::open(backend)?;
+    let work = tempfile::Builder::new()
+        .prefix("opm-conformance-")
+        .tempdir()
+        .map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    let programs = opm_conformance::corpus(&corpus, programs, work.path())
+        .map_err(|message| Failure::Message { code: 2, message })?;
+    let subject = opm_conformance::Subject {
+        backend: adapter.as_ref(),
+        isolation: opm_conformance::Isolation::Process { exe: worker_exe() },
+        claimed: None,
+    };
+    let opts = opm_conformance::Options {
+        programs,
+        jobs: jobs.unwrap_or_else(cpus),
+        limit: std::time::Duration::from_secs(120),
+    };
+    let result = opm_conformance::check(&subject, &opts);
+    if let Some(path) = report {
+        let text = opm_market::Contract::new(result.clone()).to_json();
+        write_output(Some(path), &(text + "\n"))?;
+    }
+    write_output(None, &result.render())?;
+    Ok(if result.conformant() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 /// The envelope in the file `path` and the public key `public` (a file or hex); exit

@@ -374,7 +374,7 @@ fn search(
 /// The IR a program is searched from: a `.ll` as it is; a `.c` compiled by clang-22 without
 /// LLVM's passes and without `optnone` (`-O1 -Xclang -disable-llvm-passes`), so that every
 /// pipeline starts from the same unoptimised IR.
-fn prepare(program: &Program, work: &Path) -> Result<PathBuf, String> {
+pub fn prepare(program: &Program, work: &Path) -> Result<PathBuf, String> {
     if program.source.extension().is_some_and(|e| e == "ll") {
         return Ok(program.source.clone());
     }

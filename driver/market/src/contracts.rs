@@ -3,6 +3,7 @@
 //! Schema. The driver's own types are the contracts' bodies, one to one: a
 //! `PerformanceSignal` contract is a line of a signals file with two fields more.
 
+use crate::conformance::ConformanceReport;
 use crate::graph::GraphOfContracts;
 use crate::privacy::PrivacyBudget;
 use crate::spec::PassSpec;
@@ -16,7 +17,7 @@ use serde::{Deserialize, Serialize};
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// The contracts, by name.
-pub const NAMES: [&str; 7] = [
+pub const NAMES: [&str; 8] = [
     PassSpec::NAME,
     LocalProblem::NAME,
     PerformanceSignal::NAME,
@@ -24,6 +25,7 @@ pub const NAMES: [&str; 7] = [
     AuditLog::NAME,
     PrivacyBudget::NAME,
     GraphOfContracts::NAME,
+    ConformanceReport::NAME,
 ];
 
 /// A contract type: its name among [`NAMES`].
@@ -47,6 +49,7 @@ named! {
     AuditLog => "AuditLog",
     PrivacyBudget => "PrivacyBudget",
     GraphOfContracts => "GraphOfContracts",
+    ConformanceReport => "ConformanceReport",
 }
 
 /// One contract value as it is published: its contract's name, the schema version it was
@@ -131,6 +134,7 @@ pub fn schema(name: &str) -> Option<serde_json::Value> {
         (AuditLog::NAME, of::<AuditLog>),
         (PrivacyBudget::NAME, of::<PrivacyBudget>),
         (GraphOfContracts::NAME, of::<GraphOfContracts>),
+        (ConformanceReport::NAME, of::<ConformanceReport>),
     ];
     contracts.iter().find(|(n, _)| *n == name).map(|(_, of)| of())
 }
