@@ -237,3 +237,259 @@ fn the_three_adapters_are_conformant() {
     ]);
     assert_eq!(none.code, Some(2), "{}", none.stderr_text());
 }
+
+fn store_cmd(store: &Path, key: &Path, args: &[&str]) -> common::Outcome {
+    let mut cmd = Command::new(driver());
+    cmd.arg(args[0]).arg("--store").arg(store).arg("--key").arg(key).args(&args[1..]);
+    run(cmd, LIMIT)
+}
+
+#[test]
+fn a_registry_admits_publishes_finds_and_revokes_and_its_ledger_records_each_decision() {
+    let dir = scratch("market-registry");
+    let (key, public) = keys(&dir);
+    let store = dir.join("store");
+    let corpus = common::repo_root().join("bench/corpus");
+    let admitted = store_cmd(
+        &store,
+        &key,
+        &[
+            "registry",
+            "admit",
+            "--backend",
+            "llvm",
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "--programs",
+            "crc32",
+        ],
+    );
+    assert_eq!(admitted.code, Some(0), "{}{}", admitted.stdout_text(), admitted.stderr_text());
+    assert!(admitted.stdout_text().contains("checkpoint: size 1 "), "{}", admitted.stdout_text());
+
+    // A search's signed winner, published: its specs are the admitted adapter's.
+    let ir = dir.join("crc32.ll");
+    clang_compile(&corpus.join("crc32.c"), &ir, "-O1", &["-Xclang", "-disable-llvm-passes"])
+        .unwrap();
+    let att = dir.join("crc32.attestation.json");
+    attested_search(&ir, &att, &key, &["--budget-evals", "16", "--no-run"]);
+    let published = store_cmd(
+        &store,
+        &key,
+        &["registry", "publish", att.to_str().unwrap(), "--public-key", public.to_str().unwrap()],
+    );
+    assert_eq!(published.code, Some(0), "{}", published.stderr_text());
+    let id = published.stdout_text().split_whitespace().nth(2).unwrap().to_string();
+
+    // Signed by a key the registry has not been told to trust: refused until it is added.
+    let other = dir.join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    let (other_key, other_public) = keys(&other);
+    let att2 = dir.join("crc32.other.json");
+    attested_search(&ir, &att2, &other_key, &["--strategy", "presets", "--no-run"]);
+    let refused = store_cmd(
+        &store,
+        &key,
+        &[
+            "registry",
+            "publish",
+            att2.to_str().unwrap(),
+            "--public-key",
+            other_public.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(refused.code, Some(1), "{}", refused.stdout_text());
+    assert!(refused.stderr_text().contains("does not trust"), "{}", refused.stderr_text());
+    let other_vk = opm_market::keys::read_public(other_public.to_str().unwrap()).unwrap();
+    let decision = dir.join("key-added.json");
+    std::fs::write(
+        &decision,
+        serde_json::json!({
+            "decision": "key-added",
+            "key_id": opm_market::attest::key_id(&other_vk),
+            "public_key": opm_market::keys::public_hex(&other_vk),
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let added = store_cmd(&store, &key, &["ledger", "append", decision.to_str().unwrap()]);
+    assert_eq!(added.code, Some(0), "{}", added.stderr_text());
+    let again = store_cmd(
+        &store,
+        &key,
+        &[
+            "registry",
+            "publish",
+            att2.to_str().unwrap(),
+            "--public-key",
+            other_public.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(again.code, Some(0), "{}", again.stderr_text());
+
+    // Discovery: by what a plan improved, by name, by adapter and level.
+    let found =
+        store_cmd(&store, &key, &["registry", "search", "--improved", "instcount", "--json"]);
+    let plans: serde_json::Value = serde_json::from_str(&found.stdout_text()).unwrap();
+    assert!(plans.as_array().unwrap().iter().any(|p| p["id"] == id.as_str()), "{plans}");
+    let gvn = store_cmd(
+        &store,
+        &key,
+        &["registry", "search", "gvn", "--adapter", "llvm", "--level", "function"],
+    );
+    assert!(gvn.stdout_text().contains("llvm/gvn "), "{}", gvn.stdout_text());
+    let shown = store_cmd(&store, &key, &["registry", "show", &id, "--json"]);
+    assert_eq!(shown.code, Some(0), "{}", shown.stderr_text());
+    assert!(!shown.stdout_text().contains("define "), "no IR in the registry");
+
+    // Revoked: out of searches, still shown with why.
+    let revoked = store_cmd(
+        &store,
+        &key,
+        &["registry", "revoke", &id, "--why", "miscompiles on a newer LLVM"],
+    );
+    assert_eq!(revoked.code, Some(0), "{}", revoked.stderr_text());
+    let found = store_cmd(&store, &key, &["registry", "search", "--improved", "instcount"]);
+    assert!(!found.stdout_text().contains(&id), "{}", found.stdout_text());
+    let shown = store_cmd(&store, &key, &["registry", "show", &id]);
+    assert!(
+        shown.stdout_text().contains("revoked: miscompiles on a newer LLVM"),
+        "{}",
+        shown.stdout_text()
+    );
+
+    // Every decision is in the ledger, which verifies.
+    let ledger = store_cmd(&store, &key, &["ledger", "show", "--json"]);
+    let doc: serde_json::Value = serde_json::from_str(&ledger.stdout_text()).unwrap();
+    let kinds: Vec<&str> = doc["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["decision"]["decision"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["adapter-admitted", "plan-published", "key-added", "plan-published", "plan-revoked"]
+    );
+    let verified = store_cmd(&store, &key, &["ledger", "verify"]);
+    assert_eq!(verified.code, Some(0), "{}", verified.stderr_text());
+    assert!(
+        verified.stdout_text().starts_with("verified: 5 entries"),
+        "{}",
+        verified.stdout_text()
+    );
+}
+
+/// A store whose ledger holds `n` key-added decisions (one checkpoint per decision).
+fn ledger_of(store: &Path, key: &Path, n: usize, seed: u8) {
+    std::fs::create_dir_all(store).unwrap();
+    let mut ledger = opm_market::ledger::Ledger::open(&store.join("ledger.sqlite")).unwrap();
+    let signer = secret(key);
+    for i in 0..n {
+        let vk = SigningKey::from_bytes(&[seed.wrapping_add(i as u8); 32]).verifying_key();
+        let d = opm_market::ledger::Decision::KeyAdded {
+            key_id: opm_market::attest::key_id(&vk),
+            public_key: opm_market::keys::public_hex(&vk),
+        };
+        ledger.append(&[d], &signer, 1_800_000_000).unwrap();
+    }
+}
+
+#[test]
+fn a_ledger_names_what_was_changed_behind_its_back_and_proves_offline() {
+    let dir = scratch("market-ledger");
+    let (key, public) = keys(&dir);
+    let store = dir.join("a");
+    ledger_of(&store, &key, 30, 1);
+    let ok = store_cmd(&store, &key, &["ledger", "verify"]);
+    assert_eq!(ok.code, Some(0), "{}", ok.stderr_text());
+
+    // Proofs that anyone with the public key checks without the store.
+    let proof = dir.join("inclusion.json");
+    let p = store_cmd(&store, &key, &["ledger", "prove", "--index", "17"]);
+    assert_eq!(p.code, Some(0), "{}", p.stderr_text());
+    std::fs::write(&proof, p.stdout_text()).unwrap();
+    let holds = opm(&[
+        "ledger",
+        "check",
+        proof.to_str().unwrap(),
+        "--public-key",
+        public.to_str().unwrap(),
+    ]);
+    assert_eq!(holds.code, Some(0), "{}", holds.stderr_text());
+    assert!(
+        holds.stdout_text().starts_with("holds: entry 17 is in the tree of size 30"),
+        "{}",
+        holds.stdout_text()
+    );
+    let mut forged: serde_json::Value = serde_json::from_str(&p.stdout_text()).unwrap();
+    forged["inclusion"]["index"] = 16.into();
+    std::fs::write(&proof, forged.to_string()).unwrap();
+    let fails = opm(&[
+        "ledger",
+        "check",
+        proof.to_str().unwrap(),
+        "--public-key",
+        public.to_str().unwrap(),
+    ]);
+    assert_eq!(fails.code, Some(1), "{}", fails.stdout_text());
+    let c = store_cmd(&store, &key, &["ledger", "prove", "--old-size", "12"]);
+    let consistency = dir.join("consistency.json");
+    std::fs::write(&consistency, c.stdout_text()).unwrap();
+    let holds = opm(&[
+        "ledger",
+        "check",
+        consistency.to_str().unwrap(),
+        "--public-key",
+        public.to_str().unwrap(),
+    ]);
+    assert!(
+        holds.stdout_text().starts_with("holds: the tree of size 30 extends the tree of size 12"),
+        "{}{}",
+        holds.stdout_text(),
+        holds.stderr_text()
+    );
+
+    // Entry 17 edited behind the ledger's back (its trigger dropped, then restored).
+    let tampered = dir.join("tampered");
+    std::fs::create_dir_all(&tampered).unwrap();
+    std::fs::copy(store.join("ledger.sqlite"), tampered.join("ledger.sqlite")).unwrap();
+    let conn = rusqlite::Connection::open(tampered.join("ledger.sqlite")).unwrap();
+    let sql: String = conn
+        .query_row("SELECT sql FROM sqlite_master WHERE name = 'entries_no_update'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    conn.execute_batch("DROP TRIGGER entries_no_update").unwrap();
+    let leaf: Vec<u8> =
+        conn.query_row("SELECT leaf FROM entries WHERE idx = 17", [], |r| r.get(0)).unwrap();
+    let edited = String::from_utf8(leaf).unwrap().replace("1800000000", "1800000001");
+    conn.execute("UPDATE entries SET leaf = ?1 WHERE idx = 17", [edited.as_bytes()]).unwrap();
+    conn.execute_batch(&sql).unwrap();
+    drop(conn);
+    let bad = store_cmd(&tampered, &key, &["ledger", "verify"]);
+    assert_eq!(bad.code, Some(1), "{}", bad.stdout_text());
+    assert!(bad.stderr_text().contains("entry 17 "), "{}", bad.stderr_text());
+
+    // A store behind syncs; one whose tail was cut, and has grown otherwise since, is a fork.
+    let behind = dir.join("behind");
+    std::fs::create_dir_all(&behind).unwrap();
+    let synced = store_cmd(&behind, &key, &["ledger", "sync", "--from", store.to_str().unwrap()]);
+    assert_eq!(synced.code, Some(0), "{}", synced.stderr_text());
+    assert!(synced.stdout_text().starts_with("appended 30 entries"), "{}", synced.stdout_text());
+    ledger_of(&store, &key, 5, 100);
+    let delta = store_cmd(&behind, &key, &["ledger", "sync", "--from", store.to_str().unwrap()]);
+    assert!(delta.stdout_text().starts_with("appended 5 entries"), "{}", delta.stdout_text());
+    let forked = dir.join("forked");
+    ledger_of(&forked, &key, 30, 1);
+    ledger_of(&forked, &key, 5, 200);
+    let fork = store_cmd(&behind, &key, &["ledger", "sync", "--from", forked.to_str().unwrap()]);
+    assert_eq!(fork.code, Some(1), "{}", fork.stdout_text());
+    assert!(fork.stderr_text().contains("a fork at size 35"), "{}", fork.stderr_text());
+    let still = store_cmd(&behind, &key, &["ledger", "verify"]);
+    assert!(
+        still.stdout_text().starts_with("verified: 35 entries"),
+        "nothing appended: {}",
+        still.stdout_text()
+    );
+}

@@ -113,22 +113,28 @@ pub enum Command {
     /// Put an adapter (a backend) through the contract checks a registry admits it on, and
     /// write the report; exit status 0 when it is conformant, 1 when not.
     Conformance {
-        /// The adapter.
-        #[arg(long, value_enum)]
-        backend: BackendArg,
-        /// The corpus its presets must preserve the output of (`.c` and `.ll` programs, with
-        /// an optional manifest.json) [default: bench/corpus]
-        #[arg(long, value_name = "DIR")]
-        corpus: Option<PathBuf>,
-        /// Only these programs of the corpus (comma-separated names).
-        #[arg(long, value_delimiter = ',')]
-        programs: Vec<String>,
+        #[command(flatten)]
+        checks: ConformanceArgs,
         /// Also write the report as JSON (a ConformanceReport contract) to FILE.
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
-        /// Compilations at once [default: the machine's CPUs]
-        #[arg(long)]
-        jobs: Option<usize>,
+    },
+    /// The registry of adapters, the specs they offer and the plans known to be good: admit
+    /// an adapter (after its conformance checks), publish or revoke a plan, and discover
+    /// what is there. Every decision is recorded in the store's ledger.
+    Registry {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(subcommand)]
+        action: RegistryAction,
+    },
+    /// The store's governance ledger: an append-only Merkle log of the registry's decisions
+    /// with signed checkpoints; show, append, verify, prove, check a proof, sync.
+    Ledger {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(subcommand)]
+        action: LedgerAction,
     },
     /// Print the JSON Schema of a market contract; without NAME, list the contracts.
     Schema {
@@ -510,5 +516,144 @@ pub enum AttestAction {
         /// Also check that this file is the attested module (its SHA-256).
         #[arg(long, value_name = "FILE")]
         module: Option<PathBuf>,
+    },
+}
+
+/// An adapter's conformance checks: which adapter, on what.
+#[derive(clap::Args, Debug)]
+pub struct ConformanceArgs {
+    /// The adapter.
+    #[arg(long, value_enum)]
+    pub backend: BackendArg,
+    /// The corpus its presets must preserve the output of (`.c` and `.ll` programs, with an
+    /// optional manifest.json) [default: bench/corpus]
+    #[arg(long, value_name = "DIR")]
+    pub corpus: Option<PathBuf>,
+    /// Only these programs of the corpus (comma-separated names).
+    #[arg(long, value_delimiter = ',')]
+    pub programs: Vec<String>,
+    /// Compilations at once [default: the machine's CPUs]
+    #[arg(long)]
+    pub jobs: Option<usize>,
+}
+
+/// Where the market's registry and ledger are kept.
+#[derive(clap::Args, Debug)]
+pub struct StoreArgs {
+    /// The store's directory (registry.sqlite, ledger.sqlite, the reports and attestations
+    /// it refers to) [default: $XDG_DATA_HOME/opm/market, else ~/.local/share/opm/market]
+    #[arg(long, value_name = "DIR", global = true)]
+    pub store: Option<PathBuf>,
+    /// The secret key that signs the ledger's checkpoints [default: as for `keys generate`]
+    #[arg(long, value_name = "FILE", global = true)]
+    pub key: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub enum RegistryAction {
+    /// Put an adapter through its conformance checks; admit it when it passes, record the
+    /// refusal when not (exit status 1).
+    Admit {
+        #[command(flatten)]
+        checks: ConformanceArgs,
+    },
+    /// Publish the plan of a signed attestation (verified first, and its specs offered by an
+    /// admitted adapter).
+    Publish {
+        attestation: PathBuf,
+        /// The signer's public key: its file (`KEY.pub`) or its hex.
+        #[arg(long, value_name = "KEY")]
+        public_key: String,
+    },
+    /// Revoke a published plan, saying why.
+    Revoke {
+        id: String,
+        #[arg(long)]
+        why: String,
+    },
+    /// List what the registry holds.
+    List {
+        /// Only adapters, specs, plans or problems.
+        #[arg(long, value_parser = ["adapter", "spec", "plan", "problem"])]
+        kind: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one adapter, spec (`llvm/gvn`), plan or problem with its edges.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search by name, adapter, level or what a plan improved.
+    Search {
+        /// Part of a name, id or description.
+        text: Option<String>,
+        #[arg(long)]
+        adapter: Option<String>,
+        /// A spec's level: module, cgscc, function, loop, loop-mssa, setting, flag.
+        #[arg(long)]
+        level: Option<String>,
+        /// Plans that improved this metric: instcount, size, runtime.
+        #[arg(long)]
+        improved: Option<String>,
+        /// Revoked ones too.
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum LedgerAction {
+    /// Print the entries (from index FROM on) and the latest checkpoint.
+    Show {
+        #[arg(long, default_value_t = 0)]
+        from: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Append a decision written as JSON (`{"decision":"key-added","key_id":…,
+    /// "public_key":…}`; `opm-driver schema LedgerEntry` shows every kind).
+    Append { decision: PathBuf },
+    /// Recompute every leaf hash and every checkpoint's root and signature; exit status 1
+    /// naming the first bad index.
+    Verify {
+        /// A key whose checkpoints are trusted (repeatable) [default: the signing key's]
+        #[arg(long, value_name = "KEY")]
+        public_key: Vec<String>,
+    },
+    /// Write a proof that verifies offline (`ledger check`): of entry INDEX's inclusion, or
+    /// with --old-size of the consistency of two checkpoints.
+    Prove {
+        /// The entry to prove included.
+        #[arg(long, conflicts_with = "old_size", required_unless_present = "old_size")]
+        index: Option<u64>,
+        /// The older tree's size, for a consistency proof.
+        #[arg(long)]
+        old_size: Option<u64>,
+        /// The tree size to prove against [default: the latest checkpoint's]
+        #[arg(long)]
+        size: Option<u64>,
+    },
+    /// Check a proof written by `prove`, with no store: its checkpoints' signatures and the
+    /// proof itself. Exit status 1 when it does not hold.
+    Check {
+        proof: PathBuf,
+        /// A key whose checkpoints are trusted (repeatable).
+        #[arg(long, value_name = "KEY", required = true)]
+        public_key: Vec<String>,
+    },
+    /// Bring this store's ledger up to date from another store's: it sends its checkpoint,
+    /// gets the entries since, a consistency proof and the other's checkpoint, and appends
+    /// only when all verify. A fork is reported (exit status 1) and nothing appended.
+    Sync {
+        /// The other store's directory.
+        #[arg(long, value_name = "DIR")]
+        from: PathBuf,
+        /// A key whose checkpoints are trusted (repeatable) [default: the signing key's]
+        #[arg(long, value_name = "KEY")]
+        public_key: Vec<String>,
     },
 }

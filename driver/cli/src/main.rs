@@ -2,6 +2,7 @@
 //! libraries, prints what they return and turns their errors into exit statuses.
 
 mod args;
+mod market;
 
 use args::{
     AttestAction, BenchAction, BenchArgs, BuildArgs, Cli, Command, KeysAction, OptimizeArgs,
@@ -145,9 +146,9 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::Replay { attestation, public_key, module, json, link_args } => {
             run_replay(&attestation, &public_key, module, json, link_args.as_deref())
         }
-        Command::Conformance { backend, corpus, programs, report, jobs } => {
-            run_conformance(backend.into(), corpus, &programs, report.as_deref(), jobs)
-        }
+        Command::Conformance { checks, report } => run_conformance(&checks, report.as_deref()),
+        Command::Registry { store, action } => market::run_registry(&store, action),
+        Command::Ledger { store, action } => market::run_ledger(&store, action),
         Command::Schema { name: None } => {
             write_output(None, &(opm_market::NAMES.join("\n") + "\n"))?;
             Ok(ExitCode::SUCCESS)
@@ -404,15 +405,7 @@ fn key_path(given: Option<&Path>) -> Result<PathBuf, Failure> {
     if let Some(p) = given {
         return Ok(p.to_path_buf());
     }
-    let config = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|v| !v.is_empty())
-                .map(|h| PathBuf::from(h).join(".config"))
-        });
-    match config {
+    match xdg_dir("XDG_CONFIG_HOME", ".config") {
         Some(dir) => Ok(dir.join("opm").join("signing.key")),
         None => Err(Failure::Usage(
             "neither XDG_CONFIG_HOME nor HOME is set: give the key's file with --key".into(),
@@ -464,6 +457,22 @@ fn write_attestation(
     let mut tools = opm_replay::tools_here(best.backend);
     tools.insert("opm".into(), best.tools.opm.clone());
     tools.insert("llvm".into(), best.tools.llvm.clone());
+    let attested = |m: &opm_search::Metrics| AttestedMetrics {
+        instcount: m.instcount,
+        text_bytes: m.text_bytes,
+        runtime: m.runtime.as_ref().map(|r| AttestedRuntime {
+            samples_ns: r.samples_ns.clone(),
+            median_ns: r.median_ns,
+            ci95_ns: r.ci95_ns,
+        }),
+    };
+    let baseline = report.baseline(&report.ratio_base).and_then(|b| {
+        (b.verdict == opm_search::Verdict::Ok).then(|| opm_market::attest::AttestedBaseline {
+            name: report.ratio_base.clone(),
+            plan: b.pipeline.text(),
+            metrics: attested(&b.metrics),
+        })
+    });
     let predicate = PlanPredicate {
         plan: best.pipeline.text(),
         backend: best.backend,
@@ -473,15 +482,8 @@ fn write_attestation(
         objective: best.objective,
         module_hash: report.problem.module_hash.clone(),
         run_args: report.problem.run_args.clone(),
-        metrics: AttestedMetrics {
-            instcount: best.metrics.instcount,
-            text_bytes: best.metrics.text_bytes,
-            runtime: best.metrics.runtime.as_ref().map(|r| AttestedRuntime {
-                samples_ns: r.samples_ns.clone(),
-                median_ns: r.median_ns,
-                ci95_ns: r.ci95_ns,
-            }),
-        },
+        metrics: attested(&best.metrics),
+        baseline,
     };
     let name = source.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let envelope = Envelope::sign(&Statement::new(&name, &module, predicate), key);
@@ -493,43 +495,57 @@ fn write_attestation(
 /// `conformance`: the adapter's contract checks on the corpus, the report on stdout (and as
 /// a contract in `report`); exit status 1 when it is not conformant.
 fn run_conformance(
-    backend: BackendKind,
-    corpus: Option<PathBuf>,
-    programs: &[String],
+    checks: &args::ConformanceArgs,
     report: Option<&Path>,
-    jobs: Option<usize>,
 ) -> Result<ExitCode, Failure> {
-    let corpus = corpus.unwrap_or_else(|| PathBuf::from("bench/corpus"));
-    if !corpus.is_dir() {
-        return Err(Failure::Usage(format!(
-            "{}: no corpus directory; give one with --corpus DIR",
-            corpus.display()
-        )));
-    }
-    let adapter = opm_engine::backends::open(backend)?;
-    let work = tempfile::Builder::new()
-        .prefix("opm-conformance-")
-        .tempdir()
-        .map_err(|e| Error::io(std::env::temp_dir(), e))?;
-    let programs = opm_conformance::corpus(&corpus, programs, work.path())
-        .map_err(|message| Failure::Message { code: 2, message })?;
-    let subject = opm_conformance::Subject {
-        backend: adapter.as_ref(),
-        isolation: opm_conformance::Isolation::Process { exe: worker_exe() },
-        claimed: None,
-    };
-    let opts = opm_conformance::Options {
-        programs,
-        jobs: jobs.unwrap_or_else(cpus),
-        limit: std::time::Duration::from_secs(120),
-    };
-    let result = opm_conformance::check(&subject, &opts);
+    let adapter = opm_engine::backends::open(checks.backend.into())?;
+    let result = conformance(checks, adapter.as_ref(), None)?;
     if let Some(path) = report {
         let text = opm_market::Contract::new(result.clone()).to_json();
         write_output(Some(path), &(text + "\n"))?;
     }
     write_output(None, &result.render())?;
     Ok(if result.conformant() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// The conformance checks of `adapter` as `checks` asks, each compilation in a process of
+/// its own; `claimed`: the tool versions an earlier record of it claims.
+fn conformance(
+    checks: &args::ConformanceArgs,
+    adapter: &dyn opm_backend::Backend,
+    claimed: Option<std::collections::BTreeMap<String, String>>,
+) -> Result<opm_market::ConformanceReport, Failure> {
+    let corpus = checks.corpus.clone().unwrap_or_else(|| PathBuf::from("bench/corpus"));
+    if !corpus.is_dir() {
+        return Err(Failure::Usage(format!(
+            "{}: no corpus directory; give one with --corpus DIR",
+            corpus.display()
+        )));
+    }
+    let work = tempfile::Builder::new()
+        .prefix("opm-conformance-")
+        .tempdir()
+        .map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    let programs = opm_conformance::corpus(&corpus, &checks.programs, work.path())
+        .map_err(|message| Failure::Message { code: 2, message })?;
+    let subject = opm_conformance::Subject {
+        backend: adapter,
+        isolation: opm_conformance::Isolation::Process { exe: worker_exe() },
+        claimed,
+    };
+    let opts = opm_conformance::Options {
+        programs,
+        jobs: checks.jobs.unwrap_or_else(cpus),
+        limit: std::time::Duration::from_secs(120),
+    };
+    Ok(opm_conformance::check(&subject, &opts))
+}
+
+/// A directory of the XDG base directories: `$VAR` when set, else `~/FALLBACK`.
+fn xdg_dir(var: &str, fallback: &str) -> Option<PathBuf> {
+    std::env::var_os(var).filter(|v| !v.is_empty()).map(PathBuf::from).or_else(|| {
+        std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(fallback))
+    })
 }
 
 /// The envelope in the file `path` and the public key `public` (a file or hex); exit

@@ -85,9 +85,12 @@ fn spec(adapter: BackendKind, name: String, nest: Nest, may_change: Vec<Effect>)
 fn llvm(v: &Value) -> Option<Listed> {
     let trial = text(v, "text")?;
     if let Some(preset) = text(v, "preset") {
-        let mut s = spec(BackendKind::Llvm, trial.clone(), Nest::Module, vec![Effect::Ir]);
+        // `default<O2>` is a use of the pass `default` with the parameter `O2`.
+        let mut s = spec(BackendKind::Llvm, "default".into(), Nest::Module, vec![Effect::Ir]);
         s.preset = true;
-        s.description = Some(format!("LLVM's -{preset} pipeline"));
+        s.parameters =
+            vec![SpecParameter { name: "level".into(), values: vec![preset], description: None }];
+        s.description = Some("one of LLVM's default pipelines (-O0 … -Oz)".into());
         return Some(Listed { spec: s, trial, rule: None });
     }
     let name = text(v, "name")?;
@@ -212,4 +215,49 @@ fn in_range(form: &str, value: &str) -> bool {
         (Ok(v), [lo, hi]) => *lo <= v && v <= *hi,
         _ => true,
     }
+}
+
+/// The specs as a registry holds them: one per key, the values of a parameter listed under
+/// several lines (LLVM's `default<O0>` … `default<Oz>`) merged; Cranelift's presets, which
+/// are combinations of its settings rather than settings, left out.
+pub fn registry_specs(listed: &[Listed]) -> Vec<PassSpec> {
+    let mut out: Vec<PassSpec> = Vec::new();
+    for l in listed {
+        if l.spec.preset && l.spec.adapter == BackendKind::Cranelift {
+            continue;
+        }
+        match out.iter_mut().find(|s| s.key() == l.spec.key()) {
+            Some(s) => {
+                for p in &l.spec.parameters {
+                    match s.parameters.iter_mut().find(|q| q.name == p.name) {
+                        Some(q) => q.values.extend(p.values.iter().cloned()),
+                        None => s.parameters.push(p.clone()),
+                    }
+                }
+            }
+            None => out.push(l.spec.clone()),
+        }
+    }
+    out
+}
+
+/// The key of the spec that a pipeline's element of `backend` uses: `llvm/gvn`,
+/// `cranelift/opt_level`, `gcc/-funroll-loops` (for `-fno-unroll-loops` too), `gcc/-falign-loops`
+/// (for `-falign-loops=16`), `gcc/--param=max-unroll-times`.
+pub fn spec_key(backend: BackendKind, element: &opm_backend::PassSpec) -> String {
+    let name = match element.nest {
+        Nest::Flag => {
+            let option = element.name.as_str();
+            let base = match option.strip_prefix("--param=") {
+                Some(rest) => format!("--param={}", rest.split('=').next().unwrap_or(rest)),
+                None => option.split('=').next().unwrap_or(option).to_string(),
+            };
+            match base.strip_prefix("-fno-") {
+                Some(rest) => format!("-f{rest}"),
+                None => base,
+            }
+        }
+        _ => element.name.clone(),
+    };
+    format!("{}/{name}", backend.name())
 }

@@ -34,7 +34,7 @@ pub fn key_id(key: &VerifyingKey) -> String {
     sha256_hex(key.as_bytes())
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(sha2::Sha256::digest(bytes))
 }
 
@@ -87,6 +87,45 @@ pub struct PlanPredicate {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub run_args: Vec<String>,
     pub metrics: AttestedMetrics,
+    /// The baseline the search compared with (`default<O2>`, `-O2`), measured in the same
+    /// search: what the plan improved on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<AttestedBaseline>,
+}
+
+/// A baseline measured beside the plan.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AttestedBaseline {
+    /// Its name (`O2`).
+    pub name: String,
+    /// Its pipeline, in the backend's syntax.
+    pub plan: String,
+    pub metrics: AttestedMetrics,
+}
+
+impl AttestedMetrics {
+    /// Each metric both have, as a change from `before` to these: `instcount`, `text_bytes`,
+    /// `runtime_median_ns` (every one lower-is-better).
+    pub fn deltas_from(&self, before: &AttestedMetrics) -> Vec<opm_search::MetricDelta> {
+        let pairs = [
+            ("instcount", before.instcount.map(|v| v as f64), self.instcount.map(|v| v as f64)),
+            ("text_bytes", before.text_bytes.map(|v| v as f64), self.text_bytes.map(|v| v as f64)),
+            (
+                "runtime_median_ns",
+                before.runtime.as_ref().map(|r| r.median_ns),
+                self.runtime.as_ref().map(|r| r.median_ns),
+            ),
+        ];
+        pairs
+            .into_iter()
+            .filter(|(_, b, a)| b.is_some() && a.is_some())
+            .map(|(metric, before, after)| opm_search::MetricDelta {
+                metric: metric.into(),
+                before,
+                after,
+            })
+            .collect()
+    }
 }
 
 /// An in-toto Statement (v1) with opm's predicate.

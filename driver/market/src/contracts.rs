@@ -5,6 +5,7 @@
 
 use crate::conformance::ConformanceReport;
 use crate::graph::GraphOfContracts;
+use crate::ledger::Entry;
 use crate::privacy::PrivacyBudget;
 use crate::spec::PassSpec;
 use opm_search::{AuditLog, LocalProblem, PerformanceSignal, PlanDelta};
@@ -17,7 +18,7 @@ use serde::{Deserialize, Serialize};
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// The contracts, by name.
-pub const NAMES: [&str; 8] = [
+pub const NAMES: [&str; 9] = [
     PassSpec::NAME,
     LocalProblem::NAME,
     PerformanceSignal::NAME,
@@ -26,6 +27,7 @@ pub const NAMES: [&str; 8] = [
     PrivacyBudget::NAME,
     GraphOfContracts::NAME,
     ConformanceReport::NAME,
+    Entry::NAME,
 ];
 
 /// A contract type: its name among [`NAMES`].
@@ -50,6 +52,7 @@ named! {
     PrivacyBudget => "PrivacyBudget",
     GraphOfContracts => "GraphOfContracts",
     ConformanceReport => "ConformanceReport",
+    Entry => "LedgerEntry",
 }
 
 /// One contract value as it is published: its contract's name, the schema version it was
@@ -135,6 +138,7 @@ pub fn schema(name: &str) -> Option<serde_json::Value> {
         (PrivacyBudget::NAME, of::<PrivacyBudget>),
         (GraphOfContracts::NAME, of::<GraphOfContracts>),
         (ConformanceReport::NAME, of::<ConformanceReport>),
+        (Entry::NAME, of::<Entry>),
     ];
     contracts.iter().find(|(n, _)| *n == name).map(|(_, of)| of())
 }

@@ -28,6 +28,15 @@ fn statement() -> Statement {
             text_bytes: Some(1616),
             runtime: None,
         },
+        baseline: Some(attest::AttestedBaseline {
+            name: "O2".into(),
+            plan: "default<O2>".into(),
+            metrics: attest::AttestedMetrics {
+                instcount: Some(422),
+                text_bytes: Some(1873),
+                runtime: None,
+            },
+        }),
     };
     Statement::new("crc32.ll", b"; a module\n", predicate)
 }
@@ -96,4 +105,17 @@ fn a_secret_key_is_its_owners_alone() {
 
     std::fs::write(&public, "not a key\n").unwrap();
     assert!(keys::read_public(public.to_str().unwrap()).is_err());
+}
+
+#[test]
+fn what_a_plan_improved_is_read_against_its_baseline() {
+    let s = statement();
+    let p = &s.predicate;
+    let deltas = p.metrics.deltas_from(&p.baseline.as_ref().unwrap().metrics);
+    let got: Vec<(&str, Option<f64>, Option<f64>)> =
+        deltas.iter().map(|d| (d.metric.as_str(), d.before, d.after)).collect();
+    assert_eq!(
+        got,
+        [("instcount", Some(422.0), Some(305.0)), ("text_bytes", Some(1873.0), Some(1616.0))]
+    );
 }

@@ -195,7 +195,7 @@ fn every_contract_round_trips_and_matches_its_schema() {
     round_trip(spec());
     round_trip(graph());
     let named: Vec<&str> = NAMES.to_vec();
-    assert_eq!(named.len(), 8);
+    assert_eq!(named.len(), 9);
     for name in NAMES {
         let s = schema(name).unwrap();
         assert_eq!(s["$id"], format!("urn:opm:contract:{name}:v{SCHEMA_VERSION}"));
