@@ -76,6 +76,7 @@ const ALLOWED: &[(&str, &[&str], &[&str])] = &[
         "opm-bench",
         &[
             "opm-lab",
+            "opm-market",
             "opm-engine",
             "opm-search",
             "opm-backend",

@@ -378,6 +378,31 @@ fn a_registry_admits_publishes_finds_and_revokes_and_its_ledger_records_each_dec
         "{}",
         verified.stdout_text()
     );
+
+    // The module's digest stands for it: no IR in the registry, the ledger or what they keep.
+    let ir_text = std::fs::read_to_string(&ir).unwrap();
+    let body = ir_text.lines().find(|l| l.starts_with("define ")).unwrap();
+    let mut files = vec![store.join("registry.sqlite"), store.join("ledger.sqlite")];
+    for kept in ["attestations", "reports"] {
+        files.extend(std::fs::read_dir(store.join(kept)).unwrap().map(|e| e.unwrap().path()));
+    }
+    for f in files {
+        let bytes = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
+        assert!(
+            !bytes.contains(body) && !bytes.contains("source_filename"),
+            "{} holds IR",
+            f.display()
+        );
+    }
+    use base64::Engine;
+    let envelope: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&att).unwrap()).unwrap();
+    let payload = base64::engine::general_purpose::STANDARD
+        .decode(envelope["payload"].as_str().unwrap())
+        .unwrap();
+    let statement = String::from_utf8(payload).unwrap();
+    assert!(statement.contains("\"sha256\""), "{statement}");
+    assert!(!statement.contains(body), "the attestation holds IR");
 }
 
 /// A store whose ledger holds `n` key-added decisions (one checkpoint per decision).
@@ -492,4 +517,95 @@ fn a_ledger_names_what_was_changed_behind_its_back_and_proves_offline() {
         "nothing appended: {}",
         still.stdout_text()
     );
+}
+
+#[test]
+fn a_finished_search_or_one_over_every_backend_is_attested_and_replays() {
+    let dir = scratch("market-attest-sign");
+    let (key, public) = keys(&dir);
+    let src = common::repo_root().join("bench/corpus/sieve.c");
+    let ir = dir.join("sieve.ll");
+    clang_compile(&src, &ir, "-O1", &["-Xclang", "-disable-llvm-passes"]).unwrap();
+    let home = dir.join("home");
+
+    // After the search: from the report it printed.
+    let o = opm(&[
+        "optimize",
+        ir.to_str().unwrap(),
+        "--quiet",
+        "--json",
+        "--budget-evals",
+        "6",
+        "--no-run",
+    ]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    let report = dir.join("report.json");
+    std::fs::write(&report, o.stdout_text()).unwrap();
+    let att = dir.join("signed-after.json");
+    let signed = opm(&[
+        "attest",
+        "sign",
+        report.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "-o",
+        att.to_str().unwrap(),
+    ]);
+    assert_eq!(signed.code, Some(0), "{}", signed.stderr_text());
+    let r = replay_fresh(&att, &public, &home);
+    assert_eq!(r.code, Some(0), "{}{}", r.stdout_text(), r.stderr_text());
+    let best: serde_json::Value = serde_json::from_str(&o.stdout_text()).unwrap();
+    let n = best["best"]["metrics"]["instcount"].as_u64().unwrap();
+    assert!(
+        r.stdout_text().contains(&format!("instcount: reproduced: attested {n}, here {n}")),
+        "{}",
+        r.stdout_text()
+    );
+    // Not the module searched: refused.
+    let other = dir.join("other.ll");
+    clang_compile(
+        &common::repo_root().join("bench/corpus/crc32.c"),
+        &other,
+        "-O1",
+        &["-Xclang", "-disable-llvm-passes"],
+    )
+    .unwrap();
+    let wrong = opm(&[
+        "attest",
+        "sign",
+        report.to_str().unwrap(),
+        "--module",
+        other.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "-o",
+        dir.join("x.json").to_str().unwrap(),
+    ]);
+    assert_eq!(wrong.code, Some(1), "{}", wrong.stderr_text());
+    assert!(
+        wrong.stderr_text().contains("not the module the search was for"),
+        "{}",
+        wrong.stderr_text()
+    );
+
+    // Over every backend: the best single backend's search is attested.
+    let all = dir.join("all.json");
+    let o = opm(&[
+        "optimize",
+        ir.to_str().unwrap(),
+        "--quiet",
+        "--backend",
+        "all",
+        "--budget-evals",
+        "12",
+        "--no-run",
+        "--attest",
+        all.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+    ]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    let r = replay_fresh(&all, &public, &home);
+    assert_eq!(r.code, Some(0), "{}{}", r.stdout_text(), r.stderr_text());
+    assert!(r.stdout_text().contains("text_bytes: reproduced"), "{}", r.stdout_text());
 }

@@ -84,8 +84,8 @@ pub enum Command {
         #[command(subcommand)]
         action: KeysAction,
     },
-    /// Check a signed attestation: its signature by the given public key and, with
-    /// `--module`, that the module is the one attested.
+    /// Sign what a finished search found, or check a signed attestation: its signature by
+    /// the given public key and, with `--module`, that the module is the one attested.
     Attest {
         #[command(subcommand)]
         action: AttestAction,
@@ -506,6 +506,20 @@ pub enum KeysAction {
 
 #[derive(Subcommand)]
 pub enum AttestAction {
+    /// Sign what a finished search found: its JSON report (`optimize --json > REPORT`), for
+    /// the module it searched (checked to be the same by its structural hash).
+    Sign {
+        report: PathBuf,
+        /// The module searched [default: the report's `problem.source`]
+        #[arg(long, value_name = "FILE")]
+        module: Option<PathBuf>,
+        /// The secret key [default: as for `keys generate`]
+        #[arg(long, value_name = "FILE")]
+        key: Option<PathBuf>,
+        /// Where to write the attestation.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
     /// Verify ATTESTATION's signature and print what it attests; exit status 1 when it does
     /// not verify.
     Verify {

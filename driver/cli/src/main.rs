@@ -143,6 +143,9 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         Command::Attest { action: AttestAction::Verify { attestation, public_key, module } } => {
             verify_attestation(&attestation, &public_key, module.as_deref())
         }
+        Command::Attest { action: AttestAction::Sign { report, module, key, output } } => {
+            sign_report(&report, module.as_deref(), key.as_deref(), &output)
+        }
         Command::Replay { attestation, public_key, module, json, link_args } => {
             run_replay(&attestation, &public_key, module, json, link_args.as_deref())
         }
@@ -262,34 +265,45 @@ fn to_text(value: &serde_json::Value) -> Result<String, Error> {
 }
 
 fn run_optimize(args: &OptimizeArgs) -> Result<ExitCode, Failure> {
-    let Some(backend) = args.backend.single() else {
-        if args.attest.is_some() {
-            return Err(Failure::Usage(
-                "--attest signs one backend's search; with --backend all it is not supported \
-                 yet"
-                .into(),
-            ));
-        }
-        // Every backend's code is compared: `size` unless another objective is given.
-        let mut opts = optimize_options(args, BackendKind::Llvm)?;
-        opts.objective = args.objective.map_or(Objective::Size, Objective::from);
-        let report = optimize_all(&opts)?;
-        let text = if args.json { to_text(&report.to_json())? } else { report.render() };
-        write_output(None, &text)?;
-        return Ok(if report.winner().is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) });
-    };
-    let opts = optimize_options(args, backend)?;
     // A key that cannot sign is known before the search spends its budget.
     let signer = match &args.attest {
         Some(_) => Some(opm_market::keys::read_secret(&key_path(args.key.as_deref())?)?),
         None => None,
     };
+    let Some(backend) = args.backend.single() else {
+        // Every backend's code is compared: `size` unless another objective is given.
+        let mut opts = optimize_options(args, BackendKind::Llvm)?;
+        opts.objective = args.objective.map_or(Objective::Size, Objective::from);
+        let report = optimize_all(&opts)?;
+        if let (Some(path), Some(key)) = (&args.attest, &signer) {
+            // A cross plan (LLVM's passes, then another code generator) is not one backend's
+            // pipeline: the best search of a single backend is attested.
+            let single =
+                report.rows.iter().find(|r| r.mid_end.is_none() && r.report.best.is_some());
+            if let Some(row) = single {
+                if report.winner().is_some_and(|w| w.mid_end.is_some()) {
+                    eprintln!(
+                        "opm-driver: note: the winner is a cross plan, which an attestation \
+                         cannot hold; attesting the best single backend's, {}",
+                        row.label
+                    );
+                }
+                if let Some(found) = Found::of(&row.report) {
+                    write_attestation(path, key, &found, &row.report.problem.source)?;
+                }
+            }
+        }
+        let text = if args.json { to_text(&report.to_json())? } else { report.render() };
+        write_output(None, &text)?;
+        return Ok(if report.winner().is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) });
+    };
+    let opts = optimize_options(args, backend)?;
     let report = optimize(&opts)?;
     for note in &report.notes {
         eprintln!("opm-driver: note: {note}");
     }
-    if let (Some(path), Some(key), Some(best)) = (&args.attest, &signer, &report.best) {
-        write_attestation(path, key, &report, best)?;
+    if let (Some(path), Some(key), Some(found)) = (&args.attest, &signer, Found::of(&report)) {
+        write_attestation(path, key, &found, &report.problem.source)?;
     }
     if args.json {
         write_output(None, &to_text(&report.to_json(opts.seed))?)?;
@@ -440,19 +454,45 @@ fn run_keys(action: KeysAction) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Signs what the search found for its input and writes the envelope to `path`.
+/// What an attestation is made of: a finished search's problem, its winner, and the
+/// baseline its ratios are taken against (name and signal).
+struct Found<'a> {
+    problem: &'a opm_search::LocalProblem,
+    best: &'a opm_search::PerformanceSignal,
+    baseline: Option<(&'a str, &'a opm_search::PerformanceSignal)>,
+}
+
+impl<'a> Found<'a> {
+    fn of(report: &'a opm_engine::optimize::OptimizeReport) -> Option<Found<'a>> {
+        Some(Found {
+            problem: &report.problem,
+            best: report.best.as_ref()?,
+            baseline: report.baseline(&report.ratio_base).map(|b| (report.ratio_base.as_str(), b)),
+        })
+    }
+}
+
+/// Signs what the search found for the module in the file `source` and writes the envelope
+/// to `path`.
 fn write_attestation(
     path: &Path,
     key: &opm_market::attest::SigningKey,
-    report: &opm_engine::optimize::OptimizeReport,
-    best: &opm_search::PerformanceSignal,
+    found: &Found,
+    source: &Path,
 ) -> Result<(), Failure> {
     use opm_market::attest::{
         AttestedMetrics, AttestedRuntime, Envelope, PlanPredicate, Statement,
     };
-    let source = &report.problem.source;
+    let (best, problem) = (found.best, found.problem);
     let module = std::fs::read(source).map_err(|e| Error::io(source, e))?;
-    let target = Input::load(source).map(|i| i.module.target_triple).unwrap_or_default();
+    let input = Input::load(source)?;
+    if input.module.structural_hash() != problem.module_hash {
+        return Err(Failure::Message {
+            code: 1,
+            message: format!("{}: not the module the search was for", source.display()),
+        });
+    }
+    let target = input.module.target_triple;
     // opm's and LLVM's versions as the signal recorded them, and the backend's own tools.
     let mut tools = opm_replay::tools_here(best.backend);
     tools.insert("opm".into(), best.tools.opm.clone());
@@ -466,9 +506,9 @@ fn write_attestation(
             ci95_ns: r.ci95_ns,
         }),
     };
-    let baseline = report.baseline(&report.ratio_base).and_then(|b| {
+    let baseline = found.baseline.and_then(|(name, b)| {
         (b.verdict == opm_search::Verdict::Ok).then(|| opm_market::attest::AttestedBaseline {
-            name: report.ratio_base.clone(),
+            name: name.to_string(),
             plan: b.pipeline.text(),
             metrics: attested(&b.metrics),
         })
@@ -480,8 +520,8 @@ fn write_attestation(
         target,
         host_cpu: opm_replay::host_cpu(),
         objective: best.objective,
-        module_hash: report.problem.module_hash.clone(),
-        run_args: report.problem.run_args.clone(),
+        module_hash: problem.module_hash.clone(),
+        run_args: problem.run_args.clone(),
         metrics: attested(&best.metrics),
         baseline,
     };
@@ -624,6 +664,46 @@ fn attested_module_beside(
             path.display()
         ))),
     }
+}
+
+/// `attest sign`: an attestation of what a finished search found, from the JSON report it
+/// printed (`optimize --json`), for its module.
+fn sign_report(
+    report: &Path,
+    module: Option<&Path>,
+    key: Option<&Path>,
+    output: &Path,
+) -> Result<ExitCode, Failure> {
+    let key = opm_market::keys::read_secret(&key_path(key)?)?;
+    let text = std::fs::read_to_string(report).map_err(|e| Error::io(report, e))?;
+    let bad = |why: String| Failure::Message {
+        code: 2,
+        message: format!("{}: not a report of `optimize --json`: {why}", report.display()),
+    };
+    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+    let problem: opm_search::LocalProblem =
+        serde_json::from_value(doc["problem"].clone()).map_err(|e| bad(format!("problem: {e}")))?;
+    let best: opm_search::PerformanceSignal = match &doc["best"] {
+        serde_json::Value::Null => {
+            return Err(Failure::Message {
+                code: 1,
+                message: format!("{}: the search found no winner to attest", report.display()),
+            });
+        }
+        b => serde_json::from_value(b.clone()).map_err(|e| bad(format!("best: {e}")))?,
+    };
+    let ratio_base = doc["ratio_base"].as_str().unwrap_or_default().to_string();
+    let baseline: Option<opm_search::PerformanceSignal> = match &doc["baselines"][&ratio_base] {
+        serde_json::Value::Null => None,
+        b => Some(serde_json::from_value(b.clone()).map_err(|e| bad(format!("baselines: {e}")))?),
+    };
+    let found = Found {
+        problem: &problem,
+        best: &best,
+        baseline: baseline.as_ref().map(|b| (ratio_base.as_str(), b)),
+    };
+    write_attestation(output, &key, &found, module.unwrap_or(&problem.source))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `attest verify`: the signature, and the module when given; exit 1 when either fails.

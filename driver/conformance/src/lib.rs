@@ -22,10 +22,9 @@ use opm_market::{Adapter, CheckResult, ConformanceReport, Status};
 use sha2::Digest;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-use wait_timeout::ChildExt;
 
 /// Where the adapter's compilations run.
 #[derive(Clone, Debug)]
@@ -557,50 +556,22 @@ fn compile_in_process_of_its_own(
     }
 }
 
-/// Runs `cmd` within `limit`: its exit status (`None` for a signal) and stderr; a process
-/// still running at the limit is killed and is an error.
-fn run_limited(mut cmd: Command, limit: Duration) -> Result<(Option<i32>, String), String> {
-    let out = run_capturing(&mut cmd, limit)?;
-    Ok((out.0, String::from_utf8_lossy(&out.2).into_owned()))
+/// Runs `cmd` within `limit` (the shared runner: its whole process group killed at the
+/// limit): its exit status (`None`: ended by a signal), stdout and stderr; out of time is an
+/// error.
+fn run_capturing(cmd: &mut Command, limit: Duration) -> Result<Captured, String> {
+    use opm_backend::process::{Ending, run_with_timeout};
+    let ran = run_with_timeout(cmd, None, limit)
+        .map_err(|e| format!("cannot run {:?}: {e}", cmd.get_program()))?;
+    match ran.ending {
+        Ending::TimedOut => Err(format!("no answer within {} s", limit.as_secs())),
+        Ending::Exited(status) => Ok((status.code(), ran.stdout, ran.stderr)),
+    }
 }
 
-fn run_capturing(cmd: &mut Command, limit: Duration) -> Result<Captured, String> {
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start {:?}: {e}", cmd.get_program()))?;
-    let stdout = child.stdout.take();
-    let stderr = child.stderr.take();
-    let read = |s: Option<std::process::ChildStdout>| {
-        std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            if let Some(mut s) = s {
-                let _ = std::io::Read::read_to_end(&mut s, &mut buf);
-            }
-            buf
-        })
-    };
-    let out_thread = read(stdout);
-    let err_thread = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        if let Some(mut s) = stderr {
-            let _ = std::io::Read::read_to_end(&mut s, &mut buf);
-        }
-        buf
-    });
-    let status = match child.wait_timeout(limit).map_err(|e| e.to_string())? {
-        Some(s) => s,
-        None => {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(format!("no answer within {} s", limit.as_secs()));
-        }
-    };
-    let out = out_thread.join().unwrap_or_default();
-    let err = err_thread.join().unwrap_or_default();
-    Ok((status.code(), out, err))
+fn run_limited(mut cmd: Command, limit: Duration) -> Result<(Option<i32>, String), String> {
+    let (code, _, stderr) = run_capturing(&mut cmd, limit)?;
+    Ok((code, String::from_utf8_lossy(&stderr).into_owned()))
 }
 
 /// Runs the program `exe`: its exit status and what it printed.

@@ -140,6 +140,7 @@ impl OptimizeReport {
                 .iter()
                 .map(|(name, _)| (name.clone(), self.baseline(name)))
                 .collect::<std::collections::BTreeMap<_, _>>(),
+            "ratio_base": self.ratio_base,
             "evaluations": self.history.signals.len(),
             "stop_reason": self.stop_reason,
             "output_checked": self.output_checked,
