@@ -1040,7 +1040,11 @@ fn what_a_search_writes_matches_the_published_contracts() {
     // Without a name, the contracts; an unknown name is a usage error naming them.
     let list = opm(&["schema"]);
     assert_eq!(list.stdout_text().lines().count(), 9, "{}", list.stdout_text());
-    assert!(list.stdout_text().ends_with("ConformanceReport\nLedgerEntry\n"), "{}", list.stdout_text());
+    assert!(
+        list.stdout_text().ends_with("ConformanceReport\nLedgerEntry\n"),
+        "{}",
+        list.stdout_text()
+    );
     let unknown = opm(&["schema", "Signal"]);
     assert_eq!(unknown.code, Some(2));
     assert!(
