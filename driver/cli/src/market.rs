@@ -139,7 +139,16 @@ pub(crate) fn run_registry(args: &StoreArgs, action: RegistryAction) -> Result<E
                     text.push_str(&format!("revoked: {why}\n"));
                 }
                 for e in &shown.edges {
-                    text.push_str(&format!("{:?}: {:?} -> {:?}\n", e.relation, e.from, e.to));
+                    text.push_str(&format!(
+                        "{} {} {}\n",
+                        node_text(&e.from),
+                        // The relation as its contract writes it: `belongs-to`, `uses`, …
+                        serde_json::to_value(e.relation)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default(),
+                        node_text(&e.to)
+                    ));
                 }
                 write_output(None, &text)?;
                 Ok(ExitCode::SUCCESS)
@@ -159,6 +168,12 @@ pub(crate) fn run_registry(args: &StoreArgs, action: RegistryAction) -> Result<E
             listings(&store.registry()?.search(&query)?, json)
         }
     }
+}
+
+/// A node as `kind id` (`spec llvm/gvn`).
+fn node_text(node: &opm_market::Node) -> String {
+    let v = serde_json::to_value(node).unwrap_or_default();
+    format!("{} {}", v["node"].as_str().unwrap_or("?"), v["id"].as_str().unwrap_or("?"))
 }
 
 fn listings(list: &[Listing], json: bool) -> Result<ExitCode, Failure> {
