@@ -281,7 +281,7 @@ fn publish(
     let improved =
         p.baseline.as_ref().map(|b| p.metrics.deltas_from(&b.metrics)).unwrap_or_default();
     let plan = Plan {
-        id: attestation_sha256[..16].to_string(),
+        id: prefix(&attestation_sha256, 16),
         backend: p.backend,
         pipeline: p.plan.clone(),
         kind_of_program: None,
@@ -290,7 +290,7 @@ fn publish(
     let digest =
         statement.subject.first().and_then(|s| s.digest.get("sha256").cloned()).unwrap_or_default();
     let problem = ProblemRef {
-        id: format!("{}/{}", &digest[..digest.len().min(16)], p.objective.name()),
+        id: format!("{}/{}", prefix(&digest, 16), p.objective.name()),
         module_digest: digest,
         objective: p.objective,
     };
@@ -422,11 +422,16 @@ pub(crate) fn run_ledger(args: &StoreArgs, action: LedgerAction) -> Result<ExitC
     }
 }
 
+/// The first `n` characters of `text` (a digest, as a short name; whatever it holds).
+fn prefix(text: &str, n: usize) -> String {
+    text.chars().take(n).collect()
+}
+
 /// One line about a decision.
 fn summary(d: &Decision) -> String {
     match d {
         Decision::AdapterAdmitted { adapter, report_sha256 } => {
-            format!("{} (report {})", adapter.name, &report_sha256[..report_sha256.len().min(12)])
+            format!("{} (report {})", adapter.name, prefix(report_sha256, 12))
         }
         Decision::AdapterRefused { adapter, failed, .. } => {
             format!("{} (failed {})", adapter.name, failed.join(", "))
