@@ -273,9 +273,9 @@ fn publish(
         code: 1,
         message: format!("the plan `{}`: {e}", p.plan),
     })?;
-    let mut uses: Vec<String> =
+    // The registry keeps each spec once, in the order of first use.
+    let uses: Vec<String> =
         pipeline.passes.iter().map(|e| opm_conformance::specs::spec_key(p.backend, e)).collect();
-    uses.dedup();
     let attestation_text = envelope.to_json();
     let attestation_sha256 = store.keep("attestations", &attestation_text)?;
     let improved =

@@ -330,8 +330,6 @@ fn presets_preserve_output(subject: &Subject, opts: &Options) -> CheckResult {
             return skipped("presets-preserve-output", ASKS, format!("no scratch directory: {e}"));
         }
     };
-    let reference =
-        Subject { backend: subject.backend, isolation: subject.isolation.clone(), claimed: None };
     let work: Vec<(usize, Option<&String>)> = (0..opts.programs.len())
         .flat_map(|i| std::iter::once((i, None)).chain(presets.iter().map(move |p| (i, Some(p)))))
         .collect();
@@ -341,7 +339,7 @@ fn presets_preserve_output(subject: &Subject, opts: &Options) -> CheckResult {
         let program = &opts.programs[*i];
         let n = next.fetch_add(1, Ordering::Relaxed);
         let object = match preset {
-            None => reference_object(&reference, &program.ir, opts.limit),
+            None => reference_object(&subject.isolation, &program.ir, opts.limit),
             Some(p) => compile(subject, &program.ir, Some(p), opts.limit).map_err(String::from),
         }?;
         let obj = scratch.path().join(format!("{n}.o"));
@@ -475,8 +473,8 @@ fn digest(bytes: &[u8]) -> String {
 }
 
 /// The reference object: LLVM without passes, isolated as the subject is.
-fn reference_object(subject: &Subject, ir: &Path, limit: Duration) -> Result<Vec<u8>, String> {
-    match &subject.isolation {
+fn reference_object(isolation: &Isolation, ir: &Path, limit: Duration) -> Result<Vec<u8>, String> {
+    match isolation {
         Isolation::Process { exe } => {
             compile_in_process_of_its_own(exe, BackendKind::Llvm, ir, None, limit)
         }

@@ -745,15 +745,8 @@ impl Registry {
                  AND (?4 OR (s.revoked IS NULL AND a.revoked IS NULL))
              ORDER BY s.key",
         )?;
-        let rows = stmt.query_map(params![f.id, f.adapter, f.nest, f.include_revoked], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-            ))
-        })?;
+        let rows =
+            stmt.query_map(params![f.id, f.adapter, f.nest, f.include_revoked], listed_row)?;
         let mut out = Vec::new();
         for row in rows {
             let (key, contract, revoked, adapter, adapter_revoked) = row?;
@@ -776,15 +769,8 @@ impl Registry {
                  AND (?4 OR (p.revoked IS NULL AND a.revoked IS NULL))
              ORDER BY p.id",
         )?;
-        let rows = stmt.query_map(params![f.id, f.adapter, f.metric, f.include_revoked], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-            ))
-        })?;
+        let rows =
+            stmt.query_map(params![f.id, f.adapter, f.metric, f.include_revoked], listed_row)?;
         let mut out = Vec::new();
         for row in rows {
             let (id, contract, revoked, adapter, adapter_revoked) = row?;
@@ -1182,4 +1168,12 @@ fn problem_listing(p: &ProblemRef) -> Listing {
         summary: format!("{} of module {}", p.objective.name(), p.module_digest),
         revoked: None,
     }
+}
+
+/// A spec's or plan's row as `spec_rows` and `plan_rows` select it: its id, contract and
+/// revocation, then its adapter's name and revocation.
+type ListedRow = (String, String, Option<String>, String, Option<String>);
+
+fn listed_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ListedRow> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
 }
