@@ -8,8 +8,8 @@
 //! - Nothing depends on `opm-cli`; only binaries depend on `opm-buildinfo`.
 //! - No library crate has clap among its dependencies, direct or not: only binaries parse
 //!   command lines.
-//! - The pure crates (`opm-ir`, `opm-verifier`, `opm-search`) and the market (`opm-market`)
-//!   reach no compiler: no LLVM, Cranelift or gcc crate among what they run with,
+//! - The pure crates (`opm-ir`, `opm-verifier`, `opm-search`), the market (`opm-market`) and
+//!   the registry's server and client (`opm-server`, `opm-client`) reach no compiler: no LLVM, Cranelift or gcc crate among what they run with,
 //!   dev-dependencies included (a build script compiling a bundled C library is not that); and the pure crates' sources do no I/O (no files, processes,
 //!   sockets, environment or standard streams).
 
@@ -50,6 +50,10 @@ const ALLOWED: &[(&str, &[&str], &[&str])] = &[
         &["opm-market", "opm-lab", "opm-engine", "opm-search", "opm-backend", "opm-ir"],
         &[],
     ),
+    // The registry server's client: the market's types over HTTPS.
+    ("opm-client", &["opm-market", "opm-search", "opm-backend"], &[]),
+    // The registry server: the market's store over HTTPS; its tests speak through the client.
+    ("opm-server", &["opm-market", "opm-search", "opm-backend"], &["opm-client"]),
     ("opm-buildinfo", &[], &[]),
     (
         "opm-cli",
@@ -58,6 +62,7 @@ const ALLOWED: &[(&str, &[&str], &[&str])] = &[
             "opm-market",
             "opm-replay",
             "opm-conformance",
+            "opm-client",
             "opm-engine",
             "opm-search",
             "opm-backend",
@@ -77,6 +82,8 @@ const ALLOWED: &[(&str, &[&str], &[&str])] = &[
         &[
             "opm-lab",
             "opm-market",
+            "opm-client",
+            "opm-server",
             "opm-engine",
             "opm-search",
             "opm-backend",
@@ -91,14 +98,15 @@ const ALLOWED: &[(&str, &[&str], &[&str])] = &[
 ];
 
 /// The crates that build binaries: they may parse command lines and record their build.
-const BINARIES: &[&str] = &["opm-cli", "opm-bench", "cargo-opm"];
+const BINARIES: &[&str] = &["opm-cli", "opm-bench", "cargo-opm", "opm-server"];
 
 /// The crates that never do I/O nor reach a compiler.
 const PURE: &[&str] = &["opm-ir", "opm-verifier", "opm-search"];
 
 /// The crates that never reach a compiler: the pure ones, and the market's contracts, which
 /// anyone can check without a compiler.
-const NO_COMPILER: &[&str] = &["opm-ir", "opm-verifier", "opm-search", "opm-market"];
+const NO_COMPILER: &[&str] =
+    &["opm-ir", "opm-verifier", "opm-search", "opm-market", "opm-client", "opm-server"];
 
 /// Crates that reach a compiler: LLVM's, Cranelift's, a C compiler's, or opm's backends.
 const COMPILERS: &[&str] = &[

@@ -121,10 +121,11 @@ pub enum Command {
     },
     /// The registry of adapters, the specs they offer and the plans known to be good: admit
     /// an adapter (after its conformance checks), publish or revoke a plan, and discover
-    /// what is there. Every decision is recorded in the store's ledger.
+    /// what is there; in this machine's store, or with `--server` a registry server's. Every
+    /// decision is recorded in the registry's ledger.
     Registry {
         #[command(flatten)]
-        store: StoreArgs,
+        store: RegistryArgs,
         #[command(subcommand)]
         action: RegistryAction,
     },
@@ -563,6 +564,39 @@ pub struct StoreArgs {
     pub key: Option<PathBuf>,
 }
 
+/// A registry server, and how to reach it and prove who is asking.
+#[derive(clap::Args, Debug)]
+pub struct ServerArgs {
+    /// The registry server (`https://HOST:PORT`; `http://` only for 127.0.0.1 or localhost,
+    /// a server run with `--insecure-loopback`).
+    #[arg(long, value_name = "URL", global = true)]
+    pub server: Option<String>,
+    /// The CA certificate (PEM) the server's certificate must be issued by [default: the
+    /// system's trusted roots]
+    #[arg(long, value_name = "FILE", global = true, requires = "server")]
+    pub ca: Option<PathBuf>,
+    /// The token that authenticates to the server; it is never printed [default:
+    /// $OPM_REGISTRY_TOKEN]
+    #[arg(long, value_name = "TOKEN", global = true, requires = "server")]
+    pub token: Option<String>,
+    /// A client certificate (PEM) to present to the server, issued by its CA (with
+    /// `--client-key`).
+    #[arg(long, value_name = "FILE", global = true, requires_all = ["server", "client_key"])]
+    pub client_cert: Option<PathBuf>,
+    /// The client certificate's private key (PEM).
+    #[arg(long, value_name = "FILE", global = true, requires = "client_cert")]
+    pub client_key: Option<PathBuf>,
+}
+
+/// The registry: this machine's store, or a registry server.
+#[derive(clap::Args, Debug)]
+pub struct RegistryArgs {
+    #[command(flatten)]
+    pub local: StoreArgs,
+    #[command(flatten)]
+    pub remote: ServerArgs,
+}
+
 #[derive(Subcommand)]
 pub enum RegistryAction {
     /// Put an adapter through its conformance checks; admit it when it passes, record the
@@ -582,6 +616,26 @@ pub enum RegistryAction {
     /// Revoke a published plan, saying why.
     Revoke {
         id: String,
+        #[arg(long)]
+        why: String,
+    },
+    /// Revoke an admitted adapter, saying why: its specs and plans are withdrawn with it.
+    RevokeAdapter {
+        /// The adapter's name (`llvm`, `cranelift`, `gcc`).
+        name: String,
+        #[arg(long)]
+        why: String,
+    },
+    /// Let a key sign the plans published here (a key-added decision in the ledger).
+    AddKey {
+        /// The public key: its file (`KEY.pub`) or its hex.
+        public_key: String,
+    },
+    /// Stop a key from signing the plans published here, saying why (a key-revoked decision
+    /// in the ledger).
+    RevokeKey {
+        /// The key's id, as `keys show` and the ledger print it.
+        key_id: String,
         #[arg(long)]
         why: String,
     },
@@ -659,14 +713,19 @@ pub enum LedgerAction {
         #[arg(long, value_name = "KEY", required = true)]
         public_key: Vec<String>,
     },
-    /// Bring this store's ledger up to date from another store's: it sends its checkpoint,
-    /// gets the entries since, a consistency proof and the other's checkpoint, and appends
-    /// only when all verify. A fork is reported (exit status 1) and nothing appended.
+    /// Bring this store's ledger up to date from another store's, or from a registry
+    /// server's: it sends its checkpoint, gets the entries since, a consistency proof and the
+    /// other's checkpoint, and appends only when all verify. A fork is reported (exit status
+    /// 1) and nothing appended.
+    #[command(group(clap::ArgGroup::new("source").required(true).args(["from", "server"])))]
     Sync {
         /// The other store's directory.
         #[arg(long, value_name = "DIR")]
-        from: PathBuf,
-        /// A key whose checkpoints are trusted (repeatable) [default: the signing key's]
+        from: Option<PathBuf>,
+        #[command(flatten)]
+        remote: ServerArgs,
+        /// A key whose checkpoints are trusted (repeatable; with `--server`, the server's)
+        /// [default: the signing key's]
         #[arg(long, value_name = "KEY")]
         public_key: Vec<String>,
     },

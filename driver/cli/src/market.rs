@@ -1,18 +1,22 @@
 //! `opm-driver registry` and `opm-driver ledger`: the market's store on this machine, a
 //! directory holding the registry (registry.sqlite), its ledger (ledger.sqlite), and the
-//! conformance reports and attestations the ledger's entries name by digest.
+//! conformance reports and attestations the ledger's entries name by digest; or, with
+//! `--server`, a registry server through opm-client, printed the same way.
 
-use crate::args::{ConformanceArgs, LedgerAction, RegistryAction, StoreArgs};
+use crate::args::{
+    ConformanceArgs, LedgerAction, RegistryAction, RegistryArgs, ServerArgs, StoreArgs,
+};
 use crate::{Failure, key_path, to_text, write_output};
 use opm_backend::BackendKind;
+use opm_client::{Client, ClientConfig, ClientError};
 use opm_engine::Error;
-use opm_market::attest::{SigningKey, VerifyingKey, key_id};
+use opm_market::attest::{SigningKey, VerifyingKey};
 use opm_market::ledger::{
     Checkpoint, ConsistencyProofDoc, Decision, InclusionProofDoc, Ledger, LedgerError,
     verify_consistency, verify_inclusion,
 };
-use opm_market::registry::{Kind, Listing, Query, Registry, RegistryError};
-use opm_market::{Plan, ProblemRef};
+use opm_market::registry::{Kind, Listing, Query, RegistryError, Shown};
+use opm_market::store::{Published, Store, StoreError, prefix};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -37,38 +41,69 @@ impl From<LedgerError> for Failure {
     }
 }
 
-/// The store's directory and what it holds.
-struct Store {
-    dir: PathBuf,
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Failure {
+        match e {
+            StoreError::Registry(e) => e.into(),
+            StoreError::Ledger(e) => e.into(),
+            other => Failure::Message { code: 1, message: other.to_string() },
+        }
+    }
 }
 
-impl Store {
-    fn open(args: &StoreArgs) -> Result<Store, Failure> {
-        let dir = match &args.store {
-            Some(d) => d.clone(),
-            None => default_store()?,
+/// A registry server's refusal is a failure of what was asked (exit status 1); a server
+/// that cannot be reached or understood, or a client that cannot be set up, exit status 2.
+impl From<ClientError> for Failure {
+    fn from(e: ClientError) -> Failure {
+        let code = match e {
+            ClientError::Status { .. } => 1,
+            ClientError::Connect { .. } | ClientError::Decode { .. } | ClientError::Config(_) => 2,
         };
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        Ok(Store { dir })
+        Failure::Message { code, message: e.to_string() }
     }
+}
 
-    fn registry(&self) -> Result<Registry, Failure> {
-        Ok(Registry::open(&self.dir.join("registry.sqlite"))?)
-    }
+/// The environment variable a registry server's token is read from without `--token`.
+const TOKEN_VARIABLE: &str = "OPM_REGISTRY_TOKEN";
 
-    fn ledger(&self) -> Result<Ledger, Failure> {
-        Ok(Ledger::open(&self.dir.join("ledger.sqlite"))?)
-    }
+/// The client of the server in `--server`, `None` without one.
+fn client(args: &ServerArgs) -> Result<Option<Client>, Failure> {
+    let Some(url) = &args.server else {
+        let given = args.ca.is_some()
+            || args.token.is_some()
+            || args.client_cert.is_some()
+            || args.client_key.is_some();
+        if given {
+            return Err(Failure::Usage(
+                "--ca, --token, --client-cert and --client-key go with --server URL".into(),
+            ));
+        }
+        return Ok(None);
+    };
+    let token =
+        args.token.clone().or_else(|| std::env::var(TOKEN_VARIABLE).ok()).filter(|t| !t.is_empty());
+    let identity = match (&args.client_cert, &args.client_key) {
+        (Some(cert), Some(key)) => Some((cert.clone(), key.clone())),
+        (None, None) => None,
+        _ => return Err(Failure::Usage("give --client-cert and --client-key together".into())),
+    };
+    let config = ClientConfig {
+        url: url.clone(),
+        ca: args.ca.clone(),
+        token,
+        identity,
+        timeout: opm_client::DEFAULT_TIMEOUT,
+    };
+    Ok(Some(Client::connect(&config)?))
+}
 
-    /// Keeps `text` under `kind/SHA256.json` and returns the digest.
-    fn keep(&self, kind: &str, text: &str) -> Result<String, Failure> {
-        let digest = opm_market::attest::sha256_hex(text.as_bytes());
-        let dir = self.dir.join(kind);
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        let path = dir.join(format!("{digest}.json"));
-        std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
-        Ok(digest)
-    }
+/// The store in `--store`, else the default one.
+fn open_store(args: &StoreArgs) -> Result<Store, Failure> {
+    let dir = match &args.store {
+        Some(d) => d.clone(),
+        None => default_store()?,
+    };
+    Ok(Store::open(&dir)?)
 }
 
 /// `$XDG_DATA_HOME/opm/market`, else `~/.local/share/opm/market`.
@@ -104,69 +139,167 @@ fn checkpoint_line(c: &Checkpoint) -> String {
     format!("checkpoint: size {} root {} signed by key {}\n", c.size, c.root, c.key_id)
 }
 
-pub(crate) fn run_registry(args: &StoreArgs, action: RegistryAction) -> Result<ExitCode, Failure> {
-    let store = Store::open(args)?;
+pub(crate) fn run_registry(
+    args: &RegistryArgs,
+    action: RegistryAction,
+) -> Result<ExitCode, Failure> {
+    if let Some(client) = client(&args.remote)? {
+        if args.local.store.is_some() || args.local.key.is_some() {
+            return Err(Failure::Usage(
+                "--store and --key are this machine's store and its key; with --server, the \
+                 registry server keeps and signs"
+                    .into(),
+            ));
+        }
+        return run_remote_registry(&client, action);
+    }
+    let args = &args.local;
+    let store = open_store(args)?;
     match action {
         RegistryAction::Admit { checks } => admit(&store, args, &checks),
         RegistryAction::Publish { attestation, public_key } => {
             publish(&store, args, &attestation, &public_key)
         }
         RegistryAction::Revoke { id, why } => {
-            let key = signing_key(args)?;
-            store.registry()?.revoke_plan(&id, &why)?;
-            let cp = store.ledger()?.append(
-                &[Decision::PlanRevoked { plan_id: id.clone(), why }],
-                &key,
-                now(),
-            )?;
+            let cp = store.revoke_plan(&id, &why, &signing_key(args)?, now())?;
             write_output(None, &format!("revoked plan {id}\n{}", checkpoint_line(&cp)))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        RegistryAction::RevokeAdapter { name, why } => {
+            let cp = store.revoke_adapter(&name, &why, &signing_key(args)?, now())?;
+            write_output(None, &format!("revoked adapter {name}\n{}", checkpoint_line(&cp)))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        RegistryAction::AddKey { public_key } => {
+            let public = opm_market::keys::read_public(&public_key)?;
+            let cp = store.add_key(&public, &signing_key(args)?, now())?;
+            write_output(None, &key_added_text(&public, &cp))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        RegistryAction::RevokeKey { key_id, why } => {
+            let cp = store.revoke_key(&key_id, &why, &signing_key(args)?, now())?;
+            write_output(None, &format!("revoked key {key_id}\n{}", checkpoint_line(&cp)))?;
             Ok(ExitCode::SUCCESS)
         }
         RegistryAction::List { kind, json } => {
             let kind = kind.as_deref().and_then(Kind::from_name);
             listings(&store.registry()?.list(kind)?, json)
         }
-        RegistryAction::Show { id, json } => match store.registry()?.show(&id)? {
-            Some(shown) if json => {
-                write_output(None, &to_text(&serde_json::to_value(&shown).unwrap_or_default())?)?;
-                Ok(ExitCode::SUCCESS)
-            }
-            Some(shown) => {
-                let mut text = serde_json::to_string_pretty(&shown.contract).unwrap_or_default();
-                text.insert_str(0, &format!("{} {}\n", shown.kind, shown.id));
-                text.push('\n');
-                if let Some(why) = &shown.revoked {
-                    text.push_str(&format!("revoked: {why}\n"));
-                }
-                for e in &shown.edges {
-                    text.push_str(&format!(
-                        "{} {} {}\n",
-                        node_text(&e.from),
-                        // The relation as its contract writes it: `belongs-to`, `uses`, …
-                        serde_json::to_value(e.relation)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_string))
-                            .unwrap_or_default(),
-                        node_text(&e.to)
-                    ));
-                }
-                write_output(None, &text)?;
-                Ok(ExitCode::SUCCESS)
-            }
-            None => {
-                Err(Failure::Message { code: 1, message: format!("nothing registered as `{id}`") })
-            }
-        },
+        RegistryAction::Show { id, json } => show(store.registry()?.show(&id)?, &id, json),
         RegistryAction::Search { text, adapter, level, improved, all, json } => {
-            let level = match level {
-                Some(l) => Some(serde_json::from_value(serde_json::Value::String(l.clone())).map_err(
-                    |_| Failure::Usage(format!("--level {l}: not a level (module, cgscc, function, loop, loop-mssa, setting, flag)")),
-                )?),
-                None => None,
-            };
-            let query = Query { text, adapter, level, improved, include_revoked: all };
+            let query = query(text, adapter, level, improved, all)?;
             listings(&store.registry()?.search(&query)?, json)
         }
+    }
+}
+
+/// The registry commands through a registry server: what they print is what the local
+/// ones print.
+fn run_remote_registry(client: &Client, action: RegistryAction) -> Result<ExitCode, Failure> {
+    match action {
+        RegistryAction::Admit { checks } => admit_remote(client, &checks),
+        RegistryAction::Publish { attestation, public_key } => {
+            let (envelope, signer) = crate::read_envelope(&attestation, &public_key)?;
+            let published = client.publish(&envelope, &signer).map_err(|e| match e {
+                ClientError::Status { .. } => {
+                    Failure::Message { code: 1, message: format!("{}: {e}", attestation.display()) }
+                }
+                other => other.into(),
+            })?;
+            write_output(None, &published_text(&published.into()))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        RegistryAction::Revoke { id, why } => {
+            let cp = client.revoke_plan(&id, &why)?;
+            write_output(None, &format!("revoked plan {id}\n{}", checkpoint_line(&cp)))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        RegistryAction::RevokeAdapter { name, why } => {
+            let cp = client.revoke_adapter(&name, &why)?;
+            write_output(None, &format!("revoked adapter {name}\n{}", checkpoint_line(&cp)))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        RegistryAction::AddKey { public_key } => {
+            let public = opm_market::keys::read_public(&public_key)?;
+            let cp = client.add_key(&public)?;
+            write_output(None, &key_added_text(&public, &cp))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        RegistryAction::RevokeKey { key_id, why } => {
+            let cp = client.revoke_key(&key_id, &why)?;
+            write_output(None, &format!("revoked key {key_id}\n{}", checkpoint_line(&cp)))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        RegistryAction::List { kind, json } => {
+            let kind = kind.as_deref().and_then(Kind::from_name);
+            listings(&client.list(kind)?, json)
+        }
+        RegistryAction::Show { id, json } => show(client.show(&id)?, &id, json),
+        RegistryAction::Search { text, adapter, level, improved, all, json } => {
+            let query = query(text, adapter, level, improved, all)?;
+            listings(&client.search(&query)?, json)
+        }
+    }
+}
+
+/// What `registry add-key` prints.
+fn key_added_text(public: &VerifyingKey, cp: &Checkpoint) -> String {
+    format!("added key {}\n{}", opm_market::attest::key_id(public), checkpoint_line(cp))
+}
+
+/// `registry search`'s query; `--level` must name a level.
+fn query(
+    text: Option<String>,
+    adapter: Option<String>,
+    level: Option<String>,
+    improved: Option<String>,
+    all: bool,
+) -> Result<Query, Failure> {
+    let level = match level {
+        Some(l) => {
+            Some(serde_json::from_value(serde_json::Value::String(l.clone())).map_err(|_| {
+                Failure::Usage(format!(
+                    "--level {l}: not a level (module, cgscc, function, loop, loop-mssa, \
+                     setting, flag)"
+                ))
+            })?)
+        }
+        None => None,
+    };
+    Ok(Query { text, adapter, level, improved, include_revoked: all })
+}
+
+/// `registry show`: the node's contract and edges, or as JSON; exit status 1 when there is
+/// none.
+fn show(shown: Option<Shown>, id: &str, json: bool) -> Result<ExitCode, Failure> {
+    match shown {
+        Some(shown) if json => {
+            write_output(None, &to_text(&serde_json::to_value(&shown).unwrap_or_default())?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(shown) => {
+            let mut text = serde_json::to_string_pretty(&shown.contract).unwrap_or_default();
+            text.insert_str(0, &format!("{} {}\n", shown.kind, shown.id));
+            text.push('\n');
+            if let Some(why) = &shown.revoked {
+                text.push_str(&format!("revoked: {why}\n"));
+            }
+            for e in &shown.edges {
+                text.push_str(&format!(
+                    "{} {} {}\n",
+                    node_text(&e.from),
+                    // The relation as its contract writes it: `belongs-to`, `uses`, …
+                    serde_json::to_value(e.relation)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                    node_text(&e.to)
+                ));
+            }
+            write_output(None, &text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        None => Err(Failure::Message { code: 1, message: format!("nothing registered as `{id}`") }),
     }
 }
 
@@ -195,50 +328,52 @@ fn listings(list: &[Listing], json: bool) -> Result<ExitCode, Failure> {
 /// Conformance, then the registry and the ledger: admitted, or refused with the report.
 fn admit(store: &Store, args: &StoreArgs, checks: &ConformanceArgs) -> Result<ExitCode, Failure> {
     let key = signing_key(args)?;
-    let mut registry = store.registry()?;
-    let mut ledger = store.ledger()?;
+    // Both open before the checks run, so that a store it cannot use fails at once.
+    let registry = store.registry()?;
+    store.ledger()?;
+    let (report, specs) = check_adapter(checks, registry.adapters()?)?;
+    let (_, cp) = store.decide_adapter(&report, &specs, &key, now())?;
+    admitted(&report, &cp)
+}
+
+/// `admit --server`: the checks run here, the registry server decides and records.
+fn admit_remote(client: &Client, checks: &ConformanceArgs) -> Result<ExitCode, Failure> {
+    // Asked before the checks run, so that a server it cannot use fails at once.
+    let adapters = client.adapters()?;
+    let (report, specs) = check_adapter(checks, adapters)?;
+    let (_, cp) = client.decide_adapter(&report, &specs)?;
+    admitted(&report, &cp)
+}
+
+/// An adapter's conformance checks, and the specs it lists when it is conformant (none when
+/// not). `adapters`: what the registry holds, whose record of this adapter is what it claims.
+fn check_adapter(
+    checks: &ConformanceArgs,
+    adapters: Vec<opm_market::registry::AdapterRecord>,
+) -> Result<(opm_market::ConformanceReport, Vec<opm_market::PassSpec>), Failure> {
     let kind = BackendKind::from(checks.backend);
     let backend = opm_engine::backends::open(kind)?;
-    // What the registry holds of this adapter is what it claims.
-    let claimed = registry
-        .adapters()?
+    let claimed = adapters
         .into_iter()
         .find(|a| a.adapter.name == kind.name() && a.revoked.is_none())
         .map(|a| a.adapter.tools);
     let report = crate::conformance(checks, backend.as_ref(), claimed)?;
-    let report_sha256 =
-        store.keep("reports", &opm_market::Contract::new(report.clone()).to_json())?;
-    let mut text = report.render();
-    let decision = if report.conformant() {
+    let specs = if report.conformant() {
         let listed = opm_conformance::specs::listed(backend.as_ref())
             .map_err(|message| Failure::Message { code: 1, message })?;
-        registry
-            .admit_adapter(&report.adapter, &opm_conformance::specs::registry_specs(&listed))?;
-        Decision::AdapterAdmitted { adapter: report.adapter.clone(), report_sha256 }
+        opm_conformance::specs::registry_specs(&listed)
     } else {
-        Decision::AdapterRefused {
-            adapter: report.adapter.clone(),
-            report_sha256,
-            failed: report.failed(),
-        }
+        Vec::new()
     };
-    let cp = ledger.append(&[decision], &key, now())?;
-    text.push_str(&checkpoint_line(&cp));
-    write_output(None, &text)?;
-    Ok(if report.conformant() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok((report, specs))
 }
 
-/// The keys the ledger says may sign plans: added, and not revoked since.
-fn plan_signers(ledger: &Ledger) -> Result<Vec<String>, Failure> {
-    let mut keys = Vec::new();
-    for e in ledger.entries(0, ledger.size()?)? {
-        match e.decision {
-            Decision::KeyAdded { key_id, .. } => keys.push(key_id),
-            Decision::KeyRevoked { key_id, .. } => keys.retain(|k| *k != key_id),
-            _ => {}
-        }
-    }
-    Ok(keys)
+/// What `admit` prints, and its exit status: 1 when the adapter is not conformant.
+fn admitted(report: &opm_market::ConformanceReport, cp: &Checkpoint) -> Result<ExitCode, Failure> {
+    let mut text = report.render();
+    text.push_str(&checkpoint_line(cp));
+    write_output(None, &text)?;
+    Ok(if report.conformant() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 /// A signed attestation's plan into the registry: verified, signed by a key the ledger
@@ -251,72 +386,32 @@ fn publish(
 ) -> Result<ExitCode, Failure> {
     let key = signing_key(args)?;
     let (envelope, signer) = crate::read_envelope(path, public)?;
-    let statement = envelope.verify(&signer).map_err(|e| Failure::Message {
-        code: 1,
-        message: format!("{}: rejected: {e}", path.display()),
+    let published = store.publish(&envelope, &signer, &key, now()).map_err(|e| match e {
+        StoreError::Rejected(_) | StoreError::Untrusted { .. } | StoreError::BadPlan { .. } => {
+            Failure::Message { code: 1, message: format!("{}: {e}", path.display()) }
+        }
+        other => other.into(),
     })?;
-    let mut ledger = store.ledger()?;
-    let signer_id = key_id(&signer);
-    if signer != key.verifying_key() && !plan_signers(&ledger)?.contains(&signer_id) {
-        return Err(Failure::Message {
-            code: 1,
-            message: format!(
-                "{}: signed by key {signer_id}, which this registry does not trust; record a \
-                 key-added decision for it first (opm-driver ledger append)",
-                path.display()
-            ),
-        });
-    }
-    let p = &statement.predicate;
-    let backend = opm_engine::backends::open(p.backend)?;
-    let pipeline = backend.parse_pipeline(&p.plan).map_err(|e| Failure::Message {
-        code: 1,
-        message: format!("the plan `{}`: {e}", p.plan),
-    })?;
-    // The registry keeps each spec once, in the order of first use.
-    let uses: Vec<String> =
-        pipeline.passes.iter().map(|e| opm_conformance::specs::spec_key(p.backend, e)).collect();
-    let attestation_text = envelope.to_json();
-    let attestation_sha256 = store.keep("attestations", &attestation_text)?;
-    let improved =
-        p.baseline.as_ref().map(|b| p.metrics.deltas_from(&b.metrics)).unwrap_or_default();
-    let plan = Plan {
-        id: prefix(&attestation_sha256, 16),
-        backend: p.backend,
-        pipeline: p.plan.clone(),
-        kind_of_program: None,
-        improved,
-    };
-    let digest =
-        statement.subject.first().and_then(|s| s.digest.get("sha256").cloned()).unwrap_or_default();
-    let problem = ProblemRef {
-        id: format!("{}/{}", prefix(&digest, 16), p.objective.name()),
-        module_digest: digest,
-        objective: p.objective,
-    };
-    store.registry()?.publish_plan(&plan, &uses, Some(&problem))?;
-    let cp = ledger.append(
-        &[Decision::PlanPublished { plan: plan.clone(), attestation_sha256 }],
-        &key,
-        now(),
-    )?;
-    write_output(
-        None,
-        &format!(
-            "published plan {} ({}: {})\n{}",
-            plan.id,
-            p.backend.name(),
-            p.plan,
-            checkpoint_line(&cp)
-        ),
-    )?;
+    write_output(None, &published_text(&published))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `registry publish` prints, here and through a registry server.
+pub(crate) fn published_text(p: &Published) -> String {
+    let again = if p.new { "" } else { " (published before; nothing changed)" };
+    format!(
+        "published plan {} ({}: {}){again}\n{}",
+        p.plan.id,
+        p.plan.backend.name(),
+        p.plan.pipeline,
+        checkpoint_line(&p.checkpoint)
+    )
 }
 
 pub(crate) fn run_ledger(args: &StoreArgs, action: LedgerAction) -> Result<ExitCode, Failure> {
     match action {
         LedgerAction::Show { from, json } => {
-            let ledger = Store::open(args)?.ledger()?;
+            let ledger = open_store(args)?.ledger()?;
             let entries = ledger.entries(from, ledger.size()?)?;
             let latest = ledger.latest_checkpoint()?;
             let text = if json {
@@ -345,13 +440,13 @@ pub(crate) fn run_ledger(args: &StoreArgs, action: LedgerAction) -> Result<ExitC
                 message: format!("{}: not a decision: {e}", decision.display()),
             })?;
             let key = signing_key(args)?;
-            let cp = Store::open(args)?.ledger()?.append(&[d], &key, now())?;
+            let cp = open_store(args)?.ledger()?.append(&[d], &key, now())?;
             write_output(None, &checkpoint_line(&cp))?;
             Ok(ExitCode::SUCCESS)
         }
         LedgerAction::Verify { public_key } => {
             let keys = trusted(args, &public_key)?;
-            let ledger = Store::open(args)?.ledger()?;
+            let ledger = open_store(args)?.ledger()?;
             let start = Instant::now();
             let report = ledger.verify(&keys)?;
             write_output(
@@ -367,7 +462,7 @@ pub(crate) fn run_ledger(args: &StoreArgs, action: LedgerAction) -> Result<ExitC
             Ok(ExitCode::SUCCESS)
         }
         LedgerAction::Prove { index, old_size, size } => {
-            let ledger = Store::open(args)?.ledger()?;
+            let ledger = open_store(args)?.ledger()?;
             let checkpoints = ledger.checkpoints()?;
             let at = |n: u64| {
                 checkpoints.iter().find(|c| c.size == n).cloned().ok_or_else(|| Failure::Message {
@@ -395,24 +490,35 @@ pub(crate) fn run_ledger(args: &StoreArgs, action: LedgerAction) -> Result<ExitC
             Ok(ExitCode::SUCCESS)
         }
         LedgerAction::Check { proof, public_key } => check_proof(&proof, &public_key),
-        LedgerAction::Sync { from, public_key } => {
+        LedgerAction::Sync { from, remote, public_key } => {
             let keys = trusted(args, &public_key)?;
-            let store = Store::open(args)?;
+            let store = open_store(args)?;
             let mut mine = store.ledger()?;
-            let other_path = from.join("ledger.sqlite");
-            if !other_path.is_file() {
-                return Err(Failure::Usage(format!("{}: no ledger there", other_path.display())));
-            }
-            let other = Ledger::open(&other_path)?;
             let start = Instant::now();
             let ours = mine.latest_checkpoint()?.unwrap_or_else(Checkpoint::empty);
-            let bundle = other.since(&ours)?;
-            let appended = mine.receive(&bundle, &keys)?;
+            let (bundle, source) = match (from, client(&remote)?) {
+                (Some(from), None) => {
+                    let other_path = from.join("ledger.sqlite");
+                    if !other_path.is_file() {
+                        return Err(Failure::Usage(format!(
+                            "{}: no ledger there",
+                            other_path.display()
+                        )));
+                    }
+                    let source = from.display().to_string();
+                    let bundle = Ledger::open(&other_path)?
+                        .since(&ours)
+                        .map_err(|e| not_extending(&source, e))?;
+                    (bundle, source)
+                }
+                (None, Some(client)) => (server_since(&client, &ours)?, client.url().to_string()),
+                _ => return Err(Failure::Usage("give --from DIR or --server URL".into())),
+            };
+            let appended = mine.receive(&bundle, &keys).map_err(|e| not_extending(&source, e))?;
             write_output(
                 None,
                 &format!(
-                    "appended {appended} entries from {} ({:.2} s)\n{}",
-                    from.display(),
+                    "appended {appended} entries from {source} ({:.2} s)\n{}",
                     start.elapsed().as_secs_f64(),
                     checkpoint_line(&bundle.checkpoint)
                 ),
@@ -422,9 +528,38 @@ pub(crate) fn run_ledger(args: &StoreArgs, action: LedgerAction) -> Result<ExitC
     }
 }
 
-/// The first `n` characters of `text` (a digest, as a short name; whatever it holds).
-fn prefix(text: &str, n: usize) -> String {
-    text.chars().take(n).collect()
+/// A fork, or a tree that does not extend ours, said as such; other errors as they are.
+fn not_extending(source: &str, e: LedgerError) -> Failure {
+    match e {
+        LedgerError::Fork { .. } | LedgerError::Inconsistent { .. } => Failure::Message {
+            code: 1,
+            message: format!("the ledger of {source} does not extend this one: {e}"),
+        },
+        other => other.into(),
+    }
+}
+
+/// What a registry server's ledger holds beyond `ours`. The server refuses with 409 when
+/// its tree does not extend ours (a fork, or ours is ahead of it), 404 while it has no
+/// checkpoint.
+fn server_since(
+    client: &Client,
+    ours: &Checkpoint,
+) -> Result<opm_market::ledger::SyncBundle, Failure> {
+    client.since(ours).map_err(|e| match e.status() {
+        Some(409) => Failure::Message {
+            code: 1,
+            message: format!(
+                "the ledger of {} does not extend this one (a fork, or this one is ahead): {e}",
+                client.url()
+            ),
+        },
+        Some(404) => Failure::Message {
+            code: 1,
+            message: format!("the ledger of {} has no checkpoint yet: {e}", client.url()),
+        },
+        _ => e.into(),
+    })
 }
 
 /// One line about a decision.
@@ -440,6 +575,7 @@ fn summary(d: &Decision) -> String {
             format!("{} {}: {}", plan.id, plan.backend.name(), plan.pipeline)
         }
         Decision::PlanRevoked { plan_id, why } => format!("{plan_id}: {why}"),
+        Decision::AdapterRevoked { adapter, why } => format!("{adapter}: {why}"),
         Decision::KeyAdded { key_id, .. } => key_id.clone(),
         Decision::KeyRevoked { key_id, why } => format!("{key_id}: {why}"),
     }

@@ -241,23 +241,4 @@ pub fn registry_specs(listed: &[Listed]) -> Vec<PassSpec> {
     out
 }
 
-/// The key of the spec that a pipeline's element of `backend` uses: `llvm/gvn`,
-/// `cranelift/opt_level`, `gcc/-funroll-loops` (for `-fno-unroll-loops` too), `gcc/-falign-loops`
-/// (for `-falign-loops=16`), `gcc/--param=max-unroll-times`.
-pub fn spec_key(backend: BackendKind, element: &opm_backend::PassSpec) -> String {
-    let name = match element.nest {
-        Nest::Flag => {
-            let option = element.name.as_str();
-            let base = match option.strip_prefix("--param=") {
-                Some(rest) => format!("--param={}", rest.split('=').next().unwrap_or(rest)),
-                None => option.split('=').next().unwrap_or(option).to_string(),
-            };
-            match base.strip_prefix("-fno-") {
-                Some(rest) => format!("-f{rest}"),
-                None => base,
-            }
-        }
-        _ => element.name.clone(),
-    };
-    format!("{}/{name}", backend.name())
-}
+pub use opm_market::store::spec_key;

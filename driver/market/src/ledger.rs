@@ -62,6 +62,8 @@ pub enum Decision {
     PlanPublished { plan: Plan, attestation_sha256: String },
     /// A published plan was withdrawn.
     PlanRevoked { plan_id: String, why: String },
+    /// An admitted adapter was withdrawn (its specs and plans with it).
+    AdapterRevoked { adapter: String, why: String },
     /// A key may sign from now on.
     KeyAdded {
         /// [`attest::key_id`] of the key.

@@ -8,15 +8,18 @@
 //! registry or a ledger without one (the conformance checks and replays that do compile live
 //! in `opm-conformance` and `opm-replay`).
 
+pub mod aggregate;
 pub mod attest;
 pub mod conformance;
 pub mod contracts;
+mod db;
 pub mod graph;
 pub mod keys;
 pub mod ledger;
 pub mod privacy;
 pub mod registry;
 pub mod spec;
+pub mod store;
 
 pub use conformance::{CheckResult, ConformanceReport, Status};
 pub use contracts::{Contract, ContractError, NAMES, Named, SCHEMA_VERSION, schema};

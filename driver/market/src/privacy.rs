@@ -1,6 +1,6 @@
 //! [`PrivacyBudget`]: how much of a contributor's differential-privacy budget the releases
 //! of their shared signals have spent. Only the data here; the accounting that spends it is
-//! the registry's.
+//! the signal pool's ([`crate::aggregate::SignalPool`], whose `budget` returns this).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

@@ -18,6 +18,7 @@
 //! are hidden from [`Registry::search`] unless asked for; the specs of a revoked adapter, and
 //! the plans published for it, count as revoked with it.
 
+use crate::db::Refusal;
 use crate::graph::{Adapter, Edge, GraphOfContracts, Node, Plan, ProblemRef, Relation};
 use crate::spec::{Effect, PassSpec};
 use opm_backend::{BackendKind, Nest, Pipeline, PipelineSyntaxError};
@@ -401,27 +402,12 @@ impl Registry {
         let opening = |source| RegistryError::Open { path: path.clone(), source };
         let tx =
             self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(opening)?;
-        let found: i64 =
-            tx.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(opening)?;
-        let app: i64 =
-            tx.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(opening)?;
-        if found > DATABASE_VERSION && (app == APPLICATION_ID || app == 0) {
-            return Err(RegistryError::Newer { path, found, known: DATABASE_VERSION });
-        }
-        let tables: i64 = tx
-            .query_row("SELECT COUNT(*) FROM sqlite_schema", [], |r| r.get(0))
-            .map_err(opening)?;
-        let fresh = app == 0 && found == 0 && tables == 0;
-        let done = usize::try_from(found).ok().filter(|_| app == APPLICATION_ID || fresh);
-        let Some(done) = done else {
-            return Err(RegistryError::NotARegistry { path });
-        };
-        if done < MIGRATIONS.len() {
-            for sql in &MIGRATIONS[done..] {
-                tx.execute_batch(sql)?;
+        match crate::db::migrate(&tx, APPLICATION_ID, &MIGRATIONS).map_err(opening)? {
+            Ok(()) => {}
+            Err(Refusal::Newer(found)) => {
+                return Err(RegistryError::Newer { path, found, known: DATABASE_VERSION });
             }
-            tx.pragma_update(None, "user_version", DATABASE_VERSION)?;
-            tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+            Err(Refusal::Foreign) => return Err(RegistryError::NotARegistry { path }),
         }
         tx.commit()?;
         Ok(())
