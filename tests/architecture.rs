@@ -70,7 +70,7 @@ const ALLOWED: &[(&str, &[&str], &[&str])] = &[
             "opm-buildinfo",
         ],
         // The end-to-end tests of tests/ are this package's: they check the backends directly.
-        &["opm-llvm", "opm-cranelift", "opm-gcc", "opm-verifier"],
+        &["opm-llvm", "opm-cranelift", "opm-gcc", "opm-verifier", "opm-server"],
     ),
     (
         "cargo-opm",

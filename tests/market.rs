@@ -609,3 +609,137 @@ fn a_finished_search_or_one_over_every_backend_is_attested_and_replays() {
     assert_eq!(r.code, Some(0), "{}{}", r.stdout_text(), r.stderr_text());
     assert!(r.stdout_text().contains("text_bytes: reproduced"), "{}", r.stdout_text());
 }
+
+/// `opm-driver … --server URL --ca CA --token TOKEN ARGS…` (the token by environment, as a
+/// user keeps it out of the shell's history).
+fn remote(command: &str, url: &str, ca: &Path, token: &str, args: &[&str]) -> common::Outcome {
+    let mut cmd = Command::new(driver());
+    cmd.env("OPM_REGISTRY_TOKEN", token)
+        .arg(command)
+        .args(args)
+        .arg("--server")
+        .arg(url)
+        .arg("--ca")
+        .arg(ca);
+    run(cmd, LIMIT)
+}
+
+#[test]
+fn a_registry_server_admits_publishes_and_serves_over_tls_and_its_ledger_syncs() {
+    use opm_server::access::{Access, Role};
+    let dir = scratch("market-server");
+    let (key, public) = keys(&dir);
+    // The registry's machine: a CA, a certificate for 127.0.0.1, tokens, the server.
+    let ca = opm_server::certs::new_ca("test registry CA").unwrap();
+    let pki = dir.join("pki");
+    let (ca_pem, _) = opm_server::certs::write(&ca, &pki, "ca").unwrap();
+    let cert = opm_server::certs::server_cert(&ca, &["127.0.0.1".to_string()]).unwrap();
+    let (cert, cert_key) = opm_server::certs::write(&cert, &pki, "server").unwrap();
+    let store = dir.join("registry-store");
+    std::fs::create_dir_all(&store).unwrap();
+    let access = Access::open(&store.join("access.sqlite")).unwrap();
+    let admin = access.add("admin", Role::Admin, 0).unwrap();
+    let publisher = access.add("pat", Role::Publisher, 0).unwrap();
+    let reader = access.add("ann", Role::Reader, 0).unwrap();
+    let server_key = dir.join("registry.key");
+    let server_secret = opm_market::keys::generate(&server_key).unwrap();
+    let server_public = dir.join("registry.pub");
+    std::fs::write(&server_public, opm_market::keys::public_text(&server_secret.verifying_key()))
+        .unwrap();
+    let server = opm_server::start(opm_server::Config {
+        store: store.clone(),
+        signing_key: server_key,
+        listen: "127.0.0.1:0".parse().unwrap(),
+        tls: Some(opm_server::tls::TlsFiles { cert, key: cert_key, client_ca: None }),
+        body_limit: 4 << 20,
+        rate: 1000,
+        burst: 1000,
+        reload_every: Duration::from_secs(60),
+        epsilon: 1.0,
+        release_epsilon: 0.1,
+    })
+    .unwrap();
+    let url = server.url.clone();
+
+    // The admin runs conformance on their machine and sends the report.
+    let corpus = common::repo_root().join("bench/corpus");
+    let admitted = remote(
+        "registry",
+        &url,
+        &ca_pem,
+        &admin,
+        &[
+            "admit",
+            "--backend",
+            "llvm",
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "--programs",
+            "crc32",
+        ],
+    );
+    assert_eq!(admitted.code, Some(0), "{}{}", admitted.stdout_text(), admitted.stderr_text());
+    assert!(admitted.stdout_text().contains("checkpoint: size 1 "), "{}", admitted.stdout_text());
+    let added = remote("registry", &url, &ca_pem, &admin, &["add-key", public.to_str().unwrap()]);
+    assert_eq!(added.code, Some(0), "{}", added.stderr_text());
+
+    // A publisher's signed search, published over the network.
+    let ir = dir.join("crc32.ll");
+    clang_compile(&corpus.join("crc32.c"), &ir, "-O1", &["-Xclang", "-disable-llvm-passes"])
+        .unwrap();
+    let att = dir.join("crc32.attestation.json");
+    attested_search(&ir, &att, &key, &["--budget-evals", "12", "--no-run"]);
+    let publish = ["publish", att.to_str().unwrap(), "--public-key", public.to_str().unwrap()];
+    // A reader may not.
+    let refused = remote("registry", &url, &ca_pem, &reader, &publish);
+    assert_eq!(refused.code, Some(1), "{}", refused.stdout_text());
+    assert!(refused.stderr_text().contains("403"), "{}", refused.stderr_text());
+    let published = remote("registry", &url, &ca_pem, &publisher, &publish);
+    assert_eq!(published.code, Some(0), "{}", published.stderr_text());
+    let text = published.stdout_text();
+    assert!(text.starts_with("published plan ") && text.contains("checkpoint: size 3 "), "{text}");
+    let id = text.split_whitespace().nth(2).unwrap().to_string();
+
+    // Anyone with a reader's token finds and reads it.
+    let found = remote("registry", &url, &ca_pem, &reader, &["search", "--improved", "instcount"]);
+    assert_eq!(found.code, Some(0), "{}", found.stderr_text());
+    assert!(found.stdout_text().contains(&id), "{}", found.stdout_text());
+    let shown = remote("registry", &url, &ca_pem, &reader, &["show", &id]);
+    assert_eq!(shown.code, Some(0), "{}", shown.stderr_text());
+    assert!(shown.stdout_text().starts_with(&format!("plan {id}\n")), "{}", shown.stdout_text());
+
+    // Another machine's store follows the registry's ledger over the network, verified.
+    let mirror = dir.join("mirror");
+    let synced = remote(
+        "ledger",
+        &url,
+        &ca_pem,
+        &reader,
+        &[
+            "sync",
+            "--store",
+            mirror.to_str().unwrap(),
+            "--key",
+            key.to_str().unwrap(),
+            "--public-key",
+            server_public.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(synced.code, Some(0), "{}", synced.stderr_text());
+    assert!(synced.stdout_text().starts_with("appended 3 entries"), "{}", synced.stdout_text());
+    let verified = opm(&[
+        "ledger",
+        "verify",
+        "--store",
+        mirror.to_str().unwrap(),
+        "--public-key",
+        server_public.to_str().unwrap(),
+    ]);
+    assert_eq!(verified.code, Some(0), "{}", verified.stderr_text());
+    assert!(
+        verified.stdout_text().starts_with("verified: 3 entries"),
+        "{}",
+        verified.stdout_text()
+    );
+    server.stop().unwrap();
+}

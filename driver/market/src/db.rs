@@ -14,6 +14,14 @@ pub(crate) enum Refusal {
 /// Runs the `migrations` not yet applied (the version is how many are), or refuses a database
 /// that is another application's or of a newer version. A database with no tables and no
 /// application id is new.
+/// Whether the database is the application's at version `known`: nothing to migrate, and no
+/// write lock to take.
+pub(crate) fn current(conn: &rusqlite::Connection, application_id: i64, known: usize) -> bool {
+    let version = |name: &str| conn.pragma_query_value(None, name, |r| r.get::<_, i64>(0)).ok();
+    version("application_id") == Some(application_id)
+        && version("user_version") == Some(known as i64)
+}
+
 pub(crate) fn migrate(
     tx: &Transaction,
     application_id: i64,

@@ -638,12 +638,23 @@ impl Ledger {
         if found > DATABASE_VERSION {
             return Err(LedgerError::NewerSchema { found });
         }
-        let tx = conn.transaction()?;
-        tx.execute_batch(SCHEMA)?;
-        if found != DATABASE_VERSION {
-            tx.pragma_update(None, "user_version", DATABASE_VERSION)?;
+        // A ledger of this version with its tables and every trigger needs no write: opening
+        // it takes no lock (a server opens it for every request).
+        let present: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM sqlite_schema WHERE name IN ('entries', 'checkpoints',
+                 'entries_no_update', 'entries_no_delete', 'entries_at_end',
+                 'checkpoints_no_update', 'checkpoints_no_delete')",
+            [],
+            |r| r.get(0),
+        )?;
+        if found != DATABASE_VERSION || present != 7 {
+            let tx = conn.transaction()?;
+            tx.execute_batch(SCHEMA)?;
+            if found != DATABASE_VERSION {
+                tx.pragma_update(None, "user_version", DATABASE_VERSION)?;
+            }
+            tx.commit()?;
         }
-        tx.commit()?;
         Ok(Ledger { conn })
     }
 
@@ -716,7 +727,15 @@ impl Ledger {
 
     /// The checkpoint of the largest size (the latest stored of that size).
     pub fn latest_checkpoint(&self) -> Result<Option<Checkpoint>, LedgerError> {
-        Ok(self.checkpoints()?.pop())
+        let mut statement = self.conn.prepare_cached(
+            "SELECT size, root, key_id, signature FROM checkpoints ORDER BY size DESC, id DESC
+             LIMIT 1",
+        )?;
+        let mut rows = statement.query([])?;
+        match rows.next()? {
+            Some(row) => Ok(Some(read_checkpoint(row)?)),
+            None => Ok(None),
+        }
     }
 
     /// Every stored checkpoint, by size, then in the order they were stored.

@@ -398,6 +398,9 @@ impl Registry {
 
     /// Brings the schema to [`DATABASE_VERSION`], in one transaction.
     fn migrate(&mut self) -> Result<(), RegistryError> {
+        if crate::db::current(&self.conn, APPLICATION_ID, MIGRATIONS.len()) {
+            return Ok(());
+        }
         let path = self.path.clone();
         let opening = |source| RegistryError::Open { path: path.clone(), source };
         let tx =

@@ -172,3 +172,65 @@ async fn reload(
         }
     }
 }
+
+/// A server started by [`start`] on a thread of its own: stopped when dropped.
+pub struct Running {
+    /// `https://127.0.0.1:PORT` (or `http://` without TLS).
+    pub url: String,
+    handle: Handle<SocketAddr>,
+    thread: Option<std::thread::JoinHandle<Result<(), ServeError>>>,
+}
+
+impl Running {
+    /// Stops the server (connections are closed at once) and waits for its thread.
+    pub fn stop(mut self) -> Result<(), ServeError> {
+        self.handle.shutdown();
+        match self.thread.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(ServeError::Config("the server's thread panicked".into())),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.handle.shutdown();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Serves `config` on a thread of its own (for tests and benchmarks that need a server in
+/// their process), returning once it listens.
+pub fn start(config: Config) -> Result<Running, ServeError> {
+    let handle = Handle::new();
+    let scheme = if config.tls.is_some() { "https" } else { "http" };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| ServeError::Config(format!("cannot start the runtime: {e}")))?;
+    let serving = handle.clone();
+    let thread = std::thread::spawn(move || runtime.block_on(serve(config, serving)));
+    let waiting = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ServeError::Config(format!("cannot start the runtime: {e}")))?;
+    let listening = waiting.block_on(async {
+        tokio::time::timeout(Duration::from_secs(30), handle.listening()).await.ok().flatten()
+    });
+    match listening {
+        Some(addr) => {
+            Ok(Running { url: format!("{scheme}://{addr}"), handle, thread: Some(thread) })
+        }
+        None => {
+            handle.shutdown();
+            match thread.join() {
+                Ok(Err(e)) => Err(e),
+                _ => Err(ServeError::Config("the server did not start listening".into())),
+            }
+        }
+    }
+}

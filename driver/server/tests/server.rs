@@ -564,12 +564,7 @@ fn get(agent: &ureq::Agent, url: &str, token: &str) -> (u16, serde_json::Value) 
 
 /// A registry with the LLVM adapter admitted (offering two passes), set up with the
 /// registry's own API before the server starts, and a plan published through the server.
-fn registry_with_a_plan(
-    tmp: &Path,
-    store: &Path,
-    a: &[String],
-    pki: &Pki,
-) -> (Server, String, String) {
+fn registry_with_a_plan(store: &Path, a: &[String], pki: &Pki) -> (Server, String, String) {
     let mut registry =
         opm_market::registry::Registry::open(&store.join("registry.sqlite")).expect("registry");
     let adapter: opm_market::Adapter = serde_json::from_value(serde_json::json!({
@@ -602,7 +597,6 @@ fn registry_with_a_plan(
         )
         .expect("publish");
     assert!(published.new);
-    let _ = tmp;
     (server, published.plan.id, admin)
 }
 
@@ -614,7 +608,7 @@ fn shared_signals_are_released_only_as_noisy_aggregates_within_each_contributors
     let store = tmp.path().join("store");
     let mut a = tls_args(&cert, &key);
     a.extend(["--epsilon", "1.0", "--release-epsilon", "0.4"].map(String::from));
-    let (server, plan, admin) = registry_with_a_plan(tmp.path(), &store, &a, &pki);
+    let (server, plan, admin) = registry_with_a_plan(&store, &a, &pki);
     let contributors: Vec<(String, String)> = (0..6)
         .map(|i| {
             let name = format!("contributor-{i}");
