@@ -563,6 +563,9 @@ fn pipeline_text_means_to_llvm_what_the_user_wrote() {
 fn llvm_crashes_become_the_candidates_verdicts() {
     // Inputs on which LLVM 22 itself dies (tests/data/crash_*.ll; the first line names the
     // pipeline). The search must go on and record the death as that candidate's verdict.
+    // One worker, so that each candidate meets the same worker history on every run: with
+    // two workers on a loaded machine, `unify-loop-exits` (which reads freed memory) was
+    // seen to pass without crashing, depending on which worker took it.
     let dir = scratch("optimize-llvm-crashes");
     let mut files: Vec<PathBuf> = std::fs::read_dir(repo_root().join("tests/data"))
         .unwrap()
@@ -587,6 +590,8 @@ fn llvm_crashes_become_the_candidates_verdicts() {
             pipeline,
             "--signals",
             sig.to_str().unwrap(),
+            "--jobs",
+            "1",
         ]);
         assert_eq!(o.code, Some(0), "{}: {}", file.display(), o.stderr_text());
         let s = signals(&sig);
