@@ -129,8 +129,9 @@ impl Store {
         if *signer != key.verifying_key() && !plan_signers(&ledger)?.contains(&signer_id) {
             return Err(StoreError::Untrusted { key_id: signer_id });
         }
-        let (plan, uses, problem) = plan_of(&statement, &envelope.to_json())?;
-        let attestation_sha256 = self.keep("attestations", &envelope.to_json())?;
+        let attestation = envelope.to_json();
+        let (plan, uses, problem) = plan_of(&statement, &attestation)?;
+        let attestation_sha256 = self.keep("attestations", &attestation)?;
         let mut registry = self.registry()?;
         let known = registry.show(&plan.id)?.is_some();
         registry.publish_plan(&plan, &uses, Some(&problem))?;
