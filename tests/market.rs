@@ -403,6 +403,47 @@ fn a_registry_admits_publishes_finds_and_revokes_and_its_ledger_records_each_dec
     let statement = String::from_utf8(payload).unwrap();
     assert!(statement.contains("\"sha256\""), "{statement}");
     assert!(!statement.contains(body), "the attestation holds IR");
+    // It says what kind of program it was for, and nothing more.
+    let bucket =
+        serde_json::from_str::<serde_json::Value>(&statement).unwrap()["predicate"]["bucket"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap();
+    assert!(opm_market::aggregate::is_bucket(&bucket), "{bucket}");
+
+    // A later search of a program of that kind starts from the plans still published (not
+    // the revoked one), and gives its own winner back to the store.
+    let warm = opm(&[
+        "optimize",
+        ir.to_str().unwrap(),
+        "--quiet",
+        "--no-run",
+        "--budget-evals",
+        "10",
+        // Another objective than the revoked plan's: a winner of its own to publish.
+        "--objective",
+        "size",
+        "--registry",
+        store.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "--publish",
+    ]);
+    assert_eq!(warm.code, Some(0), "{}", warm.stderr_text());
+    let said = warm.stderr_text();
+    let started = format!(
+        "warm start: 1 plan from {} for programs of kind {bucket} (1 measured on programs of \
+         this kind",
+        store.display()
+    );
+    assert!(said.contains(&started), "{said}");
+    assert!(said.contains("opm-driver: published plan "), "{said}");
+    let verified = store_cmd(&store, &key, &["ledger", "verify"]);
+    assert!(
+        verified.stdout_text().starts_with("verified: 6 entries"),
+        "{}",
+        verified.stdout_text()
+    );
 }
 
 /// A store whose ledger holds `n` key-added decisions (one checkpoint per decision).
@@ -741,5 +782,50 @@ fn a_registry_server_admits_publishes_and_serves_over_tls_and_its_ledger_syncs()
         "{}",
         verified.stdout_text()
     );
+
+    // Searches that start warm: a publisher's search gives its winner back as a plan and as
+    // a privacy-budgeted signal of its program's kind; a reader's later search of a program
+    // of that kind is offered the plan and evaluates it first; a reader may not publish.
+    let warm = |token: &str, extra: &[&str]| {
+        let mut cmd = Command::new(driver());
+        cmd.env("OPM_REGISTRY_TOKEN", token)
+            .args(["optimize", ir.to_str().unwrap(), "--quiet", "--no-run", "--registry", &url])
+            .arg("--ca")
+            .arg(&ca_pem)
+            .args(extra);
+        run(cmd, LIMIT)
+    };
+    let key_arg = key.to_str().unwrap();
+    let given = warm(&publisher, &["--budget-evals", "14", "--key", key_arg, "--publish"]);
+    assert_eq!(given.code, Some(0), "{}", given.stderr_text());
+    let said = given.stderr_text();
+    assert!(said.contains(&format!("warm start: 0 plans from {url} ")), "{said}");
+    let plan_line = said.lines().find(|l| l.starts_with("opm-driver: published plan ")).unwrap();
+    // `published plan ID (llvm: PIPELINE)`, then ` (published before; …)` for the same one.
+    let pipeline = plan_line.split_once("(llvm: ").unwrap().1;
+    let pipeline = pipeline.split(" (published before").next().unwrap();
+    let pipeline = pipeline.strip_suffix(')').unwrap();
+    assert!(said.contains("shared its ratio "), "{said}");
+    let signals = dir.join("warm.jsonl");
+    let reader_run =
+        warm(&reader, &["--budget-evals", "10", "--signals", signals.to_str().unwrap()]);
+    assert_eq!(reader_run.code, Some(0), "{}", reader_run.stderr_text());
+    assert!(
+        reader_run.stderr_text().contains(&format!("warm start: 1 plan from {url} ")),
+        "{}",
+        reader_run.stderr_text()
+    );
+    // Evaluated in the first batch, with the baselines (of which it may be one).
+    let first: Vec<serde_json::Value> = std::fs::read_to_string(&signals)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|s: &serde_json::Value| s["origin"] == "preset" || s["origin"] == "registry")
+        .collect();
+    assert!(first.iter().any(|s| s["pipeline"] == pipeline), "{pipeline} not in {first:?}");
+    let refused = warm(&reader, &["--budget-evals", "6", "--key", key_arg, "--publish"]);
+    assert_eq!(refused.code, Some(1), "{}", refused.stderr_text());
+    assert!(refused.stderr_text().contains("403"), "{}", refused.stderr_text());
+    assert!(refused.stdout_text().contains("best (instcount "), "{}", refused.stdout_text());
     server.stop().unwrap();
 }

@@ -124,6 +124,7 @@ pub fn tune(args: &TuneArgs) -> Result<(), Error> {
         // A whole program: LLVM's verifier once per step (opm's checks run after each step).
         verify_each_pass: false,
         avoid: true,
+        warm_start: Vec::new(),
     };
     eprintln!(
         "cargo-opm: searching {} pipelines for `{}` ({} evaluations at most, objective {})",

@@ -407,10 +407,13 @@ pub struct OptimizeArgs {
     /// CPU, objective and measured metrics), signed with `--key`.
     #[arg(long, value_name = "FILE")]
     pub attest: Option<PathBuf>,
-    /// The secret key that signs `--attest` [default: $XDG_CONFIG_HOME/opm/signing.key,
-    /// else ~/.config/opm/signing.key; made by `opm-driver keys generate`]
-    #[arg(long, value_name = "FILE", requires = "attest")]
+    /// The secret key that signs `--attest` and `--publish` [default:
+    /// $XDG_CONFIG_HOME/opm/signing.key, else ~/.config/opm/signing.key; made by `opm-driver
+    /// keys generate`]
+    #[arg(long, value_name = "FILE")]
     pub key: Option<PathBuf>,
+    #[command(flatten)]
+    pub warm: WarmArgs,
     /// Rows of best candidates in the table.
     #[arg(long, default_value_t = 5)]
     pub top: usize,
@@ -437,6 +440,38 @@ pub struct OptimizeArgs {
     /// Arguments for the program (runtime objective and output checks).
     #[arg(last = true)]
     pub run_args: Vec<String>,
+}
+
+/// A search that starts from what a registry's users measured.
+#[derive(clap::Args, Debug)]
+pub struct WarmArgs {
+    /// Start warm: evaluate first the plans that did best on programs like this one (the
+    /// same feature bucket), from a registry server (`https://HOST:PORT`) or a store
+    /// directory, then go on with the strategy. Only the program's bucket is sent.
+    #[arg(long, value_name = "URL|DIR")]
+    pub registry: Option<String>,
+    /// How many suggested plans to evaluate first.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub suggestions: usize,
+    /// Publish the winner to the registry: its signed attestation (signed with `--key`; the
+    /// registry must trust that key) and, to a server, its ratio against the baseline as a
+    /// privacy-budgeted signal of its bucket. Neither holds IR or a name from the program.
+    #[arg(long, requires = "registry")]
+    pub publish: bool,
+    /// The CA certificate (PEM) the registry server's certificate must be issued by
+    /// [default: the system's trusted roots]
+    #[arg(long, value_name = "FILE", requires = "registry")]
+    pub ca: Option<PathBuf>,
+    /// The token that authenticates to the registry server; it is never printed [default:
+    /// $OPM_REGISTRY_TOKEN]
+    #[arg(long, value_name = "TOKEN", requires = "registry")]
+    pub token: Option<String>,
+    /// A client certificate (PEM) to present to the registry server (with `--client-key`).
+    #[arg(long, value_name = "FILE", requires_all = ["registry", "client_key"])]
+    pub client_cert: Option<PathBuf>,
+    /// The client certificate's private key (PEM).
+    #[arg(long, value_name = "FILE", requires = "client_cert")]
+    pub client_key: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]

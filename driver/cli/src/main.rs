@@ -3,6 +3,7 @@
 
 mod args;
 mod market;
+mod warm;
 
 use args::{
     AttestAction, BenchAction, BenchArgs, BuildArgs, Cli, Command, KeysAction, OptimizeArgs,
@@ -14,6 +15,7 @@ use opm_engine::optimize::{DEFAULT_EVALS, OptimizeOptions, all::optimize_all, op
 use opm_engine::toolchain::LinkArgs;
 use opm_engine::{Error, Input};
 use opm_ir::print::{PrintOptions, print_module};
+use opm_market::attest::Statement;
 use opm_search::{Budget, Objective, StrategyKind};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -255,6 +257,7 @@ fn optimize_options(args: &OptimizeArgs, backend: BackendKind) -> Result<Optimiz
         link: link_args(args.link_args.as_deref())?,
         verify_each_pass: args.verify_each == args::VerifyEach::Pass,
         avoid: !args.no_avoid,
+        warm_start: Vec::new(),
     })
 }
 
@@ -265,12 +268,23 @@ fn to_text(value: &serde_json::Value) -> Result<String, Error> {
 }
 
 fn run_optimize(args: &OptimizeArgs) -> Result<ExitCode, Failure> {
-    // A key that cannot sign is known before the search spends its budget.
-    let signer = match &args.attest {
-        Some(_) => Some(opm_market::keys::read_secret(&key_path(args.key.as_deref())?)?),
-        None => None,
+    // A key that cannot sign, or a registry that cannot be reached, is known before the
+    // search spends its budget.
+    let signs = args.attest.is_some() || args.warm.publish;
+    if args.key.is_some() && !signs {
+        return Err(Failure::Usage("--key signs --attest or --publish; give one of them".into()));
+    }
+    let signer = match signs {
+        true => Some(opm_market::keys::read_secret(&key_path(args.key.as_deref())?)?),
+        false => None,
     };
+    let warm = warm::Warm::open(&args.warm, &args.file)?;
     let Some(backend) = args.backend.single() else {
+        if warm.is_some() {
+            return Err(Failure::Usage(
+                "--registry goes with one backend, not --backend all".into(),
+            ));
+        }
         // Every backend's code is compared: `size` unless another objective is given.
         let mut opts = optimize_options(args, BackendKind::Llvm)?;
         opts.objective = args.objective.map_or(Objective::Size, Objective::from);
@@ -289,7 +303,9 @@ fn run_optimize(args: &OptimizeArgs) -> Result<ExitCode, Failure> {
                     );
                 }
                 if let Some(found) = Found::of(&row.report) {
-                    write_attestation(path, key, &found, &row.report.problem.source)?;
+                    let source = &row.report.problem.source;
+                    let (envelope, _) = sign_attestation(key, &found, source, None)?;
+                    write_attestation(path, &envelope)?;
                 }
             }
         }
@@ -297,13 +313,34 @@ fn run_optimize(args: &OptimizeArgs) -> Result<ExitCode, Failure> {
         write_output(None, &text)?;
         return Ok(if report.winner().is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) });
     };
-    let opts = optimize_options(args, backend)?;
+    let mut opts = optimize_options(args, backend)?;
+    if args.warm.publish && opts.objective == Objective::CompileTime {
+        return Err(Failure::Usage(
+            "--publish: an attestation holds instruction counts, code size and run time, not \
+             compile time"
+                .into(),
+        ));
+    }
+    if let Some(w) = &warm {
+        opts.warm_start = w.plans(backend, opts.objective)?;
+    }
     let report = optimize(&opts)?;
     for note in &report.notes {
         eprintln!("opm-driver: note: {note}");
     }
-    if let (Some(path), Some(key), Some(found)) = (&args.attest, &signer, Found::of(&report)) {
-        write_attestation(path, key, &found, &report.problem.source)?;
+    let signed = match (&signer, Found::of(&report)) {
+        (Some(key), Some(found)) => {
+            let bucket = warm.as_ref().map(|w| w.bucket.clone());
+            let bucket = match bucket {
+                Some(b) => b,
+                None => warm::bucket_of(&report.problem.source)?,
+            };
+            Some(sign_attestation(key, &found, &report.problem.source, Some(bucket))?)
+        }
+        _ => None,
+    };
+    if let (Some(path), Some((envelope, _))) = (&args.attest, &signed) {
+        write_attestation(path, envelope)?;
     }
     if args.json {
         write_output(None, &to_text(&report.to_json(opts.seed))?)?;
@@ -316,6 +353,12 @@ fn run_optimize(args: &OptimizeArgs) -> Result<ExitCode, Failure> {
             text.push_str(&format!("wrote {} ({what}{checked})\n", out.display()));
         }
         write_output(None, &text)?;
+    }
+    // What was measured is printed first: a registry that refuses it loses nothing.
+    if let (true, Some(w), Some(key), Some((envelope, statement))) =
+        (args.warm.publish, &warm, &signer, &signed)
+    {
+        w.publish(envelope, statement, key)?;
     }
     Ok(if report.best.is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
@@ -472,17 +515,15 @@ impl<'a> Found<'a> {
     }
 }
 
-/// Signs what the search found for the module in the file `source` and writes the envelope
-/// to `path`.
-fn write_attestation(
-    path: &Path,
+/// Signs what the search found for the module in the file `source`, a program of the kind
+/// `bucket` (when known): the envelope and the statement it holds.
+fn sign_attestation(
     key: &opm_market::attest::SigningKey,
     found: &Found,
     source: &Path,
-) -> Result<(), Failure> {
-    use opm_market::attest::{
-        AttestedMetrics, AttestedRuntime, Envelope, PlanPredicate, Statement,
-    };
+    bucket: Option<String>,
+) -> Result<(opm_market::attest::Envelope, Statement), Failure> {
+    use opm_market::attest::{AttestedMetrics, AttestedRuntime, Envelope, PlanPredicate};
     let (best, problem) = (found.best, found.problem);
     let module = std::fs::read(source).map_err(|e| Error::io(source, e))?;
     let input = Input::load(source)?;
@@ -524,9 +565,15 @@ fn write_attestation(
         run_args: problem.run_args.clone(),
         metrics: attested(&best.metrics),
         baseline,
+        bucket,
     };
     let name = source.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let envelope = Envelope::sign(&Statement::new(&name, &module, predicate), key);
+    let statement = Statement::new(&name, &module, predicate);
+    Ok((Envelope::sign(&statement, key), statement))
+}
+
+/// Writes a signed attestation to `path`.
+fn write_attestation(path: &Path, envelope: &opm_market::attest::Envelope) -> Result<(), Failure> {
     write_output(Some(path), &(envelope.to_json() + "\n"))?;
     eprintln!("opm-driver: wrote the attestation {}", path.display());
     Ok(())
@@ -702,7 +749,10 @@ fn sign_report(
         best: &best,
         baseline: baseline.as_ref().map(|b| (ratio_base.as_str(), b)),
     };
-    write_attestation(output, &key, &found, module.unwrap_or(&problem.source))?;
+    let source = module.unwrap_or(&problem.source);
+    let bucket = warm::bucket_of(source)?;
+    let (envelope, _) = sign_attestation(&key, &found, source, Some(bucket))?;
+    write_attestation(output, &envelope)?;
     Ok(ExitCode::SUCCESS)
 }
 

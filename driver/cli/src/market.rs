@@ -67,7 +67,7 @@ impl From<ClientError> for Failure {
 const TOKEN_VARIABLE: &str = "OPM_REGISTRY_TOKEN";
 
 /// The client of the server in `--server`, `None` without one.
-fn client(args: &ServerArgs) -> Result<Option<Client>, Failure> {
+pub(crate) fn client(args: &ServerArgs) -> Result<Option<Client>, Failure> {
     let Some(url) = &args.server else {
         let given = args.ca.is_some()
             || args.token.is_some()

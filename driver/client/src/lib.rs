@@ -32,6 +32,24 @@ const MAX_ERROR_BODY: u64 = 64 << 10;
 /// The most entries the server sends per `ledger/entries` request.
 pub const ENTRIES_PER_REQUEST: u64 = 10_000;
 
+/// What `GET /v1/signals/suggestions` answers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Suggestions {
+    pub bucket: String,
+    pub plans: Vec<SuggestedPlan>,
+    /// Plans of the bucket whose aggregate was not released (a contributor's budget spent).
+    pub withheld: u64,
+}
+
+/// One plan of [`Suggestions`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SuggestedPlan {
+    pub plan: String,
+    pub backend: opm_backend::BackendKind,
+    pub pipeline: String,
+    pub release: opm_market::aggregate::Release,
+}
+
 /// Why a request to the registry server failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -279,6 +297,22 @@ impl Client {
             "public_key": opm_market::keys::public_hex(signer),
         });
         self.post("publish", "/v1/plans", &body)
+    }
+
+    /// `POST /v1/signals`: shares, as this client, how plan `plan` did on a program of the
+    /// kind `bucket` (its metric over its baseline's). Only the bucket, the plan's id and the
+    /// ratio leave the machine.
+    pub fn share(&self, bucket: &str, plan: &str, ratio: f64) -> Result<(), ClientError> {
+        let body = serde_json::json!({ "bucket": bucket, "plan": plan, "ratio": ratio });
+        let _: serde_json::Value = self.post("share a signal", "/v1/signals", &body)?;
+        Ok(())
+    }
+
+    /// `GET /v1/signals/suggestions`: the plans that did best on programs of the kind
+    /// `bucket`, best (lowest noisy mean ratio) first, at most `limit`.
+    pub fn suggestions(&self, bucket: &str, limit: usize) -> Result<Suggestions, ClientError> {
+        let params = [("bucket", bucket.to_string()), ("limit", limit.to_string())];
+        self.get("suggestions", "/v1/signals/suggestions", &params)
     }
 
     /// `POST /v1/plans/{id}/revoke`: withdraws a published plan, saying why.

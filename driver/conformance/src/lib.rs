@@ -294,6 +294,7 @@ fn measure_specs(
         link: Default::default(),
         verify_each_pass: true,
         avoid: false,
+        warm_start: Vec::new(),
     };
     let signals =
         opm_engine::optimize::measure(&options).map_err(|e| format!("the engine: {e}"))?;

@@ -333,6 +333,7 @@ fn search(
         link: Default::default(),
         verify_each_pass: true,
         avoid: true,
+        warm_start: Vec::new(),
     };
     std::thread::scope(|scope| {
         scope.spawn(move || {

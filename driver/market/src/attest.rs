@@ -91,6 +91,10 @@ pub struct PlanPredicate {
     /// search: what the plan improved on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<AttestedBaseline>,
+    /// The kind of program the module is: its feature bucket
+    /// ([`crate::aggregate::bucket`]), coarse counters only, never a name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
 }
 
 /// A baseline measured beside the plan.

@@ -316,6 +316,16 @@ pub struct Shown {
     pub edges: Vec<Edge>,
 }
 
+/// A plan [`Registry::suggest`] offers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub plan: Plan,
+    /// Whether it was measured on a program of the kind asked for.
+    pub same_kind: bool,
+    /// Its metric after / before, against its own baseline.
+    pub ratio: f64,
+}
+
 /// What [`Registry::search`] looks for; every field given must match.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Query {
@@ -690,6 +700,46 @@ impl Registry {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// The plans of `backend` to try first on a program of the kind `bucket`, at most `limit`,
+    /// best first: those measured on programs of that kind, by how much they improved
+    /// `metric` over their baseline (after / before, lowest first), then the others the same
+    /// way. Only plans that are not revoked and that recorded `metric` before and after.
+    pub fn suggest(
+        &self,
+        bucket: &str,
+        backend: BackendKind,
+        metric: &str,
+        limit: usize,
+    ) -> Result<Vec<Suggestion>, RegistryError> {
+        let filter = Filter { adapter: Some(backend.name()), ..Filter::default() };
+        let mut found: Vec<Suggestion> = self
+            .plan_rows(&filter)?
+            .into_iter()
+            .filter(|row| row.value.backend == backend)
+            .filter_map(|row| {
+                let d = row.value.improved.iter().find(|d| d.metric == metric)?;
+                let (before, after) = (d.before?, d.after?);
+                let ratio = after / before;
+                (ratio.is_finite() && ratio > 0.0).then(|| Suggestion {
+                    same_kind: row.value.kind_of_program.as_deref() == Some(bucket),
+                    ratio,
+                    plan: row.value,
+                })
+            })
+            .collect();
+        found.sort_by(|a, b| {
+            b.same_kind
+                .cmp(&a.same_kind)
+                .then(a.ratio.total_cmp(&b.ratio))
+                .then_with(|| a.plan.id.cmp(&b.plan.id))
+        });
+        // The same pipeline published twice is tried once.
+        let mut seen = std::collections::HashSet::new();
+        found.retain(|s| seen.insert(s.plan.pipeline.clone()));
+        found.truncate(limit);
+        Ok(found)
     }
 
     /// Every adapter, admitted or revoked, by name, with how much it offers.

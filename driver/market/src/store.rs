@@ -271,7 +271,8 @@ fn plan_of(
         id: prefix(&attest::sha256_hex(attestation.as_bytes()), 16),
         backend: p.backend,
         pipeline: p.plan.clone(),
-        kind_of_program: None,
+        // A bucket as `aggregate::bucket` writes it, or nothing: no other text is kept.
+        kind_of_program: p.bucket.clone().filter(|b| crate::aggregate::is_bucket(b)),
         improved,
     };
     let digest =

@@ -37,6 +37,7 @@ fn statement() -> Statement {
                 runtime: None,
             },
         }),
+        bucket: Some("s8-l1-c0-mi".into()),
     };
     Statement::new("crc32.ll", b"; a module\n", predicate)
 }

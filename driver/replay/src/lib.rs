@@ -209,6 +209,7 @@ fn measure_plan(
         link: opts.link.clone(),
         verify_each_pass: false,
         avoid: false,
+        warm_start: Vec::new(),
     };
     let signals = measure(&options)?;
     signals.into_iter().next().ok_or_else(|| {

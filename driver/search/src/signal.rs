@@ -161,6 +161,8 @@ pub enum Origin {
     Preset,
     /// Given with `--pipeline`.
     User,
+    /// Suggested by a registry: a plan that did well on programs of the same kind.
+    Registry,
     /// A sequence known to do well.
     Known,
     /// A pipeline of the backend's coreset, learned offline ([`crate::coreset`]).
@@ -171,11 +173,24 @@ pub enum Origin {
 }
 
 impl Origin {
+    /// Every origin.
+    pub const ALL: [Origin; 8] = [
+        Origin::Preset,
+        Origin::User,
+        Origin::Registry,
+        Origin::Known,
+        Origin::Coreset,
+        Origin::Random,
+        Origin::Greedy,
+        Origin::Evolve,
+    ];
+
     /// The name used in signals and lab databases.
     pub fn name(self) -> &'static str {
         match self {
             Origin::Preset => "preset",
             Origin::User => "user",
+            Origin::Registry => "registry",
             Origin::Known => "known",
             Origin::Coreset => "coreset",
             Origin::Random => "random",
@@ -414,7 +429,7 @@ mod tests {
             assert_eq!(Verdict::from_name(v.name()), Some(v));
             assert_eq!(serde_json::to_string(&v).unwrap(), format!("\"{}\"", v.name()));
         }
-        for o in [Origin::Preset, Origin::User, Origin::Known, Origin::Coreset, Origin::Evolve] {
+        for o in Origin::ALL {
             assert_eq!(serde_json::to_string(&o).unwrap(), format!("\"{}\"", o.name()));
         }
     }

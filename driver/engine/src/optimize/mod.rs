@@ -86,6 +86,10 @@ pub struct OptimizeOptions {
     /// Learn which passes and pairs of passes break this program and stop proposing them
     /// (`--no-avoid` turns it off, for comparison).
     pub avoid: bool,
+    /// Plans a registry suggested for programs like this one, in the backend's syntax, best
+    /// first: evaluated after the baselines and the user's pipelines, before the strategy's
+    /// own candidates (a plan this backend cannot read is skipped, with a note).
+    pub warm_start: Vec<String>,
 }
 
 /// A callback that sees every signal of a search as it is recorded (the benchmark lab
@@ -228,6 +232,21 @@ fn prepare(opts: &OptimizeOptions) -> Result<Prepared, Error> {
             .parse_pipeline(text)
             .map_err(|e| Error::Usage(format!("--pipeline `{text}`: {e}")))?;
         user.push(Candidate { pipeline, origin: Origin::User });
+    }
+    let mut skipped = Vec::new();
+    for text in &opts.warm_start {
+        match backend.parse_pipeline(text) {
+            Ok(pipeline) => user.push(Candidate { pipeline, origin: Origin::Registry }),
+            Err(e) => skipped.push(format!("`{text}` ({e})")),
+        }
+    }
+    if !skipped.is_empty() {
+        notes.push(format!(
+            "skipped {} of the registry's plans that the {} backend cannot read: {}",
+            skipped.len(),
+            opts.backend,
+            skipped.join("; ")
+        ));
     }
     let space = backend.space();
     if space.baseline(&space.growth_base).is_none() {

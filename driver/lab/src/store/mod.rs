@@ -299,15 +299,7 @@ mod tests {
 
     #[test]
     fn names_read_back_as_the_model_types() {
-        for o in [
-            Origin::Preset,
-            Origin::User,
-            Origin::Known,
-            Origin::Coreset,
-            Origin::Random,
-            Origin::Greedy,
-            Origin::Evolve,
-        ] {
+        for o in Origin::ALL {
             assert_eq!(origin_named(o.name()).unwrap(), o);
         }
         for v in Verdict::ALL {
