@@ -639,3 +639,20 @@ pub fn last_line(stderr: &[u8]) -> String {
     let err = String::from_utf8_lossy(stderr);
     err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string()
 }
+
+/// The canonical instruction count of `opt -passes=default<Oz>`'s output.
+pub fn oz_count(opt: &Path, program: &Program, dir: &Path) -> anyhow::Result<usize> {
+    let out = dir.join(format!("{}.Oz.ll", program.name));
+    let status = Command::new(opt)
+        .arg("-passes=default<Oz>")
+        .arg("-S")
+        .arg(&program.ll)
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .context("running opt")?;
+    anyhow::ensure!(status.success(), "opt -passes=default<Oz> failed on {}", program.name);
+    Ok(opm_llvm::load_file(&out)
+        .with_context(|| format!("importing {}", out.display()))?
+        .instruction_count())
+}

@@ -37,7 +37,8 @@ use anyhow::Context;
 use clap::Parser;
 use opm_bench::{
     Exit, Program, SplitMix64, command_line, count_ir_instructions, driver, geomean, llvm_tool,
-    parse_duration, random_pipeline, read_signals, run_tool, search_inputs, search_passes, secs,
+    oz_count, parse_duration, random_pipeline, read_signals, run_tool, search_inputs,
+    search_passes, secs,
 };
 use std::path::Path;
 use std::process::Command;
@@ -396,23 +397,6 @@ fn group_note(group: &str, names: &[&str]) -> String {
             names.first().map_or("", |n| n.trim_start_matches("csmith-"))
         ),
     }
-}
-
-/// The canonical instruction count of `opt -passes=default<Oz>`'s output.
-fn oz_count(opt: &Path, program: &Program, dir: &Path) -> anyhow::Result<usize> {
-    let out = dir.join(format!("{}.Oz.ll", program.name));
-    let status = Command::new(opt)
-        .arg("-passes=default<Oz>")
-        .arg("-S")
-        .arg(&program.ll)
-        .arg("-o")
-        .arg(&out)
-        .status()
-        .context("running opt")?;
-    anyhow::ensure!(status.success(), "opt -passes=default<Oz> failed on {}", program.name);
-    Ok(opm_llvm::load_file(&out)
-        .with_context(|| format!("importing {}", out.display()))?
-        .instruction_count())
 }
 
 /// Random pipelines through `opt` until the budget ends, `jobs` at a time.
