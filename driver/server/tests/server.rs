@@ -389,39 +389,78 @@ fn concurrent_clients_lose_nothing_and_a_killed_server_keeps_every_acknowledged_
     let mut a = tls_args(&cert, &key);
     a.extend(["--signing-key".into(), signing.display().to_string()]);
     a.extend(["--rate", "100000", "--burst", "100000"].map(String::from));
+    admit_llvm(&store);
+    let publisher = token(&store, "pat", "publisher");
     let server = Server::start(&store, &args(&a));
     let ca = pki.ca_pem();
+    let signer = new_key();
+    server.client(Some(&ca), Some(&admin), None).add_key(&signer.verifying_key()).expect("key");
 
-    // 32 clients for a bounded time: 16 add keys, 16 read.
+    // 32 clients for a bounded time: 8 publish plans, 8 add keys, 16 read.
     let stop_at = std::time::Instant::now() + Duration::from_secs(4);
     let (tx, rx) = mpsc::channel::<String>();
+    let (ptx, prx) = mpsc::channel::<String>();
     let mut threads = Vec::new();
     for i in 0..32 {
-        let client =
-            server.client(Some(&ca), Some(if i % 2 == 0 { &admin } else { &reader }), None);
-        let tx = tx.clone();
+        let token = match i % 4 {
+            0 => &publisher,
+            2 => &admin,
+            _ => &reader,
+        };
+        let client = server.client(Some(&ca), Some(token), None);
+        let (tx, ptx, signer) = (tx.clone(), ptx.clone(), signer.clone());
         threads.push(std::thread::spawn(move || {
+            let mut n = 0;
             while std::time::Instant::now() < stop_at {
-                if i % 2 == 0 {
-                    let k = new_key().verifying_key();
-                    client.add_key(&k).expect("add key");
-                    tx.send(opm_market::attest::key_id(&k)).expect("send");
-                } else {
-                    client.checkpoint().expect("checkpoint");
-                    client.list(None).expect("list");
+                match i % 4 {
+                    0 => {
+                        // A plan of its own: another module's digest.
+                        n += 1;
+                        let module = format!("; module {i}.{n}\n");
+                        let envelope = attestation_of(
+                            &signer,
+                            "function(instcombine,simplifycfg)",
+                            module.as_bytes(),
+                        );
+                        let done =
+                            client.publish(&envelope, &signer.verifying_key()).expect("publish");
+                        assert!(done.new, "a new attestation published as old");
+                        ptx.send(done.plan.id).expect("send");
+                    }
+                    2 => {
+                        let k = new_key().verifying_key();
+                        client.add_key(&k).expect("add key");
+                        tx.send(opm_market::attest::key_id(&k)).expect("send");
+                    }
+                    _ => {
+                        client.checkpoint().expect("checkpoint");
+                        client.list(None).expect("list");
+                    }
                 }
             }
         }));
     }
-    drop(tx);
+    drop((tx, ptx));
     for t in threads {
         t.join().expect("a client thread");
     }
     let acknowledged: Vec<String> = rx.iter().collect();
-    assert!(acknowledged.len() >= 16, "only {} writes", acknowledged.len());
+    let published: Vec<String> = prx.iter().collect();
+    assert!(acknowledged.len() >= 8, "only {} keys added", acknowledged.len());
+    assert!(published.len() >= 8, "only {} plans published", published.len());
     let ledger = Ledger::open(&store.join("ledger.sqlite")).expect("ledger");
     let report = ledger.verify(&[server_key.verifying_key()]).expect("verifies");
-    assert_eq!(report.entries as usize, acknowledged.len(), "lost or duplicated entries");
+    // The signer's key, then every acknowledged write once.
+    assert_eq!(
+        report.entries as usize,
+        1 + acknowledged.len() + published.len(),
+        "lost or duplicated entries"
+    );
+    let mut in_ledger = published_plans(&ledger);
+    let mut sent = published.clone();
+    in_ledger.sort();
+    sent.sort();
+    assert_eq!(in_ledger, sent, "the ledger's plans are not the acknowledged ones");
     let added = added_keys(&ledger);
     let mut sorted = added.clone();
     sorted.sort();
@@ -464,8 +503,9 @@ fn concurrent_clients_lose_nothing_and_a_killed_server_keeps_every_acknowledged_
     }
     // And the restarted server goes on appending.
     let adm = server.client(Some(&ca), Some(&admin), None);
+    let before = ledger.size().expect("size");
     let cp = adm.add_key(&new_key().verifying_key()).expect("after restart");
-    assert_eq!(cp.size as usize, added.len() + 1);
+    assert_eq!(cp.size, before + 1);
 }
 
 #[test]
@@ -497,22 +537,34 @@ fn certificates_are_loaded_again_without_a_restart() {
     assert!(e.contains("UnknownIssuer"), "{e}");
 }
 
+fn published_plans(ledger: &Ledger) -> Vec<String> {
+    decisions(ledger, |d| match d {
+        Decision::PlanPublished { plan, .. } => Some(plan.id),
+        _ => None,
+    })
+}
+
 fn added_keys(ledger: &Ledger) -> Vec<String> {
+    decisions(ledger, |d| match d {
+        Decision::KeyAdded { key_id, .. } => Some(key_id),
+        _ => None,
+    })
+}
+
+/// What `pick` takes from each of the ledger's decisions, in order.
+fn decisions(ledger: &Ledger, pick: impl Fn(Decision) -> Option<String>) -> Vec<String> {
     let size = ledger.size().expect("size");
-    ledger
-        .entries(0, size)
-        .expect("entries")
-        .into_iter()
-        .filter_map(|e| match e.decision {
-            Decision::KeyAdded { key_id, .. } => Some(key_id),
-            _ => None,
-        })
-        .collect()
+    ledger.entries(0, size).expect("entries").into_iter().filter_map(|e| pick(e.decision)).collect()
 }
 
 /// A signed attestation of an LLVM plan (what `optimize --attest` writes; here for the
 /// registry's checks only, which never run it).
 fn attestation(key: &SigningKey, plan: &str) -> Envelope {
+    attestation_of(key, plan, b"; a module\n")
+}
+
+/// The same, for the module `module`.
+fn attestation_of(key: &SigningKey, plan: &str, module: &[u8]) -> Envelope {
     let predicate: PlanPredicate = serde_json::from_value(serde_json::json!({
         "backend": "llvm",
         "plan": plan,
@@ -524,7 +576,7 @@ fn attestation(key: &SigningKey, plan: &str) -> Envelope {
         "module_hash": "00"
     }))
     .expect("a predicate");
-    Envelope::sign(&Statement::new("prog.ll", b"; a module\n", predicate), key)
+    Envelope::sign(&Statement::new("prog.ll", module, predicate), key)
 }
 
 fn ureq_agent(ca: &Path) -> ureq::Agent {
@@ -562,9 +614,9 @@ fn get(agent: &ureq::Agent, url: &str, token: &str) -> (u16, serde_json::Value) 
     (code, r.body_mut().read_json().unwrap_or_default())
 }
 
-/// A registry with the LLVM adapter admitted (offering two passes), set up with the
-/// registry's own API before the server starts, and a plan published through the server.
-fn registry_with_a_plan(store: &Path, a: &[String], pki: &Pki) -> (Server, String, String) {
+/// The LLVM adapter admitted (offering two passes), with the registry's own API, before a
+/// server starts.
+fn admit_llvm(store: &Path) {
     let mut registry =
         opm_market::registry::Registry::open(&store.join("registry.sqlite")).expect("registry");
     let adapter: opm_market::Adapter = serde_json::from_value(serde_json::json!({
@@ -582,7 +634,12 @@ fn registry_with_a_plan(store: &Path, a: &[String], pki: &Pki) -> (Server, Strin
         })
         .collect();
     registry.admit_adapter(&adapter, &specs).expect("admit");
-    drop(registry);
+}
+
+/// A registry with the LLVM adapter admitted (offering two passes), set up with the
+/// registry's own API before the server starts, and a plan published through the server.
+fn registry_with_a_plan(store: &Path, a: &[String], pki: &Pki) -> (Server, String, String) {
+    admit_llvm(store);
     let admin = token(store, "adm", "admin");
     let publisher = token(store, "pub", "publisher");
     let server = Server::start(store, &args(a));
