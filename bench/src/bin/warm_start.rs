@@ -256,8 +256,7 @@ fn search(
 
 fn bucket_of(ll: &Path) -> anyhow::Result<String> {
     let features = opm_llvm::load_file(ll)?.features();
-    let named: Vec<(&str, f64)> = features.named().collect();
-    Ok(opm_market::aggregate::bucket(|n| named.iter().find(|(m, _)| *m == n).map(|(_, v)| *v)))
+    Ok(opm_market::aggregate::bucket(|n| features.get(n)))
 }
 
 fn run(cmd: &mut Command) -> anyhow::Result<()> {

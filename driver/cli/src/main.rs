@@ -304,7 +304,7 @@ fn run_optimize(args: &OptimizeArgs) -> Result<ExitCode, Failure> {
                 }
                 if let Some(found) = Found::of(&row.report) {
                     let source = &row.report.problem.source;
-                    let (envelope, _) = sign_attestation(key, &found, source, None)?;
+                    let (envelope, _) = sign_attestation(key, &found, source, false)?;
                     write_attestation(path, &envelope)?;
                 }
             }
@@ -330,12 +330,7 @@ fn run_optimize(args: &OptimizeArgs) -> Result<ExitCode, Failure> {
     }
     let signed = match (&signer, Found::of(&report)) {
         (Some(key), Some(found)) => {
-            let bucket = warm.as_ref().map(|w| w.bucket.clone());
-            let bucket = match bucket {
-                Some(b) => b,
-                None => warm::bucket_of(&report.problem.source)?,
-            };
-            Some(sign_attestation(key, &found, &report.problem.source, Some(bucket))?)
+            Some(sign_attestation(key, &found, &report.problem.source, true)?)
         }
         _ => None,
     };
@@ -515,13 +510,13 @@ impl<'a> Found<'a> {
     }
 }
 
-/// Signs what the search found for the module in the file `source`, a program of the kind
-/// `bucket` (when known): the envelope and the statement it holds.
+/// Signs what the search found for the module in the file `source`, with its feature bucket
+/// when `with_bucket`: the envelope and the statement it holds.
 fn sign_attestation(
     key: &opm_market::attest::SigningKey,
     found: &Found,
     source: &Path,
-    bucket: Option<String>,
+    with_bucket: bool,
 ) -> Result<(opm_market::attest::Envelope, Statement), Failure> {
     use opm_market::attest::{AttestedMetrics, AttestedRuntime, Envelope, PlanPredicate};
     let (best, problem) = (found.best, found.problem);
@@ -533,6 +528,7 @@ fn sign_attestation(
             message: format!("{}: not the module the search was for", source.display()),
         });
     }
+    let bucket = with_bucket.then(|| warm::bucket_of(&input.module));
     let target = input.module.target_triple;
     // opm's and LLVM's versions as the signal recorded them, and the backend's own tools.
     let mut tools = opm_replay::tools_here(best.backend);
@@ -750,8 +746,7 @@ fn sign_report(
         baseline: baseline.as_ref().map(|b| (ratio_base.as_str(), b)),
     };
     let source = module.unwrap_or(&problem.source);
-    let bucket = warm::bucket_of(source)?;
-    let (envelope, _) = sign_attestation(&key, &found, source, Some(bucket))?;
+    let (envelope, _) = sign_attestation(&key, &found, source, true)?;
     write_attestation(output, &envelope)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -8,7 +8,7 @@ use crate::args::{ServerArgs, WarmArgs};
 use crate::market::{client, published_text};
 use opm_backend::BackendKind;
 use opm_client::{Client, ClientError};
-use opm_engine::{Error, Input};
+use opm_engine::Input;
 use opm_market::attest::{Envelope, SigningKey, Statement};
 use opm_market::registry::metric_named;
 use opm_market::store::{Store, StoreError};
@@ -38,13 +38,10 @@ fn is_url(registry: &str) -> bool {
     registry.starts_with("https://") || registry.starts_with("http://")
 }
 
-/// The feature bucket of the module in `file`: what kind of program it is, and nothing more.
-pub(crate) fn bucket_of(file: &Path) -> Result<String, Error> {
-    let features = Input::load(file)?.module.features();
-    let named: Vec<(&str, f64)> = features.named().collect();
-    Ok(opm_market::aggregate::bucket(|name| {
-        named.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
-    }))
+/// The feature bucket of `module`: what kind of program it is, and nothing more.
+pub(crate) fn bucket_of(module: &opm_ir::Module) -> String {
+    let features = module.features();
+    opm_market::aggregate::bucket(|name| features.get(name))
 }
 
 impl Warm {
@@ -85,7 +82,7 @@ impl Warm {
         Ok(Some(Warm {
             source,
             label: registry.clone(),
-            bucket: bucket_of(file)?,
+            bucket: bucket_of(&Input::load(file)?.module),
             limit: args.suggestions,
         }))
     }
