@@ -1,9 +1,10 @@
 //! Shared helpers of the end-to-end tests: finding clang and the driver, compiling C,
 //! running programs with a time limit, and comparing with clang's build; the csmith
-//! campaigns are in `csmith.rs`.
+//! campaigns are in `csmith.rs`, a PostgreSQL cluster of a test's own in `postgres.rs`.
 #![allow(dead_code)]
 
 pub mod csmith;
+pub mod postgres;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

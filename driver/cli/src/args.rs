@@ -280,9 +280,9 @@ pub struct BenchArgs {
     /// Time per search (`90s`, `5m`).
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     pub budget_time: Option<Duration>,
-    /// The lab database (SQLite).
-    #[arg(long, global = true, default_value = "target/opm-lab.sqlite")]
-    pub db: PathBuf,
+    /// The lab database: a SQLite file, or a PostgreSQL URL (`postgres://user@host/db`).
+    #[arg(long, global = true, default_value = "target/opm-lab.sqlite", value_parser = parse_database)]
+    pub db: opm_lab::store::Database,
     /// The name of this run: running the same tag again resumes it.
     #[arg(long)]
     pub tag: Option<String>,
@@ -764,4 +764,9 @@ pub enum LedgerAction {
         #[arg(long, value_name = "KEY")]
         public_key: Vec<String>,
     },
+}
+
+/// `--db`: a PostgreSQL URL or a SQLite file.
+fn parse_database(text: &str) -> Result<opm_lab::store::Database, String> {
+    Ok(opm_lab::store::Database::parse(text))
 }

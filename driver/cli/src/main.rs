@@ -362,25 +362,23 @@ fn run_optimize(args: &OptimizeArgs) -> Result<ExitCode, Failure> {
 fn run_bench(args: &BenchArgs) -> Result<ExitCode, Failure> {
     match &args.action {
         Some(BenchAction::Compare { a, b }) => {
-            let store = opm_lab::store::open(&args.db)?;
-            let c = opm_lab::compare::compare_tags(&store, a, b)?;
+            let store = args.db.open()?;
+            let c = opm_lab::compare::compare_tags(&*store, a, b)?;
             write_output(None, &opm_lab::compare::render(&c))?;
             Ok(if c.has_regression() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Some(BenchAction::Report { tag, out }) => {
-            let store = opm_lab::store::open(&args.db)?;
-            let input = opm_lab::report_input(&store, tag)?;
-            let dir = out
-                .clone()
-                .unwrap_or_else(|| args.db.with_file_name("opm-lab").join(format!("report-{tag}")));
+            let store = args.db.open()?;
+            let input = opm_lab::report_input(&*store, tag)?;
+            let dir = out.clone().unwrap_or_else(|| args.db.report_dir(tag));
             for path in opm_lab::report::write_report(&input, &dir)? {
                 println!("wrote {}", path.display());
             }
             Ok(ExitCode::SUCCESS)
         }
         Some(BenchAction::Export { tag, output }) => {
-            let store = opm_lab::store::open(&args.db)?;
-            let text = opm_lab::export::export(&store, tag)?;
+            let store = args.db.open()?;
+            let text = opm_lab::export::export(&*store, tag)?;
             write_output(output.as_deref(), &text)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -390,7 +388,6 @@ fn run_bench(args: &BenchArgs) -> Result<ExitCode, Failure> {
 
 /// `bench --tag T`: runs (or resumes) a lab and says how it went.
 fn run_lab(args: &BenchArgs) -> Result<ExitCode, Failure> {
-    use opm_lab::store::Store as _;
     let tag = args.tag.clone().ok_or_else(|| {
         Error::Usage("bench needs --tag NAME (or compare, report, export)".into())
     })?;
@@ -412,7 +409,7 @@ fn run_lab(args: &BenchArgs) -> Result<ExitCode, Failure> {
     };
     let start = std::time::Instant::now();
     let summary = opm_lab::run::run_lab(&opts)?;
-    let store = opm_lab::store::open(&args.db)?;
+    let store = args.db.open()?;
     let failures = store.failures(&tag)?;
     let mut text = format!(
         "lab `{tag}`: {} searches run, {} already measured, {} failed, in {:.0} s; \
@@ -421,7 +418,7 @@ fn run_lab(args: &BenchArgs) -> Result<ExitCode, Failure> {
         summary.skipped,
         failures.len(),
         start.elapsed().as_secs_f64(),
-        args.db.display()
+        args.db
     );
     for failure in &failures {
         text.push_str(&format!("failed: {failure}\n"));

@@ -3,7 +3,7 @@
 //! A task that ended (done or failed) is not run again when the lab is run again with the same
 //! tag, so an interrupted lab resumes; a program that fails does not stop the others.
 
-use super::store::{Baseline, LabConfig, RunId, RunInfo, SqliteStore, Store, StoreError, Task};
+use super::store::{Baseline, Database, LabConfig, RunId, RunInfo, Store, StoreError, Task};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use opm_backend::BackendKind as Backend;
 use opm_engine::optimize::{Observer, OptimizeOptions, optimize};
@@ -29,7 +29,8 @@ pub struct LabOptions {
     pub budget_evals: Option<u64>,
     /// Per task.
     pub budget_time: Option<Duration>,
-    pub db: PathBuf,
+    /// The database: a SQLite file or a PostgreSQL URL.
+    pub db: Database,
     pub tag: String,
     pub jobs: usize,
     /// Timed runs per candidate (runtime objective).
@@ -214,15 +215,15 @@ fn plan(opts: &LabOptions) -> Result<Plan, LabError> {
     Ok(Plan { programs, baselines })
 }
 
-/// Runs the lab into the SQLite database `opts.db`: every task not ended yet under this tag,
-/// each measurement stored at once.
+/// Runs the lab into the database `opts.db`: every task not ended yet under this tag, each
+/// measurement stored at once.
 pub fn run_lab(opts: &LabOptions) -> Result<LabSummary, LabError> {
     let plan = plan(opts)?;
-    let store = SqliteStore::open(&opts.db)?;
-    execute(&store, opts, &plan)
+    let store = opts.db.open()?;
+    execute(&*store, opts, &plan)
 }
 
-/// Runs the lab into `store` (`opts.db` is used only for the lab's work files, beside it).
+/// Runs the lab into `store` (`opts.db` is used only for the lab's work files).
 pub fn run_lab_in(store: &dyn Store, opts: &LabOptions) -> Result<LabSummary, LabError> {
     let plan = plan(opts)?;
     execute(store, opts, &plan)
@@ -233,7 +234,7 @@ fn execute(store: &dyn Store, opts: &LabOptions, plan: &Plan) -> Result<LabSumma
     for (backend, baselines) in &plan.baselines {
         store.record_baselines(run, *backend, baselines)?;
     }
-    let work = opts.db.with_extension("work");
+    let work = opts.db.work_dir();
     let total = plan.programs.len() * opts.backends.len() * opts.strategies.len();
     let progress = Progress::new(opts.progress, total);
     let mut summary = LabSummary::default();
@@ -509,7 +510,7 @@ mod tests {
             objective: Objective::Size,
             budget_evals: None,
             budget_time: Some(Duration::from_millis(2500)),
-            db: "lab.sqlite".into(),
+            db: Database::parse("lab.sqlite"),
             tag: "t".into(),
             jobs: 2,
             runs: 3,

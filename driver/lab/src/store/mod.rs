@@ -2,13 +2,16 @@
 //! and options), programs, pipelines, each run's baselines, every measurement with every
 //! sample, and the lab's tasks (what is done, for resuming).
 //!
-//! [`SqliteStore`] keeps them in one SQLite file ([`open`]); another database (PostgreSQL,
-//! say) is another implementation of [`Store`] beside it. Names are stored as the model
+//! [`SqliteStore`] keeps them in one SQLite file, [`PgStore`] in a PostgreSQL database; [`Database`]
+//! names either (`--db FILE` or `--db postgres://…`) and opens it. Names are stored as the model
 //! spells them ([`BackendKind::name`], [`Verdict::name`], …) and read back as the model's
 //! types: a name this opm does not know is [`StoreError::Unknown`], never a guess.
 
+mod postgres;
+mod schema;
 mod sqlite;
 
+pub use postgres::{PG_SCHEMA_VERSION, PgStore};
 pub use sqlite::SqliteStore;
 
 use opm_backend::BackendKind;
@@ -25,6 +28,8 @@ pub const SCHEMA_VERSION: i64 = 2;
 pub enum StoreError {
     #[error("the lab database: {0}")]
     Sql(#[from] rusqlite::Error),
+    #[error("the lab database (PostgreSQL): {}", postgres_message(.0))]
+    Postgres(#[from] ::postgres::Error),
     /// The database was written by a newer opm.
     #[error("the lab database has schema version {found}; this opm knows versions up to {known}")]
     TooNew { found: i64, known: i64 },
@@ -255,10 +260,185 @@ pub trait Store {
     fn measurements(&self, tag: &str) -> Result<Vec<Measurement>, StoreError>;
 }
 
+/// A lab database as `--db` names it: a PostgreSQL URL (`postgres://` or `postgresql://`),
+/// otherwise a SQLite file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Database {
+    Sqlite(PathBuf),
+    /// The connection URL, password included.
+    Postgres(String),
+}
+
+impl Database {
+    pub fn parse(text: &str) -> Database {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            Database::Postgres(text.to_string())
+        } else {
+            Database::Sqlite(PathBuf::from(text))
+        }
+    }
+
+    /// Opens the database (a SQLite file is created if needed), migrated to the current
+    /// schema.
+    pub fn open(&self) -> Result<Box<dyn Store>, StoreError> {
+        Ok(match self {
+            Database::Sqlite(path) => Box::new(SqliteStore::open(path)?),
+            Database::Postgres(url) => Box::new(PgStore::open(url)?),
+        })
+    }
+
+    /// Where a lab keeps its work files (the IR of its C programs): beside a SQLite file,
+    /// `target/opm-lab.work` for PostgreSQL.
+    pub fn work_dir(&self) -> PathBuf {
+        match self {
+            Database::Sqlite(path) => path.with_extension("work"),
+            Database::Postgres(_) => PathBuf::from("target/opm-lab.work"),
+        }
+    }
+
+    /// Where `bench report` writes by default: `opm-lab/report-TAG` beside a SQLite file,
+    /// under `target/` for PostgreSQL.
+    pub fn report_dir(&self, tag: &str) -> PathBuf {
+        let base = match self {
+            Database::Sqlite(path) => path.with_file_name("opm-lab"),
+            Database::Postgres(_) => PathBuf::from("target/opm-lab"),
+        };
+        base.join(format!("report-{tag}"))
+    }
+}
+
+impl std::fmt::Display for Database {
+    /// The file, or the URL with its password hidden.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite(path) => write!(f, "{}", path.display()),
+            Database::Postgres(url) => {
+                let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+                let (authority, tail) = match rest.find('/') {
+                    Some(i) => rest.split_at(i),
+                    None => (rest, ""),
+                };
+                let authority = match authority.rsplit_once('@') {
+                    Some((user, host)) => match user.split_once(':') {
+                        Some((name, _)) => format!("{name}:***@{host}"),
+                        None => authority.to_string(),
+                    },
+                    None => authority.to_string(),
+                };
+                write!(f, "{scheme}://{authority}{tail}")
+            }
+        }
+    }
+}
+
+/// A PostgreSQL error with what the server or the connection said (the error's own text is
+/// often only "db error").
+fn postgres_message(e: &::postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        return format!("{}: {} ({})", db.severity(), db.message(), db.code().code());
+    }
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        let said = cause.to_string();
+        if !text.contains(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+        source = cause.source();
+    }
+    text
+}
+
 /// Opens (creating it if needed) the SQLite lab database at `path`, migrated to the current
 /// schema ([`SqliteStore::open`]).
 pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
     SqliteStore::open(path)
+}
+
+/// A stored count or size as the model's unsigned type.
+fn unsigned(what: &str, v: Option<i64>) -> Result<Option<u64>, StoreError> {
+    v.map(|v| {
+        u64::try_from(v).map_err(|_| StoreError::Invalid {
+            what: what.to_string(),
+            message: format!("{v} is negative"),
+        })
+    })
+    .transpose()
+}
+
+/// A measurement's columns as a database holds them, before they are read as the model's types.
+pub(crate) struct Row {
+    pub(crate) id: i64,
+    pub(crate) program: String,
+    pub(crate) args: String,
+    pub(crate) backend: String,
+    pub(crate) pipeline: String,
+    pub(crate) strategy: String,
+    pub(crate) origin: String,
+    pub(crate) eval: i64,
+    pub(crate) objective: String,
+    pub(crate) verdict: String,
+    pub(crate) instcount: Option<i64>,
+    pub(crate) text_bytes: Option<i64>,
+    pub(crate) pass_ms: Option<f64>,
+    pub(crate) check_ms: Option<f64>,
+    pub(crate) codegen_ms: Option<f64>,
+    pub(crate) binary_hash: Option<String>,
+}
+
+impl Row {
+    pub(crate) fn read(self) -> Result<(i64, Measurement), StoreError> {
+        let backend = backend_named(&self.backend)?;
+        let eval = unsigned("an evaluation number", Some(self.eval))?.unwrap_or_default();
+        Ok((
+            self.id,
+            Measurement {
+                program: self.program,
+                args: self.args,
+                backend,
+                pipeline: self.pipeline,
+                strategy: strategy_named(&self.strategy)?,
+                origin: origin_named(&self.origin)?,
+                eval,
+                objective: objective_named(&self.objective)?,
+                verdict: verdict_named(&self.verdict)?,
+                instcount: unsigned("an instruction count", self.instcount)?,
+                text_bytes: unsigned("a .text size", self.text_bytes)?,
+                pass_ms: self.pass_ms,
+                check_ms: self.check_ms,
+                codegen_ms: self.codegen_ms,
+                binary_hash: self.binary_hash.map(|h| Identity::of(backend, h)),
+                runtime_ms: Vec::new(),
+            },
+        ))
+    }
+}
+
+/// Measurements with their run-time samples (`(measurement id, value)` in order, each
+/// measurement's samples in their own order).
+pub(crate) fn with_samples(
+    measurements: Vec<(i64, Measurement)>,
+    samples: Vec<(i64, f64)>,
+) -> Vec<Measurement> {
+    let mut by_id: std::collections::BTreeMap<i64, Vec<f64>> = Default::default();
+    for (id, value) in samples {
+        by_id.entry(id).or_default().push(value);
+    }
+    measurements
+        .into_iter()
+        .map(|(id, mut m)| {
+            m.runtime_ms = by_id.remove(&id).unwrap_or_default();
+            m
+        })
+        .collect()
+}
+
+/// Now, in milliseconds since the Unix epoch.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// The backend stored as `name`.

@@ -2,105 +2,22 @@
 //! migrated forward when a database is opened; each measurement is committed on its own.
 
 use super::{
-    Baseline, LabConfig, Measurement, ProgramId, RunId, RunInfo, SCHEMA_VERSION, Store, StoreError,
-    Task, TaskFailure, backend_named, objective_named, origin_named, strategy_named, verdict_named,
+    Baseline, LabConfig, Measurement, ProgramId, Row, RunId, RunInfo, SCHEMA_VERSION, Store,
+    StoreError, Task, TaskFailure, backend_named, now_ms, strategy_named, with_samples,
 };
 use opm_backend::BackendKind;
-use opm_search::{Identity, PerformanceSignal, StrategyKind};
+use opm_search::{PerformanceSignal, StrategyKind};
 use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::BTreeMap;
 use std::path::Path;
-
-/// One migration: SQL, then (optionally) Rust that fills what the SQL created from what the
-/// database already holds.
-struct Migration {
-    sql: &'static str,
-    fill: Option<Fill>,
-}
 
 /// Fills a migration's new tables from the database's data.
 type Fill = fn(&Connection) -> Result<(), StoreError>;
 
-/// Schema migrations, in order: migration `i` brings a database from version `i` to `i + 1`.
-const MIGRATIONS: &[Migration] = &[
-    // 1: the first schema.
-    Migration {
-        sql: "CREATE TABLE runs (
-            id INTEGER PRIMARY KEY,
-            tag TEXT NOT NULL UNIQUE,
-            machine TEXT NOT NULL,
-            llvm TEXT NOT NULL,
-            cranelift TEXT NOT NULL,
-            gcc TEXT NOT NULL,
-            opm_commit TEXT NOT NULL,
-            config TEXT NOT NULL,
-            started_ms INTEGER NOT NULL,
-            finished_ms INTEGER
-        );
-        CREATE TABLE programs (
-            id INTEGER PRIMARY KEY,
-            name TEXT NOT NULL,
-            source_hash TEXT NOT NULL,
-            args TEXT NOT NULL,
-            UNIQUE (name, source_hash, args)
-        );
-        CREATE TABLE pipelines (
-            id INTEGER PRIMARY KEY,
-            backend TEXT NOT NULL,
-            text TEXT NOT NULL,
-            UNIQUE (backend, text)
-        );
-        CREATE TABLE measurements (
-            id INTEGER PRIMARY KEY,
-            run_id INTEGER NOT NULL REFERENCES runs(id),
-            program_id INTEGER NOT NULL REFERENCES programs(id),
-            pipeline_id INTEGER NOT NULL REFERENCES pipelines(id),
-            strategy TEXT NOT NULL,
-            origin TEXT NOT NULL,
-            eval INTEGER NOT NULL,
-            objective TEXT NOT NULL,
-            verdict TEXT NOT NULL,
-            detail TEXT,
-            instcount INTEGER,
-            text_bytes INTEGER,
-            pass_ms REAL,
-            check_ms REAL,
-            codegen_ms REAL,
-            binary_hash TEXT,
-            finished_ms INTEGER NOT NULL
-        );
-        CREATE INDEX measurements_by_run ON measurements (run_id, program_id);
-        CREATE TABLE samples (
-            measurement_id INTEGER NOT NULL REFERENCES measurements(id),
-            metric TEXT NOT NULL,
-            idx INTEGER NOT NULL,
-            value REAL NOT NULL
-        );
-        CREATE INDEX samples_by_measurement ON samples (measurement_id);
-        CREATE TABLE tasks (
-            run_id INTEGER NOT NULL REFERENCES runs(id),
-            program_id INTEGER NOT NULL REFERENCES programs(id),
-            backend TEXT NOT NULL,
-            strategy TEXT NOT NULL,
-            status TEXT NOT NULL,
-            detail TEXT,
-            PRIMARY KEY (run_id, program_id, backend, strategy)
-        );",
-        fill: None,
-    },
-    // 2: each run's baselines per backend, so that comparing and reporting runs never asks a
-    // backend (whose baselines may differ on this machine, or which may not be installed).
-    Migration {
-        sql: "CREATE TABLE baselines (
-            run_id INTEGER NOT NULL REFERENCES runs(id),
-            backend TEXT NOT NULL,
-            name TEXT NOT NULL,
-            position INTEGER NOT NULL,
-            pipeline_id INTEGER NOT NULL REFERENCES pipelines(id),
-            PRIMARY KEY (run_id, backend, name)
-        );",
-        fill: Some(baselines_of_version_1),
-    },
+/// What each migration fills after its SQL ([`super::schema::migrations`]), by index.
+const FILLS: [Option<Fill>; 2] = [
+    None,
+    // 2: the baselines of the runs stored before.
+    Some(baselines_of_version_1),
 ];
 
 /// The baselines every search of an opm writing schema version 1 measured first, as
@@ -164,15 +81,17 @@ impl SqliteStore {
 
     fn migrate(&mut self) -> Result<(), StoreError> {
         let found = self.schema_version()?;
-        let known = MIGRATIONS.len() as i64;
+        let migrations = super::schema::migrations(&super::schema::SQLITE);
+        let known = migrations.len() as i64;
         debug_assert_eq!(known, SCHEMA_VERSION);
+        debug_assert_eq!(FILLS.len(), migrations.len());
         if found > known {
             return Err(StoreError::TooNew { found, known });
         }
-        for (i, m) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        for (i, sql) in migrations.iter().enumerate().skip(found as usize) {
             let tx = self.conn.transaction()?;
-            tx.execute_batch(m.sql)?;
-            if let Some(fill) = m.fill {
+            tx.execute_batch(sql)?;
+            if let Some(fill) = FILLS.get(i).copied().flatten() {
                 fill(&tx)?;
             }
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
@@ -195,65 +114,6 @@ impl SqliteStore {
 
     fn existing_run(&self, tag: &str) -> Result<RunId, StoreError> {
         self.run_id(tag)?.ok_or_else(|| StoreError::NoSuchTag(tag.to_string()))
-    }
-}
-
-/// A stored count or size as the model's unsigned type.
-fn unsigned(what: &str, v: Option<i64>) -> Result<Option<u64>, StoreError> {
-    v.map(|v| {
-        u64::try_from(v).map_err(|_| StoreError::Invalid {
-            what: what.to_string(),
-            message: format!("{v} is negative"),
-        })
-    })
-    .transpose()
-}
-
-/// A measurement's columns as SQLite holds them, before they are read as the model's types.
-struct Row {
-    id: i64,
-    program: String,
-    args: String,
-    backend: String,
-    pipeline: String,
-    strategy: String,
-    origin: String,
-    eval: i64,
-    objective: String,
-    verdict: String,
-    instcount: Option<i64>,
-    text_bytes: Option<i64>,
-    pass_ms: Option<f64>,
-    check_ms: Option<f64>,
-    codegen_ms: Option<f64>,
-    binary_hash: Option<String>,
-}
-
-impl Row {
-    fn read(self) -> Result<(i64, Measurement), StoreError> {
-        let backend = backend_named(&self.backend)?;
-        let eval = unsigned("an evaluation number", Some(self.eval))?.unwrap_or_default();
-        Ok((
-            self.id,
-            Measurement {
-                program: self.program,
-                args: self.args,
-                backend,
-                pipeline: self.pipeline,
-                strategy: strategy_named(&self.strategy)?,
-                origin: origin_named(&self.origin)?,
-                eval,
-                objective: objective_named(&self.objective)?,
-                verdict: verdict_named(&self.verdict)?,
-                instcount: unsigned("an instruction count", self.instcount)?,
-                text_bytes: unsigned("a .text size", self.text_bytes)?,
-                pass_ms: self.pass_ms,
-                check_ms: self.check_ms,
-                codegen_ms: self.codegen_ms,
-                binary_hash: self.binary_hash.map(|h| Identity::of(backend, h)),
-                runtime_ms: Vec::new(),
-            },
-        ))
     }
 }
 
@@ -542,7 +402,6 @@ impl Store for SqliteStore {
             out.push(row?.read()?);
         }
         // Every sample of the run at once, rather than a query per measurement.
-        let mut samples: BTreeMap<i64, Vec<f64>> = BTreeMap::new();
         let mut stmt = self.conn.prepare(
             "SELECT s.measurement_id, s.value FROM samples s
              JOIN measurements m ON m.id = s.measurement_id
@@ -550,31 +409,16 @@ impl Store for SqliteStore {
              ORDER BY s.measurement_id, s.idx",
         )?;
         let rows = stmt.query_map([run.0], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, f64>(1)?)))?;
-        for row in rows {
-            let (id, value) = row?;
-            samples.entry(id).or_default().push(value);
-        }
-        Ok(out
-            .into_iter()
-            .map(|(id, mut m)| {
-                m.runtime_ms = samples.remove(&id).unwrap_or_default();
-                m
-            })
-            .collect())
+        let samples = rows.collect::<Result<Vec<_>, _>>()?;
+        Ok(with_samples(out, samples))
     }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use opm_backend::Pipeline;
-    use opm_search::{Metrics, Objective, Origin, RuntimeStats, Tools, Verdict};
+    use opm_search::{Identity, Metrics, Objective, Origin, RuntimeStats, Tools, Verdict};
 
     fn config() -> LabConfig {
         LabConfig {
@@ -730,7 +574,8 @@ mod tests {
     /// measuring its backend's three baselines first.
     fn version_1_database(path: &Path) {
         let conn = Connection::open(path).unwrap();
-        conn.execute_batch(MIGRATIONS[0].sql).unwrap();
+        conn.execute_batch(&super::super::schema::migrations(&super::super::schema::SQLITE)[0])
+            .unwrap();
         conn.pragma_update(None, "user_version", 1).unwrap();
         let config = r#"{"backends":["llvm","cranelift","gcc"],"budget_evals":4,"budget_time_s":null,"corpus":"c","jobs":1,"objective":"runtime","runs":3,"seed":1,"strategies":["presets","random"]}"#;
         for tag in ["old", "empty"] {
