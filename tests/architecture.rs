@@ -41,6 +41,8 @@ const ALLOWED: &[(&str, &[&str], &[&str])] = &[
         &[],
     ),
     ("opm-lab", &["opm-engine", "opm-search", "opm-backend"], &[]),
+    // Collectors run a lab's queued searches: over the lab, whose database holds the queue.
+    ("opm-collector", &["opm-lab", "opm-engine", "opm-search", "opm-backend"], &[]),
     ("opm-market", &["opm-search", "opm-backend"], &[]),
     // Replay is where the market reaches a compiler: over the engine, beside the market.
     ("opm-replay", &["opm-market", "opm-engine", "opm-search", "opm-backend"], &[]),
@@ -59,6 +61,7 @@ const ALLOWED: &[(&str, &[&str], &[&str])] = &[
         "opm-cli",
         &[
             "opm-lab",
+            "opm-collector",
             "opm-market",
             "opm-replay",
             "opm-conformance",
@@ -81,6 +84,7 @@ const ALLOWED: &[(&str, &[&str], &[&str])] = &[
         "opm-bench",
         &[
             "opm-lab",
+            "opm-collector",
             "opm-market",
             "opm-client",
             "opm-server",

@@ -38,7 +38,10 @@ fn server_bin() -> PathBuf {
             .find(|dir| dir.join("initdb").exists() && dir.join("pg_ctl").exists())
     });
     on_path.unwrap_or_else(|| {
-        panic!("no PostgreSQL server found: install it with `scripts/deps --tests` (apt-get install postgresql)")
+        panic!(
+            "no PostgreSQL server found: install it with `scripts/deps --tests` \
+             (apt-get install postgresql)"
+        )
     })
 }
 

@@ -67,8 +67,12 @@ pub enum Command {
     /// budget, measuring every candidate.
     Optimize(Box<OptimizeArgs>),
     /// Run a benchmark lab (a corpus × backends × strategies, every measurement stored in
-    /// SQLite under a tag), or compare two tags, report one, export one.
+    /// SQLite or PostgreSQL under a tag), or put it on a PostgreSQL queue for collectors
+    /// (`--enqueue`); compare two tags, report one, export one, show the queue.
     Bench(Box<BenchArgs>),
+    /// Take a lab's searches from the queue of a PostgreSQL lab database (`bench --enqueue`)
+    /// one at a time and run them, each held under a lease renewed by heartbeat.
+    Collector(Box<CollectorArgs>),
     /// List the passes candidates are made of (LLVM's passes, Cranelift's settings, GCC's
     /// flags and params), and the default pipelines.
     Passes {
@@ -298,10 +302,58 @@ pub struct BenchArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Put the lab's searches on the queue of the PostgreSQL database `--db` for collectors
+    /// (`opm-driver collector`) instead of running them here.
+    #[arg(long)]
+    pub enqueue: bool,
+    /// With `--enqueue` and `--objective runtime`: the machine class whose collectors time the
+    /// runs [default: default].
+    #[arg(long, value_name = "CLASS", requires = "enqueue")]
+    pub class: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub struct CollectorArgs {
+    /// The lab database: a PostgreSQL URL (`postgres://user@host/db`).
+    #[arg(long, value_parser = parse_database)]
+    pub db: opm_lab::store::Database,
+    /// This collector's name, unique among the database's collectors.
+    #[arg(long)]
+    pub name: String,
+    /// This machine's class: run-time searches go only to collectors of the class they were
+    /// enqueued for.
+    #[arg(long, default_value = opm_lab::queue::DEFAULT_CLASS)]
+    pub class: String,
+    /// Candidates evaluated at once within a search [default: the number of CPUs].
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// How long a taken search stays held without a heartbeat (`30s`, `2m`).
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "30s")]
+    pub lease: Duration,
+    /// How many times a search is tried before it is recorded as failed.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(i32).range(1..))]
+    pub max_attempts: i32,
+    /// Exit once nothing this collector could take is queued or running anywhere, instead of
+    /// waiting for more.
+    #[arg(long)]
+    pub exit_when_done: bool,
+    /// Where the searched programs' IR and each search's signals are kept.
+    #[arg(long, default_value = "target/opm-collector")]
+    pub work: PathBuf,
+    /// Say only what goes wrong.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 #[derive(Subcommand)]
 pub enum BenchAction {
+    /// The queue of a PostgreSQL lab database: each tag's progress, the collectors with their
+    /// last heartbeat and what each holds, and the searches that failed.
+    Status {
+        /// Only this tag's searches.
+        #[arg(long)]
+        tag: Option<String>,
+    },
     /// Compare two runs: per program, backend and metric, the change and its significance;
     /// exit status 1 when a regression is significant.
     Compare {

@@ -6,7 +6,8 @@ mod market;
 mod warm;
 
 use args::{
-    AttestAction, BenchAction, BenchArgs, BuildArgs, Cli, Command, KeysAction, OptimizeArgs,
+    AttestAction, BenchAction, BenchArgs, BuildArgs, Cli, CollectorArgs, Command, KeysAction,
+    OptimizeArgs,
 };
 use clap::Parser;
 use opm_backend::BackendKind;
@@ -38,6 +39,12 @@ impl From<Error> for Failure {
 impl From<opm_lab::run::LabError> for Failure {
     fn from(e: opm_lab::run::LabError) -> Failure {
         Failure::Message { code: e.exit_code(), message: e.to_string() }
+    }
+}
+
+impl From<opm_collector::CollectorError> for Failure {
+    fn from(e: opm_collector::CollectorError) -> Failure {
+        Failure::Message { code: 2, message: e.to_string() }
     }
 }
 
@@ -136,6 +143,7 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
         }
         Command::Optimize(args) => run_optimize(&args),
         Command::Bench(args) => run_bench(&args),
+        Command::Collector(args) => run_collector(&args),
         Command::Passes { backend, json } => {
             let backend = opm_engine::backends::open(backend.into())?;
             write_output(None, &backend.listing(json))?;
@@ -382,16 +390,39 @@ fn run_bench(args: &BenchArgs) -> Result<ExitCode, Failure> {
             write_output(output.as_deref(), &text)?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(BenchAction::Status { tag }) => {
+            let store = postgres_store(&args.db, "bench status")?;
+            write_output(None, &opm_collector::status::status(&store, tag.as_deref())?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        None if args.enqueue => enqueue_lab(args),
         None => run_lab(args),
     }
 }
 
-/// `bench --tag T`: runs (or resumes) a lab and says how it went.
-fn run_lab(args: &BenchArgs) -> Result<ExitCode, Failure> {
-    let tag = args.tag.clone().ok_or_else(|| {
-        Error::Usage("bench needs --tag NAME (or compare, report, export)".into())
-    })?;
-    let opts = opm_lab::run::LabOptions {
+/// The URL of the PostgreSQL database `db` names, for `what`, which needs one.
+fn postgres_url<'a>(db: &'a opm_lab::store::Database, what: &str) -> Result<&'a str, Failure> {
+    match db {
+        opm_lab::store::Database::Postgres(url) => Ok(url),
+        opm_lab::store::Database::Sqlite(path) => Err(Error::Usage(format!(
+            "{what} needs a PostgreSQL lab database (--db postgres://user@host/db); {} is SQLite",
+            path.display()
+        ))
+        .into()),
+    }
+}
+
+/// The PostgreSQL database `db` names, opened, for `what`, which needs one.
+fn postgres_store(
+    db: &opm_lab::store::Database,
+    what: &str,
+) -> Result<opm_lab::store::PgStore, Failure> {
+    Ok(opm_lab::store::PgStore::open(postgres_url(db, what)?)?)
+}
+
+/// The lab's options from `bench`'s arguments.
+fn lab_options(args: &BenchArgs, tag: &str) -> opm_lab::run::LabOptions {
+    opm_lab::run::LabOptions {
         corpus: args.corpus.clone(),
         backends: args.backends.iter().map(|&b| b.into()).collect(),
         strategies: args.strategies.iter().map(|&s| s.into()).collect(),
@@ -399,14 +430,73 @@ fn run_lab(args: &BenchArgs) -> Result<ExitCode, Failure> {
         budget_evals: args.budget_evals,
         budget_time: args.budget_time,
         db: args.db.clone(),
-        tag: tag.clone(),
+        tag: tag.to_string(),
         jobs: args.jobs.unwrap_or_else(cpus),
         runs: args.runs,
         seed: args.seed,
         progress: !args.quiet,
         worker_exe: worker_exe(),
         opm_commit: opm_buildinfo::COMMIT.to_string(),
+    }
+}
+
+/// `bench --tag T --enqueue`: puts the lab on the queue for collectors.
+fn enqueue_lab(args: &BenchArgs) -> Result<ExitCode, Failure> {
+    let tag =
+        args.tag.clone().ok_or_else(|| Error::Usage("bench --enqueue needs --tag NAME".into()))?;
+    let store = postgres_store(&args.db, "bench --enqueue")?;
+    let opts = lab_options(args, &tag);
+    let s = opm_lab::run::enqueue_lab(&store, &opts, args.class.as_deref())?;
+    let mut text = format!(
+        "lab `{tag}`: {} searches enqueued, {} already queued, {} already ended, {} failed; \
+         database {}\n",
+        s.enqueued, s.queued_before, s.ended, s.failed, args.db
+    );
+    text.push_str(&format!(
+        "start collectors with: opm-driver collector --db URL --name NAME{}\n\
+         follow them with: opm-driver bench status --db URL --tag {tag}\n",
+        match (&args.class, opts.objective) {
+            (Some(class), opm_search::Objective::Runtime) => format!(" --class {class}"),
+            _ => String::new(),
+        }
+    ));
+    write_output(None, &text)?;
+    Ok(if s.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// `collector`: takes and runs searches from the queue.
+fn run_collector(args: &CollectorArgs) -> Result<ExitCode, Failure> {
+    let opts = opm_collector::CollectorOptions {
+        url: postgres_url(&args.db, "collector")?.to_string(),
+        name: args.name.clone(),
+        class: args.class.clone(),
+        jobs: args.jobs.unwrap_or_else(cpus),
+        lease: args.lease,
+        max_attempts: args.max_attempts,
+        exit_when_done: args.exit_when_done,
+        poll: std::time::Duration::from_secs(1),
+        work: args.work.clone(),
+        worker_exe: worker_exe(),
+        opm_commit: opm_buildinfo::COMMIT.to_string(),
+        verbose: !args.quiet,
     };
+    let s = opm_collector::run(&opts)?;
+    write_output(
+        None,
+        &format!(
+            "collector {}: {} searches done, {} failed, {} failed and queued again, {} leases lost\n",
+            args.name, s.done, s.failed, s.retried, s.lost
+        ),
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `bench --tag T`: runs (or resumes) a lab and says how it went.
+fn run_lab(args: &BenchArgs) -> Result<ExitCode, Failure> {
+    let tag = args.tag.clone().ok_or_else(|| {
+        Error::Usage("bench needs --tag NAME (or compare, report, export)".into())
+    })?;
+    let opts = lab_options(args, &tag);
     let start = std::time::Instant::now();
     let summary = opm_lab::run::run_lab(&opts)?;
     let store = args.db.open()?;

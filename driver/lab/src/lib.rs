@@ -7,6 +7,7 @@
 
 pub mod compare;
 pub mod export;
+pub mod queue;
 pub mod report;
 pub mod run;
 pub mod stats;

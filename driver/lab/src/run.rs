@@ -175,7 +175,7 @@ pub fn run_info(opts: &LabOptions) -> RunInfo {
 }
 
 /// The machine: its CPU model and number of CPUs.
-fn machine() -> String {
+pub fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|t| {
@@ -260,7 +260,7 @@ fn execute(store: &dyn Store, opts: &LabOptions, plan: &Plan) -> Result<LabSumma
                 store.drop_unfinished(run, &task)?;
                 progress.searching(done, &name);
                 let outcome = match &prepared {
-                    Ok(ir) => search(opts, ir, program, &task, store, run),
+                    Ok(ir) => search(opts, ir, &program.entry.args, &task, store, run, None),
                     Err(why) => Err(why.clone()),
                 };
                 let failure = outcome.err();
@@ -278,6 +278,63 @@ fn execute(store: &dyn Store, opts: &LabOptions, plan: &Plan) -> Result<LabSumma
     Ok(summary)
 }
 
+/// How enqueuing a lab went: searches put on the queue now, already there, and already ended.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EnqueueSummary {
+    pub enqueued: usize,
+    pub queued_before: usize,
+    pub ended: usize,
+    /// Programs whose IR could not be made (clang failed): their searches are recorded as
+    /// failed.
+    pub failed: usize,
+}
+
+/// Puts the lab's searches on the PostgreSQL queue instead of running them: the run with this
+/// machine's tool versions and options, its baselines, each program's IR, and a queue row per
+/// search that has not ended. Run-time searches are pinned to `class` (the default class when
+/// `None`). Enqueuing the same tag again adds only what is missing.
+pub fn enqueue_lab(
+    store: &crate::store::PgStore,
+    opts: &LabOptions,
+    class: Option<&str>,
+) -> Result<EnqueueSummary, LabError> {
+    let plan = plan(opts)?;
+    let run = store.begin_run(&run_info(opts))?;
+    for (backend, baselines) in &plan.baselines {
+        store.record_baselines(run, *backend, baselines)?;
+    }
+    let class = crate::queue::queue_class(opts.objective, class);
+    let work = opts.db.work_dir();
+    let mut summary = EnqueueSummary::default();
+    for program in &plan.programs {
+        let hash = source_hash(program);
+        let args = serde_json::to_string(&program.entry.args).unwrap_or_default();
+        let program_id = store.program(&program.name, &hash, &args)?;
+        let ir = prepare(program, &work.join(&hash[..16])).and_then(|path| {
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
+        });
+        if let Ok(ir) = &ir {
+            crate::queue::keep_source(store, program_id, ir)?;
+        }
+        for &backend in &opts.backends {
+            for &strategy in &opts.strategies {
+                let task = Task { program: program_id, backend, strategy };
+                if store.task_ended(run, &task)? {
+                    summary.ended += 1;
+                } else if let Err(why) = &ir {
+                    store.finish_task(run, &task, Some(why))?;
+                    summary.failed += 1;
+                } else if crate::queue::enqueue(store, run, &task, class.as_deref())? {
+                    summary.enqueued += 1;
+                } else {
+                    summary.queued_before += 1;
+                }
+            }
+        }
+    }
+    Ok(summary)
+}
+
 /// What the search's thread tells the lab's: a signal to store (answered once it is stored,
 /// so that the search goes on only then), or how the search ended.
 enum Message {
@@ -285,15 +342,18 @@ enum Message {
     Done(Result<(), String>),
 }
 
-/// One task: a search whose signals go to the store as they come. The search runs on its own
-/// thread and hands each signal to this one, which stores it before the search goes on.
-fn search(
+/// One task: a search of the IR `ir` (run with `args`) whose signals go to the store as they
+/// come. The search runs on its own thread and hands each signal to this one, which stores it
+/// before the search goes on. With `resume`, the search goes on from the signals that file
+/// holds (stored earlier, and not stored again), and appends its own.
+pub fn search(
     opts: &LabOptions,
     ir: &Path,
-    program: &Program,
+    args: &[String],
     task: &Task,
     store: &dyn Store,
     run: RunId,
+    resume: Option<&Path>,
 ) -> Result<(), String> {
     let (sender, receiver) = mpsc::sync_channel::<Message>(0);
     let observer = {
@@ -320,11 +380,11 @@ fn search(
         pipelines: Vec::new(),
         budget: Budget { max_evals, wall_time: opts.budget_time, ..Budget::default() },
         jobs: opts.jobs,
-        signals: None,
-        resume: false,
+        signals: resume.map(Path::to_path_buf),
+        resume: resume.is_some(),
         seed: opts.seed,
         runs: opts.runs,
-        run_args: program.entry.args.clone(),
+        run_args: args.to_vec(),
         strip_optnone: false,
         run: true,
         audit: None,

@@ -2,8 +2,8 @@
 //! and options), programs, pipelines, each run's baselines, every measurement with every
 //! sample, and the lab's tasks (what is done, for resuming).
 //!
-//! [`SqliteStore`] keeps them in one SQLite file, [`PgStore`] in a PostgreSQL database; [`Database`]
-//! names either (`--db FILE` or `--db postgres://…`) and opens it. Names are stored as the model
+//! [`SqliteStore`] keeps them in one SQLite file, [`PgStore`] in a PostgreSQL database;
+//! [`Database`] names either (`--db FILE` or `--db postgres://…`) and opens it. Names are stored as the model
 //! spells them ([`BackendKind::name`], [`Verdict::name`], …) and read back as the model's
 //! types: a name this opm does not know is [`StoreError::Unknown`], never a guess.
 
@@ -12,6 +12,9 @@ mod schema;
 mod sqlite;
 
 pub use postgres::{PG_SCHEMA_VERSION, PgStore};
+pub(crate) use postgres::{
+    insert_measurement as postgres_insert_measurement, upsert_task as postgres_upsert_task,
+};
 pub use sqlite::SqliteStore;
 
 use opm_backend::BackendKind;
@@ -42,6 +45,32 @@ pub enum StoreError {
     /// A stored value that does not read back as what it should be.
     #[error("the lab database: {what}: {message}")]
     Invalid { what: String, message: String },
+    /// A collector's write for a search it no longer holds (its lease expired and the search
+    /// was taken again, or it ended): refused, so that only the holder's measurements count.
+    #[error(
+        "queued search {task}: this collector's lease (token {token}) was lost ({now}); \
+         the write is refused"
+    )]
+    LeaseLost { task: i64, token: i64, now: String },
+    /// What `--db` names cannot do what was asked (a queue in SQLite, say).
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+impl StoreError {
+    /// Whether the database could not be reached (a connection refused or closed, a server
+    /// shutting down or starting): waiting may help, unlike an error in what was asked.
+    pub fn is_unreachable(&self) -> bool {
+        let StoreError::Postgres(e) = self else { return false };
+        match e.as_db_error() {
+            // admin_shutdown, crash_shutdown, cannot_connect_now
+            Some(db) => matches!(db.code().code(), "57P01" | "57P02" | "57P03"),
+            None => {
+                e.is_closed()
+                    || std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
+            }
+        }
+    }
 }
 
 /// A run's id in its database.

@@ -14,14 +14,16 @@ use postgres::{Client, GenericClient, NoTls};
 use std::sync::{Mutex, MutexGuard};
 
 /// The schema version this opm writes in PostgreSQL. Versions 1 and 2 are SQLite's (the first
-/// schema; each run's baselines).
-pub const PG_SCHEMA_VERSION: i64 = 2;
+/// schema; each run's baselines); version 3 adds the collectors' queue.
+pub const PG_SCHEMA_VERSION: i64 = 3;
 
 /// The advisory lock held while a database is migrated (any number, the same everywhere).
 const MIGRATION_LOCK: i64 = 0x6f70_6d6c_6162;
 
-/// An open lab database in PostgreSQL. One connection, used by one call at a time.
+/// An open lab database in PostgreSQL. One connection, used by one call at a time, and made
+/// again by the next call should the server have closed it (restarted, say).
 pub struct PgStore {
+    url: String,
     client: Mutex<Client>,
 }
 
@@ -30,24 +32,30 @@ impl PgStore {
     /// the current schema.
     pub fn open(url: &str) -> Result<PgStore, StoreError> {
         let client = Client::connect(url, NoTls)?;
-        let store = PgStore { client: Mutex::new(client) };
+        let store = PgStore { url: url.to_string(), client: Mutex::new(client) };
         store.migrate()?;
         Ok(store)
     }
 
-    /// The connection, for one call. A call that panicked while holding it left no
-    /// transaction open (the transaction rolls back when dropped), so it is still usable.
-    pub fn client(&self) -> MutexGuard<'_, Client> {
-        self.client.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// The connection, for one call, connected again if the server closed it. A call that
+    /// panicked while holding it left no transaction open (the transaction rolls back when
+    /// dropped), so it is still usable.
+    pub fn client(&self) -> Result<MutexGuard<'_, Client>, StoreError> {
+        let mut client = self.client.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if client.is_closed() {
+            *client = Client::connect(&self.url, NoTls)?;
+        }
+        Ok(client)
     }
 
     fn migrate(&self) -> Result<(), StoreError> {
-        let mut client = self.client();
+        let mut client = self.client()?;
         let mut tx = client.transaction()?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
         tx.batch_execute("CREATE TABLE IF NOT EXISTS opm_schema (version BIGINT NOT NULL)")?;
         let found = schema_version(&mut tx)?;
-        let migrations = super::schema::migrations(&super::schema::POSTGRES);
+        let mut migrations = super::schema::migrations(&super::schema::POSTGRES);
+        migrations.extend(super::schema::queue_migrations());
         let known = migrations.len() as i64;
         debug_assert_eq!(known, PG_SCHEMA_VERSION);
         if found > known {
@@ -186,7 +194,7 @@ pub(crate) fn delete_unfinished(
 
 impl Store for PgStore {
     fn schema_version(&self) -> Result<i64, StoreError> {
-        schema_version(&mut *self.client())
+        schema_version(&mut *self.client()?)
     }
 
     fn begin_run(&self, info: &RunInfo) -> Result<RunId, StoreError> {
@@ -194,7 +202,7 @@ impl Store for PgStore {
             what: format!("the options of run `{}`", info.tag),
             message: e.to_string(),
         })?;
-        let mut client = self.client();
+        let mut client = self.client()?;
         // A tag that exists is resumed: its recorded versions and options stay.
         client.execute(
             "INSERT INTO runs (tag, machine, llvm, cranelift, gcc, opm_commit, config, started_ms)
@@ -214,19 +222,19 @@ impl Store for PgStore {
     }
 
     fn finish_run(&self, run: RunId) -> Result<(), StoreError> {
-        self.client()
+        self.client()?
             .execute("UPDATE runs SET finished_ms = $1 WHERE id = $2", &[&now_ms(), &run.0])?;
         Ok(())
     }
 
     fn run_id(&self, tag: &str) -> Result<Option<RunId>, StoreError> {
-        let row = self.client().query_opt("SELECT id FROM runs WHERE tag = $1", &[&tag])?;
+        let row = self.client()?.query_opt("SELECT id FROM runs WHERE tag = $1", &[&tag])?;
         row.map(|r| Ok(RunId(get(&r, 0)?))).transpose()
     }
 
     fn run(&self, tag: &str) -> Result<RunInfo, StoreError> {
         let row = self
-            .client()
+            .client()?
             .query_opt(
                 "SELECT tag, machine, llvm, cranelift, gcc, opm_commit, config FROM runs
                  WHERE tag = $1",
@@ -250,12 +258,12 @@ impl Store for PgStore {
     }
 
     fn tags(&self) -> Result<Vec<String>, StoreError> {
-        let rows = self.client().query("SELECT tag FROM runs ORDER BY id", &[])?;
+        let rows = self.client()?.query("SELECT tag FROM runs ORDER BY id", &[])?;
         rows.iter().map(|r| get(r, 0)).collect()
     }
 
     fn program(&self, name: &str, source_hash: &str, args: &str) -> Result<ProgramId, StoreError> {
-        let mut client = self.client();
+        let mut client = self.client()?;
         client.execute(
             "INSERT INTO programs (name, source_hash, args) VALUES ($1, $2, $3)
              ON CONFLICT DO NOTHING",
@@ -274,7 +282,7 @@ impl Store for PgStore {
         backend: BackendKind,
         baselines: &[Baseline],
     ) -> Result<(), StoreError> {
-        let mut client = self.client();
+        let mut client = self.client()?;
         let mut tx = client.transaction()?;
         // One machine at a time decides whether the run has this backend's baselines.
         tx.execute("SELECT id FROM runs WHERE id = $1 FOR UPDATE", &[&run.0])?;
@@ -300,7 +308,7 @@ impl Store for PgStore {
     }
 
     fn baselines(&self, tag: &str) -> Result<Vec<Baseline>, StoreError> {
-        let mut client = self.client();
+        let mut client = self.client()?;
         let run = existing_run(&mut *client, tag)?;
         let rows = client.query(
             "SELECT b.backend, b.name, p.text FROM baselines b
@@ -326,7 +334,7 @@ impl Store for PgStore {
         strategy: StrategyKind,
         signal: &PerformanceSignal,
     ) -> Result<(), StoreError> {
-        let mut client = self.client();
+        let mut client = self.client()?;
         let mut tx = client.transaction()?;
         insert_measurement(&mut tx, run, program, strategy, signal)?;
         tx.commit()?;
@@ -339,11 +347,11 @@ impl Store for PgStore {
         task: &Task,
         failure: Option<&str>,
     ) -> Result<(), StoreError> {
-        upsert_task(&mut *self.client(), run, task, failure)
+        upsert_task(&mut *self.client()?, run, task, failure)
     }
 
     fn task_ended(&self, run: RunId, task: &Task) -> Result<bool, StoreError> {
-        let row = self.client().query_one(
+        let row = self.client()?.query_one(
             "SELECT COUNT(*) FROM tasks WHERE run_id = $1 AND program_id = $2 AND backend = $3
              AND strategy = $4",
             &[&run.0, &task.program.0, &task.backend.name(), &task.strategy.name()],
@@ -352,7 +360,7 @@ impl Store for PgStore {
     }
 
     fn drop_unfinished(&self, run: RunId, task: &Task) -> Result<(), StoreError> {
-        let mut client = self.client();
+        let mut client = self.client()?;
         let mut tx = client.transaction()?;
         delete_unfinished(&mut tx, run, task)?;
         tx.commit()?;
@@ -360,7 +368,7 @@ impl Store for PgStore {
     }
 
     fn failures(&self, tag: &str) -> Result<Vec<TaskFailure>, StoreError> {
-        let mut client = self.client();
+        let mut client = self.client()?;
         let run = existing_run(&mut *client, tag)?;
         let rows = client.query(
             "SELECT pr.name, t.backend, t.strategy, COALESCE(t.detail, '') FROM tasks t
@@ -381,7 +389,7 @@ impl Store for PgStore {
     }
 
     fn measurements(&self, tag: &str) -> Result<Vec<Measurement>, StoreError> {
-        let mut client = self.client();
+        let mut client = self.client()?;
         let run = existing_run(&mut *client, tag)?;
         // `COLLATE "C"`: names ordered by their bytes, as SQLite orders them.
         let rows = client.query(

@@ -101,3 +101,61 @@ pub(crate) fn migrations(d: &Dialect) -> Vec<String> {
         ),
     ]
 }
+
+/// The migrations only PostgreSQL has, after [`migrations`]'s: version 3, the collectors'
+/// queue (`bench --enqueue`, `collector`).
+///
+/// - `lab_sources`: each enqueued program's IR, so that any machine can search it;
+/// - `queue`: one row per search (a run's program × backend × strategy), `queued`, `running`
+///   (held by a collector until `lease_until`), `done` or `failed`; `token` grows each time
+///   the search is taken, and a write carrying an older one is refused (fencing);
+/// - `queue_signals`: each signal a holder stored, as its JSON line, so that whoever takes
+///   the search next resumes from them; `(queue_id, token, seq)` makes a write retried after
+///   a lost connection count once;
+/// - `collectors`: each collector's machine, tools, last heartbeat and the search it holds.
+pub(crate) fn queue_migrations() -> Vec<String> {
+    vec![
+        "CREATE TABLE lab_sources (
+            program_id BIGINT PRIMARY KEY REFERENCES programs(id),
+            ir TEXT NOT NULL
+        );
+        CREATE TABLE queue (
+            id BIGSERIAL PRIMARY KEY,
+            run_id BIGINT NOT NULL REFERENCES runs(id),
+            program_id BIGINT NOT NULL REFERENCES programs(id),
+            backend TEXT NOT NULL,
+            strategy TEXT NOT NULL,
+            class TEXT,
+            state TEXT NOT NULL DEFAULT 'queued',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            token BIGINT NOT NULL DEFAULT 0,
+            holder TEXT,
+            lease_until TIMESTAMPTZ,
+            detail TEXT,
+            enqueued TIMESTAMPTZ NOT NULL DEFAULT now(),
+            finished TIMESTAMPTZ,
+            UNIQUE (run_id, program_id, backend, strategy)
+        );
+        CREATE INDEX queue_by_state ON queue (state, id);
+        CREATE TABLE queue_signals (
+            queue_id BIGINT NOT NULL REFERENCES queue(id),
+            token BIGINT NOT NULL,
+            seq BIGINT NOT NULL,
+            line TEXT NOT NULL,
+            PRIMARY KEY (queue_id, token, seq)
+        );
+        CREATE TABLE collectors (
+            name TEXT PRIMARY KEY,
+            class TEXT NOT NULL,
+            machine TEXT NOT NULL,
+            llvm TEXT NOT NULL,
+            cranelift TEXT NOT NULL,
+            gcc TEXT NOT NULL,
+            started TIMESTAMPTZ NOT NULL,
+            heartbeat TIMESTAMPTZ NOT NULL,
+            holding BIGINT,
+            note TEXT
+        );"
+        .to_string(),
+    ]
+}
