@@ -507,6 +507,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_database_is_named_by_its_url_and_shown_without_its_password() {
+        let pg = Database::parse("postgres://opm:s3cret@db.example:5433/lab?sslmode=disable");
+        assert!(matches!(pg, Database::Postgres(_)));
+        assert_eq!(pg.to_string(), "postgres://opm:***@db.example:5433/lab?sslmode=disable");
+        let no_password = Database::parse("postgresql://opm@127.0.0.1/lab");
+        assert_eq!(no_password.to_string(), "postgresql://opm@127.0.0.1/lab");
+        assert_eq!(no_password.work_dir(), PathBuf::from("target/opm-lab.work"));
+        let file = Database::parse("target/lab.sqlite");
+        assert_eq!(file, Database::Sqlite("target/lab.sqlite".into()));
+        assert_eq!(file.work_dir(), PathBuf::from("target/lab.work"));
+        assert_eq!(file.report_dir("a"), PathBuf::from("target/opm-lab/report-a"));
+        // A file whose name merely mentions PostgreSQL is a file.
+        assert!(matches!(Database::parse("postgres.sqlite"), Database::Sqlite(_)));
+    }
+
+    #[test]
     fn names_read_back_as_the_model_types() {
         for o in Origin::ALL {
             assert_eq!(origin_named(o.name()).unwrap(), o);
