@@ -461,6 +461,11 @@ fn collectors_take_only_what_their_tools_and_class_can_measure() {
                  `quiet-box`, this one is `default`";
     assert!(err.contains(other), "{err}");
     assert!(queue_rows(&url, "old-tools").iter().all(|(s, a, _)| s == "queued" && *a == 0));
+    // A queued lab is the collectors' to run, not a `bench` of this machine's.
+    let args = lab_args(&corpus, "llvm", "presets", "3");
+    let here = bench(&dir, &url, &[&args[..], &["--tag", "old-tools"]].concat());
+    assert_eq!(here.code, Some(2));
+    assert!(here.stderr_text().contains("is on the collectors' queue (2 searches not ended)"));
 
     // The class's own collector takes the timed searches; the program whose output varies
     // fails on each of its 2 attempts, then is recorded as failed with why.

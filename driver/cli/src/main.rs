@@ -497,6 +497,16 @@ fn run_lab(args: &BenchArgs) -> Result<ExitCode, Failure> {
         Error::Usage("bench needs --tag NAME (or compare, report, export)".into())
     })?;
     let opts = lab_options(args, &tag);
+    if let opm_lab::store::Database::Postgres(url) = &args.db {
+        let queued = opm_lab::queue::unfinished(&opm_lab::store::PgStore::open(url)?, &tag)?;
+        if queued > 0 {
+            return Err(Error::Usage(format!(
+                "lab `{tag}` is on the collectors' queue ({queued} searches not ended): \
+                 collectors run it (`opm-driver collector`); `bench status` shows them"
+            ))
+            .into());
+        }
+    }
     let start = std::time::Instant::now();
     let summary = opm_lab::run::run_lab(&opts)?;
     let store = args.db.open()?;

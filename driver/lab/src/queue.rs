@@ -235,6 +235,16 @@ pub fn open_for(store: &PgStore, c: &Collector) -> Result<i64, StoreError> {
     get(&row, 0)
 }
 
+/// How many of `tag`'s searches are on the queue and have not ended (queued or running).
+pub fn unfinished(store: &PgStore, tag: &str) -> Result<i64, StoreError> {
+    let row = store.client()?.query_one(
+        "SELECT COUNT(*) FROM queue q JOIN runs r ON r.id = q.run_id
+         WHERE r.tag = $1 AND q.state IN ('queued', 'running')",
+        &[&tag],
+    )?;
+    get(&row, 0)
+}
+
 /// Queued searches this collector will not take, per tag, with why.
 pub fn refused(store: &PgStore, c: &Collector) -> Result<Vec<String>, StoreError> {
     let rows = store.client()?.query(
