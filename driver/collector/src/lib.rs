@@ -14,7 +14,7 @@
 
 pub mod status;
 
-use opm_lab::queue::{self, Collector, Fenced, Lease};
+use opm_lab::queue::{self, Collector, Fenced, Lease, Source};
 use opm_lab::run::LabOptions;
 use opm_lab::store::{Database, PgStore, Store, StoreError};
 use std::path::{Path, PathBuf};
@@ -229,9 +229,10 @@ pub fn run(opts: &CollectorOptions) -> Result<Summary, CollectorError> {
             continue;
         };
         heartbeat.hold(Some(lease.clone()));
-        let name = patiently(&say, || describe(&store, &lease))?;
+        let source = patiently(&say, || queue::source(&store, lease.task.program))?;
+        let name = describe(&source, &lease);
         say.line(&format!("took {name} (attempt {})", lease.attempts));
-        let outcome = run_one(opts, &store, &lease, &say);
+        let outcome = run_one(opts, &store, &lease, &source, &say);
         heartbeat.hold(None);
         let waiting = |e: &StoreError| say.waiting(e);
         let fenced = Fenced::new(&store, lease.clone(), &waiting);
@@ -261,27 +262,21 @@ pub fn run(opts: &CollectorOptions) -> Result<Summary, CollectorError> {
 }
 
 /// `program · backend · strategy (tag T)`.
-fn describe(store: &PgStore, lease: &Lease) -> Result<String, StoreError> {
-    let source = queue::source(store, lease.task.program)?;
-    Ok(format!(
-        "{} · {} · {} (tag {})",
-        source.name,
-        lease.task.backend.name(),
-        lease.task.strategy.name(),
-        lease.tag
-    ))
+fn describe(source: &Source, lease: &Lease) -> String {
+    let (backend, strategy) = (lease.task.backend.name(), lease.task.strategy.name());
+    format!("{} · {backend} · {strategy} (tag {})", source.name, lease.tag)
 }
 
-/// Runs one taken search, resuming from what earlier holders stored. `Err` says why it failed.
+/// Runs one taken search of `source`, resuming from what earlier holders stored. `Err` says
+/// why it failed.
 fn run_one(
     opts: &CollectorOptions,
     store: &PgStore,
     lease: &Lease,
+    source: &Source,
     say: &Say,
 ) -> Result<(), String> {
     let info = patiently(say, || store.run(&lease.tag)).map_err(|e| e.to_string())?;
-    let source =
-        patiently(say, || queue::source(store, lease.task.program)).map_err(|e| e.to_string())?;
     let args: Vec<String> = serde_json::from_str(&source.args)
         .map_err(|e| format!("the arguments of {} in the database: {e}", source.name))?;
     // One path per program on this machine (the IR's path is part of the module's name,

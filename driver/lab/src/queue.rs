@@ -11,6 +11,7 @@
 //!   search goes only to collectors whose tools are the run's (LLVM always, and the search's
 //!   own backend).
 
+use crate::store::postgres_get as get;
 use crate::store::{
     Baseline, Measurement, PgStore, ProgramId, RunId, RunInfo, Store, StoreError, Task,
     TaskFailure, backend_named, strategy_named,
@@ -58,13 +59,6 @@ pub struct Source {
     pub args: String,
     /// The LLVM IR to search.
     pub ir: String,
-}
-
-fn get<'a, T: postgres::types::FromSql<'a>>(
-    row: &'a postgres::Row,
-    i: usize,
-) -> Result<T, StoreError> {
-    row.try_get(i).map_err(StoreError::from)
 }
 
 /// The machine class a search is queued for: run-time searches keep `class` (the default

@@ -13,7 +13,8 @@ mod sqlite;
 
 pub use postgres::{PG_SCHEMA_VERSION, PgStore};
 pub(crate) use postgres::{
-    insert_measurement as postgres_insert_measurement, upsert_task as postgres_upsert_task,
+    get as postgres_get, insert_measurement as postgres_insert_measurement,
+    upsert_task as postgres_upsert_task,
 };
 pub use sqlite::SqliteStore;
 

@@ -75,7 +75,7 @@ impl PgStore {
 
 /// Column `i` of a row, as `T`: a column of another type (a database changed by hand) is an
 /// error, not a panic.
-fn get<'a, T: FromSql<'a>>(row: &'a postgres::Row, i: usize) -> Result<T, StoreError> {
+pub(crate) fn get<'a, T: FromSql<'a>>(row: &'a postgres::Row, i: usize) -> Result<T, StoreError> {
     row.try_get(i).map_err(StoreError::from)
 }
 
