@@ -15,9 +15,65 @@ pub fn is_bitcode(bytes: &[u8]) -> bool {
 
 /// Parses the file at `path` (assembly or bitcode, by content) in `ctx`.
 pub fn parse_file<'ctx>(ctx: &'ctx Context, path: &Path) -> Result<Module<'ctx>, LlvmError> {
-    let bytes =
-        std::fs::read(path).map_err(|source| LlvmError::Io { path: path.to_path_buf(), source })?;
+    let bytes = read_input(path)?;
     parse_bytes(ctx, &bytes, &path.display().to_string())
+}
+
+/// Reads an input file. Only a regular file is read: a directory is refused, and so are a
+/// FIFO, a socket or a device, whose reading could wait for ever or never end.
+pub fn read_input(path: &Path) -> Result<Vec<u8>, LlvmError> {
+    let io = |source| LlvmError::Io { path: path.to_path_buf(), source };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        return Err(io(std::io::Error::other("is a directory, not an LLVM IR file")));
+    }
+    if !meta.is_file() {
+        return Err(io(std::io::Error::other(
+            "not a regular file (a FIFO, socket or device): opm reads .ll and .bc files",
+        )));
+    }
+    std::fs::read(path).map_err(io)
+}
+
+/// How deeply brackets may nest in LLVM assembly. LLVM's parser recurses once per level (a
+/// structure in a structure, a constant expression in another) and a deep enough nesting
+/// overflows its stack, so deeper input is refused first. Real programs stay far below.
+pub const MAX_NESTING: usize = 500;
+
+/// The position (line, column, from 1) of the first bracket of `text` that opens level
+/// [`MAX_NESTING`] + 1, if any. Strings and comments are skipped.
+fn too_deep(text: &[u8]) -> Option<(u32, u32)> {
+    let (mut line, mut col) = (1u32, 0u32);
+    let mut depth = 0usize;
+    let (mut in_string, mut in_comment) = (false, false);
+    for &b in text {
+        col += 1;
+        if b == b'\n' {
+            (line, col) = (line + 1, 0);
+            in_comment = false;
+            continue;
+        }
+        if in_comment {
+            continue;
+        }
+        if in_string {
+            in_string = b != b'"';
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b';' => in_comment = true,
+            b'{' | b'[' | b'(' | b'<' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some((line, col));
+                }
+            }
+            b'}' | b']' | b')' | b'>' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Parses assembly or bitcode held in memory; `name` is used in diagnostics.
@@ -31,6 +87,18 @@ pub fn parse_bytes<'ctx>(
         let module = Module::parse_bitcode_from_buffer(&buffer, ctx)
             .map_err(|e| LlvmError::Bitcode { file: name.to_string(), message: e.to_string() })?;
         return Ok(module);
+    }
+    if let Some((line, col)) = too_deep(bytes) {
+        return Err(LlvmError::Parse {
+            file: name.to_string(),
+            line,
+            col,
+            message: format!(
+                "brackets nested more than {MAX_NESTING} deep: opm refuses them before LLVM's \
+                 parser, which recurses once per level"
+            ),
+            snippet: String::new(),
+        });
     }
     let mut module = std::ptr::null_mut();
     let mut message = std::ptr::null_mut();
@@ -53,4 +121,46 @@ pub fn verify_input(module: &Module<'_>, file: &str) -> Result<(), LlvmError> {
         file: file.to_string(),
         message: e.to_string().trim_end().to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nested(depth: usize) -> String {
+        format!("@g = global {}i8{} zeroinitializer\n", "{".repeat(depth), "}".repeat(depth))
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_refused_where_it_starts_before_llvm_parses() {
+        let ctx = Context::create();
+        // A nesting that overflowed LLVM's parser's stack (found by the mutation campaign).
+        let deep = format!("; a comment {{{{{{ [[[ (((\n{}", nested(100_000));
+        let err = parse_bytes(&ctx, deep.as_bytes(), "deep.ll").err().map(|e| e.to_string());
+        let err = err.unwrap_or_default();
+        assert!(err.starts_with("deep.ll:2:"), "{err}");
+        assert!(err.contains(&format!("more than {MAX_NESTING} deep")), "{err}");
+        // At the limit the module parses; brackets in strings and comments do not count.
+        assert!(parse_bytes(&ctx, nested(MAX_NESTING - 1).as_bytes(), "ok.ll").is_ok());
+        let quoted = format!("@s = global [801 x i8] c\"{}\\00\"\n", "{".repeat(800));
+        let text = format!("{quoted}; {}\n", "[".repeat(1000));
+        assert_eq!(too_deep(text.as_bytes()), None);
+        assert!(parse_bytes(&ctx, text.as_bytes(), "quoted.ll").is_ok());
+    }
+
+    #[test]
+    fn only_regular_files_are_read() {
+        let dir = std::env::temp_dir().join(format!("opm-parse-{}", std::process::id()));
+        let fifo = dir.join("pipe.ll");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).ok();
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+        // A FIFO with no writer would block `read` for ever; it is refused at once.
+        let err = read_input(&fifo).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("pipe.ll: not a regular file"), "{err}");
+        let err = read_input(&dir).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("is a directory"), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

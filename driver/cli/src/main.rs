@@ -137,6 +137,7 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                 )?;
                 std::fs::write(&output, bytes).map_err(|source| Error::io(&output, source))?;
             } else {
+                require_main(&file, &input.module, &build)?;
                 build_executable(&input.module, &build_options(&build)?, &output)?;
             }
             Ok(ExitCode::SUCCESS)
@@ -193,6 +194,19 @@ fn build_options(build: &BuildArgs) -> Result<BuildOptions, Error> {
     })
 }
 
+/// An executable needs a `main`: without one (and without `--link-args`, whose objects may
+/// define it) the input is refused before the linker says so in its own words.
+fn require_main(file: &Path, module: &opm_ir::Module, build: &BuildArgs) -> Result<(), Error> {
+    if build.link_args.is_some() || module.definitions().any(|f| f.name == "main") {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "{}: no `main` function is defined, so there is no program to build or run \
+         (`compile -c` writes an object)",
+        file.display()
+    )))
+}
+
 /// The link arguments of `--link-args FILE`, or the C defaults.
 fn link_args(file: Option<&Path>) -> Result<LinkArgs, Error> {
     match file {
@@ -204,6 +218,7 @@ fn link_args(file: Option<&Path>) -> Result<LinkArgs, Error> {
 /// `run`: builds `file` and runs it with `args`, forwarding its output and status.
 fn run_program(file: &Path, build: &BuildArgs, args: &[String]) -> Result<ExitCode, Failure> {
     let input = Input::load_verified(file)?;
+    require_main(file, &input.module, build)?;
     let dir = temp_dir()?;
     let exe = dir.path().join(exe_name(file));
     build_executable(&input.module, &build_options(build)?, &exe)?;

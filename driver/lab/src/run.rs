@@ -142,6 +142,12 @@ pub fn corpus_programs(dir: &Path) -> Result<Vec<Program>, LabError> {
         if !matches!(ext, "c" | "ll") {
             continue;
         }
+        // Only regular files: a FIFO would block the reading for ever, a directory fail late.
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => return Err(corpus_error(&path, "not a regular file".into())),
+            Err(e) => return Err(corpus_error(&path, e.to_string())),
+        }
         let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
         let entry = manifest.programs.get(&name).cloned().unwrap_or_default();
         if !entry.skip {

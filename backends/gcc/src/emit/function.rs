@@ -814,6 +814,11 @@ impl FnEmit<'_, '_> {
         match constant {
             Some(k) if bid.index() == 0 => {
                 let total = size.saturating_mul(u64::try_from(k).unwrap_or(0)).max(1);
+                // gcc refuses a frame near its address space's size with an error of its own
+                // about the emitted C; say what in the input it is, as Cranelift does.
+                if total > u64::from(u32::MAX) {
+                    return Err("an alloca larger than 4 GiB".into());
+                }
                 let slot = format!("s{}", dst.trim_start_matches('v'));
                 let _ = writeln!(
                     self.decls,
