@@ -104,6 +104,9 @@ fn read_coreset(text: &str) -> Result<Coreset, String> {
 fn validate(pipeline: &Pipeline) -> Result<(), LlvmError> {
     let ctx = inkwell::context::Context::create();
     let module = ctx.create_module("check");
+    // The host's triple: some passes (the sanitizers) end the process with a fatal error
+    // when built for a module without one (found by the `pipeline_llvm` fuzz target).
+    module.set_triple(&inkwell::targets::TargetMachine::get_default_triple());
     let codegen = Codegen::new("", CodegenLevel::Default)?;
     for step in pipeline.steps() {
         codegen.run_pipeline(&module, &step, false)?;
@@ -260,6 +263,15 @@ fn listing(json: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `pipeline_llvm` fuzz target: checking `msan` on a module without a
+    /// triple ended the process ("LLVM ERROR: unsupported operating system").
+    #[test]
+    fn sanitizer_passes_are_checked_without_ending_the_process() {
+        for text in ["msan", "msan<track-origins=2>", "asan,tsan,hwasan,dfsan"] {
+            assert!(LlvmBackend.parse_pipeline(text).is_ok(), "{text}");
+        }
+    }
 
     #[test]
     fn known_sequences_parse() {

@@ -16,7 +16,87 @@ pub fn is_bitcode(bytes: &[u8]) -> bool {
 /// Parses the file at `path` (assembly or bitcode, by content) in `ctx`.
 pub fn parse_file<'ctx>(ctx: &'ctx Context, path: &Path) -> Result<Module<'ctx>, LlvmError> {
     let bytes = read_input(path)?;
-    parse_bytes(ctx, &bytes, &path.display().to_string())
+    let name = path.display().to_string();
+    if is_bitcode(&bytes) {
+        probe_bitcode(&bytes, &name)?;
+    }
+    parse_bytes(ctx, &bytes, &name)
+}
+
+/// The probe's exit statuses: the bitcode was read, or refused with an error.
+const PROBE_READ: i32 = 0;
+const PROBE_REFUSED: i32 = 86;
+
+/// How long the probe of [`probe_bitcode`] may read.
+const PROBE_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// LLVM's bitcode reader trusts what it reads: one flipped bit can make its metadata loader
+/// crash the process (LLVM 22's own `llvm-dis` too). A user's bitcode is therefore read once
+/// in a forked child first, and a child that dies or hangs makes the file the input's fault,
+/// not the driver's end. Bitcode opm writes itself is parsed directly ([`parse_bytes`]).
+fn probe_bitcode(bytes: &[u8], name: &str) -> Result<(), LlvmError> {
+    let damaged = |message: String| LlvmError::Bitcode { file: name.to_string(), message };
+    // SAFETY: fork() has no preconditions. The child only parses `bytes` with LLVM (glibc's
+    // allocator is safe to use after fork) and leaves with _exit, running no destructors or
+    // exit handlers of the parent's state.
+    let pid = unsafe { libc::fork() };
+    if pid < 0 {
+        // No child to spare (a process limit): read in this process, as without the probe.
+        return Ok(());
+    }
+    if pid == 0 {
+        // What LLVM says as it dies goes nowhere: the parent says it in its own words.
+        // SAFETY: opens /dev/null and puts it in place of the child's standard error.
+        unsafe {
+            let null = libc::open(c"/dev/null".as_ptr(), libc::O_WRONLY);
+            if null >= 0 {
+                libc::dup2(null, 2);
+            }
+        }
+        let ctx = Context::create();
+        let buffer = MemoryBuffer::create_from_memory_range_copy(bytes, name);
+        let read = Module::parse_bitcode_from_buffer(&buffer, &ctx).is_ok();
+        // SAFETY: ends the child at once, as intended. Statuses of its own, since LLVM's
+        // fatal errors end a process with status 1.
+        unsafe { libc::_exit(if read { PROBE_READ } else { PROBE_REFUSED }) }
+    }
+    let started = std::time::Instant::now();
+    let mut status = 0;
+    loop {
+        // SAFETY: waits for our own child without blocking.
+        let done = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
+        if done == pid {
+            break;
+        }
+        if done < 0 {
+            return Ok(());
+        }
+        if started.elapsed() > PROBE_LIMIT {
+            // SAFETY: our own child, not yet reaped.
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+                libc::waitpid(pid, &mut status, 0);
+            }
+            return Err(damaged(format!(
+                "LLVM's bitcode reader did not finish in {} s",
+                PROBE_LIMIT.as_secs()
+            )));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    if libc::WIFSIGNALED(status) {
+        return Err(damaged(format!(
+            "LLVM's bitcode reader crashed on it (signal {}): the file is damaged",
+            libc::WTERMSIG(status)
+        )));
+    }
+    match libc::WEXITSTATUS(status) {
+        // Read, or refused with a message the parse in this process gives again.
+        PROBE_READ | PROBE_REFUSED => Ok(()),
+        code => Err(damaged(format!(
+            "LLVM's bitcode reader stopped on a fatal error (status {code}): the file is damaged"
+        ))),
+    }
 }
 
 /// Reads an input file. Only a regular file is read: a directory is refused, and so are a

@@ -126,7 +126,8 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                     return Err(Error::Usage("--emit-c needs --backend gcc".into()).into());
                 }
                 let c = opm_engine::build::emit_c(&input.module)?;
-                std::fs::write(&path, c).map_err(|source| Error::io(path, source))?;
+                opm_engine::atomic::write(&path, c.as_bytes())
+                    .map_err(|source| Error::io(path, source))?;
             }
             if object {
                 let backend = opm_engine::backends::open(build.backend.into())?;
@@ -135,7 +136,8 @@ fn run(command: Command) -> Result<ExitCode, Failure> {
                     &input.module,
                     build.pipeline.as_deref(),
                 )?;
-                std::fs::write(&output, bytes).map_err(|source| Error::io(&output, source))?;
+                opm_engine::atomic::write(&output, &bytes)
+                    .map_err(|source| Error::io(&output, source))?;
             } else {
                 require_main(&file, &input.module, &build)?;
                 build_executable(&input.module, &build_options(&build)?, &output)?;
@@ -555,7 +557,7 @@ fn temp_dir() -> Result<tempfile::TempDir, Error> {
 
 fn write_output(path: Option<&Path>, text: &str) -> Result<(), Error> {
     let result = match path {
-        Some(p) => std::fs::write(p, text),
+        Some(p) => opm_engine::atomic::write(p, text.as_bytes()),
         None => std::io::stdout().lock().write_all(text.as_bytes()),
     };
     result.map_err(|source| {

@@ -53,8 +53,10 @@ pub fn build_executable(module: &Module, opts: &BuildOptions, out: &Path) -> Res
         .map_err(|source| Error::io(std::env::temp_dir(), source))?;
     let obj_path = dir.path().join("module.o");
     std::fs::write(&obj_path, object).map_err(|source| Error::io(&obj_path, source))?;
-    Linker::find()?.with_args(opts.link.clone()).link(&[&obj_path], out)?;
-    Ok(())
+    // Linked beside the object, then moved into place whole.
+    let exe = dir.path().join("a.out");
+    Linker::find()?.with_args(opts.link.clone()).link(&[&obj_path], &exe)?;
+    crate::atomic::copy(&exe, out).map_err(|source| Error::io(out, source))
 }
 
 /// The C the GCC backend emits for the verified `module` (what `compile --emit-c` writes).

@@ -10,6 +10,7 @@
 //! - [`optimize`]: the search loop within its budget, the winner's checks, and the table
 //!   ([`report`]) and progress bar ([`progress`]) a user sees.
 
+pub mod atomic;
 pub mod backends;
 pub mod build;
 pub mod engine;

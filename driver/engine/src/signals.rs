@@ -49,7 +49,21 @@ pub fn read_signals(path: &Path, problem: &str) -> Result<Vec<PerformanceSignal>
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(source) => return Err(Error::io(path, source)),
     };
+    let (signals, skipped) = parse_signals(&text, problem);
+    for (line, why) in skipped {
+        eprintln!(
+            "opm-driver: warning: {}:{line}: skipping an unreadable signal: {why}",
+            path.display()
+        );
+    }
+    Ok(signals)
+}
+
+/// The signals of the problem `problem` in the text of a signals file, as [`read_signals`]
+/// reads them, and the lines skipped (their number, from 1, and why).
+pub fn parse_signals(text: &str, problem: &str) -> (Vec<PerformanceSignal>, Vec<(usize, String)>) {
     let mut out: Vec<PerformanceSignal> = Vec::new();
+    let mut skipped = Vec::new();
     let mut at_eval = HashMap::new();
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -64,12 +78,8 @@ pub fn read_signals(path: &Path, problem: &str) -> Result<Vec<PerformanceSignal>
                 }
             },
             Ok(_) => {}
-            Err(e) => eprintln!(
-                "opm-driver: warning: {}:{}: skipping an unreadable signal: {e}",
-                path.display(),
-                i + 1
-            ),
+            Err(e) => skipped.push((i + 1, e.to_string())),
         }
     }
-    Ok(out)
+    (out, skipped)
 }

@@ -124,15 +124,21 @@ pub struct LabSummary {
     pub failed: usize,
 }
 
+/// The entries of a corpus's `manifest.json`, by program name.
+pub fn parse_manifest(text: &str) -> Result<BTreeMap<String, ProgramEntry>, String> {
+    serde_json::from_str::<Manifest>(text)
+        .map(|m| m.programs)
+        .map_err(|e| format!("invalid manifest: {e}"))
+}
+
 /// The programs of a corpus directory, by name, with their manifest entries.
 pub fn corpus_programs(dir: &Path) -> Result<Vec<Program>, LabError> {
     let corpus_error =
         |path: &Path, message: String| LabError::Corpus { path: path.to_path_buf(), message };
     let manifest_path = dir.join("manifest.json");
-    let manifest: Manifest = match std::fs::read_to_string(&manifest_path) {
-        Ok(text) => serde_json::from_str(&text)
-            .map_err(|e| corpus_error(&manifest_path, format!("invalid manifest: {e}")))?,
-        Err(_) => Manifest::default(),
+    let manifest = match std::fs::read_to_string(&manifest_path) {
+        Ok(text) => parse_manifest(&text).map_err(|e| corpus_error(&manifest_path, e))?,
+        Err(_) => BTreeMap::new(),
     };
     let entries = std::fs::read_dir(dir).map_err(|e| corpus_error(dir, e.to_string()))?;
     let mut programs = Vec::new();
@@ -149,13 +155,13 @@ pub fn corpus_programs(dir: &Path) -> Result<Vec<Program>, LabError> {
             Err(e) => return Err(corpus_error(&path, e.to_string())),
         }
         let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
-        let entry = manifest.programs.get(&name).cloned().unwrap_or_default();
+        let entry = manifest.get(&name).cloned().unwrap_or_default();
         if !entry.skip {
             programs.push(Program { name, source: path, entry });
         }
     }
-    for name in manifest.programs.keys() {
-        if !programs.iter().any(|p| &p.name == name) && !manifest.programs[name].skip {
+    for (name, entry) in &manifest {
+        if !programs.iter().any(|p| &p.name == name) && !entry.skip {
             return Err(corpus_error(&manifest_path, format!("`{name}` is not in the corpus")));
         }
     }

@@ -10,6 +10,8 @@ pub mod certs;
 mod routes;
 pub mod tls;
 
+pub use routes::check_request_body;
+
 use access::Access;
 use axum_server::Handle;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};

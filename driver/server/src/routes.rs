@@ -276,7 +276,12 @@ async fn read_json<T: DeserializeOwned>(state: &State, body: Body) -> Result<T, 
             format!("the request body is over the limit of {} bytes", state.body_limit),
         )
     })?;
-    let mut de = serde_json::Deserializer::from_slice(&bytes);
+    decode(&bytes)
+}
+
+/// A request body as JSON of `T`: a malformed one names the field at fault.
+fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
@@ -421,6 +426,32 @@ async fn document(
         Some(text) => Ok(([(header::CONTENT_TYPE, "application/json")], text).into_response()),
         None => Err(ApiError::new(StatusCode::NOT_FOUND, format!("no {kind} document {digest}"))),
     }
+}
+
+/// The request bodies the routes read, decoded and checked as the routes do before anything
+/// reaches the store: `publish` (an attestation and its signer's key, the signature
+/// verified), `key`, `admit`, `share` and `why` (a revocation's reason). The registry's fuzz
+/// target enters here; `Err` is the refusal's message, as the client would read it.
+pub fn check_request_body(route: &str, bytes: &[u8]) -> Result<(), String> {
+    let key = |text: &str| {
+        opm_market::keys::read_public(text)
+            .map_err(|e| ApiError::field(StatusCode::BAD_REQUEST, e.to_string(), "public_key"))
+    };
+    let checked = match route {
+        "publish" => decode::<PublishBody>(bytes).and_then(|b| {
+            let signer = key(&b.public_key)?;
+            b.attestation
+                .verify(&signer)
+                .map(drop)
+                .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.to_string()))
+        }),
+        "key" => decode::<KeyBody>(bytes).and_then(|b| key(&b.public_key).map(drop)),
+        "admit" => decode::<AdmitBody>(bytes).map(drop),
+        "share" => decode::<ShareBody>(bytes).and_then(|b| check_bucket(&b.bucket, "bucket")),
+        "why" => decode::<Why>(bytes).map(drop),
+        other => return Err(format!("no route reads a `{other}` body")),
+    };
+    checked.map_err(|e| e.message)
 }
 
 #[derive(Deserialize)]

@@ -6,6 +6,9 @@ use crate::inst::{BinOp, CastOp};
 use crate::types::Type;
 use crate::value::{ConstExpr, Constant, mask, sign_extend};
 
+/// The largest constant laid out: 2 GiB, what x86-64's small code model addresses.
+pub const MAX_IMAGE: u64 = 1 << 31;
+
 /// The value of an integer or pointer constant: plain bits (the low bits of its width), or
 /// the address of a symbol plus an addend.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +45,13 @@ impl DataLayout {
 
     fn image(&self, c: &Constant) -> Result<ConstImage, String> {
         let size = self.size_of(&c.ty())?;
+        // Data past 2 GiB cannot be reached by the small code model's 32-bit displacements
+        // (LLVM's own build of it fails to link), and laying it out would exhaust memory.
+        if size > MAX_IMAGE {
+            return Err(format!(
+                "a constant of {size} bytes: data over 2 GiB does not fit x86-64's small code model"
+            ));
+        }
         let len = usize::try_from(size)
             .map_err(|_| format!("a constant of {size} bytes does not fit in memory"))?;
         let mut image = ConstImage { bytes: vec![0; len], relocs: Vec::new() };
@@ -475,6 +485,20 @@ mod tests {
 
     fn reloc(offset: u64, symbol: &str, addend: i64) -> Reloc {
         Reloc { offset, symbol: symbol.into(), addend }
+    }
+
+    #[test]
+    fn data_past_2_gib_is_refused_not_laid_out() {
+        // Found by the malformed-input campaign: `[2305843009213693951 x i16]
+        // zeroinitializer` made both backends ask for 4.6e18 bytes and abort.
+        let dl = DataLayout::parse(X86_64).unwrap();
+        let huge = Constant::Zero(ty("[2305843009213693951 x i16]"));
+        let err = dl.constant_image(&huge).unwrap_err();
+        assert!(err.contains("4611686018427387902 bytes"), "{err}");
+        let edge = Constant::Zero(ty("[2147483649 x i8]"));
+        assert!(dl.constant_image(&edge).is_err());
+        let fits = Constant::Zero(ty("[4096 x i16]"));
+        assert_eq!(dl.constant_image(&fits).unwrap().bytes.len(), 8192);
     }
 
     #[test]

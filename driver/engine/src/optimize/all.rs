@@ -143,7 +143,7 @@ pub fn optimize_all(opts: &OptimizeOptions) -> Result<AllReport, Error> {
     let mut report = AllReport { objective, rows, output: None, notes };
     if let (Some(out), Some(w)) = (&opts.output, report.winner()) {
         let from = scratch.path().join(&w.label);
-        std::fs::copy(&from, out).map_err(|source| Error::io(out, source))?;
+        crate::atomic::copy(&from, out).map_err(|source| Error::io(out, source))?;
         report.output = Some(out.clone());
     }
     Ok(report)

@@ -155,7 +155,7 @@ fn check(
         }
     };
     if let Some(out) = &opts.output {
-        std::fs::copy(&path, out)
+        crate::atomic::copy(&path, out)
             .map_err(|e| Failed { verdict: None, why: format!("{}: {e}", out.display()) })?;
     }
     Ok(checked)
