@@ -7,8 +7,14 @@
 //! run, the seed printed; replay with `OPM_RELIABILITY_SEED=<seed>`; a larger sample with
 //! `OPM_RELIABILITY_MUTANTS=<per mutation>` (default 1), or the campaign of the README's
 //! figures: `cargo run --release -p opm-bench --bin mutation`.
+//!
+//! What opm parses itself: every cargo fuzz target of `tests/fuzz/` on seeded mutants of its
+//! seeds (`OPM_FUZZ_SAMPLE=<per target>`, default 2000); the coverage-guided campaign is
+//! `scripts/fuzz`.
 
 mod common;
+#[path = "fuzz/targets.rs"]
+mod fuzz_targets;
 
 use common::mutate::{self, Input, Special, Step};
 use std::time::Instant;
@@ -73,4 +79,121 @@ fn malformed_and_hostile_input_is_refused_cleanly_by_every_command() {
     let refused = trials.iter().flat_map(|t| &t.checked).filter(|c| c.code == Some(2)).count();
     let built = trials.iter().flat_map(|t| &t.checked).filter(|c| c.code == Some(0)).count();
     assert!(refused > 0 && built > 0, "refused {refused}, built {built}");
+}
+
+/// Found by the campaign: one flipped bit of `expr_parser`'s bitcode crashes LLVM 22's
+/// bitcode reader (its metadata loader; `llvm-dis` crashes on it too), three of
+/// `spectral_norm`'s make it ask for more memory than there is and abort. Every command
+/// refuses the file, naming it, instead of dying with it.
+#[test]
+fn bitcode_that_crashes_llvms_reader_is_refused_by_every_command() {
+    for name in ["damaged_bitcode_metadata.bc", "damaged_bitcode_oom.bc"] {
+        let path = common::repo_root().join("tests/data").join(name);
+        let bytes = std::fs::read(&path).expect("fixture");
+        let source = Input { name: name.into(), bytes, bitcode: true };
+        let dir = common::scratch(&format!("reliability-{name}"));
+        let checked =
+            mutate::trial(&common::driver(), &dir, &source, None, None, &Step::ALL).expect("trial");
+        for c in &checked {
+            assert_eq!(c.finding, None, "{name}: {}", c.step);
+            // A lab records the program as failed, with why, and exits 1.
+            let expected = if c.step == Step::Bench { 1 } else { 2 };
+            assert_eq!(c.code, Some(expected), "{name}: {} should refuse the file", c.step);
+        }
+    }
+}
+
+/// The fuzz targets' bodies (`tests/fuzz/targets.rs`) on mutants of their seeds, every
+/// mutation of the campaign applied to the seeds' text: none may panic. A panicking input is
+/// written to `target/tmp/opm-tests/reliability-fuzz/` for `cargo fuzz run` to replay.
+#[test]
+fn fuzz_targets_hold_on_a_seeded_sample_of_mutated_seeds() {
+    let seed = common::seed_from_env("OPM_RELIABILITY_SEED");
+    let per_target = common::count_from_env("OPM_FUZZ_SAMPLE", 2000);
+    println!("fuzz sample: seed {seed} (replay with OPM_RELIABILITY_SEED={seed})");
+    let dir = common::scratch("reliability-fuzz");
+    let mut rng = mutate::Rng::new(seed);
+    let mut failures = Vec::new();
+    for (name, target) in fuzz_targets::TARGETS {
+        let seeds_dir = common::repo_root().join("tests/fuzz/seeds").join(name);
+        let mut seeds: Vec<Vec<u8>> = std::fs::read_dir(&seeds_dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", seeds_dir.display()))
+            .map(|e| std::fs::read(e.expect("entry").path()).expect("seed"))
+            .collect();
+        seeds.sort();
+        assert!(!seeds.is_empty(), "no seeds for {name}");
+        for k in 0..per_target {
+            let base = &seeds[k % seeds.len()];
+            let input = if k < seeds.len() {
+                base.clone()
+            } else {
+                let m = mutate::Mutation::TEXT[rng.below(mutate::Mutation::TEXT.len())];
+                mutate::mutate(base, m, &mut rng).0
+            };
+            let ran = std::panic::catch_unwind(|| target(&input));
+            if ran.is_err() {
+                let file = dir.join(format!("{name}-{k}"));
+                std::fs::write(&file, &input).expect("keep the input");
+                failures.push(format!("{name}: input {k} panicked, kept in {}", file.display()));
+            }
+        }
+        println!("{name}: {per_target} inputs");
+    }
+    assert!(failures.is_empty(), "seed {seed}:\n{}", failures.join("\n"));
+}
+
+/// `optimize` killed with SIGKILL at moments spread over an uninterrupted search's length,
+/// then resumed: no record half-written, no partial winner file, nothing acknowledged lost,
+/// and the same winner as the search left alone (same seed), at both objectives that do not
+/// time the program. A larger campaign: `cargo run --release -p opm-bench --bin kills`.
+#[test]
+fn a_search_killed_at_any_moment_resumes_to_the_uninterrupted_winner() {
+    let seed = common::seed_from_env("OPM_RELIABILITY_SEED");
+    let kills = common::count_from_env("OPM_RELIABILITY_KILLS", 3);
+    println!("kills: seed {seed} (replay with OPM_RELIABILITY_SEED={seed})");
+    let dir = common::scratch("reliability-kills");
+    let src = common::repo_root().join("bench/corpus/sieve.c");
+    let ir = dir.join("sieve.ll");
+    common::clang_compile(&src, &ir, "-O1", &["-Xclang", "-disable-llvm-passes"]).expect("clang");
+    let driver = common::driver();
+    let mut problems = Vec::new();
+    for objective in ["instcount", "size"] {
+        let args: Vec<String> = [
+            "--objective",
+            objective,
+            "--strategy",
+            "random",
+            "--budget-evals",
+            "14",
+            "--jobs",
+            "2",
+            "--quiet",
+            "--seed",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([seed.to_string()])
+        .collect();
+        let reference = common::kills::reference(&driver, &ir, &dir.join(objective), &args)
+            .unwrap_or_else(|e| panic!("{objective}: {e}"));
+        for (i, at) in
+            common::kills::moments(kills, reference.elapsed, seed).into_iter().enumerate()
+        {
+            let trial = common::kills::trial_dir(&dir.join(objective), i);
+            let k = common::kills::kill_and_resume(&driver, &ir, &trial, &args, at, &reference)
+                .unwrap_or_else(|e| panic!("{objective}: {e}"));
+            println!(
+                "{objective}: killed at {:.2} s of {:.2} s, {} of {} measurements on disk{}",
+                at.as_secs_f64(),
+                reference.elapsed.as_secs_f64(),
+                k.acknowledged,
+                reference.signals,
+                if k.finished_first { " (it had finished)" } else { "" }
+            );
+            for f in k.findings {
+                problems.push(format!("{objective}, kill at {at:.2?}: {f}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "seed {seed}:\n{}", problems.join("\n"));
 }

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod csmith;
+pub mod kills;
 pub mod mutate;
 pub mod postgres;
 

@@ -99,10 +99,11 @@ pub fn mutate(bytes: &[u8], m: Mutation, rng: &mut Rng) -> (Vec<u8>, String) {
             let mut at = Vec::new();
             for _ in 0..n {
                 let i = rng.below(out.len());
-                out[i] ^= 1 << rng.below(8);
-                at.push(i);
+                let bit = rng.below(8);
+                out[i] ^= 1 << bit;
+                at.push(format!("bit {bit} of byte {i}"));
             }
-            (out, format!("bits flipped at bytes {at:?}"))
+            (out, format!("flipped {}", at.join(", ")))
         }
         Mutation::Truncate => {
             let keep = rng.below(out.len());
@@ -694,6 +695,7 @@ pub fn run_plan(
                         (None, Some(s)) => s.name().to_string(),
                         (None, None) => "unchanged".to_string(),
                     };
+                    let kept = bytes.clone();
                     let bytes = m.map(|_| bytes);
                     let checked = match trial(driver, &scratch, &inputs[i], bytes, special, steps) {
                         Ok(c) => c,
@@ -705,6 +707,13 @@ pub fn run_plan(
                         }],
                     };
                     let t = Trial { kind, what, checked };
+                    if m.is_some() && t.findings().next().is_some() {
+                        // The mutant, kept for replaying the finding.
+                        let ext = if inputs[i].bitcode { "bc" } else { "ll" };
+                        let kept_dir = dir.join("findings");
+                        let _ = std::fs::create_dir_all(&kept_dir);
+                        let _ = std::fs::write(kept_dir.join(format!("{k}.{ext}")), &kept);
+                    }
                     progress(k, &t);
                     if let Ok(mut slot) = results[k].lock() {
                         *slot = Some(t);

@@ -4,7 +4,7 @@
 //! driver promises for bad input (`tests/common/mutate.rs`, which the test suite's bounded
 //! sample in `tests/reliability.rs` shares). Prints the table of inputs, command runs,
 //! refusals and findings; the findings go to `target/mutation/findings.tsv` (kind, input,
-//! command, exit, finding) with their mutants kept beside it.
+//! command, exit, finding), their mutants to `target/mutation/scratch/findings/` (by number).
 //!
 //! `cargo run --release -p opm-bench --bin mutation [-- --per-mutation 3 --seed 1 --jobs 2
 //! --programs a,b]` (build the driver first: `cargo build --release -p opm-cli`).
