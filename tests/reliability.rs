@@ -197,3 +197,100 @@ fn a_search_killed_at_any_moment_resumes_to_the_uninterrupted_winner() {
     }
     assert!(problems.is_empty(), "seed {seed}:\n{}", problems.join("\n"));
 }
+
+/// Runs `script` (sh) in a mount namespace of its own, where `mnt` is a fresh tmpfs mounted
+/// with `options` (a small size: a full disk; `ro`: a read-only directory); what it leaves
+/// there is copied to `keep` before the namespace goes. Needs root, as the suite runs in CI.
+fn in_tmpfs(mnt: &std::path::Path, options: &str, keep: &std::path::Path, script: &str) -> String {
+    std::fs::create_dir_all(mnt).expect("mount point");
+    std::fs::create_dir_all(keep).expect("keep dir");
+    let full = format!(
+        "mount -t tmpfs -o {options} opm-test {mnt} || exit 99\n{script}\ncp -a {mnt}/. {keep}/ 2>/dev/null; true",
+        mnt = mnt.display(),
+        keep = keep.display()
+    );
+    let mut cmd = std::process::Command::new("unshare");
+    cmd.args(["-m", "sh", "-c", &full]);
+    let o = common::run(cmd, std::time::Duration::from_secs(300));
+    assert_ne!(
+        o.code,
+        Some(99),
+        "mounting a tmpfs needs root and `unshare -m`: {}",
+        o.stderr_text()
+    );
+    format!("{}{}", o.stdout_text(), o.stderr_text())
+}
+
+/// A full disk and a read-only output directory: clear errors naming the file, nothing
+/// corrupted (the signals file keeps only whole records, no partial output), and a search
+/// stopped by the full disk resumes once there is room.
+#[test]
+fn a_full_disk_and_a_read_only_directory_give_clear_errors_and_corrupt_nothing() {
+    let dir = common::scratch("reliability-disk");
+    let src = common::repo_root().join("bench/corpus/sieve.c");
+    let ir = dir.join("sieve.ll");
+    common::clang_compile(&src, &ir, "-O1", &["-Xclang", "-disable-llvm-passes"]).expect("clang");
+    let d = common::driver();
+    let (d, ir_s) = (d.display().to_string(), ir.display().to_string());
+    let search = "--strategy random --budget-evals 14 --jobs 2 --seed 3 --quiet";
+
+    // Full: 8 KiB holds about a dozen signal lines, not the search's and its winner.
+    let (mnt, kept) = (dir.join("full"), dir.join("full-kept"));
+    let out = in_tmpfs(
+        &mnt,
+        "size=8k",
+        &kept,
+        &format!(
+            "{d} optimize {ir_s} {search} --signals {m}/s.jsonl -o {m}/best.ll; echo status=$?",
+            m = mnt.display()
+        ),
+    );
+    assert!(out.contains("status=2"), "{out}");
+    assert!(out.contains("s.jsonl: No space left on device"), "{out}");
+    assert!(!kept.join("best.ll").exists(), "a partial winner was left: {out}");
+    let text = std::fs::read_to_string(kept.join("s.jsonl")).expect("signals kept");
+    assert!(text.ends_with('\n'), "the last record is cut short");
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(!lines.is_empty(), "{out}");
+    for l in &lines {
+        assert!(serde_json::from_str::<serde_json::Value>(l).is_ok(), "a torn record: {l}");
+    }
+    // With room again, the search resumes from what the full disk kept.
+    let sig = kept.join("s.jsonl");
+    let mut cmd = std::process::Command::new(common::driver());
+    cmd.arg("optimize").arg(&ir).args(search.split(' ')).arg("--signals").arg(&sig);
+    cmd.arg("--resume");
+    let o = common::run(cmd, std::time::Duration::from_secs(300));
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    let after = std::fs::read_to_string(&sig).expect("signals");
+    assert!(after.starts_with(&text), "the resume changed what was kept");
+    assert!(after.lines().count() > lines.len());
+
+    // Read-only: every command that writes says so before working, naming the file.
+    let (mnt, kept) = (dir.join("ro"), dir.join("ro-kept"));
+    let corpus = dir.join("corpus");
+    std::fs::create_dir_all(&corpus).expect("corpus");
+    std::fs::copy(&ir, corpus.join("sieve.ll")).expect("corpus program");
+    let m = mnt.display();
+    let out = in_tmpfs(
+        &mnt,
+        "ro,size=1m",
+        &kept,
+        &format!(
+            "{d} optimize {ir_s} {search} -o {m}/best.ll; echo optimize=$?\n\
+             {d} optimize {ir_s} {search} --signals {m}/s.jsonl; echo signals=$?\n\
+             {d} ir {ir_s} -o {m}/x.ll; echo ir=$?\n\
+             {d} compile {ir_s} -o {m}/x; echo compile=$?\n\
+             {d} bench --corpus {c} --db {m}/lab.sqlite --tag t --backends llvm --strategies presets --quiet; echo bench=$?",
+            c = corpus.display()
+        ),
+    );
+    for step in ["optimize", "signals", "ir", "compile", "bench"] {
+        assert!(out.contains(&format!("{step}=2")), "{step}: {out}");
+    }
+    assert!(!out.contains("candidates in"), "a search ran before the refusal: {out}");
+    for file in ["best.ll", "s.jsonl", "x.ll", "lab.sqlite"] {
+        assert!(out.contains(&format!("{m}/{file}")), "{file} not named: {out}");
+    }
+    assert!(out.contains("Read-only file system"), "{out}");
+}

@@ -303,6 +303,10 @@ fn run_optimize(args: &OptimizeArgs) -> Result<ExitCode, Failure> {
         true => Some(opm_market::keys::read_secret(&key_path(args.key.as_deref())?)?),
         false => None,
     };
+    // So is a file that cannot be written where it is asked for.
+    for path in [&args.output, &args.attest, &args.audit].into_iter().flatten() {
+        opm_engine::atomic::check_writable(path).map_err(|source| Error::io(path, source))?;
+    }
     let warm = warm::Warm::open(&args.warm, &args.file)?;
     let Some(backend) = args.backend.single() else {
         if warm.is_some() {

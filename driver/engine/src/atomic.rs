@@ -21,6 +21,16 @@ fn temp_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(dir)
 }
 
+/// Whether a file can be written at `path` as [`write`] and [`copy`] write it: a temporary
+/// file can be made beside it (and is removed at once). Checked before work whose result
+/// goes there.
+pub fn check_writable(path: &Path) -> std::io::Result<()> {
+    if is_special(path) {
+        return std::fs::OpenOptions::new().append(true).open(path).map(drop);
+    }
+    temp_beside(path).map(drop)
+}
+
 /// Writes `bytes` to `path` (mode 0644), replacing it only once they are all written.
 pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;

@@ -20,7 +20,13 @@ impl SignalSink {
     pub fn open(path: Option<&Path>) -> std::io::Result<SignalSink> {
         let file = match path {
             Some(p) => {
-                Some(Mutex::new(std::fs::OpenOptions::new().create(true).append(true).open(p)?))
+                let mut f = std::fs::OpenOptions::new().create(true).append(true).open(p)?;
+                // A line cut short earlier (a full disk before this fix, an editor) is ended,
+                // so that it stays one unreadable line instead of swallowing the next.
+                if !ends_with_newline(p)? {
+                    f.write_all(b"\n")?;
+                }
+                Some(Mutex::new(f))
             }
             None => None,
         };
@@ -33,9 +39,28 @@ impl SignalSink {
         let mut line = serde_json::to_string(signal).map_err(std::io::Error::other)?;
         line.push('\n');
         let mut f = lock(file);
-        f.write_all(line.as_bytes())?;
-        f.flush()
+        let before = f.metadata()?.len();
+        let written = f.write_all(line.as_bytes()).and_then(|()| f.flush());
+        if written.is_err() {
+            // A line the disk could not hold is taken back whole: the file keeps only whole
+            // records, and the error reaches the caller.
+            let _ = f.set_len(before);
+        }
+        written
     }
+}
+
+/// Whether the file at `path` is empty or ends with a newline.
+fn ends_with_newline(path: &Path) -> std::io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(path)?;
+    if f.metadata()?.len() == 0 {
+        return Ok(true);
+    }
+    f.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8; 1];
+    f.read_exact(&mut last)?;
+    Ok(last[0] == b'\n')
 }
 
 /// Reads the signals of the problem `problem` from an existing signals file (a missing file

@@ -66,6 +66,12 @@ pub(super) fn pick(
         }
         match check(opts, engine, candidate, scratch.path()) {
             Ok(checked) => {
+                // The output file's trouble (a full disk, a read-only directory) is the
+                // user's to fix, not the candidate's: it ends the search with that error.
+                if let Some(out) = &opts.output {
+                    crate::atomic::copy(&written(opts, scratch.path()), out)
+                        .map_err(|source| Error::io(out, source))?;
+                }
                 let candidate = &with_code_size(engine, candidate, scratch.path());
                 audit.record(AuditEntry::WinnerChecked {
                     pipeline: candidate.pipeline.clone(),
@@ -130,16 +136,15 @@ pub(super) fn with_code_size(
 }
 
 /// Writes `candidate`'s result again, checks that it is what was measured and, when the
-/// program can run, that it prints what the reference prints; copies it to `opts.output`.
-/// Returns whether its output was compared.
+/// program can run, that it prints what the reference prints (the caller copies it to
+/// `opts.output`). Returns whether its output was compared.
 fn check(
     opts: &OptimizeOptions,
     engine: &Engine,
     candidate: &PerformanceSignal,
     scratch: &Path,
 ) -> Result<bool, Failed> {
-    let name = if opts.backend.transforms_ir() { "best.ll" } else { "best.o" };
-    let path = scratch.join(name);
+    let path = written(opts, scratch);
     write_winner(engine, candidate, &path)?;
     // Written again, it is the result measured; a result whose run matched the reference's
     // during the search is not run again.
@@ -154,11 +159,12 @@ fn check(
             });
         }
     };
-    if let Some(out) = &opts.output {
-        crate::atomic::copy(&path, out)
-            .map_err(|e| Failed { verdict: None, why: format!("{}: {e}", out.display()) })?;
-    }
     Ok(checked)
+}
+
+/// Where [`check`] leaves the result it wrote again.
+fn written(opts: &OptimizeOptions, scratch: &Path) -> std::path::PathBuf {
+    scratch.join(if opts.backend.transforms_ir() { "best.ll" } else { "best.o" })
 }
 
 /// Writes the winner `candidate` to `path` again and checks that it is what was measured:
