@@ -294,3 +294,59 @@ fn a_full_disk_and_a_read_only_directory_give_clear_errors_and_corrupt_nothing()
     }
     assert!(out.contains("Read-only file system"), "{out}");
 }
+
+/// `bench` killed with SIGKILL at moments spread over an uninterrupted lab's length, then
+/// run again: the database reads after every kill, keeps every row it had, and ends with
+/// exactly the uninterrupted lab's results (instruction counts, sizes, verdicts).
+#[test]
+fn a_lab_killed_at_any_moment_ends_with_the_uninterrupted_results() {
+    let seed = common::seed_from_env("OPM_RELIABILITY_SEED");
+    let kills = common::count_from_env("OPM_RELIABILITY_KILLS", 3);
+    println!("lab kills: seed {seed} (replay with OPM_RELIABILITY_SEED={seed})");
+    let dir = common::scratch("reliability-lab-kills");
+    let corpus = dir.join("corpus");
+    std::fs::create_dir_all(&corpus).expect("corpus");
+    for p in ["sieve", "crc32"] {
+        let src = common::repo_root().join("bench/corpus").join(format!("{p}.c"));
+        std::fs::copy(&src, corpus.join(format!("{p}.c"))).expect("copy");
+    }
+    let driver = common::driver();
+    let args: Vec<String> = [
+        "--backends",
+        "llvm",
+        "--strategies",
+        "presets,random",
+        "--objective",
+        "instcount",
+        "--budget-evals",
+        "8",
+        "--jobs",
+        "2",
+        "--quiet",
+        "--seed",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain([seed.to_string()])
+    .collect();
+    let (reference, elapsed) =
+        common::kills::bench_reference(&driver, &corpus, &dir.join("reference"), &args)
+            .unwrap_or_else(|e| panic!("{e}"));
+    let mut problems = Vec::new();
+    for (i, at) in common::kills::moments(kills, elapsed, seed).into_iter().enumerate() {
+        let trial = common::kills::trial_dir(&dir, i);
+        let k =
+            common::kills::bench_kill_and_resume(&driver, &corpus, &trial, &args, at, &reference)
+                .unwrap_or_else(|e| panic!("{e}"));
+        println!(
+            "killed at {:.2} s of {:.2} s, {} of {} rows stored{}",
+            at.as_secs_f64(),
+            elapsed.as_secs_f64(),
+            k.acknowledged,
+            reference.len(),
+            if k.finished_first { " (it had finished)" } else { "" }
+        );
+        problems.extend(k.findings.into_iter().map(|f| format!("kill at {at:.2?}: {f}")));
+    }
+    assert!(problems.is_empty(), "seed {seed}:\n{}", problems.join("\n"));
+}

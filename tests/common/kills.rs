@@ -192,3 +192,140 @@ pub fn moments(n: usize, span: Duration, seed: u64) -> Vec<Duration> {
 pub fn trial_dir(dir: &Path, i: usize) -> PathBuf {
     dir.join(format!("kill{i}"))
 }
+
+/// A lab's export, as the comparable part of each line (program, backend, pipeline,
+/// strategies, verdicts, instruction count, size, binary), sorted.
+fn lab_export(driver: &Path, db: &Path) -> Result<Vec<String>, String> {
+    let mut cmd = Command::new(driver);
+    cmd.args(["bench", "export", "--db"]).arg(db).arg("lab");
+    let ran =
+        opm_backend::process::run_with_timeout(&mut cmd, None, LIMIT).map_err(|e| e.to_string())?;
+    if ran.shell_code() != Some(0) {
+        return Err(format!("bench export: {}", String::from_utf8_lossy(&ran.stderr)));
+    }
+    let keys = [
+        "program",
+        "backend",
+        "pipeline",
+        "strategies",
+        "verdicts",
+        "instcount",
+        "text_bytes",
+        "binary_hash",
+    ];
+    let mut rows = Vec::new();
+    for line in String::from_utf8_lossy(&ran.stdout).lines() {
+        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+        let kept: serde_json::Map<String, serde_json::Value> =
+            keys.iter().map(|k| (k.to_string(), v[*k].clone())).collect();
+        rows.push(serde_json::Value::Object(kept).to_string());
+    }
+    rows.sort();
+    Ok(rows)
+}
+
+fn bench_command(driver: &Path, corpus: &Path, dir: &Path, args: &[String]) -> Command {
+    let mut cmd = Command::new(driver);
+    cmd.arg("bench").arg("--corpus").arg(corpus).arg("--db").arg(dir.join("lab.sqlite"));
+    cmd.args(["--tag", "lab"]).args(args).current_dir(dir).stdin(Stdio::null());
+    cmd
+}
+
+/// What an uninterrupted lab measured: its export's rows, and how long it took.
+pub fn bench_reference(
+    driver: &Path,
+    corpus: &Path,
+    dir: &Path,
+    args: &[String],
+) -> Result<(Vec<String>, Duration), String> {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    let ran = opm_backend::process::run_with_timeout(
+        &mut bench_command(driver, corpus, dir, args),
+        None,
+        LIMIT,
+    )
+    .map_err(|e| e.to_string())?;
+    let elapsed = started.elapsed();
+    if ran.shell_code() != Some(0) {
+        return Err(format!("the reference lab failed: {}", String::from_utf8_lossy(&ran.stderr)));
+    }
+    Ok((lab_export(driver, &dir.join("lab.sqlite"))?, elapsed))
+}
+
+/// `bench` killed with SIGKILL `at` after its start, then run again (it resumes by tag):
+/// the database reads after the kill, keeps every row it had, and ends equal to `reference`.
+pub fn bench_kill_and_resume(
+    driver: &Path,
+    corpus: &Path,
+    dir: &Path,
+    args: &[String],
+    at: Duration,
+    reference: &[String],
+) -> Result<Killed, String> {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let mut cmd = bench_command(driver, corpus, dir, args);
+    cmd.stdout(Stdio::null()).stderr(Stdio::null());
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    let mut child = cmd.spawn().map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    let mut finished_first = false;
+    while started.elapsed() < at {
+        if child.try_wait().map_err(|e| e.to_string())?.is_some() {
+            finished_first = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let pid = child.id() as i32;
+    // SAFETY: our own child, then what is left of its process group.
+    unsafe {
+        libc::kill(pid, libc::SIGKILL);
+    }
+    let _ = child.wait();
+    unsafe {
+        libc::killpg(pid, libc::SIGKILL);
+    }
+    let db = dir.join("lab.sqlite");
+    let mut findings = Vec::new();
+    // A kill before the run was recorded leaves no tag to export: nothing was acknowledged.
+    let before = if db.exists() { lab_export(driver, &db).unwrap_or_default() } else { Vec::new() };
+    let ran = opm_backend::process::run_with_timeout(
+        &mut bench_command(driver, corpus, dir, args),
+        None,
+        LIMIT,
+    )
+    .map_err(|e| e.to_string())?;
+    if ran.shell_code() != Some(0) {
+        findings.push(format!(
+            "the lab run again failed ({:?}): {}",
+            ran.shell_code(),
+            String::from_utf8_lossy(&ran.stderr).lines().take(3).collect::<Vec<_>>().join(" | ")
+        ));
+    } else {
+        let after = lab_export(driver, &db)?;
+        // A row's strategies and verdicts grow when the rerun meets the same pipeline again;
+        // its measurements must not change, nor may it go.
+        let measured = |row: &String| -> Option<String> {
+            let v: serde_json::Value = serde_json::from_str(row).ok()?;
+            let keys = ["program", "backend", "pipeline", "instcount", "text_bytes", "binary_hash"];
+            Some(keys.iter().map(|k| v[*k].to_string()).collect::<Vec<_>>().join("|"))
+        };
+        let now: Vec<Option<String>> = after.iter().map(measured).collect();
+        let lost = before.iter().filter(|r| !now.contains(&measured(r))).count();
+        if lost > 0 {
+            findings.push(format!("{lost} of {} rows lost or changed by the rerun", before.len()));
+        }
+        if after != reference {
+            findings.push(format!(
+                "the lab ends with {} rows unlike the uninterrupted one's {} (first: {:?})",
+                after.len(),
+                reference.len(),
+                after.iter().find(|r| !reference.contains(r))
+            ));
+        }
+    }
+    Ok(Killed { at, acknowledged: before.len(), finished_first, findings })
+}

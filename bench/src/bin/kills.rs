@@ -4,7 +4,9 @@
 //! `--seed`) and resumed with `--resume` (`tests/common/kills.rs`, which the test suite's
 //! bounded sample shares). Prints per program and objective the kills, the measurements on
 //! disk when killed, and the broken promises (a half-written record, a partial winner file,
-//! a measurement lost, another winner than the uninterrupted search's).
+//! a measurement lost, another winner than the uninterrupted search's). Then the same for
+//! `bench`, a lab over the same programs killed and run again: its rows kept and its end
+//! equal to the uninterrupted lab's.
 //!
 //! `cargo run --release -p opm-bench --bin kills [-- --kills 10 --budget-evals 24 --seed 1
 //! --programs sieve,crc32,nbody,tinylang]` (build the driver first: `cargo build --release -p
@@ -86,6 +88,57 @@ fn main() -> anyhow::Result<()> {
             );
         }
     }
+    // The lab: `bench` on the chosen programs, killed and run again.
+    let corpus = out.join("lab-corpus");
+    std::fs::create_dir_all(&corpus)?;
+    for (name, src) in chosen_programs(&args.programs)? {
+        std::fs::copy(&src, corpus.join(format!("{name}.c")))?;
+    }
+    let lab: Vec<String> = [
+        "--backends",
+        "llvm",
+        "--strategies",
+        "presets,random",
+        "--objective",
+        "instcount",
+        "--jobs",
+        "2",
+        "--quiet",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain(["--budget-evals".into(), args.budget_evals.to_string()])
+    .chain(["--seed".into(), args.seed.to_string()])
+    .collect();
+    let dir = out.join("lab");
+    let (reference, elapsed) =
+        kills::bench_reference(&driver, &corpus, &dir.join("reference"), &lab)
+            .map_err(anyhow::Error::msg)?;
+    let (mut stored, mut finished, mut findings) = (Vec::new(), 0, 0);
+    for (i, at) in kills::moments(args.kills, elapsed, args.seed).into_iter().enumerate() {
+        let k = kills::bench_kill_and_resume(
+            &driver,
+            &corpus,
+            &kills::trial_dir(&dir, i),
+            &lab,
+            at,
+            &reference,
+        )
+        .map_err(anyhow::Error::msg)?;
+        stored.push(k.acknowledged.to_string());
+        finished += usize::from(k.finished_first);
+        findings += k.findings.len();
+        listed.extend(k.findings.into_iter().map(|f| format!("bench, kill at {at:.2?}: {f}")));
+    }
+    total_kills += args.kills;
+    total_findings += findings;
+    println!(
+        "| `bench` (all of them) | instcount | {:.1} | {} | {} of {} rows | {finished} | {findings} |",
+        elapsed.as_secs_f64(),
+        args.kills,
+        stored.join(", "),
+        reference.len()
+    );
     println!("\n{total_kills} kills, {total_findings} findings, in {}", secs(started.elapsed()));
     for l in &listed {
         println!("finding: {l}");
