@@ -101,19 +101,10 @@ pub fn reference(
     Ok(Reference { best, output, elapsed, signals })
 }
 
-/// Starts the search in `dir` (emptied first), kills it with SIGKILL `at` after its start,
-/// checks what it left, resumes it and compares the end with `reference`.
-pub fn kill_and_resume(
-    driver: &Path,
-    ir: &Path,
-    dir: &Path,
-    args: &[String],
-    at: Duration,
-    reference: &Reference,
-) -> Result<Killed, String> {
-    let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    let mut cmd = command(driver, ir, dir, args, false);
+/// Starts `cmd` in a process group of its own, kills it with SIGKILL `at` after its start
+/// (then what is left of its group: its compiler workers), and says whether it had already
+/// finished by then.
+fn run_and_kill(mut cmd: Command, at: Duration) -> Result<bool, String> {
     cmd.stdout(Stdio::null()).stderr(Stdio::null());
     std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
     let mut child = cmd.spawn().map_err(|e| e.to_string())?;
@@ -127,8 +118,8 @@ pub fn kill_and_resume(
         std::thread::sleep(Duration::from_millis(2));
     }
     let pid = child.id() as i32;
-    // SAFETY: signals our own child (the driver), then what is left of its process group
-    // (its compiler workers), which it can no longer stop itself.
+    // SAFETY: signals our own child (the driver), then what is left of its process group,
+    // which it can no longer stop itself.
     unsafe {
         libc::kill(pid, libc::SIGKILL);
     }
@@ -136,6 +127,22 @@ pub fn kill_and_resume(
     unsafe {
         libc::killpg(pid, libc::SIGKILL);
     }
+    Ok(finished_first)
+}
+
+/// Starts the search in `dir` (emptied first), kills it with SIGKILL `at` after its start,
+/// checks what it left, resumes it and compares the end with `reference`.
+pub fn kill_and_resume(
+    driver: &Path,
+    ir: &Path,
+    dir: &Path,
+    args: &[String],
+    at: Duration,
+    reference: &Reference,
+) -> Result<Killed, String> {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let finished_first = run_and_kill(command(driver, ir, dir, args, false), at)?;
     let mut findings = Vec::new();
     let signals = dir.join("signals.jsonl");
     let (before, torn) = signal_lines(&signals);
@@ -266,28 +273,7 @@ pub fn bench_kill_and_resume(
 ) -> Result<Killed, String> {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    let mut cmd = bench_command(driver, corpus, dir, args);
-    cmd.stdout(Stdio::null()).stderr(Stdio::null());
-    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
-    let mut child = cmd.spawn().map_err(|e| e.to_string())?;
-    let started = Instant::now();
-    let mut finished_first = false;
-    while started.elapsed() < at {
-        if child.try_wait().map_err(|e| e.to_string())?.is_some() {
-            finished_first = true;
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    let pid = child.id() as i32;
-    // SAFETY: our own child, then what is left of its process group.
-    unsafe {
-        libc::kill(pid, libc::SIGKILL);
-    }
-    let _ = child.wait();
-    unsafe {
-        libc::killpg(pid, libc::SIGKILL);
-    }
+    let finished_first = run_and_kill(bench_command(driver, corpus, dir, args), at)?;
     let db = dir.join("lab.sqlite");
     let mut findings = Vec::new();
     // A kill before the run was recorded leaves no tag to export: nothing was acknowledged.
