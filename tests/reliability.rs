@@ -350,3 +350,58 @@ fn a_lab_killed_at_any_moment_ends_with_the_uninterrupted_results() {
     }
     assert!(problems.is_empty(), "seed {seed}:\n{}", problems.join("\n"));
 }
+
+/// LLVM's GVNSink orders blocks by their addresses, so with the address space randomised, or
+/// after other candidates left the heap otherwise, the same pipeline gave another module from
+/// run to run (and a lab run again after a kill disagreed with the uninterrupted one). Each
+/// candidate is forked from the worker as it stood after loading the module, without address
+/// randomisation: the same pipeline gives the same module in every run, whatever ran before it
+/// and with any number of jobs.
+#[test]
+fn a_pipeline_gives_the_same_module_in_every_run_whatever_ran_before_it() {
+    // Where a sandbox forbids turning address randomisation off, workers run randomised.
+    let no_aslr = std::process::Command::new("setarch").args(["-R", "true"]).status();
+    if !no_aslr.is_ok_and(|s| s.success()) {
+        println!("skipped: this system refuses personality(ADDR_NO_RANDOMIZE) (`setarch -R`)");
+        return;
+    }
+    let dir = common::scratch("reliability-determinism");
+    let ir = dir.join("tinylang.ll");
+    let src = common::repo_root().join("bench/corpus/tinylang.c");
+    common::clang_compile(&src, &ir, "-O1", &["-Xclang", "-disable-llvm-passes"]).expect("clang");
+    let pipeline = "function(gvn),attributor-light,function(loop(loop-rotate),\
+                    correlated-propagation),canonicalize-aliases,inliner-wrapper,function(gvn-sink)";
+    let runs: [(&str, &[&str]); 6] = [
+        ("1", &[]),
+        ("2", &[]),
+        ("1", &["function(gvn-sink)"]),
+        ("2", &["default<O1>,function(gvn-sink)"]),
+        ("1", &["function(gvn),function(gvn-sink)"]),
+        ("2", &["function(gvn-hoist)"]),
+    ];
+    let mut seen = Vec::new();
+    for (i, (jobs, before)) in runs.iter().enumerate() {
+        let signals = dir.join(format!("run{i}.jsonl"));
+        let _ = std::fs::remove_file(&signals);
+        let mut cmd = std::process::Command::new(common::driver());
+        cmd.arg("optimize").arg(&ir).args(["--strategy", "presets", "--objective", "instcount"]);
+        cmd.args(["--no-run", "--quiet", "--jobs", jobs]).arg("--signals").arg(&signals);
+        for p in before.iter().chain([&pipeline]) {
+            cmd.arg("--pipeline").arg(p);
+        }
+        let o = common::run(cmd, std::time::Duration::from_secs(300));
+        assert_eq!(o.code, Some(0), "optimize: {}", o.stderr_text());
+        let text = std::fs::read_to_string(&signals).expect("signals");
+        let found: Vec<(u64, String)> = text
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter(|v| v["pipeline"] == pipeline)
+            .map(|v| (v["metrics"]["instcount"].as_u64().unwrap_or(0), v["ir_hash"].to_string()))
+            .collect();
+        assert_eq!(found.len(), 1, "run {i}: the pipeline measured once: {found:?}");
+        println!("run {i} (jobs {jobs}, after {before:?}): {:?}", found[0]);
+        seen.push(found[0].clone());
+    }
+    seen.dedup();
+    assert_eq!(seen.len(), 1, "the same pipeline gave different modules: {seen:?}");
+}

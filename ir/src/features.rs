@@ -121,7 +121,7 @@ impl Module {
     /// The module's features ([`NAMES`]).
     pub fn features(&self) -> Features {
         let mut c = Counts::default();
-        let defined: std::collections::HashSet<&str> =
+        let defined: crate::collections::HashSet<&str> =
             self.definitions().map(|f| f.name.as_str()).collect();
         for f in self.definitions() {
             count_function(f, &defined, &mut c);
@@ -176,7 +176,7 @@ impl Module {
     }
 }
 
-fn count_function(f: &Function, defined: &std::collections::HashSet<&str>, c: &mut Counts) {
+fn count_function(f: &Function, defined: &crate::collections::HashSet<&str>, c: &mut Counts) {
     c.functions += 1;
     c.blocks += f.blocks.len();
     c.max_function = c.max_function.max(f.instruction_count());
@@ -206,7 +206,7 @@ fn count_function(f: &Function, defined: &std::collections::HashSet<&str>, c: &m
     }
 }
 
-fn count_inst(op: &Op, vector: bool, defined: &std::collections::HashSet<&str>, c: &mut Counts) {
+fn count_inst(op: &Op, vector: bool, defined: &crate::collections::HashSet<&str>, c: &mut Counts) {
     use crate::inst::BinOp as B;
     for operand in op.operands() {
         c.operands += 1;
@@ -285,7 +285,7 @@ mod tests {
 
     #[test]
     fn names_are_distinct() {
-        let set: std::collections::HashSet<_> = NAMES.iter().collect();
+        let set: crate::collections::HashSet<_> = NAMES.iter().collect();
         assert_eq!(set.len(), NAMES.len());
     }
 

@@ -4,6 +4,7 @@
 pub mod attr;
 pub mod builder;
 pub mod cfg;
+pub mod collections;
 pub mod features;
 pub mod hash;
 pub mod inst;

@@ -1,11 +1,11 @@
 //! Modules, global variables, functions and basic blocks.
 
 use crate::attr::Attrs;
+use crate::collections::HashMap;
 use crate::inst::{CallConv, Inst};
 use crate::types::{FunctionType, Type};
 use crate::value::{BlockId, Constant, Operand, ValueId};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// A translation unit: what one `.ll` or `.bc` file holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -304,7 +304,7 @@ impl Function {
     /// The types of every value defined in the function (parameters and results). A value
     /// defined twice keeps its first type; the verifier reports the duplicate.
     pub fn value_types(&self) -> HashMap<ValueId, Type> {
-        let mut types = HashMap::new();
+        let mut types = HashMap::default();
         for (p, ty) in self.params.iter().zip(&self.ty.params) {
             types.entry(p.value).or_insert_with(|| ty.clone());
         }

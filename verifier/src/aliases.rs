@@ -9,8 +9,8 @@ use crate::context::{Naming, Symbol, Symbols, global_violation};
 use crate::refs::constant_refs;
 use crate::types::malformed;
 use crate::violation::{AliasTargetProblem, ComdatProblem, Violation, ViolationKind};
+use opm_ir::collections::HashSet;
 use opm_ir::{Alias, Constant, Linkage, Type};
-use std::collections::HashSet;
 
 /// The violations of one alias.
 pub(crate) fn check(a: &Alias, symbols: &Symbols, naming: Naming) -> Vec<Violation> {
@@ -104,7 +104,7 @@ fn targets(a: &Alias, symbols: &Symbols) -> Vec<ViolationKind> {
     let mut out = Vec::new();
     let mut path: Vec<String> = vec![a.name.clone()];
     let mut on_path: HashSet<String> = path.iter().cloned().collect();
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<String> = HashSet::default();
     // The names still to visit, one frame per alias of `path`.
     let mut stack: Vec<std::vec::IntoIter<String>> = vec![symbol_names(&a.aliasee).into_iter()];
     while let Some(frame) = stack.last_mut() {

@@ -3,8 +3,8 @@
 //! comdat of its own: `aliases.rs`.)
 
 use crate::violation::{ComdatProblem, ViolationKind};
+use opm_ir::collections::HashMap;
 use opm_ir::{ComdatSelection, Linkage, SymbolProps};
-use std::collections::HashMap;
 
 /// The selection kind each comdat was first given, in module order (globals, then
 /// functions, as [`opm_ir::Module::comdats`]).

@@ -3,10 +3,10 @@
 //! printer, computed once per function and only when there is something to report.
 
 use crate::violation::{BlockRef, Location, ValueRef, Violation, ViolationKind};
+use opm_ir::collections::{HashMap, HashSet};
 use opm_ir::print::{BlockLabels, LocalNames, PrintOptions, instruction_text};
 use opm_ir::{Alias, BlockId, Constant, Function, Global, Inst, Module, Operand, Type, ValueId};
 use std::cell::OnceCell;
-use std::collections::{HashMap, HashSet};
 
 /// A symbol of the module.
 #[derive(Clone, Copy, Debug)]
@@ -22,7 +22,7 @@ pub(crate) struct Symbols<'a>(HashMap<&'a str, Symbol<'a>>);
 
 impl<'a> Symbols<'a> {
     pub fn new(m: &'a Module) -> Symbols<'a> {
-        let mut map = HashMap::new();
+        let mut map = HashMap::default();
         for g in &m.globals {
             map.entry(g.name.as_str()).or_insert(Symbol::Global(g));
         }
@@ -71,7 +71,7 @@ impl<'a> Symbols<'a> {
     /// The block labels of the functions that `blockaddress` constants of `f` name, for
     /// printing its instructions.
     fn block_labels(&self, f: &Function) -> BlockLabels {
-        let mut labels = BlockLabels::new();
+        let mut labels = BlockLabels::default();
         let operands = f.blocks.iter().flat_map(|b| &b.insts).flat_map(|i| i.op.operands());
         for c in operands.filter_map(Operand::as_const) {
             c.walk(&mut |c| {
@@ -132,8 +132,8 @@ impl<'a> FnCtx<'a> {
             types: f.value_types(),
             naming,
             names: OnceCell::new(),
-            seen: HashSet::new(),
-            texts: HashMap::new(),
+            seen: HashSet::default(),
+            texts: HashMap::default(),
             out: Vec::new(),
         }
     }

@@ -48,8 +48,8 @@ pub use violation::{
 };
 
 use context::{FnCtx, Naming, Symbols, function_violation, global_violation};
+use opm_ir::collections::HashSet;
 use opm_ir::{Cfg, Function, Module};
-use std::collections::HashSet;
 
 /// Every violation of the module: each global variable's, then each alias's, then each
 /// function's, in the order of the module.
@@ -66,7 +66,7 @@ pub fn verify_function(m: &Module, f: &Function) -> Vec<Violation> {
 
 pub(crate) fn verify_module_with(m: &Module, naming: Naming) -> Vec<Violation> {
     let symbols = Symbols::new(m);
-    let mut names: HashSet<&str> = HashSet::new();
+    let mut names: HashSet<&str> = HashSet::default();
     let mut comdats = comdats::Selections::default();
     let mut out = Vec::new();
     // Names are claimed globals first, then functions, then aliases (as in `Symbols`); a

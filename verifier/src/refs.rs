@@ -6,8 +6,8 @@
 
 use crate::context::{At, FnCtx, Naming, Symbol, Symbols};
 use crate::violation::{BlockAddressProblem, ViolationKind};
+use opm_ir::collections::HashSet;
 use opm_ir::{BlockId, Constant, Inst, Op, ValueId};
-use std::collections::HashSet;
 
 /// The references of one function: parameters, values, blocks, symbols.
 pub(crate) fn check_function(ctx: &mut FnCtx) {

@@ -6,8 +6,8 @@
 
 use crate::context::{At, FnCtx};
 use crate::violation::ViolationKind;
+use opm_ir::collections::HashMap;
 use opm_ir::{BlockId, Cfg, Op, Operand, ValueId};
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 /// Where a value is defined.
@@ -34,7 +34,7 @@ pub(crate) fn check(ctx: &mut FnCtx, cfg: &Cfg) {
 
 /// The first definition of every value; reports the later ones.
 fn definitions(ctx: &mut FnCtx) -> HashMap<ValueId, Def> {
-    let mut defs = HashMap::new();
+    let mut defs = HashMap::default();
     for p in &ctx.f.params {
         if defs.insert(p.value, Def::Param).is_some() {
             let value = ctx.value(p.value);

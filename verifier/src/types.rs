@@ -7,9 +7,9 @@ use crate::context::{At, FnCtx};
 use crate::refs::inst_constants;
 use crate::structure::{Produces, produces};
 use crate::violation::{Expected, GepIndexProblem, OperandSlot, TypeProblem, ViolationKind};
+use opm_ir::collections::HashSet;
 use opm_ir::value::mask;
 use opm_ir::{BinOp, Call, CastOp, Constant, Inst, Op, Operand, RmwOp, SwitchCase, Type};
-use std::collections::HashSet;
 
 /// Runs the typing rules on the signature and the body of `ctx.f`.
 pub(crate) fn check(ctx: &mut FnCtx) {
@@ -498,7 +498,7 @@ fn check_ret(ctx: &mut FnCtx, at: At, val: Option<&Operand>) {
 fn check_switch(ctx: &mut FnCtx, at: At, val: &Operand, cases: &[SwitchCase]) {
     expect(ctx, at, operand(0), val, Expected::Int);
     let bits = ctx.ty_of(val).and_then(|t| t.int_bits());
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let mut duplicates = Vec::new();
     for case in cases {
         if let Some(bits) = bits

@@ -3,7 +3,7 @@
 
 use llvm_sys::core::LLVMGetEnumAttributeKindForName;
 use opm_ir::attr::LLVM_ENUM_ATTRIBUTES;
-use std::collections::HashMap;
+use opm_ir::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Name ↔ kind id of every enum attribute of LLVM 22.
@@ -17,8 +17,8 @@ impl AttrKinds {
     pub fn get() -> &'static AttrKinds {
         static TABLE: OnceLock<AttrKinds> = OnceLock::new();
         TABLE.get_or_init(|| {
-            let mut by_id = HashMap::new();
-            let mut by_name = HashMap::new();
+            let mut by_id = HashMap::default();
+            let mut by_name = HashMap::default();
             for &name in LLVM_ENUM_ATTRIBUTES {
                 // SAFETY: a pure lookup in LLVM's static attribute table.
                 let id =

@@ -17,8 +17,8 @@ use llvm_sys::analysis::{LLVMVerifierFailureAction, LLVMVerifyModule};
 use llvm_sys::core::*;
 use llvm_sys::prelude::*;
 use llvm_sys::{LLVMTailCallKind, LLVMUnnamedAddr};
+use opm_ir::collections::HashMap;
 use opm_ir::*;
-use std::collections::HashMap;
 
 /// Result of a build step; the error says what in the canonical IR is wrong.
 type R<T> = Result<T, String>;
@@ -35,9 +35,9 @@ pub fn export_module<'ctx>(
     let mut ex = Exporter {
         ctx: ctx.raw(),
         m: llvm.as_mut_ptr(),
-        structs: HashMap::new(),
-        symbols: HashMap::new(),
-        blocks: HashMap::new(),
+        structs: HashMap::default(),
+        symbols: HashMap::default(),
+        blocks: HashMap::default(),
     };
     // SAFETY: the context and module are alive for the whole build.
     unsafe { ex.module(module) }.map_err(LlvmError::Build)?;
@@ -499,8 +499,8 @@ impl Exporter {
                 builder: LLVMCreateBuilderInContext(self.ctx),
                 blocks: self.blocks.get(&f.name).cloned().unwrap_or_default(),
                 scratch: std::ptr::null_mut(),
-                values: HashMap::new(),
-                pending: HashMap::new(),
+                values: HashMap::default(),
+                pending: HashMap::default(),
                 types: f.value_types(),
                 phis: Vec::new(),
             };

@@ -17,8 +17,8 @@ use llvm_sys::core::*;
 use llvm_sys::prelude::*;
 use llvm_sys::{LLVMAtomicOrdering, LLVMTailCallKind, LLVMUnnamedAddr};
 use opm_ir::attr::UNREADABLE_ATTRIBUTES;
+use opm_ir::collections::HashMap;
 use opm_ir::*;
-use std::collections::HashMap;
 
 /// Result of a conversion step: the error is the unsupported construct's description; the
 /// caller adds where it was found.
@@ -35,8 +35,11 @@ fn is_dropped_intrinsic(name: &str) -> bool {
 /// Imports `module` into the canonical IR.
 pub fn import_module(module: &inkwell::module::Module<'_>) -> Result<Module, LlvmError> {
     let m = module.as_mut_ptr();
-    let mut imp =
-        Importer { types: HashMap::new(), block_numbers: HashMap::new(), names: HashMap::new() };
+    let mut imp = Importer {
+        types: HashMap::default(),
+        block_numbers: HashMap::default(),
+        names: HashMap::default(),
+    };
     let unsupported =
         |construct: String| LlvmError::Unsupported { construct, site: Site::default() };
     // SAFETY: `m` is a live module; every pointer walked below belongs to it.
@@ -125,7 +128,8 @@ impl Importer {
                 a = LLVMGetNextGlobalAlias(a);
             }
         }
-        let taken: std::collections::HashSet<String> = all.iter().map(|&v| value_name(v)).collect();
+        let taken: opm_ir::collections::HashSet<String> =
+            all.iter().map(|&v| value_name(v)).collect();
         let mut unnamed = 0;
         for v in all {
             let mut name = value_name(v);
@@ -314,7 +318,7 @@ impl Importer {
             let f = LLVMGetBlockAddressFunction(c);
             let bb = LLVMGetBlockAddressBasicBlock(c);
             let numbers = self.block_numbers.entry(f).or_insert_with(|| {
-                let mut numbers = HashMap::new();
+                let mut numbers = HashMap::default();
                 let mut b = LLVMGetFirstBasicBlock(f);
                 while !b.is_null() {
                     numbers.insert(b, BlockId(numbers.len() as u32));

@@ -3,10 +3,10 @@
 
 use super::float::float_text;
 use super::inst::flags_text;
+use crate::collections::HashMap;
 use crate::names::{quote_bytes, quote_if_needed};
 use crate::types::Type;
 use crate::value::{AsmDialect, ConstExpr, Constant, InlineAsm, mask, sign_extend};
-use std::collections::HashMap;
 
 /// The block labels of the functions whose blocks `blockaddress` constants name, by function
 /// name: `blockaddress(@f, %label)` must spell the label as `f`'s body does.

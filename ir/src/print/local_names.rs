@@ -8,11 +8,11 @@
 
 use super::PrintOptions;
 use super::constant::BlockLabels;
+use crate::collections::{HashMap, HashSet};
 use crate::module::Function;
 use crate::names::quote_if_needed;
 use crate::types::Type;
 use crate::value::{BlockId, Operand, ValueId};
-use std::collections::{HashMap, HashSet};
 
 /// How the printer spells the local values and blocks of one function.
 pub struct LocalNames {
@@ -41,7 +41,7 @@ impl LocalNames {
     pub fn new(func: &Function, opts: PrintOptions) -> LocalNames {
         // Everything that gets a name, in slot order, with its source name (if it counts).
         let mut slots: Vec<(Slot, Option<&str>)> = Vec::new();
-        let mut seen: HashSet<ValueId> = HashSet::new();
+        let mut seen: HashSet<ValueId> = HashSet::default();
         for p in &func.params {
             if seen.insert(p.value) {
                 slots.push((Slot::Value(p.value), p.name.as_deref()));
@@ -63,7 +63,7 @@ impl LocalNames {
 
         // First come, first served: the first holder of a source name keeps it; later ones
         // get a suffix that no source name uses.
-        let mut taken: HashSet<String> = HashSet::new();
+        let mut taken: HashSet<String> = HashSet::default();
         let mut names: Vec<Option<String>> = Vec::with_capacity(slots.len());
         for (_, name) in &slots {
             let name = source_name(*name).filter(|n| taken.insert(n.clone()));
@@ -86,7 +86,7 @@ impl LocalNames {
             }
         }
 
-        let mut values = HashMap::new();
+        let mut values = HashMap::default();
         let mut labels = vec![String::new(); func.blocks.len()];
         let mut next_number = 0u64;
         for ((slot, _), name) in slots.iter().zip(names) {
@@ -104,7 +104,7 @@ impl LocalNames {
                 Slot::Block(b) => labels[b] = spelled,
             }
         }
-        let mut block_labels = BlockLabels::new();
+        let mut block_labels = BlockLabels::default();
         if !labels.is_empty() {
             block_labels.insert(func.name.clone(), labels.clone());
         }

@@ -95,7 +95,7 @@ fn block_address_labels(module: &Module, opts: PrintOptions) -> BlockLabels {
     for c in globals.chain(operands) {
         visit(c);
     }
-    let mut labels = BlockLabels::new();
+    let mut labels = BlockLabels::default();
     for name in wanted {
         if let Some(f) = module.function(&name) {
             labels.insert(name, LocalNames::new(f, opts).labels().to_vec());
@@ -356,7 +356,7 @@ fn write_module_flags(out: &mut String, flags: &[ModuleFlag]) {
             "!{i} = !{{i32 {}, !{}, {}}}",
             flag.behavior as i32,
             quote_bytes(flag.key.as_bytes()),
-            constant::typed_constant(&value, &BlockLabels::new())
+            constant::typed_constant(&value, &BlockLabels::default())
         );
     }
 }

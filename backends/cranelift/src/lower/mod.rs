@@ -84,7 +84,7 @@ pub(crate) struct FnLower<'a, 'm> {
     pub(crate) cx: &'a mut ModuleCx<'m>,
     pub(crate) f: &'a Function,
     /// The type of every value of `f`.
-    types: HashMap<ValueId, Type>,
+    types: opm_ir::collections::HashMap<ValueId, Type>,
     /// The leaves of every value lowered so far.
     vals: HashMap<ValueId, Vec<Value>>,
     /// The CLIF block of each canonical block.

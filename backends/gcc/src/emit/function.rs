@@ -138,7 +138,7 @@ pub(crate) fn emit(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, GccErr
 pub(crate) struct FnEmit<'a, 'm> {
     pub(crate) cx: &'a mut ModuleCx<'m>,
     pub(crate) f: &'a Function,
-    types: HashMap<ValueId, Type>,
+    types: opm_ir::collections::HashMap<ValueId, Type>,
     /// Declarations of the locals.
     decls: String,
     /// The statements.

@@ -51,6 +51,22 @@ impl Worker {
         if let Some(mib) = memory_limit_mib {
             cmd.arg("--memory-limit-mib").arg(mib.to_string());
         }
+        // Without address-space randomisation, so that LLVM passes whose result depends on
+        // addresses give the same result in every run (the worker forks each candidate from
+        // the same memory). Where the system refuses, the worker runs randomised.
+        // SAFETY: one system call between fork and exec.
+        unsafe {
+            use std::os::unix::process::CommandExt;
+            cmd.pre_exec(|| {
+                let current = libc::personality(0xffff_ffff);
+                if current != -1 {
+                    libc::personality(
+                        (current as libc::c_ulong) | libc::ADDR_NO_RANDOMIZE as libc::c_ulong,
+                    );
+                }
+                Ok(())
+            });
+        }
         let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -3,11 +3,16 @@
 use super::{Reply, Request};
 use opm_backend::{BackendKind, Compiler, Pipeline};
 use opm_search::{IrHash, Rejection, Verdict};
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// Serves requests on stdin until it closes. Called by the hidden `worker` subcommand.
+///
+/// Once an LLVM module is loaded, each candidate runs in a child forked from this process
+/// as it stands after the load (see [`Zygote`]): every candidate starts from the same memory,
+/// so that LLVM passes whose result depends on where their objects lie (GVNSink orders blocks
+/// by address) give the same result for the same pipeline, whatever ran before it.
 pub fn serve(memory_limit_mib: Option<u64>) -> std::io::Result<()> {
     if let Some(mib) = memory_limit_mib {
         let bytes = mib.saturating_mul(1 << 20) as libc::rlim_t;
@@ -29,19 +34,258 @@ pub fn serve(memory_limit_mib: Option<u64>) -> std::io::Result<()> {
     // SAFETY: `proto_fd` is a fresh descriptor owned by nobody else.
     let mut out = unsafe { <std::fs::File as std::os::fd::FromRawFd>::from_raw_fd(proto_fd) };
     let mut session = Session::default();
-    let stdin = std::io::stdin();
-    for line in stdin.lock().lines() {
-        let line = line?;
-        let reply = match serde_json::from_str::<Request>(&line) {
-            Ok(request) => session.handle(request),
-            Err(e) => Reply::Failed { message: format!("bad request: {e}") },
-        };
-        let mut text = serde_json::to_string(&reply).map_err(std::io::Error::other)?;
-        text.push('\n');
-        out.write_all(text.as_bytes())?;
-        out.flush()?;
+    let mut input = Lines::default();
+    let zygote = Zygote::new()?;
+    let mut handed = false;
+    loop {
+        if session.forks() {
+            // What was read after the last request goes to the child.
+            if !input.buffered.is_empty() {
+                zygote.give(&std::mem::take(&mut input.buffered))?;
+                handed = true;
+            }
+            match zygote.candidate(&mut session, &mut out, handed)? {
+                Ended::Input => return Ok(()),
+                Ended::Handoff => {
+                    handed = true;
+                    continue;
+                }
+                Ended::HandoffHere => input = Lines::from(zygote.take()?),
+            }
+        }
+        handed = false;
+        let Some(line) = input.next_line()? else { return Ok(()) };
+        answer(&mut session, &mut out, &line)?;
     }
-    Ok(())
+}
+
+/// Handles one request line and writes its reply.
+fn answer(session: &mut Session, out: &mut std::fs::File, line: &[u8]) -> std::io::Result<()> {
+    let reply = match serde_json::from_slice::<Request>(line) {
+        Ok(request) => session.handle(request),
+        Err(e) => Reply::Failed { message: format!("bad request: {e}") },
+    };
+    let mut text = serde_json::to_string(&reply).map_err(std::io::Error::other)?;
+    text.push('\n');
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
+/// Request lines read from stdin without reading past the line asked for more than a read
+/// returns (a child hands what it read and did not use to the next one).
+#[derive(Default)]
+struct Lines {
+    buffered: Vec<u8>,
+    eof: bool,
+}
+
+impl From<Vec<u8>> for Lines {
+    fn from(buffered: Vec<u8>) -> Lines {
+        Lines { buffered, eof: false }
+    }
+}
+
+impl Lines {
+    /// The next line without its newline; `None` once stdin is closed.
+    fn next_line(&mut self) -> std::io::Result<Option<Vec<u8>>> {
+        loop {
+            if let Some(end) = self.buffered.iter().position(|&b| b == b'\n') {
+                let mut line: Vec<u8> = self.buffered.drain(..=end).collect();
+                line.pop();
+                return Ok(Some(line));
+            }
+            if self.eof {
+                if self.buffered.is_empty() {
+                    return Ok(None);
+                }
+                return Ok(Some(std::mem::take(&mut self.buffered)));
+            }
+            let mut chunk = [0u8; 16 * 1024];
+            // SAFETY: reading into a buffer of the length given.
+            let n = unsafe { libc::read(0, chunk.as_mut_ptr().cast(), chunk.len()) };
+            match n {
+                n if n > 0 => self.buffered.extend_from_slice(&chunk[..n as usize]),
+                0 => self.eof = true,
+                _ => {
+                    let e = std::io::Error::last_os_error();
+                    if e.kind() != std::io::ErrorKind::Interrupted {
+                        return Err(e);
+                    }
+                }
+            }
+        }
+    }
+
+    /// `line` and what was read after it, given back.
+    fn unread(mut self, line: &[u8]) -> Vec<u8> {
+        let mut all = line.to_vec();
+        all.push(b'\n');
+        all.append(&mut self.buffered);
+        all
+    }
+}
+
+/// The zygote's state lent to the child's one working thread while its main thread waits.
+struct Exclusive<T>(T);
+
+// SAFETY: the child's main thread does nothing but wait for the thread it lends this to.
+unsafe impl<T> Send for Exclusive<T> {}
+
+/// How a candidate's child ended, as the zygote learns it.
+enum Ended {
+    /// Stdin closed.
+    Input,
+    /// The next candidate's request is in the hand-off file: fork again.
+    Handoff,
+    /// A request this process must handle itself (a new module, another backend's
+    /// compilation, a bad request) is in the hand-off file.
+    HandoffHere,
+}
+
+/// The child's exit statuses that are not deaths.
+const EXIT_INPUT: i32 = 90;
+const EXIT_HANDOFF: i32 = 91;
+const EXIT_HANDOFF_HERE: i32 = 92;
+
+/// The process every candidate of an LLVM module is forked from. Between two forks it only
+/// waits, so that each child starts from the same memory. A child answers one `optimize`
+/// request and the code generation and IR printing of its result; the first request it is
+/// not for goes into the hand-off file (a memfd) and the child exits, saying who reads it
+/// next. A child's death is this process's: it dies the same way, so that the parent names
+/// the signal or the status; a child outlives it by nothing (`PR_SET_PDEATHSIG`).
+struct Zygote {
+    handoff: std::fs::File,
+}
+
+impl Zygote {
+    fn new() -> std::io::Result<Zygote> {
+        // SAFETY: creating a descriptor this process owns.
+        let fd = unsafe { libc::memfd_create(c"opm-handoff".as_ptr(), libc::MFD_CLOEXEC) };
+        if fd < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        // SAFETY: `fd` is fresh and owned by nobody else.
+        Ok(Zygote {
+            handoff: unsafe { <std::fs::File as std::os::fd::FromRawFd>::from_raw_fd(fd) },
+        })
+    }
+
+    /// The hand-off file's contents, emptied.
+    fn take(&self) -> std::io::Result<Vec<u8>> {
+        use std::os::unix::fs::FileExt;
+        let len = self.handoff.metadata()?.len() as usize;
+        let mut bytes = vec![0; len];
+        self.handoff.read_exact_at(&mut bytes, 0)?;
+        self.handoff.set_len(0)?;
+        Ok(bytes)
+    }
+
+    fn give(&self, bytes: &[u8]) -> std::io::Result<()> {
+        use std::os::unix::fs::FileExt;
+        self.handoff.set_len(0)?;
+        self.handoff.write_all_at(bytes, 0)
+    }
+
+    /// Forks a child for the next candidate (whose request is in the hand-off file when
+    /// `handed`) and waits for it.
+    fn candidate(
+        &self,
+        session: &mut Session,
+        out: &mut std::fs::File,
+        handed: bool,
+    ) -> std::io::Result<Ended> {
+        // SAFETY: plain system calls; this process has one thread, and the child only runs
+        // `child` and exits.
+        let (zygote, pid) = unsafe { (libc::getpid(), libc::fork()) };
+        if pid < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        if pid == 0 {
+            // SAFETY: system calls on this process.
+            unsafe {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                if libc::getppid() != zygote {
+                    libc::_exit(EXIT_INPUT);
+                }
+            }
+            let code = self.child(session, out, handed).unwrap_or_else(|e| {
+                eprintln!("opm-worker: {e}");
+                1
+            });
+            // SAFETY: ends the child without running what the zygote owns.
+            unsafe { libc::_exit(code) }
+        }
+        let mut status = 0;
+        loop {
+            // SAFETY: waiting for this process's own child.
+            let r = unsafe { libc::waitpid(pid, &mut status, 0) };
+            if r == pid {
+                break;
+            }
+            let e = std::io::Error::last_os_error();
+            if e.kind() != std::io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+        }
+        if libc::WIFSIGNALED(status) {
+            let sig = libc::WTERMSIG(status);
+            // SAFETY: dying of the child's signal, with its default action.
+            unsafe {
+                libc::signal(sig, libc::SIG_DFL);
+                libc::raise(sig);
+                libc::_exit(128 + sig)
+            }
+        }
+        match libc::WEXITSTATUS(status) {
+            EXIT_INPUT => Ok(Ended::Input),
+            EXIT_HANDOFF => Ok(Ended::Handoff),
+            EXIT_HANDOFF_HERE => Ok(Ended::HandoffHere),
+            code => std::process::exit(code),
+        }
+    }
+
+    /// The child's work: the candidate's requests, until one that is not for it.
+    fn child(
+        &self,
+        session: &mut Session,
+        out: &mut std::fs::File,
+        handed: bool,
+    ) -> std::io::Result<i32> {
+        let mut input = if handed { Lines::from(self.take()?) } else { Lines::default() };
+        let mut optimized = false;
+        loop {
+            let Some(line) = input.next_line()? else { return Ok(EXIT_INPUT) };
+            let next = match serde_json::from_slice::<Request>(&line) {
+                Ok(Request::Optimize { .. }) if optimized => Some(EXIT_HANDOFF),
+                Ok(Request::Optimize { .. }) => {
+                    optimized = true;
+                    None
+                }
+                Ok(Request::Codegen { .. } | Request::WriteIr { .. }) => None,
+                _ => Some(EXIT_HANDOFF_HERE),
+            };
+            if let Some(code) = next {
+                self.give(&input.unread(&line))?;
+                return Ok(code);
+            }
+            // On a thread of its own: glibc gives it a heap (arena) of its own, so that where
+            // the candidate's objects lie depends on its requests alone, not on how loading
+            // the module or reading requests left the main heap.
+            let work = Exclusive((&mut *session, &mut *out));
+            let line = &line;
+            std::thread::scope(|scope| {
+                let thread = scope.spawn(move || {
+                    let work = work;
+                    let (session, out) = work.0;
+                    answer(session, out, line)
+                });
+                // A panic ends the child as it would have ended the worker (its message is on
+                // stderr already).
+                // SAFETY: ends the child without running what the zygote owns.
+                thread.join().unwrap_or_else(|_| unsafe { libc::_exit(101) })
+            })?;
+        }
+    }
 }
 
 /// The loaded module prepared for its backend's compiler, or why it cannot be.
@@ -75,6 +319,11 @@ fn compiled_object(bytes: &[u8], object: &Path, codegen_ms: f64) -> Result<Reply
 }
 
 impl Session {
+    /// Whether candidates run in forked children: once an LLVM module is loaded.
+    fn forks(&self) -> bool {
+        self.input.is_some() && self.backend == Some(BackendKind::Llvm)
+    }
+
     fn handle(&mut self, request: Request) -> Reply {
         match self.try_handle(request) {
             Ok(reply) => reply,
