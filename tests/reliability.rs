@@ -405,3 +405,72 @@ fn a_pipeline_gives_the_same_module_in_every_run_whatever_ran_before_it() {
     seen.dedup();
     assert_eq!(seen.len(), 1, "the same pipeline gave different modules: {seen:?}");
 }
+
+/// A candidate that allocates, prints, writes a file or forks without bound is stopped by the
+/// run limits and becomes that candidate's verdict; the search goes on to its winner. The
+/// program misbehaves only when `mergefunc` merged its twin functions (a pipeline no preset
+/// runs), and bounds itself at 2 GiB so that a missing limit fails the test instead of the
+/// machine.
+#[test]
+fn a_candidate_that_allocates_prints_writes_or_forks_without_bound_is_stopped() {
+    let dir = common::scratch("reliability-limits");
+    let ir = dir.join("run_limits.ll");
+    let src = common::repo_root().join("tests/data/run_limits.c");
+    common::clang_compile(&src, &ir, "-O1", &["-Xclang", "-disable-llvm-passes"]).expect("clang");
+    let text = std::fs::read_to_string(&ir).expect("ir");
+    let twins: String = text
+        .lines()
+        .map(|l| match l.strip_prefix("define internal i32 @twin_") {
+            Some(rest) => {
+                let close = rest.find(')').map_or(0, |i| i + 1);
+                format!(
+                    "define internal i32 @twin_{} unnamed_addr{}",
+                    &rest[..close],
+                    &rest[close..]
+                )
+            }
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_eq!(twins.matches("unnamed_addr #").count(), 2, "the twins are unnamed_addr");
+    std::fs::write(&ir, twins + "\n").expect("write");
+    // SAFETY: plain system call.
+    let root = unsafe { libc::getuid() } == 0;
+    let modes: &[(&str, &str)] = &[
+        ("memory", "exit status 134 instead of 0 (a signal ended it; runs are limited to 256 MiB"),
+        ("output", "and was stopped at its output limit"),
+        ("file", "exit status 153 instead of 0"),
+        ("fork", "exit status 5 instead of 0"),
+    ];
+    for (mode, expected) in modes {
+        if *mode == "fork" && root {
+            println!("fork: skipped as root, whom the kernel does not hold to RLIMIT_NPROC");
+            continue;
+        }
+        let signals = dir.join(format!("{mode}.jsonl"));
+        let _ = std::fs::remove_file(&signals);
+        let mut cmd = std::process::Command::new(common::driver());
+        // Run time: every candidate runs (with an output check), not only contenders.
+        cmd.arg("optimize").arg(&ir).args(["--strategy", "presets", "--objective", "runtime"]);
+        cmd.args(["--runs", "1", "--pipeline", "mergefunc", "--run-memory-limit-mib", "256"]);
+        cmd.args(["--quiet", "--signals"]).arg(&signals).args(["--", mode]).current_dir(&dir);
+        let o = common::run(cmd, std::time::Duration::from_secs(600));
+        assert_eq!(o.code, Some(0), "{mode}: optimize: {}", o.stderr_text());
+        let text = std::fs::read_to_string(&signals).expect("signals");
+        let row = text
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .find(|v| v["pipeline"] == "mergefunc")
+            .unwrap_or_else(|| panic!("{mode}: mergefunc was not measured:\n{text}"));
+        let detail = row["detail"].as_str().unwrap_or_default();
+        println!("{mode}: {} — {detail}", row["verdict"]);
+        assert_eq!(row["verdict"], "miscompile", "{mode}: {row}");
+        assert!(detail.contains(expected), "{mode}: expected `{expected}` in `{detail}`");
+        if *mode == "file" {
+            let written = std::fs::metadata(dir.join("run_limits.out")).map_or(0, |m| m.len());
+            assert!(written <= 1 << 30, "the file grew to {written} bytes");
+            let _ = std::fs::remove_file(dir.join("run_limits.out"));
+        }
+    }
+}

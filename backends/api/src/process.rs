@@ -29,7 +29,48 @@ pub struct Ran {
     pub elapsed: Duration,
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
+    /// It wrote more than [`Limits::output_bytes`] on a stream: what it wrote is kept up to
+    /// the limit, and it was killed there (with every process it started).
+    pub cut: bool,
 }
+
+/// What a child may use. Past `output_bytes` on either stream it is killed; the others are
+/// resource limits (`setrlimit`) it starts with: past `memory_bytes` of address space an
+/// allocation fails, past `file_bytes` a write ends it (SIGXFSZ), and it may not fork once its
+/// user has `processes` processes (the kernel does not hold root to that one). A limited child
+/// leaves no core dump.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Limits {
+    pub output_bytes: Option<usize>,
+    pub memory_bytes: Option<u64>,
+    pub file_bytes: Option<u64>,
+    pub processes: Option<u64>,
+}
+
+impl Limits {
+    fn rlimits(&self) -> Vec<(RlimitResource, u64)> {
+        let mut out = Vec::new();
+        let wanted = [
+            (libc::RLIMIT_AS, self.memory_bytes),
+            (libc::RLIMIT_FSIZE, self.file_bytes),
+            (libc::RLIMIT_NPROC, self.processes),
+        ];
+        for (resource, value) in wanted {
+            if let Some(v) = value {
+                out.push((resource, v));
+            }
+        }
+        if !out.is_empty() {
+            out.push((libc::RLIMIT_CORE, 0));
+        }
+        out
+    }
+}
+
+#[cfg(target_env = "gnu")]
+type RlimitResource = libc::__rlimit_resource_t;
+#[cfg(not(target_env = "gnu"))]
+type RlimitResource = libc::c_int;
 
 impl Ran {
     /// Whether it exited with status 0.
@@ -66,16 +107,42 @@ pub fn run_with_timeout(
     stdin: Option<&[u8]>,
     limit: Duration,
 ) -> std::io::Result<Ran> {
+    run_limited(cmd, stdin, limit, &Limits::default())
+}
+
+/// [`run_with_timeout`] within `limits`.
+pub fn run_limited(
+    cmd: &mut Command,
+    stdin: Option<&[u8]>,
+    limit: Duration,
+    limits: &Limits,
+) -> std::io::Result<Ran> {
     cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
+    let rlimits = limits.rlimits();
+    if !rlimits.is_empty() {
+        // SAFETY: only `setrlimit` between fork and exec, on a vector made before the fork.
+        unsafe {
+            cmd.pre_exec(move || {
+                for &(resource, value) in &rlimits {
+                    let l = libc::rlimit { rlim_cur: value as _, rlim_max: value as _ };
+                    if libc::setrlimit(resource, &l) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                }
+                Ok(())
+            });
+        }
+    }
     let start = Instant::now();
     let mut child = cmd.spawn()?;
     let group = child.id() as libc::pid_t;
     let input = child.stdin.take();
     let out = child.stdout.take();
     let err = child.stderr.take();
+    let cap = limits.output_bytes;
     std::thread::scope(|s| {
         if let (Some(mut w), Some(bytes)) = (input, stdin) {
             // A child that stops reading early makes this fail: its status tells why.
@@ -83,8 +150,8 @@ pub fn run_with_timeout(
                 let _ = w.write_all(bytes);
             });
         }
-        let stdout = s.spawn(move || read_all(out));
-        let stderr = s.spawn(move || read_all(err));
+        let stdout = s.spawn(move || read_all(out, cap, group));
+        let stderr = s.spawn(move || read_all(err, cap, group));
         let waited = child.wait_timeout(limit);
         let ending = match waited {
             Ok(Some(status)) => Ok(Ending::Exited(status)),
@@ -101,19 +168,36 @@ pub fn run_with_timeout(
             let _ = child.kill();
             let _ = child.wait();
         }
-        let stdout = stdout.join().unwrap_or_default();
-        let stderr = stderr.join().unwrap_or_default();
-        Ok(Ran { ending: ending?, elapsed, stdout, stderr })
+        let (stdout, cut_out) = stdout.join().unwrap_or_default();
+        let (stderr, cut_err) = stderr.join().unwrap_or_default();
+        Ok(Ran { ending: ending?, elapsed, stdout, stderr, cut: cut_out || cut_err })
     })
 }
 
-/// Everything a pipe gives until it closes (nothing for no pipe).
-fn read_all(pipe: Option<impl Read>) -> Vec<u8> {
+/// Everything a pipe gives until it closes (nothing for no pipe), or up to `cap` bytes: then
+/// the process group `group` is killed, and the second value says so.
+fn read_all(pipe: Option<impl Read>, cap: Option<usize>, group: libc::pid_t) -> (Vec<u8>, bool) {
     let mut buf = Vec::new();
-    if let Some(mut p) = pipe {
+    let Some(mut p) = pipe else { return (buf, false) };
+    let Some(cap) = cap else {
         let _ = p.read_to_end(&mut buf);
+        return (buf, false);
+    };
+    let mut chunk = [0u8; 64 * 1024];
+    loop {
+        match p.read(&mut chunk) {
+            Ok(0) => return (buf, false),
+            Ok(n) if buf.len() + n > cap => {
+                buf.extend_from_slice(&chunk[..cap - buf.len()]);
+                // SAFETY: signalling the process group the child leads.
+                unsafe { libc::kill(-group, libc::SIGKILL) };
+                return (buf, true);
+            }
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return (buf, false),
+        }
     }
-    buf
 }
 
 #[cfg(test)]
@@ -180,5 +264,28 @@ mod tests {
         let e =
             run_with_timeout(&mut Command::new("/nonexistent/tool"), None, Duration::from_secs(1));
         assert!(e.is_err());
+    }
+
+    #[test]
+    fn a_child_printing_past_its_cap_is_cut_there_and_killed() {
+        let limits = Limits { output_bytes: Some(1000), ..Limits::default() };
+        let ran = run_limited(&mut sh("yes"), None, Duration::from_secs(600), &limits).unwrap();
+        assert!(ran.cut);
+        assert_eq!(ran.stdout.len(), 1000);
+        assert_ne!(ran.ending, Ending::TimedOut, "killed at the cap, not at the time limit");
+    }
+
+    #[test]
+    fn a_limited_child_starts_with_its_rlimits() {
+        let limits = Limits {
+            memory_bytes: Some(512 << 20),
+            file_bytes: Some(1 << 20),
+            ..Limits::default()
+        };
+        let script = "ulimit -v; ulimit -f; ulimit -c";
+        let ran = run_limited(&mut sh(script), None, Duration::from_secs(60), &limits).unwrap();
+        // KiB, 512-byte blocks (POSIX sh), and no core dump.
+        assert_eq!(String::from_utf8_lossy(&ran.stdout), "524288\n2048\n0\n");
+        assert!(!ran.cut);
     }
 }

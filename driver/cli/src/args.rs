@@ -443,6 +443,11 @@ pub struct OptimizeArgs {
     /// Address-space limit of each compiler worker, in MiB.
     #[arg(long, value_name = "MIB")]
     pub memory_limit_mib: Option<u64>,
+    /// Address-space limit of each run of the program, in MiB: a build that allocates past
+    /// it fails there, as that candidate's verdict. Runs are also limited to 1 GiB per file
+    /// written and to the reference's output and 1 MiB more [default: 4096]
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..))]
+    pub run_memory_limit_mib: Option<u64>,
     /// Remove `optnone` and `noinline` from functions first (IR from `clang -O0`).
     #[arg(long)]
     pub strip_optnone: bool,

@@ -265,6 +265,7 @@ fn optimize_options(args: &OptimizeArgs, backend: BackendKind) -> Result<Optimiz
             compile_timeout_fixed: args.timeout.is_some(),
             run_timeout: args.run_timeout,
             memory_limit_mib: args.memory_limit_mib,
+            run_memory_limit_mib: args.run_memory_limit_mib,
             max_code_growth: args.max_code_growth,
         },
         jobs: args.jobs.unwrap_or_else(cpus),

@@ -1,7 +1,7 @@
 //! Running the programs a search builds: once to compare with the reference build's output,
 //! or a warm-up and timed runs.
 
-use opm_backend::process::{Ending, run_with_timeout};
+use opm_backend::process::{Ending, Limits, run_limited};
 use opm_search::{Rejection, RunOutput, RuntimeStats, Verdict};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,6 +13,8 @@ pub(crate) struct RunResult {
     pub code: i32,
     pub elapsed: Duration,
     pub stdout: Vec<u8>,
+    /// It printed past its output limit and was stopped there.
+    pub cut: bool,
 }
 
 /// Why a run gave no result.
@@ -21,20 +23,88 @@ pub(crate) enum RunError {
     Io(std::io::Error),
 }
 
-/// Runs `exe args` with stdin empty, its standard output kept and its standard error
-/// discarded; kills it after `limit`.
+/// Address space a run of the program may use unless the budget says otherwise.
+pub const RUN_MEMORY_MIB: u64 = 4096;
+/// The largest file a run of the program may write.
+pub const RUN_FILE_BYTES: u64 = 1 << 30;
+/// What the reference build may print (a candidate: the reference's output and 1 MiB more).
+pub const REFERENCE_OUTPUT_BYTES: usize = 256 << 20;
+/// Processes a run may start, beyond those its user had when the search began.
+pub const RUN_PROCESSES: u64 = 256;
+
+/// The limits every run of the program is held to, so that a build that allocates, writes,
+/// prints or forks without bound ends as that candidate's verdict instead of taking the
+/// machine (or the driver's memory, which holds what it prints) with it.
+pub(crate) fn limits(output_bytes: usize, memory_mib: u64) -> Limits {
+    Limits {
+        output_bytes: Some(output_bytes),
+        memory_bytes: Some(memory_mib.saturating_mul(1 << 20)),
+        file_bytes: Some(RUN_FILE_BYTES),
+        processes: user_processes().map(|n| n + RUN_PROCESSES),
+    }
+}
+
+/// How the limits read in a verdict.
+pub fn limits_text(memory_mib: u64) -> String {
+    let processes = match user_processes() {
+        Some(_) => format!(" and {RUN_PROCESSES} more processes"),
+        None => String::new(),
+    };
+    format!(
+        "runs are limited to {memory_mib} MiB of address space, {} MiB per file written, {} MiB \
+         of output beyond the reference's{processes}",
+        RUN_FILE_BYTES >> 20,
+        CANDIDATE_OUTPUT_SLACK >> 20
+    )
+}
+
+/// What a candidate may print beyond the reference's output.
+const CANDIDATE_OUTPUT_SLACK: usize = 1 << 20;
+
+/// How many processes this user has (counted once), for the process limit; `None` for root,
+/// whom the kernel does not hold to it.
+fn user_processes() -> Option<u64> {
+    static COUNT: OnceLock<Option<u64>> = OnceLock::new();
+    *COUNT.get_or_init(|| {
+        // SAFETY: plain system call.
+        let uid = unsafe { libc::getuid() };
+        if uid == 0 {
+            return None;
+        }
+        let wanted = uid.to_string();
+        let entries = std::fs::read_dir("/proc").ok()?;
+        let mut n = 0u64;
+        for e in entries.flatten() {
+            let status = std::fs::read_to_string(e.path().join("status")).unwrap_or_default();
+            let uid_line = status.lines().find_map(|l| l.strip_prefix("Uid:"));
+            if uid_line.and_then(|l| l.split_whitespace().next()) == Some(wanted.as_str()) {
+                n += 1;
+            }
+        }
+        Some(n)
+    })
+}
+
+/// Runs `exe args` with stdin empty, its standard output kept (up to `output_bytes`) and its
+/// standard error discarded, within the run limits; kills it after `limit`.
 pub(crate) fn run_once(
     exe: &Path,
     args: &[String],
     limit: Duration,
+    output_bytes: usize,
+    memory_mib: u64,
 ) -> Result<RunResult, RunError> {
-    let ran = run_with_timeout(Command::new(exe).args(args), None, limit).map_err(RunError::Io)?;
+    let mut cmd = Command::new(exe);
+    cmd.args(args);
+    let limits = limits(output_bytes, memory_mib);
+    let ran = run_limited(&mut cmd, None, limit, &limits).map_err(RunError::Io)?;
     match ran.ending {
         Ending::TimedOut => Err(RunError::Timeout),
         Ending::Exited(status) => Ok(RunResult {
             code: opm_backend::process::shell_exit_code(status),
             elapsed: ran.elapsed,
             stdout: ran.stdout,
+            cut: ran.cut,
         }),
     }
 }
@@ -48,6 +118,8 @@ pub(crate) struct Reference {
     exe: PathBuf,
     args: Vec<String>,
     limit: Duration,
+    /// The address-space limit of every run, in MiB.
+    memory_mib: u64,
     /// A second run of the reference build, made when a candidate first prints otherwise:
     /// whether the build prints the same twice, which tells a miscompile from a program whose
     /// output varies. `Err` says how it varied.
@@ -56,8 +128,13 @@ pub(crate) struct Reference {
 
 impl Reference {
     /// Runs the reference build `exe` once.
-    pub fn measure(exe: &Path, args: &[String], limit: Duration) -> Result<Reference, String> {
-        let first = run_reference(exe, args, limit)?;
+    pub fn measure(
+        exe: &Path,
+        args: &[String],
+        limit: Duration,
+        memory_mib: u64,
+    ) -> Result<Reference, String> {
+        let first = run_reference(exe, args, limit, memory_mib)?;
         Ok(Reference {
             output: RunOutput {
                 stdout_sha256: sha256_hex(&first.stdout),
@@ -69,6 +146,7 @@ impl Reference {
             exe: exe.to_path_buf(),
             args: args.to_vec(),
             limit,
+            memory_mib,
             again: OnceLock::new(),
         })
     }
@@ -83,7 +161,7 @@ impl Reference {
     /// first time.
     fn confirm(&self) -> Result<(), &str> {
         let again = self.again.get_or_init(|| {
-            let second = run_reference(&self.exe, &self.args, self.limit)?;
+            let second = run_reference(&self.exe, &self.args, self.limit, self.memory_mib)?;
             if second.code != self.output.exit_code {
                 let why = format!(
                     "exited with status {} and then {}",
@@ -118,8 +196,20 @@ impl Reference {
 
     /// How the run `r` differs from the reference.
     fn mismatch(&self, r: &RunResult) -> String {
+        if r.cut {
+            return format!(
+                "printed more than the reference's {} bytes and was stopped at its output \
+                 limit ({})",
+                self.stdout.len(),
+                limits_text(self.memory_mib)
+            );
+        }
         if r.code != self.output.exit_code {
-            return format!("exit status {} instead of {}", r.code, self.output.exit_code);
+            let mut text = format!("exit status {} instead of {}", r.code, self.output.exit_code);
+            if r.code > 128 {
+                text.push_str(&format!(" (a signal ended it; {})", limits_text(self.memory_mib)));
+            }
+            return text;
         }
         let at = self.stdout.iter().zip(&r.stdout).position(|(a, b)| a != b);
         match at {
@@ -149,7 +239,8 @@ impl Reference {
         args: &[String],
         limit: Duration,
     ) -> Result<RunResult, Rejection> {
-        let r = run_once(exe, args, limit).map_err(|e| match e {
+        let cap = self.stdout.len().saturating_add(CANDIDATE_OUTPUT_SLACK);
+        let r = run_once(exe, args, limit, cap, self.memory_mib).map_err(|e| match e {
             RunError::Timeout => Rejection::new(Verdict::Timeout, self.timeout_text(limit)),
             RunError::Io(e) => Rejection::new(Verdict::Crash, format!("cannot run: {e}")),
         })?;
@@ -184,8 +275,17 @@ impl Reference {
 }
 
 /// One run of the reference build, its failure said as [`crate::Error::ReferenceRun`] says it.
-fn run_reference(exe: &Path, args: &[String], limit: Duration) -> Result<RunResult, String> {
-    match run_once(exe, args, limit) {
+fn run_reference(
+    exe: &Path,
+    args: &[String],
+    limit: Duration,
+    memory_mib: u64,
+) -> Result<RunResult, String> {
+    match run_once(exe, args, limit, REFERENCE_OUTPUT_BYTES, memory_mib) {
+        Ok(r) if r.cut => Err(format!(
+            "printed more than {} MiB, the most a run may print",
+            REFERENCE_OUTPUT_BYTES >> 20
+        )),
         Ok(r) => Ok(r),
         Err(RunError::Timeout) => {
             Err(format!("did not finish within {:.0} s", limit.as_secs_f64()))

@@ -97,6 +97,10 @@ pub struct Budget {
     pub run_timeout: Option<Duration>,
     /// Address-space limit of a worker process, in MiB.
     pub memory_limit_mib: Option<u64>,
+    /// Address-space limit of each run of the program, in MiB (`None`: the engine's
+    /// default, 4096).
+    #[serde(default)]
+    pub run_memory_limit_mib: Option<u64>,
     /// A candidate whose `.text` exceeds this multiple of the growth baseline's (LLVM's O2,
     /// Cranelift's `speed`) is over budget.
     pub max_code_growth: Option<f64>,
@@ -114,6 +118,7 @@ impl Default for Budget {
             compile_timeout_fixed: false,
             run_timeout: None,
             memory_limit_mib: None,
+            run_memory_limit_mib: None,
             max_code_growth: None,
         }
     }

@@ -188,6 +188,7 @@ fn final_round(
         );
     }
     let rounds = opts.runs.max(1) * FINAL_ROUNDS_PER_RUN;
+    let memory_mib = opts.budget.run_memory_limit_mib.unwrap_or(crate::runs::RUN_MEMORY_MIB);
     let mut samples: Vec<Vec<u64>> = vec![Vec::new(); finalists.len()];
     let mut out: Vec<bool> = vec![false; finalists.len()];
     for round in 0..=rounds {
@@ -198,7 +199,9 @@ fn final_round(
                 continue;
             }
             let row = &rows[*i];
-            let why = match crate::runs::run_once(exe, &opts.run_args, *limit) {
+            let cap = row.report.problem.reference.as_ref().map_or(0, |r| r.stdout_bytes as usize);
+            let cap = cap.saturating_add(1 << 20);
+            let why = match crate::runs::run_once(exe, &opts.run_args, *limit, cap, memory_mib) {
                 Ok(r) => {
                     let same = row.report.problem.reference.as_ref().is_some_and(|want| {
                         want.exit_code == r.code
