@@ -11,6 +11,14 @@
 //! (build the driver first: `cargo build --release -p opm-cli`). `--strategy` and
 //! `--no-avoid` go to the driver: the same campaign with and without `--no-avoid` shows the
 //! share of the budget the search spends on broken candidates once it learns what breaks.
+//!
+//! `--backend cranelift|gcc` searches that backend's space (settings, flags); `--csmith N`
+//! adds N csmith programs to the corpus's. With `--objective runtime --runs 1` every
+//! candidate's output is checked, not only the contenders'. Every miscompile is reduced: the
+//! pipeline is cut down (delta debugging over its passes, nests taken apart first) to a
+//! smallest one that still builds a program printing otherwise than the build without
+//! passes, checked with `opm-driver run`; `reduced.tsv` lists program, pipeline and reduced
+//! pipeline, and the table says how far each went.
 
 use anyhow::Context;
 use clap::Parser;
@@ -50,6 +58,25 @@ struct Args {
     /// Where the signals and findings go, under the target directory.
     #[arg(long, default_value = "robustness")]
     out: String,
+    /// Whose space to search: llvm, cranelift or gcc.
+    #[arg(long, default_value = "llvm")]
+    backend: String,
+    /// csmith programs to add to the corpus's (seeds from 1,500,000 + --seed on; each one
+    /// built by clang -O2 and run first, and replaced when it does not exit 0 in 5 s).
+    #[arg(long, default_value_t = 0)]
+    csmith: usize,
+    /// The driver's `--runs` (with `--objective runtime`).
+    #[arg(long)]
+    runs: Option<u32>,
+    /// Reduce at most this many miscompiles (the first ones).
+    #[arg(long, default_value_t = 50)]
+    reduce: usize,
+    /// Only reduce this pipeline on `--ir` (a miscompile found elsewhere), then stop.
+    #[arg(long, requires = "ir")]
+    reduce_pipeline: Option<String>,
+    /// The program (LLVM IR) `--reduce-pipeline` miscompiles.
+    #[arg(long)]
+    ir: Option<std::path::PathBuf>,
 }
 
 /// Verdicts whose candidates are listed in the findings file.
@@ -58,13 +85,33 @@ const LISTED: &[&str] = &["crash", "timeout", "invariant-violation", "miscompile
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let driver = driver()?;
+    if let (Some(pipeline), Some(ir)) = (&args.reduce_pipeline, &args.ir) {
+        let name = ir.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        let program =
+            opm_bench::Program { name, src: ir.clone(), ll: ir.clone(), cflags: Vec::new() };
+        let out_dir = target_dir().join(&args.out);
+        std::fs::create_dir_all(&out_dir).with_context(|| out_dir.display().to_string())?;
+        print!("{}", reduce_all(&driver, &args, &[(program, pipeline.clone())], &out_dir)?);
+        return Ok(());
+    }
     let out_dir = target_dir().join(&args.out);
     let ir_dir = out_dir.join("ir");
     let sig_dir = out_dir.join("signals");
     for d in [&ir_dir, &sig_dir] {
         std::fs::create_dir_all(d).with_context(|| d.display().to_string())?;
     }
-    let programs = search_inputs(&ir_dir, &args.programs, args.jobs.max(1))?;
+    let mut programs = search_inputs(&ir_dir, &args.programs, args.jobs.max(1))?;
+    if args.csmith > 0 {
+        let first = opm_bench::EVALUATION_CSMITH_SEEDS + 500_000 + args.seed;
+        let limit = std::time::Duration::from_secs(5);
+        programs.extend(opm_bench::csmith_programs(
+            &ir_dir,
+            first,
+            args.csmith,
+            limit,
+            args.jobs.max(1),
+        )?);
+    }
     anyhow::ensure!(!programs.is_empty(), "no programs");
     let (share, extra) = (args.total / programs.len(), args.total % programs.len());
 
@@ -79,6 +126,7 @@ fn main() -> anyhow::Result<()> {
     );
     let mut verdicts: BTreeMap<String, usize> = BTreeMap::new();
     let mut findings = String::new();
+    let mut miscompiles: Vec<(opm_bench::Program, String)> = Vec::new();
     let mut failed_runs = Vec::new();
     let mut short = Vec::new();
     // Broken candidates and all, by count and by evaluation time.
@@ -99,6 +147,10 @@ fn main() -> anyhow::Result<()> {
         }
         let mut cmd = Command::new(&driver);
         cmd.arg("optimize").arg(&program.ll).args(["--strategy", &args.strategy]);
+        cmd.args(["--backend", &args.backend]);
+        if let Some(r) = args.runs {
+            cmd.args(["--runs", &r.to_string()]);
+        }
         if args.no_avoid {
             cmd.arg("--no-avoid");
         }
@@ -124,6 +176,9 @@ fn main() -> anyhow::Result<()> {
             if LISTED.contains(&s.verdict.as_str()) {
                 let detail = s.detail.as_deref().unwrap_or("").replace(['\n', '\t'], " ");
                 writeln!(findings, "{}\t{}\t{}\t{}", s.verdict, program.name, s.pipeline, detail)?;
+            }
+            if s.verdict == "miscompile" {
+                miscompiles.push((program.clone(), s.pipeline.clone()));
             }
         }
         let ok = out.status.success() && !stderr.contains("panicked");
@@ -154,6 +209,7 @@ fn main() -> anyhow::Result<()> {
     let findings_file = out_dir.join("findings.tsv");
     std::fs::write(&findings_file, &findings)
         .with_context(|| findings_file.display().to_string())?;
+    let reduced = reduce_all(&driver, &args, &miscompiles, &out_dir)?;
     let total: usize = verdicts.values().sum();
     println!("\n{:<20} {:>6}", "verdict", "count");
     for (v, n) in &verdicts {
@@ -166,6 +222,7 @@ fn main() -> anyhow::Result<()> {
         100.0 * broken_ms as f64 / all_ms.max(1) as f64
     );
     println!("\nwall time {} s; findings: {}", secs(wall), findings_file.display());
+    print!("{reduced}");
     if !short.is_empty() {
         println!("fewer or more candidates recorded than asked for: {}", short.join(", "));
     }
@@ -178,4 +235,230 @@ fn main() -> anyhow::Result<()> {
     }
     println!("every driver run exited with status 0, without a panic");
     Ok(())
+}
+
+/// Reduces each miscompile's pipeline (the first `--reduce` of them) and writes
+/// `reduced.tsv`; returns the table to print.
+fn reduce_all(
+    driver: &std::path::Path,
+    args: &Args,
+    miscompiles: &[(opm_bench::Program, String)],
+    out_dir: &std::path::Path,
+) -> anyhow::Result<String> {
+    if miscompiles.is_empty() {
+        return Ok("\nno miscompile to reduce\n".to_string());
+    }
+    let mut tsv = String::from("program\tpipeline\treduced\ttests\n");
+    let mut table = format!(
+        "\n{} miscompiles, the first {} reduced (`opm-driver run --backend {} --pipeline P` \
+         against the build without passes):\n| program | passes | reduced to | tests |\n|---|---:|---|---:|\n",
+        miscompiles.len(),
+        miscompiles.len().min(args.reduce),
+        args.backend
+    );
+    for (program, pipeline) in miscompiles.iter().take(args.reduce) {
+        let reducer = Reducer::new(driver, &args.backend, program)?;
+        let Some(reducer) = reducer else {
+            writeln!(
+                table,
+                "| {} | - | the build without passes does not run | 0 |",
+                program.name
+            )?;
+            continue;
+        };
+        let (units, tests) = reducer.reduce(pipeline);
+        let reduced = join(&args.backend, &units);
+        let before = units_of(&args.backend, pipeline, true).len();
+        writeln!(
+            tsv,
+            "{}\t{pipeline}\t{}\t{tests}",
+            program.name,
+            reduced.as_deref().unwrap_or("-")
+        )?;
+        let shown = match &reduced {
+            Some(r) if units.len() == 1 => format!("`{r}` (1 pass)"),
+            Some(r) => format!("`{r}` ({} passes)", units.len()),
+            None => "not reproduced by `run`".to_string(),
+        };
+        writeln!(table, "| {} | {before} | {shown} | {tests} |", program.name)?;
+    }
+    let file = out_dir.join("reduced.tsv");
+    std::fs::write(&file, tsv).with_context(|| file.display().to_string())?;
+    writeln!(table, "reduced pipelines: {}", file.display())?;
+    Ok(table)
+}
+
+/// A program and how its build without passes runs: what a reduced pipeline must still
+/// differ from.
+struct Reducer<'a> {
+    driver: &'a std::path::Path,
+    backend: &'a str,
+    program: &'a opm_bench::Program,
+    reference: (Option<i32>, Vec<u8>),
+    limit: std::time::Duration,
+}
+
+impl<'a> Reducer<'a> {
+    fn new(
+        driver: &'a std::path::Path,
+        backend: &'a str,
+        program: &'a opm_bench::Program,
+    ) -> anyhow::Result<Option<Reducer<'a>>> {
+        let mut cmd = Command::new(driver);
+        cmd.arg("run").arg(&program.ll);
+        let start = Instant::now();
+        let ran = opm_backend::process::run_with_timeout(
+            &mut cmd,
+            None,
+            std::time::Duration::from_secs(120),
+        )?;
+        let Some(code) = ran.shell_code() else { return Ok(None) };
+        let limit = (start.elapsed() * 10).max(std::time::Duration::from_secs(5));
+        Ok(Some(Reducer { driver, backend, program, reference: (Some(code), ran.stdout), limit }))
+    }
+
+    /// Whether `units` as a pipeline builds a program that ends in time and prints otherwise
+    /// (or exits otherwise) than the build without passes.
+    fn miscompiles(&self, units: &[String]) -> bool {
+        let Some(pipeline) = join(self.backend, units) else { return false };
+        let mut cmd = Command::new(self.driver);
+        cmd.arg("run")
+            .args(["--backend", self.backend, "--pipeline", &pipeline])
+            .arg(&self.program.ll);
+        match opm_backend::process::run_with_timeout(&mut cmd, None, self.limit) {
+            // `run` exits 2 when it cannot build; that is not this miscompile.
+            Ok(ran) => match ran.shell_code() {
+                Some(2) | None => false,
+                code => (code, ran.stdout) != self.reference,
+            },
+            Err(_) => false,
+        }
+    }
+
+    /// The smallest list of units found that still miscompiles (empty when even the whole
+    /// pipeline does not, under `run`), and the number of builds tried.
+    fn reduce(&self, pipeline: &str) -> (Vec<String>, usize) {
+        let mut tests = 0;
+        let mut check = |u: &[String]| {
+            tests += 1;
+            self.miscompiles(u)
+        };
+        // Nests taken apart when the pipeline still miscompiles so; else its top-level units.
+        let flat = units_of(self.backend, pipeline, true);
+        let mut units = if check(&flat) {
+            flat
+        } else {
+            let top = units_of(self.backend, pipeline, false);
+            if !check(&top) {
+                return (Vec::new(), tests);
+            }
+            top
+        };
+        // ddmin: remove chunks while what is left still miscompiles, halving the chunk size.
+        let mut chunk = units.len().div_ceil(2).max(1);
+        loop {
+            let mut removed = false;
+            let mut start = 0;
+            while start < units.len() && units.len() > 1 {
+                let end = (start + chunk).min(units.len());
+                let trial: Vec<String> =
+                    units[..start].iter().chain(&units[end..]).cloned().collect();
+                if !trial.is_empty() && check(&trial) {
+                    units = trial;
+                    removed = true;
+                } else {
+                    start = end;
+                }
+            }
+            if chunk == 1 && !removed {
+                break;
+            }
+            chunk = (chunk / 2).max(1);
+        }
+        (units, tests)
+    }
+}
+
+/// A pipeline's units: LLVM's top-level passes (with `flat`, nests taken apart:
+/// `function(a,b)` gives `function(a)` and `function(b)`), Cranelift's settings, gcc's
+/// options.
+fn units_of(backend: &str, pipeline: &str, flat: bool) -> Vec<String> {
+    match backend {
+        "gcc" => pipeline.split_whitespace().map(str::to_string).collect(),
+        "cranelift" => pipeline.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        _ => {
+            let top = split_top(pipeline);
+            if !flat {
+                return top;
+            }
+            top.iter().flat_map(|u| flatten(u)).collect()
+        }
+    }
+}
+
+/// `function(loop(a,b),c)` → `function(loop(a))`, `function(loop(b))`, `function(c)`.
+fn flatten(unit: &str) -> Vec<String> {
+    let open = unit.find('(');
+    let angle = unit.find('<');
+    match open {
+        Some(i) if unit.ends_with(')') && angle.is_none_or(|a| a > i) => {
+            let (name, inner) = (&unit[..i], &unit[i + 1..unit.len() - 1]);
+            split_top(inner)
+                .iter()
+                .flat_map(|u| flatten(u))
+                .map(|u| format!("{name}({u})"))
+                .collect()
+        }
+        _ => vec![unit.to_string()],
+    }
+}
+
+/// Splits at the commas outside brackets of either kind.
+fn split_top(text: &str) -> Vec<String> {
+    let (mut out, mut depth, mut start) = (Vec::new(), 0i32, 0);
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' | '<' => depth += 1,
+            ')' | '>' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(text[start..i].to_string());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(text[start..].to_string());
+    out.into_iter().filter(|u| !u.is_empty()).collect()
+}
+
+/// Units as one pipeline in the backend's syntax; `None` for none.
+fn join(backend: &str, units: &[String]) -> Option<String> {
+    if units.is_empty() {
+        return None;
+    }
+    Some(units.join(if backend == "gcc" { " " } else { "," }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nests_come_apart_and_join_again() {
+        let p = "function(loop(licm,loop-rotate),instcombine<no-verify-fixpoint>),globaldce";
+        assert_eq!(
+            units_of("llvm", p, true),
+            [
+                "function(loop(licm))",
+                "function(loop(loop-rotate))",
+                "function(instcombine<no-verify-fixpoint>)",
+                "globaldce"
+            ]
+        );
+        assert_eq!(units_of("llvm", p, false).len(), 2);
+        assert_eq!(
+            join("gcc", &units_of("gcc", "-O2 -funroll-loops", true)).unwrap(),
+            "-O2 -funroll-loops"
+        );
+    }
 }
