@@ -355,8 +355,8 @@ fn a_lab_killed_at_any_moment_ends_with_the_uninterrupted_results() {
 /// after other candidates left the heap otherwise, the same pipeline gave another module from
 /// run to run (and a lab run again after a kill disagreed with the uninterrupted one). Each
 /// candidate is forked from the worker as it stood after loading the module, without address
-/// randomisation: the same pipeline gives the same module in every run, whatever ran before it
-/// and with any number of jobs.
+/// randomisation: the same pipeline gives the same module in every run, whatever ran before it,
+/// with any number of jobs and wherever the input lies.
 #[test]
 fn a_pipeline_gives_the_same_module_in_every_run_whatever_ran_before_it() {
     // Where a sandbox forbids turning address randomisation off, workers run randomised.
@@ -369,38 +369,71 @@ fn a_pipeline_gives_the_same_module_in_every_run_whatever_ran_before_it() {
     let ir = dir.join("tinylang.ll");
     let src = common::repo_root().join("bench/corpus/tinylang.c");
     common::clang_compile(&src, &ir, "-O1", &["-Xclang", "-disable-llvm-passes"]).expect("clang");
-    let pipeline = "function(gvn),attributor-light,function(loop(loop-rotate),\
-                    correlated-propagation),canonicalize-aliases,inliner-wrapper,function(gvn-sink)";
-    let runs: [(&str, &[&str]); 6] = [
+    // Three pipelines with GVNSink whose modules changed from run to run.
+    let pipelines = [
+        "function(gvn),attributor-light,function(loop(loop-rotate),correlated-propagation),\
+         canonicalize-aliases,inliner-wrapper,function(gvn-sink)",
+        "function(loop(loop-unroll-and-jam),reassociate,loop(loop-instsimplify)),\
+         called-value-propagation,default<Oz>,function(mem2reg,alignment-from-assumptions,\
+         instsimplify),default<O2>,function(partially-inline-libcalls,loop(loop-simplifycfg),\
+         instcombine<no-verify-fixpoint>,gvn-sink,flatten-cfg,lower-constant-intrinsics,\
+         break-crit-edges,tailcallelim,jump-table-to-switch,infer-alignment,\
+         loop(simple-loop-unswitch<nontrivial>),aggressive-instcombine,loop(canon-freeze))",
+        "function(slp-vectorizer),default<O2>,function(gvn-sink,gvn-sink,speculative-execution,\
+         loop(loop-rotate),load-store-vectorizer,bdce,unreachableblockelim,float2int,\
+         lower-switch,infer-alignment,loop-fusion,gvn-hoist),partial-inliner,\
+         function(mldst-motion,loop(indvars),reassociate,loop(loop-simplifycfg)),\
+         elim-avail-extern,globalopt,function(jump-table-to-switch),\
+         inliner-wrapper-no-mandatory-first",
+    ];
+    // The same file in directories whose names are longer: where the input lies changes
+    // nothing (before, the path's length alone moved LLVM's objects; these lengths did).
+    for d in ["moved", "moved-far"] {
+        std::fs::create_dir_all(dir.join(d)).expect("mkdir");
+        std::fs::copy(&ir, dir.join(d).join("tinylang.ll")).expect("copy");
+    }
+    let runs: [(&str, &[&str]); 7] = [
         ("1", &[]),
         ("2", &[]),
+        ("1", &["in:moved"]),
+        ("2", &["in:moved-far"]),
         ("1", &["function(gvn-sink)"]),
         ("2", &["default<O1>,function(gvn-sink)"]),
-        ("1", &["function(gvn),function(gvn-sink)"]),
-        ("2", &["function(gvn-hoist)"]),
+        ("1", &["function(gvn-hoist)"]),
     ];
     let mut seen = Vec::new();
     for (i, (jobs, before)) in runs.iter().enumerate() {
         let signals = dir.join(format!("run{i}.jsonl"));
         let _ = std::fs::remove_file(&signals);
         let mut cmd = std::process::Command::new(common::driver());
-        cmd.arg("optimize").arg(&ir).args(["--strategy", "presets", "--objective", "instcount"]);
+        let (input, before) = match before.first().and_then(|b| b.strip_prefix("in:")) {
+            Some(d) => (dir.join(d).join("tinylang.ll"), &[][..]),
+            None => (ir.clone(), *before),
+        };
+        cmd.arg("optimize").arg(&input).args(["--strategy", "presets", "--objective", "instcount"]);
         cmd.args(["--no-run", "--quiet", "--jobs", jobs]).arg("--signals").arg(&signals);
-        for p in before.iter().chain([&pipeline]) {
+        for p in before.iter().chain(&pipelines) {
             cmd.arg("--pipeline").arg(p);
         }
         let o = common::run(cmd, std::time::Duration::from_secs(300));
         assert_eq!(o.code, Some(0), "optimize: {}", o.stderr_text());
         let text = std::fs::read_to_string(&signals).expect("signals");
-        let found: Vec<(u64, String)> = text
-            .lines()
-            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-            .filter(|v| v["pipeline"] == pipeline)
-            .map(|v| (v["metrics"]["instcount"].as_u64().unwrap_or(0), v["ir_hash"].to_string()))
+        let found: Vec<(u64, String)> = pipelines
+            .iter()
+            .map(|p| {
+                text.lines()
+                    .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                    .find(|v| v["pipeline"] == *p)
+                    .map(|v| {
+                        (v["metrics"]["instcount"].as_u64().unwrap_or(0), v["ir_hash"].to_string())
+                    })
+                    .unwrap_or_else(|| panic!("run {i}: `{p}` was not measured"))
+            })
             .collect();
-        assert_eq!(found.len(), 1, "run {i}: the pipeline measured once: {found:?}");
-        println!("run {i} (jobs {jobs}, after {before:?}): {:?}", found[0]);
-        seen.push(found[0].clone());
+        let at = input.parent().and_then(|d| d.file_name()).unwrap_or_default().to_string_lossy();
+        let counts: Vec<u64> = found.iter().map(|f| f.0).collect();
+        println!("run {i} (jobs {jobs}, in {at}, after {before:?}): instcounts {counts:?}");
+        seen.push(found);
     }
     seen.dedup();
     assert_eq!(seen.len(), 1, "the same pipeline gave different modules: {seen:?}");

@@ -202,7 +202,12 @@ impl Engine {
             problem: problem.clone(),
             dir,
             bitcode: path,
-            name: module.name.clone(),
+            // Its file name, not its path: where the input lies must not change what a
+            // candidate gives (the name's length alone moves LLVM's objects in the worker,
+            // and GVNSink's result with them).
+            name: std::path::Path::new(&module.name)
+                .file_name()
+                .map_or_else(|| module.name.clone(), |n| n.to_string_lossy().into_owned()),
             instcount: module.instruction_count() as u64,
             pool,
             idle: Mutex::new(Vec::new()),
