@@ -250,11 +250,15 @@ fn reduce_all(
     }
     let mut tsv = String::from("program\tpipeline\treduced\ttests\n");
     let mut table = format!(
-        "\n{} miscompiles, the first {} reduced (`opm-driver run --backend {} --pipeline P` \
-         against the build without passes):\n| program | passes | reduced to | tests |\n|---|---:|---|---:|\n",
+        "\n{} miscompiles, the first {} reduced ({} against the build without passes):\n\
+         | program | passes | reduced to | tests |\n|---|---:|---|---:|\n",
         miscompiles.len(),
         miscompiles.len().min(args.reduce),
-        args.backend
+        if args.backend == "llvm" {
+            "`opt-22 -passes=P`, clang-22's code generation".to_string()
+        } else {
+            format!("`opm-driver run --backend {} --pipeline P`", args.backend)
+        }
     );
     for (program, pipeline) in miscompiles.iter().take(args.reduce) {
         let reducer = Reducer::new(driver, &args.backend, program)?;
@@ -278,7 +282,7 @@ fn reduce_all(
         let shown = match &reduced {
             Some(r) if units.len() == 1 => format!("`{r}` (1 pass)"),
             Some(r) => format!("`{r}` ({} passes)", units.len()),
-            None => "not reproduced by `run`".to_string(),
+            None => "not reproduced outside the search".to_string(),
         };
         writeln!(table, "| {} | {before} | {shown} | {tests} |", program.name)?;
     }
@@ -289,13 +293,18 @@ fn reduce_all(
 }
 
 /// A program and how its build without passes runs: what a reduced pipeline must still
-/// differ from.
+/// differ from. LLVM pipelines are checked with LLVM's own tools, as the search applies them
+/// (to the input with its metadata): `opt -passes=P`, then clang's code generation at -O2
+/// without its passes; the reference is that build without `opt`. A reproducer of this kind
+/// is LLVM's alone. Cranelift's settings and gcc's flags are checked with `opm-driver run
+/// --backend B --pipeline P`, which compiles as the search does.
 struct Reducer<'a> {
     driver: &'a std::path::Path,
     backend: &'a str,
     program: &'a opm_bench::Program,
     reference: (Option<i32>, Vec<u8>),
     limit: std::time::Duration,
+    scratch: tempfile::TempDir,
 }
 
 impl<'a> Reducer<'a> {
@@ -304,32 +313,63 @@ impl<'a> Reducer<'a> {
         backend: &'a str,
         program: &'a opm_bench::Program,
     ) -> anyhow::Result<Option<Reducer<'a>>> {
-        let mut cmd = Command::new(driver);
-        cmd.arg("run").arg(&program.ll);
+        let scratch = tempfile::tempdir()?;
+        let exe = scratch.path().join("reference");
+        let mut build = if backend == "llvm" {
+            let mut c = Command::new("clang-22");
+            c.args(["-O2", "-Xclang", "-disable-llvm-passes", "-w"]).arg(&program.ll);
+            c.arg("-o").arg(&exe).arg("-lm");
+            c
+        } else {
+            let mut c = Command::new(driver);
+            c.arg("compile").arg(&program.ll).arg("-o").arg(&exe);
+            c
+        };
+        let limit = std::time::Duration::from_secs(300);
+        if !opm_backend::process::run_with_timeout(&mut build, None, limit)?.success() {
+            return Ok(None);
+        }
         let start = Instant::now();
-        let ran = opm_backend::process::run_with_timeout(
-            &mut cmd,
-            None,
-            std::time::Duration::from_secs(120),
-        )?;
+        let ran = opm_backend::process::run_with_timeout(&mut Command::new(&exe), None, limit)?;
         let Some(code) = ran.shell_code() else { return Ok(None) };
         let limit = (start.elapsed() * 10).max(std::time::Duration::from_secs(5));
-        Ok(Some(Reducer { driver, backend, program, reference: (Some(code), ran.stdout), limit }))
+        let reference = (Some(code), ran.stdout);
+        Ok(Some(Reducer { driver, backend, program, reference, limit, scratch }))
     }
 
     /// Whether `units` as a pipeline builds a program that ends in time and prints otherwise
     /// (or exits otherwise) than the build without passes.
     fn miscompiles(&self, units: &[String]) -> bool {
         let Some(pipeline) = join(self.backend, units) else { return false };
-        let mut cmd = Command::new(self.driver);
-        cmd.arg("run")
-            .args(["--backend", self.backend, "--pipeline", &pipeline])
-            .arg(&self.program.ll);
-        match opm_backend::process::run_with_timeout(&mut cmd, None, self.limit) {
+        let compile = std::time::Duration::from_secs(300);
+        let exe = self.scratch.path().join("candidate");
+        let _ = std::fs::remove_file(&exe);
+        let ran = if self.backend == "llvm" {
+            let bc = self.scratch.path().join("candidate.bc");
+            let mut opt = Command::new("opt-22");
+            opt.arg(format!("-passes={pipeline}")).arg(&self.program.ll).arg("-o").arg(&bc);
+            let mut cc = Command::new("clang-22");
+            cc.args(["-O2", "-Xclang", "-disable-llvm-passes", "-w"]).arg(&bc);
+            cc.arg("-o").arg(&exe).arg("-lm");
+            let built = [opt, cc].iter_mut().all(|c| {
+                opm_backend::process::run_with_timeout(c, None, compile).is_ok_and(|r| r.success())
+            });
+            if !built {
+                return false;
+            }
+            opm_backend::process::run_with_timeout(&mut Command::new(&exe), None, self.limit)
+        } else {
+            let mut cmd = Command::new(self.driver);
+            cmd.arg("run").args(["--backend", self.backend, "--pipeline", &pipeline]);
+            cmd.arg(&self.program.ll);
+            opm_backend::process::run_with_timeout(&mut cmd, None, self.limit)
+        };
+        match ran {
             // `run` exits 2 when it cannot build; that is not this miscompile.
-            Ok(ran) => match ran.shell_code() {
-                Some(2) | None => false,
-                code => (code, ran.stdout) != self.reference,
+            Ok(r) => match r.shell_code() {
+                Some(2) if self.backend != "llvm" => false,
+                None => false,
+                code => (code, r.stdout) != self.reference,
             },
             Err(_) => false,
         }
