@@ -507,3 +507,54 @@ fn a_candidate_that_allocates_prints_writes_or_forks_without_bound_is_stopped() 
         }
     }
 }
+
+/// The random-pipeline campaign's bounded sample: random candidates on each backend's space
+/// (LLVM's passes, Cranelift's settings, gcc's flags) for two programs. Every driver run ends
+/// with status 0 and no panic, and every candidate ends as a verdict in the signals file,
+/// whatever the compiler did with it. Seeded per run; the campaign of the README's figures is
+/// `cargo run --release -p opm-bench --bin robustness -- --backend B --total 10000`.
+#[test]
+fn random_pipelines_on_every_backend_end_as_verdicts() {
+    let seed = common::seed_from_env("OPM_RELIABILITY_SEED");
+    let evals = common::count_from_env("OPM_RELIABILITY_PIPELINES", 6);
+    println!("random pipelines: seed {seed} (replay with OPM_RELIABILITY_SEED={seed})");
+    let dir = common::scratch("reliability-random-pipelines");
+    let known = [
+        "ok",
+        "over-budget",
+        "crash",
+        "timeout",
+        "invariant-violation",
+        "miscompile",
+        "unsupported",
+    ];
+    for program in ["sieve", "crc32"] {
+        let ir = dir.join(format!("{program}.ll"));
+        let src = common::repo_root().join("bench/corpus").join(format!("{program}.c"));
+        let disabled = ["-Xclang", "-disable-llvm-passes"];
+        common::clang_compile(&src, &ir, "-O1", &disabled).expect("clang");
+        for backend in ["llvm", "cranelift", "gcc"] {
+            let signals = dir.join(format!("{program}-{backend}.jsonl"));
+            let _ = std::fs::remove_file(&signals);
+            let mut cmd = std::process::Command::new(common::driver());
+            cmd.arg("optimize").arg(&ir).args(["--backend", backend, "--strategy", "random"]);
+            cmd.args(["--budget-evals", &evals.to_string(), "--seed", &seed.to_string()]);
+            cmd.args(["--jobs", "2", "--quiet", "--signals"]).arg(&signals);
+            let o = common::run(cmd, std::time::Duration::from_secs(600));
+            let stderr = o.stderr_text();
+            assert_eq!(o.code, Some(0), "{program} on {backend}: {stderr}");
+            assert!(!stderr.contains("panicked"), "{program} on {backend}: {stderr}");
+            let text = std::fs::read_to_string(&signals).expect("signals");
+            let verdicts: Vec<String> = text
+                .lines()
+                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                .map(|v| v["verdict"].as_str().unwrap_or_default().to_string())
+                .collect();
+            assert_eq!(verdicts.len(), evals, "{program} on {backend}: one signal per candidate");
+            for v in &verdicts {
+                assert!(known.contains(&v.as_str()), "{program} on {backend}: verdict {v}");
+            }
+            println!("{program} on {backend}: {verdicts:?}");
+        }
+    }
+}
