@@ -29,12 +29,13 @@ pub struct Ran {
     pub elapsed: Duration,
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
-    /// It wrote more than [`Limits::output_bytes`] on a stream: what it wrote is kept up to
-    /// the limit, and it was killed there (with every process it started).
+    /// It wrote more than [`Limits::output_bytes`] on its standard output: what it wrote is
+    /// kept up to the limit, and it was killed there (with every process it started).
     pub cut: bool,
 }
 
-/// What a child may use. Past `output_bytes` on either stream it is killed; the others are
+/// What a child may use. Past `output_bytes` on its standard output it is killed (its
+/// standard error is kept up to as much, the rest dropped); the others are
 /// resource limits (`setrlimit`) it starts with: past `memory_bytes` of address space an
 /// allocation fails, past `file_bytes` a write ends it (SIGXFSZ), and it may not fork once its
 /// user has `processes` processes (the kernel does not hold root to that one). A limited child
@@ -150,8 +151,9 @@ pub fn run_limited(
                 let _ = w.write_all(bytes);
             });
         }
-        let stdout = s.spawn(move || read_all(out, cap, group));
-        let stderr = s.spawn(move || read_all(err, cap, group));
+        let stdout = s.spawn(move || read_all(out, cap, Some(group)));
+        // Standard error past the cap is read and dropped: it ends no run.
+        let stderr = s.spawn(move || read_all(err, cap, None));
         let waited = child.wait_timeout(limit);
         let ending = match waited {
             Ok(Some(status)) => Ok(Ending::Exited(status)),
@@ -174,9 +176,14 @@ pub fn run_limited(
     })
 }
 
-/// Everything a pipe gives until it closes (nothing for no pipe), or up to `cap` bytes: then
-/// the process group `group` is killed, and the second value says so.
-fn read_all(pipe: Option<impl Read>, cap: Option<usize>, group: libc::pid_t) -> (Vec<u8>, bool) {
+/// Everything a pipe gives until it closes (nothing for no pipe), kept up to `cap` bytes:
+/// past them the process group `kill` is killed, and the second value says so (without
+/// `kill`, the rest is read and dropped).
+fn read_all(
+    pipe: Option<impl Read>,
+    cap: Option<usize>,
+    kill: Option<libc::pid_t>,
+) -> (Vec<u8>, bool) {
     let mut buf = Vec::new();
     let Some(mut p) = pipe else { return (buf, false) };
     let Some(cap) = cap else {
@@ -189,9 +196,11 @@ fn read_all(pipe: Option<impl Read>, cap: Option<usize>, group: libc::pid_t) -> 
             Ok(0) => return (buf, false),
             Ok(n) if buf.len() + n > cap => {
                 buf.extend_from_slice(&chunk[..cap - buf.len()]);
-                // SAFETY: signalling the process group the child leads.
-                unsafe { libc::kill(-group, libc::SIGKILL) };
-                return (buf, true);
+                if let Some(group) = kill {
+                    // SAFETY: signalling the process group the child leads.
+                    unsafe { libc::kill(-group, libc::SIGKILL) };
+                    return (buf, true);
+                }
             }
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
@@ -287,5 +296,16 @@ mod tests {
         // KiB, 512-byte blocks (POSIX sh), and no core dump.
         assert_eq!(String::from_utf8_lossy(&ran.stdout), "524288\n2048\n0\n");
         assert!(!ran.cut);
+    }
+
+    #[test]
+    fn standard_error_past_the_cap_is_dropped_without_ending_the_run() {
+        let limits = Limits { output_bytes: Some(1000), ..Limits::default() };
+        let script = "head -c 100000 /dev/zero >&2; echo done";
+        let ran = run_limited(&mut sh(script), None, Duration::from_secs(600), &limits).unwrap();
+        assert!(!ran.cut);
+        assert_eq!(ran.stderr.len(), 1000);
+        assert_eq!(ran.stdout, b"done\n");
+        assert_eq!(ran.shell_code(), Some(0));
     }
 }
