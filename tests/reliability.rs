@@ -558,3 +558,31 @@ fn random_pipelines_on_every_backend_end_as_verdicts() {
         }
     }
 }
+
+/// A program that needs more memory than a run may use aborts in the build without passes
+/// too; the search says so, naming the limits and how to raise them.
+#[test]
+fn a_reference_ended_by_a_signal_is_named_with_the_run_limits() {
+    let dir = common::scratch("reliability-limits-reference");
+    let src = dir.join("big.c");
+    std::fs::write(
+        &src,
+        "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n\
+         int main(void) {\n  for (int i = 0; i < 32; i++) {\n    char *p = malloc(16 << 20);\n\
+         if (!p) abort();\n    memset(p, 1, 16 << 20);\n  }\n  puts(\"done\");\n  return 0;\n}\n",
+    )
+    .expect("write");
+    let ir = dir.join("big.ll");
+    common::clang_compile(&src, &ir, "-O1", &["-Xclang", "-disable-llvm-passes"]).expect("clang");
+    let mut cmd = std::process::Command::new(common::driver());
+    cmd.arg("optimize").arg(&ir).args(["--strategy", "presets", "--run-memory-limit-mib", "128"]);
+    cmd.arg("-o").arg(dir.join("winner.ll"));
+    let o = common::run(cmd, std::time::Duration::from_secs(300));
+    let stderr = o.stderr_text();
+    assert!(
+        stderr.contains("the build without passes was ended by signal 6 (status 134)")
+            && stderr.contains("128 MiB of address space")
+            && stderr.contains("--run-memory-limit-mib"),
+        "{stderr}"
+    );
+}

@@ -176,6 +176,16 @@ pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, Error> {
     let stop_reason = search(opts, &mut s, start)?;
     let (best, output_checked) = pick_winner(opts, &mut s)?;
     let problem = LocalProblem { reference: s.engine.reference_output(), ..s.problem };
+    if let Some(code) = problem.reference.as_ref().map(|r| r.exit_code).filter(|&c| c > 128) {
+        let memory = opts.budget.run_memory_limit_mib.unwrap_or(crate::runs::RUN_MEMORY_MIB);
+        s.notes.push(format!(
+            "the build without passes was ended by signal {} (status {code}), so every \
+             candidate had to end so too; if it ran out of its limits ({}), raise \
+             --run-memory-limit-mib",
+            code - 128,
+            crate::runs::limits_text(memory)
+        ));
+    }
     Ok(OptimizeReport {
         backend: opts.backend,
         problem,
