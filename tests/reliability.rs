@@ -487,8 +487,10 @@ fn a_candidate_that_allocates_prints_writes_or_forks_without_bound_is_stopped() 
         // Run time: every candidate runs (with an output check), not only contenders.
         cmd.arg("optimize").arg(&ir).args(["--strategy", "presets", "--objective", "runtime"]);
         cmd.args(["--runs", "1", "--pipeline", "mergefunc", "--run-memory-limit-mib", "256"]);
+        // Writing 1 GiB takes a while on a busy disk: the limits, not the clock, must stop it.
+        cmd.args(["--run-timeout", "600s"]);
         cmd.args(["--quiet", "--signals"]).arg(&signals).args(["--", mode]).current_dir(&dir);
-        let o = common::run(cmd, std::time::Duration::from_secs(600));
+        let o = common::run(cmd, std::time::Duration::from_secs(1200));
         assert_eq!(o.code, Some(0), "{mode}: optimize: {}", o.stderr_text());
         let text = std::fs::read_to_string(&signals).expect("signals");
         let row = text
