@@ -19,6 +19,17 @@ mod fuzz_targets;
 use common::mutate::{self, Input, Special, Step};
 use std::time::Instant;
 
+/// `src` as clang's IR before LLVM's passes, as a search starts from it.
+fn unoptimised_ir(src: &std::path::Path, ir: &std::path::Path) {
+    common::clang_compile(src, ir, "-O1", &["-Xclang", "-disable-llvm-passes"]).expect("clang");
+}
+
+/// The lines of a signals file, as JSON.
+fn signal_rows(signals: &std::path::Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(signals).expect("signals");
+    text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
+}
+
 fn input(program: &str, bitcode: bool) -> Input {
     let dir = common::scratch(&format!("reliability-inputs-{program}"));
     let ll = dir.join(format!("{program}.ll"));
@@ -154,7 +165,7 @@ fn a_search_killed_at_any_moment_resumes_to_the_uninterrupted_winner() {
     let dir = common::scratch("reliability-kills");
     let src = common::repo_root().join("bench/corpus/sieve.c");
     let ir = dir.join("sieve.ll");
-    common::clang_compile(&src, &ir, "-O1", &["-Xclang", "-disable-llvm-passes"]).expect("clang");
+    unoptimised_ir(&src, &ir);
     let driver = common::driver();
     let mut problems = Vec::new();
     for objective in ["instcount", "size"] {
@@ -229,7 +240,7 @@ fn a_full_disk_and_a_read_only_directory_give_clear_errors_and_corrupt_nothing()
     let dir = common::scratch("reliability-disk");
     let src = common::repo_root().join("bench/corpus/sieve.c");
     let ir = dir.join("sieve.ll");
-    common::clang_compile(&src, &ir, "-O1", &["-Xclang", "-disable-llvm-passes"]).expect("clang");
+    unoptimised_ir(&src, &ir);
     let d = common::driver();
     let (d, ir_s) = (d.display().to_string(), ir.display().to_string());
     let search = "--strategy random --budget-evals 14 --jobs 2 --seed 3 --quiet";
@@ -368,7 +379,7 @@ fn a_pipeline_gives_the_same_module_in_every_run_whatever_ran_before_it() {
     let dir = common::scratch("reliability-determinism");
     let ir = dir.join("tinylang.ll");
     let src = common::repo_root().join("bench/corpus/tinylang.c");
-    common::clang_compile(&src, &ir, "-O1", &["-Xclang", "-disable-llvm-passes"]).expect("clang");
+    unoptimised_ir(&src, &ir);
     // Three pipelines with GVNSink whose modules changed from run to run.
     let pipelines = [
         "function(gvn),attributor-light,function(loop(loop-rotate),correlated-propagation),\
@@ -417,12 +428,11 @@ fn a_pipeline_gives_the_same_module_in_every_run_whatever_ran_before_it() {
         }
         let o = common::run(cmd, std::time::Duration::from_secs(300));
         assert_eq!(o.code, Some(0), "optimize: {}", o.stderr_text());
-        let text = std::fs::read_to_string(&signals).expect("signals");
+        let rows = signal_rows(&signals);
         let found: Vec<(u64, String)> = pipelines
             .iter()
             .map(|p| {
-                text.lines()
-                    .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                rows.iter()
                     .find(|v| v["pipeline"] == *p)
                     .map(|v| {
                         (v["metrics"]["instcount"].as_u64().unwrap_or(0), v["ir_hash"].to_string())
@@ -449,7 +459,7 @@ fn a_candidate_that_allocates_prints_writes_or_forks_without_bound_is_stopped() 
     let dir = common::scratch("reliability-limits");
     let ir = dir.join("run_limits.ll");
     let src = common::repo_root().join("tests/data/run_limits.c");
-    common::clang_compile(&src, &ir, "-O1", &["-Xclang", "-disable-llvm-passes"]).expect("clang");
+    unoptimised_ir(&src, &ir);
     let text = std::fs::read_to_string(&ir).expect("ir");
     let twins: String = text
         .lines()
@@ -492,12 +502,11 @@ fn a_candidate_that_allocates_prints_writes_or_forks_without_bound_is_stopped() 
         cmd.args(["--quiet", "--signals"]).arg(&signals).args(["--", mode]).current_dir(&dir);
         let o = common::run(cmd, std::time::Duration::from_secs(1200));
         assert_eq!(o.code, Some(0), "{mode}: optimize: {}", o.stderr_text());
-        let text = std::fs::read_to_string(&signals).expect("signals");
-        let row = text
-            .lines()
-            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        let rows = signal_rows(&signals);
+        let row = rows
+            .iter()
             .find(|v| v["pipeline"] == "mergefunc")
-            .unwrap_or_else(|| panic!("{mode}: mergefunc was not measured:\n{text}"));
+            .unwrap_or_else(|| panic!("{mode}: mergefunc was not measured: {rows:?}"));
         let detail = row["detail"].as_str().unwrap_or_default();
         println!("{mode}: {} — {detail}", row["verdict"]);
         assert_eq!(row["verdict"], "miscompile", "{mode}: {row}");
@@ -533,8 +542,7 @@ fn random_pipelines_on_every_backend_end_as_verdicts() {
     for program in ["sieve", "crc32"] {
         let ir = dir.join(format!("{program}.ll"));
         let src = common::repo_root().join("bench/corpus").join(format!("{program}.c"));
-        let disabled = ["-Xclang", "-disable-llvm-passes"];
-        common::clang_compile(&src, &ir, "-O1", &disabled).expect("clang");
+        unoptimised_ir(&src, &ir);
         for backend in ["llvm", "cranelift", "gcc"] {
             let signals = dir.join(format!("{program}-{backend}.jsonl"));
             let _ = std::fs::remove_file(&signals);
@@ -546,10 +554,8 @@ fn random_pipelines_on_every_backend_end_as_verdicts() {
             let stderr = o.stderr_text();
             assert_eq!(o.code, Some(0), "{program} on {backend}: {stderr}");
             assert!(!stderr.contains("panicked"), "{program} on {backend}: {stderr}");
-            let text = std::fs::read_to_string(&signals).expect("signals");
-            let verdicts: Vec<String> = text
-                .lines()
-                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            let verdicts: Vec<String> = signal_rows(&signals)
+                .iter()
                 .map(|v| v["verdict"].as_str().unwrap_or_default().to_string())
                 .collect();
             assert_eq!(verdicts.len(), evals, "{program} on {backend}: one signal per candidate");
@@ -575,7 +581,7 @@ fn a_reference_ended_by_a_signal_is_named_with_the_run_limits() {
     )
     .expect("write");
     let ir = dir.join("big.ll");
-    common::clang_compile(&src, &ir, "-O1", &["-Xclang", "-disable-llvm-passes"]).expect("clang");
+    unoptimised_ir(&src, &ir);
     let mut cmd = std::process::Command::new(common::driver());
     cmd.arg("optimize").arg(&ir).args(["--strategy", "presets", "--run-memory-limit-mib", "128"]);
     cmd.arg("-o").arg(dir.join("winner.ll"));

@@ -312,7 +312,7 @@ impl Engine {
         linker.link(&[&object], &exe)?;
         let limit = self.budget().run_timeout.unwrap_or(Duration::from_secs(120));
         let args = self.problem.run_args.clone();
-        let memory = self.budget().run_memory_limit_mib.unwrap_or(crate::runs::RUN_MEMORY_MIB);
+        let memory = crate::runs::memory_mib(self.budget());
         let run = std::thread::Builder::new()
             .name("opm-reference".into())
             .spawn(move || Reference::measure(&exe, &args, limit, memory))

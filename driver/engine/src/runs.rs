@@ -25,6 +25,11 @@ pub(crate) enum RunError {
 
 /// Address space a run of the program may use unless the budget says otherwise.
 pub const RUN_MEMORY_MIB: u64 = 4096;
+
+/// The address-space limit of each run under `budget`, in MiB.
+pub fn memory_mib(budget: &opm_search::Budget) -> u64 {
+    budget.run_memory_limit_mib.unwrap_or(RUN_MEMORY_MIB)
+}
 /// The largest file a run of the program may write.
 pub const RUN_FILE_BYTES: u64 = 1 << 30;
 /// What the reference build may print (a candidate: the reference's output and 1 MiB more).

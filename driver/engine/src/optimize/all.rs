@@ -188,7 +188,7 @@ fn final_round(
         );
     }
     let rounds = opts.runs.max(1) * FINAL_ROUNDS_PER_RUN;
-    let memory_mib = opts.budget.run_memory_limit_mib.unwrap_or(crate::runs::RUN_MEMORY_MIB);
+    let memory_mib = crate::runs::memory_mib(&opts.budget);
     let mut samples: Vec<Vec<u64>> = vec![Vec::new(); finalists.len()];
     let mut out: Vec<bool> = vec![false; finalists.len()];
     for round in 0..=rounds {

@@ -177,7 +177,7 @@ pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, Error> {
     let (best, output_checked) = pick_winner(opts, &mut s)?;
     let problem = LocalProblem { reference: s.engine.reference_output(), ..s.problem };
     if let Some(code) = problem.reference.as_ref().map(|r| r.exit_code).filter(|&c| c > 128) {
-        let memory = opts.budget.run_memory_limit_mib.unwrap_or(crate::runs::RUN_MEMORY_MIB);
+        let memory = crate::runs::memory_mib(&opts.budget);
         s.notes.push(format!(
             "the build without passes was ended by signal {} (status {code}), so every \
              candidate had to end so too; if it ran out of its limits ({}), raise \

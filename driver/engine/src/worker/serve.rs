@@ -55,13 +55,17 @@ pub fn serve(memory_limit_mib: Option<u64>) -> std::io::Result<()> {
         }
         handed = false;
         let Some(line) = input.next_line()? else { return Ok(()) };
-        answer(&mut session, &mut out, &line)?;
+        answer(&mut session, &mut out, serde_json::from_slice(&line))?;
     }
 }
 
-/// Handles one request line and writes its reply.
-fn answer(session: &mut Session, out: &mut std::fs::File, line: &[u8]) -> std::io::Result<()> {
-    let reply = match serde_json::from_slice::<Request>(line) {
+/// Handles one request (as read from its line) and writes its reply.
+fn answer(
+    session: &mut Session,
+    out: &mut std::fs::File,
+    parsed: serde_json::Result<Request>,
+) -> std::io::Result<()> {
+    let reply = match parsed {
         Ok(request) => session.handle(request),
         Err(e) => Reply::Failed { message: format!("bad request: {e}") },
     };
@@ -255,7 +259,8 @@ impl Zygote {
         let mut optimized = false;
         loop {
             let Some(line) = input.next_line()? else { return Ok(EXIT_INPUT) };
-            let next = match serde_json::from_slice::<Request>(&line) {
+            let request = serde_json::from_slice::<Request>(&line);
+            let next = match &request {
                 Ok(Request::Optimize { .. }) if optimized => Some(EXIT_HANDOFF),
                 Ok(Request::Optimize { .. }) => {
                     optimized = true;
@@ -272,12 +277,11 @@ impl Zygote {
             // the candidate's objects lie depends on its requests alone, not on how loading
             // the module or reading requests left the main heap.
             let work = Exclusive((&mut *session, &mut *out));
-            let line = &line;
             std::thread::scope(|scope| {
                 let thread = scope.spawn(move || {
                     let work = work;
                     let (session, out) = work.0;
-                    answer(session, out, line)
+                    answer(session, out, request)
                 });
                 // A panic ends the child as it would have ended the worker (its message is on
                 // stderr already).
