@@ -19,6 +19,7 @@ pub mod error;
 pub mod intrinsic;
 pub mod llvm_syntax;
 pub mod object;
+mod pids;
 pub mod pipeline;
 pub mod process;
 pub mod space;

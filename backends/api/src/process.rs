@@ -9,6 +9,7 @@
 use std::io::{Read, Write};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, ExitStatus, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use wait_timeout::ChildExt;
 
@@ -35,11 +36,11 @@ pub struct Ran {
 }
 
 /// What a child may use. Past `output_bytes` on its standard output it is killed (its
-/// standard error is kept up to as much, the rest dropped); the others are
+/// standard error is kept up to as much, the rest dropped); `memory_bytes` and `file_bytes` are
 /// resource limits (`setrlimit`) it starts with: past `memory_bytes` of address space an
-/// allocation fails, past `file_bytes` a write ends it (SIGXFSZ), and it may not fork once its
-/// user has `processes` processes (the kernel does not hold root to that one). A limited child
-/// leaves no core dump.
+/// allocation fails, past `file_bytes` a write ends it (SIGXFSZ). With `processes`, it and what
+/// it starts may have that many processes at once, where [`process_limit`] says how that is
+/// held. A limited child leaves no core dump.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Limits {
     pub output_bytes: Option<usize>,
@@ -48,20 +49,71 @@ pub struct Limits {
     pub processes: Option<u64>,
 }
 
+/// How a limit on processes ([`Limits::processes`]) is held on this machine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProcessLimit {
+    /// Each limited child gets a `pids` cgroup of its own: the limit counts it and what it
+    /// starts, whoever runs opm, root included.
+    PerRun,
+    /// `RLIMIT_NPROC`: the limit is on top of the processes the user had when opm first
+    /// counted them, and the kernel counts every process of the user.
+    PerUser,
+    /// Neither: no `pids` cgroup can be made here, and the kernel does not hold root to
+    /// `RLIMIT_NPROC`.
+    None,
+}
+
+/// How this machine holds a child to [`Limits::processes`] (found once).
+pub fn process_limit() -> ProcessLimit {
+    if crate::pids::available() {
+        ProcessLimit::PerRun
+    } else if user_processes().is_some() {
+        ProcessLimit::PerUser
+    } else {
+        ProcessLimit::None
+    }
+}
+
+/// How many processes this user has (counted once), for `RLIMIT_NPROC`; `None` for root, whom
+/// the kernel does not hold to it.
+fn user_processes() -> Option<u64> {
+    static COUNT: OnceLock<Option<u64>> = OnceLock::new();
+    *COUNT.get_or_init(|| {
+        // SAFETY: plain system call.
+        let uid = unsafe { libc::getuid() };
+        if uid == 0 {
+            return None;
+        }
+        let wanted = uid.to_string();
+        let entries = std::fs::read_dir("/proc").ok()?;
+        let mut n = 0u64;
+        for e in entries.flatten() {
+            let status = std::fs::read_to_string(e.path().join("status")).unwrap_or_default();
+            let uid_line = status.lines().find_map(|l| l.strip_prefix("Uid:"));
+            if uid_line.and_then(|l| l.split_whitespace().next()) == Some(wanted.as_str()) {
+                n += 1;
+            }
+        }
+        Some(n)
+    })
+}
+
 impl Limits {
-    fn rlimits(&self) -> Vec<(RlimitResource, u64)> {
+    /// The rlimits a child starts with; `nproc`: `RLIMIT_NPROC`, when the process limit is
+    /// held that way.
+    fn rlimits(&self, nproc: Option<u64>) -> Vec<(RlimitResource, u64)> {
         let mut out = Vec::new();
         let wanted = [
             (libc::RLIMIT_AS, self.memory_bytes),
             (libc::RLIMIT_FSIZE, self.file_bytes),
-            (libc::RLIMIT_NPROC, self.processes),
+            (libc::RLIMIT_NPROC, nproc),
         ];
         for (resource, value) in wanted {
             if let Some(v) = value {
                 out.push((resource, v));
             }
         }
-        if !out.is_empty() {
+        if !out.is_empty() || self.processes.is_some() {
             out.push((libc::RLIMIT_CORE, 0));
         }
         out
@@ -122,11 +174,23 @@ pub fn run_limited(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
-    let rlimits = limits.rlimits();
-    if !rlimits.is_empty() {
-        // SAFETY: only `setrlimit` between fork and exec, on a vector made before the fork.
+    // Its own pids cgroup where one can be made (dropped, which kills what is left in it, when
+    // this function returns), else RLIMIT_NPROC on top of the user's processes.
+    let cgroup = limits.processes.and_then(crate::pids::Group::new);
+    let nproc = match (&cgroup, limits.processes) {
+        (None, Some(n)) => user_processes().map(|had| had + n),
+        _ => None,
+    };
+    let rlimits = limits.rlimits(nproc);
+    let procs = cgroup.as_ref().map(crate::pids::Group::procs);
+    if !rlimits.is_empty() || procs.is_some() {
+        // SAFETY: only `open`, `write`, `close` and `setrlimit` between fork and exec, on
+        // values made before the fork.
         unsafe {
             cmd.pre_exec(move || {
+                if let Some(procs) = &procs {
+                    crate::pids::join(procs)?;
+                }
                 for &(resource, value) in &rlimits {
                     let l = libc::rlimit { rlim_cur: value as _, rlim_max: value as _ };
                     if libc::setrlimit(resource, &l) != 0 {
@@ -170,6 +234,8 @@ pub fn run_limited(
             let _ = child.kill();
             let _ = child.wait();
         }
+        // And whatever left the group for a session of its own, in the child's cgroup.
+        drop(cgroup);
         let (stdout, cut_out) = stdout.join().unwrap_or_default();
         let (stderr, cut_err) = stderr.join().unwrap_or_default();
         Ok(Ran { ending: ending?, elapsed, stdout, stderr, cut: cut_out || cut_err })
@@ -296,6 +362,44 @@ mod tests {
         // KiB, 512-byte blocks (POSIX sh), and no core dump.
         assert_eq!(String::from_utf8_lossy(&ran.stdout), "524288\n2048\n0\n");
         assert!(!ran.cut);
+    }
+
+    #[test]
+    fn a_child_may_not_start_more_than_its_processes() {
+        if process_limit() == ProcessLimit::None {
+            println!("skipped: no pids cgroup can be made here, and RLIMIT_NPROC spares root");
+            return;
+        }
+        // Per user, the limit is on top of what the user had: other processes of the user may
+        // come and go meanwhile, so the count is only bounded there, exact per run.
+        let limits = Limits { processes: Some(20), ..Limits::default() };
+        // The shell counts the sleepers it started; it stops at the first that cannot fork.
+        let script = "n=0; while [ $n -lt 200 ]; do sleep 600 & n=$((n+1)); echo $n; done";
+        let ran = run_limited(&mut sh(script), None, Duration::from_secs(600), &limits).unwrap();
+        let out = String::from_utf8_lossy(&ran.stdout);
+        let started: u32 = out.lines().last().unwrap_or("0").parse().unwrap();
+        assert!(started < 20, "{started} sleepers started under a limit of 20");
+        if process_limit() == ProcessLimit::PerRun {
+            assert_eq!(started, 19, "the shell and 19 sleepers");
+        }
+    }
+
+    #[test]
+    fn a_process_that_left_the_group_for_its_own_session_goes_with_the_run() {
+        if process_limit() != ProcessLimit::PerRun {
+            println!("skipped: no pids cgroup can be made here");
+            return;
+        }
+        let limits = Limits { processes: Some(20), ..Limits::default() };
+        let script = "setsid sleep 600 >/dev/null 2>&1 & echo $!";
+        let ran = run_limited(&mut sh(script), None, Duration::from_secs(600), &limits).unwrap();
+        let pid = String::from_utf8_lossy(&ran.stdout).trim().to_string();
+        assert!(!pid.is_empty(), "the sleeper's pid");
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        assert!(
+            stat.is_empty() || stat.split_whitespace().nth(2) == Some("Z"),
+            "the sleeper {pid} outlived its run: {stat}"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Running the programs a search builds: once to compare with the reference build's output,
 //! or a warm-up and timed runs.
 
-use opm_backend::process::{Ending, Limits, run_limited};
+use opm_backend::process::{Ending, Limits, ProcessLimit, process_limit, run_limited};
 use opm_search::{Rejection, RunOutput, RuntimeStats, Verdict};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -34,7 +34,9 @@ pub fn memory_mib(budget: &opm_search::Budget) -> u64 {
 pub const RUN_FILE_BYTES: u64 = 1 << 30;
 /// What the reference build may print (a candidate: the reference's output and 1 MiB more).
 pub const REFERENCE_OUTPUT_BYTES: usize = 256 << 20;
-/// Processes a run may start, beyond those its user had when the search began.
+/// Processes (threads count) a run may have at once: in a `pids` cgroup of its own where one
+/// can be made, else beyond those its user had when the search began (which does not bind
+/// root); see [`opm_backend::process::process_limit`].
 pub const RUN_PROCESSES: u64 = 256;
 
 /// The limits every run of the program is held to, so that a build that allocates, writes,
@@ -45,15 +47,16 @@ pub(crate) fn limits(output_bytes: usize, memory_mib: u64) -> Limits {
         output_bytes: Some(output_bytes),
         memory_bytes: Some(memory_mib.saturating_mul(1 << 20)),
         file_bytes: Some(RUN_FILE_BYTES),
-        processes: user_processes().map(|n| n + RUN_PROCESSES),
+        processes: Some(RUN_PROCESSES),
     }
 }
 
 /// How the limits read in a verdict.
 pub fn limits_text(memory_mib: u64) -> String {
-    let processes = match user_processes() {
-        Some(_) => format!(" and {RUN_PROCESSES} more processes"),
-        None => String::new(),
+    let processes = match process_limit() {
+        ProcessLimit::PerRun => format!(" and {RUN_PROCESSES} processes"),
+        ProcessLimit::PerUser => format!(" and {RUN_PROCESSES} more processes"),
+        ProcessLimit::None => String::new(),
     };
     format!(
         "runs are limited to {memory_mib} MiB of address space, {} MiB per file written, {} MiB \
@@ -65,30 +68,6 @@ pub fn limits_text(memory_mib: u64) -> String {
 
 /// What a candidate may print beyond the reference's output.
 const CANDIDATE_OUTPUT_SLACK: usize = 1 << 20;
-
-/// How many processes this user has (counted once), for the process limit; `None` for root,
-/// whom the kernel does not hold to it.
-fn user_processes() -> Option<u64> {
-    static COUNT: OnceLock<Option<u64>> = OnceLock::new();
-    *COUNT.get_or_init(|| {
-        // SAFETY: plain system call.
-        let uid = unsafe { libc::getuid() };
-        if uid == 0 {
-            return None;
-        }
-        let wanted = uid.to_string();
-        let entries = std::fs::read_dir("/proc").ok()?;
-        let mut n = 0u64;
-        for e in entries.flatten() {
-            let status = std::fs::read_to_string(e.path().join("status")).unwrap_or_default();
-            let uid_line = status.lines().find_map(|l| l.strip_prefix("Uid:"));
-            if uid_line.and_then(|l| l.split_whitespace().next()) == Some(wanted.as_str()) {
-                n += 1;
-            }
-        }
-        Some(n)
-    })
-}
 
 /// Runs `exe args` with stdin empty, its standard output kept (up to `output_bytes`) and its
 /// standard error discarded, within the run limits; kills it after `limit`.
