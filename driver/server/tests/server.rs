@@ -377,7 +377,7 @@ fn the_ledger_syncs_over_the_network_with_proofs_and_a_fork_is_caught() {
 }
 
 #[test]
-fn concurrent_clients_lose_nothing_and_a_killed_server_keeps_every_acknowledged_write() {
+fn concurrent_clients_lose_nothing() {
     let tmp = tempfile::tempdir().expect("tmp");
     let pki = Pki::new(tmp.path(), "ca");
     let (cert, key) = pki.server("srv", &["127.0.0.1"]);
@@ -466,46 +466,136 @@ fn concurrent_clients_lose_nothing_and_a_killed_server_keeps_every_acknowledged_
     sorted.sort();
     sorted.dedup();
     assert_eq!(sorted.len(), added.len(), "a duplicated entry");
+}
 
-    // Writes while the server is killed with SIGKILL: every acknowledged one survives.
-    let (tx, rx) = mpsc::channel::<String>();
-    let mut writers = Vec::new();
-    for _ in 0..8 {
-        let client = server.client(Some(&ca), Some(&admin), None);
-        let tx = tx.clone();
-        writers.push(std::thread::spawn(move || {
-            loop {
-                let k = new_key().verifying_key();
-                match client.add_key(&k) {
-                    Ok(_) => tx.send(opm_market::attest::key_id(&k)).expect("send"),
-                    Err(_) => break,
+/// The server killed with SIGKILL at moments spread over its work, while 8 clients add keys
+/// and publish plans, then started again on the same store, `OPM_RELIABILITY_KILLS` times
+/// (default 3; the seed is printed, `OPM_RELIABILITY_SEED` replays it): after every restart
+/// the ledger verifies, every write acknowledged before any kill is in it, once, and the
+/// server goes on appending. A larger campaign: `OPM_RELIABILITY_KILLS=50 cargo test -p
+/// opm-server --test server a_server_killed -- --nocapture`.
+#[test]
+fn a_server_killed_at_any_moment_keeps_every_acknowledged_write() {
+    let seed = seed_from_env("OPM_RELIABILITY_SEED");
+    let kills: Option<u64> =
+        std::env::var("OPM_RELIABILITY_KILLS").ok().and_then(|s| s.parse().ok());
+    let kills = kills.unwrap_or(3);
+    println!("server kills: seed {seed} (replay with OPM_RELIABILITY_SEED={seed})");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let pki = Pki::new(tmp.path(), "ca");
+    let (cert, key) = pki.server("srv", &["127.0.0.1"]);
+    let signing = tmp.path().join("registry.key");
+    let server_key = opm_market::keys::generate(&signing).expect("key");
+    let store = tmp.path().join("store");
+    let admin = token(&store, "adm", "admin");
+    admit_llvm(&store);
+    let publisher = token(&store, "pat", "publisher");
+    let mut a = tls_args(&cert, &key);
+    a.extend(["--signing-key".into(), signing.display().to_string()]);
+    a.extend(["--rate", "100000", "--burst", "100000"].map(String::from));
+    let ca = pki.ca_pem();
+    let signer = new_key();
+    let mut server = Server::start(&store, &args(&a));
+    server.client(Some(&ca), Some(&admin), None).add_key(&signer.verifying_key()).expect("key");
+    let (mut keys, mut plans) = (Vec::new(), Vec::new());
+    let mut rng = seed;
+    // The kills spread over the first 1.5 s of the writes, from their very first request on.
+    let window = Duration::from_millis(1500);
+    for round in 0..kills {
+        let at = window.mul_f64((round as f64 + unit(&mut rng)) / kills as f64);
+        let (tx, rx) = mpsc::channel::<(bool, String)>();
+        let mut writers = Vec::new();
+        for w in 0..8 {
+            let token = if w % 2 == 0 { &admin } else { &publisher };
+            let client = server.client(Some(&ca), Some(token), None);
+            let (tx, signer) = (tx.clone(), signer.clone());
+            writers.push(std::thread::spawn(move || {
+                for n in 0.. {
+                    let done = if w % 2 == 0 {
+                        let k = new_key().verifying_key();
+                        client.add_key(&k).map(|_| (true, opm_market::attest::key_id(&k)))
+                    } else {
+                        let module = format!("; module {round}.{w}.{n}\n");
+                        let plan = "function(instcombine,simplifycfg)";
+                        let envelope = attestation_of(&signer, plan, module.as_bytes());
+                        client
+                            .publish(&envelope, &signer.verifying_key())
+                            .map(|p| (false, p.plan.id))
+                    };
+                    match done {
+                        Ok(d) => tx.send(d).expect("send"),
+                        Err(_) => break,
+                    }
                 }
-            }
-        }));
+            }));
+        }
+        drop(tx);
+        std::thread::sleep(at);
+        let pid = server.child.id();
+        let killed = Command::new("kill").args(["-9", &pid.to_string()]).status().expect("kill");
+        assert!(killed.success());
+        for w in writers {
+            w.join().expect("writer");
+        }
+        let acknowledged: Vec<(bool, String)> = rx.iter().collect();
+        let before = keys.len() + plans.len();
+        for (is_key, id) in acknowledged {
+            if is_key { keys.push(id) } else { plans.push(id) }
+        }
+        drop(server);
+        server = Server::start(&store, &args(&a));
+        let ledger = Ledger::open(&store.join("ledger.sqlite")).expect("ledger");
+        let report = ledger.verify(&[server_key.verifying_key()]).unwrap_or_else(|e| {
+            panic!("round {round}, killed at {at:?}: the ledger does not verify: {e}")
+        });
+        let (added, published) = (added_keys(&ledger), published_plans(&ledger));
+        println!(
+            "round {round}: killed at {:.3} s, {} writes acknowledged, {} entries",
+            at.as_secs_f64(),
+            keys.len() + plans.len() - before,
+            report.entries
+        );
+        for k in &keys {
+            assert!(added.contains(k), "round {round}, killed at {at:?}: key {k} lost");
+        }
+        for p in &plans {
+            assert!(published.contains(p), "round {round}, killed at {at:?}: plan {p} lost");
+        }
+        for (what, mut ids) in [("key", added), ("plan", published)] {
+            ids.sort();
+            let n = ids.len();
+            ids.dedup();
+            assert_eq!(ids.len(), n, "round {round}: a {what} is in the ledger twice");
+        }
     }
-    drop(tx);
-    std::thread::sleep(Duration::from_millis(700));
-    let pid = server.child.id();
-    let killed = Command::new("kill").args(["-9", &pid.to_string()]).status().expect("kill");
-    assert!(killed.success());
-    for w in writers {
-        w.join().expect("writer");
-    }
-    let during: Vec<String> = rx.iter().collect();
-    assert!(!during.is_empty(), "no write was acknowledged before the kill");
-    drop(server);
-    let server = Server::start(&store, &args(&a));
-    let ledger = Ledger::open(&store.join("ledger.sqlite")).expect("ledger");
-    ledger.verify(&[server_key.verifying_key()]).expect("verifies after the kill");
-    let added = added_keys(&ledger);
-    for k in acknowledged.iter().chain(&during) {
-        assert!(added.contains(k), "acknowledged key {k} lost");
-    }
+    assert!(!keys.is_empty() && !plans.is_empty(), "no write was acknowledged before a kill");
     // And the restarted server goes on appending.
+    let ledger = Ledger::open(&store.join("ledger.sqlite")).expect("ledger");
     let adm = server.client(Some(&ca), Some(&admin), None);
     let before = ledger.size().expect("size");
     let cp = adm.add_key(&new_key().verifying_key()).expect("after restart");
     assert_eq!(cp.size, before + 1);
+}
+
+/// A seed from `var`, or a fresh one.
+fn seed_from_env(var: &str) -> u64 {
+    match std::env::var(var) {
+        Ok(s) => s.parse().unwrap_or_else(|_| panic!("{var}={s} is not a number")),
+        Err(_) => {
+            let mut b = [0u8; 4];
+            getrandom::fill(&mut b).expect("random");
+            u64::from(u32::from_le_bytes(b)) % 1_000_000_000
+        }
+    }
+}
+
+/// A number in [0, 1) from a SplitMix64 state.
+fn unit(state: &mut u64) -> f64 {
+    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
 }
 
 #[test]
