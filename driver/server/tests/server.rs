@@ -376,20 +376,36 @@ fn the_ledger_syncs_over_the_network_with_proofs_and_a_fork_is_caught() {
     assert_eq!(mine.size().expect("size"), 8, "nothing appended from a fork");
 }
 
-#[test]
-fn concurrent_clients_lose_nothing() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let pki = Pki::new(tmp.path(), "ca");
+/// A store under `dir` for a server that signs its checkpoints (no rate limit to speak of),
+/// with the LLVM adapter admitted and an admin's token.
+struct Signed {
+    pki: Pki,
+    /// The server's arguments: TLS and its signing key.
+    a: Vec<String>,
+    server_key: SigningKey,
+    store: PathBuf,
+    admin: String,
+}
+
+fn signed_store(dir: &Path) -> Signed {
+    let pki = Pki::new(dir, "ca");
     let (cert, key) = pki.server("srv", &["127.0.0.1"]);
-    let signing = tmp.path().join("registry.key");
+    let signing = dir.join("registry.key");
     let server_key = opm_market::keys::generate(&signing).expect("key");
-    let store = tmp.path().join("store");
+    let store = dir.join("store");
     let admin = token(&store, "adm", "admin");
-    let reader = token(&store, "ann", "reader");
     let mut a = tls_args(&cert, &key);
     a.extend(["--signing-key".into(), signing.display().to_string()]);
     a.extend(["--rate", "100000", "--burst", "100000"].map(String::from));
     admit_llvm(&store);
+    Signed { pki, a, server_key, store, admin }
+}
+
+#[test]
+fn concurrent_clients_lose_nothing() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let Signed { pki, a, server_key, store, admin } = signed_store(tmp.path());
+    let reader = token(&store, "ann", "reader");
     let publisher = token(&store, "pat", "publisher");
     let server = Server::start(&store, &args(&a));
     let ca = pki.ca_pem();
@@ -482,17 +498,8 @@ fn a_server_killed_at_any_moment_keeps_every_acknowledged_write() {
     let kills = kills.unwrap_or(3);
     println!("server kills: seed {seed} (replay with OPM_RELIABILITY_SEED={seed})");
     let tmp = tempfile::tempdir().expect("tmp");
-    let pki = Pki::new(tmp.path(), "ca");
-    let (cert, key) = pki.server("srv", &["127.0.0.1"]);
-    let signing = tmp.path().join("registry.key");
-    let server_key = opm_market::keys::generate(&signing).expect("key");
-    let store = tmp.path().join("store");
-    let admin = token(&store, "adm", "admin");
-    admit_llvm(&store);
+    let Signed { pki, a, server_key, store, admin } = signed_store(tmp.path());
     let publisher = token(&store, "pat", "publisher");
-    let mut a = tls_args(&cert, &key);
-    a.extend(["--signing-key".into(), signing.display().to_string()]);
-    a.extend(["--rate", "100000", "--burst", "100000"].map(String::from));
     let ca = pki.ca_pem();
     let signer = new_key();
     let mut server = Server::start(&store, &args(&a));
