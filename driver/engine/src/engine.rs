@@ -351,7 +351,7 @@ impl Engine {
     pub fn evaluate_all(
         &self,
         candidates: &[Candidate],
-        first_eval: u64,
+        evals: &[u64],
         beat: Option<Rank>,
         sink: &(dyn Fn(&PerformanceSignal) + Sync),
     ) -> Vec<PerformanceSignal> {
@@ -375,7 +375,8 @@ impl Engine {
                         }
                         let i = next_candidate.fetch_add(1, Ordering::Relaxed);
                         let Some(candidate) = candidates.get(i) else { break };
-                        let signal = self.evaluate(candidate, first_eval + i as u64, &batch);
+                        let eval = evals.get(i).copied().unwrap_or(i as u64);
+                        let signal = self.evaluate(candidate, eval, &batch);
                         if !self.is_contender(&signal, beat) {
                             sink(&signal);
                         }

@@ -6,7 +6,8 @@
 //! - A search whose lease expired (its collector was killed, its machine went away) is taken
 //!   again; its token grows, and every write of the old holder ([`Fenced`]) is refused.
 //! - A search that failed is queued again until it has been tried `max_attempts` times, then
-//!   recorded as failed with why.
+//!   recorded as failed with why. A holder that stopped renewing its lease counts as a failed
+//!   attempt only when it stored nothing under it.
 //! - Run-time searches are pinned to a machine class; the others go to any collector. Every
 //!   search goes only to collectors whose tools are the run's (LLVM always, and the search's
 //!   own backend).
@@ -117,8 +118,8 @@ const TAKEABLE: &str = "(q.class IS NULL OR q.class = $1)
     AND (q.backend <> 'cranelift' OR r.cranelift = $3)
     AND (q.backend <> 'gcc' OR r.gcc = $4)";
 
-/// Ends, as failed, the searches whose lease expired after their last allowed attempt; their
-/// `tasks` row says why. Returns how many.
+/// Ends, as failed, the searches whose lease expired after their last allowed attempt without
+/// their holder storing anything under it; their `tasks` row says why. Returns how many.
 pub fn give_up_expired(store: &PgStore, max_attempts: i32) -> Result<u64, StoreError> {
     let mut client = store.client()?;
     let mut tx = client.transaction()?;
@@ -127,6 +128,8 @@ pub fn give_up_expired(store: &PgStore, max_attempts: i32) -> Result<u64, StoreE
             detail = format('its collector %s stopped renewing its lease, %s times',
                 holder, attempts)
          WHERE state = 'running' AND lease_until < now() AND attempts >= $1
+           AND NOT EXISTS (SELECT 1 FROM queue_signals s
+                           WHERE s.queue_id = queue.id AND s.token = queue.token)
          RETURNING run_id, program_id, backend, strategy, detail",
         &[&max_attempts],
     )?;
@@ -144,7 +147,10 @@ pub fn give_up_expired(store: &PgStore, max_attempts: i32) -> Result<u64, StoreE
 }
 
 /// Takes the oldest search this collector may take, queued or with an expired lease, and holds
-/// it for `lease`.
+/// it for `lease`. Taking it counts as an attempt, except after an expired lease under which
+/// its holder stored measurements: that holder was stopped (killed, its machine gone), not
+/// failed by the search, and the search goes on from there; a search whose holders die
+/// before storing anything is given up after `max_attempts`, as one that keeps failing.
 pub fn take(store: &PgStore, c: &Collector, lease: Duration) -> Result<Option<Lease>, StoreError> {
     let mut client = store.client()?;
     let mut tx = client.transaction()?;
@@ -164,7 +170,10 @@ pub fn take(store: &PgStore, c: &Collector, lease: Duration) -> Result<Option<Le
     let id: i64 = get(&row, 0)?;
     let row = tx.query_one(
         "UPDATE queue q SET state = 'running', holder = $2, token = q.token + 1,
-            attempts = q.attempts + 1, lease_until = now() + make_interval(secs => $3)
+            attempts = q.attempts + CASE WHEN q.state = 'running' AND EXISTS
+                (SELECT 1 FROM queue_signals s WHERE s.queue_id = q.id AND s.token = q.token)
+                THEN 0 ELSE 1 END,
+            lease_until = now() + make_interval(secs => $3)
          FROM runs r WHERE q.id = $1 AND r.id = q.run_id
          RETURNING q.token, q.attempts, q.run_id, r.tag, q.program_id, q.backend, q.strategy",
         &[&id, &c.name, &lease.as_secs_f64()],

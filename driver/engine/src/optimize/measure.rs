@@ -23,7 +23,8 @@ pub fn measure(opts: &super::OptimizeOptions) -> Result<Vec<PerformanceSignal>, 
         .prefix("opm-measure-")
         .tempdir()
         .map_err(|source| Error::io(std::env::temp_dir(), source))?;
-    let signals = engine.evaluate_all(&user, 0, None, &|_| {});
+    let unnumbered = vec![0; user.len()];
+    let signals = engine.evaluate_all(&user, &unnumbered, None, &|_| {});
     Ok(signals
         .iter()
         .map(|s| {

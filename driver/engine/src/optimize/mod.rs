@@ -309,6 +309,35 @@ fn prepare(opts: &OptimizeOptions) -> Result<Prepared, Error> {
     Ok(Prepared { space, engine, problem, audit, history, sink, user, features, notes })
 }
 
+/// The numbers of a search's next evaluations: on `--resume`, first those missing below the
+/// highest one read back (a batch stores its contenders after the others, so a kill can leave
+/// gaps), which the same candidates fill as in the search left alone, since a strategy
+/// proposes again, first, what its seed proposed and the history lacks; then on from there.
+struct EvalNumbers {
+    gaps: std::collections::VecDeque<u64>,
+    next: u64,
+}
+
+impl EvalNumbers {
+    fn after(done: impl Iterator<Item = u64>) -> EvalNumbers {
+        let done: std::collections::BTreeSet<u64> = done.collect();
+        let next = done.last().map_or(1, |m| m + 1);
+        let gaps = (1..next).filter(|e| !done.contains(e)).collect();
+        EvalNumbers { gaps, next }
+    }
+
+    fn take(&mut self, n: usize) -> Vec<u64> {
+        (0..n)
+            .map(|_| {
+                self.gaps.pop_front().unwrap_or_else(|| {
+                    self.next += 1;
+                    self.next - 1
+                })
+            })
+            .collect()
+    }
+}
+
 /// The next batch of up to `n` new candidates, in the form they are recorded in, each new text
 /// once. A strategy does not know which of its proposals are the same once resolved (GCC's
 /// `-O2 -Os` is `-Os`): it is asked again before it counts as finished. A proposal with a pass
@@ -365,7 +394,7 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
     let budget = &opts.budget;
     let progress = Mutex::new(Progress::new(opts.progress, budget, opts.objective));
     let write_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
-    let mut next_eval = s.history.signals.iter().map(|s| s.eval).max().unwrap_or(0) + 1;
+    let mut numbers = EvalNumbers::after(s.history.signals.iter().map(|s| s.eval));
     let growth_base = s.space.baseline(&s.space.growth_base).cloned();
     let mut limit_adapted = false;
 
@@ -400,8 +429,8 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
             lock(&progress).update(signal);
         };
         // The first valid candidate is checked too: it becomes the best.
-        let signals = s.engine.evaluate_all(&batch, next_eval, s.history.best_rank(), &on_signal);
-        next_eval += signals.len() as u64;
+        let evals = numbers.take(batch.len());
+        let signals = s.engine.evaluate_all(&batch, &evals, s.history.best_rank(), &on_signal);
         if let Some(source) = lock(&write_error).take() {
             return Err(Error::io(opts.signals.clone().unwrap_or_default(), source));
         }
@@ -497,4 +526,17 @@ fn pick_winner(
     s: &mut Prepared,
 ) -> Result<(Option<PerformanceSignal>, bool), Error> {
     winner::pick(opts, &s.engine, &mut s.history, &s.sink, &mut s.audit, &mut s.notes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EvalNumbers;
+
+    #[test]
+    fn a_resumed_search_fills_the_numbers_a_kill_left_out_first() {
+        let mut n = EvalNumbers::after([1, 2, 4, 3, 7, 5].into_iter());
+        assert_eq!(n.take(2), [6, 8]);
+        assert_eq!(n.take(2), [9, 10]);
+        assert_eq!(EvalNumbers::after(std::iter::empty()).take(3), [1, 2, 3]);
+    }
 }
