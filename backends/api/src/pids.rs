@@ -4,9 +4,12 @@
 //! controller where this process's cgroup is, or no right to make one under it), callers fall
 //! back on `RLIMIT_NPROC`, which counts the user's processes and does not bind root.
 //!
-//! Groups are directories `opm-<pid>-<n>` beside (under) this process's own cgroup; a group is
-//! emptied (every process in it killed) and removed when it is dropped. Groups left behind by a
-//! driver that was killed are removed the next time one is made, once their processes are gone.
+//! Groups are directories `opm-<pid>-<nonce>-<n>` under this process's own cgroup (the nonce
+//! keeps drivers of other PID namespaces that share the hierarchy apart); a group is emptied
+//! (every process in it killed) and removed when it is dropped. Empty groups left behind by a
+//! driver that was killed are removed when a driver next starts making groups; what they
+//! still hold is left alone, since the driver that made them may be alive in another PID
+//! namespace.
 
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
@@ -29,7 +32,7 @@ impl Group {
         let base = base()?;
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let dir = base.join(format!("opm-{}-{n}", std::process::id()));
+        let dir = base.join(format!("opm-{}-{}-{n}", std::process::id(), nonce()));
         std::fs::create_dir(&dir).ok()?;
         let group = CString::new(dir.join("cgroup.procs").as_os_str().as_bytes())
             .ok()
@@ -125,7 +128,7 @@ fn base() -> Option<&'static Path> {
         let cgroups = std::fs::read_to_string("/proc/self/cgroup").ok()?;
         let base = locate(&mountinfo, &cgroups)?;
         // A probe: whether this user may make a group there, and set its limit.
-        let probe = base.join(format!("opm-{}-probe", std::process::id()));
+        let probe = base.join(format!("opm-{}-{}-probe", std::process::id(), nonce()));
         std::fs::create_dir(&probe).ok()?;
         let ok = std::fs::write(probe.join("pids.max"), "max").is_ok();
         remove(&probe);
@@ -204,7 +207,9 @@ fn unescape(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Removes the groups of drivers no longer running (killed before they could), once empty.
+/// Removes the empty groups of drivers no longer running here (killed before they could):
+/// those a minute old or more, so that a group another PID namespace's driver has just made
+/// (and not yet entered) stays. A group that is not empty is not removed (`rmdir` refuses).
 fn sweep(base: &Path) {
     let Ok(entries) = std::fs::read_dir(base) else { return };
     for e in entries.flatten() {
@@ -214,11 +219,20 @@ fn sweep(base: &Path) {
         if pid.parse::<u32>().is_err() || Path::new("/proc").join(pid).exists() {
             continue;
         }
-        let dir = e.path();
-        if kill_members(&dir, Duration::from_secs(1)) {
-            remove(&dir);
+        let age = e.metadata().ok().and_then(|m| m.modified().ok()).and_then(|t| t.elapsed().ok());
+        if age.is_some_and(|a| a >= Duration::from_secs(60)) {
+            let _ = std::fs::remove_dir(e.path());
         }
     }
+}
+
+/// A number drawn once per process (std's per-process random hash keys).
+fn nonce() -> u32 {
+    use std::hash::{BuildHasher, Hasher};
+    static NONCE: OnceLock<u32> = OnceLock::new();
+    *NONCE.get_or_init(|| {
+        std::collections::hash_map::RandomState::new().build_hasher().finish() as u32
+    })
 }
 
 /// Whether limited children get a group of their own here.
