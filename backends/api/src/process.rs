@@ -28,6 +28,10 @@ pub struct Ran {
     pub ending: Ending,
     /// From its start to its end (or to the time limit).
     pub elapsed: Duration,
+    /// The CPU time it used, user and system, its own and that of the processes it started and
+    /// waited for (the kernel's accounting, `wait4`): `None` when it timed out, or where the
+    /// kernel has no pidfds (Linux before 5.3).
+    pub cpu: Option<Duration>,
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
     /// It wrote more than [`Limits::output_bytes`] on its standard output: what it wrote is
@@ -218,11 +222,10 @@ pub fn run_limited(
         let stdout = s.spawn(move || read_all(out, cap, Some(group)));
         // Standard error past the cap is read and dropped: it ends no run.
         let stderr = s.spawn(move || read_all(err, cap, None));
-        let waited = child.wait_timeout(limit);
-        let ending = match waited {
-            Ok(Some(status)) => Ok(Ending::Exited(status)),
-            Ok(None) => Ok(Ending::TimedOut),
-            Err(e) => Err(e),
+        let (ending, cpu) = match wait_limited(&mut child, limit) {
+            Ok(Waited::Exited(status, cpu)) => (Ok(Ending::Exited(status)), cpu),
+            Ok(Waited::Running) => (Ok(Ending::TimedOut), None),
+            Err(e) => (Err(e), None),
         };
         let elapsed = start.elapsed();
         // Whatever the child left running in its group would hold the pipes open; a child out
@@ -238,8 +241,75 @@ pub fn run_limited(
         drop(cgroup);
         let (stdout, cut_out) = stdout.join().unwrap_or_default();
         let (stderr, cut_err) = stderr.join().unwrap_or_default();
-        Ok(Ran { ending: ending?, elapsed, stdout, stderr, cut: cut_out || cut_err })
+        Ok(Ran { ending: ending?, elapsed, cpu, stdout, stderr, cut: cut_out || cut_err })
     })
+}
+
+/// How waiting for a child ended.
+enum Waited {
+    /// With its status, and its CPU time where the kernel told it.
+    Exited(ExitStatus, Option<Duration>),
+    /// It was still running at the limit.
+    Running,
+}
+
+/// Waits up to `limit` for `child` to end, and reaps it with `wait4`, which tells its CPU time:
+/// a pidfd says when it ended. Where the kernel has no pidfds, `wait-timeout`'s wait, without
+/// the CPU time. A child reaped here must not be waited for or signalled through `child`
+/// again (its pid may be another process's by then).
+fn wait_limited(child: &mut std::process::Child, limit: Duration) -> std::io::Result<Waited> {
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    use std::os::unix::process::ExitStatusExt;
+    let pid = child.id() as libc::pid_t;
+    // SAFETY: a plain system call; the descriptor it returns is owned here.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    if fd < 0 {
+        return Ok(match child.wait_timeout(limit)? {
+            Some(status) => Waited::Exited(status, None),
+            None => Waited::Running,
+        });
+    }
+    // SAFETY: `fd` is a new descriptor of this process's, owned by nothing else.
+    let fd = unsafe { OwnedFd::from_raw_fd(fd as libc::c_int) };
+    let deadline = Instant::now() + limit;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Ok(Waited::Running);
+        }
+        let ms = left.as_micros().div_ceil(1000).min(i32::MAX as u128) as libc::c_int;
+        let mut p = libc::pollfd { fd: fd.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+        // SAFETY: one pollfd, on a descriptor this function owns.
+        let ready = unsafe { libc::poll(&mut p, 1, ms) };
+        if ready > 0 {
+            break;
+        }
+        if ready < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() != std::io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+        }
+    }
+    let mut status: libc::c_int = 0;
+    // SAFETY: a zeroed rusage is a valid one for wait4 to fill.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: waiting for this process's own child, which has ended.
+        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if r == pid {
+            break;
+        }
+        let e = std::io::Error::last_os_error();
+        if e.kind() != std::io::ErrorKind::Interrupted {
+            return Err(e);
+        }
+    }
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
+    };
+    let cpu = time(usage.ru_utime) + time(usage.ru_stime);
+    Ok(Waited::Exited(ExitStatus::from_raw(status), Some(cpu)))
 }
 
 /// Everything a pipe gives until it closes (nothing for no pipe), kept up to `cap` bytes:
@@ -332,6 +402,20 @@ mod tests {
             std::thread::sleep(Duration::from_millis(50));
         }
         panic!("the sleeper {pid} outlived its group");
+    }
+
+    #[test]
+    fn cpu_time_counts_work_and_not_waiting() {
+        // Work in a subshell (a process the child waits for) and a sleep: the CPU time has the
+        // work, not the sleep, however busy the machine.
+        let script = "(i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done); sleep 1";
+        let ran = run_with_timeout(&mut sh(script), None, Duration::from_secs(600)).unwrap();
+        let cpu = ran.cpu.expect("CPU time (this kernel has pidfds)");
+        assert!(cpu >= Duration::from_millis(20), "{cpu:?} for 300,000 shell iterations");
+        assert!(ran.elapsed >= cpu + Duration::from_millis(900), "{ran:?}");
+        let idle = run_with_timeout(&mut sh("sleep 0.5"), None, Duration::from_secs(600)).unwrap();
+        assert!(idle.cpu.expect("CPU time") < Duration::from_millis(200), "{idle:?}");
+        assert_eq!(idle.shell_code(), Some(0));
     }
 
     #[test]
