@@ -18,7 +18,10 @@
 //! pipeline is cut down (delta debugging over its passes, nests taken apart first) to a
 //! smallest one that still builds a program printing otherwise than the build without
 //! passes, checked with `opm-driver run`; `reduced.tsv` lists program, pipeline and reduced
-//! pipeline, and the table says how far each went.
+//! pipeline, and the table says how far each went, then lists the distinct reduced pipelines.
+//! A pipeline containing one already found for the same program is reduced to it without a
+//! build. `--reduce-findings` reduces what an earlier campaign in `--out` listed (up to
+//! `--reduce`), without searching again.
 
 use anyhow::Context;
 use clap::Parser;
@@ -77,6 +80,10 @@ struct Args {
     /// The program (LLVM IR) `--reduce-pipeline` miscompiles.
     #[arg(long)]
     ir: Option<std::path::PathBuf>,
+    /// Only reduce the miscompiles an earlier campaign listed in `--out`'s `findings.tsv`
+    /// (its programs' IR beside it, in `ir/`), up to `--reduce` of them, then stop.
+    #[arg(long)]
+    reduce_findings: bool,
 }
 
 /// Verdicts whose candidates are listed in the findings file.
@@ -92,6 +99,12 @@ fn main() -> anyhow::Result<()> {
         let out_dir = target_dir().join(&args.out);
         std::fs::create_dir_all(&out_dir).with_context(|| out_dir.display().to_string())?;
         print!("{}", reduce_all(&driver, &args, &[(program, pipeline.clone())], &out_dir)?);
+        return Ok(());
+    }
+    if args.reduce_findings {
+        let out_dir = target_dir().join(&args.out);
+        let miscompiles = listed_miscompiles(&out_dir)?;
+        print!("{}", reduce_all(&driver, &args, &miscompiles, &out_dir)?);
         return Ok(());
     }
     let out_dir = target_dir().join(&args.out);
@@ -237,8 +250,40 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The miscompiles a campaign listed in `out_dir/findings.tsv`, with their programs' IR.
+fn listed_miscompiles(
+    out_dir: &std::path::Path,
+) -> anyhow::Result<Vec<(opm_bench::Program, String)>> {
+    let file = out_dir.join("findings.tsv");
+    let text = std::fs::read_to_string(&file).with_context(|| file.display().to_string())?;
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut fields = line.split('\t');
+        let (Some("miscompile"), Some(name), Some(pipeline)) =
+            (fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        let ll = out_dir.join("ir").join(format!("{name}.ll"));
+        anyhow::ensure!(ll.is_file(), "{} is missing", ll.display());
+        let program =
+            opm_bench::Program { name: name.to_string(), src: ll.clone(), ll, cflags: Vec::new() };
+        out.push((program, pipeline.to_string()));
+    }
+    Ok(out)
+}
+
+/// Whether `small` is `big` with some units left out (the order kept).
+fn subsequence(small: &[String], big: &[String]) -> bool {
+    let mut rest = big.iter();
+    small.iter().all(|u| rest.any(|b| b == u))
+}
+
 /// Reduces each miscompile's pipeline (the first `--reduce` of them) and writes
-/// `reduced.tsv`; returns the table to print.
+/// `reduced.tsv`; returns the table to print, and the distinct reduced pipelines with how
+/// many miscompiles each explains. A pipeline that contains a pipeline already found to
+/// miscompile the same program (its passes in order, others between) is reduced to that one
+/// without a build: it is a smallest miscompiling part of it as much as ddmin's would be.
 fn reduce_all(
     driver: &std::path::Path,
     args: &Args,
@@ -260,7 +305,34 @@ fn reduce_all(
             format!("`opm-driver run --backend {} --pipeline P`", args.backend)
         }
     );
+    // Per program, the reduced pipelines found so far.
+    let mut known: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
+    let mut distinct: BTreeMap<String, (usize, std::collections::BTreeSet<String>)> =
+        BTreeMap::new();
+    let mut note = |reduced: &str, program: &str| {
+        let entry = distinct.entry(reduced.to_string()).or_default();
+        entry.0 += 1;
+        entry.1.insert(program.to_string());
+    };
     for (program, pipeline) in miscompiles.iter().take(args.reduce) {
+        let before = units_of(&args.backend, pipeline, true).len();
+        let seen = known.get(&program.name).and_then(|found| {
+            let (flat, top) =
+                (units_of(&args.backend, pipeline, true), units_of(&args.backend, pipeline, false));
+            found.iter().find(|r| subsequence(r, &flat) || subsequence(r, &top)).cloned()
+        });
+        if let Some(units) = seen.and_then(|u| join(&args.backend, &u).map(|j| (u, j))) {
+            let (units, reduced) = units;
+            writeln!(tsv, "{}\t{pipeline}\t{reduced}\t0", program.name)?;
+            writeln!(
+                table,
+                "| {} | {before} | `{reduced}` ({} passes, found before) | 0 |",
+                program.name,
+                units.len()
+            )?;
+            note(&reduced, &program.name);
+            continue;
+        }
         let reducer = Reducer::new(driver, &args.backend, program)?;
         let Some(reducer) = reducer else {
             writeln!(
@@ -272,7 +344,10 @@ fn reduce_all(
         };
         let (units, tests) = reducer.reduce(pipeline);
         let reduced = join(&args.backend, &units);
-        let before = units_of(&args.backend, pipeline, true).len();
+        if let Some(r) = &reduced {
+            note(r, &program.name);
+            known.entry(program.name.clone()).or_default().push(units.clone());
+        }
         writeln!(
             tsv,
             "{}\t{pipeline}\t{}\t{tests}",
@@ -289,6 +364,14 @@ fn reduce_all(
     let file = out_dir.join("reduced.tsv");
     std::fs::write(&file, tsv).with_context(|| file.display().to_string())?;
     writeln!(table, "reduced pipelines: {}", file.display())?;
+    let mut by_count: Vec<_> = distinct.into_iter().collect();
+    by_count.sort_by(|a, b| b.1.0.cmp(&a.1.0).then_with(|| a.0.cmp(&b.0)));
+    writeln!(table, "\n{} distinct reduced pipelines:", by_count.len())?;
+    writeln!(table, "| reduced pipeline | miscompiles | programs |\n|---|---:|---|")?;
+    for (reduced, (n, programs)) in by_count {
+        let programs: Vec<&str> = programs.iter().map(String::as_str).collect();
+        writeln!(table, "| `{reduced}` | {n} | {} |", programs.join(", "))?;
+    }
     Ok(table)
 }
 
@@ -482,6 +565,14 @@ fn join(backend: &str, units: &[String]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_known_reproducer_is_found_inside_a_longer_pipeline() {
+        let v = |s: &[&str]| s.iter().map(|u| u.to_string()).collect::<Vec<_>>();
+        assert!(subsequence(&v(&["a", "c"]), &v(&["a", "b", "c"])));
+        assert!(!subsequence(&v(&["c", "a"]), &v(&["a", "b", "c"])));
+        assert!(!subsequence(&v(&["a", "a"]), &v(&["a", "b"])));
+    }
 
     #[test]
     fn nests_come_apart_and_join_again() {
