@@ -11,6 +11,8 @@
 //!   [`opm_backend::Space`], drawing only from [`rng::Rng`] so that a seed means the same
 //!   search everywhere. `auto` starts with the backend's coreset, in the order the training
 //!   programs nearest to the program's features predict ([`coreset`]).
+//! - What a run time means ([`timing`]): a speed-up from paired runs with its confidence
+//!   interval, runs repeated up to a floor of CPU time, the noise of repeated runs.
 //!
 //! Pure: nothing here reads or writes a file, starts a process or reaches a compiler; the
 //! engine evaluates what the strategies propose.
@@ -26,6 +28,7 @@ mod random;
 pub mod rng;
 pub mod signal;
 pub mod strategy;
+pub mod timing;
 
 pub use audit::{AuditEntry, AuditLog, MetricDelta, PlanDelta};
 pub use avoid::{Avoided, Feature};
