@@ -269,6 +269,10 @@ fn runtime_search_rejects_candidates_whose_output_differs() {
     let runtime = &ok["metrics"]["runtime"];
     assert_eq!(runtime["samples_ns"].as_array().unwrap().len(), 3, "{runtime}");
     assert!(runtime["median_ns"].as_f64().unwrap() > 0.0);
+    // The runs' CPU time beside their wall time, one for each.
+    let cpu = runtime["cpu_samples_ns"].as_array().expect("CPU times");
+    assert_eq!(cpu.len(), 3, "{runtime}");
+    assert!(cpu.iter().all(|c| c.as_u64().is_some()), "{runtime}");
     // The winner prints what the unoptimised program prints.
     let ours = opm(&["run", best.to_str().unwrap()]);
     assert_eq!(ours.stdout_text(), "wrapped\n");

@@ -12,6 +12,8 @@ use std::time::Duration;
 pub(crate) struct RunResult {
     pub code: i32,
     pub elapsed: Duration,
+    /// User and system CPU time, where the kernel told it.
+    pub cpu: Option<Duration>,
     pub stdout: Vec<u8>,
     /// It printed past its output limit and was stopped there.
     pub cut: bool,
@@ -87,6 +89,7 @@ pub(crate) fn run_once(
         Ending::Exited(status) => Ok(RunResult {
             code: opm_backend::process::shell_exit_code(status),
             elapsed: ran.elapsed,
+            cpu: ran.cpu,
             stdout: ran.stdout,
             cut: ran.cut,
         }),
@@ -246,14 +249,16 @@ impl Reference {
         limit: Duration,
         runs: usize,
     ) -> Result<RuntimeStats, Rejection> {
-        let mut samples = Vec::new();
+        let (mut samples, mut cpu) = (Vec::new(), Vec::new());
         for i in 0..=runs.max(1) {
             let r = self.run_matching(exe, args, limit)?;
             if i > 0 {
                 samples.push(r.elapsed.as_nanos() as u64);
+                cpu.extend(r.cpu.map(|c| c.as_nanos() as u64));
             }
         }
         RuntimeStats::from_samples(samples)
+            .map(|s| s.with_cpu(cpu))
             .ok_or_else(|| Rejection::new(Verdict::Crash, "no timed run"))
     }
 }

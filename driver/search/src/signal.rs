@@ -96,6 +96,11 @@ pub struct RuntimeStats {
     /// A 95% confidence interval of the median (order statistics; the sample range when
     /// there are too few samples).
     pub ci95_ns: (f64, f64),
+    /// The CPU time (user and system) of the same runs, in nanoseconds, beside their wall
+    /// time above; empty where the kernel did not tell it (and in signals written before it
+    /// was recorded).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cpu_samples_ns: Vec<u64>,
 }
 
 impl RuntimeStats {
@@ -119,7 +124,17 @@ impl RuntimeStats {
             median_ns: median,
             min_ns: first as f64,
             ci95_ns: (sorted[lo] as f64, sorted[hi] as f64),
+            cpu_samples_ns: Vec::new(),
         })
+    }
+
+    /// The same statistics with the runs' CPU times beside (kept only when there is one for
+    /// every run).
+    pub fn with_cpu(mut self, cpu_samples_ns: Vec<u64>) -> RuntimeStats {
+        if cpu_samples_ns.len() == self.samples_ns.len() {
+            self.cpu_samples_ns = cpu_samples_ns;
+        }
+        self
     }
 }
 
