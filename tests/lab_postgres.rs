@@ -322,6 +322,15 @@ fn wait_for_measurements(url: &str, tag: &str, n: usize) {
     }
 }
 
+/// Waits until collector `name` holds the (only) search of `tag`, looking every 2 ms.
+fn wait_for_holder(url: &str, tag: &str, name: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while queue_rows(url, tag)[0].2.as_deref() != Some(name) {
+        assert!(Instant::now() < deadline, "{name} never took the search of {tag}");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
 #[test]
 fn a_search_whose_collector_stops_or_dies_is_finished_by_another() {
     let _turn = turn();
@@ -345,11 +354,7 @@ fn a_search_whose_collector_stops_or_dies_is_finished_by_another() {
     std::thread::sleep(Duration::from_secs(4));
     let b = collector(&dir, &url, "b", &lease);
     // Until b holds the search under a new token.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while queue_rows(&url, "stopped")[0].2.as_deref() != Some("b") {
-        assert!(Instant::now() < deadline, "b never took the search over");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for_holder(&url, "stopped", "b");
     signal(&a, "-CONT");
     let (sa, out_a, err_a) = finish(&dir, "a", a);
     let (sb, out_b, err_b) = finish(&dir, "b", b);
@@ -397,11 +402,7 @@ fn a_search_whose_collector_stops_or_dies_is_finished_by_another() {
     let attempts = ["--max-attempts", "2"];
     for name in ["p1", "p2"] {
         let p = collector(&dir, &url, name, &[&lease[..], &attempts[..]].concat());
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while queue_rows(&url, "poison")[0].2.as_deref() != Some(name) {
-            assert!(Instant::now() < deadline, "{name} never took the search");
-            std::thread::sleep(Duration::from_millis(2));
-        }
+        wait_for_holder(&url, "poison", name);
         signal(&p, "-KILL");
         let _ = finish(&dir, name, p);
     }

@@ -33,14 +33,9 @@ impl Group {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let dir = base.join(format!("opm-{}-{}-{n}", std::process::id(), nonce()));
+        let procs = CString::new(dir.join("cgroup.procs").as_os_str().as_bytes()).ok()?;
         std::fs::create_dir(&dir).ok()?;
-        let group = CString::new(dir.join("cgroup.procs").as_os_str().as_bytes())
-            .ok()
-            .map(|procs| Group { dir: dir.clone(), procs });
-        let Some(group) = group else {
-            let _ = std::fs::remove_dir(&dir);
-            return None;
-        };
+        let group = Group { dir, procs };
         // On failure, dropping the group removes the directory.
         std::fs::write(group.dir.join("pids.max"), max.to_string()).ok()?;
         Some(group)
@@ -50,17 +45,11 @@ impl Group {
     pub(crate) fn procs(&self) -> CString {
         self.procs.clone()
     }
-
-    /// Kills every process in the group, until none is left (a process forking meanwhile is
-    /// killed in a later round) or `within` has passed.
-    fn kill_all(&self, within: Duration) -> bool {
-        kill_members(&self.dir, within)
-    }
 }
 
 impl Drop for Group {
     fn drop(&mut self) {
-        if self.kill_all(Duration::from_secs(5)) {
+        if kill_members(&self.dir, Duration::from_secs(5)) {
             remove(&self.dir);
         }
     }
@@ -85,8 +74,8 @@ pub(crate) fn join(procs: &CString) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Kills the processes listed in `dir`'s `cgroup.procs` until it lists none; whether it got
-/// there within `within`.
+/// Kills the processes listed in `dir`'s `cgroup.procs` until it lists none (a process forking
+/// meanwhile is killed in a later round); whether it got there within `within`.
 fn kill_members(dir: &Path, within: Duration) -> bool {
     let start = Instant::now();
     loop {

@@ -321,8 +321,7 @@ fn reduce_all(
                 (units_of(&args.backend, pipeline, true), units_of(&args.backend, pipeline, false));
             found.iter().find(|r| subsequence(r, &flat) || subsequence(r, &top)).cloned()
         });
-        if let Some(units) = seen.and_then(|u| join(&args.backend, &u).map(|j| (u, j))) {
-            let (units, reduced) = units;
+        if let Some((units, reduced)) = seen.and_then(|u| join(&args.backend, &u).map(|j| (u, j))) {
             writeln!(tsv, "{}\t{pipeline}\t{reduced}\t0", program.name)?;
             writeln!(
                 table,

@@ -493,9 +493,8 @@ fn concurrent_clients_lose_nothing() {
 #[test]
 fn a_server_killed_at_any_moment_keeps_every_acknowledged_write() {
     let seed = seed_from_env("OPM_RELIABILITY_SEED");
-    let kills: Option<u64> =
-        std::env::var("OPM_RELIABILITY_KILLS").ok().and_then(|s| s.parse().ok());
-    let kills = kills.unwrap_or(3);
+    let kills: u64 =
+        std::env::var("OPM_RELIABILITY_KILLS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
     println!("server kills: seed {seed} (replay with OPM_RELIABILITY_SEED={seed})");
     let tmp = tempfile::tempdir().expect("tmp");
     let Signed { pki, a, server_key, store, admin } = signed_store(tmp.path());
@@ -505,11 +504,11 @@ fn a_server_killed_at_any_moment_keeps_every_acknowledged_write() {
     let mut server = Server::start(&store, &args(&a));
     server.client(Some(&ca), Some(&admin), None).add_key(&signer.verifying_key()).expect("key");
     let (mut keys, mut plans) = (Vec::new(), Vec::new());
-    let mut rng = seed;
+    let mut rng = opm_search::rng::Rng::new(seed);
     // The kills spread over the first 1.5 s of the writes, from their very first request on.
     let window = Duration::from_millis(1500);
     for round in 0..kills {
-        let at = window.mul_f64((round as f64 + unit(&mut rng)) / kills as f64);
+        let at = window.mul_f64((round as f64 + rng.unit()) / kills as f64);
         let (tx, rx) = mpsc::channel::<(bool, String)>();
         let mut writers = Vec::new();
         for w in 0..8 {
@@ -594,15 +593,6 @@ fn seed_from_env(var: &str) -> u64 {
             u64::from(u32::from_le_bytes(b)) % 1_000_000_000
         }
     }
-}
-
-/// A number in [0, 1) from a SplitMix64 state.
-fn unit(state: &mut u64) -> f64 {
-    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
 }
 
 #[test]

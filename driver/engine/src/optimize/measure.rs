@@ -23,8 +23,8 @@ pub fn measure(opts: &super::OptimizeOptions) -> Result<Vec<PerformanceSignal>, 
         .prefix("opm-measure-")
         .tempdir()
         .map_err(|source| Error::io(std::env::temp_dir(), source))?;
-    let unnumbered = vec![0; user.len()];
-    let signals = engine.evaluate_all(&user, &unnumbered, None, &|_| {});
+    let numbers: Vec<u64> = (0..user.len() as u64).collect();
+    let signals = engine.evaluate_all(&user, &numbers, None, &|_| {});
     Ok(signals
         .iter()
         .map(|s| {
