@@ -82,6 +82,20 @@ fn input_rejected_by_llvms_verifier_is_an_input_error() {
 }
 
 #[test]
+fn unreachable_code_using_its_own_result_verifies_and_runs_on_every_backend() {
+    // LLVM's jump threading leaves `%x = sub nsw i32 %x, 1` in blocks it cuts off; LLVM's
+    // verifier accepts it there, and so must ours (it once rejected such candidates).
+    let file = data("self_reference_unreachable.ll");
+    let o = opm(&["verify", path_str(&file)]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    for backend in ["llvm", "cranelift", "gcc"] {
+        let o = opm(&["run", "--backend", backend, path_str(&file)]);
+        assert_eq!(o.code, Some(0), "{backend}: {}", o.stderr_text());
+        assert_eq!(o.stdout_text(), "42\n", "{backend}");
+    }
+}
+
+#[test]
 fn verify_accepts_a_valid_module_and_prints_its_hash() {
     let o = opm(&["verify", path_str(&data("echo_args.ll"))]);
     assert_eq!(o.code, Some(0), "{}", o.stderr_text());

@@ -57,7 +57,8 @@ fn definitions(ctx: &mut FnCtx) -> HashMap<ValueId, Def> {
     defs
 }
 
-/// Every use in a reachable block is dominated by its definition.
+/// Every use in a reachable block is dominated by its definition (an instruction's own
+/// result included).
 fn check_dominance(ctx: &mut FnCtx, cfg: &Cfg, defs: &HashMap<ValueId, Def>) {
     let preds = ctx.f.predecessors();
     let edges = Edges { cfg, preds: &preds, blocks: ctx.f.blocks.len() };
@@ -85,7 +86,9 @@ fn check_dominance(ctx: &mut FnCtx, cfg: &Cfg, defs: &HashMap<ValueId, Def>) {
             if reported.contains(v) {
                 continue;
             }
-            let kind = if inst.result == Some(*v) {
+            // LLVM allows an instruction to use its own result in unreachable code (jump
+            // threading leaves `%x = sub i32 %x, 1` in blocks it cut off); it never runs.
+            let kind = if inst.result == Some(*v) && cfg.is_reachable(BlockId(b as u32)) {
                 ViolationKind::SelfReference { value: ctx.value(*v) }
             } else if !edges.dominates_use(def, b, i) {
                 ViolationKind::UseNotDominated { value: ctx.value(*v) }

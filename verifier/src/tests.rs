@@ -566,6 +566,24 @@ fn a_phi_may_use_its_own_result() {
     assert_eq!(kinds(vec![b.finish()]), VOID);
 }
 
+#[test]
+fn unreachable_code_may_use_its_own_result() {
+    // entry returns; `dead` (no predecessors) loops on `%1 = sub %1, 1`, as jump threading
+    // leaves it. LLVM accepts this; so do we, but not in reachable code.
+    let mut b = FunctionBuilder::new("f", sig(Type::I32, vec![Type::BOOL]));
+    let (dead, live) = (b.block("dead"), b.block("live"));
+    b.cond_br(b.param(0), live, live);
+    b.position(dead);
+    let x = ValueId(1);
+    b.push_inst(def(x, Type::I32, bin(BinOp::Sub, x.into(), int(32, 1))));
+    b.br(dead);
+    b.position(live);
+    let y = ValueId(2);
+    b.push_inst(def(y, Type::I32, bin(BinOp::Sub, y.into(), int(32, 1))));
+    b.ret(Some(int(32, 0)));
+    assert_eq!(kinds(vec![b.finish()]), vec![ViolationKind::SelfReference { value: v(2) }]);
+}
+
 // --- 3. Phis ------------------------------------------------------------------------------
 
 #[test]

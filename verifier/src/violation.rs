@@ -344,7 +344,7 @@ pub enum ViolationKind {
     /// A phi's incoming value whose definition does not dominate the end of the incoming
     /// block. Malformed module.
     IncomingNotDominated { value: ValueRef, block: BlockRef },
-    /// An instruction (not a phi) that uses its own result. Malformed module.
+    /// An instruction (not a phi) in reachable code that uses its own result. Malformed module.
     SelfReference { value: ValueRef },
 
     // --- Phis ----------------------------------------------------------------------------
