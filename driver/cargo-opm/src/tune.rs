@@ -113,6 +113,7 @@ pub fn tune(args: &TuneArgs) -> Result<(), Error> {
         resume: false,
         seed: args.seed,
         runs: args.runs.max(1),
+        timing: Default::default(),
         run_args: run_args.clone(),
         strip_optnone: false,
         run: true,

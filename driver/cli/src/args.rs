@@ -378,6 +378,22 @@ pub enum BenchAction {
     },
 }
 
+/// The clock run times are read on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ClockArg {
+    Cpu,
+    Wall,
+}
+
+impl From<ClockArg> for opm_search::Clock {
+    fn from(c: ClockArg) -> opm_search::Clock {
+        match c {
+            ClockArg::Cpu => opm_search::Clock::Cpu,
+            ClockArg::Wall => opm_search::Clock::Wall,
+        }
+    }
+}
+
 /// When LLVM's verifier runs on a candidate's IR.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum VerifyEach {
@@ -430,9 +446,23 @@ pub struct OptimizeArgs {
     /// Seed of the random choices: the same seed gives the same search.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Timed runs per candidate after one warm-up (runtime objective).
+    /// Timed runs per candidate after one warm-up (runtime objective). A program whose run
+    /// takes under 20 ms of CPU time is run several times per timed run, up to 20.
     #[arg(long, default_value_t = 5)]
     pub runs: usize,
+    /// The clock run times are read on (runtime objective): CPU time (user and system, what
+    /// other load on the machine disturbs least) or wall-clock time. Both are recorded.
+    #[arg(long, value_enum, default_value_t = ClockArg::Cpu)]
+    pub clock: ClockArg,
+    /// Interleaved pairs (baseline, winner, winner, baseline, …) the run-time winner is
+    /// timed in against the baseline before it is reported as faster; 0 to skip, then a
+    /// winner other than the baseline is not claimed faster.
+    #[arg(long, value_name = "N", default_value_t = opm_engine::timing::CONFIRM_PAIRS)]
+    pub confirm_pairs: usize,
+    /// The winner is faster only when the 95% interval of its speed-up over the baseline lies
+    /// above this (1.02: at least 2% faster); otherwise the baseline stays the winner.
+    #[arg(long, value_name = "X", default_value_t = 1.0)]
+    pub speedup_threshold: f64,
     /// Time limit of one candidate's passes and code generation (default: 10× the slowest
     /// baseline's, between 10 s and 60 s).
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]

@@ -273,6 +273,11 @@ fn optimize_options(args: &OptimizeArgs, backend: BackendKind) -> Result<Optimiz
         resume: args.resume,
         seed: args.seed,
         runs: args.runs,
+        timing: opm_engine::timing::TimingOptions {
+            clock: args.clock.into(),
+            confirm_pairs: args.confirm_pairs,
+            threshold: args.speedup_threshold,
+        },
         run_args: args.run_args.clone(),
         strip_optnone: args.strip_optnone,
         run: !args.no_run,
@@ -657,9 +662,10 @@ fn sign_attestation(
         instcount: m.instcount,
         text_bytes: m.text_bytes,
         runtime: m.runtime.as_ref().map(|r| AttestedRuntime {
-            samples_ns: r.samples_ns.clone(),
+            samples_ns: r.clock_samples().to_vec(),
             median_ns: r.median_ns,
             ci95_ns: r.ci95_ns,
+            clock: r.clock,
         }),
     };
     let baseline = found.baseline.and_then(|(name, b)| {
@@ -912,11 +918,12 @@ fn verify_attestation(
     }
     if let Some(r) = &p.metrics.runtime {
         text.push_str(&format!(
-            "runtime:   median {:.3} ms, 95% [{:.3}, {:.3}] ms over {} runs\n",
+            "runtime:   median {:.3} ms, 95% [{:.3}, {:.3}] ms over {} runs ({} time)\n",
             r.median_ns / 1e6,
             r.ci95_ns.0 / 1e6,
             r.ci95_ns.1 / 1e6,
-            r.samples_ns.len()
+            r.samples_ns.len(),
+            r.clock.name()
         ));
     }
     write_output(None, &text)?;

@@ -284,6 +284,7 @@ fn measure_specs(
         resume: false,
         seed: 0,
         runs: 1,
+        timing: Default::default(),
         run_args: Vec::new(),
         strip_optnone: false,
         run: false,

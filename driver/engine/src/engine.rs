@@ -33,6 +33,8 @@ pub struct EngineConfig {
     pub jobs: usize,
     /// Timed runs per candidate after one warm-up run (runtime objective).
     pub runs: usize,
+    /// The clock timed runs are read on.
+    pub clock: opm_search::Clock,
     /// Whether the program may be run: without it there is no reference and no output
     /// check.
     pub run: bool,
@@ -860,7 +862,8 @@ impl Engine {
     fn time_runs(&self, exe: &Path) -> Result<RuntimeStats, Rejection> {
         let reference = self.reference()?;
         let _alone = self.run_lock.write().unwrap_or_else(|e| e.into_inner());
-        reference.time(exe, &self.problem.run_args, self.run_limit(reference), self.config.runs)
+        let limit = self.run_limit(reference);
+        reference.time(exe, &self.problem.run_args, limit, self.config.runs, self.config.clock)
     }
 
     /// How long one run of a candidate may take: the user's limit, or 10× the reference's

@@ -7,6 +7,7 @@
 //! - [`engine`]: candidates evaluated in parallel, timed runs alone on the machine, the
 //!   reference build every output is compared with;
 //! - [`signals`]: signals files, written as each candidate is final and read back on resume;
+//! - [`timing`]: runs too short to time repeated, two builds timed in interleaved pairs;
 //! - [`optimize`]: the search loop within its budget, the winner's checks, and the table
 //!   ([`report`]) and progress bar ([`progress`]) a user sees.
 
@@ -21,6 +22,7 @@ pub mod progress;
 pub mod report;
 mod runs;
 pub mod signals;
+pub mod timing;
 pub mod toolchain;
 pub mod worker;
 

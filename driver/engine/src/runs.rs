@@ -1,8 +1,9 @@
 //! Running the programs a search builds: once to compare with the reference build's output,
 //! or a warm-up and timed runs.
 
+use crate::timing::{Sample, runs_per_sample};
 use opm_backend::process::{Ending, Limits, ProcessLimit, process_limit, run_limited};
-use opm_search::{Rejection, RunOutput, RuntimeStats, Verdict};
+use opm_search::{Clock, Rejection, RunOutput, RuntimeStats, Verdict};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -102,6 +103,9 @@ pub(crate) struct Reference {
     pub output: RunOutput,
     pub stdout: Vec<u8>,
     pub elapsed: Duration,
+    /// The CPU time of that run, where the kernel told it.
+    #[allow(dead_code)] // Read by the timing note, next.
+    pub cpu: Option<Duration>,
     exe: PathBuf,
     args: Vec<String>,
     limit: Duration,
@@ -129,6 +133,7 @@ impl Reference {
                 exit_code: first.code,
             },
             elapsed: first.elapsed,
+            cpu: first.cpu,
             stdout: first.stdout,
             exe: exe.to_path_buf(),
             args: args.to_vec(),
@@ -240,25 +245,44 @@ impl Reference {
         self.run_matching(exe, args, limit).map(|_| ())
     }
 
-    /// One warm-up run and `runs` timed runs of `exe`; every run's output must match the
-    /// reference's.
+    /// `runs` runs of `exe` in a row, each one's output matching the reference's: one
+    /// measurement, their mean time per run.
+    pub fn sample(
+        &self,
+        exe: &Path,
+        args: &[String],
+        limit: Duration,
+        runs: u32,
+    ) -> Result<Sample, Rejection> {
+        let (mut wall, mut cpu) = (Duration::ZERO, Some(Duration::ZERO));
+        for _ in 0..runs.max(1) {
+            let r = self.run_matching(exe, args, limit)?;
+            wall += r.elapsed;
+            cpu = cpu.zip(r.cpu).map(|(a, b)| a + b);
+        }
+        Ok(Sample::mean_of(wall, cpu, runs))
+    }
+
+    /// One warm-up run and `samples` timed measurements of `exe`, read on `clock`; every
+    /// run's output must match the reference's. A program whose warm-up run is shorter than
+    /// the timing floor is run several times per measurement ([`runs_per_sample`]).
     pub fn time(
         &self,
         exe: &Path,
         args: &[String],
         limit: Duration,
-        runs: usize,
+        samples: usize,
+        clock: Clock,
     ) -> Result<RuntimeStats, Rejection> {
-        let (mut samples, mut cpu) = (Vec::new(), Vec::new());
-        for i in 0..=runs.max(1) {
-            let r = self.run_matching(exe, args, limit)?;
-            if i > 0 {
-                samples.push(r.elapsed.as_nanos() as u64);
-                cpu.extend(r.cpu.map(|c| c.as_nanos() as u64));
-            }
+        let warm = self.run_matching(exe, args, limit)?;
+        let runs = runs_per_sample(warm.cpu.unwrap_or(warm.elapsed)).runs();
+        let (mut wall, mut cpu) = (Vec::new(), Vec::new());
+        for _ in 0..samples.max(1) {
+            let s = self.sample(exe, args, limit, runs)?;
+            wall.push(s.wall.as_nanos() as u64);
+            cpu.extend(s.cpu.map(|c| c.as_nanos() as u64));
         }
-        RuntimeStats::from_samples(samples)
-            .map(|s| s.with_cpu(cpu))
+        RuntimeStats::measured(wall, cpu, clock, runs)
             .ok_or_else(|| Rejection::new(Verdict::Crash, "no timed run"))
     }
 }

@@ -396,6 +396,7 @@ pub fn search(
         resume: resume.is_some(),
         seed: opts.seed,
         runs: opts.runs,
+        timing: Default::default(),
         run_args: args.to_vec(),
         strip_optnone: false,
         run: true,

@@ -47,12 +47,15 @@ pub struct Subject {
     pub digest: BTreeMap<String, String>,
 }
 
-/// Run time as measured: every sample, their median and 95% interval.
+/// Run time as measured: every sample, their median and 95% interval, on `clock`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AttestedRuntime {
     pub samples_ns: Vec<u64>,
     pub median_ns: f64,
     pub ci95_ns: (f64, f64),
+    /// The clock of the times: CPU or wall (attestations made before it was said: wall).
+    #[serde(default)]
+    pub clock: opm_search::Clock,
 }
 
 /// The metrics a plan produced.

@@ -199,6 +199,11 @@ fn measure_plan(
         resume: false,
         seed: 0,
         runs,
+        // Read on the clock the attested times were read on.
+        timing: opm_engine::timing::TimingOptions {
+            clock: p.metrics.runtime.as_ref().map_or(opm_search::Clock::Cpu, |r| r.clock),
+            ..Default::default()
+        },
         run_args: p.run_args.clone(),
         strip_optnone: false,
         run: p.objective == Objective::Runtime,

@@ -38,8 +38,8 @@ pub use history::{History, Rank};
 pub use problem::{Budget, LocalProblem, Objective, RunOutput, parse_duration};
 pub use random::RandomSearch;
 pub use signal::{
-    Identity, IrHash, Metrics, ObjectDigest, Origin, PerformanceSignal, Rejection, RuntimeStats,
-    Tools, Verdict,
+    Clock, Identity, IrHash, Metrics, ObjectDigest, Origin, PerformanceSignal, Rejection,
+    RuntimeStats, Tools, Verdict,
 };
 pub use strategy::{Candidate, Chain, Fixed, Strategy, StrategyKind, make, verdict_counts};
 

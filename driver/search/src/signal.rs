@@ -86,55 +86,116 @@ impl fmt::Display for Rejection {
     }
 }
 
+/// Which clock a run time is read on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Clock {
+    /// The CPU time the program used, user and system (the kernel's accounting): what other
+    /// load on a shared machine disturbs least.
+    Cpu,
+    /// Wall-clock time from start to end (signals written before the CPU time was recorded
+    /// were timed on it).
+    #[default]
+    Wall,
+}
+
+impl Clock {
+    pub fn name(self) -> &'static str {
+        match self {
+            Clock::Cpu => "cpu",
+            Clock::Wall => "wall",
+        }
+    }
+}
+
 /// Timing statistics of repeated runs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RuntimeStats {
-    /// Every measured run, in nanoseconds (the warm-up excluded).
+    /// Every measured run's wall-clock time, in nanoseconds (the warm-up excluded). A run
+    /// repeated within one measurement (see `runs_per_sample`) counts as their mean.
     pub samples_ns: Vec<u64>,
+    /// The median, least and 95% confidence interval of the median (order statistics; the
+    /// sample range when there are too few samples) of the samples on `clock`.
     pub median_ns: f64,
     pub min_ns: f64,
-    /// A 95% confidence interval of the median (order statistics; the sample range when
-    /// there are too few samples).
     pub ci95_ns: (f64, f64),
     /// The CPU time (user and system) of the same runs, in nanoseconds, beside their wall
     /// time above; empty where the kernel did not tell it (and in signals written before it
     /// was recorded).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cpu_samples_ns: Vec<u64>,
+    /// The clock the median, least and interval are of: CPU time where every run has one.
+    #[serde(default)]
+    pub clock: Clock,
+    /// How many runs one sample is the mean of: a program shorter than the timing floor
+    /// (`opm_search::timing::TIMING_FLOOR`) is run several times in a row per sample.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub runs_per_sample: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn is_one(n: &u32) -> bool {
+    *n == 1
+}
+
+/// Median, least and the median's 95% interval of `samples` (not empty).
+fn order_statistics(samples: &[u64]) -> Option<(f64, f64, (f64, f64))> {
+    let mut sorted = samples.to_vec();
+    sorted.sort_unstable();
+    let n = sorted.len();
+    let (first, last) = (*sorted.first()?, sorted.len() - 1);
+    let median = if n % 2 == 1 {
+        sorted[n / 2] as f64
+    } else {
+        (sorted[n / 2 - 1] as f64 + sorted[n / 2] as f64) / 2.0
+    };
+    // Distribution-free CI of the median: ranks n/2 ± 1.96·√n/2.
+    let half = 1.96 * (n as f64).sqrt() / 2.0;
+    let lo = ((n as f64 / 2.0 - half).floor().max(0.0)) as usize;
+    let hi = ((n as f64 / 2.0 + half).ceil() as usize).min(last);
+    Some((median, first as f64, (sorted[lo] as f64, sorted[hi] as f64)))
 }
 
 impl RuntimeStats {
-    /// Statistics of `samples`; `None` when there are none.
+    /// Statistics of wall-clock `samples`; `None` when there are none.
     pub fn from_samples(samples_ns: Vec<u64>) -> Option<RuntimeStats> {
-        let mut sorted = samples_ns.clone();
-        sorted.sort_unstable();
-        let n = sorted.len();
-        let (first, last) = (*sorted.first()?, sorted.len() - 1);
-        let median = if n % 2 == 1 {
-            sorted[n / 2] as f64
-        } else {
-            (sorted[n / 2 - 1] as f64 + sorted[n / 2] as f64) / 2.0
-        };
-        // Distribution-free CI of the median: ranks n/2 ± 1.96·√n/2.
-        let half = 1.96 * (n as f64).sqrt() / 2.0;
-        let lo = ((n as f64 / 2.0 - half).floor().max(0.0)) as usize;
-        let hi = ((n as f64 / 2.0 + half).ceil() as usize).min(last);
+        RuntimeStats::measured(samples_ns, Vec::new(), Clock::Wall, 1)
+    }
+
+    /// Statistics of runs timed on both clocks (`cpu_ns` empty where the kernel did not tell
+    /// it), read on `clock` when every run has a time on it, else on the wall clock; each
+    /// sample the mean of `runs_per_sample` runs. `None` when there are no samples.
+    pub fn measured(
+        wall_ns: Vec<u64>,
+        cpu_ns: Vec<u64>,
+        clock: Clock,
+        runs_per_sample: u32,
+    ) -> Option<RuntimeStats> {
+        let cpu_ns = if cpu_ns.len() == wall_ns.len() { cpu_ns } else { Vec::new() };
+        let clock =
+            if clock == Clock::Cpu && !cpu_ns.is_empty() { Clock::Cpu } else { Clock::Wall };
+        let (median_ns, min_ns, ci95_ns) =
+            order_statistics(if clock == Clock::Cpu { &cpu_ns } else { &wall_ns })?;
         Some(RuntimeStats {
-            samples_ns,
-            median_ns: median,
-            min_ns: first as f64,
-            ci95_ns: (sorted[lo] as f64, sorted[hi] as f64),
-            cpu_samples_ns: Vec::new(),
+            samples_ns: wall_ns,
+            median_ns,
+            min_ns,
+            ci95_ns,
+            cpu_samples_ns: cpu_ns,
+            clock,
+            runs_per_sample: runs_per_sample.max(1),
         })
     }
 
-    /// The same statistics with the runs' CPU times beside (kept only when there is one for
-    /// every run).
-    pub fn with_cpu(mut self, cpu_samples_ns: Vec<u64>) -> RuntimeStats {
-        if cpu_samples_ns.len() == self.samples_ns.len() {
-            self.cpu_samples_ns = cpu_samples_ns;
+    /// The samples on the clock the statistics are of.
+    pub fn clock_samples(&self) -> &[u64] {
+        match self.clock {
+            Clock::Cpu => &self.cpu_samples_ns,
+            Clock::Wall => &self.samples_ns,
         }
-        self
     }
 }
 
@@ -369,6 +430,28 @@ mod tests {
         let even = RuntimeStats::from_samples(vec![1, 2, 3, 4]).unwrap();
         assert_eq!(even.median_ns, 2.5);
         assert_eq!(RuntimeStats::from_samples(Vec::new()), None);
+    }
+
+    #[test]
+    fn runtime_statistics_are_of_the_cpu_clock_when_every_run_has_one() {
+        let both = RuntimeStats::measured(vec![90, 70, 80], vec![30, 10, 20], Clock::Cpu, 4);
+        let both = both.unwrap();
+        assert_eq!((both.clock, both.median_ns, both.min_ns), (Clock::Cpu, 20.0, 10.0));
+        assert_eq!(both.clock_samples(), [30, 10, 20]);
+        assert_eq!(both.samples_ns, [90, 70, 80]);
+        assert_eq!(both.runs_per_sample, 4);
+        // A run without CPU time: the wall clock, said so.
+        let wall = RuntimeStats::measured(vec![90, 70, 80], vec![30, 10], Clock::Cpu, 1).unwrap();
+        assert_eq!((wall.clock, wall.median_ns), (Clock::Wall, 80.0));
+        assert!(wall.cpu_samples_ns.is_empty());
+        // Signals written before the clock was recorded read as wall-clock times.
+        let old: RuntimeStats = serde_json::from_str(
+            r#"{"samples_ns":[5],"median_ns":5.0,"min_ns":5.0,"ci95_ns":[5.0,5.0]}"#,
+        )
+        .unwrap();
+        assert_eq!((old.clock, old.runs_per_sample), (Clock::Wall, 1));
+        let text = serde_json::to_string(&both).unwrap();
+        assert!(text.contains(r#""clock":"cpu""#) && text.contains(r#""runs_per_sample":4"#));
     }
 
     #[test]

@@ -63,6 +63,8 @@ pub struct OptimizeOptions {
     pub resume: bool,
     pub seed: u64,
     pub runs: usize,
+    /// The clock run times are read on, and how a run-time winner is confirmed.
+    pub timing: crate::timing::TimingOptions,
     pub run_args: Vec<String>,
     /// Remove `optnone` and `noinline` from functions (clang -O0 output).
     pub strip_optnone: bool,
@@ -279,6 +281,7 @@ fn prepare(opts: &OptimizeOptions) -> Result<Prepared, Error> {
         worker_exe: opts.worker_exe.clone(),
         jobs: opts.jobs.max(1),
         runs: opts.runs.max(1),
+        clock: opts.timing.clock,
         run: opts.run,
         link: opts.link.clone(),
         verify_each_pass: opts.verify_each_pass,

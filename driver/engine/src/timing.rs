@@ -1,0 +1,268 @@
+//! Timing builds of a program so that a speed-up means something.
+//!
+//! - A run shorter than the timing floor ([`TIMING_FLOOR`] of CPU time) is repeated within one
+//!   measurement until the measurement lasts the floor ([`runs_per_sample`]); a run so short
+//!   that even [`MAX_RUNS_PER_SAMPLE`] of them do not reach it is too short to time.
+//! - Two builds are timed in interleaved pairs, the order rotated
+//!   ([`opm_search::timing::candidate_first`]), so that the machine's drift and other load fall
+//!   on both alike ([`interleave`]); [`compare`] turns the pairs into a speed-up with its
+//!   confidence interval ([`opm_search::timing::compare_pairs`]).
+//!
+//! [`time_pairs`] does it all for two executables, for tools outside a search (the
+//! `timing-claims` benchmark); a search times its winner against its baseline with the same
+//! functions, every run's output checked against the reference build's.
+
+use opm_backend::process::{Ending, Limits, run_limited};
+use opm_search::Clock;
+use opm_search::timing::{Comparison, TIMING_FLOOR, candidate_first, compare_pairs};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+/// The most runs one measurement repeats a program shorter than the timing floor: a program
+/// whose run is shorter than the floor divided by this (1 ms of CPU time) is too short to
+/// time, its process's start and end being much of what would be measured.
+pub const MAX_RUNS_PER_SAMPLE: u32 = 20;
+
+/// How a search reads run times and confirms a run-time winner.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TimingOptions {
+    /// The clock the runtime objective reads: CPU time unless asked otherwise (a shared
+    /// machine steals wall-clock time, not CPU time).
+    pub clock: Clock,
+    /// Interleaved pairs the winner is timed in against the baseline before it is reported
+    /// as faster (0: not confirmed; then the baseline is not replaced on run time alone).
+    pub confirm_pairs: usize,
+    /// The winner counts as faster only when the 95% interval of its speed-up over the
+    /// baseline lies above this.
+    pub threshold: f64,
+}
+
+/// The pairs a run-time winner is confirmed in unless the user says otherwise.
+pub const CONFIRM_PAIRS: usize = 10;
+
+/// The confidence of a confirmed speed-up's interval.
+pub const CONFIDENCE: f64 = 0.95;
+
+impl Default for TimingOptions {
+    fn default() -> TimingOptions {
+        TimingOptions { clock: Clock::Cpu, confirm_pairs: CONFIRM_PAIRS, threshold: 1.0 }
+    }
+}
+
+/// One measurement of a build: the mean time of its runs on each clock (`cpu` where the
+/// kernel told it for every run).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sample {
+    pub wall: Duration,
+    pub cpu: Option<Duration>,
+}
+
+impl Sample {
+    /// The mean of `runs` runs timed `wall` and `cpu` in all.
+    pub fn mean_of(wall: Duration, cpu: Option<Duration>, runs: u32) -> Sample {
+        let runs = runs.max(1);
+        Sample { wall: wall / runs, cpu: cpu.map(|c| c / runs) }
+    }
+
+    /// Nanoseconds on `clock` (`None`: no CPU time).
+    pub fn ns(&self, clock: Clock) -> Option<f64> {
+        match clock {
+            Clock::Cpu => self.cpu.map(|c| c.as_nanos() as f64),
+            Clock::Wall => Some(self.wall.as_nanos() as f64),
+        }
+    }
+}
+
+/// How long one run of a program must be for a measurement of it to be timed at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunsPerSample {
+    /// Long enough with this many runs per measurement (1 for a run past the floor).
+    Runs(u32),
+    /// Shorter than the floor even [`MAX_RUNS_PER_SAMPLE`] times over.
+    TooShort,
+}
+
+impl RunsPerSample {
+    /// The runs one measurement makes: [`MAX_RUNS_PER_SAMPLE`] when too short.
+    pub fn runs(self) -> u32 {
+        match self {
+            RunsPerSample::Runs(n) => n,
+            RunsPerSample::TooShort => MAX_RUNS_PER_SAMPLE,
+        }
+    }
+}
+
+/// How many runs of a program whose one run took `one` a measurement needs to last the
+/// timing floor.
+pub fn runs_per_sample(one: Duration) -> RunsPerSample {
+    if one.saturating_mul(MAX_RUNS_PER_SAMPLE) < TIMING_FLOOR {
+        return RunsPerSample::TooShort;
+    }
+    RunsPerSample::Runs(opm_search::timing::repetitions(one, TIMING_FLOOR, MAX_RUNS_PER_SAMPLE))
+}
+
+/// Which build of a pair is measured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Reference,
+    Candidate,
+}
+
+/// `pairs` measurements of each side, one pair after the other, the candidate first in every
+/// other pair: `(reference samples, candidate samples)`, pair `i` at index `i` of both.
+pub fn interleave<E>(
+    pairs: usize,
+    mut measure: impl FnMut(Side) -> Result<Sample, E>,
+) -> Result<(Vec<Sample>, Vec<Sample>), E> {
+    let (mut reference, mut candidate) = (Vec::with_capacity(pairs), Vec::with_capacity(pairs));
+    for i in 0..pairs {
+        if candidate_first(i) {
+            candidate.push(measure(Side::Candidate)?);
+            reference.push(measure(Side::Reference)?);
+        } else {
+            reference.push(measure(Side::Reference)?);
+            candidate.push(measure(Side::Candidate)?);
+        }
+    }
+    Ok((reference, candidate))
+}
+
+/// The clock pairs are compared on: `clock`, unless a sample has no CPU time.
+pub fn clock_of(samples: &[&[Sample]], clock: Clock) -> Clock {
+    let all_cpu = samples.iter().all(|s| s.iter().all(|x| x.cpu.is_some()));
+    if clock == Clock::Cpu && all_cpu { Clock::Cpu } else { Clock::Wall }
+}
+
+/// The candidate's speed-up over the reference from interleaved pairs, on `clock` (the wall
+/// clock where a sample has no CPU time; [`clock_of`] says which), with its `confidence`
+/// interval, faster only when the interval is above `threshold`.
+pub fn compare(
+    reference: &[Sample],
+    candidate: &[Sample],
+    clock: Clock,
+    confidence: f64,
+    threshold: f64,
+) -> Option<Comparison> {
+    let clock = clock_of(&[reference, candidate], clock);
+    let ns = |s: &[Sample]| s.iter().filter_map(|x| x.ns(clock)).collect::<Vec<f64>>();
+    compare_pairs(&ns(reference), &ns(candidate), confidence, threshold)
+}
+
+/// Runs `exe args` `runs` times in a row, with its output discarded beyond `output_bytes`,
+/// within `limit` per run: one sample, and the first run's standard output and exit code.
+/// A run that times out, is stopped at its output limit or cannot start is an error.
+fn measure(
+    exe: &Path,
+    args: &[String],
+    runs: u32,
+    limit: Duration,
+    limits: &Limits,
+) -> Result<(Sample, Vec<u8>, i32), String> {
+    let (mut wall, mut cpu, mut first) = (Duration::ZERO, Some(Duration::ZERO), None);
+    for _ in 0..runs.max(1) {
+        let mut cmd = Command::new(exe);
+        cmd.args(args);
+        let ran = run_limited(&mut cmd, None, limit, limits)
+            .map_err(|e| format!("{}: cannot run: {e}", exe.display()))?;
+        let Ending::Exited(status) = ran.ending else {
+            return Err(format!("{} ran longer than {:.1} s", exe.display(), limit.as_secs_f64()));
+        };
+        if ran.cut {
+            return Err(format!("{} printed past its output limit", exe.display()));
+        }
+        wall += ran.elapsed;
+        cpu = cpu.zip(ran.cpu).map(|(a, b)| a + b);
+        if first.is_none() {
+            first = Some((ran.stdout, opm_backend::process::shell_exit_code(status)));
+        }
+    }
+    let (stdout, code) = first.unwrap_or_default();
+    Ok((Sample::mean_of(wall, cpu, runs), stdout, code))
+}
+
+/// Two executables timed against each other, for tools outside a search.
+#[derive(Clone, Debug)]
+pub struct TimedPairs {
+    pub reference: Vec<Sample>,
+    pub candidate: Vec<Sample>,
+    /// The runs each measurement made, from the reference's warm-up run.
+    pub runs_per_sample: RunsPerSample,
+}
+
+/// Times `candidate` against `reference` (both run with `args`, each run within `limit`
+/// and the engine's run limits) in `pairs` interleaved pairs, after one warm-up run of each
+/// whose CPU time (wall time without one) sets the runs per measurement. Every run must print
+/// what the reference's warm-up run printed and end with its status.
+pub fn time_pairs(
+    reference: &Path,
+    candidate: &Path,
+    args: &[String],
+    pairs: usize,
+    limit: Duration,
+) -> Result<TimedPairs, String> {
+    let limits =
+        crate::runs::limits(crate::runs::REFERENCE_OUTPUT_BYTES, crate::runs::RUN_MEMORY_MIB);
+    let (warm, expected, code) = measure(reference, args, 1, limit, &limits)?;
+    let per = runs_per_sample(warm.cpu.unwrap_or(warm.wall));
+    let check = |exe: &Path, runs: u32| -> Result<Sample, String> {
+        let (sample, stdout, c) = measure(exe, args, runs, limit, &limits)?;
+        if stdout != expected || c != code {
+            return Err(format!(
+                "{} printed otherwise than {} (or ended otherwise)",
+                exe.display(),
+                reference.display()
+            ));
+        }
+        Ok(sample)
+    };
+    check(candidate, 1)?;
+    let (r, c) = interleave(pairs, |side| match side {
+        Side::Reference => check(reference, per.runs()),
+        Side::Candidate => check(candidate, per.runs()),
+    })?;
+    Ok(TimedPairs { reference: r, candidate: c, runs_per_sample: per })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_runs_are_repeated_up_to_the_floor_and_shorter_ones_are_too_short() {
+        assert_eq!(runs_per_sample(Duration::from_millis(30)), RunsPerSample::Runs(1));
+        assert_eq!(runs_per_sample(Duration::from_millis(4)), RunsPerSample::Runs(5));
+        assert_eq!(runs_per_sample(Duration::from_millis(1)), RunsPerSample::Runs(20));
+        assert_eq!(runs_per_sample(Duration::from_micros(900)), RunsPerSample::TooShort);
+        assert_eq!(RunsPerSample::TooShort.runs(), MAX_RUNS_PER_SAMPLE);
+    }
+
+    #[test]
+    fn pairs_alternate_which_build_runs_first() {
+        let mut order = Vec::new();
+        let (r, c) = interleave(4, |side| {
+            order.push(side);
+            Ok::<_, ()>(Sample { wall: Duration::from_millis(order.len() as u64), cpu: None })
+        })
+        .unwrap();
+        use Side::*;
+        assert_eq!(
+            order,
+            [
+                Reference, Candidate, Candidate, Reference, Reference, Candidate, Candidate,
+                Reference
+            ]
+        );
+        assert_eq!(r.len(), 4);
+        assert_eq!(c[1].wall, Duration::from_millis(3));
+        // No CPU time: compared on the wall clock.
+        assert_eq!(clock_of(&[&r, &c], Clock::Cpu), Clock::Wall);
+    }
+
+    #[test]
+    fn a_mean_sample_divides_both_clocks() {
+        let s = Sample::mean_of(Duration::from_millis(50), Some(Duration::from_millis(40)), 5);
+        assert_eq!(s.ns(Clock::Wall), Some(10e6));
+        assert_eq!(s.ns(Clock::Cpu), Some(8e6));
+    }
+}
