@@ -901,6 +901,58 @@ impl Engine {
         Some(self.check_run(&exe).map_err(|r| r.detail))
     }
 
+    /// The time of one run of the reference build (the input without passes) on `clock`,
+    /// waiting for it: CPU time where the kernel told it. `None` without a reference.
+    pub fn reference_time(&self, clock: opm_search::Clock) -> Option<Duration> {
+        let reference = self.reference().ok()?;
+        match (clock, reference.cpu) {
+            (opm_search::Clock::Cpu, Some(cpu)) => Some(cpu),
+            _ => Some(reference.elapsed),
+        }
+    }
+
+    /// Times the build of `candidate` against the build of `baseline` in `pairs` interleaved
+    /// pairs, alone on the machine, every run's output checked against the reference's; each
+    /// measurement repeats a run shorter than the timing floor (from the faster build's
+    /// warm-up run). `Err` says which build failed and how.
+    pub fn confirm(
+        &self,
+        baseline: &Pipeline,
+        candidate: &Pipeline,
+        pairs: usize,
+    ) -> Result<crate::timing::TimedPairs, String> {
+        use crate::timing::{Side, interleave, runs_per_sample};
+        let reference = self.reference().map_err(|r| r.detail)?;
+        let build = |pipeline: &Pipeline, name: &str| -> Result<PathBuf, String> {
+            let object = self.dir.path().join(format!("{name}.o"));
+            self.compile_object(pipeline, &object)
+                .and_then(|()| self.link(&object))
+                .map_err(|r| format!("`{pipeline}` could not be built again: {}", r.detail))
+        };
+        let (base_exe, cand_exe) = (build(baseline, "baseline")?, build(candidate, "candidate")?);
+        let _alone = self.run_lock.write().unwrap_or_else(|e| e.into_inner());
+        let (args, limit) = (&self.problem.run_args, self.run_limit(reference));
+        let sample = |exe: &Path, pipeline: &Pipeline, runs: u32| {
+            reference.sample(exe, args, limit, runs).map_err(|r| format!("`{pipeline}`: {r}"))
+        };
+        let (warm_base, warm_cand) =
+            (sample(&base_exe, baseline, 1)?, sample(&cand_exe, candidate, 1)?);
+        let one = |s: crate::timing::Sample| s.cpu.unwrap_or(s.wall);
+        let per = runs_per_sample(one(warm_base).min(one(warm_cand)));
+        let (reference, candidate_samples) = interleave(pairs, |side| match side {
+            Side::Reference => sample(&base_exe, baseline, per.runs()),
+            Side::Candidate => sample(&cand_exe, candidate, per.runs()),
+        })?;
+        for exe in [&base_exe, &cand_exe] {
+            let _ = std::fs::remove_file(exe);
+        }
+        Ok(crate::timing::TimedPairs {
+            reference,
+            candidate: candidate_samples,
+            runs_per_sample: per,
+        })
+    }
+
     /// Compiles the candidate `pipeline` to the object file `path`.
     pub fn write_object(&self, pipeline: &Pipeline, path: &Path) -> Result<(), String> {
         self.compile_object(pipeline, path).map_err(|r| r.detail)

@@ -63,7 +63,14 @@ pub fn render(report: &OptimizeReport, top: usize) -> String {
         "instcount",
         ".text",
         "compile ms",
-        "runtime ms",
+        // The clock the run times were read on: CPU time unless the search was told otherwise.
+        if report.history.signals.iter().any(|s| {
+            s.metrics.runtime.as_ref().is_some_and(|r| r.clock == opm_search::Clock::Cpu)
+        }) {
+            "run cpu ms"
+        } else {
+            "runtime ms"
+        },
         ratio_header,
         width = PIPELINE_WIDTH,
         lw = w.label,
@@ -97,6 +104,14 @@ pub fn render(report: &OptimizeReport, top: usize) -> String {
         Some(best) => {
             let score = best.score().map_or("-".into(), |v| format_score(objective, v));
             out.push_str(&format!("best ({} {score}): {}\n", objective.name(), best.pipeline));
+            if let Some(c) = &report.confirmation {
+                let who = if c.stands {
+                    "it is".to_string()
+                } else {
+                    format!("`{}` was", c.winner_pipeline)
+                };
+                out.push_str(&format!("timed again against {}, {who} {}\n", c.baseline, c.text()));
+            }
         }
         None => {
             out.push_str("no winner: no candidate, not even a preset, passed the winner's check\n")

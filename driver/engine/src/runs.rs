@@ -104,7 +104,6 @@ pub(crate) struct Reference {
     pub stdout: Vec<u8>,
     pub elapsed: Duration,
     /// The CPU time of that run, where the kernel told it.
-    #[allow(dead_code)] // Read by the timing note, next.
     pub cpu: Option<Duration>,
     exe: PathBuf,
     args: Vec<String>,

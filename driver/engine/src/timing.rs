@@ -14,7 +14,7 @@
 
 use opm_backend::process::{Ending, Limits, run_limited};
 use opm_search::Clock;
-use opm_search::timing::{Comparison, TIMING_FLOOR, candidate_first, compare_pairs};
+use opm_search::timing::{Comparison, Speedup, TIMING_FLOOR, candidate_first, compare_pairs};
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -47,6 +47,105 @@ pub const CONFIDENCE: f64 = 0.95;
 impl Default for TimingOptions {
     fn default() -> TimingOptions {
         TimingOptions { clock: Clock::Cpu, confirm_pairs: CONFIRM_PAIRS, threshold: 1.0 }
+    }
+}
+
+/// What timing a run-time winner again against its baseline said: the figure a search
+/// reports instead of the fastest time it saw.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Confirmation {
+    /// The baseline's name (`O2`) and pipeline, and the winner's pipeline.
+    pub baseline: String,
+    pub baseline_pipeline: String,
+    pub winner_pipeline: String,
+    /// `faster`, `slower`, `not-significant` or `too-short-to-time`.
+    pub verdict: &'static str,
+    /// The winner's speed-up over the baseline (baseline time / winner time, geometric mean
+    /// over the pairs) and its interval at `confidence`; absent when too short to time.
+    pub speedup: Option<f64>,
+    pub interval: Option<(f64, f64)>,
+    pub confidence: f64,
+    pub threshold: f64,
+    pub pairs: usize,
+    pub runs_per_sample: u32,
+    pub clock: Clock,
+    /// Whether the winner stands (faster); otherwise the baseline is the winner.
+    pub stands: bool,
+}
+
+impl Confirmation {
+    /// From pairs timed by [`crate::engine::Engine::confirm`].
+    pub fn of(
+        baseline: (&str, &str),
+        winner: &str,
+        timed: &TimedPairs,
+        options: &TimingOptions,
+    ) -> Confirmation {
+        let clock = clock_of(&[&timed.reference, &timed.candidate], options.clock);
+        let compared = (timed.runs_per_sample != RunsPerSample::TooShort)
+            .then(|| {
+                compare(&timed.reference, &timed.candidate, clock, CONFIDENCE, options.threshold)
+            })
+            .flatten();
+        let verdict = match compared.map(|c| c.verdict) {
+            None => "too-short-to-time",
+            Some(Speedup::Faster) => "faster",
+            Some(Speedup::Slower) => "slower",
+            Some(Speedup::NotSignificant) => "not-significant",
+        };
+        Confirmation {
+            baseline: baseline.0.to_string(),
+            baseline_pipeline: baseline.1.to_string(),
+            winner_pipeline: winner.to_string(),
+            verdict,
+            speedup: compared.map(|c| c.speedup),
+            interval: compared.map(|c| c.interval),
+            confidence: CONFIDENCE,
+            threshold: options.threshold,
+            pairs: timed.reference.len(),
+            runs_per_sample: timed.runs_per_sample.runs(),
+            clock,
+            stands: verdict == "faster",
+        }
+    }
+
+    /// One line for people: `faster: 1.230× as fast as O2 (95% interval 1.150–1.310; 10
+    /// interleaved pairs, CPU time)`, `not significantly faster: …`, `slower: …`, or why it
+    /// is too short to time.
+    pub fn text(&self) -> String {
+        let how = format!(
+            "{} interleaved pairs{}, {} time",
+            self.pairs,
+            if self.runs_per_sample > 1 {
+                format!(" of {} runs each", self.runs_per_sample)
+            } else {
+                String::new()
+            },
+            self.clock.name().replace("cpu", "CPU")
+        );
+        let (Some(x), Some((lo, hi))) = (self.speedup, self.interval) else {
+            return format!(
+                "the program is too short to time (even {MAX_RUNS_PER_SAMPLE} runs in a row \
+                 last less than {} ms of CPU time): no speed-up over {} is claimed",
+                TIMING_FLOOR.as_millis(),
+                self.baseline
+            );
+        };
+        let figure = format!(
+            "{x:.3}× as fast as {} ({:.0}% interval {lo:.3}–{hi:.3}; {how})",
+            self.baseline,
+            self.confidence * 100.0
+        );
+        let above = if self.threshold == 1.0 {
+            String::new()
+        } else {
+            format!(" above {}", self.threshold)
+        };
+        match self.verdict {
+            "faster" => format!("faster{above}: {figure}"),
+            "slower" => format!("slower: {figure}"),
+            _ => format!("not significantly faster{above}: {figure}"),
+        }
     }
 }
 

@@ -20,6 +20,7 @@ use crate::input::{Input, handle_optnone, input_bitcode};
 use crate::lock;
 use crate::progress::Progress;
 use crate::signals::{SignalSink, read_signals};
+use crate::timing::Confirmation;
 use crate::toolchain::LinkArgs;
 use audit::Audit;
 use opm_backend::{BackendKind, Pipeline, Space};
@@ -119,6 +120,9 @@ pub struct OptimizeReport {
     pub best: Option<PerformanceSignal>,
     /// Whether the winner's output was compared with the reference build's.
     pub output_checked: bool,
+    /// For the runtime objective, the winner timed again against the baseline in
+    /// interleaved pairs: the speed-up reported, or why the baseline stayed the winner.
+    pub confirmation: Option<Confirmation>,
     pub stop_reason: String,
     pub elapsed: Duration,
     pub audit: AuditLog,
@@ -150,6 +154,7 @@ impl OptimizeReport {
             "evaluations": self.history.signals.len(),
             "stop_reason": self.stop_reason,
             "output_checked": self.output_checked,
+            "confirmation": self.confirmation,
             "seconds": self.elapsed.as_secs_f64(),
             "seed": seed,
         })
@@ -175,8 +180,16 @@ struct Prepared {
 pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, Error> {
     let start = Instant::now();
     let mut s = prepare(opts)?;
+    if let Some(note) = timing_note(opts, &s.engine) {
+        // Said before the budget is spent, where someone is watching.
+        if opts.progress {
+            eprintln!("opm-driver: note: {note}");
+        } else {
+            s.notes.push(note);
+        }
+    }
     let stop_reason = search(opts, &mut s, start)?;
-    let (best, output_checked) = pick_winner(opts, &mut s)?;
+    let (best, output_checked, confirmation) = pick_winner(opts, &mut s)?;
     let problem = LocalProblem { reference: s.engine.reference_output(), ..s.problem };
     if let Some(code) = problem.reference.as_ref().map(|r| r.exit_code).filter(|&c| c > 128) {
         let memory = crate::runs::memory_mib(&opts.budget);
@@ -196,6 +209,7 @@ pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, Error> {
         history: s.history,
         best,
         output_checked,
+        confirmation,
         stop_reason,
         elapsed: start.elapsed(),
         audit: s.audit.into_log(),
@@ -220,6 +234,13 @@ fn check_options(opts: &OptimizeOptions) -> Result<(), Error> {
              compile-time",
             opts.backend.pipeline_noun(),
             opts.backend.name()
+        )));
+    }
+    let threshold = opts.timing.threshold;
+    if !(threshold.is_finite() && threshold > 0.0) {
+        return Err(Error::Usage(format!(
+            "--speedup-threshold {threshold}: a speed-up ratio must be a positive number (1.0: \
+             any significant speed-up, 1.05: at least 5%)"
         )));
     }
     Ok(())
@@ -521,14 +542,52 @@ fn adapt_compile_limit(engine: &Engine, history: &History, space: &Space) -> boo
     true
 }
 
+/// For the runtime objective, what the reference build's run says of timing this program:
+/// shorter than the timing floor, every timed run repeats it; far shorter, it is too short to
+/// time. Waits for the reference's run.
+fn timing_note(opts: &OptimizeOptions, engine: &Engine) -> Option<String> {
+    use crate::timing::{MAX_RUNS_PER_SAMPLE, RunsPerSample, runs_per_sample};
+    if opts.objective != Objective::Runtime || !opts.run {
+        return None;
+    }
+    let one = engine.reference_time(opts.timing.clock)?;
+    let floor = opm_search::timing::TIMING_FLOOR;
+    let ms = one.as_secs_f64() * 1e3;
+    let clock = match opts.timing.clock {
+        opm_search::Clock::Cpu => "CPU time",
+        opm_search::Clock::Wall => "wall-clock time",
+    };
+    match runs_per_sample(one) {
+        RunsPerSample::Runs(1) => None,
+        RunsPerSample::Runs(n) => Some(format!(
+            "the program runs {ms:.1} ms of {clock} without passes, under the {} ms timing \
+             floor: each timed run of a candidate repeats it until it lasts {} ms (now {n} \
+             times, at most {MAX_RUNS_PER_SAMPLE})",
+            floor.as_millis(),
+            floor.as_millis()
+        )),
+        RunsPerSample::TooShort => Some(format!(
+            "the program runs {ms:.2} ms of {clock} without passes: too short to time (even \
+             {MAX_RUNS_PER_SAMPLE} runs in a row last less than the {} ms timing floor, and \
+             starting the process is much of what would be measured); candidates are ranked \
+             by what is measured, but no winner is claimed faster than the baseline",
+            floor.as_millis()
+        )),
+    }
+}
+
 /// The winner: the best candidate whose result, written again, is what was measured and (for
 /// a program) prints what the reference prints. Returns it and whether its output was
 /// compared.
 fn pick_winner(
     opts: &OptimizeOptions,
     s: &mut Prepared,
-) -> Result<(Option<PerformanceSignal>, bool), Error> {
-    winner::pick(opts, &s.engine, &mut s.history, &s.sink, &mut s.audit, &mut s.notes)
+) -> Result<(Option<PerformanceSignal>, bool, Option<Confirmation>), Error> {
+    // Run time is confirmed against the usual level (LLVM's and gcc's O2, Cranelift's
+    // `speed`), the one code growth is measured against.
+    let base = &s.space.growth_base;
+    let baseline = s.space.baseline(base).map(|p| (base.as_str(), p));
+    winner::pick(opts, &s.engine, &mut s.history, &s.sink, &mut s.audit, &mut s.notes, baseline)
 }
 
 #[cfg(test)]

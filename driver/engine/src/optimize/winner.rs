@@ -8,8 +8,12 @@ use crate::engine::Engine;
 use crate::error::Error;
 use crate::input::Input;
 use crate::signals::SignalSink;
+use crate::timing::Confirmation;
 use crate::worker::ir_identity;
-use opm_search::{AuditEntry, History, Identity, ObjectDigest, Origin, PerformanceSignal, Verdict};
+use opm_backend::Pipeline;
+use opm_search::{
+    AuditEntry, History, Identity, ObjectDigest, Objective, Origin, PerformanceSignal, Verdict,
+};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -41,7 +45,8 @@ pub(super) fn pick(
     sink: &SignalSink,
     audit: &mut Audit,
     notes: &mut Vec<String>,
-) -> Result<(Option<PerformanceSignal>, bool), Error> {
+    baseline: Option<(&str, &Pipeline)>,
+) -> Result<(Option<PerformanceSignal>, bool, Option<Confirmation>), Error> {
     let scratch = tempfile::Builder::new()
         .prefix("opm-winner-")
         .tempdir()
@@ -62,10 +67,28 @@ pub(super) fn pick(
             continue;
         }
         if opts.output.is_none() && !engine.has_reference() {
-            return Ok((Some(candidate.clone()), false));
+            return Ok((Some(candidate.clone()), false, None));
         }
         match check(opts, engine, candidate, scratch.path()) {
             Ok(checked) => {
+                // A run-time winner stands only if it is faster than the baseline when the
+                // two are timed again side by side; otherwise the baseline is the winner.
+                let confirmation = confirm(opts, engine, history, candidate, baseline, notes);
+                if let Some((c, base)) = &confirmation
+                    && !c.stands
+                    && let Ok(checked) = check(opts, engine, base, scratch.path())
+                {
+                    if let Some(out) = &opts.output {
+                        crate::atomic::copy(&written(opts, scratch.path()), out)
+                            .map_err(|source| Error::io(out, source))?;
+                    }
+                    let base = with_code_size(engine, base, scratch.path());
+                    audit.record(AuditEntry::WinnerChecked {
+                        pipeline: base.pipeline.clone(),
+                        verdict: Verdict::Ok,
+                    })?;
+                    return Ok((Some(base), checked, Some(c.clone())));
+                }
                 // The output file's trouble (a full disk, a read-only directory) is the
                 // user's to fix, not the candidate's: it ends the search with that error.
                 if let Some(out) = &opts.output {
@@ -86,7 +109,7 @@ pub(super) fn pick(
                         candidate.origin.name()
                     ));
                 }
-                return Ok((Some(candidate.clone()), checked));
+                return Ok((Some(candidate.clone()), checked, confirmation.map(|(c, _)| c)));
             }
             Err(Failed { verdict, why }) => {
                 if let Some(varies) = engine.reference_failure() {
@@ -111,7 +134,59 @@ pub(super) fn pick(
             }
         }
     }
-    Ok((None, false))
+    Ok((None, false, None))
+}
+
+/// For the runtime objective, `candidate` (the winner so far) timed again against
+/// `baseline` in interleaved pairs: the confirmation and the baseline's signal, with a note
+/// when the baseline stays the winner. `None` when there is nothing to confirm (another
+/// objective, no baseline measured valid, the winner is the baseline, `--confirm-pairs 0`)
+/// or the timing failed (said in a note; the winner then stands, as checked).
+fn confirm(
+    opts: &OptimizeOptions,
+    engine: &Engine,
+    history: &History,
+    candidate: &PerformanceSignal,
+    baseline: Option<(&str, &Pipeline)>,
+    notes: &mut Vec<String>,
+) -> Option<(Confirmation, PerformanceSignal)> {
+    if opts.objective != Objective::Runtime || !opts.run || !engine.has_reference() {
+        return None;
+    }
+    let (name, pipeline) = baseline?;
+    let base = history.signal_of(pipeline).filter(|b| b.verdict == Verdict::Ok)?;
+    if base.identity.is_some() && base.identity == candidate.identity {
+        return None;
+    }
+    if opts.timing.confirm_pairs == 0 {
+        notes.push(format!(
+            "the winner was not timed again against {name} (--confirm-pairs 0): its run time \
+             is the search's, the median of its own runs"
+        ));
+        return None;
+    }
+    let timed = match engine.confirm(pipeline, &candidate.pipeline, opts.timing.confirm_pairs) {
+        Ok(t) => t,
+        Err(why) => {
+            notes.push(format!("the winner could not be timed again against {name}: {why}"));
+            return None;
+        }
+    };
+    let c = Confirmation::of(
+        (name, &pipeline.text()),
+        &candidate.pipeline.text(),
+        &timed,
+        &opts.timing,
+    );
+    if !c.stands {
+        notes.push(format!(
+            "`{}` is not the winner: timed again against {name}, it is {}; the baseline \
+             {name} (`{pipeline}`) stays the winner",
+            candidate.pipeline,
+            c.text()
+        ));
+    }
+    Some((c, base.clone()))
 }
 
 /// `candidate`, with its `.text` bytes measured now if its search did not generate its code
