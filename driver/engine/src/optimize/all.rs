@@ -190,6 +190,7 @@ fn final_round(
     let rounds = opts.runs.max(1) * FINAL_ROUNDS_PER_RUN;
     let memory_mib = crate::runs::memory_mib(&opts.budget);
     let mut samples: Vec<Vec<u64>> = vec![Vec::new(); finalists.len()];
+    let mut cpu: Vec<Vec<u64>> = vec![Vec::new(); finalists.len()];
     let mut out: Vec<bool> = vec![false; finalists.len()];
     for round in 0..=rounds {
         for k in 0..finalists.len() {
@@ -211,6 +212,7 @@ fn final_round(
                         // The first round warms up.
                         if round > 0 {
                             samples[f].push(r.elapsed.as_nanos() as u64);
+                            cpu[f].extend(r.cpu.map(|c| c.as_nanos() as u64));
                         }
                         continue;
                     }
@@ -225,14 +227,22 @@ fn final_round(
             notes.push(format!("{} left out of the final round: {why}", row.label));
         }
     }
-    for (f, ((i, _, _), samples)) in finalists.iter().zip(samples).enumerate() {
+    let mut clock = opts.timing.clock;
+    for (f, (((i, _, _), samples), cpu)) in finalists.iter().zip(samples).zip(cpu).enumerate() {
         if !out[f] {
-            rows[*i].final_ns = RuntimeStats::from_samples(samples).map(|s| s.median_ns);
+            let stats = RuntimeStats::measured(samples, cpu, opts.timing.clock, 1);
+            if let Some(s) = &stats
+                && s.clock != clock
+            {
+                clock = s.clock;
+            }
+            rows[*i].final_ns = stats.map(|s| s.median_ns);
         }
     }
     notes.push(format!(
-        "runtime ms: the median of {rounds} runs of each winner, timed against each other in \
-         rotating order after the searches"
+        "runtime ms: the median {} time of {rounds} runs of each winner, timed against each \
+         other in rotating order after the searches",
+        if clock == opm_search::Clock::Cpu { "CPU" } else { "wall-clock" }
     ));
     Ok(())
 }
