@@ -3,9 +3,9 @@
 //! temporary database: a run, the same run again (resumed: nothing to do), a second tag of the
 //! same thing (`compare` flags nothing: the same binaries are never flagged), a third tag whose
 //! program has more code (`-DEXTRA`: its `.text` and instruction count grow whatever the
-//! machine's load, so `compare` flags them and exits 1), the report and the export. Nothing
-//! here depends on timing: how run times are judged is tested on recorded samples
-//! (`opm-lab`'s `compare` tests). One test, so that its timed runs never share the machine with
+//! machine's load, so `compare` flags them and exits 1), the report and the export (run times
+//! on both clocks, judged in CPU time). Nothing here depends on timing: how run times are
+//! judged is tested on recorded samples (`opm-lab`'s `compare` and `report` tests). One test, so that its timed runs never share the machine with
 //! another test of this binary.
 
 mod common;
@@ -83,6 +83,8 @@ fn a_lab_runs_resumes_compares_reports_and_exports() {
     assert!(text.contains("regressions: 0") && text.contains("improvements: 0"), "{text}");
     // Per backend: the reference's run time, the smallest `.text` and instruction count.
     assert!(text.contains("not flagged: 6 ("), "{text}");
+    // Run times compared in CPU time, which both runs recorded.
+    assert!(text.contains("run times: CPU time (cpu_ms)"), "{text}");
 
     // Every pipeline compiled to the same binary under both tags.
     let hashes = |tag: &str| {
@@ -124,6 +126,9 @@ fn a_lab_runs_resumes_compares_reports_and_exports() {
     assert_eq!(report.code, Some(0), "{}", report.stderr_text());
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("| llvm |") && md.contains("speedup.svg"), "{md}");
+    // Run times in CPU time; each program's noise and the timing rules stated.
+    assert!(md.contains("run time ms (CPU)") && md.contains("noise (CV of O2)"), "{md}");
+    assert!(md.contains("## Timing"), "{md}");
     for chart in ["speedup.svg", "size.svg", "pareto.svg", "progress.svg"] {
         let svg = std::fs::read_to_string(out.join(chart)).unwrap();
         assert!(svg.starts_with("<svg"), "{chart}");
@@ -139,6 +144,8 @@ fn a_lab_runs_resumes_compares_reports_and_exports() {
     let o2 = records.iter().find(|r| r["pipeline"] == "default<O2>").expect("O2 measured");
     assert_eq!(o2["program"], "work");
     assert_eq!(o2["runtime_ms"].as_array().map(Vec::len), Some(5), "{o2}");
+    // The same runs' CPU time, beside their wall-clock time.
+    assert_eq!(o2["cpu_ms"].as_array().map(Vec::len), Some(5), "{o2}");
     assert!(o2["compile_ms"].as_array().is_some_and(|c| !c.is_empty()), "{o2}");
 
     // Unknown tags are the user's error.

@@ -550,6 +550,10 @@ fn run_lab(args: &BenchArgs) -> Result<ExitCode, Failure> {
     for failure in &failures {
         text.push_str(&format!("failed: {failure}\n"));
     }
+    // Noisy programs and programs too short to time: what their speed-ups are worth.
+    for warning in opm_lab::timing_warnings(&*store, &tag)? {
+        text.push_str(&format!("warning: {warning}\n"));
+    }
     write_output(None, &text)?;
     Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -71,6 +71,10 @@ pub struct Confirmation {
     pub clock: Clock,
     /// Whether the winner stands (faster); otherwise the baseline is the winner.
     pub stands: bool,
+    /// The timed pairs on `clock`, in nanoseconds: (baseline, winner), pair `i` at index `i`
+    /// (kept by the lab, which recomputes the verdict from them).
+    #[serde(skip)]
+    pub timed_ns: Vec<(f64, f64)>,
 }
 
 impl Confirmation {
@@ -106,6 +110,12 @@ impl Confirmation {
             runs_per_sample: timed.runs_per_sample.runs(),
             clock,
             stands: verdict == "faster",
+            timed_ns: timed
+                .reference
+                .iter()
+                .zip(&timed.candidate)
+                .filter_map(|(r, c)| Some((r.ns(clock)?, c.ns(clock)?)))
+                .collect(),
         }
     }
 

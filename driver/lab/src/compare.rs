@@ -3,13 +3,15 @@
 //! run times, any change of 1% or more for sizes and counts, and nothing flagged when the
 //! binary and its arguments did not change. Metrics: the run time of each backend's reference
 //! pipeline (LLVM's and GCC's O2, Cranelift's `speed`, as each run stored its baselines), and
-//! the smallest `.text` and instruction count each run found. Everything comes from the store:
-//! comparing runs never opens a backend.
+//! the smallest `.text` and instruction count each run found. Run times are CPU times
+//! (`cpu_ms`) when both runs have one for every sample, else wall-clock times
+//! (`runtime_ms`); the metric's name says which. Everything comes from the store: comparing
+//! runs never opens a backend.
 
 use super::stats::{Change, compare, geomean};
-use super::store::{Measurement, Store, StoreError};
+use super::store::{CPU, Measurement, RUNTIME, Store, StoreError};
 use opm_backend::BackendKind;
-use opm_search::Verdict;
+use opm_search::{Clock, Verdict};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -83,8 +85,13 @@ pub fn compare_tags(store: &dyn Store, a: &str, b: &str) -> Result<Comparison, S
         {
             let (sa, ha) = runtime_samples(ma, ref_a);
             let (sb, hb) = runtime_samples(mb, ref_b);
+            // CPU time where both runs have it for every sample, else wall-clock time.
+            let (metric, sa, sb) = match (sa.cpu, sb.cpu) {
+                (Some(ca), Some(cb)) => (CPU, ca, cb),
+                _ => (RUNTIME, sa.wall, sb.wall),
+            };
             if !sa.is_empty() && !sb.is_empty() {
-                push("runtime_ms", compare(&sa, &sb, ha == hb && ha.is_some(), false));
+                push(metric, compare(&sa, &sb, ha == hb && ha.is_some(), false));
             }
         }
         for (metric, get) in [
@@ -103,16 +110,25 @@ pub fn compare_tags(store: &dyn Store, a: &str, b: &str) -> Result<Comparison, S
     Ok(Comparison { a: a.to_string(), b: b.to_string(), rows, unmatched })
 }
 
+/// A pipeline's run-time samples, pooled over the strategies that measured it: wall-clock
+/// times, and CPU times when every measurement has one for every sample.
+struct Samples {
+    wall: Vec<f64>,
+    cpu: Option<Vec<f64>>,
+}
+
 /// The run-time samples of `pipeline` (pooled over the strategies that measured it), and its
 /// binary's identity with the program's arguments (`None` when they disagree).
-fn runtime_samples(ms: &[Measurement], pipeline: &str) -> (Vec<f64>, Option<String>) {
+fn runtime_samples(ms: &[Measurement], pipeline: &str) -> (Samples, Option<String>) {
     let matching: Vec<&Measurement> =
         ms.iter().filter(|m| m.pipeline == pipeline && !m.runtime_ms.is_empty()).collect();
-    let samples = matching.iter().flat_map(|m| m.runtime_ms.iter().copied()).collect();
+    let wall = matching.iter().flat_map(|m| m.runtime_ms.iter().copied()).collect();
+    let all_cpu = matching.iter().all(|m| m.run_times().0 == Clock::Cpu);
+    let cpu = all_cpu.then(|| matching.iter().flat_map(|m| m.cpu_ms.iter().copied()).collect());
     let identity = |m: &&Measurement| format!("{:?} {}", m.binary_hash, m.args);
     let first = matching.first().map(identity);
     let same = matching.iter().all(|m| Some(identity(m)) == first);
-    (samples, if same { first } else { None })
+    (Samples { wall, cpu }, if same { first } else { None })
 }
 
 /// The smallest value of a metric over the measurements, with the identity (binary and
@@ -165,6 +181,19 @@ pub fn render(c: &Comparison) -> String {
     let unchanged = c.rows.len() - regressions.len() - improvements.len();
     let _ =
         writeln!(out, "not flagged: {unchanged} (under 1%, not significant, or the same binary)");
+    let has = |metric: &str| c.rows.iter().any(|r| r.metric == metric);
+    let clocks = match (has(CPU), has(RUNTIME)) {
+        (true, false) => "CPU time (cpu_ms)",
+        (false, true) => "wall-clock time (runtime_ms): a run stored no CPU time",
+        (true, true) => {
+            "CPU time (cpu_ms) where both runs have it for every sample, else wall-clock \
+             time (runtime_ms)"
+        }
+        (false, false) => "",
+    };
+    if !clocks.is_empty() {
+        let _ = writeln!(out, "run times: {clocks}");
+    }
     let mut by: BTreeMap<(&str, &str), Vec<f64>> = BTreeMap::new();
     for r in &c.rows {
         by.entry((r.backend.name(), r.metric)).or_default().push(r.change.ratio);
@@ -199,6 +228,17 @@ mod tests {
     /// A run of one program whose LLVM O2 was measured with `runtime_ms` and built to the
     /// binary `binary`.
     fn record_run(store: &dyn Store, tag: &str, runtime_ms: &[f64], binary: &str) {
+        record_timed_run(store, tag, runtime_ms, None, binary)
+    }
+
+    /// [`record_run`], with the CPU time of each run when `cpu_ms` says it.
+    fn record_timed_run(
+        store: &dyn Store,
+        tag: &str,
+        runtime_ms: &[f64],
+        cpu_ms: Option<&[f64]>,
+        binary: &str,
+    ) {
         let info = RunInfo {
             tag: tag.into(),
             machine: "m".into(),
@@ -226,7 +266,13 @@ mod tests {
             pipeline: "default<O2>".into(),
         };
         store.record_baselines(run, BackendKind::Llvm, &[o2]).unwrap();
-        let samples_ns = runtime_ms.iter().map(|ms| (ms * 1e6) as u64).collect();
+        let ns = |ms: &[f64]| ms.iter().map(|ms| (ms * 1e6) as u64).collect::<Vec<u64>>();
+        let runtime = RuntimeStats::measured(
+            ns(runtime_ms),
+            cpu_ms.map(ns).unwrap_or_default(),
+            opm_search::Clock::Cpu,
+            1,
+        );
         let signal = PerformanceSignal {
             problem: "p".into(),
             backend: BackendKind::Llvm,
@@ -241,7 +287,7 @@ mod tests {
                 pass_ms: Some(1.0),
                 check_ms: Some(1.0),
                 codegen_ms: Some(1.0),
-                runtime: RuntimeStats::from_samples(samples_ns),
+                runtime,
             },
             identity: Some(Identity::of(BackendKind::Llvm, binary.into())),
             eval: 1,
@@ -292,6 +338,29 @@ mod tests {
         let faster = compare_tags(&store, "slow", "a").unwrap();
         assert!(runtime_row(&faster).change.is_improvement() && !faster.has_regression());
         assert!(matches!(compare_tags(&store, "a", "nope"), Err(StoreError::NoSuchTag(_))));
+    }
+
+    #[test]
+    fn cpu_times_are_compared_when_both_runs_have_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("lab.sqlite")).unwrap();
+        // The same wall-clock times (a machine whose load hides it), 20% more CPU time.
+        record_timed_run(&store, "a", &BASE, Some(&BASE), "binary-a");
+        record_timed_run(&store, "b", &BASE, Some(&SLOW), "binary-b");
+        record_run(&store, "old", &BASE, "binary-old");
+        let c = compare_tags(&store, "a", "b").unwrap();
+        let rows: Vec<&Row> = c.rows.iter().filter(|r| r.metric == "cpu_ms").collect();
+        assert_eq!(rows.len(), 1, "{c:?}");
+        assert!(rows[0].change.is_regression(), "{c:?}");
+        assert!(c.rows.iter().all(|r| r.metric != "runtime_ms"));
+        let text = render(&c);
+        assert!(text.contains("regressions: 1") && text.contains("cpu_ms"), "{text}");
+        assert!(text.contains("run times: CPU time (cpu_ms)"), "{text}");
+        // A run stored without CPU times: both compared on the wall clock, and said so.
+        let c = compare_tags(&store, "old", "b").unwrap();
+        assert!(!runtime_row(&c).change.flagged, "{c:?}");
+        let text = render(&c);
+        assert!(text.contains("run times: wall-clock time (runtime_ms)"), "{text}");
     }
 
     #[test]

@@ -14,8 +14,8 @@
 
 use crate::store::postgres_get as get;
 use crate::store::{
-    Baseline, Measurement, PgStore, ProgramId, RunId, RunInfo, Store, StoreError, Task,
-    TaskFailure, backend_named, strategy_named,
+    Baseline, ConfirmationPairs, Measurement, PgStore, ProgramId, RunId, RunInfo, Store,
+    StoreError, Task, TaskFailure, backend_named, strategy_named,
 };
 use opm_backend::BackendKind;
 use opm_search::{PerformanceSignal, StrategyKind};
@@ -486,6 +486,39 @@ impl Store for Fenced<'_> {
             .map_err(|e| StoreError::Invalid { what: "a signal".into(), message: e.to_string() })?;
         loop {
             match self.try_record(run, program, strategy, signal, &line) {
+                Err(e) if e.is_unreachable() => {
+                    (self.waiting)(&e);
+                    std::thread::sleep(Duration::from_secs(1));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Stores the confirmation under the lease, replacing any an earlier holder stored.
+    fn record_confirmation(
+        &self,
+        run: RunId,
+        task: &Task,
+        winner_pipeline: &str,
+        confirmation: &ConfirmationPairs,
+    ) -> Result<bool, StoreError> {
+        let attempt = || -> Result<bool, StoreError> {
+            let mut client = self.store.client()?;
+            let mut tx = client.transaction()?;
+            self.check(&mut tx)?;
+            let found = crate::store::postgres_insert_confirmation(
+                &mut tx,
+                run,
+                task,
+                winner_pipeline,
+                confirmation,
+            )?;
+            tx.commit()?;
+            Ok(found)
+        };
+        loop {
+            match attempt() {
                 Err(e) if e.is_unreachable() => {
                     (self.waiting)(&e);
                     std::thread::sleep(Duration::from_secs(1));

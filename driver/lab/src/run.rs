@@ -3,14 +3,16 @@
 //! A task that ended (done or failed) is not run again when the lab is run again with the same
 //! tag, so an interrupted lab resumes; a program that fails does not stop the others.
 
-use super::store::{Baseline, Database, LabConfig, RunId, RunInfo, Store, StoreError, Task};
+use super::store::{
+    Baseline, ConfirmationPairs, Database, LabConfig, RunId, RunInfo, Store, StoreError, Task,
+};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use opm_backend::BackendKind as Backend;
 use opm_engine::optimize::{Observer, OptimizeOptions, optimize};
 use opm_search::{Budget, Objective, PerformanceSignal, StrategyKind};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -251,6 +253,9 @@ fn execute(store: &dyn Store, opts: &LabOptions, plan: &Plan) -> Result<LabSumma
     let progress = Progress::new(opts.progress, total);
     let mut summary = LabSummary::default();
     let mut done = 0;
+    // The (program, backend) pairs whose speed reference was measured: said once, by the
+    // first search that measured it, whether it is under the timing floor.
+    let mut floors_said: BTreeSet<(String, Backend)> = BTreeSet::new();
     for program in &plan.programs {
         let hash = source_hash(program);
         // The IR's path is part of the module's name, which Cranelift writes into the object:
@@ -271,8 +276,35 @@ fn execute(store: &dyn Store, opts: &LabOptions, plan: &Plan) -> Result<LabSumma
                 }
                 store.drop_unfinished(run, &task)?;
                 progress.searching(done, &name);
+                let mut watch = |signal: &PerformanceSignal| {
+                    if opts.objective != Objective::Runtime
+                        || floors_said.contains(&(program.name.clone(), backend))
+                    {
+                        return;
+                    }
+                    let Some(reference) = speed_reference(plan, backend) else { return };
+                    if signal.verdict != opm_search::Verdict::Ok
+                        || signal.pipeline.text() != reference.pipeline
+                    {
+                        return;
+                    }
+                    let Some(runtime) = &signal.metrics.runtime else { return };
+                    floors_said.insert((program.name.clone(), backend));
+                    if let Some(note) = floor_note(&reference.name, runtime) {
+                        progress.note(&format!("{} · {}: {note}", program.name, backend.name()));
+                    }
+                };
                 let outcome = match &prepared {
-                    Ok(ir) => search(opts, ir, &program.entry.args, &task, store, run, None),
+                    Ok(ir) => search_watching(
+                        opts,
+                        ir,
+                        &program.entry.args,
+                        &task,
+                        store,
+                        run,
+                        None,
+                        &mut watch,
+                    ),
                     Err(why) => Err(why.clone()),
                 };
                 let failure = outcome.err();
@@ -347,17 +379,73 @@ pub fn enqueue_lab(
     Ok(summary)
 }
 
+/// The backend's speed reference among the lab's baselines (LLVM's and GCC's O2, Cranelift's
+/// `speed`: [`crate::report::SPEED_REFERENCE`]).
+fn speed_reference(plan: &Plan, backend: Backend) -> Option<&Baseline> {
+    let (_, baselines) = plan.baselines.iter().find(|(b, _)| *b == backend)?;
+    baselines
+        .iter()
+        .find(|b| crate::report::SPEED_REFERENCE.contains(&(backend.name(), b.name.as_str())))
+}
+
+/// What the speed reference `name`'s run times say of timing the program, before the search
+/// spends its budget: under the timing floor, each timed measurement repeats the program;
+/// under a twentieth of it, the program is too short to time and no speed-up will be claimed.
+/// `None` for a program long enough.
+pub fn floor_note(name: &str, runtime: &opm_search::RuntimeStats) -> Option<String> {
+    let floor = opm_search::timing::TIMING_FLOOR.as_secs_f64() * 1e3;
+    let most = opm_engine::timing::MAX_RUNS_PER_SAMPLE;
+    let ms = runtime.median_ns / 1e6;
+    let clock = match runtime.clock {
+        opm_search::Clock::Cpu => "CPU time",
+        opm_search::Clock::Wall => "wall-clock time",
+    };
+    if !ms.is_finite() || ms >= floor {
+        return None;
+    }
+    Some(if ms * f64::from(most) < floor {
+        format!(
+            "{name} runs {ms:.2} ms of {clock}: too short to time (even {most} runs in a row \
+             last less than the {floor:.0} ms timing floor); no speed-up will be claimed for \
+             it — give it a larger input (manifest.json's `args`)"
+        )
+    } else {
+        format!(
+            "{name} runs {ms:.1} ms of {clock}, under the {floor:.0} ms timing floor: each timed \
+             measurement repeats it until it lasts {floor:.0} ms ({} runs), and a speed-up is \
+             claimed only once confirmed in interleaved pairs",
+            runtime.runs_per_sample.max(1)
+        )
+    })
+}
+
+/// The engine's confirmation of a run-time winner as the lab stores it.
+fn confirmation_pairs(c: &opm_engine::timing::Confirmation) -> ConfirmationPairs {
+    ConfirmationPairs {
+        baseline_ms: c.timed_ns.iter().map(|(b, _)| b / 1e6).collect(),
+        winner_ms: c.timed_ns.iter().map(|(_, w)| w / 1e6).collect(),
+        clock: c.clock,
+        threshold: c.threshold,
+        confidence: c.confidence,
+        runs_per_sample: c.runs_per_sample,
+        too_short: c.verdict == "too-short-to-time",
+    }
+}
+
 /// What the search's thread tells the lab's: a signal to store (answered once it is stored,
-/// so that the search goes on only then), or how the search ended.
+/// so that the search goes on only then), or how the search ended (with the confirmation of
+/// its run-time winner, and that winner's pipeline).
 enum Message {
     Signal(Box<PerformanceSignal>, mpsc::SyncSender<()>),
-    Done(Result<(), String>),
+    Done(Result<Option<(String, ConfirmationPairs)>, String>),
 }
 
 /// One task: a search of the IR `ir` (run with `args`) whose signals go to the store as they
 /// come. The search runs on its own thread and hands each signal to this one, which stores it
 /// before the search goes on. With `resume`, the search goes on from the signals that file
-/// holds (stored earlier, and not stored again), and appends its own.
+/// holds (stored earlier, and not stored again), and appends its own. A run-time winner's
+/// confirmation against the backend's reference is stored with the winner when the search
+/// ends.
 pub fn search(
     opts: &LabOptions,
     ir: &Path,
@@ -366,6 +454,21 @@ pub fn search(
     store: &dyn Store,
     run: RunId,
     resume: Option<&Path>,
+) -> Result<(), String> {
+    search_watching(opts, ir, args, task, store, run, resume, &mut |_| {})
+}
+
+/// [`search`], with `watch` told each signal once it is stored.
+#[allow(clippy::too_many_arguments)]
+pub fn search_watching(
+    opts: &LabOptions,
+    ir: &Path,
+    args: &[String],
+    task: &Task,
+    store: &dyn Store,
+    run: RunId,
+    resume: Option<&Path>,
+    watch: &mut dyn FnMut(&PerformanceSignal),
 ) -> Result<(), String> {
     let (sender, receiver) = mpsc::sync_channel::<Message>(0);
     let observer = {
@@ -413,7 +516,10 @@ pub fn search(
         scope.spawn(move || {
             let outcome = optimize(&options).map_err(|e| e.to_string()).and_then(|report| {
                 match report.best {
-                    Some(_) => Ok(()),
+                    Some(_) => Ok(report
+                        .confirmation
+                        .as_ref()
+                        .map(|c| (c.winner_pipeline.clone(), confirmation_pairs(c)))),
                     None => Err(format!("no valid candidate ({})", report.stop_reason)),
                 }
             });
@@ -428,13 +534,22 @@ pub fn search(
         for message in receiver.iter() {
             match message {
                 Message::Signal(signal, stored) => {
-                    if let Err(e) = store.record(run, task.program, task.strategy, &signal) {
-                        failed.get_or_insert(e.to_string());
+                    match store.record(run, task.program, task.strategy, &signal) {
+                        Ok(()) => watch(&signal),
+                        Err(e) => {
+                            failed.get_or_insert(e.to_string());
+                        }
                     }
                     let _ = stored.send(());
                 }
                 Message::Done(result) => {
-                    outcome = result;
+                    outcome = result.and_then(|confirmed| {
+                        let Some((winner, pairs)) = confirmed else { return Ok(()) };
+                        match store.record_confirmation(run, task, &winner, &pairs) {
+                            Ok(_) => Ok(()),
+                            Err(e) => Err(format!("storing the winner's confirmation failed: {e}")),
+                        }
+                    });
                     break;
                 }
             }
@@ -516,6 +631,14 @@ impl Progress {
         }
     }
 
+    /// Something to know about a task's timing, said whether or not progress is shown.
+    fn note(&self, text: &str) {
+        match self {
+            Progress::Bar(bar) => bar.println(format!("note: {text}")),
+            _ => eprintln!("note: {text}"),
+        }
+    }
+
     /// Task number `n` ended as `state` says (`done`, `already measured`, or why it failed;
     /// its first line).
     fn finished(&self, n: usize, task: &str, state: &str) {
@@ -572,6 +695,31 @@ mod tests {
         write(dir.path(), "manifest.json", r#"{"programs": {"gone": {}}}"#);
         let e = corpus_programs(dir.path()).unwrap_err();
         assert!(e.to_string().contains("`gone` is not in the corpus"), "{e}");
+    }
+
+    #[test]
+    fn a_program_under_the_timing_floor_is_said_before_its_search_spends_the_budget() {
+        let cpu = |ms: f64, runs| {
+            let ns = vec![(ms * 1e6) as u64; 5];
+            opm_search::RuntimeStats::measured(ns.clone(), ns, opm_search::Clock::Cpu, runs)
+                .unwrap()
+        };
+        assert_eq!(floor_note("O2", &cpu(30.0, 1)), None);
+        let note = floor_note("O2", &cpu(4.0, 5)).unwrap();
+        assert!(
+            note.starts_with("O2 runs 4.0 ms of CPU time, under the 20 ms timing floor")
+                && note.contains("each timed measurement repeats it until it lasts 20 ms (5 runs)"),
+            "{note}"
+        );
+        let note = floor_note("speed", &cpu(0.4, 20)).unwrap();
+        assert!(note.starts_with("speed runs 0.40 ms of CPU time: too short to time"), "{note}");
+        assert!(
+            note.contains(
+                "(even 20 runs in a row last less than the 20 ms timing floor); no \
+                 speed-up will be claimed"
+            ),
+            "{note}"
+        );
     }
 
     #[test]

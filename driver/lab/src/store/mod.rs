@@ -1,6 +1,10 @@
 //! The lab's database, behind the [`Store`] trait: runs (a tag with its machine, tool versions
 //! and options), programs, pipelines, each run's baselines, every measurement with every
-//! sample, and the lab's tasks (what is done, for resuming).
+//! sample, and the lab's tasks (what is done, for resuming). A measurement's samples are its
+//! run times on the wall clock ([`RUNTIME`]) and in CPU time ([`CPU`]), and, for a search's
+//! run-time winner, its confirmation against the speed reference ([`ConfirmationPairs`],
+//! [`CONFIRM_METRICS`]): rows of the one `samples` table, told apart by their metric, so that
+//! neither needed a migration and a database without them reads as before.
 //!
 //! [`SqliteStore`] keeps them in one SQLite file, [`PgStore`] in a PostgreSQL database;
 //! [`Database`] names either (`--db FILE` or `--db postgres://…`) and opens it. Names are stored as the model
@@ -13,14 +17,18 @@ mod sqlite;
 
 pub use postgres::{PG_SCHEMA_VERSION, PgStore};
 pub(crate) use postgres::{
-    get as postgres_get, insert_measurement as postgres_insert_measurement,
-    upsert_task as postgres_upsert_task,
+    get as postgres_get, insert_confirmation as postgres_insert_confirmation,
+    insert_measurement as postgres_insert_measurement, upsert_task as postgres_upsert_task,
 };
 pub use sqlite::SqliteStore;
 
 use opm_backend::BackendKind;
-use opm_search::{Identity, Metrics, Objective, Origin, PerformanceSignal, StrategyKind, Verdict};
+use opm_search::timing::{Comparison, compare_pairs};
+use opm_search::{
+    Clock, Identity, Metrics, Objective, Origin, PerformanceSignal, StrategyKind, Verdict,
+};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The schema version this opm writes; older databases are migrated to it when opened.
@@ -195,8 +203,15 @@ pub struct Measurement {
     pub codegen_ms: Option<f64>,
     /// What the pipeline produced (its IR for LLVM, its object otherwise).
     pub binary_hash: Option<Identity>,
-    /// Run times in milliseconds, every sample.
+    /// Run times in milliseconds, every sample: wall-clock time (metric `runtime_ms`).
     pub runtime_ms: Vec<f64>,
+    /// The CPU time (user and system) of the same runs, in milliseconds (metric `cpu_ms`):
+    /// empty where it was not recorded (runs stored before it was, or a kernel that did not
+    /// tell it).
+    pub cpu_ms: Vec<f64>,
+    /// For a search's run-time winner: how it fared when timed again against its backend's
+    /// reference baseline at the end of the search ([`Store::record_confirmation`]).
+    pub confirmation: Option<ConfirmationPairs>,
 }
 
 impl Measurement {
@@ -212,15 +227,144 @@ impl Measurement {
         metrics.compile_ms()
     }
 
+    /// The run-time samples the lab judges by, with their clock: CPU times when every run
+    /// has one (the engine's own clock; a shared machine steals wall-clock time, not CPU
+    /// time), else wall-clock times.
+    pub fn run_times(&self) -> (Clock, &[f64]) {
+        if !self.cpu_ms.is_empty() && self.cpu_ms.len() == self.runtime_ms.len() {
+            (Clock::Cpu, &self.cpu_ms)
+        } else {
+            (Clock::Wall, &self.runtime_ms)
+        }
+    }
+
     /// The value of `objective` (lower is better): `.text` bytes, instructions, the median
-    /// run time or the compile time.
+    /// run time ([`Measurement::run_times`]: CPU time where every run has one) or the compile
+    /// time.
     pub fn score(&self, objective: Objective) -> Option<f64> {
         match objective {
             Objective::Size => self.text_bytes.map(|v| v as f64),
             Objective::Instcount => self.instcount.map(|v| v as f64),
-            Objective::Runtime => crate::stats::median(&self.runtime_ms),
+            Objective::Runtime => crate::stats::median(self.run_times().1),
             Objective::CompileTime => self.compile_ms(),
         }
+    }
+}
+
+/// A search's run-time winner timed again against its backend's reference baseline (LLVM's
+/// and GCC's O2, Cranelift's `speed`) in interleaved pairs when the search ended, as stored:
+/// samples of the winner's measurement, metrics [`CONFIRM_BASELINE`] and [`CONFIRM_WINNER`]
+/// (index = pair) and one sample each of the others of [`CONFIRM_METRICS`]. The verdict is
+/// computed again from the pairs ([`ConfirmationPairs::comparison`]), as the engine computed
+/// it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConfirmationPairs {
+    /// The baseline's time in each pair, ms, on `clock`.
+    pub baseline_ms: Vec<f64>,
+    /// The winner's time in each pair, ms, on `clock`.
+    pub winner_ms: Vec<f64>,
+    pub clock: Clock,
+    /// The winner counts as faster only when the interval of its speed-up is above this.
+    pub threshold: f64,
+    /// The interval's confidence (0.95).
+    pub confidence: f64,
+    /// How many runs one sample is the mean of (a program under the timing floor is run
+    /// several times in a row per sample).
+    pub runs_per_sample: u32,
+    /// The program was too short to time: no speed-up is claimed whatever the pairs say.
+    pub too_short: bool,
+}
+
+/// The metric of the baseline's times of a confirmation's pairs.
+pub const CONFIRM_BASELINE: &str = "confirm_baseline_ms";
+/// The metric of the winner's times of a confirmation's pairs.
+pub const CONFIRM_WINNER: &str = "confirm_winner_ms";
+/// Every metric a confirmation is stored as: the pairs, then one sample each of its
+/// threshold, confidence, runs per sample, clock (1: CPU time, 0: wall-clock) and whether the
+/// program was too short to time (1 or 0).
+pub const CONFIRM_METRICS: [&str; 7] = [
+    CONFIRM_BASELINE,
+    CONFIRM_WINNER,
+    "confirm_threshold",
+    "confirm_confidence",
+    "confirm_runs_per_sample",
+    "confirm_cpu",
+    "confirm_too_short",
+];
+
+impl ConfirmationPairs {
+    /// The winner's speed-up over the baseline (baseline time / winner time, geometric mean
+    /// over the pairs) with its interval and verdict; `None` when too short to time (or the
+    /// pairs are too few or broken).
+    pub fn comparison(&self) -> Option<Comparison> {
+        if self.too_short {
+            return None;
+        }
+        compare_pairs(&self.baseline_ms, &self.winner_ms, self.confidence, self.threshold)
+    }
+
+    /// The samples it is stored as: (metric, index, value).
+    pub(crate) fn samples(&self) -> Vec<(&'static str, i64, f64)> {
+        let mut out = Vec::new();
+        for (metric, values) in
+            [(CONFIRM_BASELINE, &self.baseline_ms), (CONFIRM_WINNER, &self.winner_ms)]
+        {
+            out.extend(values.iter().enumerate().map(|(i, v)| (metric, i as i64, *v)));
+        }
+        let flag = |b: bool| if b { 1.0 } else { 0.0 };
+        let [_, _, rest @ ..] = CONFIRM_METRICS;
+        let values = [
+            self.threshold,
+            self.confidence,
+            f64::from(self.runs_per_sample),
+            flag(self.clock == Clock::Cpu),
+            flag(self.too_short),
+        ];
+        out.extend(rest.into_iter().zip(values).map(|(m, v)| (m, 0, v)));
+        out
+    }
+
+    /// Read back from a measurement's samples by metric; `None` when it has none.
+    fn read(samples: &mut BTreeMap<String, Vec<f64>>) -> Result<Option<Self>, StoreError> {
+        let (Some(baseline_ms), Some(winner_ms)) =
+            (samples.remove(CONFIRM_BASELINE), samples.remove(CONFIRM_WINNER))
+        else {
+            return Ok(None);
+        };
+        let invalid = |message: String| StoreError::Invalid {
+            what: "a stored confirmation of a run-time winner".into(),
+            message,
+        };
+        if baseline_ms.len() != winner_ms.len() {
+            return Err(invalid(format!(
+                "{} baseline times for {} winner times",
+                baseline_ms.len(),
+                winner_ms.len()
+            )));
+        }
+        let mut one = |metric: &str| -> Result<f64, StoreError> {
+            match samples.remove(metric).as_deref() {
+                Some([v]) if v.is_finite() => Ok(*v),
+                _ => Err(invalid(format!("`{metric}` is not one number"))),
+            }
+        };
+        let [_, _, threshold, confidence, runs, cpu, too_short] = CONFIRM_METRICS;
+        let (threshold, confidence, runs) = (one(threshold)?, one(confidence)?, one(runs)?);
+        let (cpu, too_short) = (one(cpu)?, one(too_short)?);
+        if !(threshold > 0.0 && (0.0..1.0).contains(&confidence) && runs >= 1.0) {
+            return Err(invalid(format!(
+                "threshold {threshold}, confidence {confidence}, {runs} runs per sample"
+            )));
+        }
+        Ok(Some(ConfirmationPairs {
+            baseline_ms,
+            winner_ms,
+            clock: if cpu == 1.0 { Clock::Cpu } else { Clock::Wall },
+            threshold,
+            confidence,
+            runs_per_sample: runs.min(f64::from(u32::MAX)) as u32,
+            too_short: too_short == 1.0,
+        }))
     }
 }
 
@@ -270,6 +414,17 @@ pub trait Store {
         strategy: StrategyKind,
         signal: &PerformanceSignal,
     ) -> Result<(), StoreError>;
+
+    /// Stores the confirmation of the task's run-time winner (the task's latest measurement
+    /// of `winner_pipeline`), in one transaction, replacing any the task had (a search
+    /// resumed and confirmed again). Returns whether the winner's measurement was found.
+    fn record_confirmation(
+        &self,
+        run: RunId,
+        task: &Task,
+        winner_pipeline: &str,
+        confirmation: &ConfirmationPairs,
+    ) -> Result<bool, StoreError>;
 
     /// Records that the task ended: done, or failed with why.
     fn finish_task(&self, run: RunId, task: &Task, failure: Option<&str>)
@@ -440,26 +595,51 @@ impl Row {
                 codegen_ms: self.codegen_ms,
                 binary_hash: self.binary_hash.map(|h| Identity::of(backend, h)),
                 runtime_ms: Vec::new(),
+                cpu_ms: Vec::new(),
+                confirmation: None,
             },
         ))
     }
 }
 
-/// Measurements with their run-time samples (`(measurement id, value)` in order, each
-/// measurement's samples in their own order).
+/// The metric of wall-clock run times.
+pub const RUNTIME: &str = "runtime_ms";
+/// The metric of CPU run times.
+pub const CPU: &str = "cpu_ms";
+
+/// The samples a signal's measurement is stored with: (metric, index, value), run times in
+/// milliseconds, wall-clock then CPU (where the kernel told it for every run).
+pub(crate) fn signal_samples(signal: &PerformanceSignal) -> Vec<(&'static str, i64, f64)> {
+    let Some(r) = &signal.metrics.runtime else { return Vec::new() };
+    let mut out = Vec::new();
+    let mut add = |metric, ns: &[u64]| {
+        out.extend(ns.iter().enumerate().map(|(i, ns)| (metric, i as i64, *ns as f64 / 1e6)));
+    };
+    add(RUNTIME, &r.samples_ns);
+    if r.cpu_samples_ns.len() == r.samples_ns.len() {
+        add(CPU, &r.cpu_samples_ns);
+    }
+    out
+}
+
+/// Measurements with their samples (`(measurement id, metric, value)`, each measurement's
+/// samples of a metric in their order); metrics this opm does not know are left out.
 pub(crate) fn with_samples(
     measurements: Vec<(i64, Measurement)>,
-    samples: Vec<(i64, f64)>,
-) -> Vec<Measurement> {
-    let mut by_id: std::collections::BTreeMap<i64, Vec<f64>> = Default::default();
-    for (id, value) in samples {
-        by_id.entry(id).or_default().push(value);
+    samples: Vec<(i64, String, f64)>,
+) -> Result<Vec<Measurement>, StoreError> {
+    let mut by_id: BTreeMap<i64, BTreeMap<String, Vec<f64>>> = BTreeMap::new();
+    for (id, metric, value) in samples {
+        by_id.entry(id).or_default().entry(metric).or_default().push(value);
     }
     measurements
         .into_iter()
         .map(|(id, mut m)| {
-            m.runtime_ms = by_id.remove(&id).unwrap_or_default();
-            m
+            let mut samples = by_id.remove(&id).unwrap_or_default();
+            m.runtime_ms = samples.remove(RUNTIME).unwrap_or_default();
+            m.cpu_ms = samples.remove(CPU).unwrap_or_default();
+            m.confirmation = ConfirmationPairs::read(&mut samples)?;
+            Ok(m)
         })
         .collect()
 }
@@ -586,6 +766,8 @@ mod tests {
             codegen_ms: Some(3.0),
             binary_hash: None,
             runtime_ms: vec![3.0, 1.0, 2.0],
+            cpu_ms: Vec::new(),
+            confirmation: None,
         };
         assert_eq!(m.compile_ms(), Some(5.0));
         assert_eq!(m.score(Objective::CompileTime), Some(5.0));

@@ -4,8 +4,9 @@
 //! that machines opening one database at once migrate it once.
 
 use super::{
-    Baseline, LabConfig, Measurement, ProgramId, Row, RunId, RunInfo, Store, StoreError, Task,
-    TaskFailure, backend_named, now_ms, strategy_named, with_samples,
+    Baseline, CONFIRM_METRICS, ConfirmationPairs, LabConfig, Measurement, ProgramId, Row, RunId,
+    RunInfo, Store, StoreError, Task, TaskFailure, backend_named, now_ms, signal_samples,
+    strategy_named, with_samples,
 };
 use opm_backend::BackendKind;
 use opm_search::{PerformanceSignal, StrategyKind};
@@ -147,16 +148,49 @@ pub(crate) fn insert_measurement(
         ],
     )?;
     let id: i64 = get(&row, 0)?;
-    if let Some(r) = &m.runtime {
+    let samples = signal_samples(signal);
+    if !samples.is_empty() {
         let insert = tx.prepare(
-            "INSERT INTO samples (measurement_id, metric, idx, value)
-             VALUES ($1, 'runtime_ms', $2, $3)",
+            "INSERT INTO samples (measurement_id, metric, idx, value) VALUES ($1, $2, $3, $4)",
         )?;
-        for (i, ns) in r.samples_ns.iter().enumerate() {
-            tx.execute(&insert, &[&id, &(i as i64), &(*ns as f64 / 1e6)])?;
+        for (metric, i, value) in samples {
+            tx.execute(&insert, &[&id, &metric, &i, &value])?;
         }
     }
     Ok(())
+}
+
+/// Stores in `tx` the confirmation of the task's run-time winner (the caller commits):
+/// [`Store::record_confirmation`].
+pub(crate) fn insert_confirmation(
+    tx: &mut impl GenericClient,
+    run: RunId,
+    task: &Task,
+    winner_pipeline: &str,
+    confirmation: &ConfirmationPairs,
+) -> Result<bool, StoreError> {
+    let ids = "SELECT m.id FROM measurements m JOIN pipelines p ON p.id = m.pipeline_id
+               WHERE m.run_id = $1 AND m.program_id = $2 AND p.backend = $3 AND m.strategy = $4";
+    let metrics = CONFIRM_METRICS.map(|m| format!("'{m}'")).join(", ");
+    let key: [&(dyn postgres::types::ToSql + Sync); 4] =
+        [&run.0, &task.program.0, &task.backend.name(), &task.strategy.name()];
+    tx.execute(
+        &format!("DELETE FROM samples WHERE metric IN ({metrics}) AND measurement_id IN ({ids})"),
+        &key,
+    )?;
+    let winner = tx.query_opt(
+        &format!("{ids} AND p.text = $5 ORDER BY m.eval DESC, m.id DESC LIMIT 1"),
+        &[&run.0, &task.program.0, &task.backend.name(), &task.strategy.name(), &winner_pipeline],
+    )?;
+    let Some(winner) = winner else { return Ok(false) };
+    let id: i64 = get(&winner, 0)?;
+    let insert = tx.prepare(
+        "INSERT INTO samples (measurement_id, metric, idx, value) VALUES ($1, $2, $3, $4)",
+    )?;
+    for (metric, i, value) in confirmation.samples() {
+        tx.execute(&insert, &[&id, &metric, &i, &value])?;
+    }
+    Ok(true)
 }
 
 /// Records in `client` that a task ended.
@@ -341,6 +375,20 @@ impl Store for PgStore {
         Ok(())
     }
 
+    fn record_confirmation(
+        &self,
+        run: RunId,
+        task: &Task,
+        winner_pipeline: &str,
+        confirmation: &ConfirmationPairs,
+    ) -> Result<bool, StoreError> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction()?;
+        let found = insert_confirmation(&mut tx, run, task, winner_pipeline, confirmation)?;
+        tx.commit()?;
+        Ok(found)
+    }
+
     fn finish_task(
         &self,
         run: RunId,
@@ -427,16 +475,16 @@ impl Store for PgStore {
             out.push(row.read()?);
         }
         let samples = client.query(
-            "SELECT s.measurement_id, s.value FROM samples s
+            "SELECT s.measurement_id, s.metric, s.value FROM samples s
              JOIN measurements m ON m.id = s.measurement_id
-             WHERE m.run_id = $1 AND s.metric = 'runtime_ms'
-             ORDER BY s.measurement_id, s.idx",
+             WHERE m.run_id = $1
+             ORDER BY s.measurement_id, s.metric COLLATE \"C\", s.idx",
             &[&run.0],
         )?;
         let samples = samples
             .iter()
-            .map(|r| Ok((get(r, 0)?, get(r, 1)?)))
+            .map(|r| Ok((get(r, 0)?, get(r, 1)?, get(r, 2)?)))
             .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(with_samples(out, samples))
+        with_samples(out, samples)
     }
 }

@@ -2,8 +2,9 @@
 //! migrated forward when a database is opened; each measurement is committed on its own.
 
 use super::{
-    Baseline, LabConfig, Measurement, ProgramId, Row, RunId, RunInfo, SCHEMA_VERSION, Store,
-    StoreError, Task, TaskFailure, backend_named, now_ms, strategy_named, with_samples,
+    Baseline, CONFIRM_METRICS, ConfirmationPairs, LabConfig, Measurement, ProgramId, Row, RunId,
+    RunInfo, SCHEMA_VERSION, Store, StoreError, Task, TaskFailure, backend_named, now_ms,
+    signal_samples, strategy_named, with_samples,
 };
 use opm_backend::BackendKind;
 use opm_search::{PerformanceSignal, StrategyKind};
@@ -282,16 +283,58 @@ impl Store for SqliteStore {
             ],
         )?;
         let id = tx.last_insert_rowid();
-        if let Some(r) = &m.runtime {
+        let mut insert = tx.prepare(
+            "INSERT INTO samples (measurement_id, metric, idx, value) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (metric, i, value) in signal_samples(signal) {
+            insert.execute(params![id, metric, i, value])?;
+        }
+        drop(insert);
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn record_confirmation(
+        &self,
+        run: RunId,
+        task: &Task,
+        winner_pipeline: &str,
+        confirmation: &ConfirmationPairs,
+    ) -> Result<bool, StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let ids = "SELECT m.id FROM measurements m JOIN pipelines p ON p.id = m.pipeline_id
+                   WHERE m.run_id = ?1 AND m.program_id = ?2 AND p.backend = ?3 AND m.strategy = ?4";
+        let metrics = CONFIRM_METRICS.map(|m| format!("'{m}'")).join(", ");
+        let key = params![run.0, task.program.0, task.backend.name(), task.strategy.name()];
+        tx.execute(
+            &format!(
+                "DELETE FROM samples WHERE metric IN ({metrics}) AND measurement_id IN ({ids})"
+            ),
+            key,
+        )?;
+        let winner: Option<i64> = tx
+            .query_row(
+                &format!("{ids} AND p.text = ?5 ORDER BY m.eval DESC, m.id DESC LIMIT 1"),
+                params![
+                    run.0,
+                    task.program.0,
+                    task.backend.name(),
+                    task.strategy.name(),
+                    winner_pipeline
+                ],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = winner {
             let mut insert = tx.prepare(
-                "INSERT INTO samples (measurement_id, metric, idx, value) VALUES (?1, 'runtime_ms', ?2, ?3)",
+                "INSERT INTO samples (measurement_id, metric, idx, value) VALUES (?1, ?2, ?3, ?4)",
             )?;
-            for (i, ns) in r.samples_ns.iter().enumerate() {
-                insert.execute(params![id, i as i64, *ns as f64 / 1e6])?;
+            for (metric, i, value) in confirmation.samples() {
+                insert.execute(params![id, metric, i, value])?;
             }
         }
         tx.commit()?;
-        Ok(())
+        Ok(winner.is_some())
     }
 
     fn finish_task(
@@ -403,22 +446,25 @@ impl Store for SqliteStore {
         }
         // Every sample of the run at once, rather than a query per measurement.
         let mut stmt = self.conn.prepare(
-            "SELECT s.measurement_id, s.value FROM samples s
+            "SELECT s.measurement_id, s.metric, s.value FROM samples s
              JOIN measurements m ON m.id = s.measurement_id
-             WHERE m.run_id = ?1 AND s.metric = 'runtime_ms'
-             ORDER BY s.measurement_id, s.idx",
+             WHERE m.run_id = ?1
+             ORDER BY s.measurement_id, s.metric, s.idx",
         )?;
-        let rows = stmt.query_map([run.0], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, f64>(1)?)))?;
+        let rows = stmt.query_map([run.0], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, f64>(2)?))
+        })?;
         let samples = rows.collect::<Result<Vec<_>, _>>()?;
-        Ok(with_samples(out, samples))
+        with_samples(out, samples)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::ConfirmationPairs;
     use opm_backend::Pipeline;
-    use opm_search::{Identity, Metrics, Objective, Origin, RuntimeStats, Tools, Verdict};
+    use opm_search::{Clock, Identity, Metrics, Objective, Origin, RuntimeStats, Tools, Verdict};
 
     fn config() -> LabConfig {
         LabConfig {
@@ -548,6 +594,69 @@ mod tests {
         let failures = store.failures("a").unwrap();
         assert_eq!(failures.len(), 1);
         assert_eq!(failures[0].to_string(), "work · llvm · presets: clang-22 failed");
+    }
+
+    #[test]
+    fn cpu_times_and_a_winners_confirmation_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("lab.sqlite")).unwrap();
+        let run = store.begin_run(&info("a")).unwrap();
+        let program = store.program("work", "hash", "[]").unwrap();
+        let task = Task { program, backend: BackendKind::Llvm, strategy: StrategyKind::Presets };
+        // O2 timed on both clocks (a loaded machine: wall-clock times well above CPU times);
+        // O1 as an opm that did not record CPU time stored it.
+        let mut o2 = signal("default<O2>", 1, Verdict::Ok, vec![]);
+        o2.metrics.runtime = RuntimeStats::measured(
+            vec![9_000_000, 3_000_000, 5_000_000],
+            vec![2_000_000, 2_100_000, 1_900_000],
+            Clock::Cpu,
+            1,
+        );
+        let o1 = signal("default<O1>", 2, Verdict::Ok, vec![4_000_000, 6_000_000]);
+        for s in [&o2, &o1] {
+            store.record(run, program, task.strategy, s).unwrap();
+        }
+        let ms = store.measurements("a").unwrap();
+        assert_eq!(ms[0].runtime_ms, [9.0, 3.0, 5.0]);
+        assert_eq!(ms[0].cpu_ms, [2.0, 2.1, 1.9]);
+        // The run time a report and a search go by is the CPU time's median.
+        assert_eq!(ms[0].run_times(), (Clock::Cpu, &[2.0, 2.1, 1.9][..]));
+        assert_eq!(ms[0].score(Objective::Runtime), Some(2.0));
+        assert!(ms[1].cpu_ms.is_empty());
+        assert_eq!(ms[1].run_times().0, Clock::Wall);
+        assert_eq!(ms[1].score(Objective::Runtime), Some(5.0));
+        assert!(ms.iter().all(|m| m.confirmation.is_none()));
+
+        let pairs = |winner: f64| ConfirmationPairs {
+            baseline_ms: vec![2.0, 2.1, 1.9],
+            winner_ms: vec![winner; 3],
+            clock: Clock::Cpu,
+            threshold: 1.0,
+            confidence: 0.95,
+            runs_per_sample: 10,
+            too_short: false,
+        };
+        assert!(store.record_confirmation(run, &task, "default<O1>", &pairs(1.0)).unwrap());
+        // Confirmed again (a resumed search): the later confirmation replaces the first.
+        assert!(store.record_confirmation(run, &task, "default<O1>", &pairs(1.5)).unwrap());
+        let ms = store.measurements("a").unwrap();
+        assert_eq!(ms[1].confirmation, Some(pairs(1.5)));
+        assert!(ms[0].confirmation.is_none());
+        // Its speed-up: 2.0/1.5, 2.1/1.5 and 1.9/1.5, whose interval is above 1.
+        let c = ms[1].confirmation.as_ref().unwrap().comparison().unwrap();
+        assert_eq!(c.verdict, opm_search::timing::Speedup::Faster);
+        assert!((c.speedup - 4.0 / 3.0).abs() < 0.01, "{c:?}");
+        // A winner the task never measured: nothing stored, and the old one gone.
+        assert!(!store.record_confirmation(run, &task, "default<O3>", &pairs(1.0)).unwrap());
+        assert!(store.measurements("a").unwrap().iter().all(|m| m.confirmation.is_none()));
+        // A confirmation whose pairs do not match is refused on reading, not guessed at.
+        store.record_confirmation(run, &task, "default<O1>", &pairs(1.0)).unwrap();
+        store
+            .conn
+            .execute("DELETE FROM samples WHERE metric = 'confirm_winner_ms' AND idx = 2", [])
+            .unwrap();
+        let e = store.measurements("a").unwrap_err();
+        assert!(e.to_string().contains("3 baseline times for 2 winner times"), "{e}");
     }
 
     #[test]
