@@ -927,7 +927,8 @@ fn runtime_winners_of_every_search_are_timed_against_each_other() {
     let finals: Vec<f64> = rows.iter().map(|r| r["final_median_ns"].as_f64().unwrap()).collect();
     assert!(finals.windows(2).all(|w| w[0] <= w[1]), "{report}");
     let notes = report["notes"].as_array().unwrap();
-    assert!(notes.iter().any(|n| n.as_str().unwrap().contains("median of 4 runs")), "{report}");
+    let round = "the median CPU time of 4 runs";
+    assert!(notes.iter().any(|n| n.as_str().unwrap().contains(round)), "{report}");
     assert_eq!(report["winner"], rows[0]["label"]);
     // Cross plans name the LLVM pipeline they started from.
     for r in rows {
