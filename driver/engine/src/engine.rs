@@ -22,6 +22,15 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
+/// Why [`Engine::confirm`] could not time a winner against its baseline.
+#[derive(Debug)]
+pub enum ConfirmFailure {
+    /// A run of the candidate failed: its verdict.
+    Candidate(Rejection),
+    /// Anything else (a build, the baseline's run, no reference), said.
+    Other(String),
+}
+
 /// How the engine evaluates candidates.
 #[derive(Clone, Debug)]
 pub struct EngineConfig {
@@ -914,43 +923,47 @@ impl Engine {
     /// Times the build of `candidate` against the build of `baseline` in `pairs` interleaved
     /// pairs, alone on the machine, every run's output checked against the reference's; each
     /// measurement repeats a run shorter than the timing floor (from the faster build's
-    /// warm-up run). `Err` says which build failed and how.
+    /// warm-up run). A run of the candidate that fails (prints otherwise, crashes, runs out of
+    /// time) is [`ConfirmFailure::Candidate`], that candidate's verdict.
     pub fn confirm(
         &self,
         baseline: &Pipeline,
         candidate: &Pipeline,
         pairs: usize,
-    ) -> Result<crate::timing::TimedPairs, String> {
+    ) -> Result<crate::timing::TimedPairs, ConfirmFailure> {
         use crate::timing::{Side, interleave, runs_per_sample};
-        let reference = self.reference().map_err(|r| r.detail)?;
-        let build = |pipeline: &Pipeline, name: &str| -> Result<PathBuf, String> {
+        let reference = self.reference().map_err(|r| ConfirmFailure::Other(r.detail))?;
+        let build = |pipeline: &Pipeline, name: &str| -> Result<PathBuf, ConfirmFailure> {
             let object = self.dir.path().join(format!("{name}.o"));
-            self.compile_object(pipeline, &object)
-                .and_then(|()| self.link(&object))
-                .map_err(|r| format!("`{pipeline}` could not be built again: {}", r.detail))
+            self.compile_object(pipeline, &object).and_then(|()| self.link(&object)).map_err(|r| {
+                ConfirmFailure::Other(format!(
+                    "`{pipeline}` could not be built again: {}",
+                    r.detail
+                ))
+            })
         };
         let (base_exe, cand_exe) = (build(baseline, "baseline")?, build(candidate, "candidate")?);
         let _alone = self.run_lock.write().unwrap_or_else(|e| e.into_inner());
         let (args, limit) = (&self.problem.run_args, self.run_limit(reference));
-        let sample = |exe: &Path, pipeline: &Pipeline, runs: u32| {
-            reference.sample(exe, args, limit, runs).map_err(|r| format!("`{pipeline}`: {r}"))
+        let sample = |side: Side, runs: u32| match side {
+            Side::Reference => reference
+                .sample(&base_exe, args, limit, runs)
+                .map_err(|r| ConfirmFailure::Other(format!("`{baseline}`: {r}"))),
+            Side::Candidate => {
+                reference.sample(&cand_exe, args, limit, runs).map_err(ConfirmFailure::Candidate)
+            }
         };
-        let (warm_base, warm_cand) =
-            (sample(&base_exe, baseline, 1)?, sample(&cand_exe, candidate, 1)?);
-        let one = |s: crate::timing::Sample| s.cpu.unwrap_or(s.wall);
-        let per = runs_per_sample(one(warm_base).min(one(warm_cand)));
-        let (reference, candidate_samples) = interleave(pairs, |side| match side {
-            Side::Reference => sample(&base_exe, baseline, per.runs()),
-            Side::Candidate => sample(&cand_exe, candidate, per.runs()),
-        })?;
+        let timed = (|| {
+            let (warm_base, warm_cand) = (sample(Side::Reference, 1)?, sample(Side::Candidate, 1)?);
+            let one = |s: crate::timing::Sample| s.cpu.unwrap_or(s.wall);
+            let per = runs_per_sample(one(warm_base).min(one(warm_cand)));
+            let (reference, candidate) = interleave(pairs, |side| sample(side, per.runs()))?;
+            Ok(crate::timing::TimedPairs { reference, candidate, runs_per_sample: per })
+        })();
         for exe in [&base_exe, &cand_exe] {
             let _ = std::fs::remove_file(exe);
         }
-        Ok(crate::timing::TimedPairs {
-            reference,
-            candidate: candidate_samples,
-            runs_per_sample: per,
-        })
+        timed
     }
 
     /// Compiles the candidate `pipeline` to the object file `path`.

@@ -4,7 +4,7 @@
 
 use super::OptimizeOptions;
 use super::audit::Audit;
-use crate::engine::Engine;
+use crate::engine::{ConfirmFailure, Engine};
 use crate::error::Error;
 use crate::input::Input;
 use crate::signals::SignalSink;
@@ -69,11 +69,13 @@ pub(super) fn pick(
         if opts.output.is_none() && !engine.has_reference() {
             return Ok((Some(candidate.clone()), false, None));
         }
-        match check(opts, engine, candidate, scratch.path()) {
-            Ok(checked) => {
-                // A run-time winner stands only if it is faster than the baseline when the
-                // two are timed again side by side; otherwise the baseline is the winner.
-                let confirmation = confirm(opts, engine, history, candidate, baseline, notes);
+        // A run-time winner stands only if it is faster than the baseline when the two are
+        // timed again side by side; otherwise the baseline is the winner.
+        let checked = check(opts, engine, candidate, scratch.path()).and_then(|checked| {
+            Ok((checked, confirm(opts, engine, history, candidate, baseline, notes)?))
+        });
+        match checked {
+            Ok((checked, confirmation)) => {
                 if let Some((c, base)) = &confirmation
                     && !c.stands
                     && let Ok(checked) = check(opts, engine, base, scratch.path())
@@ -141,7 +143,8 @@ pub(super) fn pick(
 /// `baseline` in interleaved pairs: the confirmation and the baseline's signal, with a note
 /// when the baseline stays the winner. `None` when there is nothing to confirm (another
 /// objective, no baseline measured valid, the winner is the baseline, `--confirm-pairs 0`)
-/// or the timing failed (said in a note; the winner then stands, as checked).
+/// or the timing failed for another reason than the winner's run (said in a note; the winner
+/// then stands, as checked). A run of the winner that fails is its failure.
 fn confirm(
     opts: &OptimizeOptions,
     engine: &Engine,
@@ -149,27 +152,36 @@ fn confirm(
     candidate: &PerformanceSignal,
     baseline: Option<(&str, &Pipeline)>,
     notes: &mut Vec<String>,
-) -> Option<(Confirmation, PerformanceSignal)> {
+) -> Result<Option<(Confirmation, PerformanceSignal)>, Failed> {
     if opts.objective != Objective::Runtime || !opts.run || !engine.has_reference() {
-        return None;
+        return Ok(None);
     }
-    let (name, pipeline) = baseline?;
-    let base = history.signal_of(pipeline).filter(|b| b.verdict == Verdict::Ok)?;
+    let Some((name, pipeline)) = baseline else { return Ok(None) };
+    let Some(base) = history.signal_of(pipeline).filter(|b| b.verdict == Verdict::Ok) else {
+        return Ok(None);
+    };
     if base.identity.is_some() && base.identity == candidate.identity {
-        return None;
+        return Ok(None);
     }
     if opts.timing.confirm_pairs == 0 {
         notes.push(format!(
             "the winner was not timed again against {name} (--confirm-pairs 0): its run time \
              is the search's, the median of its own runs"
         ));
-        return None;
+        return Ok(None);
     }
     let timed = match engine.confirm(pipeline, &candidate.pipeline, opts.timing.confirm_pairs) {
         Ok(t) => t,
-        Err(why) => {
+        // A run of the winner that fails now is its verdict: it is not the winner.
+        Err(ConfirmFailure::Candidate(r)) => {
+            return Err(Failed {
+                verdict: Some(r.verdict),
+                why: format!("timed again against {name}, a run failed: {}", r.detail),
+            });
+        }
+        Err(ConfirmFailure::Other(why)) => {
             notes.push(format!("the winner could not be timed again against {name}: {why}"));
-            return None;
+            return Ok(None);
         }
     };
     let c = Confirmation::of(
@@ -186,7 +198,7 @@ fn confirm(
             c.text()
         ));
     }
-    Some((c, base.clone()))
+    Ok(Some((c, base.clone())))
 }
 
 /// `candidate`, with its `.text` bytes measured now if its search did not generate its code
