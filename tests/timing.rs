@@ -4,7 +4,7 @@
 //! twice the work is always found slower. Nothing here asserts a time: only what the
 //! paired comparison concludes, the order the runs were made in, and a ratio.
 //!
-//! The program is built here from the C below: a loop whose length `WORK` is fixed when it is
+//! The program is built here from `tests/data/timed_loop.c`: a loop whose length `WORK` is fixed when it is
 //! compiled (read through a volatile, so that every build's code is the same and only that
 //! word of data differs), printing a checksum of its first `BASE` iterations only (so that
 //! every build prints the same bytes, as `time_pairs` demands), the rest kept alive by a
@@ -22,33 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-const PROGRAM: &str = r#"
-#include <stdint.h>
-#include <stdio.h>
-#define BASE 100000L
-static volatile long work = WORK;
-static volatile uint64_t sink;
-int main(int argc, char **argv) {
-    if (argc > 1) {
-        FILE *log = fopen(argv[1], "a");
-        if (!log) return 3;
-        fprintf(log, "%s\n", argv[0]);
-        fclose(log);
-    }
-    long n = work;
-    uint64_t x = 88172645463325252ull, sum = 0, shown = 0;
-    for (long i = 0; i < n; i++) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        sum += x * 0x9E3779B97F4A7C15ull;
-        if (i == BASE) shown = sum;
-    }
-    sink = sum;
-    printf("%llu\n", (unsigned long long)shown);
-    return 0;
-}
-"#;
+const PROGRAM: &str = include_str!("data/timed_loop.c");
 
 /// The base program's iterations: about 25 ms of CPU time on the 2-core CI machine, above
 /// the 20 ms timing floor (a faster machine repeats it per measurement, which the order

@@ -37,33 +37,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-const PROGRAM: &str = r#"
-#include <stdint.h>
-#include <stdio.h>
-#define BASE 100000L
-static volatile long work = WORK;
-static volatile uint64_t sink;
-int main(int argc, char **argv) {
-    if (argc > 1) {
-        FILE *log = fopen(argv[1], "a");
-        if (!log) return 3;
-        fprintf(log, "%s\n", argv[0]);
-        fclose(log);
-    }
-    long n = work;
-    uint64_t x = 88172645463325252ull, sum = 0, shown = 0;
-    for (long i = 0; i < n; i++) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        sum += x * 0x9E3779B97F4A7C15ull;
-        if (i == BASE) shown = sum;
-    }
-    sink = sum;
-    printf("%llu\n", (unsigned long long)shown);
-    return 0;
-}
-"#;
+/// The timed program, shared with `tests/timing.rs`.
+const PROGRAM: &str = include_str!("../../../tests/data/timed_loop.c");
 
 /// The loop's length the calibration starts from (well above the 100,000 iterations whose
 /// checksum is printed).

@@ -12,11 +12,10 @@
 //! `timing-claims` benchmark); a search times its winner against its baseline with the same
 //! functions, every run's output checked against the reference build's.
 
-use opm_backend::process::{Ending, Limits, run_limited};
+use crate::runs::Reference;
 use opm_search::Clock;
 use opm_search::timing::{Comparison, Speedup, TIMING_FLOOR, candidate_first, compare_pairs};
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 /// The most runs one measurement repeats a program shorter than the timing floor: a program
@@ -258,38 +257,6 @@ pub fn compare(
     compare_pairs(&ns(reference), &ns(candidate), confidence, threshold)
 }
 
-/// Runs `exe args` `runs` times in a row, with its output discarded beyond `output_bytes`,
-/// within `limit` per run: one sample, and the first run's standard output and exit code.
-/// A run that times out, is stopped at its output limit or cannot start is an error.
-fn measure(
-    exe: &Path,
-    args: &[String],
-    runs: u32,
-    limit: Duration,
-    limits: &Limits,
-) -> Result<(Sample, Vec<u8>, i32), String> {
-    let (mut wall, mut cpu, mut first) = (Duration::ZERO, Some(Duration::ZERO), None);
-    for _ in 0..runs.max(1) {
-        let mut cmd = Command::new(exe);
-        cmd.args(args);
-        let ran = run_limited(&mut cmd, None, limit, limits)
-            .map_err(|e| format!("{}: cannot run: {e}", exe.display()))?;
-        let Ending::Exited(status) = ran.ending else {
-            return Err(format!("{} ran longer than {:.1} s", exe.display(), limit.as_secs_f64()));
-        };
-        if ran.cut {
-            return Err(format!("{} printed past its output limit", exe.display()));
-        }
-        wall += ran.elapsed;
-        cpu = cpu.zip(ran.cpu).map(|(a, b)| a + b);
-        if first.is_none() {
-            first = Some((ran.stdout, opm_backend::process::shell_exit_code(status)));
-        }
-    }
-    let (stdout, code) = first.unwrap_or_default();
-    Ok((Sample::mean_of(wall, cpu, runs), stdout, code))
-}
-
 /// Two executables timed against each other, for tools outside a search.
 #[derive(Clone, Debug)]
 pub struct TimedPairs {
@@ -310,20 +277,13 @@ pub fn time_pairs(
     pairs: usize,
     limit: Duration,
 ) -> Result<TimedPairs, String> {
-    let limits =
-        crate::runs::limits(crate::runs::REFERENCE_OUTPUT_BYTES, crate::runs::RUN_MEMORY_MIB);
-    let (warm, expected, code) = measure(reference, args, 1, limit, &limits)?;
-    let per = runs_per_sample(warm.cpu.unwrap_or(warm.wall));
-    let check = |exe: &Path, runs: u32| -> Result<Sample, String> {
-        let (sample, stdout, c) = measure(exe, args, runs, limit, &limits)?;
-        if stdout != expected || c != code {
-            return Err(format!(
-                "{} printed otherwise than {} (or ended otherwise)",
-                exe.display(),
-                reference.display()
-            ));
-        }
-        Ok(sample)
+    // The reference's first run is its warm-up, and what every other run must print: the
+    // same checks as a search's timed runs.
+    let expected = Reference::measure(reference, args, limit, crate::runs::RUN_MEMORY_MIB)
+        .map_err(|why| format!("{}: {why}", reference.display()))?;
+    let per = runs_per_sample(expected.cpu.unwrap_or(expected.elapsed));
+    let check = |exe: &Path, runs: u32| {
+        expected.sample(exe, args, limit, runs).map_err(|r| format!("{}: {r}", exe.display()))
     };
     check(candidate, 1)?;
     let (r, c) = interleave(pairs, |side| match side {

@@ -405,6 +405,23 @@ impl<'a> Fenced<'a> {
         &self.lease
     }
 
+    /// `attempt` until the database answers: while it is unreachable, said through
+    /// `waiting` and tried again every second.
+    fn retrying<T>(
+        &self,
+        mut attempt: impl FnMut() -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        loop {
+            match attempt() {
+                Err(e) if e.is_unreachable() => {
+                    (self.waiting)(&e);
+                    std::thread::sleep(Duration::from_secs(1));
+                }
+                other => return other,
+            }
+        }
+    }
+
     fn try_record(
         &self,
         run: RunId,
@@ -484,15 +501,7 @@ impl Store for Fenced<'_> {
     ) -> Result<(), StoreError> {
         let line = serde_json::to_string(signal)
             .map_err(|e| StoreError::Invalid { what: "a signal".into(), message: e.to_string() })?;
-        loop {
-            match self.try_record(run, program, strategy, signal, &line) {
-                Err(e) if e.is_unreachable() => {
-                    (self.waiting)(&e);
-                    std::thread::sleep(Duration::from_secs(1));
-                }
-                other => return other,
-            }
-        }
+        self.retrying(|| self.try_record(run, program, strategy, signal, &line))
     }
 
     /// Stores the confirmation under the lease, replacing any an earlier holder stored.
@@ -517,15 +526,7 @@ impl Store for Fenced<'_> {
             tx.commit()?;
             Ok(found)
         };
-        loop {
-            match attempt() {
-                Err(e) if e.is_unreachable() => {
-                    (self.waiting)(&e);
-                    std::thread::sleep(Duration::from_secs(1));
-                }
-                other => return other,
-            }
-        }
+        self.retrying(attempt)
     }
 
     fn finish_task(
