@@ -10,7 +10,8 @@
 //! - a collector stopped (SIGSTOP) past its lease: another takes the search over and finishes
 //!   it, and the stopped one's late write is refused once it goes on; a collector killed
 //!   (`kill -9`) in the middle of a search: another finishes it, resuming from what was
-//!   stored, and nothing stored before the kill is lost;
+//!   stored, and nothing stored before the kill is lost; a collector stopped inside a
+//!   transaction does not keep its row locked: the server ends its session;
 //! - PostgreSQL stopped and started again in the middle of a lab: the collectors say so, wait,
 //!   and go on; nothing is lost or duplicated;
 //! - a collector with other tools, or of another class, takes nothing of a tag and says why;
@@ -329,6 +330,44 @@ fn wait_for_holder(url: &str, tag: &str, name: &str) {
         assert!(Instant::now() < deadline, "{name} never took the search of {tag}");
         std::thread::sleep(Duration::from_millis(2));
     }
+}
+
+/// A collector stopped (SIGSTOP) while it writes a measurement holds its search's row locked
+/// inside a transaction, where `take` (`SKIP LOCKED`) would never see it: the server ends such
+/// a session after `IDLE_TRANSACTION_LIMIT`, and the store connects again for its next call.
+#[test]
+fn a_transaction_left_open_by_a_stopped_process_does_not_keep_its_lock() {
+    use opm_lab::store::{IDLE_TRANSACTION_LIMIT, PgStore, StoreError};
+    let _turn = turn();
+    let cluster = Cluster::start();
+    let url = cluster.database("idle");
+    let store = PgStore::open(&url).unwrap();
+    let mut other = connect(&url);
+    other.batch_execute("CREATE TABLE t (id INT PRIMARY KEY); INSERT INTO t VALUES (1)").unwrap();
+    let free = |c: &mut postgres::Client| {
+        c.query("SELECT id FROM t FOR UPDATE SKIP LOCKED", &[]).unwrap().len() == 1
+    };
+    let mut client = store.client().unwrap();
+    let mut tx = client.transaction().unwrap();
+    tx.query("SELECT id FROM t FOR UPDATE", &[]).unwrap();
+    let locked = Instant::now();
+    // As if stopped here, between two statements.
+    assert!(!free(&mut other), "the row is locked while the transaction is open");
+    while !free(&mut other) {
+        assert!(locked.elapsed() < IDLE_TRANSACTION_LIMIT * 4, "the lock was never released");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let held = locked.elapsed();
+    assert!(held >= IDLE_TRANSACTION_LIMIT - Duration::from_millis(500), "{held:?}");
+    // Going on, the stopped holder finds its session ended, as when the server restarts.
+    let late = StoreError::from(tx.query("SELECT 1", &[]).unwrap_err());
+    assert!(late.is_unreachable(), "{late}");
+    drop(tx);
+    drop(client);
+    assert_eq!(
+        store.client().unwrap().query_one("SELECT 1::INT", &[]).unwrap().get::<_, i32>(0),
+        1
+    );
 }
 
 #[test]

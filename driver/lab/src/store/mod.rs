@@ -15,7 +15,7 @@ mod postgres;
 mod schema;
 mod sqlite;
 
-pub use postgres::{PG_SCHEMA_VERSION, PgStore};
+pub use postgres::{IDLE_TRANSACTION_LIMIT, PG_SCHEMA_VERSION, PgStore};
 pub(crate) use postgres::{
     get as postgres_get, insert_confirmation as postgres_insert_confirmation,
     insert_measurement as postgres_insert_measurement, upsert_task as postgres_upsert_task,
@@ -72,8 +72,9 @@ impl StoreError {
     pub fn is_unreachable(&self) -> bool {
         let StoreError::Postgres(e) = self else { return false };
         match e.as_db_error() {
-            // admin_shutdown, crash_shutdown, cannot_connect_now
-            Some(db) => matches!(db.code().code(), "57P01" | "57P02" | "57P03"),
+            // admin_shutdown, crash_shutdown, cannot_connect_now, and the session ended for
+            // idling in a transaction (the process was stopped): the next call connects again
+            Some(db) => matches!(db.code().code(), "57P01" | "57P02" | "57P03" | "25P03"),
             None => {
                 e.is_closed()
                     || std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())

@@ -21,6 +21,12 @@ pub const PG_SCHEMA_VERSION: i64 = 3;
 /// The advisory lock held while a database is migrated (any number, the same everywhere).
 const MIGRATION_LOCK: i64 = 0x6f70_6d6c_6162;
 
+/// How long the server lets one of our sessions sit inside a transaction waiting for us. Our
+/// transactions never wait on anything but the database, so only a stopped process (SIGSTOP,
+/// a suspended machine) reaches it: the server then ends that session and releases its row
+/// locks, which would otherwise keep a search from being taken over after its lease.
+pub const IDLE_TRANSACTION_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// An open lab database in PostgreSQL. One connection, used by one call at a time, and made
 /// again by the next call should the server have closed it (restarted, say).
 pub struct PgStore {
@@ -32,7 +38,7 @@ impl PgStore {
     /// Connects to the database at `url` (`postgres://user@host:port/db`) and migrates it to
     /// the current schema.
     pub fn open(url: &str) -> Result<PgStore, StoreError> {
-        let client = Client::connect(url, NoTls)?;
+        let client = connect(url)?;
         let store = PgStore { url: url.to_string(), client: Mutex::new(client) };
         store.migrate()?;
         Ok(store)
@@ -44,7 +50,7 @@ impl PgStore {
     pub fn client(&self) -> Result<MutexGuard<'_, Client>, StoreError> {
         let mut client = self.client.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if client.is_closed() {
-            *client = Client::connect(&self.url, NoTls)?;
+            *client = connect(&self.url)?;
         }
         Ok(client)
     }
@@ -72,6 +78,17 @@ impl PgStore {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// A connection to `url` whose transactions the server ends after [`IDLE_TRANSACTION_LIMIT`]
+/// without a statement.
+fn connect(url: &str) -> Result<Client, StoreError> {
+    let mut client = Client::connect(url, NoTls)?;
+    client.batch_execute(&format!(
+        "SET idle_in_transaction_session_timeout = {}",
+        IDLE_TRANSACTION_LIMIT.as_millis()
+    ))?;
+    Ok(client)
 }
 
 /// Column `i` of a row, as `T`: a column of another type (a database changed by hand) is an
