@@ -91,7 +91,8 @@ void opm_set_thread_local_mode(LLVMValueRef v, unsigned mode) {
 // module; a pass that reports every analysis preserved changed nothing and is not verified
 // again. The whole module is verified once more at the end of a pipeline, so that what a pass
 // changed outside its unit (a CGSCC pass rewriting callers, say) is checked before the step
-// counts. A broken result ends the process with LLVM's own message, as its verify-each does.
+// counts. The module given must have been verified already (it is not verified again before
+// the first pass). A broken result ends the process with LLVM's own message, as its verify-each does.
 struct OpmPassSession {
     Module *mod;
     int verify;
@@ -159,9 +160,9 @@ struct OpmPassSession {
     char *run(const char *passes, int *changed_out) {
         changed = 0;
         *changed_out = 0;
+        // No verifier before the first pass: the module was verified when it was read, and
+        // after every step that changed it.
         ModulePassManager mpm;
-        if (verify)
-            mpm.addPass(VerifierPass());
         if (Error err = pb.parsePassPipeline(mpm, passes)) {
             std::string message = toString(std::move(err));
             return LLVMCreateMessage(message.c_str());

@@ -145,11 +145,16 @@ fn unexpected(reply: Reply) -> Rejection {
     }
 }
 
+/// The least time limit of a candidate's run, however short the reference build's run.
+const MIN_RUN_LIMIT: Duration = Duration::from_secs(5);
+
 /// The reference build's run, made in a thread of its own while the first candidates
 /// compile.
 struct PendingReference {
     run: Mutex<Option<std::thread::JoinHandle<Result<Reference, String>>>>,
     done: OnceLock<Result<Reference, String>>,
+    /// When its run began.
+    started: Instant,
 }
 
 impl PendingReference {
@@ -171,6 +176,12 @@ impl PendingReference {
             return None;
         }
         self.wait().ok().map(|r| r.elapsed)
+    }
+
+    /// How long the reference build has been running, while it still runs (never waits).
+    fn running_for(&self) -> Option<Duration> {
+        let running = lock(&self.run).as_ref().is_some_and(|run| !run.is_finished());
+        running.then(|| self.started.elapsed())
     }
 
     /// Why the reference cannot be checked against, if known (never waits).
@@ -324,11 +335,12 @@ impl Engine {
         let limit = self.budget().run_timeout.unwrap_or(Duration::from_secs(120));
         let args = self.problem.run_args.clone();
         let memory = crate::runs::memory_mib(self.budget());
+        let started = Instant::now();
         let run = std::thread::Builder::new()
             .name("opm-reference".into())
             .spawn(move || Reference::measure(&exe, &args, limit, memory))
             .map_err(|e| Error::ReferenceRun(format!("cannot be run: {e}")))?;
-        Ok(PendingReference { run: Mutex::new(Some(run)), done: OnceLock::new() })
+        Ok(PendingReference { run: Mutex::new(Some(run)), done: OnceLock::new(), started })
     }
 
     /// Lowers or raises the time limit of one candidate's compilation from now on.
@@ -859,7 +871,28 @@ impl Engine {
 
     /// One run compared with the reference's output. Only a search that times runs needs
     /// the machine to itself; a run that only checks the output takes no lock.
+    ///
+    /// While the reference build still runs (objectives other than run time), `exe` runs
+    /// beside it instead of after it, held to a limit the reference's run can only raise: the
+    /// user's, or 10× how long the reference has run so far (at least [`MIN_RUN_LIMIT`]). A
+    /// run that outlasts that limit is made again once the reference's own limit is known.
     fn check_run(&self, exe: &Path) -> Result<(), Rejection> {
+        if self.problem.objective != Objective::Runtime
+            && let Some(so_far) = self.reference.as_ref().and_then(PendingReference::running_for)
+        {
+            let user = self.budget().run_timeout;
+            let limit = user.unwrap_or_else(|| (so_far * 10).max(MIN_RUN_LIMIT));
+            let memory = crate::runs::memory_mib(self.budget());
+            let early = crate::runs::run_early(exe, &self.problem.run_args, limit, memory)?;
+            let reference = self.reference()?;
+            match early {
+                Some(run) => return reference.judge(run),
+                None if user.is_some() => {
+                    return Err(Rejection::new(Verdict::Timeout, reference.timeout_text(limit)));
+                }
+                None => {}
+            }
+        }
         let reference = self.reference()?;
         let _alone = (self.problem.objective == Objective::Runtime)
             .then(|| self.run_lock.write().unwrap_or_else(|e| e.into_inner()));
@@ -878,9 +911,7 @@ impl Engine {
     /// How long one run of a candidate may take: the user's limit, or 10× the reference's
     /// run and at least 5 s.
     fn run_limit(&self, reference: &Reference) -> Duration {
-        self.budget()
-            .run_timeout
-            .unwrap_or_else(|| (reference.elapsed * 10).max(Duration::from_secs(5)))
+        self.budget().run_timeout.unwrap_or_else(|| (reference.elapsed * 10).max(MIN_RUN_LIMIT))
     }
 
     /// Whether a result of this identity was run during the search and printed what the

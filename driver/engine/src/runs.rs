@@ -222,6 +222,18 @@ impl Reference {
         )
     }
 
+    /// Whether the run `r`, made while this reference build still ran (see [`run_early`]),
+    /// printed what the reference printed and ended the same way: what it printed beyond the
+    /// reference's output limit counts as cut there, as if it had been run after.
+    pub(crate) fn judge(&self, mut r: RunResult) -> Result<(), Rejection> {
+        let cap = self.stdout.len().saturating_add(CANDIDATE_OUTPUT_SLACK);
+        if r.stdout.len() > cap {
+            r.stdout.truncate(cap);
+            r.cut = true;
+        }
+        self.matches(&r)
+    }
+
     /// One run of `exe` whose output and exit status must be the reference's; running out of
     /// time or failing to start is the candidate's verdict too.
     fn run_matching(
@@ -303,6 +315,22 @@ fn run_reference(
             Err(format!("did not finish within {:.0} s", limit.as_secs_f64()))
         }
         Err(RunError::Io(e)) => Err(format!("cannot run: {e}")),
+    }
+}
+
+/// A candidate's run made while the reference build still runs, to be judged by
+/// [`Reference::judge`] once it has ended: held to `limit` and to the reference's own output
+/// limit (the reference's output is not known yet). `None` when it ran out of `limit`.
+pub(crate) fn run_early(
+    exe: &Path,
+    args: &[String],
+    limit: Duration,
+    memory_mib: u64,
+) -> Result<Option<RunResult>, Rejection> {
+    match run_once(exe, args, limit, REFERENCE_OUTPUT_BYTES, memory_mib) {
+        Ok(r) => Ok(Some(r)),
+        Err(RunError::Timeout) => Ok(None),
+        Err(RunError::Io(e)) => Err(Rejection::new(Verdict::Crash, format!("cannot run: {e}"))),
     }
 }
 

@@ -343,7 +343,9 @@ impl Session {
                     std::fs::read(&bitcode).map_err(|e| format!("{}: {e}", bitcode.display()))?;
                 self.name = name;
                 let ctx = Context::create();
+                // Verified once here: a candidate's passes start from this module unverified.
                 let module = opm_llvm::parse_bytes(&ctx, &bytes, &self.name)
+                    .and_then(|m| opm_llvm::verify_input(&m, &self.name).map(|()| m))
                     .and_then(|m| opm_llvm::import_module(&m))
                     .map_err(|e| e.to_string())?;
                 let codegen =
