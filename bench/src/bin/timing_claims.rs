@@ -145,6 +145,11 @@ fn compared(t: &TimedPairs, confidence: f64, threshold: f64) -> anyhow::Result<C
         .with_context(|| format!("no comparison of {t:?}"))
 }
 
+/// A comparison as the progress lines show it: the speed-up, its interval and the verdict.
+fn shown(c: &Comparison) -> String {
+    format!("{:.4} ({:.4}–{:.4}) {:?}", c.speedup, c.interval.0, c.interval.1, c.verdict)
+}
+
 /// The median CPU time of a program's runs (3 pairs of it against itself).
 fn cpu_time(exe: &Path) -> anyhow::Result<Duration> {
     let t = timed(exe, exe, 3)?;
@@ -242,15 +247,7 @@ fn false_claims(
         c.strict_slower += usize::from(strict.verdict == Speedup::Slower);
         c.half_widths.push(50.0 * (usual.interval.1 - usual.interval.0) / usual.speedup);
         c.offsets.push(100.0 * usual.speedup.ln().abs());
-        eprintln!(
-            "{machine} trial {}/{}: {:.4} ({:.4}–{:.4}) {:?}",
-            trial + 1,
-            args.trials,
-            usual.speedup,
-            usual.interval.0,
-            usual.interval.1,
-            usual.verdict
-        );
+        eprintln!("{machine} trial {}/{}: {}", trial + 1, args.trials, shown(&usual));
     }
     c.elapsed = started.elapsed();
     c.load.1 = loadavg();
@@ -301,14 +298,10 @@ fn detection(
                 d.wrong_way[r][p] += usize::from(c.verdict == Speedup::Slower);
                 d.speedups[r][p].push(c.speedup);
                 eprintln!(
-                    "{machine} detection {}/{}: +{more}% at {pairs} pairs: {:.4} ({:.4}–{:.4}) \
-                     {:?}",
+                    "{machine} detection {}/{}: +{more}% at {pairs} pairs: {}",
                     k + 1,
                     args.detect_trials,
-                    c.speedup,
-                    c.interval.0,
-                    c.interval.1,
-                    c.verdict
+                    shown(&c)
                 );
             }
         }
