@@ -436,6 +436,32 @@ fn bad_pipelines_and_arguments_are_usage_errors() {
 }
 
 #[test]
+fn a_program_that_does_not_link_without_passes_is_refused_with_the_linkers_words() {
+    let dir = scratch("optimize-reference-link");
+    let src = dir.join("undefined.c");
+    std::fs::write(
+        &src,
+        "#include <stdio.h>\nint never_defined(int);\n\
+         int main(void) { printf(\"%d\\n\", never_defined(3)); return 0; }\n",
+    )
+    .unwrap();
+    let ir = search_ir_of(&src, &dir);
+    let signals_file = dir.join("signals.jsonl");
+    let o = optimize(&[
+        ir.to_str().unwrap(),
+        "--strategy",
+        "presets",
+        "--signals",
+        signals_file.to_str().unwrap(),
+    ]);
+    let err = o.stderr_text();
+    assert_eq!(o.code, Some(1), "{err}");
+    assert!(err.contains("the input module without passes fails to build"), "{err}");
+    assert!(err.contains("never_defined"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
 fn optnone_input_is_explained_and_can_be_stripped() {
     let dir = scratch("optimize-optnone");
     let src = repo_root().join("bench/corpus/sieve.c");

@@ -17,7 +17,13 @@ pub const FIXED_ARGS: &[&str] =
 
 /// The system's C compiler for the host, as the `cc` crate finds it (honouring `CC`), with
 /// none of its default flags: what the GCC backend checks is gcc, and what links programs.
+/// Looked up once per process (the `cc` crate runs the compiler to learn its family).
 pub fn system_c_compiler() -> Result<cc::Tool, String> {
+    static FOUND: std::sync::OnceLock<Result<cc::Tool, String>> = std::sync::OnceLock::new();
+    FOUND.get_or_init(look_up_c_compiler).clone()
+}
+
+fn look_up_c_compiler() -> Result<cc::Tool, String> {
     let host = target_lexicon::HOST.to_string();
     cc::Build::new()
         .target(&host)

@@ -19,7 +19,7 @@ use opm_search::{
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
 /// Why [`Engine::confirm`] could not time a winner against its baseline.
@@ -116,7 +116,9 @@ pub struct Engine {
     /// not transform the IR has).
     instcount: u64,
     pool: rayon::ThreadPool,
-    idle: Mutex<Vec<Worker>>,
+    /// Workers with the module loaded, waiting for a candidate (shared with the thread that
+    /// builds the reference, which leaves its worker here).
+    idle: Arc<Mutex<Vec<Worker>>>,
     measured: Mutex<HashMap<Identity, Measured>>,
     run_lock: RwLock<()>,
     reference: Option<PendingReference>,
@@ -148,25 +150,50 @@ fn unexpected(reply: Reply) -> Rejection {
 /// The least time limit of a candidate's run, however short the reference build's run.
 const MIN_RUN_LIMIT: Duration = Duration::from_secs(5);
 
-/// The reference build's run, made in a thread of its own while the first candidates
-/// compile.
+/// Why the reference cannot be checked against.
+#[derive(Clone, Debug)]
+enum ReferenceFailure {
+    /// The input module without passes does not compile or link.
+    Build(String),
+    /// Its build cannot be run, or not so that outputs can be compared (said as
+    /// [`Error::ReferenceRun`] says it).
+    Run(String),
+}
+
+impl ReferenceFailure {
+    fn error(&self) -> Error {
+        match self {
+            ReferenceFailure::Build(why) => Error::Reference(why.clone()),
+            ReferenceFailure::Run(why) => Error::ReferenceRun(why.clone()),
+        }
+    }
+}
+
+impl std::fmt::Display for ReferenceFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.error().fmt(f)
+    }
+}
+
+/// The reference build, compiled, linked and run in a thread of its own while the first
+/// candidates compile.
 struct PendingReference {
-    run: Mutex<Option<std::thread::JoinHandle<Result<Reference, String>>>>,
-    done: OnceLock<Result<Reference, String>>,
-    /// When its run began.
-    started: Instant,
+    run: Mutex<Option<std::thread::JoinHandle<Result<Reference, ReferenceFailure>>>>,
+    done: OnceLock<Result<Reference, ReferenceFailure>>,
+    /// When its run began (once built).
+    started: Arc<OnceLock<Instant>>,
 }
 
 impl PendingReference {
-    /// The reference once its run is over (waiting for it), or why the run failed.
-    fn wait(&self) -> Result<&Reference, &str> {
+    /// The reference once its run is over (waiting for it), or why it failed.
+    fn wait(&self) -> Result<&Reference, &ReferenceFailure> {
         let done = self.done.get_or_init(|| match lock(&self.run).take() {
-            Some(run) => {
-                run.join().unwrap_or_else(|_| Err("could not be run: its thread died".into()))
-            }
-            None => Err("could not be run".into()),
+            Some(run) => run.join().unwrap_or_else(|_| {
+                Err(ReferenceFailure::Run("could not be run: its thread died".into()))
+            }),
+            None => Err(ReferenceFailure::Run("could not be run".into())),
         });
-        done.as_ref().map_err(String::as_str)
+        done.as_ref()
     }
 
     /// How long the reference build's run took, once it has ended well (never waits).
@@ -178,17 +205,18 @@ impl PendingReference {
         self.wait().ok().map(|r| r.elapsed)
     }
 
-    /// How long the reference build has been running, while it still runs (never waits).
+    /// How long the reference build has been running (zero while it is built), while it
+    /// is not over (never waits).
     fn running_for(&self) -> Option<Duration> {
         let running = lock(&self.run).as_ref().is_some_and(|run| !run.is_finished());
-        running.then(|| self.started.elapsed())
+        running.then(|| self.started.get().map_or(Duration::ZERO, Instant::elapsed))
     }
 
     /// Why the reference cannot be checked against, if known (never waits).
-    fn failure(&self) -> Option<String> {
+    fn failure(&self) -> Option<ReferenceFailure> {
         match self.done.get()? {
             Err(why) => Some(why.clone()),
-            Ok(reference) => reference.varies().map(str::to_string),
+            Ok(reference) => reference.varies().map(|v| ReferenceFailure::Run(v.to_string())),
         }
     }
 }
@@ -232,7 +260,7 @@ impl Engine {
                 .map_or_else(|| module.name.clone(), |n| n.to_string_lossy().into_owned()),
             instcount: module.instruction_count() as u64,
             pool,
-            idle: Mutex::new(Vec::new()),
+            idle: Arc::default(),
             measured: Mutex::new(HashMap::new()),
             run_lock: RwLock::new(()),
             reference: None,
@@ -270,10 +298,10 @@ impl Engine {
     }
 
     /// Why no candidate's output can be checked, if that is known already (never waits): the
-    /// reference build's run failed, or a second run of it printed otherwise. The search
-    /// stops with this; no signal judged against such a reference is kept.
-    pub fn reference_failure(&self) -> Option<String> {
-        self.reference.as_ref()?.failure()
+    /// reference did not build, its run failed, or a second run of it printed otherwise. The
+    /// search stops with this; no signal judged against such a reference is kept.
+    pub fn reference_failure(&self) -> Option<Error> {
+        self.reference.as_ref()?.failure().map(|f| f.error())
     }
 
     /// The reference, waiting for its run to be over.
@@ -282,9 +310,7 @@ impl Engine {
             .reference
             .as_ref()
             .ok_or_else(|| Rejection::new(Verdict::Crash, "no reference to check against"))?;
-        pending.wait().map_err(|why| {
-            Rejection::new(Verdict::Crash, format!("the program built without passes {why}"))
-        })
+        pending.wait().map_err(|why| Rejection::new(Verdict::Crash, why.to_string()))
     }
 
     fn budget(&self) -> &Budget {
@@ -295,17 +321,26 @@ impl Engine {
         if let Some(w) = lock(&self.idle).pop() {
             return Ok(w);
         }
-        let mut w = Worker::spawn(&self.config.worker_exe, self.budget().memory_limit_mib)?;
+        self.new_worker()()
+    }
+
+    /// How to start a worker with the module loaded (to call on any thread).
+    fn new_worker(&self) -> impl FnOnce() -> Result<Worker, WorkerFailure> + Send + 'static {
+        let exe = self.config.worker_exe.clone();
+        let memory = self.budget().memory_limit_mib;
         let load = Request::Load {
             bitcode: self.bitcode.clone(),
             name: self.name.clone(),
             backend: self.config.backend,
             verify_each_pass: self.config.verify_each_pass,
         };
-        match w.request(&load, Duration::from_secs(120))? {
-            Reply::Loaded { .. } => Ok(w),
-            Reply::Failed { message } => Err(WorkerFailure::Io(message)),
-            other => Err(WorkerFailure::Io(format!("unexpected reply {other:?}"))),
+        move || {
+            let mut w = Worker::spawn(&exe, memory)?;
+            match w.request(&load, Duration::from_secs(120))? {
+                Reply::Loaded { .. } => Ok(w),
+                Reply::Failed { message } => Err(WorkerFailure::Io(message)),
+                other => Err(WorkerFailure::Io(format!("unexpected reply {other:?}"))),
+            }
         }
     }
 
@@ -313,32 +348,40 @@ impl Engine {
         lock(&self.idle).push(worker);
     }
 
-    /// Builds the reference and starts its run in the background: the first candidates
-    /// compile meanwhile, and what needs its output waits for it.
+    /// Builds the reference and runs it in the background, in a worker of its own (left to
+    /// the candidates afterwards): the first candidates compile meanwhile, and what needs its
+    /// output waits for it.
     fn build_reference(&self) -> Result<PendingReference, Error> {
-        let failed = |f: WorkerFailure| Error::Reference(f.rejection().detail);
-        let mut worker = self.checkout().map_err(failed)?;
+        let new_worker = self.new_worker();
+        let idle = Arc::clone(&self.idle);
         let object = self.dir.path().join("reference.o");
-        let limit = self.compile_limit();
-        let steps = Request::Optimize { steps: Vec::new() };
-        for request in [steps, Request::Codegen { object: object.clone() }] {
-            match worker.request(&request, limit) {
-                Ok(Reply::Optimized { rejected: None, .. } | Reply::Compiled { .. }) => {}
-                Ok(other) => return Err(Error::Reference(format!("{other:?}"))),
-                Err(f) => return Err(failed(f)),
-            }
-        }
-        self.checkin(worker);
         let exe = self.dir.path().join("reference");
-        let linker = self.linker.as_ref().ok_or(Error::Reference("no linker".into()))?;
-        linker.link(&[&object], &exe)?;
+        let compile_limit = self.compile_limit();
+        let linker = self.linker.clone().ok_or(Error::Reference("no linker".into()))?;
         let limit = self.budget().run_timeout.unwrap_or(Duration::from_secs(120));
         let args = self.problem.run_args.clone();
         let memory = crate::runs::memory_mib(self.budget());
-        let started = Instant::now();
+        let started = Arc::new(OnceLock::new());
+        let run_started = Arc::clone(&started);
+        let build = move || -> Result<Reference, ReferenceFailure> {
+            let failed = |f: WorkerFailure| ReferenceFailure::Build(f.rejection().detail);
+            let mut worker = new_worker().map_err(failed)?;
+            let steps = Request::Optimize { steps: Vec::new() };
+            for request in [steps, Request::Codegen { object: object.clone() }] {
+                match worker.request(&request, compile_limit) {
+                    Ok(Reply::Optimized { rejected: None, .. } | Reply::Compiled { .. }) => {}
+                    Ok(other) => return Err(ReferenceFailure::Build(format!("{other:?}"))),
+                    Err(f) => return Err(failed(f)),
+                }
+            }
+            lock(&idle).push(worker);
+            linker.link(&[&object], &exe).map_err(|e| ReferenceFailure::Build(e.to_string()))?;
+            let _ = run_started.set(Instant::now());
+            Reference::measure(&exe, &args, limit, memory).map_err(ReferenceFailure::Run)
+        };
         let run = std::thread::Builder::new()
             .name("opm-reference".into())
-            .spawn(move || Reference::measure(&exe, &args, limit, memory))
+            .spawn(build)
             .map_err(|e| Error::ReferenceRun(format!("cannot be run: {e}")))?;
         Ok(PendingReference { run: Mutex::new(Some(run)), done: OnceLock::new(), started })
     }
@@ -922,19 +965,26 @@ impl Engine {
 
     /// Runs the winner once and compares its output with the reference's. `written` is what
     /// the search wrote: for LLVM the module as LLVM text (built here through the canonical IR,
-    /// without passes), for another backend the object file (linked here). `None` when there is
-    /// no reference (no `main`).
-    pub fn check_output(&self, written: &Path) -> Option<Result<(), String>> {
+    /// without passes; `module` is that text read back and verified, when the caller has it),
+    /// for another backend the object file (linked here). `None` when there is no reference
+    /// (no `main`).
+    pub fn check_output(
+        &self,
+        written: &Path,
+        module: Option<&opm_ir::Module>,
+    ) -> Option<Result<(), String>> {
         self.reference.as_ref()?;
         if !self.config.backend.transforms_ir() {
             return Some(self.check_object(written).map_err(|r| r.detail));
         }
         let exe = self.dir.path().join("winner");
-        let built = crate::input::Input::load_verified(written).and_then(|input| {
-            let opts =
-                crate::build::BuildOptions { link: self.config.link.clone(), ..Default::default() };
-            crate::build::build_executable(&input.module, &opts, &exe)
-        });
+        let opts =
+            crate::build::BuildOptions { link: self.config.link.clone(), ..Default::default() };
+        let built = match module {
+            Some(m) => crate::build::build_executable(m, &opts, &exe),
+            None => crate::input::Input::load_verified(written)
+                .and_then(|input| crate::build::build_executable(&input.module, &opts, &exe)),
+        };
         if let Err(e) = built {
             return Some(Err(format!("the written IR does not build: {e}")));
         }

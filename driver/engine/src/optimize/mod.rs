@@ -461,8 +461,8 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
         // The reference's run is over by the end of the first batch (waited for here if no
         // candidate needed it).
         s.engine.reference_output();
-        if let Some(why) = s.engine.reference_failure() {
-            return Err(Error::ReferenceRun(why));
+        if let Some(failure) = s.engine.reference_failure() {
+            return Err(failure);
         }
         for signal in signals {
             s.audit.record(AuditEntry::Evaluated {

@@ -114,8 +114,8 @@ pub(super) fn pick(
                 return Ok((Some(candidate.clone()), checked, confirmation.map(|(c, _)| c)));
             }
             Err(Failed { verdict, why }) => {
-                if let Some(varies) = engine.reference_failure() {
-                    return Err(Error::ReferenceRun(varies));
+                if let Some(failure) = engine.reference_failure() {
+                    return Err(failure);
                 }
                 failed += 1;
                 notes.push(format!("`{}` is not chosen: {why}", candidate.pipeline));
@@ -232,11 +232,12 @@ fn check(
     scratch: &Path,
 ) -> Result<bool, Failed> {
     let path = written(opts, scratch);
-    write_winner(engine, candidate, &path)?;
+    let module = write_winner(engine, candidate, &path)?;
     // Written again, it is the result measured; a result whose run matched the reference's
     // during the search is not run again.
     let ran = candidate.identity.as_ref().is_some_and(|id| engine.passed_check(id));
-    let checked = match if ran { Some(Ok(())) } else { engine.check_output(&path) } {
+    let output = if ran { Some(Ok(())) } else { engine.check_output(&path, module.as_ref()) };
+    let checked = match output {
         None => false,
         Some(Ok(())) => true,
         Some(Err(why)) => {
@@ -255,9 +256,14 @@ fn written(opts: &OptimizeOptions, scratch: &Path) -> std::path::PathBuf {
 }
 
 /// Writes the winner `candidate` to `path` again and checks that it is what was measured:
-/// LLVM's module is read back, verified and must have the measured IR identity; another
-/// backend's object must have the measured bytes. Otherwise says why not, as a note.
-fn write_winner(engine: &Engine, candidate: &PerformanceSignal, path: &Path) -> Result<(), Failed> {
+/// LLVM's module is read back, verified and must have the measured IR identity (it is
+/// returned); another backend's object must have the measured bytes. Otherwise says why
+/// not, as a note.
+fn write_winner(
+    engine: &Engine,
+    candidate: &PerformanceSignal,
+    path: &Path,
+) -> Result<Option<opm_ir::Module>, Failed> {
     let skipped = |why: String| Failed { verdict: None, why };
     let pipeline = &candidate.pipeline;
     if candidate.backend.transforms_ir() {
@@ -265,7 +271,9 @@ fn write_winner(engine: &Engine, candidate: &PerformanceSignal, path: &Path) -> 
             .write_ir(pipeline, path)
             .map_err(|e| skipped(format!("it could not be written again: {e}")))?;
         return match Input::load_verified(path) {
-            Ok(i) if Some(Identity::Ir(ir_identity(&i.module))) == candidate.identity => Ok(()),
+            Ok(i) if Some(Identity::Ir(ir_identity(&i.module))) == candidate.identity => {
+                Ok(Some(i.module))
+            }
             Ok(_) => Err(skipped("it gave different IR when run again".into())),
             Err(e) => Err(Failed {
                 verdict: Some(Verdict::InvariantViolation),
@@ -278,7 +286,7 @@ fn write_winner(engine: &Engine, candidate: &PerformanceSignal, path: &Path) -> 
         .map_err(|e| skipped(format!("it could not be compiled again: {e}")))?;
     let bytes = std::fs::read(path).map_err(|e| skipped(format!("{}: {e}", path.display())))?;
     if Some(Identity::Object(ObjectDigest::of(&bytes))) == candidate.identity {
-        Ok(())
+        Ok(None)
     } else {
         Err(skipped("it gave a different object when compiled again".into()))
     }
