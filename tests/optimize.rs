@@ -461,6 +461,57 @@ fn a_program_that_does_not_link_without_passes_is_refused_with_the_linkers_words
     assert!(!err.contains("panicked"), "{err}");
 }
 
+/// LLVM passes that change only what no analysis depends on (alignments, attributes) may
+/// report that they changed nothing: `infer-alignment` always does, `instcombine`,
+/// `deadargelim`, `ipsccp`, `argpromotion`, `indvars` and the Attributor sometimes do. A
+/// candidate's identity must still be the module it gives, or its written-again check fails
+/// and a winner ending with such a pass is passed over. (The catalog's searchable passes in
+/// its order, up to `infer-alignment`, end with such a change on tinylang.)
+#[test]
+fn a_candidates_identity_is_the_ir_it_writes_even_after_passes_that_say_they_changed_nothing() {
+    use opm_engine::worker::{Reply, Request, Worker, ir_identity};
+    let dir = scratch("optimize-identity");
+    let src = repo_root().join("bench/corpus/tinylang.c");
+    let bitcode = dir.join("tinylang.bc");
+    clang_compile(&src, &bitcode, "-O1", &["-Xclang", "-disable-llvm-passes", "-c", "-emit-llvm"])
+        .unwrap();
+    let limit = Duration::from_secs(300);
+    let mut worker = Worker::spawn(&driver(), None).unwrap();
+    let load = Request::Load {
+        bitcode,
+        name: "tinylang.bc".into(),
+        backend: opm_backend::BackendKind::Llvm,
+        verify_each_pass: true,
+    };
+    assert!(matches!(worker.request(&load, limit), Ok(Reply::Loaded { .. })));
+    // The catalog's searchable passes in its order, up to one of those passes.
+    let searchable: Vec<String> =
+        opm_llvm::catalog::passes().iter().filter(|p| p.search).map(|p| p.pipeline()).collect();
+    let up_to = |last: &str| -> Vec<String> {
+        let end = searchable.iter().position(|p| p.contains(last)).unwrap();
+        searchable[..=end].to_vec()
+    };
+    let pipelines: Vec<Vec<String>> =
+        ["infer-alignment", "deadargelim", "ipsccp"].iter().map(|p| up_to(p)).collect();
+    for (k, steps) in pipelines.iter().enumerate() {
+        let optimize = Request::Optimize { steps: steps.clone() };
+        let Ok(Reply::Optimized { ir_hash: Some(hash), .. }) = worker.request(&optimize, limit)
+        else {
+            panic!("{} was not optimised", steps.join(","));
+        };
+        let written = dir.join(format!("written-{k}.ll"));
+        let write = Request::WriteIr { path: written.clone() };
+        assert_eq!(worker.request(&write, limit).unwrap(), Reply::Written);
+        let module = opm_engine::Input::load_verified(&written).unwrap().module;
+        let last = steps.last().unwrap();
+        assert_eq!(
+            hash,
+            ir_identity(&module).0,
+            "up to {last}: the identity is not the IR written"
+        );
+    }
+}
+
 #[test]
 fn optnone_input_is_explained_and_can_be_stripped() {
     let dir = scratch("optimize-optnone");

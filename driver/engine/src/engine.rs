@@ -66,6 +66,9 @@ struct Measured {
     codegen_ms: Option<f64>,
     /// The object file, while the batch that compiled it lasts.
     object: Option<PathBuf>,
+    /// The optimised module's bitcode, kept while its batch lasts when its code generation
+    /// waits for the batch's end (see [`Engine::generate_deferred`]).
+    bitcode: Option<PathBuf>,
     /// Timed runs (runtime objective).
     runtime: Option<Result<RuntimeStats, Rejection>>,
     /// One run compared with the reference (other objectives, contenders only).
@@ -79,9 +82,15 @@ impl Measured {
             text_bytes: Some(text_bytes),
             codegen_ms: Some(codegen_ms),
             object: Some(object),
+            bitcode: None,
             runtime: None,
             checked: None,
         }
+    }
+
+    /// Whether its code generation waits for the end of its batch.
+    fn deferred(&self) -> bool {
+        self.bitcode.is_some() && self.text_bytes.is_none() && self.checked.is_none()
     }
 }
 
@@ -443,7 +452,7 @@ impl Engine {
                         let Some(candidate) = candidates.get(i) else { break };
                         let eval = evals.get(i).copied().unwrap_or(i as u64);
                         let signal = self.evaluate(candidate, eval, &batch);
-                        if !self.is_contender(&signal, beat) {
+                        if !self.is_contender(&signal, beat) && !self.is_deferred(&signal) {
                             sink(&signal);
                         }
                         if let Some(slot) = lock(&measured).get_mut(i) {
@@ -461,6 +470,8 @@ impl Engine {
             .into_iter()
             .flatten()
             .collect();
+        let held: Vec<usize> = (0..done.len()).filter(|&i| self.is_deferred(&done[i])).collect();
+        self.generate_deferred(&mut done, &batch);
         let mut contenders: Vec<usize> =
             (0..done.len()).filter(|&i| self.is_contender(&done[i], beat)).collect();
         contenders.sort_by(|&a, &b| match (Rank::of(&done[a]), Rank::of(&done[b])) {
@@ -473,7 +484,13 @@ impl Engine {
                 break;
             }
         }
+        // The deferred candidates not compiled get no code; the kept modules go with the batch.
+        for m in lock(&self.measured).values_mut() {
+            m.bitcode = None;
+        }
+        contenders.extend(held.into_iter().filter(|&i| !self.is_contender(&done[i], beat)));
         contenders.sort_unstable();
+        contenders.dedup();
         for &i in &contenders {
             sink(&done[i]);
         }
@@ -519,8 +536,8 @@ impl Engine {
         batch: &Batch,
     ) -> Option<bool> {
         let (identity, pipeline) = self.next_ahead(measured, batch)?;
-        let object = lock(&self.measured).get(&identity).and_then(|m| m.object.clone());
-        let checked = self.check_candidate(&pipeline, object.filter(|o| o.is_file()), batch);
+        let known = lock(&self.measured).get(&identity).cloned();
+        let checked = self.check_candidate(&pipeline, known.as_ref(), batch);
         let passed = checked.is_ok();
         lock(&batch.ahead).insert(identity, Some(checked));
         Some(passed)
@@ -598,8 +615,7 @@ impl Engine {
             Some(checked) => checked,
             None => {
                 let checked = ahead.unwrap_or_else(|| {
-                    let object = known.and_then(|m| m.object).filter(|o| o.is_file());
-                    self.check_candidate(&signal.pipeline, object, batch)
+                    self.check_candidate(&signal.pipeline, known.as_ref(), batch)
                 });
                 if let Some(id) = &signal.identity
                     && let Some(m) = lock(&self.measured).get_mut(id)
@@ -615,18 +631,25 @@ impl Engine {
         }
     }
 
-    /// Links the candidate's object (compiled again when it is gone) and runs it once.
+    /// Links the candidate's object and runs it once. Without an object (`known`, what was
+    /// measured of its identity, has none, or it is gone), its kept module is compiled, or the
+    /// candidate compiled again; neither counts as its code (the signal's `.text` is the
+    /// batch's business, see [`Engine::generate_deferred`]).
     fn check_candidate(
         &self,
         pipeline: &Pipeline,
-        object: Option<PathBuf>,
+        known: Option<&Measured>,
         batch: &Batch,
     ) -> Result<(), Rejection> {
-        let object = match object {
+        let existing = |p: Option<&PathBuf>| p.filter(|p| p.is_file()).cloned();
+        let object = match known.and_then(|m| existing(m.object.as_ref())) {
             Some(o) => o,
             None => {
                 let o = self.object_path(batch);
-                self.compile_object(pipeline, &o)?;
+                match known.and_then(|m| existing(m.bitcode.as_ref())) {
+                    Some(bitcode) => self.codegen_kept(&bitcode, &o).map(|_| ())?,
+                    None => self.compile_object(pipeline, &o)?,
+                }
                 o
             }
         };
@@ -697,10 +720,109 @@ impl Engine {
     }
 
     fn object_path(&self, batch: &Batch) -> PathBuf {
+        self.batch_file(batch, "o")
+    }
+
+    /// A new file of the batch (removed when it ends) with the extension `ext`.
+    fn batch_file(&self, batch: &Batch, ext: &str) -> PathBuf {
         let n = self.next_object.fetch_add(1, Ordering::Relaxed);
-        let path = self.dir.path().join(format!("candidate-{n}.o"));
+        let path = self.dir.path().join(format!("candidate-{n}.{ext}"));
         lock(&batch.objects).push(path.clone());
         path
+    }
+
+    /// Whether code generation waits for the end of the batch: for the instruction-count
+    /// objective without a code-growth limit, only the candidates with the batch's fewest
+    /// instructions need code (their `.text` breaks the tie between them), and which ones
+    /// those are is known only then.
+    fn defers_code(&self) -> bool {
+        self.problem.objective == Objective::Instcount && self.budget().max_code_growth.is_none()
+    }
+
+    /// Whether `signal`'s code generation waits for the end of its batch.
+    fn is_deferred(&self, signal: &PerformanceSignal) -> bool {
+        signal.verdict == Verdict::Ok
+            && signal
+                .identity
+                .as_ref()
+                .is_some_and(|id| lock(&self.measured).get(id).is_some_and(Measured::deferred))
+    }
+
+    /// At the end of a batch, generates the code of the deferred candidates with the fewest
+    /// instructions (the next fewest where that fails), in parallel, and completes their
+    /// signals and the others deferred (those get no code: they can become neither the best
+    /// nor a contender). Which ones are compiled depends only on the batch's results.
+    fn generate_deferred(&self, done: &mut [PerformanceSignal], batch: &Batch) {
+        loop {
+            let deferred: Vec<usize> =
+                (0..done.len()).filter(|&i| self.is_deferred(&done[i])).collect();
+            let Some(best) = deferred.iter().filter_map(|&i| done[i].score()).reduce(f64::min)
+            else {
+                break;
+            };
+            let mut kept: Vec<(Identity, PathBuf)> = Vec::new();
+            for &i in &deferred {
+                let Some(id) = done[i].identity.clone().filter(|_| done[i].score() == Some(best))
+                else {
+                    continue;
+                };
+                let bitcode = lock(&self.measured).get(&id).and_then(|m| m.bitcode.clone());
+                if let Some(bitcode) = bitcode.filter(|_| kept.iter().all(|(k, _)| k != &id)) {
+                    kept.push((id, bitcode));
+                }
+            }
+            self.pool.scope(|scope| {
+                for (id, bitcode) in &kept {
+                    scope.spawn(move |_| {
+                        let object = self.object_path(batch);
+                        let compiled = self.codegen_kept(bitcode, &object);
+                        let mut all = lock(&self.measured);
+                        let Some(m) = all.get_mut(id) else { return };
+                        match compiled {
+                            Ok(c) => {
+                                m.text_bytes = Some(c.text_bytes);
+                                m.codegen_ms = Some(c.codegen_ms);
+                                m.object = Some(object);
+                            }
+                            Err(r) => m.checked = Some(Err(r)),
+                        }
+                    });
+                }
+            });
+            let ties = done.iter_mut().filter(|s| s.score() == Some(best));
+            for signal in ties {
+                let Some(id) = &signal.identity else { continue };
+                let Some(m) = lock(&self.measured).get(id).cloned() else { continue };
+                signal.metrics.text_bytes = m.text_bytes;
+                signal.metrics.codegen_ms = m.codegen_ms;
+                if let Some(Err(r)) = m.checked {
+                    signal.verdict = r.verdict;
+                    signal.detail = Some(r.detail);
+                }
+            }
+            // Every tie compiled (or failed): the next fewest only if all of them failed.
+            if done.iter().any(|s| s.verdict == Verdict::Ok && s.score() == Some(best)) {
+                break;
+            }
+        }
+    }
+
+    /// Compiles the kept module `bitcode` to `object` in a worker.
+    fn codegen_kept(&self, bitcode: &Path, object: &Path) -> Result<Compiled, Rejection> {
+        let mut worker = self.checkout().map_err(WorkerFailure::rejection)?;
+        let request =
+            Request::CodegenKept { bitcode: bitcode.to_path_buf(), object: object.to_path_buf() };
+        match worker.request(&request, self.compile_limit()).map_err(WorkerFailure::rejection)? {
+            Reply::Compiled { text_bytes, codegen_ms } => {
+                self.checkin(worker);
+                Ok(Compiled { text_bytes, codegen_ms })
+            }
+            Reply::Failed { message } => {
+                self.checkin(worker);
+                Err(Rejection::new(Verdict::Crash, message))
+            }
+            reply => Err(unexpected(reply)),
+        }
     }
 
     /// Evaluates one candidate: everything but the run of a contender (see
@@ -828,6 +950,14 @@ impl Engine {
         let measured = match known {
             Some(m) => m,
             None if !self.needs_code(instcount, batch.beat) => Measured::default(),
+            None if self.defers_code() => {
+                let path = self.batch_file(batch, "bc");
+                let request = Request::KeepBitcode { path: path.clone() };
+                match worker.request(&request, remaining()).map_err(WorkerFailure::rejection)? {
+                    Reply::Written => Measured { bitcode: Some(path), ..Measured::default() },
+                    reply => return Err(unexpected(reply)),
+                }
+            }
             None => {
                 let object = self.object_path(batch);
                 let request = Request::Codegen { object: object.clone() };

@@ -40,6 +40,10 @@ pub enum Request {
     Codegen { object: PathBuf },
     /// Print the last optimised module to a file as LLVM text (metadata included).
     WriteIr { path: PathBuf },
+    /// Write the last optimised module's bitcode to a file, to compile later.
+    KeepBitcode { path: PathBuf },
+    /// Compile a module kept by [`Request::KeepBitcode`] with LLVM to an object file.
+    CodegenKept { bitcode: PathBuf, object: PathBuf },
     /// Compile the loaded module's canonical IR with the backend's `pipeline` (its canonical
     /// text) to an object file, the compiler killed after `limit_ms` where it runs as a
     /// process. The module was verified when the search started (the parent's check of the

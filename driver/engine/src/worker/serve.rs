@@ -153,9 +153,9 @@ const EXIT_HANDOFF_HERE: i32 = 92;
 
 /// The process every candidate of an LLVM module is forked from. Between two forks it only
 /// waits, so that each child starts from the same memory. A child answers one `optimize`
-/// request and the code generation and IR printing of its result; the first request it is
-/// not for goes into the hand-off file (a memfd) and the child exits, saying who reads it
-/// next. A child's death is this process's: it dies the same way, so that the parent names
+/// request (only as its first) and the code generation and IR printing of its result, and
+/// the compilations of kept modules; the first request it is not for goes into the hand-off
+/// file (a memfd) and the child exits, saying who reads it next. A child's death is this process's: it dies the same way, so that the parent names
 /// the signal or the status; a child outlives it by nothing (`PR_SET_PDEATHSIG`).
 struct Zygote {
     handoff: std::fs::File,
@@ -256,19 +256,23 @@ impl Zygote {
         handed: bool,
     ) -> std::io::Result<i32> {
         let mut input = if handed { Lines::from(self.take()?) } else { Lines::default() };
-        let mut optimized = false;
+        // A candidate's passes run only in a child that has done nothing else yet.
+        let mut answered = false;
         loop {
             let Some(line) = input.next_line()? else { return Ok(EXIT_INPUT) };
             let request = serde_json::from_slice::<Request>(&line);
             let next = match &request {
-                Ok(Request::Optimize { .. }) if optimized => Some(EXIT_HANDOFF),
-                Ok(Request::Optimize { .. }) => {
-                    optimized = true;
-                    None
-                }
-                Ok(Request::Codegen { .. } | Request::WriteIr { .. }) => None,
+                Ok(Request::Optimize { .. }) if answered => Some(EXIT_HANDOFF),
+                Ok(
+                    Request::Optimize { .. }
+                    | Request::Codegen { .. }
+                    | Request::WriteIr { .. }
+                    | Request::KeepBitcode { .. }
+                    | Request::CodegenKept { .. },
+                ) => None,
                 _ => Some(EXIT_HANDOFF_HERE),
             };
+            answered = true;
             if let Some(code) = next {
                 self.give(&input.unread(&line))?;
                 return Ok(code);
@@ -372,6 +376,23 @@ impl Session {
                 let bytes = codegen.emit_object(&module).map_err(|e| e.to_string())?;
                 compiled_object(&bytes, &object, ms(start.elapsed()))
             }
+            Request::KeepBitcode { path } => {
+                let (bitcode, _) = self.last.as_ref().ok_or("nothing optimised yet")?;
+                std::fs::write(&path, bitcode).map_err(|e| format!("{}: {e}", path.display()))?;
+                Ok(Reply::Written)
+            }
+            Request::CodegenKept { bitcode, object } => {
+                let codegen = self.codegen.as_ref().ok_or("no module loaded")?;
+                let bytes =
+                    std::fs::read(&bitcode).map_err(|e| format!("{}: {e}", bitcode.display()))?;
+                let ctx = Context::create();
+                let module =
+                    opm_llvm::parse_bytes(&ctx, &bytes, &self.name).map_err(|e| e.to_string())?;
+                eprintln!("opm-worker: step: code generation");
+                let start = Instant::now();
+                let bytes = codegen.emit_object(&module).map_err(|e| e.to_string())?;
+                compiled_object(&bytes, &object, ms(start.elapsed()))
+            }
             Request::WriteIr { path } => {
                 let (bitcode, _) = self.last.as_ref().ok_or("nothing optimised yet")?;
                 let ctx = Context::create();
@@ -425,6 +446,10 @@ impl Session {
         let module = opm_llvm::parse_bytes(&ctx, bitcode, &self.name).map_err(|e| e.to_string())?;
         let (mut pass_ms, mut check_ms) = (0.0, 0.0);
         let mut canonical = None;
+        // The last step run, when it reported no change: passes that change only alignments
+        // or attributes may report so (no analysis depends on them), so the module is
+        // imported and checked once more after the last step.
+        let mut unreported: Option<(usize, &str)> = None;
         let rejected = |rejection, pass_ms, check_ms| Reply::Optimized {
             pass_ms,
             check_ms,
@@ -448,10 +473,13 @@ impl Session {
                 }
             };
             // Every pass of the step reported that it changed nothing: the module is the one
-            // checked after the step before (or the input), and is not imported again.
+            // checked after the step before (or the input), but for alignments and attributes,
+            // and is not imported again until a step changes it or the last step has run.
             if !changed {
+                unreported = Some((i, step.as_str()));
                 continue;
             }
+            unreported = None;
             let start = Instant::now();
             let checked = if self.verify_each_pass {
                 check(&module, reference)
@@ -468,6 +496,18 @@ impl Session {
                     let detail = format!("after step {} `{step}`: {}", i + 1, r.detail);
                     let r = Rejection::new(r.verdict, detail);
                     return Ok(rejected(r, pass_ms, check_ms));
+                }
+            }
+        }
+        if let Some((i, step)) = unreported {
+            let start = Instant::now();
+            let checked = check(&module, reference);
+            check_ms += ms(start.elapsed());
+            match checked {
+                Ok(m) => canonical = Some(m),
+                Err(r) => {
+                    let detail = format!("after step {} `{step}`: {}", i + 1, r.detail);
+                    return Ok(rejected(Rejection::new(r.verdict, detail), pass_ms, check_ms));
                 }
             }
         }
