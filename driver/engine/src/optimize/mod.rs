@@ -38,6 +38,11 @@ use std::time::{Duration, Instant};
 /// search at any parallelism up to this many jobs.
 pub const BATCH: usize = 8;
 
+/// The most candidates of the first batch: the baselines and the user's pipelines, which
+/// depend on no result, go in one batch (up to this many), so that no job waits at the end of
+/// a batch for the others while they could compile the next.
+pub const FIRST_BATCH: usize = 4 * BATCH;
+
 /// The evaluation budget of `optimize` when none is given, for a strategy that does not stop
 /// by itself.
 pub const DEFAULT_EVALS: u64 = 200;
@@ -405,6 +410,7 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
         .iter()
         .map(|(_, p)| Candidate { pipeline: p.clone(), origin: Origin::Preset });
     let first: Vec<Candidate> = baselines.chain(std::mem::take(&mut s.user)).collect();
+    let mut first_batch = first.len().clamp(BATCH, FIRST_BATCH);
     let mut strategy = Chain::new(vec![
         Box::new(Fixed::new(first)),
         opm_search::make(
@@ -434,7 +440,8 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
         {
             break format!("time budget ({:.0} s) used", t.as_secs_f64());
         }
-        let n = budget.max_evals.map_or(BATCH, |m| BATCH.min((m - done) as usize)).max(1);
+        let size = std::mem::replace(&mut first_batch, BATCH);
+        let n = budget.max_evals.map_or(size, |m| size.min((m - done) as usize)).max(1);
         let batch = next_batch(&mut strategy, &s.space, &s.history, &mut rng, n);
         if batch.is_empty() {
             break format!("strategy `{}` finished", opts.strategy.name());
