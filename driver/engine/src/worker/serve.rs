@@ -155,8 +155,9 @@ const EXIT_HANDOFF_HERE: i32 = 92;
 /// waits, so that each child starts from the same memory. A child answers one `optimize`
 /// request (only as its first) and the code generation and IR printing of its result, and
 /// the compilations of kept modules; the first request it is not for goes into the hand-off
-/// file (a memfd) and the child exits, saying who reads it next. A child's death is this process's: it dies the same way, so that the parent names
-/// the signal or the status; a child outlives it by nothing (`PR_SET_PDEATHSIG`).
+/// file (a memfd) and the child exits, saying who reads it next. A child's death is this
+/// process's: it dies the same way, so that the parent names the signal or the status; a
+/// child outlives it by nothing (`PR_SET_PDEATHSIG`).
 struct Zygote {
     handoff: std::fs::File,
 }
@@ -457,6 +458,9 @@ impl Session {
             ir_hash: None,
             rejected: Some(rejection),
         };
+        let after = |i: usize, step: &str, r: Rejection| {
+            Rejection::new(r.verdict, format!("after step {} `{step}`: {}", i + 1, r.detail))
+        };
         // One session for all steps: the analyses a step preserved are not computed again.
         let mut session = codegen.session(&module, self.verify_each_pass);
         for (i, step) in steps.iter().enumerate() {
@@ -481,34 +485,20 @@ impl Session {
             }
             unreported = None;
             let start = Instant::now();
-            let checked = if self.verify_each_pass {
-                check(&module, reference)
-            } else {
-                // Once per step, LLVM's verifier before opm's import.
-                opm_llvm::verify_input(&module, &self.name)
-                    .map_err(|e| Rejection::new(Verdict::InvariantViolation, e.to_string()))
-                    .and_then(|()| check(&module, reference))
-            };
+            let checked = self.check_step(&module, reference);
             check_ms += ms(start.elapsed());
             match checked {
                 Ok(m) => canonical = Some(m),
-                Err(r) => {
-                    let detail = format!("after step {} `{step}`: {}", i + 1, r.detail);
-                    let r = Rejection::new(r.verdict, detail);
-                    return Ok(rejected(r, pass_ms, check_ms));
-                }
+                Err(r) => return Ok(rejected(after(i, step, r), pass_ms, check_ms)),
             }
         }
         if let Some((i, step)) = unreported {
             let start = Instant::now();
-            let checked = check(&module, reference);
+            let checked = self.check_step(&module, reference);
             check_ms += ms(start.elapsed());
             match checked {
                 Ok(m) => canonical = Some(m),
-                Err(r) => {
-                    let detail = format!("after step {} `{step}`: {}", i + 1, r.detail);
-                    return Ok(rejected(Rejection::new(r.verdict, detail), pass_ms, check_ms));
-                }
+                Err(r) => return Ok(rejected(after(i, step, r), pass_ms, check_ms)),
             }
         }
         let canonical = match canonical {
@@ -525,6 +515,22 @@ impl Session {
         let bitcode = module.write_bitcode_to_memory().as_slice().to_vec();
         self.last = Some((bitcode, canonical));
         Ok(reply)
+    }
+}
+
+impl Session {
+    /// Checks the module after a step (see [`check`]); with LLVM's verifier only once per
+    /// step (`--verify-each step`), it runs first.
+    fn check_step(
+        &self,
+        module: &opm_llvm::inkwell::module::Module<'_>,
+        reference: &opm_ir::Module,
+    ) -> Result<opm_ir::Module, Rejection> {
+        if !self.verify_each_pass {
+            opm_llvm::verify_input(module, &self.name)
+                .map_err(|e| Rejection::new(Verdict::InvariantViolation, e.to_string()))?;
+        }
+        check(module, reference)
     }
 }
 
