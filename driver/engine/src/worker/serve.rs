@@ -447,19 +447,12 @@ impl Session {
         let module = opm_llvm::parse_bytes(&ctx, bitcode, &self.name).map_err(|e| e.to_string())?;
         let (mut pass_ms, mut check_ms) = (0.0, 0.0);
         let mut canonical = None;
-        // The last step run, when it reported no change: passes that change only alignments
-        // or attributes may report so (no analysis depends on them), so the module is
-        // imported and checked once more after the last step.
-        let mut unreported: Option<(usize, &str)> = None;
         let rejected = |rejection, pass_ms, check_ms| Reply::Optimized {
             pass_ms,
             check_ms,
             instcount: None,
             ir_hash: None,
             rejected: Some(rejection),
-        };
-        let after = |i: usize, step: &str, r: Rejection| {
-            Rejection::new(r.verdict, format!("after step {} `{step}`: {}", i + 1, r.detail))
         };
         // One session for all steps: the analyses a step preserved are not computed again.
         let mut session = codegen.session(&module, self.verify_each_pass);
@@ -477,28 +470,22 @@ impl Session {
                 }
             };
             // Every pass of the step reported that it changed nothing: the module is the one
-            // checked after the step before (or the input), but for alignments and attributes,
-            // and is not imported again until a step changes it or the last step has run.
-            if !changed {
-                unreported = Some((i, step.as_str()));
+            // checked after the step before (or the input), but for alignments and attributes
+            // (passes that change only those may report so: no analysis depends on them), and
+            // is not imported again until a step changes it or the last step has run.
+            if !changed && i + 1 < steps.len() {
                 continue;
             }
-            unreported = None;
             let start = Instant::now();
             let checked = self.check_step(&module, reference);
             check_ms += ms(start.elapsed());
             match checked {
                 Ok(m) => canonical = Some(m),
-                Err(r) => return Ok(rejected(after(i, step, r), pass_ms, check_ms)),
-            }
-        }
-        if let Some((i, step)) = unreported {
-            let start = Instant::now();
-            let checked = self.check_step(&module, reference);
-            check_ms += ms(start.elapsed());
-            match checked {
-                Ok(m) => canonical = Some(m),
-                Err(r) => return Ok(rejected(after(i, step, r), pass_ms, check_ms)),
+                Err(r) => {
+                    let detail = format!("after step {} `{step}`: {}", i + 1, r.detail);
+                    let r = Rejection::new(r.verdict, detail);
+                    return Ok(rejected(r, pass_ms, check_ms));
+                }
             }
         }
         let canonical = match canonical {
