@@ -167,6 +167,23 @@ pub fn run_with_timeout(
     run_limited(cmd, stdin, limit, &Limits::default())
 }
 
+/// Starts `cmd`, again a few times while its executable is busy (`ETXTBSY`): a program this
+/// process has just written can still be open for writing in a child that another of its
+/// threads forked meanwhile, until that child execs (about milliseconds).
+fn spawn_retrying_busy(cmd: &mut Command) -> std::io::Result<std::process::Child> {
+    let mut wait = Duration::from_millis(2);
+    for _ in 0..10 {
+        match cmd.spawn() {
+            Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) => {
+                std::thread::sleep(wait);
+                wait *= 2;
+            }
+            spawned => return spawned,
+        }
+    }
+    cmd.spawn()
+}
+
 /// [`run_with_timeout`] within `limits`.
 pub fn run_limited(
     cmd: &mut Command,
@@ -206,7 +223,7 @@ pub fn run_limited(
         }
     }
     let start = Instant::now();
-    let mut child = cmd.spawn()?;
+    let mut child = spawn_retrying_busy(cmd)?;
     let group = child.id() as libc::pid_t;
     let input = child.stdin.take();
     let out = child.stdout.take();
@@ -353,6 +370,27 @@ mod tests {
         let mut cmd = Command::new("sh");
         cmd.arg("-c").arg(script);
         cmd
+    }
+
+    #[test]
+    fn a_program_still_open_for_writing_a_moment_is_run_once_it_is_closed() {
+        use std::io::Write;
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("opm-busy-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let exe = dir.join("true");
+        let mut file = std::fs::File::create(&exe).unwrap();
+        file.write_all(&std::fs::read("/bin/true").unwrap()).unwrap();
+        file.set_permissions(std::fs::Permissions::from_mode(0o755)).unwrap();
+        // Held open for writing as a child forked by another thread would hold it.
+        let writer = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            drop(file);
+        });
+        let ran = run_with_timeout(&mut Command::new(&exe), None, Duration::from_secs(10));
+        writer.join().unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(ran.unwrap().success());
     }
 
     #[test]
