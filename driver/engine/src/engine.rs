@@ -13,7 +13,7 @@ use crate::toolchain::{LinkArgs, Linker};
 use crate::worker::{Reply, Request, Worker, WorkerFailure};
 use opm_backend::{BackendKind, Pipeline};
 use opm_search::{
-    Budget, Candidate, Identity, IrHash, LocalProblem, Metrics, ObjectDigest, Objective,
+    Budget, Candidate, Identity, IrHash, LocalProblem, Metrics, ObjectDigest, Objective, Origin,
     PerformanceSignal, Rank, Rejection, RuntimeStats, Tools, Verdict,
 };
 use std::collections::HashMap;
@@ -51,10 +51,6 @@ pub struct EngineConfig {
     pub link: LinkArgs,
     /// LLVM's verifier after every pass of a step (otherwise once after each step).
     pub verify_each_pass: bool,
-    /// Whether a candidate that would become the best is run during the search, before it
-    /// may (a strategy that learns from verdicts needs them). Otherwise the winner's pick is
-    /// the only check: it runs the best result, and the next ones if that fails.
-    pub check_contenders: bool,
 }
 
 /// What is measured once per identity (distinct IR, or distinct object).
@@ -69,6 +65,9 @@ struct Measured {
     /// The optimised module's bitcode, kept while its batch lasts when its code generation
     /// waits for the batch's end (see [`Engine::generate_deferred`]).
     bitcode: Option<PathBuf>,
+    /// The code of the kept module, generated (in `object`) for a check made before the
+    /// batch's end: what [`Engine::generate_deferred`] would generate again.
+    from_kept: Option<Compiled>,
     /// Timed runs (runtime objective).
     runtime: Option<Result<RuntimeStats, Rejection>>,
     /// One run compared with the reference (other objectives, contenders only).
@@ -83,6 +82,7 @@ impl Measured {
             codegen_ms: Some(codegen_ms),
             object: Some(object),
             bitcode: None,
+            from_kept: None,
             runtime: None,
             checked: None,
         }
@@ -108,6 +108,7 @@ struct Batch {
 
 /// What a worker was asked to compile: a candidate's object, its `.text` bytes and how long
 /// the compiler took.
+#[derive(Clone, Copy)]
 struct Compiled {
     text_bytes: u64,
     codegen_ms: f64,
@@ -434,6 +435,10 @@ impl Engine {
             Mutex::new(vec![None; candidates.len()]);
         let next_candidate = AtomicUsize::new(0);
         let batch = Batch { objects: Mutex::new(Vec::new()), beat, ahead: Mutex::default() };
+        // The presets first: the likeliest leaders, so that the leader checked ahead while the
+        // last candidates compile is the batch's more often (only the timing depends on it).
+        let mut order: Vec<usize> = (0..candidates.len()).collect();
+        order.sort_by_key(|&i| candidates[i].origin != Origin::Preset);
         let threads = self.config.jobs.max(1).min(candidates.len());
         let measuring = AtomicUsize::new(threads);
         self.pool.scope(|scope| {
@@ -443,12 +448,14 @@ impl Engine {
                         let next = next_candidate.load(Ordering::Relaxed);
                         if self.check_first(
                             &measured,
+                            &batch,
                             candidates.len().saturating_sub(next),
                             threads,
                         ) {
                             self.check_leader(&measured, &batch);
                         }
-                        let i = next_candidate.fetch_add(1, Ordering::Relaxed);
+                        let next = next_candidate.fetch_add(1, Ordering::Relaxed);
+                        let Some(&i) = order.get(next) else { break };
                         let Some(candidate) = candidates.get(i) else { break };
                         let eval = evals.get(i).copied().unwrap_or(i as u64);
                         let signal = self.evaluate(candidate, eval, &batch);
@@ -502,11 +509,9 @@ impl Engine {
 
     /// Whether `signal` must be run before it may count as valid: it is valid, would become
     /// the best (ahead of `beat`, ties on the score included, which less code or fewer passes
-    /// break), the objective is not measured by running anyway, there is a reference, and
-    /// contenders are checked during the search ([`EngineConfig::check_contenders`]).
+    /// break), the objective is not measured by running anyway, and there is a reference.
     fn is_contender(&self, signal: &PerformanceSignal, beat: Option<Rank>) -> bool {
-        self.config.check_contenders
-            && self.reference.is_some()
+        self.reference.is_some()
             && self.problem.objective != Objective::Runtime
             && Rank::of(signal).is_some_and(|r| r.ahead_of(beat))
     }
@@ -537,7 +542,7 @@ impl Engine {
     ) -> Option<bool> {
         let (identity, pipeline) = self.next_ahead(measured, batch)?;
         let known = lock(&self.measured).get(&identity).cloned();
-        let checked = self.check_candidate(&pipeline, known.as_ref(), batch);
+        let checked = self.check_candidate(&identity, &pipeline, known.as_ref(), batch);
         let passed = checked.is_ok();
         lock(&batch.ahead).insert(identity, Some(checked));
         Some(passed)
@@ -547,15 +552,18 @@ impl Engine {
     /// leading contender first: at the end of a batch one thread would otherwise run that
     /// check alone while the others wait for it. It does so once the other threads' share of
     /// what remains to compile (at the batch's mean time per candidate so far) is no longer
-    /// than one run of the reference build, which has ended (one thread alone gains nothing).
-    /// Only the work done ahead depends on this, never a verdict.
+    /// than one run of the reference build, which has ended (one thread alone gains nothing),
+    /// and no other thread checks one. Only the work done ahead depends on this, never a
+    /// verdict.
     fn check_first(
         &self,
         measured: &Mutex<Vec<Option<PerformanceSignal>>>,
+        batch: &Batch,
         remaining: usize,
         threads: usize,
     ) -> bool {
-        if threads < 2 || remaining == 0 {
+        // One check at a time while candidates remain: the others compile them.
+        if threads < 2 || remaining == 0 || lock(&batch.ahead).values().any(Option::is_none) {
             return false;
         }
         let Some(run) = self.reference.as_ref().and_then(PendingReference::ended) else {
@@ -614,8 +622,9 @@ impl Engine {
         let checked = match known.as_ref().and_then(|m| m.checked.clone()) {
             Some(checked) => checked,
             None => {
-                let checked = ahead.unwrap_or_else(|| {
-                    self.check_candidate(&signal.pipeline, known.as_ref(), batch)
+                let checked = ahead.unwrap_or_else(|| match &signal.identity {
+                    Some(id) => self.check_candidate(id, &signal.pipeline, known.as_ref(), batch),
+                    None => self.compile_and_check(&signal.pipeline, batch),
                 });
                 if let Some(id) = &signal.identity
                     && let Some(m) = lock(&self.measured).get_mut(id)
@@ -632,27 +641,36 @@ impl Engine {
     }
 
     /// Links the candidate's object and runs it once. Without an object (`known`, what was
-    /// measured of its identity, has none, or it is gone), its kept module is compiled, or the
-    /// candidate compiled again; neither counts as its code (the signal's `.text` is the
-    /// batch's business, see [`Engine::generate_deferred`]).
+    /// measured of its `identity`, has none, or it is gone), its kept module is compiled (the
+    /// code is kept for [`Engine::generate_deferred`]), or the candidate compiled again;
+    /// neither counts as its code (the signal's `.text` is the batch's business).
     fn check_candidate(
         &self,
+        identity: &Identity,
         pipeline: &Pipeline,
         known: Option<&Measured>,
         batch: &Batch,
     ) -> Result<(), Rejection> {
         let existing = |p: Option<&PathBuf>| p.filter(|p| p.is_file()).cloned();
-        let object = match known.and_then(|m| existing(m.object.as_ref())) {
-            Some(o) => o,
-            None => {
-                let o = self.object_path(batch);
-                match known.and_then(|m| existing(m.bitcode.as_ref())) {
-                    Some(bitcode) => self.codegen_kept(&bitcode, &o).map(|_| ())?,
-                    None => self.compile_object(pipeline, &o)?,
-                }
-                o
-            }
+        if let Some(object) = known.and_then(|m| existing(m.object.as_ref())) {
+            return self.check_object(&object);
+        }
+        let Some(bitcode) = known.and_then(|m| existing(m.bitcode.as_ref())) else {
+            return self.compile_and_check(pipeline, batch);
         };
+        let object = self.object_path(batch);
+        let compiled = self.codegen_kept(&bitcode, &object)?;
+        if let Some(m) = lock(&self.measured).get_mut(identity) {
+            m.from_kept = Some(compiled);
+            m.object = Some(object.clone());
+        }
+        self.check_object(&object)
+    }
+
+    /// Compiles the candidate `pipeline` again and runs it once, compared with the reference.
+    fn compile_and_check(&self, pipeline: &Pipeline, batch: &Batch) -> Result<(), Rejection> {
+        let object = self.object_path(batch);
+        self.compile_object(pipeline, &object)?;
         self.check_object(&object)
     }
 
@@ -774,8 +792,16 @@ impl Engine {
             self.pool.scope(|scope| {
                 for (id, bitcode) in &kept {
                     scope.spawn(move |_| {
-                        let object = self.object_path(batch);
-                        let compiled = self.codegen_kept(bitcode, &object);
+                        let ahead = lock(&self.measured).get(id).and_then(|m| {
+                            Some((m.from_kept?, m.object.clone().filter(|o| o.is_file())?))
+                        });
+                        let (compiled, object) = match ahead {
+                            Some((c, object)) => (Ok(c), object),
+                            None => {
+                                let object = self.object_path(batch);
+                                (self.codegen_kept(bitcode, &object), object)
+                            }
+                        };
                         let mut all = lock(&self.measured);
                         let Some(m) = all.get_mut(id) else { return };
                         match compiled {

@@ -311,8 +311,6 @@ fn prepare(opts: &OptimizeOptions) -> Result<Prepared, Error> {
         run: opts.run,
         link: opts.link.clone(),
         verify_each_pass: opts.verify_each_pass,
-        // Only the presets and the user's pipelines: nothing proposed depends on a verdict.
-        check_contenders: opts.strategy != StrategyKind::Presets,
     };
     let bitcode = input_bitcode(&opts.file, opts.strip_optnone)?;
     let engine = Engine::new(config, problem, &input.module, &bitcode)?;
@@ -409,7 +407,12 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
         .baselines
         .iter()
         .map(|(_, p)| Candidate { pipeline: p.clone(), origin: Origin::Preset });
-    let first: Vec<Candidate> = baselines.chain(std::mem::take(&mut s.user)).collect();
+    let mut first: Vec<Candidate> = baselines.chain(std::mem::take(&mut s.user)).collect();
+    // The presets strategy's list depends on no result either: it joins the first batch.
+    if opts.strategy == StrategyKind::Presets {
+        let presets = s.space.presets.iter().cloned();
+        first.extend(presets.map(|pipeline| Candidate { pipeline, origin: Origin::Preset }));
+    }
     let mut first_batch = first.len().clamp(BATCH, FIRST_BATCH);
     let mut strategy = Chain::new(vec![
         Box::new(Fixed::new(first)),
