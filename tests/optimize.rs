@@ -466,7 +466,9 @@ fn a_program_that_does_not_link_without_passes_is_refused_with_the_linkers_words
 /// `deadargelim`, `ipsccp`, `argpromotion`, `indvars` and the Attributor sometimes do. A
 /// candidate's identity must still be the module it gives, or its written-again check fails
 /// and a winner ending with such a pass is passed over. (The catalog's searchable passes in
-/// its order, up to `infer-alignment`, end with such a change on tinylang.)
+/// its order, up to `infer-alignment`, end with such a change on tinylang.) The same steps
+/// applied again as a winner's are (`reproduce`: only the result checked) give that identity
+/// too.
 #[test]
 fn a_candidates_identity_is_the_ir_it_writes_even_after_passes_that_say_they_changed_nothing() {
     use opm_engine::worker::{Reply, Request, Worker, ir_identity};
@@ -509,6 +511,12 @@ fn a_candidates_identity_is_the_ir_it_writes_even_after_passes_that_say_they_cha
             ir_identity(&module).0,
             "up to {last}: the identity is not the IR written"
         );
+        let again = Request::Reproduce { steps: steps.clone() };
+        let Ok(Reply::Optimized { ir_hash: Some(again), .. }) = worker.request(&again, limit)
+        else {
+            panic!("{} was not reproduced", steps.join(","));
+        };
+        assert_eq!(again, hash, "up to {last}: applied again, the steps gave another module");
     }
 }
 

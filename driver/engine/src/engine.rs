@@ -713,13 +713,14 @@ impl Engine {
         Ok(())
     }
 
-    /// Applies the LLVM `pipeline` in a worker, then sends it `follow_up` (code generation,
-    /// writing the IR) and returns the reply.
+    /// Applies the LLVM `pipeline` of a candidate measured before again in a worker (its
+    /// result checked once, see [`Request::Reproduce`]), then sends it `follow_up` (code
+    /// generation, writing the IR) and returns the reply.
     fn apply_then(&self, pipeline: &Pipeline, follow_up: Request) -> Result<Reply, Rejection> {
         let limit = self.compile_limit();
         let _compiling = self.run_lock.read().unwrap_or_else(|e| e.into_inner());
         let mut worker = self.checkout().map_err(WorkerFailure::rejection)?;
-        let steps = Request::Optimize { steps: pipeline.steps() };
+        let steps = Request::Reproduce { steps: pipeline.steps() };
         match worker.request(&steps, limit).map_err(WorkerFailure::rejection)? {
             Reply::Optimized { rejected: None, .. } => {}
             Reply::Optimized { rejected: Some(r), .. } => {

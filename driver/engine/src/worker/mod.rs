@@ -36,6 +36,11 @@ pub enum Request {
     },
     /// Apply the LLVM pipeline `steps` to a fresh copy of the module, checking after each one.
     Optimize { steps: Vec<String> },
+    /// Apply the LLVM pipeline `steps` again to a fresh copy of the module, for a candidate
+    /// already measured (checked after each step then): only the result is checked, once
+    /// (LLVM's verifier, opm's verifier and the preservation check), which is what the
+    /// winner's written-again check compares.
+    Reproduce { steps: Vec<String> },
     /// Compile the last optimised module with LLVM to an object file.
     Codegen { object: PathBuf },
     /// Print the last optimised module to a file as LLVM text (metadata included).

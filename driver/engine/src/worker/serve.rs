@@ -263,9 +263,12 @@ impl Zygote {
             let Some(line) = input.next_line()? else { return Ok(EXIT_INPUT) };
             let request = serde_json::from_slice::<Request>(&line);
             let next = match &request {
-                Ok(Request::Optimize { .. }) if answered => Some(EXIT_HANDOFF),
+                Ok(Request::Optimize { .. } | Request::Reproduce { .. }) if answered => {
+                    Some(EXIT_HANDOFF)
+                }
                 Ok(
                     Request::Optimize { .. }
+                    | Request::Reproduce { .. }
                     | Request::Codegen { .. }
                     | Request::WriteIr { .. }
                     | Request::KeepBitcode { .. }
@@ -365,7 +368,8 @@ impl Session {
                 self.prepared = None;
                 Ok(Reply::Loaded { instcount })
             }
-            Request::Optimize { steps } => self.optimize(&steps),
+            Request::Optimize { steps } => self.optimize(&steps, true),
+            Request::Reproduce { steps } => self.optimize(&steps, false),
             Request::Codegen { object } => {
                 let (bitcode, _) = self.last.as_ref().ok_or("nothing optimised yet")?;
                 let codegen = self.codegen.as_ref().ok_or("no module loaded")?;
@@ -438,7 +442,10 @@ impl Session {
         }
     }
 
-    fn optimize(&mut self, steps: &[String]) -> Result<Reply, String> {
+    /// Applies `steps` to a fresh copy of the loaded module. With `each_step`, the module is
+    /// checked after every step (and with `--verify-each pass`, by LLVM after every pass);
+    /// otherwise only after the last.
+    fn optimize(&mut self, steps: &[String], each_step: bool) -> Result<Reply, String> {
         use opm_llvm::inkwell::context::Context;
         self.last = None;
         let (bitcode, reference) = self.input.as_ref().ok_or("no module loaded")?;
@@ -455,7 +462,8 @@ impl Session {
             rejected: Some(rejection),
         };
         // One session for all steps: the analyses a step preserved are not computed again.
-        let mut session = codegen.session(&module, self.verify_each_pass);
+        let verify_each_pass = self.verify_each_pass && each_step;
+        let mut session = codegen.session(&module, verify_each_pass);
         for (i, step) in steps.iter().enumerate() {
             eprintln!("opm-worker: step {}: {step}", i + 1);
             let start = Instant::now();
@@ -473,11 +481,11 @@ impl Session {
             // checked after the step before (or the input), but for alignments and attributes
             // (passes that change only those may report so: no analysis depends on them), and
             // is not imported again until a step changes it or the last step has run.
-            if !changed && i + 1 < steps.len() {
+            if (!changed || !each_step) && i + 1 < steps.len() {
                 continue;
             }
             let start = Instant::now();
-            let checked = self.check_step(&module, reference);
+            let checked = check_step(&module, reference, !verify_each_pass, &self.name);
             check_ms += ms(start.elapsed());
             match checked {
                 Ok(m) => canonical = Some(m),
@@ -505,20 +513,19 @@ impl Session {
     }
 }
 
-impl Session {
-    /// Checks the module after a step (see [`check`]); with LLVM's verifier only once per
-    /// step (`--verify-each step`), it runs first.
-    fn check_step(
-        &self,
-        module: &opm_llvm::inkwell::module::Module<'_>,
-        reference: &opm_ir::Module,
-    ) -> Result<opm_ir::Module, Rejection> {
-        if !self.verify_each_pass {
-            opm_llvm::verify_input(module, &self.name)
-                .map_err(|e| Rejection::new(Verdict::InvariantViolation, e.to_string()))?;
-        }
-        check(module, reference)
+/// Checks the module after a step (see [`check`]); with `llvm_verifier` (LLVM's verifier did
+/// not run after every pass), LLVM's verifier runs first.
+fn check_step(
+    module: &opm_llvm::inkwell::module::Module<'_>,
+    reference: &opm_ir::Module,
+    llvm_verifier: bool,
+    name: &str,
+) -> Result<opm_ir::Module, Rejection> {
+    if llvm_verifier {
+        opm_llvm::verify_input(module, name)
+            .map_err(|e| Rejection::new(Verdict::InvariantViolation, e.to_string()))?;
     }
+    check(module, reference)
 }
 
 /// The identity of an optimised module: its structural hash, ignoring what LLVM decides by
