@@ -1124,15 +1124,16 @@ impl Engine {
     /// the search wrote: for LLVM the module as LLVM text (built here through the canonical IR,
     /// without passes; `module` is that text read back and verified, when the caller has it),
     /// for another backend the object file (linked here). `None` when there is no reference
-    /// (no `main`).
+    /// (no `main`). A failure is the run's verdict: a `miscompile` when its output differs, a
+    /// `crash` or `timeout` when it does not end well, a `crash` when it does not build.
     pub fn check_output(
         &self,
         written: &Path,
         module: Option<&opm_ir::Module>,
-    ) -> Option<Result<(), String>> {
+    ) -> Option<Result<(), Rejection>> {
         self.reference.as_ref()?;
         if !self.config.backend.transforms_ir() {
-            return Some(self.check_object(written).map_err(|r| r.detail));
+            return Some(self.check_object(written));
         }
         let exe = self.dir.path().join("winner");
         let opts =
@@ -1143,9 +1144,10 @@ impl Engine {
                 .and_then(|input| crate::build::build_executable(&input.module, &opts, &exe)),
         };
         if let Err(e) = built {
-            return Some(Err(format!("the written IR does not build: {e}")));
+            let why = format!("the written IR does not build: {e}");
+            return Some(Err(Rejection::new(Verdict::Crash, why)));
         }
-        Some(self.check_run(&exe).map_err(|r| r.detail))
+        Some(self.check_run(&exe))
     }
 
     /// The time of one run of the reference build (the input without passes) on `clock`,

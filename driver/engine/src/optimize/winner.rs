@@ -240,11 +240,13 @@ fn check(
     let checked = match output {
         None => false,
         Some(Ok(())) => true,
-        Some(Err(why)) => {
-            return Err(Failed {
-                verdict: Some(Verdict::Miscompile),
-                why: format!("a miscompile ({why})"),
-            });
+        // The run's own verdict, as a check during the search gives it.
+        Some(Err(r)) => {
+            let why = match r.verdict {
+                Verdict::Miscompile => format!("a miscompile ({})", r.detail),
+                v => format!("its run failed, a {} ({})", v.name(), r.detail),
+            };
+            return Err(Failed { verdict: Some(r.verdict), why });
         }
     };
     Ok(checked)
