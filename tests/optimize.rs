@@ -296,6 +296,14 @@ fn runtime_search_rejects_candidates_whose_output_differs() {
     assert_eq!(ours.stdout_text(), "wrapped\n");
 }
 
+/// `optimize IR --strategy presets --signals SIG` with `extra` arguments.
+fn presets_with_signals(ir: &Path, sig: &Path, extra: &[&str]) -> common::Outcome {
+    let mut args = vec![ir.to_str().unwrap(), "--strategy", "presets", "--signals"];
+    args.push(sig.to_str().unwrap());
+    args.extend_from_slice(extra);
+    optimize(&args)
+}
+
 /// Measures `source`'s presets without running it (every optimising preset folds its overflow
 /// check away and ranks first, valid), then resumes with the program run, the winner written:
 /// the winner's check walks the ranking past every miscompile down to `default<O0>`. Returns
@@ -304,12 +312,7 @@ fn walk_past_miscompiles(name: &str, source: &str) -> (PathBuf, PathBuf, PathBuf
     let dir = scratch(name);
     let ir = search_ir_of(&repo_root().join(source), &dir);
     let (sig, best, audit) = (dir.join("signals.jsonl"), dir.join("best.ll"), dir.join("audit"));
-    let presets = |extra: &[&str]| {
-        let mut args =
-            vec![ir.to_str().unwrap(), "--strategy", "presets", "--signals", sig.to_str().unwrap()];
-        args.extend_from_slice(extra);
-        optimize(&args)
-    };
+    let presets = |extra: &[&str]| presets_with_signals(&ir, &sig, extra);
     let o = presets(&["--no-run"]);
     assert_eq!(o.code, Some(0), "{}", o.stderr_text());
     let s = signals(&sig);
@@ -359,6 +362,32 @@ fn a_miscompile_ranked_first_is_never_the_winner() {
     assert_eq!(o.code, Some(0), "{}", o.stderr_text());
     assert!(!o.stderr_text().contains("is not chosen"), "{}", o.stderr_text());
     assert!(o.stdout_text().contains("miscompile"), "{}", o.stdout_text());
+}
+
+/// A winner whose run does not end is passed over as a `timeout`, its run's own verdict, not
+/// as a miscompile: measured without running, then resumed with runs, the presets that turn
+/// the overflowing loop into an endless one rank first, and the winner's check times one out.
+#[test]
+fn a_winner_whose_run_never_ends_is_passed_over_as_a_timeout() {
+    let dir = scratch("optimize-winner-timeout");
+    let ir = search_ir_of(&repo_root().join("tests/data/overflow_loop.c"), &dir);
+    let (sig, audit) = (dir.join("signals.jsonl"), dir.join("audit"));
+    let presets = |extra: &[&str]| presets_with_signals(&ir, &sig, extra);
+    let o = presets(&["--no-run"]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    let o = presets(&["--resume", "--run-timeout", "1s", "--audit", audit.to_str().unwrap()]);
+    assert_eq!(o.code, Some(0), "{}", o.stderr_text());
+    assert!(o.stderr_text().contains("its run failed, a timeout"), "{}", o.stderr_text());
+    assert_eq!(verdict_of(&signals(&sig), "default<O2>"), "timeout");
+    let checks: Vec<String> = std::fs::read_to_string(&audit)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|e| e["event"] == "winner-checked")
+        .map(|e| e["verdict"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(checks.first().map(String::as_str), Some("timeout"), "{checks:?}");
+    assert_eq!(checks.last().map(String::as_str), Some("ok"), "{checks:?}");
 }
 
 /// Resumed, nothing is left to measure: the winner's check starts as soon as the reference
