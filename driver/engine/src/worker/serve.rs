@@ -152,10 +152,10 @@ const EXIT_HANDOFF: i32 = 91;
 const EXIT_HANDOFF_HERE: i32 = 92;
 
 /// The process every candidate of an LLVM module is forked from. Between two forks it only
-/// waits, so that each child starts from the same memory. A child answers one `optimize`
-/// request (only as its first) and the code generation and IR printing of its result, and
-/// the compilations of kept modules; the first request it is not for goes into the hand-off
-/// file (a memfd) and the child exits, saying who reads it next. A child's death is this
+/// waits, so that each child starts from the same memory. A child answers one `optimize` or
+/// `reproduce` request (only as its first) and the code generation and IR printing of its
+/// result, and the compilations of kept modules; the first request it is not for goes into
+/// the hand-off file (a memfd) and the child exits, saying who reads it next. A child's death is this
 /// process's: it dies the same way, so that the parent names the signal or the status; a
 /// child outlives it by nothing (`PR_SET_PDEATHSIG`).
 struct Zygote {
@@ -480,7 +480,8 @@ impl Session {
             // Every pass of the step reported that it changed nothing: the module is the one
             // checked after the step before (or the input), but for alignments and attributes
             // (passes that change only those may report so: no analysis depends on them), and
-            // is not imported again until a step changes it or the last step has run.
+            // is not imported again until a step changes it or the last step has run. Without
+            // `each_step`, only the last step's module is checked.
             if (!changed || !each_step) && i + 1 < steps.len() {
                 continue;
             }
