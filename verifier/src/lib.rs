@@ -57,6 +57,14 @@ pub fn verify_module(m: &Module) -> Vec<Violation> {
     verify_module_with(m, Naming::Printer)
 }
 
+/// [`verify_module`] for a module of which only some function definitions can have changed
+/// since a version that verified: the definitions for which `unchanged` holds are not
+/// checked again (their symbols still take part in the module-wide rules). Sound only when
+/// no symbol they refer to changed its type or kind either.
+pub fn verify_module_except(m: &Module, unchanged: impl Fn(&Function) -> bool) -> Vec<Violation> {
+    verify_module_filtered(m, Naming::Printer, &unchanged)
+}
+
 /// The violations of one function of `m` (the module supplies the symbols it refers to).
 /// Rules about the module as a whole (unique names, comdat selection kinds, comdats only on
 /// definitions) are [`verify_module`]'s.
@@ -65,6 +73,14 @@ pub fn verify_function(m: &Module, f: &Function) -> Vec<Violation> {
 }
 
 pub(crate) fn verify_module_with(m: &Module, naming: Naming) -> Vec<Violation> {
+    verify_module_filtered(m, naming, &|_| false)
+}
+
+fn verify_module_filtered(
+    m: &Module,
+    naming: Naming,
+    unchanged: &dyn Fn(&Function) -> bool,
+) -> Vec<Violation> {
     let symbols = Symbols::new(m);
     let mut names: HashSet<&str> = HashSet::default();
     let mut comdats = comdats::Selections::default();
@@ -89,7 +105,9 @@ pub(crate) fn verify_module_with(m: &Module, naming: Naming) -> Vec<Violation> {
         }
         let comdat = comdats.check(&f.props, !f.is_declaration());
         function_out.extend(comdat.into_iter().map(|k| function_violation(&f.name, k)));
-        function_out.extend(verify_function_with(&symbols, f, naming));
+        if f.is_declaration() || !unchanged(f) {
+            function_out.extend(verify_function_with(&symbols, f, naming));
+        }
     }
     for a in &m.aliases {
         if !names.insert(&a.name) {

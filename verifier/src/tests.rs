@@ -2807,3 +2807,23 @@ fn every_rule_has_a_name() {
     let json = serde_json::to_value(ViolationKind::DuplicateCase { value: 3 }).unwrap();
     assert_eq!(json["rule"], "duplicate_case");
 }
+
+// --- Verifying what changed ---------------------------------------------------------------
+
+#[test]
+fn definitions_said_unchanged_are_not_checked_again_but_still_count_for_the_module() {
+    // @f adds an i32 to an i64; a second @sum duplicates the first's name.
+    let broken = fn_with_params(
+        vec![Type::I64],
+        vec![def(ValueId(1), Type::I32, bin(BinOp::Add, int(32, 1), val(0)))],
+    );
+    let m = module(vec![broken, sum_loop(), sum_loop()]);
+    let all: Vec<ViolationKind> = crate::verify_module(&m).into_iter().map(|v| v.kind).collect();
+    assert!(all.iter().any(|k| matches!(k, ViolationKind::OperandType { .. })), "{all:?}");
+    let except: Vec<ViolationKind> =
+        crate::verify_module_except(&m, |f| f.name == "f").into_iter().map(|v| v.kind).collect();
+    assert_eq!(except, vec![ViolationKind::DuplicateSymbol { name: "sum".into() }]);
+    let none_skipped: Vec<ViolationKind> =
+        crate::verify_module_except(&m, |_| false).into_iter().map(|v| v.kind).collect();
+    assert_eq!(none_skipped, all);
+}

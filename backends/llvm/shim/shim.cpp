@@ -89,14 +89,23 @@ void opm_set_thread_local_mode(LLVMValueRef v, unsigned mode) {
 // checks after every pass what that pass changed: a function or loop pass that changed its
 // function verifies that function, a CGSCC pass the functions of its SCC, a module pass the
 // module; a pass that reports every analysis preserved changed nothing and is not verified
-// again. The whole module is verified once more at the end of a pipeline, so that what a pass
-// changed outside its unit (a CGSCC pass rewriting callers, say) is checked before the step
-// counts. The module given must have been verified already (it is not verified again before
+// again. When a CGSCC or module pass changed something, the whole module is verified once more
+// at the end of the pipeline, so that what such a pass changed outside its unit (a CGSCC pass
+// rewriting callers, say) is checked before the step counts; a function or loop pass changes
+// only its function, verified after it, as opt's -verify-each does. The session also tells
+// which functions a pipeline changed, when function and loop passes alone changed anything. The module given must have been verified already (it is not verified again before
 // the first pass). A broken result ends the process with LLVM's own message, as its verify-each does.
 struct OpmPassSession {
     Module *mod;
     int verify;
     int changed = 0;
+    // Whether a pass other than a function or loop pass reported a change in this run (or a
+    // pass whose unit is gone, or one that changed a function whose blocks' addresses are
+    // taken): what changed is not known function by function.
+    int beyond_functions = 0;
+    // The functions that function and loop passes changed in this run, once each.
+    SmallPtrSet<const Function *, 16> changed_set;
+    std::vector<LLVMValueRef> changed_functions;
     PassInstrumentationCallbacks pic;
     PassBuilder pb;
     LoopAnalysisManager lam;
@@ -124,17 +133,26 @@ struct OpmPassSession {
                 pa.areAllPreserved())
                 return;
             changed = 1;
+            const Function *f = nullptr;
+            if (const auto *fp = any_cast<const Function *>(&ir))
+                f = *fp;
+            else if (const auto *lp = any_cast<const Loop *>(&ir))
+                f = (*lp)->getHeader()->getParent();
+            if (!f) {
+                beyond_functions = 1;
+            } else if (changed_set.insert(f).second) {
+                changed_functions.push_back(wrap(f));
+                // Another function's `blockaddress` of this one names its blocks by number.
+                for (const BasicBlock &bb : *f)
+                    if (bb.hasAddressTaken())
+                        beyond_functions = 1;
+            }
             if (!this->verify)
                 return;
             auto broken = [&](const char *what) {
                 report_fatal_error(formatv(
                     "Broken {0} found after pass \"{1}\", compilation aborted!", what, pass));
             };
-            const Function *f = nullptr;
-            if (const auto *fp = any_cast<const Function *>(&ir))
-                f = *fp;
-            else if (const auto *lp = any_cast<const Loop *>(&ir))
-                f = (*lp)->getHeader()->getParent();
             if (f) {
                 if (verifyFunction(*f, &errs()))
                     broken("function");
@@ -150,8 +168,10 @@ struct OpmPassSession {
         // A pass that changed something but was invalidated (a loop it deleted) reports here.
         pic.registerAfterPassInvalidatedCallback(
             [this](StringRef, const PreservedAnalyses &pa) {
-                if (!pa.areAllPreserved())
+                if (!pa.areAllPreserved()) {
                     changed = 1;
+                    beyond_functions = 1;
+                }
             });
     }
 
@@ -159,6 +179,9 @@ struct OpmPassSession {
     // error message (the pipeline does not parse) to free with LLVMDisposeMessage.
     char *run(const char *passes, int *changed_out) {
         changed = 0;
+        beyond_functions = 0;
+        changed_set.clear();
+        changed_functions.clear();
         *changed_out = 0;
         // No verifier before the first pass: the module was verified when it was read, and
         // after every step that changed it.
@@ -168,7 +191,7 @@ struct OpmPassSession {
             return LLVMCreateMessage(message.c_str());
         }
         mpm.run(*mod, mam);
-        if (verify && changed && verifyModule(*mod, &errs()))
+        if (verify && beyond_functions && verifyModule(*mod, &errs()))
             report_fatal_error("Broken module found after the step, compilation aborted!");
         *changed_out = changed;
         return nullptr;
@@ -183,6 +206,15 @@ OpmPassSession *opm_pass_session_new(LLVMModuleRef m, LLVMTargetMachineRef tm, i
 
 char *opm_pass_session_run(OpmPassSession *s, const char *passes, int *changed) {
     return s->run(passes, changed);
+}
+
+// What the last run changed: returns whether it is known only for the module as a whole (see
+// `beyond_functions`); otherwise `*functions` and `*n` give the functions it changed, valid
+// until the next run.
+int opm_pass_session_changed(OpmPassSession *s, const LLVMValueRef **functions, size_t *n) {
+    *functions = s->changed_functions.data();
+    *n = s->changed_functions.size();
+    return s->beyond_functions;
 }
 
 void opm_pass_session_free(OpmPassSession *s) { delete s; }

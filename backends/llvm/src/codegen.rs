@@ -87,9 +87,10 @@ impl Codegen {
     ///
     /// With `verify_each`, LLVM's verifier checks after every pass what that pass changed
     /// (its function, its SCC's functions, or the module; nothing when the pass reports that it
-    /// changed nothing), and the whole module at the end of each pipeline if anything changed:
-    /// opt's `-verify-each` finds the same broken IR, without verifying again and again what
-    /// no pass touched. Broken IR ends the process with LLVM's "Broken function found after
+    /// changed nothing), and the whole module at the end of each pipeline if a CGSCC or module
+    /// pass changed something (it may have changed functions outside its unit): opt's
+    /// `-verify-each` finds the same broken IR, without verifying again and again what no pass
+    /// touched. Broken IR ends the process with LLVM's "Broken function found after
     /// pass" message, as `-verify-each` does.
     pub fn session<'a>(&'a self, module: &'a Module<'_>, verify_each: bool) -> PassSession<'a> {
         // SAFETY: the module and the target machine outlive the session (its lifetime borrows
@@ -142,6 +143,37 @@ impl PassSession<'_> {
             let text = std::ffi::CStr::from_ptr(message).to_string_lossy().into_owned();
             llvm_sys::core::LLVMDisposeMessage(message);
             Err(failed(text))
+        }
+    }
+}
+
+impl PassSession<'_> {
+    /// What the last [`PassSession::run`] changed, when function and loop passes alone
+    /// changed anything: the names of the functions they changed (empty when nothing
+    /// changed). `None` when a CGSCC or module pass changed something, or a pass whose unit
+    /// is gone, or when a changed function's blocks have their address taken (other
+    /// functions' `blockaddress` constants number its blocks): then any part of the module
+    /// may have changed. A pass that changes IR but reports every analysis preserved is not
+    /// seen here (nor by the verifier after it).
+    pub fn changed_functions(&self) -> Option<Vec<String>> {
+        let mut functions = std::ptr::null();
+        let mut n = 0usize;
+        // SAFETY: the session is live; the shim's array stays valid until the next run, and
+        // its functions are the session's module's, which outlives the session.
+        unsafe {
+            if crate::ffi::opm_pass_session_changed(self.raw, &mut functions, &mut n) != 0 {
+                return None;
+            }
+            let functions = if n == 0 { &[][..] } else { std::slice::from_raw_parts(functions, n) };
+            let mut names = Vec::with_capacity(n);
+            for &f in functions {
+                let name = crate::ffi::value_name(f);
+                if name.is_empty() {
+                    return None;
+                }
+                names.push(name);
+            }
+            Some(names)
         }
     }
 }

@@ -40,6 +40,11 @@ unsafe extern "C" {
         passes: *const std::ffi::c_char,
         changed: *mut i32,
     ) -> *mut std::ffi::c_char;
+    pub fn opm_pass_session_changed(
+        s: *mut OpmPassSession,
+        functions: *mut *const LLVMValueRef,
+        n: *mut usize,
+    ) -> i32;
     pub fn opm_pass_session_free(s: *mut OpmPassSession);
     pub fn opm_build_insert_value(
         bb: LLVMBasicBlockRef,

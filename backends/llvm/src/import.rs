@@ -34,6 +34,36 @@ fn is_dropped_intrinsic(name: &str) -> bool {
 
 /// Imports `module` into the canonical IR.
 pub fn import_module(module: &inkwell::module::Module<'_>) -> Result<Module, LlvmError> {
+    import(module, None)
+}
+
+/// Imports `module` again after passes changed only the function definitions named in
+/// `changed` (see [`crate::codegen::PassSession::changed_functions`]) since it was imported
+/// as `previous`: the other definitions are taken from `previous` as they are, everything
+/// else (globals, declarations, aliases, the changed definitions) is read anew. The result is
+/// the module [`import_module`] gives as long as nothing outside `changed` changed any
+/// definition. A module with unnamed symbols (named by their position) is imported whole.
+pub fn import_module_reusing(
+    module: &inkwell::module::Module<'_>,
+    previous: std::borrow::Cow<'_, Module>,
+    changed: &opm_ir::collections::HashSet<String>,
+) -> Result<Module, LlvmError> {
+    let reusable = |f: &Function| !f.is_declaration() && !changed.contains(&f.name);
+    let mut kept: HashMap<String, Function> = HashMap::default();
+    match previous {
+        std::borrow::Cow::Owned(previous) => kept
+            .extend(previous.functions.into_iter().filter(reusable).map(|f| (f.name.clone(), f))),
+        std::borrow::Cow::Borrowed(previous) => kept.extend(
+            previous.functions.iter().filter(|f| reusable(f)).map(|f| (f.name.clone(), f.clone())),
+        ),
+    }
+    import(module, Some(kept))
+}
+
+fn import(
+    module: &inkwell::module::Module<'_>,
+    mut reusable: Option<HashMap<String, Function>>,
+) -> Result<Module, LlvmError> {
     let m = module.as_mut_ptr();
     let mut imp = Importer {
         types: HashMap::default(),
@@ -53,7 +83,9 @@ pub fn import_module(module: &inkwell::module::Module<'_>) -> Result<Module, Llv
         if !asm.trim().is_empty() {
             return Err(unsupported("module-level inline asm".into()));
         }
-        imp.name_globals(m);
+        if imp.name_globals(m) {
+            reusable = None;
+        }
 
         let mut out = Module {
             name: sized_str(LLVMGetModuleIdentifier(m, &mut len), len),
@@ -69,7 +101,13 @@ pub fn import_module(module: &inkwell::module::Module<'_>) -> Result<Module, Llv
         }
         let mut f = LLVMGetFirstFunction(m);
         while !f.is_null() {
-            if let Some(func) = imp.function(f)? {
+            let kept = match &mut reusable {
+                Some(kept) if LLVMCountBasicBlocks(f) > 0 => kept.remove(&imp.names[&f]),
+                _ => None,
+            };
+            if let Some(func) = kept {
+                out.functions.push(func);
+            } else if let Some(func) = imp.function(f)? {
                 out.functions.push(func);
             }
             f = LLVMGetNextFunction(f);
@@ -108,7 +146,8 @@ struct FnState {
 }
 
 impl Importer {
-    unsafe fn name_globals(&mut self, m: LLVMModuleRef) {
+    /// Names every global value; returns whether some are unnamed (named by position).
+    unsafe fn name_globals(&mut self, m: LLVMModuleRef) -> bool {
         let mut all = Vec::new();
         // SAFETY: walking a live module.
         unsafe {
@@ -144,6 +183,7 @@ impl Importer {
             }
             self.names.insert(v, name);
         }
+        unnamed > 0
     }
 
     // ---- types -------------------------------------------------------------------------
