@@ -2,7 +2,9 @@
 
 use super::{Reply, Request};
 use opm_backend::{BackendKind, Compiler, Pipeline};
+use opm_ir::collections::HashSet;
 use opm_search::{IrHash, Rejection, Verdict};
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -453,7 +455,10 @@ impl Session {
         let ctx = Context::create();
         let module = opm_llvm::parse_bytes(&ctx, bitcode, &self.name).map_err(|e| e.to_string())?;
         let (mut pass_ms, mut check_ms) = (0.0, 0.0);
-        let mut canonical = None;
+        let mut canonical: Option<opm_ir::Module> = None;
+        // The function definitions that the steps since the last check (or the input)
+        // changed, while only function and loop passes changed anything.
+        let mut changed_since = Some(HashSet::default());
         let rejected = |rejection, pass_ms, check_ms| Reply::Optimized {
             pass_ms,
             check_ms,
@@ -477,16 +482,37 @@ impl Session {
                     return Ok(rejected(r, pass_ms, check_ms));
                 }
             };
+            match (session.changed_functions(), &mut changed_since) {
+                (Some(names), Some(since)) => since.extend(names),
+                (None, _) => changed_since = None,
+                (Some(_), None) => {}
+            }
+            let last = i + 1 == steps.len();
             // Every pass of the step reported that it changed nothing: the module is the one
             // checked after the step before (or the input), but for alignments and attributes
             // (passes that change only those may report so: no analysis depends on them), and
             // is not imported again until a step changes it or the last step has run. Without
             // `each_step`, only the last step's module is checked.
-            if (!changed || !each_step) && i + 1 < steps.len() {
+            if (!changed || !each_step) && !last {
                 continue;
             }
+            // Between the first step and the last, when function and loop passes alone
+            // changed the module since the last check, only the definitions they changed are
+            // imported and verified again; the last step's module is imported and verified
+            // whole, whatever the passes reported.
+            let since = changed_since.replace(HashSet::default());
+            let reuse = match since {
+                Some(changed) if !last => {
+                    let previous = match canonical.take() {
+                        Some(m) => Cow::Owned(m),
+                        None => Cow::Borrowed(reference),
+                    };
+                    Some((previous, changed))
+                }
+                _ => None,
+            };
             let start = Instant::now();
-            let checked = check_step(&module, reference, !verify_each_pass, &self.name);
+            let checked = check_step(&module, reference, !verify_each_pass, &self.name, reuse);
             check_ms += ms(start.elapsed());
             match checked {
                 Ok(m) => canonical = Some(m),
@@ -497,7 +523,7 @@ impl Session {
                 }
             }
         }
-        let canonical = match canonical {
+        let mut canonical = match canonical {
             Some(m) => m,
             None => reference.clone(),
         };
@@ -505,7 +531,7 @@ impl Session {
             pass_ms,
             check_ms,
             instcount: Some(canonical.instruction_count() as u64),
-            ir_hash: Some(ir_identity(&canonical).0),
+            ir_hash: Some(identity_in_place(&mut canonical).0),
             rejected: None,
         };
         let bitcode = module.write_bitcode_to_memory().as_slice().to_vec();
@@ -516,17 +542,19 @@ impl Session {
 
 /// Checks the module after a step (see [`check`]); with `llvm_verifier` (LLVM's verifier did
 /// not run after every pass), LLVM's verifier runs first.
+/// `reuse`: the module as last checked and the definitions changed since (see [`check`]).
 fn check_step(
     module: &opm_llvm::inkwell::module::Module<'_>,
     reference: &opm_ir::Module,
     llvm_verifier: bool,
     name: &str,
+    reuse: Option<(Cow<'_, opm_ir::Module>, HashSet<String>)>,
 ) -> Result<opm_ir::Module, Rejection> {
     if llvm_verifier {
         opm_llvm::verify_input(module, name)
             .map_err(|e| Rejection::new(Verdict::InvariantViolation, e.to_string()))?;
     }
-    check(module, reference)
+    check(module, reference, reuse)
 }
 
 /// The identity of an optimised module: its structural hash, ignoring what LLVM decides by
@@ -534,21 +562,44 @@ fn check_step(
 /// and the function attributes of intrinsic declarations, which come from LLVM's intrinsic
 /// table). Two modules with the same identity compile to the same code.
 pub fn ir_identity(module: &opm_ir::Module) -> IrHash {
-    let mut m = module.clone();
-    m.name.clear();
-    for f in m.functions.iter_mut().filter(|f| f.blocks.is_empty() && f.name.starts_with("llvm.")) {
-        f.attrs.func.clear();
+    identity_in_place(&mut module.clone())
+}
+
+/// [`ir_identity`] without a copy of the module: what the identity ignores is taken out of
+/// `m` while it is hashed, and put back.
+fn identity_in_place(m: &mut opm_ir::Module) -> IrHash {
+    let ignored = |f: &opm_ir::Function| f.blocks.is_empty() && f.name.starts_with("llvm.");
+    let name = std::mem::take(&mut m.name);
+    let attrs: Vec<_> = m
+        .functions
+        .iter_mut()
+        .filter(|f| ignored(f))
+        .map(|f| std::mem::take(&mut f.attrs.func))
+        .collect();
+    let hash = IrHash(m.structural_hash());
+    m.name = name;
+    for (f, a) in m.functions.iter_mut().filter(|f| ignored(f)).zip(attrs) {
+        f.attrs.func = a;
     }
-    IrHash(m.structural_hash())
+    hash
 }
 
 /// Imports the module after a step and checks it: opm's verifier, then the preservation
-/// check against the input.
+/// check against the input. With `reuse` (the module as last checked, and the only
+/// definitions that passes changed since), the other definitions are taken from the module
+/// last checked and not verified again.
 fn check(
     module: &opm_llvm::inkwell::module::Module<'_>,
     reference: &opm_ir::Module,
+    reuse: Option<(Cow<'_, opm_ir::Module>, HashSet<String>)>,
 ) -> Result<opm_ir::Module, Rejection> {
-    let canonical = opm_llvm::import_module(module).map_err(|e| {
+    let (imported, changed) = match reuse {
+        Some((previous, changed)) => {
+            (opm_llvm::import::import_module_reusing(module, previous, &changed), Some(changed))
+        }
+        None => (opm_llvm::import_module(module), None),
+    };
+    let canonical = imported.map_err(|e| {
         let verdict = if matches!(e, opm_llvm::LlvmError::Unsupported { .. }) {
             Verdict::Unsupported
         } else {
@@ -556,7 +607,12 @@ fn check(
         };
         Rejection::new(verdict, e.to_string())
     })?;
-    let mut violations = opm_verifier::verify_module(&canonical);
+    let mut violations = match &changed {
+        Some(changed) => {
+            opm_verifier::verify_module_except(&canonical, |f| !changed.contains(&f.name))
+        }
+        None => opm_verifier::verify_module(&canonical),
+    };
     violations.extend(opm_verifier::check_preservation(reference, &canonical));
     if violations.is_empty() {
         return Ok(canonical);
