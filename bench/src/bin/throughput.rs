@@ -16,6 +16,10 @@
 //!   the canonical IR after every step
 //!   (kept in `target/throughput-signals/PROGRAM.jsonl`).
 //!
+//! The sides take turns by groups of ten programs (baseline, ours, ours --no-run on one group,
+//! then the next), so that the machine's drift in speed over minutes meets every side alike;
+//! the baseline keeps its `--jobs` busy across a group's candidates.
+//!
 //! `cargo run --release -p opm-bench --bin throughput [-- --jobs 2 --random 14 --programs a,b]`
 //! (build the driver first: `cargo build --release -p opm-cli`).
 
@@ -61,6 +65,9 @@ struct Args {
     side: String,
 }
 
+/// How many programs each side runs before the next side's turn.
+const GROUP: usize = 10;
+
 /// What the baseline made of one candidate.
 struct BaselineRun {
     opt: Exit,
@@ -79,6 +86,17 @@ struct Tally {
     timeouts: usize,
     other: usize,
     wall: Duration,
+}
+
+impl Tally {
+    fn add(&mut self, t: Tally) {
+        self.candidates += t.candidates;
+        self.ok += t.ok;
+        self.crashes += t.crashes;
+        self.timeouts += t.timeouts;
+        self.other += t.other;
+        self.wall += t.wall;
+    }
 }
 
 fn main() -> anyhow::Result<()> {
@@ -125,50 +143,70 @@ fn main() -> anyhow::Result<()> {
          and builds and runs its winner to compare outputs)"
     );
     println!("ours --no-run: the same with --no-run: the program is never run, as in the baseline");
+    println!(
+        "the sides take turns by groups of {GROUP} programs: baseline, ours, ours --no-run on \
+         one group, then the next"
+    );
     println!();
 
-    let mut rows: Vec<(&str, Tally)> = Vec::new();
+    // A group of programs at a time, each side in turn on it: the machine's speed drifts
+    // over minutes, and this way every side meets the same drift.
+    let sides = [("ours", None), ("ours --no-run", Some("--no-run"))];
+    let mut baseline_tally = Tally::default();
     let mut baseline_results = HashMap::new();
-    if args.side != "ours" {
-        let (tally, results) = baseline(&programs, &pipelines, &opt, &llc, jobs, args.timeout)?;
-        baseline_results = results;
-        eprintln!("baseline: {} candidates in {} s", tally.candidates, secs(tally.wall));
-        rows.push(("baseline", tally));
-    }
-    let mut ours_verdicts = BTreeMap::new();
-    // Candidates ok on both sides; with the same instruction count; with code generated on
-    // our side (only what could become the best is compiled to an object for the
-    // instruction-count objective); with the same .text bytes.
-    let mut agreement = (0, 0, 0, 0);
+    let mut ours_tallies: Vec<Tally> = sides.iter().map(|_| Tally::default()).collect();
+    let mut ours_verdicts = Verdicts::new();
     let mut ours_signals = Vec::new();
-    if let Some(driver) = &driver {
-        for (side, extra) in [("ours", None), ("ours --no-run", Some("--no-run"))] {
+    for group in programs.chunks(GROUP) {
+        if args.side != "ours" {
+            let (tally, results) = baseline(group, &pipelines, &opt, &llc, jobs, args.timeout)?;
+            baseline_tally.add(tally);
+            baseline_results.extend(results);
+        }
+        let Some(driver) = &driver else { continue };
+        for ((side, extra), total) in sides.iter().zip(&mut ours_tallies) {
             let signals_dir = opm_bench::target_dir()
                 .join("throughput-signals")
                 .join(if extra.is_some() { "no-run" } else { "run" });
             std::fs::create_dir_all(&signals_dir)
                 .with_context(|| signals_dir.display().to_string())?;
             let (tally, verdicts, signals) =
-                ours(driver, &programs, &random, jobs, &signals_dir, pipelines.len(), extra)?;
-            eprintln!("{side}: {} candidates in {} s", tally.candidates, secs(tally.wall));
+                ours(driver, group, &random, jobs, &signals_dir, pipelines.len(), *extra)
+                    .with_context(|| side.to_string())?;
+            total.add(tally);
             if extra.is_none() {
-                ours_verdicts = verdicts;
-                for (program, s) in &signals {
-                    let key = (program.clone(), s.pipeline.clone());
-                    let Some(b) = baseline_results.get(&key) else { continue };
-                    if s.verdict != "ok" || b.instcount.is_none() {
-                        continue;
-                    }
-                    agreement.0 += 1;
-                    agreement.1 += usize::from(s.instcount == b.instcount.map(|c| c as u64));
-                    if s.text_bytes.is_some() {
-                        agreement.2 += 1;
-                        agreement.3 += usize::from(s.text_bytes == b.text_bytes);
-                    }
+                for (verdict, n) in verdicts {
+                    *ours_verdicts.entry(verdict).or_default() += n;
                 }
-                ours_signals = signals;
+                ours_signals.extend(signals);
             }
-            rows.push((side, tally));
+        }
+    }
+    let mut rows: Vec<(&str, Tally)> = Vec::new();
+    if args.side != "ours" {
+        rows.push(("baseline", baseline_tally));
+    }
+    if driver.is_some() {
+        rows.extend(sides.iter().map(|(side, _)| *side).zip(ours_tallies));
+    }
+    for (side, tally) in &rows {
+        eprintln!("{side}: {} candidates in {} s", tally.candidates, secs(tally.wall));
+    }
+    // Candidates ok on both sides; with the same instruction count; with code generated on
+    // our side (only what could become the best is compiled to an object for the
+    // instruction-count objective); with the same .text bytes.
+    let mut agreement = (0, 0, 0, 0);
+    for (program, s) in &ours_signals {
+        let key = (program.clone(), s.pipeline.clone());
+        let Some(b) = baseline_results.get(&key) else { continue };
+        if s.verdict != "ok" || b.instcount.is_none() {
+            continue;
+        }
+        agreement.0 += 1;
+        agreement.1 += usize::from(s.instcount == b.instcount.map(|c| c as u64));
+        if s.text_bytes.is_some() {
+            agreement.2 += 1;
+            agreement.3 += usize::from(s.text_bytes == b.text_bytes);
         }
     }
 
