@@ -448,7 +448,6 @@ impl Engine {
                         let next = next_candidate.load(Ordering::Relaxed);
                         if self.check_first(
                             &measured,
-                            &batch,
                             candidates.len().saturating_sub(next),
                             threads,
                         ) {
@@ -516,17 +515,22 @@ impl Engine {
             && Rank::of(signal).is_some_and(|r| r.ahead_of(beat))
     }
 
-    /// While another thread still measures the batch, one with nothing left to measure would
-    /// idle: it checks the leading contender measured so far (the one the settling runs first
-    /// unless a candidate still being measured ranks ahead of it), and the next one if that
-    /// fails.
+    /// While another thread still measures the batch or checks a contender, one with nothing
+    /// left to measure would idle: it checks the leading contender measured so far (the one
+    /// the settling runs first unless a candidate still being measured ranks ahead of it), and
+    /// the next one if that fails. (Another thread may be checking a contender that a later
+    /// one overtook: the leader's check need not wait for it.)
     fn check_ahead(
         &self,
         measured: &Mutex<Vec<Option<PerformanceSignal>>>,
         batch: &Batch,
         measuring: &AtomicUsize,
     ) {
-        while measuring.load(Ordering::Acquire) > 0 {
+        let busy = || {
+            measuring.load(Ordering::Acquire) > 0
+                || lock(&batch.ahead).values().any(Option::is_none)
+        };
+        while busy() {
             if self.check_leader(measured, batch) != Some(false) {
                 break;
             }
@@ -552,18 +556,17 @@ impl Engine {
     /// leading contender first: at the end of a batch one thread would otherwise run that
     /// check alone while the others wait for it. It does so once the other threads' share of
     /// what remains to compile (at the batch's mean time per candidate so far) is no longer
-    /// than one run of the reference build, which has ended (one thread alone gains nothing),
-    /// and no other thread checks one. Only the work done ahead depends on this, never a
-    /// verdict.
+    /// than one run of the reference build, which has ended (one thread alone gains nothing).
+    /// The leader is checked once (`next_ahead` says when it is being checked); another thread
+    /// may still be checking a contender that it overtook. Only the work done ahead depends on
+    /// this, never a verdict.
     fn check_first(
         &self,
         measured: &Mutex<Vec<Option<PerformanceSignal>>>,
-        batch: &Batch,
         remaining: usize,
         threads: usize,
     ) -> bool {
-        // One check at a time while candidates remain: the others compile them.
-        if threads < 2 || remaining == 0 || lock(&batch.ahead).values().any(Option::is_none) {
+        if threads < 2 || remaining == 0 {
             return false;
         }
         let Some(run) = self.reference.as_ref().and_then(PendingReference::ended) else {
