@@ -257,6 +257,11 @@ fn check_options(opts: &OptimizeOptions) -> Result<(), Error> {
 /// on `--resume` what the signals file holds for this problem.
 fn prepare(opts: &OptimizeOptions) -> Result<Prepared, Error> {
     check_options(opts)?;
+    if opts.run {
+        // The linker is looked up (the `cc` crate runs the C compiler to learn its family)
+        // while the input loads; the engine waits for it if it needs it first.
+        std::thread::spawn(crate::toolchain::Linker::find);
+    }
     let mut input = Input::load_verified(&opts.file)?;
     let backend = crate::backends::open(opts.backend)?;
     let mut notes = Vec::new();
