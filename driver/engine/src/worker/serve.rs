@@ -131,6 +131,42 @@ impl Lines {
     }
 }
 
+/// Waits for the child `pid` to end: its status.
+fn wait_for(pid: libc::pid_t) -> std::io::Result<libc::c_int> {
+    let mut status = 0;
+    loop {
+        // SAFETY: waiting for this process's own child.
+        let r = unsafe { libc::waitpid(pid, &mut status, 0) };
+        if r == pid {
+            return Ok(status);
+        }
+        let e = std::io::Error::last_os_error();
+        if e.kind() != std::io::ErrorKind::Interrupted {
+            return Err(e);
+        }
+    }
+}
+
+/// The exit status a child wrote on the pipe `fd` before exiting, or `None` once the pipe
+/// ends without one (the child died).
+fn read_notice(fd: libc::c_int) -> std::io::Result<Option<i32>> {
+    let mut byte = 0u8;
+    loop {
+        // SAFETY: reading one byte into a live buffer.
+        let n = unsafe { libc::read(fd, (&raw mut byte).cast(), 1) };
+        match n {
+            1 => return Ok(Some(i32::from(byte))),
+            0 => return Ok(None),
+            _ => {
+                let e = std::io::Error::last_os_error();
+                if e.kind() != std::io::ErrorKind::Interrupted {
+                    return Err(e);
+                }
+            }
+        }
+    }
+}
+
 /// The zygote's state lent to the child's one working thread while its main thread waits.
 struct Exclusive<T>(T);
 
@@ -157,11 +193,15 @@ const EXIT_HANDOFF_HERE: i32 = 92;
 /// waits, so that each child starts from the same memory. A child answers one `optimize` or
 /// `reproduce` request (only as its first) and the code generation and IR printing of its
 /// result, and the compilations of kept modules; the first request it is not for goes into
-/// the hand-off file (a memfd) and the child exits, saying who reads it next. A child's death is this
-/// process's: it dies the same way, so that the parent names the signal or the status; a
-/// child outlives it by nothing (`PR_SET_PDEATHSIG`).
+/// the hand-off file (a memfd) and the child exits, saying who reads it next. It says so on a
+/// pipe before it exits, so that the next child is forked while the last one's memory is
+/// still being given back. A child's death is this process's: it dies the same way, so that
+/// the parent names the signal or the status; a child outlives it by nothing
+/// (`PR_SET_PDEATHSIG`).
 struct Zygote {
     handoff: std::fs::File,
+    /// A child that said how it ends and is still to be reaped.
+    ending: std::cell::Cell<Option<libc::pid_t>>,
 }
 
 impl Zygote {
@@ -174,6 +214,7 @@ impl Zygote {
         // SAFETY: `fd` is fresh and owned by nobody else.
         Ok(Zygote {
             handoff: unsafe { <std::fs::File as std::os::fd::FromRawFd>::from_raw_fd(fd) },
+            ending: std::cell::Cell::new(None),
         })
     }
 
@@ -201,15 +242,29 @@ impl Zygote {
         out: &mut std::fs::File,
         handed: bool,
     ) -> std::io::Result<Ended> {
+        // The child writes how it ends here just before it exits (nothing if it dies).
+        let mut notice = [0 as libc::c_int; 2];
+        // SAFETY: plain system call filling the array given.
+        if unsafe { libc::pipe2(notice.as_mut_ptr(), libc::O_CLOEXEC) } < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let [notice_read, notice_write] = notice;
         // SAFETY: plain system calls; this process has one thread, and the child only runs
         // `child` and exits.
         let (zygote, pid) = unsafe { (libc::getpid(), libc::fork()) };
         if pid < 0 {
-            return Err(std::io::Error::last_os_error());
+            let e = std::io::Error::last_os_error();
+            // SAFETY: closing the descriptors just made.
+            unsafe {
+                libc::close(notice_read);
+                libc::close(notice_write);
+            }
+            return Err(e);
         }
         if pid == 0 {
             // SAFETY: system calls on this process.
             unsafe {
+                libc::close(notice_read);
                 libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
                 if libc::getppid() != zygote {
                     libc::_exit(EXIT_INPUT);
@@ -219,21 +274,43 @@ impl Zygote {
                 eprintln!("opm-worker: {e}");
                 1
             });
+            if matches!(code, EXIT_INPUT | EXIT_HANDOFF | EXIT_HANDOFF_HERE) {
+                let byte = code as u8;
+                // SAFETY: writing one byte from a live buffer to the child's own descriptor.
+                unsafe { libc::write(notice_write, (&raw const byte).cast(), 1) };
+            }
             // SAFETY: ends the child without running what the zygote owns.
             unsafe { libc::_exit(code) }
         }
-        let mut status = 0;
-        loop {
-            // SAFETY: waiting for this process's own child.
-            let r = unsafe { libc::waitpid(pid, &mut status, 0) };
-            if r == pid {
-                break;
-            }
-            let e = std::io::Error::last_os_error();
-            if e.kind() != std::io::ErrorKind::Interrupted {
-                return Err(e);
-            }
+        // SAFETY: the parent's copy of the child's end, so that the child's death reads as the
+        // pipe's end.
+        unsafe { libc::close(notice_write) };
+        // The child before this one, which said how it ended, is gone by now or soon.
+        if let Some(before) = self.ending.take() {
+            wait_for(before)?;
         }
+        let said = read_notice(notice_read);
+        // SAFETY: closing this process's own descriptor.
+        unsafe { libc::close(notice_read) };
+        let code = match said? {
+            Some(code) => {
+                self.ending.set(Some(pid));
+                code
+            }
+            None => self.died(pid)?,
+        };
+        match code {
+            EXIT_INPUT => Ok(Ended::Input),
+            EXIT_HANDOFF => Ok(Ended::Handoff),
+            EXIT_HANDOFF_HERE => Ok(Ended::HandoffHere),
+            code => std::process::exit(code),
+        }
+    }
+
+    /// The exit status of the child `pid`, which ended without saying how; dies as it did if
+    /// a signal ended it.
+    fn died(&self, pid: libc::pid_t) -> std::io::Result<i32> {
+        let status = wait_for(pid)?;
         if libc::WIFSIGNALED(status) {
             let sig = libc::WTERMSIG(status);
             // SAFETY: dying of the child's signal, with its default action.
@@ -243,12 +320,7 @@ impl Zygote {
                 libc::_exit(128 + sig)
             }
         }
-        match libc::WEXITSTATUS(status) {
-            EXIT_INPUT => Ok(Ended::Input),
-            EXIT_HANDOFF => Ok(Ended::Handoff),
-            EXIT_HANDOFF_HERE => Ok(Ended::HandoffHere),
-            code => std::process::exit(code),
-        }
+        Ok(libc::WEXITSTATUS(status))
     }
 
     /// The child's work: the candidate's requests, until one that is not for it.
