@@ -440,6 +440,11 @@ pub struct Signal {
     pub text_bytes: Option<u64>,
     /// How long its evaluation took, from its timestamps.
     pub ms: u64,
+    /// Of that, milliseconds in passes, in checks of the canonical IR and in code generation
+    /// (0 when not given).
+    pub pass_ms: f64,
+    pub check_ms: f64,
+    pub codegen_ms: f64,
 }
 
 impl Signal {
@@ -479,6 +484,9 @@ pub fn read_signals(path: &Path) -> anyhow::Result<Vec<Signal>> {
                 .as_u64()
                 .zip(v["started_ms"].as_u64())
                 .map_or(0, |(f, s)| f.saturating_sub(s)),
+            pass_ms: v["metrics"]["pass_ms"].as_f64().unwrap_or(0.0),
+            check_ms: v["metrics"]["check_ms"].as_f64().unwrap_or(0.0),
+            codegen_ms: v["metrics"]["codegen_ms"].as_f64().unwrap_or(0.0),
         };
         // A line for an evaluation already read corrects it (the winner's check failed).
         let eval = v["eval"].as_u64();

@@ -65,6 +65,37 @@ struct Args {
     side: String,
 }
 
+/// Where the candidates of one of our sides spent their time, in milliseconds.
+#[derive(Default)]
+struct Spent {
+    all: f64,
+    passes: f64,
+    checks: f64,
+    codegen: f64,
+}
+
+impl Spent {
+    fn add(&mut self, s: &opm_bench::Signal) {
+        self.all += s.ms as f64;
+        self.passes += s.pass_ms;
+        self.checks += s.check_ms;
+        self.codegen += s.codegen_ms;
+    }
+
+    fn text(&self) -> String {
+        let rest = self.all - self.passes - self.checks - self.codegen;
+        format!(
+            "{:.1} s in all: LLVM's passes with the verifier {:.1} s, import and checks of the \
+             canonical IR {:.1} s, code generation {:.1} s, the rest {:.1} s",
+            self.all / 1e3,
+            self.passes / 1e3,
+            self.checks / 1e3,
+            self.codegen / 1e3,
+            rest / 1e3
+        )
+    }
+}
+
 /// How many programs each side runs before the next side's turn.
 const GROUP: usize = 10;
 
@@ -157,6 +188,7 @@ fn main() -> anyhow::Result<()> {
     let mut ours_tallies: Vec<Tally> = sides.iter().map(|_| Tally::default()).collect();
     let mut ours_verdicts = Verdicts::new();
     let mut ours_signals = Vec::new();
+    let mut spent: Vec<Spent> = sides.iter().map(|_| Spent::default()).collect();
     for group in programs.chunks(GROUP) {
         if args.side != "ours" {
             let (tally, results) = baseline(group, &pipelines, &opt, &llc, jobs, args.timeout)?;
@@ -164,7 +196,7 @@ fn main() -> anyhow::Result<()> {
             baseline_results.extend(results);
         }
         let Some(driver) = &driver else { continue };
-        for ((side, extra), total) in sides.iter().zip(&mut ours_tallies) {
+        for (((side, extra), total), spent) in sides.iter().zip(&mut ours_tallies).zip(&mut spent) {
             let signals_dir = opm_bench::target_dir()
                 .join("throughput-signals")
                 .join(if extra.is_some() { "no-run" } else { "run" });
@@ -174,6 +206,9 @@ fn main() -> anyhow::Result<()> {
                 ours(driver, group, &random, jobs, &signals_dir, pipelines.len(), *extra)
                     .with_context(|| side.to_string())?;
             total.add(tally);
+            for (_, s) in &signals {
+                spent.add(s);
+            }
             if extra.is_none() {
                 for (verdict, n) in verdicts {
                     *ours_verdicts.entry(verdict).or_default() += n;
@@ -240,6 +275,16 @@ fn main() -> anyhow::Result<()> {
          rejected pipeline; ours = verdict \"crash\". other: baseline = llc failed or the \
          pipeline was rejected; ours = verdicts other than ok/crash/timeout."
     );
+    if driver.is_some() {
+        println!(
+            "\nwhere ours' candidates spend their time, summed from the signals (from each \
+             candidate's start to its end; the rest: the worker's round trip, its fork, reading \
+             the input's bitcode, the identity):"
+        );
+        for ((side, _), s) in sides.iter().zip(&spent) {
+            println!("{side}: {}", s.text());
+        }
+    }
     if !ours_verdicts.is_empty() {
         let list: Vec<String> = ours_verdicts.iter().map(|(v, n)| format!("{v} {n}")).collect();
         println!("ours, verdicts: {}", list.join(", "));
