@@ -55,7 +55,8 @@ fn plain() -> String {
     format!("{}{}", &MODULE[..cut], &MODULE[table_end..end])
 }
 
-fn hashes(m: &opm_ir::Module) -> Vec<(String, String)> {
+/// Each function of `m` by name, as printed.
+fn function_texts(m: &opm_ir::Module) -> Vec<(String, String)> {
     m.functions
         .iter()
         .map(|f| {
@@ -85,11 +86,11 @@ fn a_step_of_function_passes_names_the_functions_it_changed_and_the_rest_is_reus
     let changed = ["folds".to_string()].into_iter().collect();
     let whole = import_module(&module).unwrap();
     let reused = import_module_reusing(&module, Cow::Borrowed(&before), &changed).unwrap();
-    assert_eq!(hashes(&reused), hashes(&whole));
+    assert_eq!(function_texts(&reused), function_texts(&whole));
     assert_eq!(reused.structural_hash(), whole.structural_hash());
     // `folds` changed, the others are as they were.
-    let was = hashes(&before);
-    let now = hashes(&whole);
+    let was = function_texts(&before);
+    let now = function_texts(&whole);
     let differ: Vec<&str> =
         was.iter().zip(&now).filter(|(a, b)| a != b).map(|(a, _)| a.0.as_str()).collect();
     assert_eq!(differ, ["folds"]);
@@ -124,6 +125,6 @@ fn a_changed_definition_missing_from_the_names_given_is_taken_as_it_was() {
     assert!(codegen.run_pipeline(&module, "function(instcombine)", true).unwrap());
     let none = Default::default();
     let stale = import_module_reusing(&module, Cow::Borrowed(&before), &none).unwrap();
-    assert_eq!(hashes(&stale), hashes(&before));
+    assert_eq!(function_texts(&stale), function_texts(&before));
     assert_ne!(stale.structural_hash(), import_module(&module).unwrap().structural_hash());
 }
