@@ -93,8 +93,10 @@ void opm_set_thread_local_mode(LLVMValueRef v, unsigned mode) {
 // at the end of the pipeline, so that what such a pass changed outside its unit (a CGSCC pass
 // rewriting callers, say) is checked before the step counts; a function or loop pass changes
 // only its function, verified after it, as opt's -verify-each does. The session also tells
-// which functions a pipeline changed, when function and loop passes alone changed anything. The module given must have been verified already (it is not verified again before
-// the first pass). A broken result ends the process with LLVM's own message, as its verify-each does.
+// which functions a pipeline changed, when function and loop passes alone changed anything.
+// The module given must have been verified already (it is not verified again before the
+// first pass). A broken result ends the process with LLVM's own message, as its verify-each
+// does.
 struct OpmPassSession {
     Module *mod;
     int verify;

@@ -145,9 +145,7 @@ impl PassSession<'_> {
             Err(failed(text))
         }
     }
-}
 
-impl PassSession<'_> {
     /// What the last [`PassSession::run`] changed, when function and loop passes alone
     /// changed anything: the names of the functions they changed (empty when nothing
     /// changed). `None` when a CGSCC or module pass changed something, or a pass whose unit

@@ -554,10 +554,12 @@ impl Session {
                     return Ok(rejected(r, pass_ms, check_ms));
                 }
             };
-            match (session.changed_functions(), &mut changed_since) {
-                (Some(names), Some(since)) => since.extend(names),
-                (None, _) => changed_since = None,
-                (Some(_), None) => {}
+            // Only the per-step checks use it, and only while it is known.
+            if each_step && let Some(since) = &mut changed_since {
+                match session.changed_functions() {
+                    Some(names) => since.extend(names),
+                    None => changed_since = None,
+                }
             }
             let last = i + 1 == steps.len();
             // Every pass of the step reported that it changed nothing: the module is the one
