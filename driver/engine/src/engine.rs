@@ -16,7 +16,7 @@ use opm_search::{
     Budget, Candidate, Identity, IrHash, LocalProblem, Metrics, ObjectDigest, Objective, Origin,
     PerformanceSignal, Rank, Rejection, RuntimeStats, Tools, Verdict,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
@@ -104,6 +104,9 @@ struct Batch {
     /// them, in its own order, so what was checked ahead changes no verdict: it only saves
     /// the wait.
     ahead: Mutex<HashMap<Identity, Option<Result<(), Rejection>>>>,
+    /// Deferred candidates whose code a thread with nothing left to measure generates, or
+    /// has generated, before the batch's end (see [`Engine::generate_ahead`]).
+    generated: Mutex<HashSet<Identity>>,
 }
 
 /// What a worker was asked to compile: a candidate's object, its `.text` bytes and how long
@@ -434,7 +437,12 @@ impl Engine {
         let measured: Mutex<Vec<Option<PerformanceSignal>>> =
             Mutex::new(vec![None; candidates.len()]);
         let next_candidate = AtomicUsize::new(0);
-        let batch = Batch { objects: Mutex::new(Vec::new()), beat, ahead: Mutex::default() };
+        let batch = Batch {
+            objects: Mutex::new(Vec::new()),
+            beat,
+            ahead: Mutex::default(),
+            generated: Mutex::default(),
+        };
         // The presets first: the likeliest leaders, so that the leader checked ahead while the
         // last candidates compile is the batch's more often (only the timing depends on it).
         let mut order: Vec<usize> = (0..candidates.len()).collect();
@@ -519,7 +527,9 @@ impl Engine {
     /// left to measure would idle: it checks the leading contender measured so far (the one
     /// the settling runs first unless a candidate still being measured ranks ahead of it), and
     /// the next one if that fails. (Another thread may be checking a contender that a later
-    /// one overtook: the leader's check need not wait for it.)
+    /// one overtook: the leader's check need not wait for it.) With no contender to check, it
+    /// generates the code of the deferred candidates with the fewest instructions
+    /// ([`Engine::generate_ahead`]).
     fn check_ahead(
         &self,
         measured: &Mutex<Vec<Option<PerformanceSignal>>>,
@@ -531,10 +541,54 @@ impl Engine {
                 || lock(&batch.ahead).values().any(Option::is_none)
         };
         while busy() {
-            if self.check_leader(measured, batch) != Some(false) {
-                break;
+            match self.check_leader(measured, batch) {
+                Some(false) => continue,
+                Some(true) => break,
+                None if self.generate_ahead(measured, batch) => continue,
+                None => break,
             }
         }
+    }
+
+    /// With no contender to check, a thread with nothing left to measure generates the code
+    /// of a deferred candidate with the fewest instructions measured so far, which
+    /// [`Engine::generate_deferred`] would generate after the batch's last candidate, while
+    /// the other threads measure theirs. Whether it did: each such candidate is claimed once.
+    /// A failure is left for the batch's end to meet again; only the timing depends on this.
+    fn generate_ahead(
+        &self,
+        measured: &Mutex<Vec<Option<PerformanceSignal>>>,
+        batch: &Batch,
+    ) -> bool {
+        let deferred: Vec<(f64, Identity)> = lock(measured)
+            .iter()
+            .flatten()
+            .filter(|s| self.is_deferred(s))
+            .filter_map(|s| Some((s.score()?, s.identity.clone()?)))
+            .collect();
+        let Some(best) = deferred.iter().map(|(score, _)| *score).reduce(f64::min) else {
+            return false;
+        };
+        let claimed = {
+            let mut generated = lock(&batch.generated);
+            deferred
+                .into_iter()
+                .filter(|(score, _)| *score == best)
+                .find(|(_, id)| generated.insert(id.clone()))
+        };
+        let Some((_, id)) = claimed else { return false };
+        let Some(bitcode) = lock(&self.measured).get(&id).and_then(|m| m.bitcode.clone()) else {
+            return true;
+        };
+        let object = self.object_path(batch);
+        if let Ok(compiled) = self.codegen_kept(&bitcode, &object)
+            && let Some(m) = lock(&self.measured).get_mut(&id)
+            && m.from_kept.is_none()
+        {
+            m.from_kept = Some(compiled);
+            m.object = Some(object);
+        }
+        true
     }
 
     /// Checks the leading contender measured so far unless it has passed or someone checks
