@@ -18,7 +18,7 @@ use opm_search::{
 };
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -51,6 +51,23 @@ pub struct EngineConfig {
     pub link: LinkArgs,
     /// LLVM's verifier after every pass of a step (otherwise once after each step).
     pub verify_each_pass: bool,
+}
+
+/// A result written again, as the winner's pick needs it (see [`Engine::write_again`]).
+pub struct WrittenAgain {
+    /// The file: LLVM text, or another backend's object.
+    pub path: PathBuf,
+    /// LLVM's module read back from the file and verified (`None` for an object).
+    pub module: Option<opm_ir::Module>,
+}
+
+/// Why a result written again is not what was measured.
+pub enum AgainFailure {
+    /// It could not be written, or it differs from what was measured: this says nothing of
+    /// the program.
+    Skipped(String),
+    /// Its IR does not verify.
+    Invalid(String),
 }
 
 /// What is measured once per identity (distinct IR, or distinct object).
@@ -142,7 +159,15 @@ pub struct Engine {
     compile_limit_ms: AtomicU64,
     next_object: AtomicU64,
     tools: Tools,
+    /// Results written again ahead of the winner's pick, by identity and pipeline (`None`
+    /// while being written).
+    again: Mutex<AgainCache>,
+    /// Whether the batches evaluated next write their leader again ahead (see
+    /// [`Engine::write_leaders_ahead`]).
+    write_leaders: AtomicBool,
 }
+
+type AgainCache = HashMap<(Identity, String), Option<Result<WrittenAgain, AgainFailure>>>;
 
 fn now_ms() -> u64 {
     SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
@@ -282,6 +307,8 @@ impl Engine {
             compile_limit_ms: AtomicU64::new(problem.budget.compile_timeout.as_millis() as u64),
             next_object: AtomicU64::new(0),
             tools: crate::backends::signal_tools(),
+            again: Mutex::default(),
+            write_leaders: AtomicBool::new(false),
         };
         if has_main {
             engine.reference = Some(engine.build_reference()?);
@@ -545,9 +572,56 @@ impl Engine {
                 Some(false) => continue,
                 Some(true) => break,
                 None if self.generate_ahead(measured, batch) => continue,
+                None if self.write_ahead(measured, batch) => continue,
                 None => break,
             }
         }
+    }
+
+    /// Whether the batches evaluated next write their leader again ahead, for
+    /// [`Engine::write_again`]: the caller's choice for the search's last batch (or the one
+    /// likely to be last) when the winner will be written again.
+    pub fn write_leaders_ahead(&self, on: bool) {
+        self.write_leaders.store(on, Ordering::Relaxed);
+    }
+
+    /// With nothing else to do ahead, and when asked to (see [`Engine::write_leaders_ahead`]),
+    /// a thread with nothing left to measure writes the batch's leader again, which the
+    /// winner's pick would do alone after the search: the batch's best valid candidate that
+    /// would become the best, but for those whose check failed. Whether it did: each result
+    /// is written ahead once. Only the timing depends on this.
+    fn write_ahead(&self, measured: &Mutex<Vec<Option<PerformanceSignal>>>, batch: &Batch) -> bool {
+        if !self.write_leaders.load(Ordering::Relaxed) {
+            return false;
+        }
+        let mut valid: Vec<(Rank, Identity, Pipeline)> = lock(measured)
+            .iter()
+            .flatten()
+            .filter_map(|s| {
+                let rank = Rank::of(s).filter(|r| r.ahead_of(batch.beat))?;
+                Some((rank, s.identity.clone()?, s.pipeline.clone()))
+            })
+            .collect();
+        valid.sort_by(|a, b| a.0.order(&b.0));
+        let failed = |id: &Identity| {
+            let known = lock(&self.measured).get(id).and_then(|m| m.checked.clone());
+            let ahead = || lock(&batch.ahead).get(id).cloned().flatten();
+            matches!(known.or_else(ahead), Some(Err(_)))
+        };
+        let Some((_, identity, pipeline)) = valid.into_iter().find(|(_, id, _)| !failed(id)) else {
+            return false;
+        };
+        let key = (identity, pipeline.text());
+        {
+            let mut again = lock(&self.again);
+            if again.contains_key(&key) {
+                return false;
+            }
+            again.insert(key.clone(), None);
+        }
+        let written = self.write_again_now(Some(&key.0), &pipeline);
+        lock(&self.again).insert(key, Some(written));
+        true
     }
 
     /// With no contender to check, a thread with nothing left to measure generates the code
@@ -1266,6 +1340,55 @@ impl Engine {
     /// Compiles the candidate `pipeline` to the object file `path`.
     pub fn write_object(&self, pipeline: &Pipeline, path: &Path) -> Result<(), String> {
         self.compile_object(pipeline, path).map_err(|r| r.detail)
+    }
+
+    /// Writes the result of `pipeline` again (LLVM text, or another backend's object, in the
+    /// engine's directory) and checks that it is what was measured, of `identity`: LLVM's
+    /// module is read back, verified and must have that IR identity; an object must have
+    /// those bytes. Written ahead during the search (see [`Engine::write_ahead`]), the result
+    /// is taken from there.
+    pub fn write_again(
+        &self,
+        identity: Option<&Identity>,
+        pipeline: &Pipeline,
+    ) -> Result<WrittenAgain, AgainFailure> {
+        if let Some(id) = identity
+            && let Some(Some(written)) = lock(&self.again).remove(&(id.clone(), pipeline.text()))
+        {
+            return written;
+        }
+        self.write_again_now(identity, pipeline)
+    }
+
+    fn write_again_now(
+        &self,
+        identity: Option<&Identity>,
+        pipeline: &Pipeline,
+    ) -> Result<WrittenAgain, AgainFailure> {
+        let skipped = AgainFailure::Skipped;
+        let n = self.next_object.fetch_add(1, Ordering::Relaxed);
+        if self.config.backend.transforms_ir() {
+            let path = self.dir.path().join(format!("again-{n}.ll"));
+            self.write_ir(pipeline, &path)
+                .map_err(|e| skipped(format!("it could not be written again: {e}")))?;
+            return match crate::input::Input::load_verified(&path) {
+                Ok(i) if Some(&Identity::Ir(crate::worker::ir_identity(&i.module))) == identity => {
+                    Ok(WrittenAgain { path, module: Some(i.module) })
+                }
+                Ok(_) => Err(skipped("it gave different IR when run again".into())),
+                Err(e) => Err(AgainFailure::Invalid(format!("its IR does not verify: {e}"))),
+            };
+        }
+        let path = self.dir.path().join(format!("again-{n}.o"));
+        self.write_object(pipeline, &path)
+            .map_err(|e| skipped(format!("it could not be compiled again: {e}")))?;
+        let bytes =
+            std::fs::read(&path).map_err(|e| skipped(format!("{}: {e}", path.display())))?;
+        if Some(&Identity::Object(ObjectDigest::of(&bytes))) == identity {
+            Ok(WrittenAgain { path, module: None })
+        } else {
+            Err(skipped("it gave a different object when compiled again".into()))
+        }
     }
 
     /// Applies the LLVM `pipeline` in a worker and writes the module it produces to `path`

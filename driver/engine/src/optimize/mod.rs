@@ -435,6 +435,7 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
     let mut numbers = EvalNumbers::after(s.history.signals.iter().map(|s| s.eval));
     let growth_base = s.space.baseline(&s.space.growth_base).cloned();
     let mut limit_adapted = false;
+    let mut last_batch = Duration::ZERO;
 
     let stop_reason = loop {
         let done = s.history.signals.len() as u64;
@@ -467,9 +468,21 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
             }
             lock(&progress).update(signal);
         };
+        // The winner is written again after the search (to be checked, or written out): the
+        // last batch's leader is written ahead while the batch's last candidates are measured.
+        // A batch is likely the last when the strategy proposes a fixed list, when the
+        // evaluation budget ends with it, or when a batch as long as the last one would use
+        // up the time budget.
+        let last = opts.strategy == StrategyKind::Presets
+            || budget.max_evals.is_some_and(|m| done + batch.len() as u64 >= m)
+            || budget.wall_time.is_some_and(|t| start.elapsed() + last_batch >= t);
+        let winner_written = opts.output.is_some() || s.engine.has_reference();
+        s.engine.write_leaders_ahead(last && winner_written);
+        let batch_start = Instant::now();
         // The first valid candidate is checked too: it becomes the best.
         let evals = numbers.take(batch.len());
         let signals = s.engine.evaluate_all(&batch, &evals, s.history.best_rank(), &on_signal);
+        last_batch = batch_start.elapsed();
         if let Some(source) = lock(&write_error).take() {
             return Err(Error::io(opts.signals.clone().unwrap_or_default(), source));
         }

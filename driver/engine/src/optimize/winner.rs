@@ -4,16 +4,12 @@
 
 use super::OptimizeOptions;
 use super::audit::Audit;
-use crate::engine::{ConfirmFailure, Engine};
+use crate::engine::{AgainFailure, ConfirmFailure, Engine};
 use crate::error::Error;
-use crate::input::Input;
 use crate::signals::SignalSink;
 use crate::timing::Confirmation;
-use crate::worker::ir_identity;
 use opm_backend::Pipeline;
-use opm_search::{
-    AuditEntry, History, Identity, ObjectDigest, Objective, Origin, PerformanceSignal, Verdict,
-};
+use opm_search::{AuditEntry, History, Objective, Origin, PerformanceSignal, Verdict};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -257,39 +253,27 @@ fn written(opts: &OptimizeOptions, scratch: &Path) -> std::path::PathBuf {
     scratch.join(if opts.backend.transforms_ir() { "best.ll" } else { "best.o" })
 }
 
-/// Writes the winner `candidate` to `path` again and checks that it is what was measured:
-/// LLVM's module is read back, verified and must have the measured IR identity (it is
-/// returned); another backend's object must have the measured bytes. Otherwise says why
-/// not, as a note.
+/// Writes the winner `candidate` to `path` again and checks that it is what was measured
+/// (see [`Engine::write_again`]): LLVM's module read back and verified is returned; another
+/// backend's object must have the measured bytes. Otherwise says why not, as a note.
 fn write_winner(
     engine: &Engine,
     candidate: &PerformanceSignal,
     path: &Path,
 ) -> Result<Option<opm_ir::Module>, Failed> {
-    let skipped = |why: String| Failed { verdict: None, why };
-    let pipeline = &candidate.pipeline;
-    if candidate.backend.transforms_ir() {
-        engine
-            .write_ir(pipeline, path)
-            .map_err(|e| skipped(format!("it could not be written again: {e}")))?;
-        return match Input::load_verified(path) {
-            Ok(i) if Some(Identity::Ir(ir_identity(&i.module))) == candidate.identity => {
-                Ok(Some(i.module))
+    let written = engine.write_again(candidate.identity.as_ref(), &candidate.pipeline).map_err(
+        |failure| match failure {
+            AgainFailure::Skipped(why) => Failed { verdict: None, why },
+            AgainFailure::Invalid(why) => {
+                Failed { verdict: Some(Verdict::InvariantViolation), why }
             }
-            Ok(_) => Err(skipped("it gave different IR when run again".into())),
-            Err(e) => Err(Failed {
-                verdict: Some(Verdict::InvariantViolation),
-                why: format!("its IR does not verify: {e}"),
-            }),
-        };
+        },
+    )?;
+    if std::fs::rename(&written.path, path).is_err() {
+        std::fs::copy(&written.path, path).map_err(|e| Failed {
+            verdict: None,
+            why: format!("it could not be written to {}: {e}", path.display()),
+        })?;
     }
-    engine
-        .write_object(pipeline, path)
-        .map_err(|e| skipped(format!("it could not be compiled again: {e}")))?;
-    let bytes = std::fs::read(path).map_err(|e| skipped(format!("{}: {e}", path.display())))?;
-    if Some(Identity::Object(ObjectDigest::of(&bytes))) == candidate.identity {
-        Ok(None)
-    } else {
-        Err(skipped("it gave a different object when compiled again".into()))
-    }
+    Ok(written.module)
 }
