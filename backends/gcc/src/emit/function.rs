@@ -904,6 +904,10 @@ impl FnEmit<'_, '_> {
                 }
                 Type::Vector(..) => self.line(&format!("__builtin_memcpy(&{lv}, {at}, {bytes});")),
                 _ if volatile => self.line(&format!("{lv} = *(volatile {c} *){at};")),
+                Type::Float | Type::Double => {
+                    let u = float_access(&leaf.ty);
+                    self.line(&format!("{lv} = *({u} *)({at});"));
+                }
                 _ => self.line(&format!("__builtin_memcpy(&{lv}, {at}, {bytes});")),
             }
         }
@@ -937,6 +941,9 @@ impl FnEmit<'_, '_> {
                 }
             } else if volatile && !matches!(leaf.ty, Type::Vector(..)) {
                 self.line(&format!("*(volatile {c} *){at} = {x};"));
+            } else if matches!(leaf.ty, Type::Float | Type::Double) {
+                let u = float_access(&leaf.ty);
+                self.line(&format!("*({u} *)({at}) = {x};"));
             } else if lvalue {
                 // The container's low bytes: an odd-width integer's bits above its width are 0.
                 self.line(&format!("__builtin_memcpy({at}, &{x}, {bytes});"));
@@ -1198,4 +1205,10 @@ fn member_path(ty: &Type, indices: &[u32]) -> Emitted<String> {
         };
     }
     Ok(path)
+}
+
+/// The prelude's type through which a float or double leaf is loaded and stored (any
+/// alignment, aliasing anything: what a copy of its bytes means).
+fn float_access(ty: &Type) -> &'static str {
+    if *ty == Type::Float { "opm_f32u" } else { "opm_f64u" }
 }

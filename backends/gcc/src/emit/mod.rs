@@ -50,6 +50,11 @@ const PRELUDE: &str = r#"/* Emitted by opm from LLVM IR: compile with -fno-stric
 #pragma GCC diagnostic ignored "-Wunused-variable"
 #pragma GCC diagnostic ignored "-Wunused-but-set-variable"
 typedef uint8_t *opm_ptr;
+/* A float or double in memory, at any address, aliasing anything: loads and stores through
+   these mean what copying the bytes means, and keep the value in a floating-point register
+   (gcc gives a copy of 4 or 8 bytes an integer's type). */
+typedef float __attribute__((may_alias, aligned(1))) opm_f32u;
+typedef double __attribute__((may_alias, aligned(1))) opm_f64u;
 typedef unsigned __int128 opm_u128;
 typedef __int128 opm_i128;
 #define OPM_INLINE static inline __attribute__((always_inline, unused))
