@@ -20,8 +20,9 @@
 //! - `gcc::constructs::<program>`: the programs `tests/data/gcc_*` that use what plain C does
 //!   not have — atomics (every `atomicrmw`, `cmpxchg`, fences, a counter shared by two
 //!   threads), thread-locals, computed goto, inline assembly and barriers, `long double` and
-//!   `__float128`, aliases, the intrinsics rustc emits (saturating float-to-integer
-//!   conversions, 128-bit funnel shifts and saturating arithmetic, `x86.sse2.pause`) — as
+//!   `__float128`, aliases, libc's string functions (as gcc's built-ins), the intrinsics
+//!   rustc emits (saturating float-to-integer conversions, 128-bit funnel shifts and
+//!   saturating arithmetic, `x86.sse2.pause`) — as
 //!   `gcc::data` runs them, with the C they give warning-free and the construct emitted
 //!   natively (`__atomic_*`, `__thread`, `goto *`, `__asm__`, …).
 //! - `gcc::refusals::<construct>`: what the backend refuses (exception handling that can run,
@@ -192,7 +193,7 @@ fn pipelines_are_checked() -> Result<(), Failed> {
 
 /// The programs of `tests/data/` built on constructs plain C lacks, each with what its C must
 /// contain (the construct emitted natively, not imitated).
-const CONSTRUCTS: [(&str, &[&str]); 8] = [
+const CONSTRUCTS: [(&str, &[&str]); 9] = [
     (
         "gcc_atomics.c",
         &[
@@ -212,6 +213,16 @@ const CONSTRUCTS: [(&str, &[&str]); 8] = [
     ("gcc_asm.c", &["__asm__ __volatile__(\"\"", "\"memory\"", "bswap %0", "%k1"]),
     ("gcc_long_double.c", &["long double", "_Float128"]),
     ("gcc_alias.c", &["__attribute__((alias(\""]),
+    (
+        "gcc_string_builtins.c",
+        &[
+            "__builtin_strlen(",
+            "__builtin_strcmp(",
+            "__builtin_strncmp(",
+            "__builtin_memcmp(",
+            "__builtin_strchr(",
+        ],
+    ),
     ("gcc_rust_intrinsics.ll", &["__builtin_isnan(", "_overflow("]),
 ];
 

@@ -32,6 +32,11 @@ impl FnEmit<'_, '_> {
             .callee_name()
             .and_then(|n| module.function(n))
             .filter(|f| f.ty == c.fn_ty && self.cx.symbols.contains_key(&f.name));
+        if let Some(f) = direct
+            && let Some(params) = self.libc_builtin(f, c)
+        {
+            return self.call_builtin(inst, c, &f.name, params);
+        }
         let (attrs, callee) = match direct {
             Some(f) => (f.attrs.clone(), self.cx.symbols[&f.name].cname.clone()),
             None => {
@@ -76,6 +81,50 @@ impl FnEmit<'_, '_> {
             Some(v) => {
                 let c = self.cx.types.c(&inst.ty)?;
                 self.line(&format!("{} = ({c})({call});", var(v)));
+            }
+            None => self.line(&format!("{call};")),
+        }
+        Ok(())
+    }
+
+    /// The C parameter types of gcc's built-in for the libc function `f` that `c` calls, when
+    /// gcc may treat the call as that built-in (fold it, expand it inline): `f` is only
+    /// declared here, with libc's signature, and neither the call, nor `f`, nor the calling
+    /// function says `nobuiltin` or `no-builtins` (clang's `-fno-builtin`). The emitted C
+    /// declares libc's functions under names of its own, which gcc does not know.
+    fn libc_builtin(&self, f: &opm_ir::Function, c: &Call) -> Option<&'static [&'static str]> {
+        let (_, params, ret) = LIBC_BUILTINS.iter().find(|(name, ..)| *name == f.name)?;
+        let sig_params: Vec<Type> = params
+            .iter()
+            .map(|p| match *p {
+                "int" => Type::Int(32),
+                "__SIZE_TYPE__" => Type::Int(64),
+                _ => Type::Ptr,
+            })
+            .collect();
+        let blocked = |a: &opm_ir::Attrs| a.func_has("nobuiltin") || a.func_has("no-builtins");
+        let fits = f.is_declaration()
+            && !f.ty.varargs
+            && f.ty.params == sig_params
+            && f.ty.ret == *ret
+            && !blocked(&f.attrs)
+            && !blocked(&c.attrs)
+            && !blocked(&self.f.attrs);
+        fits.then_some(*params)
+    }
+
+    /// The call `c` of libc's `name` as gcc's built-in (see [`Self::libc_builtin`]), its
+    /// arguments converted to the built-in's `params`.
+    fn call_builtin(&mut self, inst: &Inst, c: &Call, name: &str, params: &[&str]) -> Emitted<()> {
+        let mut args = Vec::with_capacity(c.args.len());
+        for (a, p) in c.args.iter().zip(params) {
+            args.push(format!("({p})({})", self.operand(a)?));
+        }
+        let call = format!("__builtin_{name}({})", args.join(", "));
+        match inst.result {
+            Some(v) => {
+                let ty = self.cx.types.c(&inst.ty)?;
+                self.line(&format!("{} = ({ty})({call});", var(v)));
             }
             None => self.line(&format!("{call};")),
         }
@@ -664,6 +713,16 @@ impl FnEmit<'_, '_> {
         name
     }
 }
+
+/// libc's string and memory functions that gcc knows as built-ins, as the emitted C calls
+/// them: the name, the built-in's parameter types, and the IR's return type.
+const LIBC_BUILTINS: &[(&str, &[&str], Type)] = &[
+    ("strlen", &["const char *"], Type::Int(64)),
+    ("strcmp", &["const char *", "const char *"], Type::Int(32)),
+    ("strncmp", &["const char *", "const char *", "__SIZE_TYPE__"], Type::Int(32)),
+    ("memcmp", &["const void *", "const void *", "__SIZE_TYPE__"], Type::Int(32)),
+    ("strchr", &["const char *", "int"], Type::Ptr),
+];
 
 #[cfg(test)]
 mod tests {
