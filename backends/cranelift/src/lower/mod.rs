@@ -17,6 +17,7 @@ pub(crate) use vector::native_vectors_fit;
 use crate::error::CraneliftError;
 use crate::module::ModuleCx;
 use crate::types::{container, leaf_count, leaves, member_range, scalar};
+use cranelift_codegen::ir::condcodes::FloatCC;
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
 use cranelift_codegen::ir::{
     self, BlockArg, FuncRef, GlobalValue, InstBuilder, TrapCode, Value, types as ct,
@@ -49,6 +50,7 @@ pub(crate) fn lower_function(
         funcrefs: HashMap::new(),
         globals: HashMap::new(),
         va: None,
+        fcmps: HashMap::new(),
     };
     let cfg = Cfg::new(f);
     let site = |inst: Option<&Inst>| match inst {
@@ -95,6 +97,10 @@ pub(crate) struct FnLower<'a, 'm> {
     va: Option<variadic::VaFrame>,
     /// Vectors are kept whole (see [`vector`]), not split into lanes.
     native: bool,
+    /// Each scalar `fcmp` lowered so far whose condition x86 also has as a vector compare:
+    /// its condition and operands, for a `select` of floats on it (see
+    /// [`FnLower::float_select`]).
+    fcmps: HashMap<ValueId, (FloatCC, Value, Value)>,
 }
 
 /// What lowering an instruction produced, or why it could not.
@@ -364,6 +370,12 @@ impl FnLower<'_, '_> {
             }
             Op::FCmp { pred, lhs, rhs, .. } => {
                 let (a, b) = (self.operand(lhs)?, self.operand(rhs)?);
+                if let ([x], [y], Some(id), Ok(cc)) =
+                    (a.as_slice(), b.as_slice(), inst.result, scalar::float_cc(*pred))
+                    && scalar::vector_fcmp(cc)
+                {
+                    self.fcmps.insert(id, (cc, *x, *y));
+                }
                 let r = a.into_iter().zip(b).map(|(x, y)| self.fcmp(*pred, x, y)).collect();
                 self.define(inst, r);
             }
@@ -371,10 +383,14 @@ impl FnLower<'_, '_> {
                 let c = self.operand(cond)?;
                 let (t, e) = (self.operand(then_val)?, self.operand(else_val)?);
                 let vector_cond = self.operand_type(cond)?.vector_len().is_some();
+                let compare = cond.as_value().and_then(|v| self.fcmps.get(&v)).copied();
                 let mut r = Vec::new();
                 for (i, (x, y)) in t.into_iter().zip(e).enumerate() {
                     let ci = if vector_cond { c[i] } else { c[0] };
-                    r.push(self.b.ins().select(ci, x, y));
+                    r.push(match compare {
+                        Some(compare) if !vector_cond => self.float_select(compare, ci, x, y),
+                        _ => self.b.ins().select(ci, x, y),
+                    });
                 }
                 self.define(inst, r);
             }

@@ -6,7 +6,8 @@
 use super::{FnLower, Lowered};
 use crate::types::{container, scalar};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
-use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Value, types as ct};
+use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
+use cranelift_codegen::ir::{Endianness, InstBuilder, MemFlagsData, Value, types as ct};
 use opm_ir::{BinOp, CastOp, FloatPredicate, IntPredicate, Type};
 
 impl FnLower<'_, '_> {
@@ -238,9 +239,84 @@ impl FnLower<'_, '_> {
             let r = self.b.ins().fcvt_to_sint_sat(ct::I64, v);
             self.resize(r, 64, container(bits), false)
         } else {
-            self.b.ins().fcvt_to_uint_sat(ct::I64, v)
+            self.float_to_u64(v)
         };
         Ok(self.mask(r, bits))
+    }
+
+    /// `select` between the floats `x` and `y` (F32 or F64) on `cond`, the result of a
+    /// scalar `fcmp` (`compare`: its condition and operands). Cranelift lowers a scalar
+    /// `select` of floats to a branch (x86 has no conditional move between its vector
+    /// registers), which the processor mispredicts when the condition follows the data;
+    /// when the compared values have the selected values' type, this makes it a lane mask of
+    /// the same compare in the low lanes and a bitwise select, as LLVM does (`cmpltsd`,
+    /// `andpd`…).
+    pub(crate) fn float_select(
+        &mut self,
+        compare: (FloatCC, Value, Value),
+        cond: Value,
+        x: Value,
+        y: Value,
+    ) -> Value {
+        let (cc, a, b) = compare;
+        let ty = self.b.func.dfg.value_type(x);
+        let vty = match ty {
+            ct::F32 => ct::F32X4,
+            ct::F64 => ct::F64X2,
+            _ => return self.b.ins().select(cond, x, y),
+        };
+        if self.b.func.dfg.value_type(a) != ty {
+            return self.b.ins().select(cond, x, y);
+        }
+        let mut v = |s: Value| self.b.ins().scalar_to_vector(vty, s);
+        let (va, vb, vx, vy) = (v(a), v(b), v(x), v(y));
+        let mask = self.b.ins().fcmp(cc, va, vb);
+        let mask = self.b.ins().bitcast(
+            vty,
+            MemFlagsData::new().with_endianness(Endianness::Little),
+            mask,
+        );
+        let r = self.b.ins().bitselect(mask, vx, vy);
+        self.b.ins().extractlane(r, 0)
+    }
+
+    /// `fptoui` to `i64` without a branch on the value. A value from 2^63 up is converted
+    /// less 2^63 and gets its top bit set, any other as signed (a negative value's result is
+    /// poison in LLVM, so any will do). The 2^63 to subtract, and the top bit, come from a
+    /// lane mask of the compare (`cmpnlesd`, `andpd`, as LLVM does it), so that the one
+    /// conversion left sees a value in the signed range for every input in range and never
+    /// takes its saturating path. Cranelift's own `fcvt_to_uint_sat` branches on the signed
+    /// conversion's sign, which the processor mispredicts when the sign follows the data.
+    fn float_to_u64(&mut self, v: Value) -> Value {
+        let fty = self.b.func.dfg.value_type(v);
+        let (two63, vty, ity) = match fty {
+            ct::F32 => (
+                self.b.ins().f32const(Ieee32::with_float(9_223_372_036_854_775_808.0)),
+                ct::F32X4,
+                ct::I32X4,
+            ),
+            _ => (
+                self.b.ins().f64const(Ieee64::with_float(9_223_372_036_854_775_808.0)),
+                ct::F64X2,
+                ct::I64X2,
+            ),
+        };
+        let little = MemFlagsData::new().with_endianness(Endianness::Little);
+        let vv = self.b.ins().scalar_to_vector(vty, v);
+        let vlimit = self.b.ins().scalar_to_vector(vty, two63);
+        let mask = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, vv, vlimit);
+        let fmask = self.b.ins().bitcast(vty, little, mask);
+        let sub = self.b.ins().band(fmask, vlimit);
+        let sub = self.b.ins().extractlane(sub, 0);
+        let t = self.b.ins().fsub(v, sub);
+        let r = self.b.ins().fcvt_to_sint_sat(ct::I64, t);
+        let imask = self.b.ins().bitcast(ity, little, mask);
+        let mut top = self.b.ins().extractlane(imask, 0);
+        if fty == ct::F32 {
+            top = self.b.ins().sextend(ct::I64, top);
+        }
+        let top = self.b.ins().band_imm_s(top, i64::MIN);
+        self.b.ins().bor(r, top)
     }
 
     /// `sitofp` / `uitofp`.
@@ -323,6 +399,12 @@ pub(crate) fn int_cc(pred: IntPredicate) -> IntCC {
 
 /// The Cranelift condition of a float predicate, or whether the predicate is always true
 /// (`true`) or always false (`false`).
+/// Whether x86 has `cc` as a vector compare (`cmppd`/`cmpps`, with its operands swapped
+/// for the greater-than forms).
+pub(crate) fn vector_fcmp(cc: FloatCC) -> bool {
+    !matches!(cc, FloatCC::OrderedNotEqual | FloatCC::UnorderedOrEqual)
+}
+
 pub(crate) fn float_cc(pred: FloatPredicate) -> Result<FloatCC, bool> {
     Ok(match pred {
         FloatPredicate::False => return Err(false),
