@@ -323,6 +323,8 @@ const SIMD_FUNCTIONS: &[(&str, bool)] = &[
     ("shuffles", true),
     ("reductions", true),
     ("floats", false),
+    ("narrow", true),
+    ("wide", true),
 ];
 
 /// Vectors kept whole (the default, `vectors=native`) and split (`vectors=lanes`) print what

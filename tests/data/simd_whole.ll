@@ -10,6 +10,9 @@ target triple = "x86_64-pc-linux-gnu"
 @in = global [4 x i32] [i32 7, i32 -3, i32 100000, i32 -2147483648], align 16
 @bytes = global [16 x i8] c"\00\01\7F\80\FF\10 0@P`p\90\A0\C0\E0", align 16
 @fmt = private constant [26 x i8] c"%2d: %08x %08x %08x %08x\0A\00"
+@wbuf = global [8 x i32] zeroinitializer, align 32
+@win = global [8 x i32] [i32 7, i32 -3, i32 100000, i32 -2147483648, i32 65535, i32 -65536, i32 1, i32 255], align 32
+@wbytes = global [32 x i8] c"\00\01\7F\80\FF\10 0@P`p\90\A0\C0\E0\F0\E1\D2\C3\B4\A5\96\87xiZK<-\1E\0F", align 32
 
 declare i32 @printf(ptr, ...)
 declare <4 x i32> @llvm.smin.v4i32(<4 x i32>, <4 x i32>)
@@ -29,6 +32,12 @@ declare i1 @llvm.vector.reduce.or.v4i1(<4 x i1>)
 declare i1 @llvm.vector.reduce.and.v4i1(<4 x i1>)
 declare i16 @llvm.vector.reduce.add.v8i16(<8 x i16>)
 declare double @llvm.vector.reduce.fadd.v2f64(double, <2 x double>)
+declare i32 @llvm.vector.reduce.add.v2i32(<2 x i32>)
+declare i16 @llvm.vector.reduce.add.v4i16(<4 x i16>)
+declare i32 @llvm.vector.reduce.add.v8i32(<8 x i32>)
+declare i32 @llvm.vector.reduce.umax.v8i32(<8 x i32>)
+declare i1 @llvm.vector.reduce.or.v8i1(<8 x i1>)
+declare i1 @llvm.vector.reduce.and.v8i1(<8 x i1>)
 
 define void @dump(i32 %tag) {
   %a = load i32, ptr @buf
@@ -39,6 +48,17 @@ define void @dump(i32 %tag) {
   %p3 = getelementptr i32, ptr @buf, i64 3
   %d = load i32, ptr %p3
   %r = call i32 (ptr, ...) @printf(ptr @fmt, i32 %tag, i32 %a, i32 %b, i32 %c, i32 %d)
+  ret void
+}
+
+define void @wdump(i32 %tag) {
+  %lo = load <4 x i32>, ptr @wbuf
+  store <4 x i32> %lo, ptr @buf
+  call void @dump(i32 %tag)
+  %p = getelementptr i32, ptr @wbuf, i64 4
+  %hi = load <4 x i32>, ptr %p
+  store <4 x i32> %hi, ptr @buf
+  call void @dump(i32 %tag)
   ret void
 }
 
@@ -252,6 +272,171 @@ define void @floats(i32 %k) {
   ret void
 }
 
+; Vectors narrower than 128 bits, in the low lanes of one register.
+define void @narrow(i32 %k) {
+  %b4 = load <4 x i8>, ptr @bytes, align 1
+  %p5 = getelementptr i8, ptr @bytes, i64 5
+  %c4 = load <4 x i8>, ptr %p5, align 1
+  %z = zext <4 x i8> %b4 to <4 x i32>
+  %s = sext <4 x i8> %c4 to <4 x i32>
+  %zs = add <4 x i32> %z, %s
+  store <4 x i32> %zs, ptr @buf
+  call void @dump(i32 70)
+  %gt = icmp ugt <4 x i8> %b4, %c4
+  %sel = select <4 x i1> %gt, <4 x i32> %z, <4 x i32> %s
+  %gt16 = sext <4 x i1> %gt to <4 x i16>
+  %g64 = bitcast <4 x i16> %gt16 to i64
+  store <4 x i32> %sel, ptr @buf
+  %p2 = getelementptr i32, ptr @buf, i64 2
+  store i64 %g64, ptr %p2
+  call void @dump(i32 71)
+  %b8 = load <8 x i8>, ptr @bytes, align 1
+  %k8 = trunc i32 %k to i8
+  %k80 = insertelement <8 x i8> poison, i8 %k8, i64 0
+  %k8s = shufflevector <8 x i8> %k80, <8 x i8> poison, <8 x i32> zeroinitializer
+  %a8 = add <8 x i8> %b8, %k8s
+  %x8 = xor <8 x i8> %a8, <i8 1, i8 2, i8 3, i8 4, i8 5, i8 6, i8 7, i8 8>
+  store <4 x i32> zeroinitializer, ptr @buf
+  store <8 x i8> %x8, ptr @buf, align 1
+  %q = getelementptr i8, ptr @buf, i64 9
+  %b2 = load <2 x i8>, ptr @bytes, align 1
+  %a2 = add <2 x i8> %b2, <i8 100, i8 200>
+  store <2 x i8> %a2, ptr %q, align 1
+  call void @dump(i32 72)
+  %h4 = load <4 x i16>, ptr @in, align 4
+  %m4 = mul <4 x i16> %h4, <i16 3, i16 -5, i16 7, i16 1000>
+  %w4 = load <4 x i32>, ptr @in
+  %t4 = trunc <4 x i32> %w4 to <4 x i16>
+  %mt = add <4 x i16> %m4, %t4
+  %t8 = trunc <4 x i32> %w4 to <4 x i8>
+  %t8i = bitcast <4 x i8> %t8 to i32
+  %lo = shufflevector <8 x i16> <i16 1, i16 2, i16 3, i16 4, i16 5, i16 6, i16 7, i16 8>, <8 x i16> poison, <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+  %cat = shufflevector <4 x i16> %mt, <4 x i16> %lo, <8 x i32> <i32 0, i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7>
+  %ci = bitcast <8 x i16> %cat to <4 x i32>
+  %ci3 = insertelement <4 x i32> %ci, i32 %t8i, i64 3
+  store <4 x i32> %ci3, ptr @buf
+  call void @dump(i32 73)
+  %d2 = load <2 x i32>, ptr @in, align 4
+  %sh = shl <2 x i32> %d2, splat (i32 4)
+  %i64 = bitcast <2 x i32> %sh to i64
+  %back = bitcast i64 %i64 to <2 x i32>
+  %sw = shufflevector <2 x i32> %back, <2 x i32> poison, <2 x i32> <i32 1, i32 0>
+  %f2 = sitofp <2 x i32> %sw to <2 x float>
+  %f2b = fadd <2 x float> %f2, <float 0.5, float -0.25>
+  %dd = fpext <2 x float> %f2b to <2 x double>
+  %red = call i32 @llvm.vector.reduce.add.v2i32(<2 x i32> %sh)
+  %hred = call i16 @llvm.vector.reduce.add.v4i16(<4 x i16> %mt)
+  %hr32 = sext i16 %hred to i32
+  store <2 x double> %dd, ptr @buf
+  call void @dump(i32 74)
+  %r0 = insertelement <4 x i32> poison, i32 %red, i64 0
+  %r1 = insertelement <4 x i32> %r0, i32 %hr32, i64 1
+  %fbits = bitcast <2 x float> %f2b to i64
+  %r1w = bitcast <4 x i32> %r1 to <2 x i64>
+  %r2 = insertelement <2 x i64> %r1w, i64 %fbits, i64 1
+  store <2 x i64> %r2, ptr @buf
+  call void @dump(i32 75)
+  %h4m = and <4 x i16> %h4, splat (i16 127)
+  %u4 = uitofp <4 x i16> %h4m to <4 x float>
+  %fi4 = fptosi <4 x float> %u4 to <4 x i16>
+  %fu8 = fptoui <4 x float> %u4 to <4 x i8>
+  %fi4i = bitcast <4 x i16> %fi4 to i64
+  %fu8i = bitcast <4 x i8> %fu8 to i32
+  store i64 %fi4i, ptr @buf
+  store i32 %fu8i, ptr %p2
+  call void @dump(i32 76)
+  ret void
+}
+
+; Vectors wider than 128 bits, in two registers; masks and conversions across widths.
+define void @wide(i32 %k) {
+entry:
+  %b = load <16 x i8>, ptr @bytes, align 16
+  %c = load <16 x i8>, ptr getelementptr (i8, ptr @wbytes, i64 16), align 16
+  %bz = zext <16 x i8> %b to <16 x i16>
+  %cz = zext <16 x i8> %c to <16 x i16>
+  %s1 = add <16 x i16> %bz, splat (i16 1)
+  %s2 = add <16 x i16> %s1, %cz
+  %avg = lshr <16 x i16> %s2, splat (i16 1)
+  %avg8 = trunc <16 x i16> %avg to <16 x i8>
+  store <16 x i8> %avg8, ptr @buf
+  call void @dump(i32 80)
+  %x = load <8 x i32>, ptr @win, align 32
+  %ks0 = insertelement <8 x i32> poison, i32 %k, i64 0
+  %ks = shufflevector <8 x i32> %ks0, <8 x i32> poison, <8 x i32> zeroinitializer
+  br label %loop
+
+loop:
+  %i = phi i32 [ 0, %entry ], [ %i1, %loop ]
+  %acc = phi <8 x i32> [ %x, %entry ], [ %acc1, %loop ]
+  %m = mul <8 x i32> %acc, %ks
+  %acc1 = sub <8 x i32> %m, <i32 1, i32 2, i32 3, i32 4, i32 5, i32 6, i32 7, i32 8>
+  %i1 = add i32 %i, 1
+  %done = icmp eq i32 %i1, 3
+  br i1 %done, label %out, label %loop
+
+out:
+  store <8 x i32> %acc1, ptr @wbuf
+  call void @wdump(i32 81)
+  %lt = icmp slt <8 x i32> %acc1, %x
+  %sel = select <8 x i1> %lt, <8 x i32> %acc1, <8 x i32> %x
+  %ltbits = bitcast <8 x i1> %lt to i8
+  %lt16 = sext <8 x i1> %lt to <8 x i16>
+  store <8 x i32> %sel, ptr @wbuf
+  call void @wdump(i32 82)
+  %rev = shufflevector <8 x i32> %sel, <8 x i32> %x, <8 x i32> <i32 7, i32 6, i32 5, i32 4, i32 3, i32 2, i32 1, i32 0>
+  %mix = shufflevector <8 x i32> %rev, <8 x i32> %x, <8 x i32> <i32 0, i32 13, i32 6, i32 9, i32 12, i32 3, i32 15, i32 poison>
+  %ins = insertelement <8 x i32> %mix, i32 %k, i64 7
+  %e6 = extractelement <8 x i32> %rev, i64 6
+  %ins2 = insertelement <8 x i32> %ins, i32 %e6, i64 5
+  store <8 x i32> %ins2, ptr @wbuf
+  call void @wdump(i32 83)
+  %sum = call i32 @llvm.vector.reduce.add.v8i32(<8 x i32> %acc1)
+  %umx = call i32 @llvm.vector.reduce.umax.v8i32(<8 x i32> %acc1)
+  %any = call i1 @llvm.vector.reduce.or.v8i1(<8 x i1> %lt)
+  %all = call i1 @llvm.vector.reduce.and.v8i1(<8 x i1> %lt)
+  %any32 = zext i1 %any to i32
+  %all32 = zext i1 %all to i32
+  %lt32 = zext i8 %ltbits to i32
+  %both = shl i32 %all32, 8
+  %flags = or i32 %both, %any32
+  %flags2 = shl i32 %lt32, 16
+  %flags3 = or i32 %flags, %flags2
+  %wb = load <32 x i8>, ptr @wbytes, align 32
+  %neg = icmp slt <32 x i8> %wb, zeroinitializer
+  %negbits = bitcast <32 x i1> %neg to i32
+  %r0 = insertelement <4 x i32> poison, i32 %sum, i64 0
+  %r1 = insertelement <4 x i32> %r0, i32 %umx, i64 1
+  %r2 = insertelement <4 x i32> %r1, i32 %flags3, i64 2
+  %r3 = insertelement <4 x i32> %r2, i32 %negbits, i64 3
+  store <4 x i32> %r3, ptr @buf
+  call void @dump(i32 84)
+  %lo4 = shufflevector <8 x i32> %acc1, <8 x i32> poison, <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+  %d4 = sitofp <4 x i32> %lo4 to <4 x double>
+  %ud4 = uitofp <4 x i32> %lo4 to <4 x double>
+  %dsum = fadd <4 x double> %d4, %ud4
+  %f4 = fptrunc <4 x double> %dsum to <4 x float>
+  %e4 = fpext <4 x float> %f4 to <4 x double>
+  %dlt = fcmp olt <4 x double> %e4, <double 0.0, double 1.0e10, double -1.0, double 5.0e9>
+  %pick = select <4 x i1> %dlt, <4 x i32> %lo4, <4 x i32> <i32 11, i32 22, i32 33, i32 44>
+  store <4 x double> %e4, ptr @wbuf
+  call void @wdump(i32 85)
+  store <4 x i32> %pick, ptr @buf
+  call void @dump(i32 86)
+  %w64 = sext <4 x i32> %lo4 to <4 x i64>
+  %z64 = zext <4 x i32> %lo4 to <4 x i64>
+  %p64 = add <4 x i64> %w64, %z64
+  %sh64 = lshr <4 x i64> %p64, splat (i64 8)
+  %t32 = trunc <4 x i64> %sh64 to <4 x i32>
+  %mask16 = trunc <8 x i16> %lt16 to <8 x i8>
+  %m16i = bitcast <8 x i8> %mask16 to i64
+  %t32w = bitcast <4 x i32> %t32 to <2 x i64>
+  %t32x = insertelement <2 x i64> %t32w, i64 %m16i, i64 1
+  store <2 x i64> %t32x, ptr @buf
+  call void @dump(i32 87)
+  ret void
+}
+
 define void @dynamic_lanes(i32 %k) {
   %x = load <4 x i32>, ptr @in, align 16
   %i = and i32 %k, 3
@@ -269,6 +454,8 @@ define i32 @main() {
   call void @shuffles(i32 5)
   call void @reductions(i32 5)
   call void @floats(i32 5)
+  call void @narrow(i32 5)
+  call void @wide(i32 5)
   call void @dynamic_lanes(i32 6)
   call void @put(i32 50, <4 x i32> <i32 1, i32 2, i32 3, i32 4>)
   ret i32 0

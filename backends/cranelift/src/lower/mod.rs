@@ -143,9 +143,10 @@ impl FnLower<'_, '_> {
             let blk = self.blocks[bid.index()];
             for inst in &self.f.blocks[bid.index()].insts {
                 if let (Op::Phi { .. }, Some(v)) = (&inst.op, inst.result) {
-                    if let Some(cty) = self.whole(&inst.ty) {
-                        let p = self.b.append_block_param(blk, cty);
-                        self.vals.insert(v, vec![p]);
+                    if let Some(sh) = self.whole(&inst.ty) {
+                        let ps = (0..sh.parts).map(|_| self.b.append_block_param(blk, sh.part));
+                        let ps = ps.collect();
+                        self.vals.insert(v, ps);
                         continue;
                     }
                     let mut ps = Vec::new();
@@ -176,7 +177,7 @@ impl FnLower<'_, '_> {
                 .cloned()
                 .ok_or_else(|| format!("a use of {v} before its definition")),
             Operand::Const(c) => match self.whole(&c.ty()) {
-                Some(cty) => Ok(vec![self.vector_constant(c, cty)?]),
+                Some(sh) => self.vector_constant(c, sh),
                 None => self.constant(c),
             },
         }
