@@ -1,8 +1,9 @@
-/* Conversions to unsigned 64-bit integers and selects of floats on float compares, the
-   forms the Cranelift backend lowers without branches: every value near 2^63 and 2^64
-   that converts exactly, small and negative-zero inputs, and every compare (ordered and
-   unordered, with NaN) choosing between doubles, between floats, and across the two
-   types. Each result is printed bit for bit. */
+/* Conversions to integers and selects of floats on float compares, the forms the Cranelift
+   backend lowers without branches: to unsigned 64 bits every value near 2^63 and 2^64 that
+   converts exactly, small and negative-zero inputs; to 32 bits and narrower, signed and
+   unsigned, at the ends of each range; conversions the compiler may speculate past their
+   range test; and every compare (ordered and unordered, with NaN) choosing between doubles,
+   between floats, and across the two types. Each result is printed bit for bit. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -48,7 +49,35 @@ int main(void)
         printf("float %.1f -> u64 %llu\n", (double)f, (unsigned long long)u);
         mix = mix * 31 + u;
     }
-    /* A loop whose conversions the compiler may speculate past the test. */
+    static volatile double narrow_d[] = {0.0, -0.0, 0.9, -0.9, 127.9, -128.9, 255.9, 32767.9, -32768.9,
+                                         65535.9, 2147483647.9, -2147483648.9, 1e-300};
+    static volatile float narrow_f[] = {0.0f, -0.9f, 127.5f, -128.5f, 255.5f, 32767.5f, -32768.5f,
+                                        65535.5f, 2147483520.0f, -2147483648.0f};
+    for (size_t i = 0; i < N(narrow_d); i++) {
+        double d = narrow_d[i];
+        int n = (int)d;
+        int s8 = d > -129.0 && d < 128.0 ? (signed char)d : 0;
+        int u8 = d > -1.0 && d < 256.0 ? (unsigned char)d : 0;
+        int s16 = d > -32769.0 && d < 32768.0 ? (short)d : 0;
+        int u16 = d > -1.0 && d < 65536.0 ? (unsigned short)d : 0;
+        printf("double %g -> i32 %d i8 %d u8 %d i16 %d u16 %d\n", d, n, s8, u8, s16, u16);
+        mix = mix * 31 + (uint32_t)n;
+    }
+    for (size_t i = 0; i < N(narrow_f); i++) {
+        float f = narrow_f[i];
+        int s8 = f > -129.0f && f < 128.0f ? (signed char)f : 0;
+        int u16 = f > -1.0f && f < 65536.0f ? (unsigned short)f : 0;
+        printf("float %g -> i32 %d i8 %d u16 %d\n", (double)f, (int)f, s8, u16);
+    }
+    /* Loops whose conversions the compiler may speculate past the test. */
+    int32_t iacc = 0;
+    for (int i = -3000; i < 3000; i++) {
+        double d = (double)i * 1.5e6;
+        float f = (float)i * 3.0e5f;
+        iacc += d > -2e9 && d < 2e9 ? (int32_t)d : 3;
+        iacc ^= f > -1e5f && f < 1e5f ? (int16_t)f : i;
+    }
+    printf("int loop %d\n", (int)iacc);
     uint64_t acc = 0;
     for (int i = -2000; i < 2000; i++) {
         double d = (double)i * 4.6116860184273879e15;

@@ -65,6 +65,11 @@ impl ModuleCx<'_> {
         self.obj.isa().triple()
     }
 
+    /// Whether the target is x86-64 (whose own instructions Cranelift offers as `x86_*`).
+    pub(crate) fn is_x86_64(&self) -> bool {
+        self.obj_isa_triple().architecture == target_lexicon::Architecture::X86_64
+    }
+
     /// Whether the pipeline turned SSSE3 on (`has_ssse3`): Cranelift's byte shuffle.
     pub(crate) fn has_ssse3(&self) -> bool {
         self.obj

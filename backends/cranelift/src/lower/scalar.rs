@@ -232,6 +232,10 @@ impl FnLower<'_, '_> {
             };
             let fty = scalar(from)?;
             self.libcall(name, &[fty], ct::I128, &[v])?
+        } else if (signed && bits <= 32 || bits < 32) && self.cx.is_x86_64() {
+            // Every result in range fits an i32 (fptoui to 8 or 16 bits too).
+            let r = self.truncate_to_i32(v);
+            self.resize(r, 32, container(bits), false)
         } else if signed && bits <= 32 {
             let r = self.b.ins().fcvt_to_sint_sat(ct::I32, v);
             self.resize(r, 32, container(bits), false)
@@ -242,6 +246,24 @@ impl FnLower<'_, '_> {
             self.float_to_u64(v)
         };
         Ok(self.mask(r, bits))
+    }
+
+    /// The conversion of a float or double to an i32, truncating, with x86's own answer
+    /// (`0x80000000`) out of range, where LLVM's is poison: `cvttps2dq` or `cvttpd2dq` on
+    /// the low lane. Cranelift's scalar conversions check the range after `cvttss2si`,
+    /// with a branch taken on every value in range.
+    fn truncate_to_i32(&mut self, v: Value) -> Value {
+        let r = if self.b.func.dfg.value_type(v) == ct::F32 {
+            let x = self.b.ins().scalar_to_vector(ct::F32X4, v);
+            self.b.ins().x86_cvtt2dq(ct::I32X4, x)
+        } else {
+            let x = self.b.ins().scalar_to_vector(ct::F64X2, v);
+            let wide = self.b.ins().x86_cvtt2dq(ct::I64X2, x);
+            let zero = self.b.func.dfg.constants.insert(vec![0u8; 16].into());
+            let zero = self.b.ins().vconst(ct::I64X2, zero);
+            self.b.ins().snarrow(wide, zero)
+        };
+        self.b.ins().extractlane(r, 0)
     }
 
     /// `select` between the floats `x` and `y` (F32 or F64) on `cond`, the result of a
