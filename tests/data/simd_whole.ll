@@ -33,6 +33,7 @@ declare i1 @llvm.vector.reduce.and.v4i1(<4 x i1>)
 declare i16 @llvm.vector.reduce.add.v8i16(<8 x i16>)
 declare double @llvm.vector.reduce.fadd.v2f64(double, <2 x double>)
 declare i32 @llvm.vector.reduce.add.v2i32(<2 x i32>)
+declare <4 x double> @llvm.fabs.v4f64(<4 x double>)
 declare i16 @llvm.vector.reduce.add.v4i16(<4 x i16>)
 declare i32 @llvm.vector.reduce.add.v8i32(<8 x i32>)
 declare i32 @llvm.vector.reduce.umax.v8i32(<8 x i32>)
@@ -423,6 +424,32 @@ out:
   call void @wdump(i32 85)
   store <4 x i32> %pick, ptr @buf
   call void @dump(i32 86)
+  %dsafe = fmul <4 x double> %d4, splat (double 1.0e-3)
+  %di = fptosi <4 x double> %dsafe to <4 x i32>
+  %dpos = call <4 x double> @llvm.fabs.v4f64(<4 x double> %dsafe)
+  %dsmall = fmul <4 x double> %dpos, splat (double 1.0e-2)
+  %du = fptoui <4 x double> %dsmall to <4 x i16>
+  %d2 = shufflevector <4 x double> %dsafe, <4 x double> poison, <2 x i32> <i32 3, i32 0>
+  %d2i = fptosi <2 x double> %d2 to <2 x i32>
+  %dui = bitcast <4 x i16> %du to i64
+  %d2ii = bitcast <2 x i32> %d2i to i64
+  store <4 x i32> %di, ptr @wbuf
+  %w2 = getelementptr i32, ptr @wbuf, i64 4
+  store i64 %dui, ptr %w2
+  %w3 = getelementptr i32, ptr @wbuf, i64 6
+  store i64 %d2ii, ptr %w3
+  call void @wdump(i32 88)
+  %bm = mul <16 x i8> %b, %c
+  %b8 = shufflevector <16 x i8> %b, <16 x i8> poison, <8 x i32> <i32 15, i32 1, i32 13, i32 3, i32 11, i32 5, i32 9, i32 7>
+  %bm8 = mul <8 x i8> %b8, splat (i8 -3)
+  %bw = load <32 x i8>, ptr @wbytes, align 32
+  %bwm = mul <32 x i8> %bw, %bw
+  %bm8i = bitcast <8 x i8> %bm8 to i64
+  store <16 x i8> %bm, ptr @wbuf
+  store i64 %bm8i, ptr %w2
+  call void @wdump(i32 89)
+  store <32 x i8> %bwm, ptr @wbuf
+  call void @wdump(i32 90)
   %w64 = sext <4 x i32> %lo4 to <4 x i64>
   %z64 = zext <4 x i32> %lo4 to <4 x i64>
   %p64 = add <4 x i64> %w64, %z64

@@ -87,6 +87,7 @@ pub(crate) fn shape(ty: &Type) -> Option<Shape> {
         Type::Int(b @ (8 | 16 | 32 | 64)) => (ct::Type::int(u16::try_from(*b).ok()?)?, false),
         Type::Float => (ct::F32, false),
         Type::Double => (ct::F64, false),
+        Type::Ptr => (ct::I64, false),
         _ => return None,
     };
     lanes_of(lane, n, mask)
@@ -178,7 +179,7 @@ fn op_fits(inst: &Inst, ty_of: &dyn Fn(&Operand) -> Type) -> bool {
             match op {
                 BinOp::And | BinOp::Or | BinOp::Xor => true,
                 BinOp::Add | BinOp::Sub => int,
-                BinOp::Mul => int && lane_bits(&t) >= 16,
+                BinOp::Mul => int,
                 BinOp::Shl | BinOp::LShr | BinOp::AShr => int && splat_amount(rhs).is_some(),
                 BinOp::FAdd | BinOp::FSub | BinOp::FMul | BinOp::FDiv => true,
                 _ => false,
@@ -224,9 +225,15 @@ fn op_fits(inst: &Inst, ty_of: &dyn Fn(&Operand) -> Type) -> bool {
                         && (lane_bits(&from) <= 32 && float_bits(&to) > 0
                             || lane_bits(&from) == 64 && float_bits(&to) == 64)
                 }
-                // Saturating conversions of 32-bit lanes: out of range is poison in LLVM.
+                // Saturating conversions of 32-bit lanes, and x86's own of doubles to 32-bit
+                // lanes (every result in range fits them): out of range is poison in LLVM.
                 CastOp::FPToSI | CastOp::FPToUI => {
-                    same_lanes && float_bits(&from) == 32 && int_lanes(&to) && lane_bits(&to) <= 32
+                    let fits = match float_bits(&from) {
+                        32 => lane_bits(&to) <= 32,
+                        64 => lane_bits(&to) < 32 || *op == CastOp::FPToSI && lane_bits(&to) == 32,
+                        _ => false,
+                    };
+                    same_lanes && int_lanes(&to) && fits
                 }
                 CastOp::FPExt | CastOp::FPTrunc => same_lanes && ts.is_some(),
                 _ => false,
@@ -517,6 +524,22 @@ impl FnLower<'_, '_> {
                 }
                 r
             }
+            Op::Bin { op: BinOp::Mul, lhs, rhs, .. } if self.shape_of(lhs)?.lane_bits() == 8 => {
+                // x86 multiplies no bytes: each half widened to 16 bits, multiplied, and the
+                // low bytes packed back.
+                let (a, b) = (self.parts(lhs)?, self.parts(rhs)?);
+                let mut r = Vec::with_capacity(a.len());
+                for (x, y) in a.into_iter().zip(b) {
+                    let lo = self.b.ins().uwiden_low(x);
+                    let lo_y = self.b.ins().uwiden_low(y);
+                    let lo = self.b.ins().imul(lo, lo_y);
+                    let hi = self.b.ins().uwiden_high(x);
+                    let hi_y = self.b.ins().uwiden_high(y);
+                    let hi = self.b.ins().imul(hi, hi_y);
+                    r.extend(self.truncate(vec![lo, hi], 16, 16, 8));
+                }
+                r
+            }
             Op::Bin { op, lhs, rhs, .. } => {
                 let (a, b) = (self.parts(lhs)?, self.parts(rhs)?);
                 let mut r = Vec::with_capacity(a.len());
@@ -767,6 +790,29 @@ impl FnLower<'_, '_> {
                     }
                     r
                 }
+            }
+            CastOp::FPToSI | CastOp::FPToUI if fb == 64 => {
+                // `cvttpd2dq`: two doubles to the low lanes of an I32X4, x86's answer out of
+                // range one of the poison values LLVM allows; then two parts into one.
+                if !self.cx.is_x86_64() {
+                    return Err(format!("`{}` from `{from}` to `{to}`", op.name()));
+                }
+                let mut halves = Vec::with_capacity(v.len());
+                for x in v {
+                    let wide = self.b.ins().x86_cvtt2dq(ct::I64X2, x);
+                    let zero = self.splat_const(ct::I64X2, 0);
+                    halves.push(self.b.ins().snarrow(wide, zero));
+                }
+                let ints: Vec<Value> = (0..halves.len().div_ceil(2))
+                    .map(|k| match halves.get(2 * k + 1) {
+                        Some(&b) => {
+                            let a = halves[2 * k];
+                            self.shuffle_two(a, b, &[Some(0), Some(1), Some(4), Some(5)])
+                        }
+                        None => halves[2 * k],
+                    })
+                    .collect();
+                self.truncate(ints, n, 32, tb)
             }
             CastOp::FPToSI | CastOp::FPToUI => {
                 // Out of range is poison in LLVM; saturating is one of its values.
