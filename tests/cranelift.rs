@@ -19,7 +19,9 @@
 //!   (computed goto through a static and a local table of labels, a label in a variable),
 //!   `cl_barrier` (empty `asm volatile` memory barriers and a `black_box`) and
 //!   `cl_float_select` (conversions to `u64` around 2^63 and 2^64, selects of floats on every
-//!   float compare with NaN and signed zeros: the forms lowered without branches).
+//!   float compare with NaN and signed zeros: the forms lowered without branches) and
+//!   `cl_libm_sqrt` (`sqrt` and `sqrtf` of every class of argument, with `errno` after each:
+//!   the square root instruction, and the C library's call only for a NaN result).
 //! - `cranelift::atomic_rmw_ll`: `tests/data/cl_atomic_rmw.ll`, every `atomicrmw` operation
 //!   of LLVM 22 (those C cannot spell too: `uinc_wrap`, `udec_wrap`, `usub_cond`,
 //!   `usub_sat`, `fmaximum`, `fminimum`), `cmpxchg` weak and volatile, atomic loads and
@@ -134,7 +136,8 @@ fn data_program(program: &str, level: &str, dir: &Path) -> Result<(), Failed> {
 }
 
 /// The C programs of `tests/data/` with constructs beyond plain C that the backend lowers.
-const CONSTRUCTS: &[&str] = &["cl_atomics", "cl_tls", "cl_goto", "cl_barrier", "cl_float_select"];
+const CONSTRUCTS: &[&str] =
+    &["cl_atomics", "cl_tls", "cl_goto", "cl_barrier", "cl_float_select", "cl_libm_sqrt"];
 
 /// A program of [`CONSTRUCTS`] at `level`, built with the Cranelift settings `pipeline`,
 /// prints what clang's build prints.

@@ -27,6 +27,64 @@ impl FnLower<'_, '_> {
         {
             return self.intrinsic(inst, name, c);
         }
+        if self.libm_sqrt(c) {
+            return self.partially_inlined_sqrt(c);
+        }
+        self.plain_call(c)
+    }
+
+    /// Whether `c` calls the C library's `sqrt` or `sqrtf`: a declaration of that name and
+    /// signature, with neither the call, nor the declaration, nor the caller saying
+    /// `nobuiltin` or `no-builtins`.
+    fn libm_sqrt(&self, c: &Call) -> bool {
+        let Some(f) = c.callee_name().and_then(|n| self.cx.module.function(n)) else {
+            return false;
+        };
+        let ty = match f.name.as_str() {
+            "sqrt" => opm_ir::Type::Double,
+            "sqrtf" => opm_ir::Type::Float,
+            _ => return false,
+        };
+        let blocked = |a: &opm_ir::Attrs| a.func_has("nobuiltin") || a.func_has("no-builtins");
+        f.is_declaration()
+            && !f.ty.varargs
+            && f.ty.params == [ty.clone()]
+            && f.ty.ret == ty
+            && c.fn_ty == f.ty
+            && !blocked(&f.attrs)
+            && !blocked(&c.attrs)
+            && !blocked(&self.f.attrs)
+    }
+
+    /// A call of the C library's `sqrt` (or `sqrtf`) as LLVM's code generator makes it
+    /// (`PartiallyInlineLibCalls`): the square root instruction, and the call only when its
+    /// result is NaN, for the C library to set `errno` (the argument is negative) and return
+    /// what it returns. The same result, and the call's effect exactly when it has one.
+    fn partially_inlined_sqrt(&mut self, c: &Call) -> Lowered<Vec<Value>> {
+        let x = match c.args.as_slice() {
+            [a] => self.scalar_operand(a)?,
+            _ => return Err("a call of sqrt without one argument".into()),
+        };
+        let ty = self.b.func.dfg.value_type(x);
+        let r = self.b.ins().sqrt(x);
+        let ok = self.b.ins().fcmp(cranelift_codegen::ir::condcodes::FloatCC::Ordered, r, r);
+        let slow = self.b.create_block();
+        let join = self.b.create_block();
+        let result = self.b.append_block_param(join, ty);
+        self.b.set_cold_block(slow);
+        self.b.ins().brif(ok, join, &[r.into()], slow, &[]);
+        self.b.switch_to_block(slow);
+        let called = self.plain_call(c)?;
+        let &[called] = called.as_slice() else {
+            return Err("a call of sqrt without one result".into());
+        };
+        self.b.ins().jump(join, &[called.into()]);
+        self.b.switch_to_block(join);
+        Ok(vec![result])
+    }
+
+    /// A call as the callee's ABI wants it, direct or indirect.
+    fn plain_call(&mut self, c: &Call) -> Lowered<Vec<Value>> {
         let mut args = Vec::new();
         let mut extra = Vec::new();
         for (i, a) in c.args.iter().enumerate() {
