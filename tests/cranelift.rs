@@ -17,11 +17,13 @@
 //!   floats, compare-exchange strong and weak, fences, two threads sharing counters),
 //!   `cl_tls` (thread-local variables of every kind and TLS model, four threads), `cl_goto`
 //!   (computed goto through a static and a local table of labels, a label in a variable),
-//!   `cl_barrier` (empty `asm volatile` memory barriers and a `black_box`) and
+//!   `cl_barrier` (empty `asm volatile` memory barriers and a `black_box`),
 //!   `cl_float_select` (conversions to `u64` around 2^63 and 2^64, selects of floats on every
-//!   float compare with NaN and signed zeros: the forms lowered without branches) and
+//!   float compare with NaN and signed zeros: the forms lowered without branches),
 //!   `cl_libm_sqrt` (`sqrt` and `sqrtf` of every class of argument, with `errno` after each:
-//!   the square root instruction, and the C library's call only for a NaN result).
+//!   the square root instruction, and the C library's call only for a NaN result) and
+//!   `cl_divrem` (division and remainder of the same operands, signed and unsigned, 8 to 64
+//!   bits, in either order: one division for both).
 //! - `cranelift::atomic_rmw_ll`: `tests/data/cl_atomic_rmw.ll`, every `atomicrmw` operation
 //!   of LLVM 22 (those C cannot spell too: `uinc_wrap`, `udec_wrap`, `usub_cond`,
 //!   `usub_sat`, `fmaximum`, `fminimum`), `cmpxchg` weak and volatile, atomic loads and
@@ -136,8 +138,15 @@ fn data_program(program: &str, level: &str, dir: &Path) -> Result<(), Failed> {
 }
 
 /// The C programs of `tests/data/` with constructs beyond plain C that the backend lowers.
-const CONSTRUCTS: &[&str] =
-    &["cl_atomics", "cl_tls", "cl_goto", "cl_barrier", "cl_float_select", "cl_libm_sqrt"];
+const CONSTRUCTS: &[&str] = &[
+    "cl_atomics",
+    "cl_tls",
+    "cl_goto",
+    "cl_barrier",
+    "cl_float_select",
+    "cl_libm_sqrt",
+    "cl_divrem",
+];
 
 /// A program of [`CONSTRUCTS`] at `level`, built with the Cranelift settings `pipeline`,
 /// prints what clang's build prints.

@@ -27,7 +27,7 @@ use cranelift_module::{FuncId, Module as _};
 use opm_backend::Site;
 use opm_ir::print::{LocalNames, PrintOptions, instruction_text};
 use opm_ir::{
-    BlockId, Cfg, ConstExpr, Constant, FloatKind, Function, Inst, Op, Operand, Type, ValueId,
+    BinOp, BlockId, Cfg, ConstExpr, Constant, FloatKind, Function, Inst, Op, Operand, Type, ValueId,
 };
 use std::collections::HashMap;
 
@@ -51,6 +51,8 @@ pub(crate) fn lower_function(
         globals: HashMap::new(),
         va: None,
         fcmps: HashMap::new(),
+        rem_pairs: div_rem_pairs(f),
+        quotients: HashMap::new(),
     };
     let cfg = Cfg::new(f);
     let site = |inst: Option<&Inst>| match inst {
@@ -101,6 +103,46 @@ pub(crate) struct FnLower<'a, 'm> {
     /// its condition and operands, for a `select` of floats on it (see
     /// [`FnLower::float_select`]).
     fcmps: HashMap<ValueId, (FloatCC, Value, Value)>,
+    /// Each scalar `urem`/`srem` with a division of the same operands in its block: the
+    /// division's value (see [`FnLower::remainder`]).
+    rem_pairs: HashMap<ValueId, ValueId>,
+    /// The quotient of a division computed early, for a remainder before it in its block.
+    quotients: HashMap<ValueId, Value>,
+}
+
+/// The scalar `urem`/`srem` of `f` (at most 64 bits) that have a division of the same
+/// signedness and operands in their block, each with that division's value.
+fn div_rem_pairs(f: &Function) -> HashMap<ValueId, ValueId> {
+    let mut pairs = HashMap::new();
+    for block in &f.blocks {
+        let divisions: Vec<(bool, &Operand, &Operand, ValueId)> = block
+            .insts
+            .iter()
+            .filter_map(|inst| match (&inst.op, inst.result) {
+                (Op::Bin { op: op @ (BinOp::UDiv | BinOp::SDiv), lhs, rhs, .. }, Some(v)) => {
+                    Some((*op == BinOp::SDiv, lhs, rhs, v))
+                }
+                _ => None,
+            })
+            .collect();
+        for inst in &block.insts {
+            let (Op::Bin { op: op @ (BinOp::URem | BinOp::SRem), lhs, rhs, .. }, Some(v)) =
+                (&inst.op, inst.result)
+            else {
+                continue;
+            };
+            if inst.ty.int_bits().is_none_or(|b| b > 64) {
+                continue;
+            }
+            let signed = *op == BinOp::SRem;
+            if let Some(&(.., d)) =
+                divisions.iter().find(|(s, l, r, _)| *s == signed && *l == lhs && *r == rhs)
+            {
+                pairs.insert(v, d);
+            }
+        }
+    }
+    pairs
 }
 
 /// What lowering an instruction produced, or why it could not.
@@ -158,6 +200,32 @@ impl FnLower<'_, '_> {
             }
         }
         Ok(())
+    }
+
+    /// The remainder `op` (`urem`/`srem`) of `a` by `b` (of type `ty`), whose block also
+    /// divides them (`div`, the division's value): `a - q * b`, with the division's quotient
+    /// `q`, computed here if the division comes later (and taken from here then). x86 gives
+    /// both from one `div`, which LLVM's code generator uses; Cranelift has an instruction
+    /// for each, and two divisions cost twice one.
+    fn remainder(
+        &mut self,
+        op: BinOp,
+        ty: &Type,
+        div: ValueId,
+        a: Value,
+        b: Value,
+    ) -> Lowered<Value> {
+        let q = match self.vals.get(&div).and_then(|v| v.first()) {
+            Some(&q) => q,
+            None => {
+                let div_op = if op == BinOp::SRem { BinOp::SDiv } else { BinOp::UDiv };
+                let q = self.bin(div_op, ty, a, b)?;
+                self.quotients.insert(div, q);
+                q
+            }
+        };
+        let product = self.bin(BinOp::Mul, ty, q, b)?;
+        self.bin(BinOp::Sub, ty, a, product)
     }
 
     /// The canonical type of an operand.
@@ -350,8 +418,14 @@ impl FnLower<'_, '_> {
         match &inst.op {
             Op::Bin { op, lhs, rhs, .. } => {
                 let ty = self.operand_type(lhs)?;
+                let quotient = inst.result.and_then(|v| self.quotients.get(&v)).copied();
+                let partner = inst.result.and_then(|v| self.rem_pairs.get(&v)).copied();
                 let (a, b) = (self.operand(lhs)?, self.operand(rhs)?);
-                let r = self.bin_lanes(*op, &ty, a, b)?;
+                let r = match (quotient, partner) {
+                    (Some(q), _) => vec![q],
+                    (None, Some(div)) => vec![self.remainder(*op, &ty, div, a[0], b[0])?],
+                    (None, None) => self.bin_lanes(*op, &ty, a, b)?,
+                };
                 self.define(inst, r);
             }
             Op::FNeg { val, .. } => {
