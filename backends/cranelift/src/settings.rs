@@ -131,8 +131,9 @@ static LOWERING: [SettingSpec; 1] = [SettingSpec {
     values: &["lanes", "native"],
     default: "native",
     description: "LLVM vectors: `lanes` splits every vector into scalars; `native` keeps \
-         128-bit vectors whole in SIMD registers in each function whose vector operations \
-         Cranelift all has (the others are split).",
+         vectors of 16 to 512 bits whole in SIMD registers (narrow ones in the low lanes of \
+         one, wide ones in several) in each function whose vector operations all have a \
+         native form (the others are split).",
     kind: Kind::Lowering,
     requires: &[],
 }];
@@ -140,7 +141,7 @@ static LOWERING: [SettingSpec; 1] = [SettingSpec {
 /// How the pipeline asks this backend to lower the canonical IR.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Lowering {
-    /// `vectors=native`: keep 128-bit vectors whole where every operation on them is native.
+    /// `vectors=native`: keep vectors whole where every operation on them is native.
     pub native_vectors: bool,
 }
 
