@@ -84,6 +84,7 @@ pub(crate) fn emit(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, GccErr
         locals: Default::default(),
         phi_temps,
         reachable: reachable.clone(),
+        signed: super::signed::signed_values(f),
     };
     for def in statics {
         let _ = writeln!(e.decls, "  {def}");
@@ -150,6 +151,8 @@ pub(crate) struct FnEmit<'a, 'm> {
     phi_temps: HashSet<BlockId>,
     /// Whether each block is reachable from the entry (only those are emitted).
     reachable: Vec<bool>,
+    /// The integer values declared signed (see [`super::signed`]).
+    signed: HashSet<ValueId>,
 }
 
 /// The blocks of `f` whose address is taken, in its code or in the tables of block
@@ -207,7 +210,10 @@ impl FnEmit<'_, '_> {
         let live = f.blocks.iter().zip(reachable).filter(|(_, live)| *live);
         for inst in live.flat_map(|(b, _)| &b.insts) {
             if let Some(v) = inst.result {
-                let c = self.cx.types.c(&inst.ty)?;
+                let c = match inst.ty.int_bits() {
+                    Some(bits) if self.signed.contains(&v) => super::types::signed_c(bits).into(),
+                    _ => self.cx.types.c(&inst.ty)?,
+                };
                 self.declare(&format!("{c} {}", var(v)));
             }
         }

@@ -24,6 +24,7 @@ mod atomics;
 mod function;
 mod intrinsics;
 mod ops;
+mod signed;
 #[cfg(test)]
 mod tests;
 mod types;

@@ -114,6 +114,9 @@ pub(crate) fn icmp(pred: IntPredicate, ty: &Type, a: &str, b: &str) -> String {
             (sext(a, *n, w), sext(b, *n, w))
         }
         Type::Ptr => (format!("((uintptr_t)({a}))"), format!("((uintptr_t)({b}))")),
+        // Through the container's unsigned type: a local may be declared signed (see
+        // `super::signed`).
+        Type::Int(n) => (format!("(({})({a}))", int_c(*n)), format!("(({})({b}))", int_c(*n))),
         _ => (format!("({a})"), format!("({b})")),
     };
     let sym = match pred {
@@ -162,7 +165,7 @@ pub(crate) fn cast(op: CastOp, from: &Type, to: &Type, a: &str) -> Result<String
         |t: &Type| t.int_bits().ok_or(format!("the type `{t}` where an integer was expected"));
     Ok(match op {
         CastOp::Trunc => wrap(bits(to)?, a),
-        CastOp::ZExt => format!("(({})({a}))", int_c(bits(to)?)),
+        CastOp::ZExt => format!("(({})({})({a}))", int_c(bits(to)?), int_c(bits(from)?)),
         CastOp::SExt => {
             let (n, m) = (bits(from)?, bits(to)?);
             let w = container_bits(m);
@@ -178,7 +181,7 @@ pub(crate) fn cast(op: CastOp, from: &Type, to: &Type, a: &str) -> Result<String
             let w = container_bits(m);
             wrap(m, &format!("({})({})({a})", unsigned_c(w), signed_c(w)))
         }
-        CastOp::UIToFP => format!("(({})({a}))", fc(to)?),
+        CastOp::UIToFP => format!("(({})({})({a}))", fc(to)?, int_c(bits(from)?)),
         CastOp::SIToFP => {
             let n = bits(from)?;
             format!("(({})({}))", fc(to)?, sext(a, n, container_bits(n)))
