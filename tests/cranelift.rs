@@ -21,9 +21,10 @@
 //!   `cl_float_select` (conversions to `u64` around 2^63 and 2^64, selects of floats on every
 //!   float compare with NaN and signed zeros: the forms lowered without branches),
 //!   `cl_libm_sqrt` (`sqrt` and `sqrtf` of every class of argument, with `errno` after each:
-//!   the square root instruction, and the C library's call only for a NaN result) and
+//!   the square root instruction, and the C library's call only for a NaN result),
 //!   `cl_divrem` (division and remainder of the same operands, signed and unsigned, 8 to 64
-//!   bits, in either order: one division for both).
+//!   bits, in either order: one division for both) and `fpclass` (`llvm.is.fpclass`: each
+//!   class of floats and doubles alone and combined, `isnan`/`isinf`/`isfinite`/`isnormal`).
 //! - `cranelift::atomic_rmw_ll`: `tests/data/cl_atomic_rmw.ll`, every `atomicrmw` operation
 //!   of LLVM 22 (those C cannot spell too: `uinc_wrap`, `udec_wrap`, `usub_cond`,
 //!   `usub_sat`, `fmaximum`, `fminimum`), `cmpxchg` weak and volatile, atomic loads and
@@ -146,6 +147,7 @@ const CONSTRUCTS: &[&str] = &[
     "cl_float_select",
     "cl_libm_sqrt",
     "cl_divrem",
+    "fpclass",
 ];
 
 /// A program of [`CONSTRUCTS`] at `level`, built with the Cranelift settings `pipeline`,

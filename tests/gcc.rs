@@ -9,8 +9,9 @@
 //!   `OPM_GCC_CSMITH_COUNT` (default 30) matching programs per level from the base seed
 //!   `OPM_GCC_CSMITH_SEED` (fresh when unset; printed, with the replay line).
 //! - `gcc::data::<program>`: the programs of `tests/data/` aimed at calling conventions,
-//!   phis, vectors, volatile bit-fields, dynamic stack allocation and floats in memory
-//!   (unaligned, NaN payloads), at several gcc levels;
+//!   phis, vectors, volatile bit-fields, dynamic stack allocation, floats in memory
+//!   (unaligned, NaN payloads) and the classes of floats (`llvm.is.fpclass`), at several gcc
+//!   levels;
 //!   and `gcc_packed_vectors.ll` (vectors of lanes that are not whole bytes in memory, as
 //!   LLVM packs them) and `gcc_unreachable_eh.ll` (cleanup blocks nothing reaches, as rustc's
 //!   `panic=abort` modules keep them, left out).
@@ -72,6 +73,7 @@ fn main() {
         "vla.c",
         "phi_swap.ll",
         "float_memory.c",
+        "fpclass.c",
     ];
     let gcc_data = ["gcc_packed_vectors.ll", "gcc_unreachable_eh.ll"];
     for program in data.into_iter().chain(["simd_whole.ll"]).chain(gcc_data) {

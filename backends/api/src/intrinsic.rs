@@ -51,6 +51,9 @@ pub enum Intrinsic<'a> {
     Overflow { signed: bool, op: Arith },
     /// `modf`: `{ fractional part, integral part }`, both with the operand's sign.
     Modf,
+    /// `is.fpclass`: whether the float is in one of the classes its second operand (a
+    /// constant) names, lane by lane; see [`FpClass`].
+    IsFpClass,
     /// `vector.reduce.*`: a fold over the lanes of a vector.
     Reduce(ReduceOp),
     /// An operation applied to its operands' lanes one at a time (to the operands themselves
@@ -60,6 +63,59 @@ pub enum Intrinsic<'a> {
     /// Any other intrinsic, by its base name (`llvm.frexp.f64` → `frexp`): no backend lowers
     /// it, each refuses it naming it.
     Other(&'a str),
+}
+
+/// The classes of `llvm.is.fpclass`'s test mask (LLVM's `FPClassTest`), in bit order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FpClass {
+    SignalingNan,
+    QuietNan,
+    NegativeInfinity,
+    NegativeNormal,
+    NegativeSubnormal,
+    NegativeZero,
+    PositiveZero,
+    PositiveSubnormal,
+    PositiveNormal,
+    PositiveInfinity,
+}
+
+impl FpClass {
+    /// Every class, bit 0 first.
+    pub const ALL: [FpClass; 10] = [
+        FpClass::SignalingNan,
+        FpClass::QuietNan,
+        FpClass::NegativeInfinity,
+        FpClass::NegativeNormal,
+        FpClass::NegativeSubnormal,
+        FpClass::NegativeZero,
+        FpClass::PositiveZero,
+        FpClass::PositiveSubnormal,
+        FpClass::PositiveNormal,
+        FpClass::PositiveInfinity,
+    ];
+
+    /// The classes a test mask names.
+    pub fn of_mask(mask: u64) -> Vec<FpClass> {
+        FpClass::ALL
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| mask >> i & 1 == 1)
+            .map(|(_, c)| *c)
+            .collect()
+    }
+
+    /// The class's sign: `Some(true)` negative, `Some(false)` positive, `None` for NaNs.
+    pub fn negative(self) -> Option<bool> {
+        match self {
+            FpClass::SignalingNan | FpClass::QuietNan => None,
+            FpClass::NegativeInfinity
+            | FpClass::NegativeNormal
+            | FpClass::NegativeSubnormal
+            | FpClass::NegativeZero => Some(true),
+            _ => Some(false),
+        }
+    }
 }
 
 /// Which memory intrinsic (the `.inline` forms are the same operation).
@@ -246,6 +302,7 @@ pub fn classify(name: &str) -> Intrinsic<'_> {
         "stackrestore" => Intrinsic::StackRestore,
         "load.relative" => Intrinsic::LoadRelative,
         "modf" => Intrinsic::Modf,
+        "is.fpclass" => Intrinsic::IsFpClass,
         _ => overflow(base)
             .or_else(|| {
                 base.strip_prefix("vector.reduce.")
@@ -379,6 +436,7 @@ mod tests {
             ("llvm.load.relative.i32", Intrinsic::LoadRelative),
             ("llvm.modf.f64", Intrinsic::Modf),
             ("llvm.modf.v2f64", Intrinsic::Modf),
+            ("llvm.is.fpclass.f32", Intrinsic::IsFpClass),
         ];
         for (name, class) in cases {
             assert_eq!(classify(name), *class, "{name}");

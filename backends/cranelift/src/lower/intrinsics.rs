@@ -87,6 +87,18 @@ impl FnLower<'_, '_> {
                 Ok(out)
             }
             Intrinsic::Modf => self.modf(c, &args),
+            Intrinsic::IsFpClass => {
+                let arg_elem = self.operand_type(&c.args[0])?.scalar().clone();
+                let mask = c.args.get(1).and_then(|a| a.as_const()).and_then(Constant::as_signed);
+                let (Some(mask), Type::Float | Type::Double) = (mask, &arg_elem) else {
+                    return Err(format!("the intrinsic @llvm.{base} on `{arg_elem}`"));
+                };
+                let mut out = Vec::with_capacity(args[0].len());
+                for &x in &args[0] {
+                    out.push(self.is_fpclass(x, mask as u64));
+                }
+                Ok(out)
+            }
             Intrinsic::Reduce(op) => Ok(vec![self.fold(op, &c.args[0], &args)?]),
             Intrinsic::Elementwise(op) => self.lanes(op, base, c, &args, &elem),
             // (`threadlocal.address` is a pass-through: a thread-local's name already gives its
@@ -200,6 +212,69 @@ impl FnLower<'_, '_> {
 
     /// `modf`: { fractional part, integral part }, through the C library's modf (which keeps
     /// the signs of zeros and infinities exact), lane by lane.
+    /// `llvm.is.fpclass` of the float or double `x` (an I8 0 or 1): the classes of `mask`
+    /// told apart by the bits, without a floating-point compare (a signalling NaN raises no
+    /// flag). `abs` is the bits without the sign: NaN above the infinity's bits (quiet from
+    /// the top mantissa bit up), subnormal from 1 to below the smallest normal, normal from
+    /// there to below infinity.
+    fn is_fpclass(&mut self, x: Value, mask: u64) -> Value {
+        let fty = self.b.func.dfg.value_type(x);
+        let (ity, w, m) = if fty == ct::F32 { (ct::I32, 32u32, 23u32) } else { (ct::I64, 64, 52) };
+        let bits = self.b.ins().bitcast(ity, cranelift_codegen::ir::MemFlagsData::new(), x);
+        let abs_mask = if w == 32 { 0x7fff_ffff } else { i64::MAX };
+        let abs = self.b.ins().band_imm_s(bits, abs_mask);
+        let inf = (((1i64 << (w - 1 - m)) - 1) << m) as u64;
+        let quiet = 1u64 << (m - 1);
+        let min_normal = 1u64 << m;
+        let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, bits, 0);
+        let mut result: Option<Value> = None;
+        for class in opm_backend::intrinsic::FpClass::of_mask(mask) {
+            use opm_backend::intrinsic::FpClass as C;
+            let i = self.b.ins();
+            let test = match class {
+                C::SignalingNan => {
+                    let nan = i.icmp_imm_u(IntCC::UnsignedGreaterThan, abs, inf as i64);
+                    let quiet_nan = self.b.ins().icmp_imm_u(
+                        IntCC::UnsignedGreaterThanOrEqual,
+                        abs,
+                        (inf | quiet) as i64,
+                    );
+                    let not_quiet = self.b.ins().bxor_imm_u(quiet_nan, 1);
+                    self.b.ins().band(nan, not_quiet)
+                }
+                C::QuietNan => {
+                    i.icmp_imm_u(IntCC::UnsignedGreaterThanOrEqual, abs, (inf | quiet) as i64)
+                }
+                C::NegativeInfinity | C::PositiveInfinity => {
+                    i.icmp_imm_u(IntCC::Equal, abs, inf as i64)
+                }
+                C::NegativeZero | C::PositiveZero => i.icmp_imm_u(IntCC::Equal, abs, 0),
+                C::NegativeSubnormal | C::PositiveSubnormal => {
+                    let less = i.iadd_imm_s(abs, -1);
+                    self.b.ins().icmp_imm_u(IntCC::UnsignedLessThan, less, (min_normal - 1) as i64)
+                }
+                C::NegativeNormal | C::PositiveNormal => {
+                    let less = i.iadd_imm_s(abs, -(min_normal as i64));
+                    let range = (inf - min_normal) as i64;
+                    self.b.ins().icmp_imm_u(IntCC::UnsignedLessThan, less, range)
+                }
+            };
+            let test = match class.negative() {
+                Some(true) => self.b.ins().band(test, neg),
+                Some(false) => {
+                    let pos = self.b.ins().bxor_imm_u(neg, 1);
+                    self.b.ins().band(test, pos)
+                }
+                None => test,
+            };
+            result = Some(match result {
+                Some(r) => self.b.ins().bor(r, test),
+                None => test,
+            });
+        }
+        result.unwrap_or_else(|| self.b.ins().iconst(ct::I8, 0))
+    }
+
     fn modf(&mut self, c: &Call, args: &[Vec<Value>]) -> Lowered<Vec<Value>> {
         let fty = scalar(self.operand_type(&c.args[0])?.scalar())?;
         let name = if fty == ct::F32 { "modff" } else { "modf" };

@@ -208,9 +208,66 @@ impl FnEmit<'_, '_> {
             // (`threadlocal.address` is a pass-through: C's `&` of a `__thread` variable is the
             // current thread's instance.)
             Intrinsic::FpToIntSat { signed } => self.float_to_int_sat(inst, c, signed, base)?,
+            Intrinsic::IsFpClass => self.is_fpclass(inst, c, base)?,
             Intrinsic::Other(_) => return Err(format!("the intrinsic @llvm.{base}")),
         }
         Ok(())
+    }
+
+    /// `@llvm.is.fpclass` of floats or doubles, lane by lane: the classes of its mask told
+    /// apart by the bits (no floating-point compare, so a signalling NaN raises no flag).
+    /// With `a` the bits without the sign: NaN above the infinity's bits (quiet from the top
+    /// mantissa bit up), subnormal from 1 to below the smallest normal, normal from there to
+    /// below infinity.
+    fn is_fpclass(&mut self, inst: &Inst, c: &Call, base: &str) -> Emitted<()> {
+        let arg = c.args.first().ok_or("an intrinsic without arguments")?.clone();
+        let from = self.operand_type(&arg)?.scalar().clone();
+        let mask = c.args.get(1).and_then(|a| a.as_const()).and_then(opm_ir::Constant::as_signed);
+        let (Some(mask), Some((ty, bits_of, w, m))) = (
+            mask,
+            match from {
+                Type::Float => Some(("uint32_t", "opm_f32_bits", 32u32, 23u32)),
+                Type::Double => Some(("uint64_t", "opm_f64_bits", 64, 52)),
+                _ => None,
+            },
+        ) else {
+            return Err(format!("the intrinsic @llvm.{base} on `{from}`"));
+        };
+        let inf = ((1u64 << (w - 1 - m)) - 1) << m;
+        let quiet = 1u64 << (m - 1);
+        let min_normal = 1u64 << m;
+        let sign = 1u64 << (w - 1);
+        self.lanes(inst, |e, i| {
+            let x = e.lane_of(&arg, i)?;
+            let b = format!("{bits_of}({x})");
+            let a = format!("(({ty})({b} & {:#x}ULL))", !sign & (u64::MAX >> (64 - w)));
+            let neg = format!("((({ty}){b} & {sign:#x}ULL) != 0)");
+            let mut tests = Vec::new();
+            for class in opm_backend::intrinsic::FpClass::of_mask(mask as u64) {
+                use opm_backend::intrinsic::FpClass as C;
+                let test = match class {
+                    C::SignalingNan => {
+                        format!("({a} > {inf:#x}ULL && {a} < {:#x}ULL)", inf | quiet)
+                    }
+                    C::QuietNan => format!("({a} >= {:#x}ULL)", inf | quiet),
+                    C::NegativeInfinity | C::PositiveInfinity => format!("({a} == {inf:#x}ULL)"),
+                    C::NegativeZero | C::PositiveZero => format!("({a} == 0)"),
+                    C::NegativeSubnormal | C::PositiveSubnormal => {
+                        format!("(({ty})({a} - 1) < {:#x}ULL)", min_normal - 1)
+                    }
+                    C::NegativeNormal | C::PositiveNormal => {
+                        format!("(({ty})({a} - {min_normal:#x}ULL) < {:#x}ULL)", inf - min_normal)
+                    }
+                };
+                tests.push(match class.negative() {
+                    Some(true) => format!("({test} && {neg})"),
+                    Some(false) => format!("({test} && !{neg})"),
+                    None => test,
+                });
+            }
+            let any = if tests.is_empty() { "0".to_string() } else { tests.join(" || ") };
+            Ok(format!("((uint8_t)({any}))"))
+        })
     }
 
     /// `@llvm.fptosi.sat` / `@llvm.fptoui.sat`: the float truncated toward zero, clamped to
