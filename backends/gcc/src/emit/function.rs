@@ -85,6 +85,7 @@ pub(crate) fn emit(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, GccErr
         phi_temps,
         reachable: reachable.clone(),
         signed: super::signed::signed_values(f),
+        signed_arith: super::signed::nsw_undefined_on_overflow(f),
     };
     for def in statics {
         let _ = writeln!(e.decls, "  {def}");
@@ -153,6 +154,9 @@ pub(crate) struct FnEmit<'a, 'm> {
     reachable: Vec<bool>,
     /// The integer values declared signed (see [`super::signed`]).
     signed: HashSet<ValueId>,
+    /// The `nsw` arithmetic emitted as C's signed arithmetic (see
+    /// [`super::signed::nsw_undefined_on_overflow`]).
+    signed_arith: HashSet<ValueId>,
 }
 
 /// The blocks of `f` whose address is taken, in its code or in the tables of block
@@ -417,6 +421,14 @@ impl FnEmit<'_, '_> {
     /// Emits one instruction of block `bid`.
     fn inst(&mut self, bid: BlockId, inst: &Inst) -> Emitted<()> {
         match &inst.op {
+            Op::Bin { op, lhs, rhs, .. }
+                if inst.result.is_some_and(|v| self.signed_arith.contains(&v)) =>
+            {
+                let n = inst.ty.int_bits().unwrap_or(64);
+                let (a, b) = (self.operand(lhs)?, self.operand(rhs)?);
+                let e = ops::signed_arith(*op, n, &a, &b)?;
+                self.assign(inst, &e);
+            }
             Op::Bin { op, lhs, rhs, .. } => {
                 let elem = self.operand_type(lhs)?.scalar().clone();
                 let op = *op;

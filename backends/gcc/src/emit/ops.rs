@@ -86,6 +86,19 @@ pub(crate) fn int_bin(op: BinOp, n: u32, a: &str, b: &str) -> Result<String, Str
     })
 }
 
+/// `add`, `sub` or `mul nsw` on two `iN` (N of 32 or 64) whose overflow is undefined in the IR
+/// too, as C's signed arithmetic, which is undefined on overflow the same way.
+pub(crate) fn signed_arith(op: BinOp, n: u32, a: &str, b: &str) -> Result<String, String> {
+    let (s, t) = (signed_c(n), int_c(n));
+    let sym = match op {
+        BinOp::Add => "+",
+        BinOp::Sub => "-",
+        BinOp::Mul => "*",
+        other => return Err(format!("`{}` as signed arithmetic", other.name())),
+    };
+    Ok(format!("(({t})(({s})({a}) {sym} ({s})({b})))"))
+}
+
 /// A float binary operation on two values of C type `fc` (`float`, `double`, `long double`,
 /// `_Float128`). `frem` on `_Float128` calls the C library's `fmodf128` (gcc has no
 /// built-in for it; fmod's result is exact, so any correct implementation gives it).
