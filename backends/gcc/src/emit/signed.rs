@@ -6,12 +6,13 @@
 //! `v > 127 ? 127 : v` on an unsigned `v` compared as signed stays two branches where C's own
 //! `int` gives a `MAX_EXPR` and a conditional move (a saturation in a loop became
 //! mispredicted branches). A value compared as signed is therefore declared signed, with the
-//! values its phis join it with and the other loads of its address, when every use of every one of them reads it through an
-//! explicit conversion to the width and signedness it needs ([`super::ops`] writes such
-//! conversions for every integer operation, compare and cast, so the declared signedness of
-//! a 32- or 64-bit local never changes what an operation computes), and every definition
-//! assigns it from an expression (C converts modulo 2^N, which is what gcc does). Other uses
-//! (calls, intrinsics, atomics, addresses, switches, returns) leave the whole group unsigned.
+//! values its phis join it with and the other loads of its address, when every use of every
+//! one of them reads it through an explicit conversion to the width and signedness it needs
+//! ([`super::ops`] writes such conversions for every integer operation, compare and cast, so
+//! the declared signedness of a 32- or 64-bit local never changes what an operation
+//! computes), and every definition assigns it from an expression (C converts modulo 2^N,
+//! which is what gcc does). Other uses (calls, intrinsics, atomics, addresses, switches,
+//! returns) leave the whole group unsigned.
 //!
 //! Also: which `nsw` arithmetic may be C's signed arithmetic ([`nsw_undefined_on_overflow`]).
 
