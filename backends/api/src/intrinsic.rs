@@ -65,6 +65,27 @@ pub enum Intrinsic<'a> {
     Other(&'a str),
 }
 
+/// Whether the call `call`, in `caller`, of the C library function declared as `decl` with
+/// the signature `params` → `ret` may be treated as the library's own (folded, expanded or
+/// inlined as LLVM's code generator does): `decl` is a declaration of that signature, and
+/// neither it, nor the call, nor the caller says `nobuiltin` or clang's `no-builtins`.
+pub fn libc_call_is_builtin(
+    decl: &opm_ir::Function,
+    call: &opm_ir::Call,
+    caller: &opm_ir::Function,
+    params: &[opm_ir::Type],
+    ret: &opm_ir::Type,
+) -> bool {
+    let blocked = |a: &opm_ir::Attrs| a.func_has("nobuiltin") || a.func_has("no-builtins");
+    decl.is_declaration()
+        && !decl.ty.varargs
+        && decl.ty.params == params
+        && decl.ty.ret == *ret
+        && !blocked(&decl.attrs)
+        && !blocked(&call.attrs)
+        && !blocked(&caller.attrs)
+}
+
 /// The classes of `llvm.is.fpclass`'s test mask (LLVM's `FPClassTest`), in bit order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FpClass {

@@ -45,15 +45,14 @@ impl FnLower<'_, '_> {
             "sqrtf" => opm_ir::Type::Float,
             _ => return false,
         };
-        let blocked = |a: &opm_ir::Attrs| a.func_has("nobuiltin") || a.func_has("no-builtins");
-        f.is_declaration()
-            && !f.ty.varargs
-            && f.ty.params == [ty.clone()]
-            && f.ty.ret == ty
-            && c.fn_ty == f.ty
-            && !blocked(&f.attrs)
-            && !blocked(&c.attrs)
-            && !blocked(&self.f.attrs)
+        c.fn_ty == f.ty
+            && opm_backend::intrinsic::libc_call_is_builtin(
+                f,
+                c,
+                self.f,
+                std::slice::from_ref(&ty),
+                &ty,
+            )
     }
 
     /// A call of the C library's `sqrt` (or `sqrtf`) as LLVM's code generator makes it

@@ -3,11 +3,12 @@
 //! shl, the signed ones) mask their result, and signed operations first sign-extend their
 //! operands inside the container.
 
+use super::vector::little;
 use super::{FnLower, Lowered};
 use crate::types::{container, scalar};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
-use cranelift_codegen::ir::{Endianness, InstBuilder, MemFlagsData, Value, types as ct};
+use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Value, types as ct};
 use opm_ir::{BinOp, CastOp, FloatPredicate, IntPredicate, Type};
 
 impl FnLower<'_, '_> {
@@ -293,11 +294,7 @@ impl FnLower<'_, '_> {
         let mut v = |s: Value| self.b.ins().scalar_to_vector(vty, s);
         let (va, vb, vx, vy) = (v(a), v(b), v(x), v(y));
         let mask = self.b.ins().fcmp(cc, va, vb);
-        let mask = self.b.ins().bitcast(
-            vty,
-            MemFlagsData::new().with_endianness(Endianness::Little),
-            mask,
-        );
+        let mask = self.b.ins().bitcast(vty, little(), mask);
         let r = self.b.ins().bitselect(mask, vx, vy);
         self.b.ins().extractlane(r, 0)
     }
@@ -323,16 +320,15 @@ impl FnLower<'_, '_> {
                 ct::I64X2,
             ),
         };
-        let little = MemFlagsData::new().with_endianness(Endianness::Little);
         let vv = self.b.ins().scalar_to_vector(vty, v);
         let vlimit = self.b.ins().scalar_to_vector(vty, two63);
         let mask = self.b.ins().fcmp(FloatCC::GreaterThanOrEqual, vv, vlimit);
-        let fmask = self.b.ins().bitcast(vty, little, mask);
+        let fmask = self.b.ins().bitcast(vty, little(), mask);
         let sub = self.b.ins().band(fmask, vlimit);
         let sub = self.b.ins().extractlane(sub, 0);
         let t = self.b.ins().fsub(v, sub);
         let r = self.b.ins().fcvt_to_sint_sat(ct::I64, t);
-        let imask = self.b.ins().bitcast(ity, little, mask);
+        let imask = self.b.ins().bitcast(ity, little(), mask);
         let mut top = self.b.ins().extractlane(imask, 0);
         if fty == ct::F32 {
             top = self.b.ins().sextend(ct::I64, top);

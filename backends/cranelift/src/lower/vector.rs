@@ -290,7 +290,7 @@ fn splat_amount(rhs: &Operand) -> Option<u128> {
 }
 
 /// Flags for a `bitcast` between vector types: lanes are numbered as in memory.
-fn little() -> MemFlagsData {
+pub(crate) fn little() -> MemFlagsData {
     MemFlagsData::new().with_endianness(Endianness::Little)
 }
 

@@ -102,14 +102,7 @@ impl FnEmit<'_, '_> {
                 _ => Type::Ptr,
             })
             .collect();
-        let blocked = |a: &opm_ir::Attrs| a.func_has("nobuiltin") || a.func_has("no-builtins");
-        let fits = f.is_declaration()
-            && !f.ty.varargs
-            && f.ty.params == sig_params
-            && f.ty.ret == *ret
-            && !blocked(&f.attrs)
-            && !blocked(&c.attrs)
-            && !blocked(&self.f.attrs);
+        let fits = opm_backend::intrinsic::libc_call_is_builtin(f, c, self.f, &sig_params, ret);
         fits.then_some(*params)
     }
 
