@@ -196,7 +196,7 @@ fn pipelines_are_checked() -> Result<(), Failed> {
 
 /// The programs of `tests/data/` built on constructs plain C lacks, each with what its C must
 /// contain (the construct emitted natively, not imitated).
-const CONSTRUCTS: [(&str, &[&str]); 10] = [
+const CONSTRUCTS: [(&str, &[&str]); 11] = [
     (
         "gcc_atomics.c",
         &[
@@ -225,6 +225,10 @@ const CONSTRUCTS: [(&str, &[&str]); 10] = [
             "__builtin_memcmp(",
             "__builtin_strchr(",
         ],
+    ),
+    (
+        "gcc_alloc_builtins.c",
+        &["__builtin_malloc(", "__builtin_calloc(", "__builtin_realloc(", "__builtin_free("],
     ),
     ("gcc_rust_intrinsics.ll", &["__builtin_isnan(", "_overflow("]),
     ("gcc_signed_locals.c", &["  int32_t v", "  int64_t v"]),

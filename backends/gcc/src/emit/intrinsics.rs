@@ -764,14 +764,21 @@ impl FnEmit<'_, '_> {
     }
 }
 
-/// libc's string and memory functions that gcc knows as built-ins, as the emitted C calls
-/// them: the name, the built-in's parameter types, and the IR's return type.
+/// libc's string, memory and allocation functions that gcc knows as built-ins, as the
+/// emitted C calls them: the name, the built-in's parameter types, and the IR's return type.
+/// gcc knows that the memory `malloc`, `calloc` and `realloc` return aliases nothing else,
+/// which lets it vectorise loops over separately allocated arrays without checks (as LLVM's
+/// passes know it from the same calls); under a name of the emitted C's own it could not.
 const LIBC_BUILTINS: &[(&str, &[&str], Type)] = &[
     ("strlen", &["const char *"], Type::Int(64)),
     ("strcmp", &["const char *", "const char *"], Type::Int(32)),
     ("strncmp", &["const char *", "const char *", "__SIZE_TYPE__"], Type::Int(32)),
     ("memcmp", &["const void *", "const void *", "__SIZE_TYPE__"], Type::Int(32)),
     ("strchr", &["const char *", "int"], Type::Ptr),
+    ("malloc", &["__SIZE_TYPE__"], Type::Ptr),
+    ("calloc", &["__SIZE_TYPE__", "__SIZE_TYPE__"], Type::Ptr),
+    ("realloc", &["void *", "__SIZE_TYPE__"], Type::Ptr),
+    ("free", &["void *"], Type::Void),
 ];
 
 #[cfg(test)]
