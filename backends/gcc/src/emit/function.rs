@@ -838,11 +838,37 @@ impl FnEmit<'_, '_> {
                     return Err("an alloca larger than 4 GiB".into());
                 }
                 let slot = format!("s{}", dst.trim_start_matches('v'));
-                let _ = writeln!(
-                    self.decls,
-                    "  uint8_t {slot}[{total}] __attribute__((aligned({align})));"
-                );
-                self.line(&format!("{dst} = {slot};"));
+                // (Of the slot's own type: gcc keeps a slot of another type than its
+                // accesses' in registers of the slot's type, a double in an integer register.)
+                let scalar = match (k, ty) {
+                    (1, Type::Int(8)) => Some("uint8_t"),
+                    (1, Type::Int(16)) => Some("uint16_t"),
+                    (1, Type::Int(32)) => Some("uint32_t"),
+                    (1, Type::Int(64)) => Some("uint64_t"),
+                    (1, Type::Float) => Some("float"),
+                    (1, Type::Double) => Some("double"),
+                    (1, Type::Ptr) if size == 8 => Some("opm_ptr"),
+                    _ => None,
+                };
+                if let Some(c) = scalar {
+                    // A slot of one integer, float or pointer is a C scalar, whose accesses
+                    // gcc's early passes see as values (an array of bytes only later, after
+                    // its jump threading and branch probabilities are set). Its bytes are
+                    // read and written the same way, through its address.
+                    let over = if align > size {
+                        format!(" __attribute__((aligned({align})))")
+                    } else {
+                        String::new()
+                    };
+                    let _ = writeln!(self.decls, "  {c} {slot}{over} = 0;");
+                    self.line(&format!("{dst} = (opm_ptr)&{slot};"));
+                } else {
+                    let _ = writeln!(
+                        self.decls,
+                        "  uint8_t {slot}[{total}] __attribute__((aligned({align})));"
+                    );
+                    self.line(&format!("{dst} = {slot};"));
+                }
             }
             _ => {
                 let cty = self.operand_type(count)?;

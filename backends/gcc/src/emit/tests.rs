@@ -1035,3 +1035,86 @@ int main(void) { printf(f() == 7 ? "ok\n" : "bad\n"); return 0; }
     let e = refusal(&m);
     assert!(e.contains("`invoke` (exception handling"), "{e}");
 }
+
+/// `i64 slots(i32 x, i64 y)`: stack slots of one integer, double or pointer are C scalars
+/// (one of them over-aligned), read back through other types and at other offsets than they
+/// were written at, beside a 12-byte slot that stays an array; the harness checks every value
+/// and the over-aligned slot's address.
+#[test]
+fn scalar_sized_slots_are_c_scalars_read_as_bytes() {
+    let mut m = module();
+    let mut b = FunctionBuilder::new("slots", fn_ty(Type::I64, vec![Type::I32, Type::I64]));
+    let (x, y) = (b.param(0), b.param(1));
+    let slot = |b: &mut FunctionBuilder, ty: Type, align: u64| {
+        b.push(Type::Ptr, Op::Alloca { ty, count: int(32, 1), align })
+    };
+    let s1 = slot(&mut b, Type::I8, 1);
+    let s2 = slot(&mut b, Type::Int(16), 2);
+    let s4 = slot(&mut b, Type::I32, 16);
+    let s8 = slot(&mut b, Type::I64, 8);
+    let s12 = slot(&mut b, Type::Array(3, Box::new(Type::I32)), 4);
+    let sd = slot(&mut b, Type::Double, 8);
+    let sp = slot(&mut b, Type::Ptr, 8);
+    // The double slot written as an i64, read as a double; the pointer slot holds its address.
+    store(&mut b, y.clone(), sd.clone());
+    let d = load(&mut b, Type::Double, sd.clone());
+    store(&mut b, sd.clone(), sp.clone());
+    let back = load(&mut b, Type::Ptr, sp);
+    let d2 = load(&mut b, Type::Double, back);
+    let dsum =
+        b.push(Type::Double, Op::Bin { op: BinOp::FSub, flags: Flags::NONE, lhs: d, rhs: d2 });
+    let dbits = cast(&mut b, CastOp::BitCast, dsum, Type::I64);
+    // The i64 written whole, read as its two i32 halves and its top byte.
+    store(&mut b, y.clone(), s8.clone());
+    let lo = load(&mut b, Type::I32, s8.clone());
+    let hi_at = gep_i8(&mut b, s8.clone(), int(64, 4));
+    let hi = load(&mut b, Type::I32, hi_at);
+    let top_at = gep_i8(&mut b, s8.clone(), int(64, 7));
+    let top = load(&mut b, Type::I8, top_at);
+    // The i32 written, read as a float and as its low i16.
+    store(&mut b, x.clone(), s4.clone());
+    let f = load(&mut b, Type::Float, s4.clone());
+    let fbits = cast(&mut b, CastOp::BitCast, f, Type::I32);
+    let low16 = load(&mut b, Type::Int(16), s4.clone());
+    store(&mut b, low16, s2.clone());
+    let half = load(&mut b, Type::I8, s2.clone());
+    store(&mut b, half, s1.clone());
+    let byte = load(&mut b, Type::I8, s1);
+    // The 12-byte slot: three i32s, the middle one read back.
+    let mid = gep_i8(&mut b, s12.clone(), int(64, 4));
+    store(&mut b, x, mid.clone());
+    let mid_v = load(&mut b, Type::I32, mid);
+    // The over-aligned slot's address modulo 16.
+    let addr = cast(&mut b, CastOp::PtrToInt, s4, Type::I64);
+    let misalign = b.bin(Type::I64, BinOp::And, addr, int(64, 15));
+    // (hi - lo) + top + (fbits - mid) + byte + misalign * 1000
+    let wide = |b: &mut FunctionBuilder, v: Operand, op: CastOp| cast(b, op, v, Type::I64);
+    let (lo, hi) = (wide(&mut b, lo, CastOp::ZExt), wide(&mut b, hi, CastOp::ZExt));
+    let (top, byte) = (wide(&mut b, top, CastOp::ZExt), wide(&mut b, byte, CastOp::ZExt));
+    let (fbits, mid_v) = (wide(&mut b, fbits, CastOp::ZExt), wide(&mut b, mid_v, CastOp::ZExt));
+    let d1 = b.bin(Type::I64, BinOp::Sub, hi, lo);
+    let d2 = b.bin(Type::I64, BinOp::Sub, fbits, mid_v);
+    let scaled = b.bin(Type::I64, BinOp::Mul, misalign, int(64, 1000));
+    let mut r = b.bin(Type::I64, BinOp::Add, d1, top);
+    for t in [d2, byte, scaled, dbits] {
+        r = b.bin(Type::I64, BinOp::Add, r, t);
+    }
+    b.ret(Some(r));
+    m.functions.push(b.finish());
+    let main = r#"
+#include <stdio.h>
+long slots(int, long);
+int main(void) {
+  /* hi - lo + top byte, + 0 (the float's bits are x's), + x's low byte, + 0 (aligned) */
+  long r = slots(0x12345678, 0x7f00000500000003L);
+  long want = (0x7f000005L - 3) + 0x7f + 0x78;
+  printf(r == want ? "ok\n" : "bad %lx %lx\n", r, want);
+  return r != want;
+}
+"#;
+    let c = check(&m, main);
+    assert!(c.contains("  uint64_t s") && c.contains("  uint16_t s"), "{c}");
+    assert!(c.contains("  double s") && c.contains("  opm_ptr s"), "{c}");
+    assert!(c.contains("uint32_t s") && c.contains("__attribute__((aligned(16))) = 0;"), "{c}");
+    assert!(c.contains("  uint8_t s") && c.contains("[12] __attribute__((aligned(4)));"), "{c}");
+}
