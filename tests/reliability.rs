@@ -596,3 +596,33 @@ fn a_reference_ended_by_a_signal_is_named_with_the_run_limits() {
         "{stderr}"
     );
 }
+
+/// A program that never ends, in a lab given `--run-timeout 2s`: its reference build's run is
+/// stopped at the limit (not at the default 120 s), its search is recorded as failed, naming
+/// the limit, and the lab ends with exit status 1 after measuring the program beside it.
+#[test]
+fn a_lab_stops_a_program_that_never_ends_at_its_run_timeout() {
+    let dir = common::scratch("reliability-bench-run-timeout");
+    let corpus = dir.join("corpus");
+    let _ = std::fs::remove_dir_all(&corpus);
+    std::fs::create_dir_all(&corpus).expect("corpus");
+    let forever = "static volatile int go = 1;\nint main(void) { while (go) {} return 0; }\n";
+    std::fs::write(corpus.join("forever.c"), forever).expect("forever.c");
+    let ends = "#include <stdio.h>\nint main(void) { puts(\"done\"); return 0; }\n";
+    std::fs::write(corpus.join("ends.c"), ends).expect("ends.c");
+    let db = dir.join("lab.sqlite");
+    let _ = std::fs::remove_file(&db);
+    let mut cmd = std::process::Command::new(common::driver());
+    cmd.arg("bench").arg("--corpus").arg(&corpus).arg("--db").arg(&db);
+    cmd.args(["--tag", "t", "--backends", "llvm", "--strategies", "presets", "--jobs", "1"]);
+    cmd.args(["--objective", "instcount", "--budget-evals", "2", "--quiet"]);
+    cmd.args(["--run-timeout", "2s"]);
+    let started = Instant::now();
+    let o = common::run(cmd, std::time::Duration::from_secs(100));
+    let (out, err) = (o.stdout_text(), o.stderr_text());
+    assert_eq!(o.code, Some(1), "{out}\n{err}");
+    assert!(out.contains("2 searches run, 0 already measured, 1 failed"), "{out}\n{err}");
+    let said = format!("{out}{err}");
+    assert!(said.contains("forever · llvm · presets: ") && said.contains("within 2 s"), "{said}");
+    println!("the lab took {:.1?}", started.elapsed());
+}

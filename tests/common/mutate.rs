@@ -449,6 +449,7 @@ pub fn check(
             cmd.arg("bench").arg("--corpus").arg(&corpus).arg("--db").arg(dir.join("lab.sqlite"));
             cmd.args(["--tag", "mutant", "--backends", "llvm", "--strategies", "presets"]);
             cmd.args(["--objective", "instcount", "--budget-evals", "2", "--quiet"]);
+            cmd.args(["--run-timeout", "10s"]);
         }
     }
     cmd.current_dir(dir).stdin(Stdio::null());

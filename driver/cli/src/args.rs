@@ -296,6 +296,11 @@ pub struct BenchArgs {
     /// Timed runs per candidate.
     #[arg(long, default_value_t = 5)]
     pub runs: usize,
+    /// Time limit of one run of a program, its reference build's included (default: 10×
+    /// the reference's for a candidate, at least 5 s; 120 s for the reference). A program
+    /// whose reference build outlasts it is recorded as failed, with why.
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub run_timeout: Option<Duration>,
     /// The searches' seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,

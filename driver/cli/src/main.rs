@@ -460,6 +460,7 @@ fn lab_options(args: &BenchArgs, tag: &str) -> opm_lab::run::LabOptions {
         tag: tag.to_string(),
         jobs: args.jobs.unwrap_or_else(cpus),
         runs: args.runs,
+        run_timeout: args.run_timeout,
         seed: args.seed,
         progress: !args.quiet,
         worker_exe: worker_exe(),

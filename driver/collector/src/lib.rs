@@ -305,6 +305,7 @@ fn run_one(
         tag: lease.tag.clone(),
         jobs: opts.jobs,
         runs: config.runs,
+        run_timeout: config.run_timeout_s.map(Duration::from_secs_f64),
         seed: config.seed,
         progress: false,
         worker_exe: opts.worker_exe.clone(),

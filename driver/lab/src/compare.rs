@@ -256,6 +256,7 @@ mod tests {
                 runs: runtime_ms.len(),
                 seed: 1,
                 jobs: 1,
+                run_timeout_s: None,
             },
         };
         let run: RunId = store.begin_run(&info).unwrap();

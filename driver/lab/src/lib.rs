@@ -217,6 +217,7 @@ mod tests {
                 runs: 3,
                 seed: 1,
                 jobs: 1,
+                run_timeout_s: None,
             },
         };
         let run = store.begin_run(&info).unwrap();
@@ -282,6 +283,7 @@ mod tests {
                 runs: 5,
                 seed: 1,
                 jobs: 1,
+                run_timeout_s: None,
             },
         };
         let run = store.begin_run(&info).unwrap();

@@ -37,6 +37,10 @@ pub struct LabOptions {
     pub jobs: usize,
     /// Timed runs per candidate (runtime objective).
     pub runs: usize,
+    /// The time limit of one run of a program, the reference's included (`None`: the
+    /// engine's defaults, 10× the reference's run for a candidate's, 120 s for the
+    /// reference's).
+    pub run_timeout: Option<Duration>,
     pub seed: u64,
     /// Show progress on stderr: a progress bar on a terminal, otherwise a line per finished
     /// task.
@@ -114,6 +118,7 @@ impl LabOptions {
             runs: self.runs,
             seed: self.seed,
             jobs: self.jobs,
+            run_timeout_s: self.run_timeout.map(|t| t.as_secs_f64()),
         }
     }
 }
@@ -493,7 +498,12 @@ pub fn search_watching(
         objective: opts.objective,
         strategy: task.strategy,
         pipelines: Vec::new(),
-        budget: Budget { max_evals, wall_time: opts.budget_time, ..Budget::default() },
+        budget: Budget {
+            max_evals,
+            wall_time: opts.budget_time,
+            run_timeout: opts.run_timeout,
+            ..Budget::default()
+        },
         jobs: opts.jobs,
         signals: resume.map(Path::to_path_buf),
         resume: resume.is_some(),
@@ -735,6 +745,7 @@ mod tests {
             tag: "t".into(),
             jobs: 2,
             runs: 3,
+            run_timeout: None,
             seed: 9,
             progress: false,
             worker_exe: "opm-driver".into(),
@@ -755,5 +766,12 @@ mod tests {
                 "jobs": 2,
             })
         );
+        // A run time limit is stored when given, and read back by collectors.
+        let limited = LabOptions { run_timeout: Some(Duration::from_secs(10)), ..opts };
+        let config = limited.config();
+        assert_eq!(serde_json::to_value(&config).unwrap()["run_timeout_s"], 10.0);
+        let back: LabConfig =
+            serde_json::from_value(serde_json::to_value(&config).unwrap()).unwrap();
+        assert_eq!(back, config);
     }
 }

@@ -109,6 +109,10 @@ pub struct LabConfig {
     pub runs: usize,
     pub seed: u64,
     pub jobs: usize,
+    /// The time limit of one run of a program, in seconds, when the lab was given one
+    /// (absent from the runs of labs without it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_timeout_s: Option<f64>,
 }
 
 /// Strategies by name ([`StrategyKind::name`]), which is how they are stored.
@@ -739,6 +743,7 @@ mod tests {
                 runs: 5,
                 seed: 1,
                 jobs: 4,
+                run_timeout_s: None,
             }
         );
         let back: serde_json::Value = serde_json::to_value(&config).unwrap();

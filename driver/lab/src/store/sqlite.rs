@@ -477,6 +477,7 @@ mod tests {
             runs: 5,
             seed: 1,
             jobs: 1,
+            run_timeout_s: None,
         }
     }
 
