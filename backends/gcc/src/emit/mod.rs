@@ -133,6 +133,10 @@ pub(crate) struct ModuleCx<'m> {
     pub labels_taken: HashSet<String>,
     /// The C type a global is defined with: (type, array suffix), for its aliases.
     global_ctypes: HashMap<String, (String, String)>,
+    /// The globals defined with an image here (not local statics, not relative tables): the
+    /// offsets of their pointer slots and their size, which place their C members (see
+    /// [`segments`] and [`member_address`]).
+    images: HashMap<String, (Vec<u64>, u64)>,
 }
 
 /// Emits `module` as one C file.
@@ -158,7 +162,23 @@ pub fn emit_module(module: &Module) -> Result<String, GccError> {
         local_statics: HashMap::new(),
         labels_taken: labels_taken(module),
         global_ctypes: HashMap::new(),
+        images: HashMap::new(),
     };
+    for g in &module.globals {
+        let plain = g.props.linkage != Linkage::AvailableExternally
+            && g.props.linkage != Linkage::Appending
+            && g.thread_local.is_none()
+            && !cx.local_globals.contains_key(&g.name);
+        let Some(init) = g.init.as_ref().filter(|_| plain) else { continue };
+        if relative_entries(init, &g.name).is_some() {
+            continue;
+        }
+        // (An image that cannot be made is refused with the global's own definition.)
+        if let Ok(image) = cx.layout.constant_image(init) {
+            let slots = image.relocs.iter().map(|r| r.offset).collect();
+            cx.images.insert(g.name.clone(), (slots, image.bytes.len() as u64));
+        }
+    }
     let functions: Vec<&Function> =
         module.functions.iter().filter(|f| !f.name.starts_with("llvm.")).collect();
     for (i, g) in module.globals.iter().enumerate() {
@@ -571,7 +591,12 @@ fn segments(
             }
         };
         let _ = write!(fields, " opm_ptr r{i};");
-        values.push(if r.addend == 0 { target } else { format!("{target} + {}", r.addend) });
+        let inner = cx.symbols.get(&r.symbol).and_then(|s| member_address(cx, s, r));
+        values.push(match inner {
+            Some(member) => member,
+            None if r.addend == 0 => target,
+            None => format!("{target} + {}", r.addend),
+        });
         at = offset + 8;
     }
     if at < image.bytes.len() {
@@ -579,6 +604,33 @@ fn segments(
         values.push(bytes_literal(&image.bytes[at..]));
     }
     Ok((fields, values.join(", ")))
+}
+
+/// The address `r` points to inside the global it names, as the address of a byte of one of
+/// that global's C members (`&g3_table.b0[24]`, `&g5_name[7]`), when it points inside one of
+/// its runs of bytes at a nonzero offset; `None` otherwise (it is then that global's address
+/// plus the addend). gcc 12 crashes (in `forwprop`) folding a load from a constant initializer
+/// whose pointer is a cast address plus an offset, `((uint8_t *)&g) + 24`, when `g` was
+/// declared before it was defined, as here every global is; an array member's element is
+/// another tree, which it folds.
+fn member_address(cx: &ModuleCx<'_>, sym: &Symbol, r: &opm_ir::layout::Reloc) -> Option<String> {
+    let (slots, size) = cx.images.get(&r.symbol)?;
+    let off = u64::try_from(r.addend).ok().filter(|&o| o > 0 && o <= *size)?;
+    let name = &sym.cname;
+    if slots.is_empty() {
+        // `uint8_t name[size]`.
+        return Some(format!("((opm_ptr)&{name}[{off}])"));
+    }
+    // The members as `segments` lays them out: `b{i}` before the slot `r{i}`, `tail` after
+    // the last.
+    let mut at = 0;
+    for (i, &slot) in slots.iter().enumerate() {
+        if off >= at && off < slot {
+            return Some(format!("((opm_ptr)&{name}.b{i}[{}])", off - at));
+        }
+        at = slot + 8;
+    }
+    (off >= at && at < *size).then(|| format!("((opm_ptr)&{name}.tail[{}])", off - at))
 }
 
 /// A string literal with exactly `bytes` (a char array of that size takes it without its

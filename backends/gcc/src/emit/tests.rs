@@ -1118,3 +1118,70 @@ int main(void) {
     assert!(c.contains("uint32_t s") && c.contains("__attribute__((aligned(16))) = 0;"), "{c}");
     assert!(c.contains("  uint8_t s") && c.contains("[12] __attribute__((aligned(4)));"), "{c}");
 }
+
+/// Constant pointers into other globals at an offset (into a byte array; into a structure's
+/// bytes before its pointer and after it), loaded and read through: gcc 12 crashed folding
+/// such a load when the pointer was written as the global's cast address plus the offset;
+/// it is the address of an element of the global's C member.
+#[test]
+fn constant_pointers_into_globals_are_member_addresses() {
+    let mut m = module();
+    let bytes: Vec<u8> = (0..200u32).map(|i| (i * 7 % 251) as u8).collect();
+    m.globals.push(global(
+        "arr",
+        Type::Array(200, Box::new(Type::I8)),
+        Constant::Bytes(bytes),
+        Linkage::Internal,
+    ));
+    let run = |n: u64| Type::Array(n, Box::new(Type::I8));
+    let s_ty = Type::Struct(opm_ir::StructType {
+        name: None,
+        body: Some(vec![run(100), Type::Ptr, run(92)]),
+        packed: false,
+    });
+    let filled = |n: u8, base: u8| Constant::Bytes((0..n).map(|i| base.wrapping_add(i)).collect());
+    m.globals.push(global(
+        "s",
+        s_ty.clone(),
+        Constant::Struct {
+            ty: s_ty,
+            fields: vec![filled(100, 1), Constant::Global("arr".into()), filled(92, 101)],
+        },
+        Linkage::Internal,
+    ));
+    for (name, target, off) in [("p", "arr", 24), ("q", "s", 24), ("t", "s", 120)] {
+        let gep = Constant::Expr(Box::new(ConstExpr::Gep {
+            source_ty: Type::I8,
+            base: Constant::Global(target.into()),
+            indices: vec![Constant::int(64, off)],
+            flags: Flags::INBOUNDS,
+        }));
+        let mut g = global(name, Type::Ptr, gep, Linkage::Internal);
+        g.is_constant = true;
+        m.globals.push(g);
+    }
+    // `i32 peek()`: the sum of the bytes the three pointers point to.
+    let mut b = FunctionBuilder::new("peek", fn_ty(Type::I32, vec![]));
+    let mut sum = int(32, 0);
+    for name in ["p", "q", "t"] {
+        let ptr = load(&mut b, Type::Ptr, global_op(name));
+        let byte = load(&mut b, Type::I8, ptr);
+        let wide = cast(&mut b, CastOp::ZExt, byte, Type::I32);
+        sum = b.bin(Type::I32, BinOp::Add, sum, wide);
+    }
+    b.ret(Some(sum));
+    m.functions.push(b.finish());
+    let main = r#"
+#include <stdio.h>
+int peek(void);
+int main(void) {
+  /* arr[24] = 24 * 7 % 251; s's byte 24 = 1 + 24; s's byte 120, 8 into its last run (the
+     pointer is at 104, after 4 bytes of padding): 101 + 8 */
+  int want = 168 + 25 + 109, got = peek();
+  printf(got == want ? "ok\n" : "bad %d %d\n", got, want);
+  return got != want;
+}
+"#;
+    let c = check(&m, main);
+    assert!(c.contains("_arr[24])") && c.contains(".b0[24])") && c.contains(".tail[8])"), "{c}");
+}
