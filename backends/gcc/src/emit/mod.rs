@@ -606,10 +606,10 @@ fn segments(
     Ok((fields, values.join(", ")))
 }
 
-/// The address `r` points to inside the global it names, as the address of a byte of one of
-/// that global's C members (`&g3_table.b0[24]`, `&g5_name[7]`), when it points inside one of
-/// its runs of bytes at a nonzero offset; `None` otherwise (it is then that global's address
-/// plus the addend). gcc 12 crashes (in `forwprop`) folding a load from a constant initializer
+/// The address `r` points to inside the global it names, as the address of one of that
+/// global's C members or of a byte of one (`&g3_table.r1`, `&g3_table.b0[24]`,
+/// `&g5_name[7]`), when it points at a nonzero offset to a pointer slot or into a run of
+/// bytes; `None` otherwise (it is then that global's address plus the addend). gcc 12 crashes (in `forwprop`) folding a load from a constant initializer
 /// whose pointer is a cast address plus an offset, `((uint8_t *)&g) + 24`, when `g` was
 /// declared before it was defined, as here every global is; an array member's element is
 /// another tree, which it folds.
@@ -627,6 +627,9 @@ fn member_address(cx: &ModuleCx<'_>, sym: &Symbol, r: &opm_ir::layout::Reloc) ->
     for (i, &slot) in slots.iter().enumerate() {
         if off >= at && off < slot {
             return Some(format!("((opm_ptr)&{name}.b{i}[{}])", off - at));
+        }
+        if off == slot {
+            return Some(format!("((opm_ptr)&{name}.r{i})"));
         }
         at = slot + 8;
     }

@@ -1120,7 +1120,7 @@ int main(void) {
 }
 
 /// Constant pointers into other globals at an offset (into a byte array; into a structure's
-/// bytes before its pointer and after it), loaded and read through: gcc 12 crashed folding
+/// bytes before its pointer and after it, and to the pointer), loaded and read through: gcc 12 crashed folding
 /// such a load when the pointer was written as the global's cast address plus the offset;
 /// it is the address of an element of the global's C member.
 #[test]
@@ -1160,11 +1160,25 @@ fn constant_pointers_into_globals_are_member_addresses() {
         g.is_constant = true;
         m.globals.push(g);
     }
-    // `i32 peek()`: the sum of the bytes the three pointers point to.
+    // `u` points to `s`'s pointer slot (at 104, after 4 bytes of padding), which holds `arr`.
+    let gep = Constant::Expr(Box::new(ConstExpr::Gep {
+        source_ty: Type::I8,
+        base: Constant::Global("s".into()),
+        indices: vec![Constant::int(64, 104)],
+        flags: Flags::INBOUNDS,
+    }));
+    let mut g = global("u", Type::Ptr, gep, Linkage::Internal);
+    g.is_constant = true;
+    m.globals.push(g);
+    // `i32 peek()`: the sum of the bytes the three pointers point to, and of `arr[5]`
+    // through `u`.
     let mut b = FunctionBuilder::new("peek", fn_ty(Type::I32, vec![]));
     let mut sum = int(32, 0);
-    for name in ["p", "q", "t"] {
-        let ptr = load(&mut b, Type::Ptr, global_op(name));
+    let slot = load(&mut b, Type::Ptr, global_op("u"));
+    let arr = load(&mut b, Type::Ptr, slot);
+    let fifth = gep_i8(&mut b, arr, int(64, 5));
+    for ptr in [global_op("p"), global_op("q"), global_op("t"), fifth] {
+        let ptr = if matches!(ptr, Operand::Const(_)) { load(&mut b, Type::Ptr, ptr) } else { ptr };
         let byte = load(&mut b, Type::I8, ptr);
         let wide = cast(&mut b, CastOp::ZExt, byte, Type::I32);
         sum = b.bin(Type::I32, BinOp::Add, sum, wide);
@@ -1176,12 +1190,13 @@ fn constant_pointers_into_globals_are_member_addresses() {
 int peek(void);
 int main(void) {
   /* arr[24] = 24 * 7 % 251; s's byte 24 = 1 + 24; s's byte 120, 8 into its last run (the
-     pointer is at 104, after 4 bytes of padding): 101 + 8 */
-  int want = 168 + 25 + 109, got = peek();
+     pointer is at 104, after 4 bytes of padding): 101 + 8; arr[5] = 35 */
+  int want = 168 + 25 + 109 + 35, got = peek();
   printf(got == want ? "ok\n" : "bad %d %d\n", got, want);
   return got != want;
 }
 "#;
     let c = check(&m, main);
     assert!(c.contains("_arr[24])") && c.contains(".b0[24])") && c.contains(".tail[8])"), "{c}");
+    assert!(c.contains("_s.r0)"), "{c}");
 }
