@@ -13,9 +13,10 @@ use std::time::Duration;
 /// LLVM backend builds); any other "unsupported" is a failure.
 pub const WIDE_INTS: &[&str] = &["wider than 128 bits"];
 
-/// How a compiler says it crashed on its own (gcc 12 segfaults in its `forwprop` pass on the C
-/// of about one csmith program in a hundred; with an unlimited stack too): that compiler's
-/// bug, not a difference opm made. Such programs are kept and replaced by the next seed, up
+/// How a compiler says it crashed on its own (gcc 12 segfaulted in its `forwprop` pass on the
+/// C of about one csmith program in a hundred, folding loads of addresses inside globals
+/// written as a cast address plus an offset, which the emitted C no longer writes): that
+/// compiler's bug, not a difference opm made. Such programs are kept and replaced by the next seed, up
 /// to [`max_compiler_bugs`] per campaign; more of them is a failure.
 pub const COMPILER_BUG: &str = "internal compiler error";
 
