@@ -16,8 +16,8 @@ pub const WIDE_INTS: &[&str] = &["wider than 128 bits"];
 /// How a compiler says it crashed on its own (gcc 12 segfaulted in its `forwprop` pass on the
 /// C of about one csmith program in a hundred, folding loads of addresses inside globals
 /// written as a cast address plus an offset, which the emitted C no longer writes): that
-/// compiler's bug, not a difference opm made. Such programs are kept and replaced by the next seed, up
-/// to [`max_compiler_bugs`] per campaign; more of them is a failure.
+/// compiler's bug, not a difference opm made. Such programs are kept and replaced by the next
+/// seed, up to [`max_compiler_bugs`] per campaign; more of them is a failure.
 pub const COMPILER_BUG: &str = "internal compiler error";
 
 /// Matching programs per level when the campaign's count variable is unset: a bounded sample
@@ -26,8 +26,8 @@ pub const COMPILER_BUG: &str = "internal compiler error";
 pub const DEFAULT_COUNT: usize = 30;
 
 /// The most compiler crashes a campaign of one level accepts when `wanted` programs are to
-/// match: 2, and 1 in 50 of a larger campaign (gcc's crashes come at about 1 in 100, so a
-/// campaign of 500 meets 4 or 5 of them as often as not).
+/// match: 2, and 1 in 50 of a larger campaign (gcc's crashes came at about 1 in 100 before the
+/// emitted C avoided their known cause: campaigns of 500 met 2 to 4 of them).
 pub fn max_compiler_bugs(wanted: usize) -> usize {
     (wanted / 50).max(2)
 }
