@@ -36,6 +36,7 @@ use opm_ir::{
     Attribute, Attrs, ConstExpr, Constant, Function, FunctionType, Global, Linkage, Module,
     TlsModel, Type, Visibility,
 };
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use types::CTypes;
@@ -133,10 +134,10 @@ pub(crate) struct ModuleCx<'m> {
     pub labels_taken: HashSet<String>,
     /// The C type a global is defined with: (type, array suffix), for its aliases.
     global_ctypes: HashMap<String, (String, String)>,
-    /// The globals defined with an image here (not local statics, not relative tables): the
-    /// offsets of their pointer slots and their size, which place their C members (see
-    /// [`segments`] and [`member_address`]).
-    images: HashMap<String, (Vec<u64>, u64)>,
+    /// The images of the globals defined here (not local statics, not relative tables), made
+    /// once: each global's definition is its image, and a pointer into it is placed by its
+    /// C members, which its image lays out (see [`segments`] and [`member_address`]).
+    images: HashMap<String, ConstImage>,
 }
 
 /// Emits `module` as one C file.
@@ -165,18 +166,15 @@ pub fn emit_module(module: &Module) -> Result<String, GccError> {
         images: HashMap::new(),
     };
     for g in &module.globals {
-        let plain = g.props.linkage != Linkage::AvailableExternally
-            && g.props.linkage != Linkage::Appending
-            && g.thread_local.is_none()
+        let defined = g.props.linkage != Linkage::AvailableExternally
             && !cx.local_globals.contains_key(&g.name);
-        let Some(init) = g.init.as_ref().filter(|_| plain) else { continue };
+        let Some(init) = g.init.as_ref().filter(|_| defined) else { continue };
         if relative_entries(init, &g.name).is_some() {
             continue;
         }
         // (An image that cannot be made is refused with the global's own definition.)
         if let Ok(image) = cx.layout.constant_image(init) {
-            let slots = image.relocs.iter().map(|r| r.offset).collect();
-            cx.images.insert(g.name.clone(), (slots, image.bytes.len() as u64));
+            cx.images.insert(g.name.clone(), image);
         }
     }
     let functions: Vec<&Function> =
@@ -335,12 +333,13 @@ fn global(
     // A table of block addresses: its labels as placeholder symbols of the image.
     let local_fn = cx.local_globals.get(&g.name).cloned();
     let mut labels = HashMap::new();
-    let image = match &local_fn {
-        Some(_) => {
+    let image = match (&local_fn, cx.images.get(&g.name)) {
+        (Some(_), _) => {
             let init = with_label_symbols(init, &mut labels);
-            cx.layout.constant_image(&init)?
+            Cow::Owned(cx.layout.constant_image(&init)?)
         }
-        None => cx.layout.constant_image(init)?,
+        (None, Some(image)) => Cow::Borrowed(image),
+        (None, None) => Cow::Owned(cx.layout.constant_image(init)?),
     };
     let align = if g.props.align > 0 { g.props.align } else { cx.layout.align_of(&g.ty)? };
     let (storage, label) = match local_fn {
@@ -609,22 +608,24 @@ fn segments(
 /// The address `r` points to inside the global it names, as the address of one of that
 /// global's C members or of a byte of one (`&g3_table.r1`, `&g3_table.b0[24]`,
 /// `&g5_name[7]`), when it points at a nonzero offset to a pointer slot or into a run of
-/// bytes; `None` otherwise (it is then that global's address plus the addend). gcc 12 crashes (in `forwprop`) folding a load from a constant initializer
-/// whose pointer is a cast address plus an offset, `((uint8_t *)&g) + 24`, when `g` was
-/// declared before it was defined, as here every global is; an array member's element is
-/// another tree, which it folds.
+/// bytes; `None` otherwise (it is then that global's address plus the addend). gcc 12
+/// crashes (in `forwprop`) folding a load from a constant initializer whose pointer is a
+/// cast address plus an offset, `((uint8_t *)&g) + 24`, when `g` was declared before it was
+/// defined, as here every global is; an array member's element is another tree, which it
+/// folds.
 fn member_address(cx: &ModuleCx<'_>, sym: &Symbol, r: &opm_ir::layout::Reloc) -> Option<String> {
-    let (slots, size) = cx.images.get(&r.symbol)?;
-    let off = u64::try_from(r.addend).ok().filter(|&o| o > 0 && o <= *size)?;
+    let image = cx.images.get(&r.symbol)?;
+    let size = image.bytes.len() as u64;
+    let off = u64::try_from(r.addend).ok().filter(|&o| o > 0 && o <= size)?;
     let name = &sym.cname;
-    if slots.is_empty() {
+    if image.relocs.is_empty() {
         // `uint8_t name[size]`.
         return Some(format!("((opm_ptr)&{name}[{off}])"));
     }
     // The members as `segments` lays them out: `b{i}` before the slot `r{i}`, `tail` after
     // the last.
     let mut at = 0;
-    for (i, &slot) in slots.iter().enumerate() {
+    for (i, slot) in image.relocs.iter().map(|r| r.offset).enumerate() {
         if off >= at && off < slot {
             return Some(format!("((opm_ptr)&{name}.b{i}[{}])", off - at));
         }
@@ -633,7 +634,7 @@ fn member_address(cx: &ModuleCx<'_>, sym: &Symbol, r: &opm_ir::layout::Reloc) ->
         }
         at = slot + 8;
     }
-    (off >= at && at < *size).then(|| format!("((opm_ptr)&{name}.tail[{}])", off - at))
+    (off >= at && at < size).then(|| format!("((opm_ptr)&{name}.tail[{}])", off - at))
 }
 
 /// A string literal with exactly `bytes` (a char array of that size takes it without its
