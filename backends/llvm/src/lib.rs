@@ -19,7 +19,7 @@ pub use error::{LlvmError, Site};
 pub use export::export_module;
 pub use import::import_module;
 pub use inkwell;
-pub use parse::{parse_bytes, parse_file, verify_input};
+pub use parse::{OwnedModule, parse_bytes, parse_file, verify_input};
 
 use inkwell::context::Context;
 use std::path::Path;

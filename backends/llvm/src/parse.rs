@@ -195,6 +195,33 @@ pub fn parse_bytes<'ctx>(
     Ok(unsafe { Module::new(module) })
 }
 
+/// A module parsed into a context of its own, owning both: for a process that keeps a parsed
+/// module between requests. The module is lent only to a closure ([`OwnedModule::with`]), so
+/// that nothing taken from it outlives the context.
+pub struct OwnedModule {
+    // Fields drop in order: the module before the context it lives in.
+    module: Module<'static>,
+    _context: Box<Context>,
+}
+
+impl OwnedModule {
+    /// Parses `bytes` (see [`parse_bytes`]) into a new context.
+    pub fn parse(bytes: &[u8], name: &str) -> Result<OwnedModule, LlvmError> {
+        let context = Box::new(Context::create());
+        // SAFETY: the context is boxed, so it stays where it is for as long as `OwnedModule`
+        // holds it, and the module is dropped before it; the module is only lent to closures
+        // that must work for any lifetime of the context, so nothing taken from it escapes.
+        let ctx: &'static Context = unsafe { &*std::ptr::from_ref::<Context>(&context) };
+        let module = parse_bytes(ctx, bytes, name)?;
+        Ok(OwnedModule { module, _context: context })
+    }
+
+    /// Lends the module to `f`.
+    pub fn with<R>(&self, f: impl for<'ctx> FnOnce(&Module<'ctx>) -> R) -> R {
+        f(&self.module)
+    }
+}
+
 /// Runs LLVM's verifier on a module read from `file`.
 pub fn verify_input(module: &Module<'_>, file: &str) -> Result<(), LlvmError> {
     module.verify().map_err(|e| LlvmError::InvalidModule {

@@ -278,8 +278,8 @@ fn main() -> anyhow::Result<()> {
     if driver.is_some() {
         println!(
             "\nwhere ours' candidates spend their time, summed from the signals (from each \
-             candidate's start to its end; the rest: the worker's round trip, its fork, reading \
-             the input's bitcode, the identity):"
+             candidate's start to its end; the rest: the worker's round trip, its fork, the \
+             identity):"
         );
         for ((side, _), s) in sides.iter().zip(&spent) {
             println!("{side}: {}", s.text());

@@ -382,18 +382,31 @@ type Prepared = Result<Box<dyn Compiler>, Rejection>;
 struct Session {
     /// The module's bitcode and its canonical IR (the preservation check's reference).
     input: Option<(Vec<u8>, opm_ir::Module)>,
+    /// The module as parsed at its load, for one candidate: a child forked after the load
+    /// runs its passes on this (its own copy of the zygote's memory) instead of reading the
+    /// bitcode again.
+    parsed: Option<opm_llvm::OwnedModule>,
     /// The module's name (LLVM names a module after its buffer).
     name: String,
     /// Whose pipelines the candidates are.
     backend: Option<BackendKind>,
-    /// The last optimised module: its bitcode (for code generation) and canonical IR.
-    last: Option<(Vec<u8>, opm_ir::Module)>,
+    /// The last optimised module (for code generation and printing) and its canonical IR.
+    last: Option<(Kept, opm_ir::Module)>,
     codegen: Option<opm_llvm::Codegen>,
     /// The loaded module prepared for the backend, once a candidate asked for it (GCC emits
     /// its C once for all candidates).
     prepared: Option<Prepared>,
     /// LLVM's verifier after every pass (otherwise after every step).
     verify_each_pass: bool,
+}
+
+/// An optimised module as the worker keeps it.
+enum Kept {
+    /// Its bitcode.
+    Bitcode(Vec<u8>),
+    /// The module itself, written as bitcode only when a request needs it (most candidates'
+    /// code is never generated).
+    Module(opm_llvm::OwnedModule),
 }
 
 /// The reply to a compilation that produced the object `bytes`: written to `object`, with
@@ -424,11 +437,14 @@ impl Session {
                 let bytes =
                     std::fs::read(&bitcode).map_err(|e| format!("{}: {e}", bitcode.display()))?;
                 self.name = name;
-                let ctx = Context::create();
                 // Verified once here: a candidate's passes start from this module unverified.
-                let module = opm_llvm::parse_bytes(&ctx, &bytes, &self.name)
-                    .and_then(|m| opm_llvm::verify_input(&m, &self.name).map(|()| m))
-                    .and_then(|m| opm_llvm::import_module(&m))
+                let parsed =
+                    opm_llvm::OwnedModule::parse(&bytes, &self.name).map_err(|e| e.to_string())?;
+                let module = parsed
+                    .with(|m| {
+                        opm_llvm::verify_input(m, &self.name)?;
+                        opm_llvm::import_module(m)
+                    })
                     .map_err(|e| e.to_string())?;
                 let codegen =
                     opm_llvm::Codegen::new(&module.target_triple, opm_llvm::CodegenLevel::Default)
@@ -436,6 +452,7 @@ impl Session {
                 let instcount = module.instruction_count() as u64;
                 self.codegen = Some(codegen);
                 self.input = Some((bytes, module));
+                self.parsed = Some(parsed);
                 self.backend = Some(backend);
                 self.verify_each_pass = verify_each_pass;
                 self.last = None;
@@ -445,7 +462,7 @@ impl Session {
             Request::Optimize { steps } => self.optimize(&steps, true),
             Request::Reproduce { steps } => self.optimize(&steps, false),
             Request::Codegen { object } => {
-                let (bitcode, _) = self.last.as_ref().ok_or("nothing optimised yet")?;
+                let bitcode = last_bitcode(&mut self.last)?;
                 let codegen = self.codegen.as_ref().ok_or("no module loaded")?;
                 let ctx = Context::create();
                 let module =
@@ -456,7 +473,7 @@ impl Session {
                 compiled_object(&bytes, &object, ms(start.elapsed()))
             }
             Request::KeepBitcode { path } => {
-                let (bitcode, _) = self.last.as_ref().ok_or("nothing optimised yet")?;
+                let bitcode = last_bitcode(&mut self.last)?;
                 std::fs::write(&path, bitcode).map_err(|e| format!("{}: {e}", path.display()))?;
                 Ok(Reply::Written)
             }
@@ -473,7 +490,7 @@ impl Session {
                 compiled_object(&bytes, &object, ms(start.elapsed()))
             }
             Request::WriteIr { path } => {
-                let (bitcode, _) = self.last.as_ref().ok_or("nothing optimised yet")?;
+                let bitcode = last_bitcode(&mut self.last)?;
                 let ctx = Context::create();
                 let module =
                     opm_llvm::parse_bytes(&ctx, bitcode, &self.name).map_err(|e| e.to_string())?;
@@ -520,12 +537,31 @@ impl Session {
     /// checked after every step (and with `--verify-each pass`, by LLVM after every pass);
     /// otherwise only after the last.
     fn optimize(&mut self, steps: &[String], each_step: bool) -> Result<Reply, String> {
-        use opm_llvm::inkwell::context::Context;
         self.last = None;
-        let (bitcode, reference) = self.input.as_ref().ok_or("no module loaded")?;
+        // The module parsed at the load serves one candidate: in a child, the first (and only)
+        // one it runs; anywhere else, the module is read again from its bitcode.
+        let parsed = match self.parsed.take() {
+            Some(parsed) => parsed,
+            None => {
+                let (bitcode, _) = self.input.as_ref().ok_or("no module loaded")?;
+                opm_llvm::OwnedModule::parse(bitcode, &self.name).map_err(|e| e.to_string())?
+            }
+        };
+        let (reply, canonical) = parsed.with(|m| self.run_steps(m, steps, each_step))?;
+        self.last = canonical.map(|c| (Kept::Module(parsed), c));
+        Ok(reply)
+    }
+
+    /// Runs `steps` on `module` (see [`Session::optimize`]). Returns the reply, and the
+    /// result's canonical IR unless a step was rejected.
+    fn run_steps(
+        &self,
+        module: &opm_llvm::inkwell::module::Module<'_>,
+        steps: &[String],
+        each_step: bool,
+    ) -> Result<(Reply, Option<opm_ir::Module>), String> {
+        let (_, reference) = self.input.as_ref().ok_or("no module loaded")?;
         let codegen = self.codegen.as_ref().ok_or("no module loaded")?;
-        let ctx = Context::create();
-        let module = opm_llvm::parse_bytes(&ctx, bitcode, &self.name).map_err(|e| e.to_string())?;
         let (mut pass_ms, mut check_ms) = (0.0, 0.0);
         let mut canonical: Option<opm_ir::Module> = None;
         // The function definitions that the steps since the last check (or the input)
@@ -540,7 +576,7 @@ impl Session {
         };
         // One session for all steps: the analyses a step preserved are not computed again.
         let verify_each_pass = self.verify_each_pass && each_step;
-        let mut session = codegen.session(&module, verify_each_pass);
+        let mut session = codegen.session(module, verify_each_pass);
         for (i, step) in steps.iter().enumerate() {
             eprintln!("opm-worker: step {}: {step}", i + 1);
             let start = Instant::now();
@@ -551,7 +587,7 @@ impl Session {
                 Err(e) => {
                     let detail = format!("step {} `{step}`: {e}", i + 1);
                     let r = Rejection::new(Verdict::Crash, detail);
-                    return Ok(rejected(r, pass_ms, check_ms));
+                    return Ok((rejected(r, pass_ms, check_ms), None));
                 }
             };
             // Only the per-step checks use it, and only while it is known.
@@ -586,14 +622,14 @@ impl Session {
                 _ => None,
             };
             let start = Instant::now();
-            let checked = check_step(&module, reference, !verify_each_pass, &self.name, reuse);
+            let checked = check_step(module, reference, !verify_each_pass, &self.name, reuse);
             check_ms += ms(start.elapsed());
             match checked {
                 Ok(m) => canonical = Some(m),
                 Err(r) => {
                     let detail = format!("after step {} `{step}`: {}", i + 1, r.detail);
                     let r = Rejection::new(r.verdict, detail);
-                    return Ok(rejected(r, pass_ms, check_ms));
+                    return Ok((rejected(r, pass_ms, check_ms), None));
                 }
             }
         }
@@ -608,9 +644,19 @@ impl Session {
             ir_hash: Some(identity_in_place(&mut canonical).0),
             rejected: None,
         };
-        let bitcode = module.write_bitcode_to_memory().as_slice().to_vec();
-        self.last = Some((bitcode, canonical));
-        Ok(reply)
+        Ok((reply, Some(canonical)))
+    }
+}
+
+/// The bitcode of the last optimised module, written now if it is kept as a module.
+fn last_bitcode(last: &mut Option<(Kept, opm_ir::Module)>) -> Result<&[u8], String> {
+    let (kept, _) = last.as_mut().ok_or("nothing optimised yet")?;
+    if let Kept::Module(m) = kept {
+        *kept = Kept::Bitcode(m.with(|m| m.write_bitcode_to_memory().as_slice().to_vec()));
+    }
+    match kept {
+        Kept::Bitcode(bitcode) => Ok(bitcode),
+        Kept::Module(_) => Err("the optimised module was not written".into()),
     }
 }
 
