@@ -220,18 +220,23 @@ pub(super) fn with_code_size(
 
 /// Writes `candidate`'s result again, checks that it is what was measured and, when the
 /// program can run, that it prints what the reference prints (the caller copies it to
-/// `opts.output`). Returns whether its output was compared.
+/// `opts.output`). Returns whether its output was compared. A result whose run matched the
+/// reference's during the search is not written again when there is no output to write.
 fn check(
     opts: &OptimizeOptions,
     engine: &Engine,
     candidate: &PerformanceSignal,
     scratch: &Path,
 ) -> Result<bool, Failed> {
-    let path = written(opts, scratch);
-    let module = write_winner(engine, candidate, &path)?;
-    // Written again, it is the result measured; a result whose run matched the reference's
-    // during the search is not run again.
+    // A result whose run matched the reference's during the search is not run again; nor
+    // written again when there is no output to write.
     let ran = candidate.identity.as_ref().is_some_and(|id| engine.passed_check(id));
+    if ran && opts.output.is_none() {
+        return Ok(true);
+    }
+    let path = written(opts, scratch);
+    // Written again, it is the result measured.
+    let module = write_winner(engine, candidate, &path)?;
     let output = if ran { Some(Ok(())) } else { engine.check_output(&path, module.as_ref()) };
     let checked = match output {
         None => false,
