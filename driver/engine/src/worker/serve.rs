@@ -22,6 +22,10 @@ pub fn serve(memory_limit_mib: Option<u64>) -> std::io::Result<()> {
         // SAFETY: plain system call on this process.
         unsafe { libc::setrlimit(libc::RLIMIT_AS, &limit) };
     }
+    // A candidate's heap (a fresh thread's arena, see `Zygote::child`) grows by 32 MiB at a
+    // time instead of glibc's 128 KiB, each growth a system call.
+    // SAFETY: sets an allocator parameter of this process; no allocation is in progress.
+    unsafe { libc::mallopt(libc::M_TOP_PAD, 32 << 20) };
     // Keep the protocol on a private descriptor and send whatever else reaches stdout to
     // stderr.
     // SAFETY: duplicating standard descriptors of this process.
