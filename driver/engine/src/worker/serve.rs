@@ -468,13 +468,7 @@ impl Session {
             Request::Codegen { object } => {
                 let bitcode = last_bitcode(&mut self.last)?;
                 let codegen = self.codegen.as_ref().ok_or("no module loaded")?;
-                let ctx = Context::create();
-                let module =
-                    opm_llvm::parse_bytes(&ctx, bitcode, &self.name).map_err(|e| e.to_string())?;
-                eprintln!("opm-worker: step: code generation");
-                let start = Instant::now();
-                let bytes = codegen.emit_object(&module).map_err(|e| e.to_string())?;
-                compiled_object(&bytes, &object, ms(start.elapsed()))
+                codegen_bitcode(codegen, bitcode, &self.name, &object)
             }
             Request::KeepBitcode { path } => {
                 let bitcode = last_bitcode(&mut self.last)?;
@@ -485,13 +479,7 @@ impl Session {
                 let codegen = self.codegen.as_ref().ok_or("no module loaded")?;
                 let bytes =
                     std::fs::read(&bitcode).map_err(|e| format!("{}: {e}", bitcode.display()))?;
-                let ctx = Context::create();
-                let module =
-                    opm_llvm::parse_bytes(&ctx, &bytes, &self.name).map_err(|e| e.to_string())?;
-                eprintln!("opm-worker: step: code generation");
-                let start = Instant::now();
-                let bytes = codegen.emit_object(&module).map_err(|e| e.to_string())?;
-                compiled_object(&bytes, &object, ms(start.elapsed()))
+                codegen_bitcode(codegen, &bytes, &self.name, &object)
             }
             Request::WriteIr { path } => {
                 let bitcode = last_bitcode(&mut self.last)?;
@@ -650,6 +638,24 @@ impl Session {
         };
         Ok((reply, Some(canonical)))
     }
+}
+
+/// Compiles the module in `bitcode` to `object`. The module is read back from its bitcode,
+/// not compiled as the passes left it in memory: reading it back may order its values' uses
+/// otherwise, and the code measured is that of the IR as it is written.
+fn codegen_bitcode(
+    codegen: &opm_llvm::Codegen,
+    bitcode: &[u8],
+    name: &str,
+    object: &Path,
+) -> Result<Reply, String> {
+    use opm_llvm::inkwell::context::Context;
+    let ctx = Context::create();
+    let module = opm_llvm::parse_bytes(&ctx, bitcode, name).map_err(|e| e.to_string())?;
+    eprintln!("opm-worker: step: code generation");
+    let start = Instant::now();
+    let bytes = codegen.emit_object(&module).map_err(|e| e.to_string())?;
+    compiled_object(&bytes, object, ms(start.elapsed()))
 }
 
 /// The bitcode of the last optimised module, written now if it is kept as a module.
