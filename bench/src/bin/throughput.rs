@@ -20,6 +20,10 @@
 //! then the next), so that the machine's drift in speed over minutes meets every side alike;
 //! the baseline keeps its `--jobs` busy across a group's candidates.
 //!
+//! With `--efficiency`, instead: ours' parallel efficiency, per program `--jobs 1` held to one
+//! core against `--jobs J` held to J cores (and `--jobs 1` on J cores, for comparison), with
+//! runs and with `--no-run`.
+//!
 //! `cargo run --release -p opm-bench --bin throughput [-- --jobs 2 --random 14 --programs a,b]`
 //! (build the driver first: `cargo build --release -p opm-cli`).
 
@@ -63,6 +67,11 @@ struct Args {
     /// Run one side only ("ours" is both of ours).
     #[arg(long, value_parser = ["both", "baseline", "ours"], default_value = "both")]
     side: String,
+    /// Instead of the sides above, ours' parallel efficiency: per program, `--jobs 1` on one
+    /// core against `--jobs J` on J cores (each search held to its cores, the runs of the
+    /// program included), with runs and with `--no-run`, in alternating order.
+    #[arg(long)]
+    efficiency: bool,
 }
 
 /// Where the candidates of one of our sides spent their time, in milliseconds.
@@ -151,6 +160,10 @@ fn main() -> anyhow::Result<()> {
     }
 
     println!("$ {}", command_line());
+    if args.efficiency {
+        let driver = driver.context("the efficiency needs the driver")?;
+        return efficiency(&driver, &programs, &random, pipelines.len(), jobs);
+    }
     println!(
         "{} programs x {} pipelines ({} presets + {} random of 1-{} passes, seed {}), {} jobs",
         programs.len(),
@@ -202,9 +215,9 @@ fn main() -> anyhow::Result<()> {
                 .join(if extra.is_some() { "no-run" } else { "run" });
             std::fs::create_dir_all(&signals_dir)
                 .with_context(|| signals_dir.display().to_string())?;
+            let run = Ours { driver, random: &random, jobs, cores: None, dir: &signals_dir };
             let (tally, verdicts, signals) =
-                ours(driver, group, &random, jobs, &signals_dir, pipelines.len(), *extra)
-                    .with_context(|| side.to_string())?;
+                run.run(group, pipelines.len(), *extra).with_context(|| side.to_string())?;
             total.add(tally);
             for (_, s) in &signals {
                 spent.add(s);
@@ -434,65 +447,180 @@ type Verdicts = BTreeMap<String, usize>;
 type ProgramSignal = (String, opm_bench::Signal);
 
 /// Ours: one `opm-driver optimize` run per program.
-fn ours(
+struct Ours<'a> {
+    driver: &'a Path,
+    /// The pipelines given with `--pipeline` (the presets come with the strategy).
+    random: &'a [String],
+    jobs: usize,
+    /// The CPUs each search (and every process it starts) is held to, if any.
+    cores: Option<&'a [usize]>,
+    /// Where the signals go, one file per program.
+    dir: &'a Path,
+}
+
+impl Ours<'_> {
+    fn run(
+        &self,
+        programs: &[Program],
+        per_program: usize,
+        extra: Option<&str>,
+    ) -> anyhow::Result<(Tally, Verdicts, Vec<ProgramSignal>)> {
+        let Ours { driver, random, jobs, cores, dir } = *self;
+        let mut tally = Tally::default();
+        let mut verdicts = Verdicts::new();
+        let mut signals = Vec::new();
+        let mut failed_runs = Vec::new();
+        let start = Instant::now();
+        for program in programs {
+            let file = dir.join(format!("{}.jsonl", program.name));
+            let _ = std::fs::remove_file(&file);
+            let mut cmd = Command::new(driver);
+            cmd.arg("optimize").arg(&program.ll).args([
+                "--objective",
+                "instcount",
+                "--strategy",
+                "presets",
+            ]);
+            for p in random {
+                cmd.arg("--pipeline").arg(p);
+            }
+            cmd.args(["--jobs", &jobs.to_string(), "--quiet", "--signals"]).arg(&file);
+            cmd.args(extra);
+            if let Some(cores) = cores {
+                hold_to(&mut cmd, cores);
+            }
+            let out = cmd.output().with_context(|| format!("running {}", driver.display()))?;
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            if !out.status.success() || stderr.contains("panicked") {
+                failed_runs.push(format!(
+                    "{}: {}\n{}",
+                    program.name,
+                    out.status,
+                    stderr.trim_end()
+                ));
+            }
+            for s in read_signals(&file)? {
+                *verdicts.entry(s.verdict.clone()).or_default() += 1;
+                signals.push((program.name.clone(), s));
+            }
+        }
+        tally.wall = start.elapsed();
+        tally.candidates = signals.len();
+        for (_, s) in &signals {
+            match s.verdict.as_str() {
+                "ok" => tally.ok += 1,
+                "crash" => tally.crashes += 1,
+                "timeout" => tally.timeouts += 1,
+                _ => tally.other += 1,
+            }
+        }
+        let expected = per_program * programs.len();
+        if tally.candidates != expected {
+            eprintln!(
+                "note: ours recorded {} candidates where {} were asked for",
+                tally.candidates, expected
+            );
+        }
+        for f in &failed_runs {
+            eprintln!("opm-driver failed on {f}");
+        }
+        anyhow::ensure!(failed_runs.is_empty(), "{} opm-driver runs failed", failed_runs.len());
+        Ok((tally, verdicts, signals))
+    }
+}
+
+/// Holds the process `cmd` starts, and every process that one starts, to the CPUs `cores`.
+fn hold_to(cmd: &mut Command, cores: &[usize]) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: a cpu_set_t is a plain bit set, zeroed and filled before the fork; the child
+    // only makes the sched_setaffinity system call, which is async-signal-safe.
+    let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    for &c in cores {
+        unsafe { libc::CPU_SET(c, &mut set) };
+    }
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+/// The CPUs this process may run on, in order.
+fn allowed_cores() -> anyhow::Result<Vec<usize>> {
+    // SAFETY: sched_getaffinity fills the zeroed set it is given, of the size given.
+    let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    let got =
+        unsafe { libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) };
+    anyhow::ensure!(got == 0, "sched_getaffinity: {}", std::io::Error::last_os_error());
+    let n = 8 * std::mem::size_of::<libc::cpu_set_t>();
+    Ok((0..n).filter(|&c| unsafe { libc::CPU_ISSET(c, &set) }).collect())
+}
+
+/// Ours' parallel efficiency from one job to `jobs`, with runs and with `--no-run`: per
+/// program, the search with `--jobs 1` held to one core, with `--jobs J` held to J cores,
+/// and (for comparison) with `--jobs 1` on the J cores, in an order that turns with each
+/// program so that the machine's drift meets every setting alike.
+fn efficiency(
     driver: &Path,
     programs: &[Program],
     random: &[String],
-    jobs: usize,
-    dir: &Path,
     per_program: usize,
-    extra: Option<&str>,
-) -> anyhow::Result<(Tally, Verdicts, Vec<ProgramSignal>)> {
-    let mut tally = Tally::default();
-    let mut verdicts = Verdicts::new();
-    let mut signals = Vec::new();
-    let mut failed_runs = Vec::new();
-    let start = Instant::now();
-    for program in programs {
-        let file = dir.join(format!("{}.jsonl", program.name));
-        let _ = std::fs::remove_file(&file);
-        let mut cmd = Command::new(driver);
-        cmd.arg("optimize").arg(&program.ll).args([
-            "--objective",
-            "instcount",
-            "--strategy",
-            "presets",
-        ]);
-        for p in random {
-            cmd.arg("--pipeline").arg(p);
+    jobs: usize,
+) -> anyhow::Result<()> {
+    let cores = allowed_cores()?;
+    anyhow::ensure!(
+        jobs >= 2 && cores.len() >= jobs,
+        "the efficiency needs --jobs 2 or more and as many CPUs (this process may use {})",
+        cores.len()
+    );
+    let (one, all) = (&cores[..1], &cores[..jobs]);
+    println!(
+        "{} programs x {per_program} pipelines; ours: opm-driver optimize prog.ll --objective \
+         instcount --strategy presets --pipeline P... --jobs N --quiet, held to CPUs with \
+         sched_setaffinity (the program's runs too)",
+        programs.len()
+    );
+    println!(
+        "per program, in turn: --jobs 1 on CPU {}, --jobs {jobs} on CPUs {:?}, --jobs 1 on \
+         CPUs {:?}; efficiency = time with one job on one core / ({jobs} x time with {jobs} jobs \
+         on {jobs} cores)\n",
+        one[0], all, all
+    );
+    let settings: [(usize, &[usize]); 3] = [(1, one), (jobs, all), (1, all)];
+    let dir = tempfile::tempdir()?;
+    println!(
+        "{:<14} {:>16} {:>18} {:>16} {:>11}",
+        "side",
+        "1 job, 1 core s",
+        format!("{jobs} jobs, {jobs} cores s"),
+        format!("1 job, {jobs} cores s"),
+        "efficiency"
+    );
+    for (side, extra) in [("ours", None), ("ours --no-run", Some("--no-run"))] {
+        let mut wall = [Duration::ZERO; 3];
+        for (i, program) in programs.iter().enumerate() {
+            for k in 0..settings.len() {
+                let s = (i + k) % settings.len();
+                let (jobs, cores) = settings[s];
+                let run = Ours { driver, random, jobs, cores: Some(cores), dir: dir.path() };
+                let (tally, ..) = run
+                    .run(std::slice::from_ref(program), per_program, extra)
+                    .with_context(|| format!("{side} on {}", program.name))?;
+                wall[s] += tally.wall;
+            }
         }
-        cmd.args(["--jobs", &jobs.to_string(), "--quiet", "--signals"]).arg(&file);
-        cmd.args(extra);
-        let out = cmd.output().with_context(|| format!("running {}", driver.display()))?;
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        if !out.status.success() || stderr.contains("panicked") {
-            failed_runs.push(format!("{}: {}\n{}", program.name, out.status, stderr.trim_end()));
-        }
-        for s in read_signals(&file)? {
-            *verdicts.entry(s.verdict.clone()).or_default() += 1;
-            signals.push((program.name.clone(), s));
-        }
-    }
-    tally.wall = start.elapsed();
-    tally.candidates = signals.len();
-    for (_, s) in &signals {
-        match s.verdict.as_str() {
-            "ok" => tally.ok += 1,
-            "crash" => tally.crashes += 1,
-            "timeout" => tally.timeouts += 1,
-            _ => tally.other += 1,
-        }
-    }
-    let expected = per_program * programs.len();
-    if tally.candidates != expected {
-        eprintln!(
-            "note: ours recorded {} candidates where {} were asked for",
-            tally.candidates, expected
+        let eff = wall[0].as_secs_f64() / (jobs as f64 * wall[1].as_secs_f64().max(1e-9));
+        println!(
+            "{:<14} {:>16} {:>18} {:>16} {:>10.0}%",
+            side,
+            secs(wall[0]),
+            secs(wall[1]),
+            secs(wall[2]),
+            100.0 * eff
         );
     }
-    for f in &failed_runs {
-        eprintln!("opm-driver failed on {f}");
-    }
-    anyhow::ensure!(failed_runs.is_empty(), "{} opm-driver runs failed", failed_runs.len());
-    Ok((tally, verdicts, signals))
+    Ok(())
 }
