@@ -597,32 +597,69 @@ fn a_reference_ended_by_a_signal_is_named_with_the_run_limits() {
     );
 }
 
-/// A program that never ends, in a lab given `--run-timeout 2s`: its reference build's run is
-/// stopped at the limit (not at the default 120 s), its search is recorded as failed, naming
-/// the limit, and the lab ends with exit status 1 after measuring the program beside it.
-#[test]
-fn a_lab_stops_a_program_that_never_ends_at_its_run_timeout() {
-    let dir = common::scratch("reliability-bench-run-timeout");
+/// A C program that prints `done`.
+const ENDS: &str = "#include <stdio.h>\nint main(void) { puts(\"done\"); return 0; }\n";
+
+/// A presets lab of two evaluations a search over the C `programs` (name, source) in a
+/// scratch directory of its own, with `limits` added: the lab's output and its database.
+fn small_lab(
+    scratch: &str,
+    programs: &[(&str, &str)],
+    limits: &[&str],
+) -> (common::Outcome, std::path::PathBuf) {
+    let dir = common::scratch(scratch);
     let corpus = dir.join("corpus");
     let _ = std::fs::remove_dir_all(&corpus);
     std::fs::create_dir_all(&corpus).expect("corpus");
-    let forever = "static volatile int go = 1;\nint main(void) { while (go) {} return 0; }\n";
-    std::fs::write(corpus.join("forever.c"), forever).expect("forever.c");
-    let ends = "#include <stdio.h>\nint main(void) { puts(\"done\"); return 0; }\n";
-    std::fs::write(corpus.join("ends.c"), ends).expect("ends.c");
+    for (name, source) in programs {
+        std::fs::write(corpus.join(format!("{name}.c")), source).expect("a program");
+    }
     let db = dir.join("lab.sqlite");
     let _ = std::fs::remove_file(&db);
     let mut cmd = std::process::Command::new(common::driver());
     cmd.arg("bench").arg("--corpus").arg(&corpus).arg("--db").arg(&db);
     cmd.args(["--tag", "t", "--backends", "llvm", "--strategies", "presets", "--jobs", "1"]);
     cmd.args(["--objective", "instcount", "--budget-evals", "2", "--quiet"]);
-    cmd.args(["--run-timeout", "2s"]);
+    cmd.args(limits);
+    (common::run(cmd, std::time::Duration::from_secs(100)), db)
+}
+
+/// A program that never ends, in a lab given `--run-timeout 2s`: its reference build's run is
+/// stopped at the limit (not at the default 120 s), its search is recorded as failed, naming
+/// the limit, and the lab ends with exit status 1 after measuring the program beside it.
+#[test]
+fn a_lab_stops_a_program_that_never_ends_at_its_run_timeout() {
+    let forever = "static volatile int go = 1;\nint main(void) { while (go) {} return 0; }\n";
     let started = Instant::now();
-    let o = common::run(cmd, std::time::Duration::from_secs(100));
+    let programs = [("forever", forever), ("ends", ENDS)];
+    let (o, _) = small_lab("reliability-bench-run-timeout", &programs, &["--run-timeout", "2s"]);
     let (out, err) = (o.stdout_text(), o.stderr_text());
     assert_eq!(o.code, Some(1), "{out}\n{err}");
     assert!(out.contains("2 searches run, 0 already measured, 1 failed"), "{out}\n{err}");
     let said = format!("{out}{err}");
     assert!(said.contains("forever · llvm · presets: ") && said.contains("within 2 s"), "{said}");
     println!("the lab took {:.1?}", started.elapsed());
+}
+
+/// A lab given a compilation time limit no build can meet (`--timeout 0.001ms`): the
+/// reference build is stopped at it, the program's search is recorded as failed, saying that
+/// nothing came back within the limit, and the limit is stored with the run's options.
+#[test]
+fn a_lab_stops_a_compilation_at_its_timeout() {
+    let programs = [("ends", ENDS)];
+    let (o, db) = small_lab("reliability-bench-timeout", &programs, &["--timeout", "0.001ms"]);
+    let (out, err) = (o.stdout_text(), o.stderr_text());
+    assert_eq!(o.code, Some(1), "{out}\n{err}");
+    assert!(out.contains("0 already measured, 1 failed"), "{out}\n{err}");
+    let said = format!("{out}{err}");
+    assert!(
+        said.contains("ends · llvm · presets: ") && said.contains("no result after 0.001 ms"),
+        "{said}"
+    );
+    let conn = rusqlite::Connection::open(&db).expect("the lab's database");
+    let config: String = conn
+        .query_row("SELECT config FROM runs WHERE tag = 't'", [], |r| r.get(0))
+        .expect("the run's options");
+    let config: serde_json::Value = serde_json::from_str(&config).expect("options as JSON");
+    assert_eq!(config["compile_timeout_s"], 1e-6, "{config}");
 }

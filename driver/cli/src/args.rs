@@ -301,6 +301,12 @@ pub struct BenchArgs {
     /// whose reference build outlasts it is recorded as failed, with why.
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     pub run_timeout: Option<Duration>,
+    /// Time limit of one candidate's passes and code generation, the reference build's
+    /// included (default: 10× the slowest baseline's, between 10 s and 60 s). A candidate
+    /// that outlasts it is a `timeout`; a program whose reference build does is recorded as
+    /// failed, with why.
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
     /// The searches' seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,

@@ -461,6 +461,7 @@ fn lab_options(args: &BenchArgs, tag: &str) -> opm_lab::run::LabOptions {
         jobs: args.jobs.unwrap_or_else(cpus),
         runs: args.runs,
         run_timeout: args.run_timeout,
+        compile_timeout: args.timeout,
         seed: args.seed,
         progress: !args.quiet,
         worker_exe: worker_exe(),

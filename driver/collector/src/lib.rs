@@ -306,6 +306,7 @@ fn run_one(
         jobs: opts.jobs,
         runs: config.runs,
         run_timeout: config.run_timeout_s.map(Duration::from_secs_f64),
+        compile_timeout: config.compile_timeout_s.map(Duration::from_secs_f64),
         seed: config.seed,
         progress: false,
         worker_exe: opts.worker_exe.clone(),

@@ -155,8 +155,8 @@ pub struct Engine {
     linker: Option<Linker>,
     /// The code-growth limit's baseline: its name and `.text` bytes.
     growth_base: Mutex<Option<(String, u64)>>,
-    /// A candidate's compilation time limit, in milliseconds (see [`Engine::set_compile_limit`]).
-    compile_limit_ms: AtomicU64,
+    /// A candidate's compilation time limit, in microseconds (see [`Engine::set_compile_limit`]).
+    compile_limit_us: AtomicU64,
     next_object: AtomicU64,
     tools: Tools,
     /// Results written again ahead of the winner's pick, by identity and pipeline (`None`
@@ -304,7 +304,7 @@ impl Engine {
             reference: None,
             linker,
             growth_base: Mutex::new(None),
-            compile_limit_ms: AtomicU64::new(problem.budget.compile_timeout.as_millis() as u64),
+            compile_limit_us: AtomicU64::new(problem.budget.compile_timeout.as_micros() as u64),
             next_object: AtomicU64::new(0),
             tools: crate::backends::signal_tools(),
             again: Mutex::default(),
@@ -428,11 +428,11 @@ impl Engine {
 
     /// Lowers or raises the time limit of one candidate's compilation from now on.
     pub fn set_compile_limit(&self, limit: Duration) {
-        self.compile_limit_ms.store(limit.as_millis() as u64, Ordering::Relaxed);
+        self.compile_limit_us.store(limit.as_micros() as u64, Ordering::Relaxed);
     }
 
     fn compile_limit(&self) -> Duration {
-        Duration::from_millis(self.compile_limit_ms.load(Ordering::Relaxed))
+        Duration::from_micros(self.compile_limit_us.load(Ordering::Relaxed))
     }
 
     /// Sets the baseline of the code-growth limit: the baseline called `name` has

@@ -257,6 +257,7 @@ mod tests {
                 seed: 1,
                 jobs: 1,
                 run_timeout_s: None,
+                compile_timeout_s: None,
             },
         };
         let run: RunId = store.begin_run(&info).unwrap();

@@ -218,6 +218,7 @@ mod tests {
                 seed: 1,
                 jobs: 1,
                 run_timeout_s: None,
+                compile_timeout_s: None,
             },
         };
         let run = store.begin_run(&info).unwrap();
@@ -284,6 +285,7 @@ mod tests {
                 seed: 1,
                 jobs: 1,
                 run_timeout_s: None,
+                compile_timeout_s: None,
             },
         };
         let run = store.begin_run(&info).unwrap();

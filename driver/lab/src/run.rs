@@ -41,6 +41,9 @@ pub struct LabOptions {
     /// engine's defaults, 10× the reference's run for a candidate's, 120 s for the
     /// reference's).
     pub run_timeout: Option<Duration>,
+    /// The time limit of one candidate's passes and code generation, the reference build's
+    /// included (`None`: the engine's default, adapted to the baselines).
+    pub compile_timeout: Option<Duration>,
     pub seed: u64,
     /// Show progress on stderr: a progress bar on a terminal, otherwise a line per finished
     /// task.
@@ -119,6 +122,7 @@ impl LabOptions {
             seed: self.seed,
             jobs: self.jobs,
             run_timeout_s: self.run_timeout.map(|t| t.as_secs_f64()),
+            compile_timeout_s: self.compile_timeout.map(|t| t.as_secs_f64()),
         }
     }
 }
@@ -502,6 +506,10 @@ pub fn search_watching(
             max_evals,
             wall_time: opts.budget_time,
             run_timeout: opts.run_timeout,
+            compile_timeout: opts
+                .compile_timeout
+                .unwrap_or(opm_search::problem::DEFAULT_COMPILE_TIMEOUT),
+            compile_timeout_fixed: opts.compile_timeout.is_some(),
             ..Budget::default()
         },
         jobs: opts.jobs,
@@ -746,6 +754,7 @@ mod tests {
             jobs: 2,
             runs: 3,
             run_timeout: None,
+            compile_timeout: None,
             seed: 9,
             progress: false,
             worker_exe: "opm-driver".into(),
@@ -766,10 +775,15 @@ mod tests {
                 "jobs": 2,
             })
         );
-        // A run time limit is stored when given, and read back by collectors.
-        let limited = LabOptions { run_timeout: Some(Duration::from_secs(10)), ..opts };
+        // Time limits are stored when given, and read back by collectors.
+        let limited = LabOptions {
+            run_timeout: Some(Duration::from_secs(10)),
+            compile_timeout: Some(Duration::from_millis(2500)),
+            ..opts
+        };
         let config = limited.config();
         assert_eq!(serde_json::to_value(&config).unwrap()["run_timeout_s"], 10.0);
+        assert_eq!(serde_json::to_value(&config).unwrap()["compile_timeout_s"], 2.5);
         let back: LabConfig =
             serde_json::from_value(serde_json::to_value(&config).unwrap()).unwrap();
         assert_eq!(back, config);

@@ -125,7 +125,7 @@ impl Worker {
                 let _ = self.child.wait();
                 let step = self.last_step();
                 Err(WorkerFailure::TimedOut {
-                    detail: format!("no result after {:.1} s{step}", limit.as_secs_f64()),
+                    detail: format!("no result after {}{step}", limit_text(limit)),
                 })
             }
         }
@@ -224,6 +224,12 @@ fn signal_name(sig: i32) -> &'static str {
     }
 }
 
+/// A time limit as a timeout names it: in seconds to a tenth, or in milliseconds below 0.1 s.
+fn limit_text(limit: Duration) -> String {
+    let s = limit.as_secs_f64();
+    if s >= 0.1 { format!("{s:.1} s") } else { format!("{} ms", (s * 1e6).round() / 1e3) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,5 +250,13 @@ mod tests {
         assert_eq!(v, Verdict::InvariantViolation);
         assert!(d.contains("exited with status 1 in step 1: x: LLVM ERROR: Broken module"), "{d}");
         assert!(d.contains("does not dominate"), "{d}");
+    }
+
+    #[test]
+    fn time_limits_are_named_in_their_unit() {
+        assert_eq!(limit_text(Duration::from_secs(12)), "12.0 s");
+        assert_eq!(limit_text(Duration::from_millis(250)), "0.2 s");
+        assert_eq!(limit_text(Duration::from_millis(50)), "50 ms");
+        assert_eq!(limit_text(Duration::from_micros(1)), "0.001 ms");
     }
 }

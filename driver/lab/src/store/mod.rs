@@ -113,6 +113,10 @@ pub struct LabConfig {
     /// (absent from the runs of labs without it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_timeout_s: Option<f64>,
+    /// The time limit of one candidate's compilation, in seconds, when the lab was given one
+    /// (absent from the runs of labs without it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compile_timeout_s: Option<f64>,
 }
 
 /// Strategies by name ([`StrategyKind::name`]), which is how they are stored.
@@ -744,6 +748,7 @@ mod tests {
                 seed: 1,
                 jobs: 4,
                 run_timeout_s: None,
+                compile_timeout_s: None,
             }
         );
         let back: serde_json::Value = serde_json::to_value(&config).unwrap();

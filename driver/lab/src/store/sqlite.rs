@@ -478,6 +478,7 @@ mod tests {
             seed: 1,
             jobs: 1,
             run_timeout_s: None,
+            compile_timeout_s: None,
         }
     }
 
