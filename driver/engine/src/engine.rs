@@ -185,6 +185,22 @@ fn unexpected(reply: Reply) -> Rejection {
     }
 }
 
+/// Why a candidate compiled again cannot stand for the one measured: its module's identity
+/// (`got`) is not the one `expected`, if one is.
+fn other_module(expected: Option<&IrHash>, got: Option<&str>) -> Option<Rejection> {
+    let expected = expected?;
+    if got == Some(expected.0.as_str()) {
+        return None;
+    }
+    let detail = format!(
+        "compiled again, the pipeline gave another module (identity {}) than the one measured \
+         ({}): LLVM's result varies, and no check of it stands for the candidate",
+        got.unwrap_or("unknown"),
+        expected.0
+    );
+    Some(Rejection::new(Verdict::InvariantViolation, detail))
+}
+
 /// The least time limit of a candidate's run, however short the reference build's run.
 const MIN_RUN_LIMIT: Duration = Duration::from_secs(5);
 
@@ -755,7 +771,7 @@ impl Engine {
             None => {
                 let checked = ahead.unwrap_or_else(|| match &signal.identity {
                     Some(id) => self.check_candidate(id, &signal.pipeline, known.as_ref(), batch),
-                    None => self.compile_and_check(&signal.pipeline, batch),
+                    None => self.compile_and_check(&signal.pipeline, None, batch),
                 });
                 if let Some(id) = &signal.identity
                     && let Some(m) = lock(&self.measured).get_mut(id)
@@ -787,7 +803,7 @@ impl Engine {
             return self.check_object(&object);
         }
         let Some(bitcode) = known.and_then(|m| existing(m.bitcode.as_ref())) else {
-            return self.compile_and_check(pipeline, batch);
+            return self.compile_and_check(pipeline, Some(identity), batch);
         };
         let object = self.object_path(batch);
         let compiled = self.codegen_kept(&bitcode, &object)?;
@@ -798,10 +814,16 @@ impl Engine {
         self.check_object(&object)
     }
 
-    /// Compiles the candidate `pipeline` again and runs it once, compared with the reference.
-    fn compile_and_check(&self, pipeline: &Pipeline, batch: &Batch) -> Result<(), Rejection> {
+    /// Compiles the candidate `pipeline` again (into what was measured, its `identity`, when
+    /// known) and runs it once, compared with the reference.
+    fn compile_and_check(
+        &self,
+        pipeline: &Pipeline,
+        identity: Option<&Identity>,
+        batch: &Batch,
+    ) -> Result<(), Rejection> {
         let object = self.object_path(batch);
-        self.compile_object(pipeline, &object)?;
+        self.compile_object(pipeline, &object, identity)?;
         self.check_object(&object)
     }
 
@@ -827,11 +849,21 @@ impl Engine {
     }
 
     /// Compiles the candidate `pipeline` to `object` in a worker (LLVM: applies the pipeline,
-    /// then generates code; another backend: compiles with the pipeline).
-    fn compile_object(&self, pipeline: &Pipeline, object: &Path) -> Result<(), Rejection> {
+    /// then generates code; another backend: compiles with the pipeline). With `identity`
+    /// (LLVM), the module the pipeline gives must be the one measured before.
+    fn compile_object(
+        &self,
+        pipeline: &Pipeline,
+        object: &Path,
+        identity: Option<&Identity>,
+    ) -> Result<(), Rejection> {
         if self.config.backend.transforms_ir() {
             let codegen = Request::Codegen { object: object.to_path_buf() };
-            return match self.apply_then(pipeline, codegen)? {
+            let expected = match identity {
+                Some(Identity::Ir(hash)) => Some(hash),
+                _ => None,
+            };
+            return match self.apply_then(pipeline, codegen, expected)? {
                 Reply::Compiled { .. } => Ok(()),
                 other => Err(unexpected(other)),
             };
@@ -846,14 +878,26 @@ impl Engine {
 
     /// Applies the LLVM `pipeline` of a candidate measured before again in a worker (its
     /// result checked once, see [`Request::Reproduce`]), then sends it `follow_up` (code
-    /// generation, writing the IR) and returns the reply.
-    fn apply_then(&self, pipeline: &Pipeline, follow_up: Request) -> Result<Reply, Rejection> {
+    /// generation, writing the IR) and returns the reply. With `expected`, the module must
+    /// have that identity: the one measured before (otherwise what follows would not be of
+    /// that module, and the rejection says so).
+    fn apply_then(
+        &self,
+        pipeline: &Pipeline,
+        follow_up: Request,
+        expected: Option<&IrHash>,
+    ) -> Result<Reply, Rejection> {
         let limit = self.compile_limit();
         let _compiling = self.run_lock.read().unwrap_or_else(|e| e.into_inner());
         let mut worker = self.checkout().map_err(WorkerFailure::rejection)?;
         let steps = Request::Reproduce { steps: pipeline.steps() };
         match worker.request(&steps, limit).map_err(WorkerFailure::rejection)? {
-            Reply::Optimized { rejected: None, .. } => {}
+            Reply::Optimized { rejected: None, ir_hash, .. } => {
+                if let Some(rejection) = other_module(expected, ir_hash.as_deref()) {
+                    self.checkin(worker);
+                    return Err(rejection);
+                }
+            }
             Reply::Optimized { rejected: Some(r), .. } => {
                 self.checkin(worker);
                 return Err(r);
@@ -1037,7 +1081,7 @@ impl Engine {
                 Some(o) => o,
                 None => {
                     let o = self.object_path(batch);
-                    self.compile_object(&candidate.pipeline, &o)?;
+                    self.compile_object(&candidate.pipeline, &o, identity.as_ref())?;
                     measured.object = Some(o.clone());
                     o
                 }
@@ -1306,7 +1350,8 @@ impl Engine {
         let reference = self.reference().map_err(|r| ConfirmFailure::Other(r.detail))?;
         let build = |pipeline: &Pipeline, name: &str| -> Result<PathBuf, ConfirmFailure> {
             let object = self.dir.path().join(format!("{name}.o"));
-            self.compile_object(pipeline, &object).and_then(|()| self.link(&object)).map_err(|r| {
+            let compiled = self.compile_object(pipeline, &object, None);
+            compiled.and_then(|()| self.link(&object)).map_err(|r| {
                 ConfirmFailure::Other(format!(
                     "`{pipeline}` could not be built again: {}",
                     r.detail
@@ -1339,7 +1384,7 @@ impl Engine {
 
     /// Compiles the candidate `pipeline` to the object file `path`.
     pub fn write_object(&self, pipeline: &Pipeline, path: &Path) -> Result<(), String> {
-        self.compile_object(pipeline, path).map_err(|r| r.detail)
+        self.compile_object(pipeline, path, None).map_err(|r| r.detail)
     }
 
     /// Writes the result of `pipeline` again (LLVM text, or another backend's object, in the
@@ -1394,10 +1439,28 @@ impl Engine {
     /// Applies the LLVM `pipeline` in a worker and writes the module it produces to `path`
     /// (LLVM text).
     pub fn write_ir(&self, pipeline: &Pipeline, path: &Path) -> Result<(), String> {
-        match self.apply_then(pipeline, Request::WriteIr { path: path.to_path_buf() }) {
+        match self.apply_then(pipeline, Request::WriteIr { path: path.to_path_buf() }, None) {
             Ok(Reply::Written) => Ok(()),
             Ok(other) => Err(unexpected(other).detail),
             Err(r) => Err(r.detail),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_candidate_compiled_again_into_another_module_is_not_checked_as_the_one_measured() {
+        let measured = IrHash("ab12".into());
+        assert!(other_module(Some(&measured), Some("ab12")).is_none());
+        assert!(other_module(None, Some("cd34")).is_none());
+        let Some(r) = other_module(Some(&measured), Some("cd34")) else {
+            panic!("another module passed for the one measured");
+        };
+        assert_eq!(r.verdict, Verdict::InvariantViolation);
+        assert!(r.detail.contains("identity cd34") && r.detail.contains("(ab12)"), "{}", r.detail);
+        assert!(other_module(Some(&measured), None).is_some());
     }
 }
