@@ -1335,22 +1335,24 @@ impl Engine {
         }
     }
 
-    /// Times the build of `candidate` against the build of `baseline` in `pairs` interleaved
+    /// Times the build of `candidate` against the build of `baseline` (signals measured
+    /// before: each is built again into the module it measured) in `pairs` interleaved
     /// pairs, alone on the machine, every run's output checked against the reference's; each
     /// measurement repeats a run shorter than the timing floor (from the faster build's
     /// warm-up run). A run of the candidate that fails (prints otherwise, crashes, runs out of
     /// time) is [`ConfirmFailure::Candidate`], that candidate's verdict.
     pub fn confirm(
         &self,
-        baseline: &Pipeline,
-        candidate: &Pipeline,
+        baseline: &PerformanceSignal,
+        candidate: &PerformanceSignal,
         pairs: usize,
     ) -> Result<crate::timing::TimedPairs, ConfirmFailure> {
         use crate::timing::{Side, interleave, runs_per_sample};
         let reference = self.reference().map_err(|r| ConfirmFailure::Other(r.detail))?;
-        let build = |pipeline: &Pipeline, name: &str| -> Result<PathBuf, ConfirmFailure> {
+        let build = |signal: &PerformanceSignal, name: &str| -> Result<PathBuf, ConfirmFailure> {
+            let (pipeline, identity) = (&signal.pipeline, signal.identity.as_ref());
             let object = self.dir.path().join(format!("{name}.o"));
-            let compiled = self.compile_object(pipeline, &object, None);
+            let compiled = self.compile_object(pipeline, &object, identity);
             compiled.and_then(|()| self.link(&object)).map_err(|r| {
                 ConfirmFailure::Other(format!(
                     "`{pipeline}` could not be built again: {}",
@@ -1364,7 +1366,7 @@ impl Engine {
         let sample = |side: Side, runs: u32| match side {
             Side::Reference => reference
                 .sample(&base_exe, args, limit, runs)
-                .map_err(|r| ConfirmFailure::Other(format!("`{baseline}`: {r}"))),
+                .map_err(|r| ConfirmFailure::Other(format!("`{}`: {r}", baseline.pipeline))),
             Side::Candidate => {
                 reference.sample(&cand_exe, args, limit, runs).map_err(ConfirmFailure::Candidate)
             }

@@ -166,7 +166,7 @@ fn confirm(
         ));
         return Ok(None);
     }
-    let timed = match engine.confirm(pipeline, &candidate.pipeline, opts.timing.confirm_pairs) {
+    let timed = match engine.confirm(base, candidate, opts.timing.confirm_pairs) {
         Ok(t) => t,
         // A run of the winner that fails now is its verdict: it is not the winner.
         Err(ConfirmFailure::Candidate(r)) => {
