@@ -228,8 +228,6 @@ fn check(
     candidate: &PerformanceSignal,
     scratch: &Path,
 ) -> Result<bool, Failed> {
-    // A result whose run matched the reference's during the search is not run again; nor
-    // written again when there is no output to write.
     let ran = candidate.identity.as_ref().is_some_and(|id| engine.passed_check(id));
     if ran && opts.output.is_none() {
         return Ok(true);

@@ -394,8 +394,8 @@ struct Session {
     name: String,
     /// Whose pipelines the candidates are.
     backend: Option<BackendKind>,
-    /// The last optimised module (for code generation and printing) and its canonical IR.
-    last: Option<(Kept, opm_ir::Module)>,
+    /// The last optimised module (for code generation and printing).
+    last: Option<Last>,
     codegen: Option<opm_llvm::Codegen>,
     /// The loaded module prepared for the backend, once a candidate asked for it (GCC emits
     /// its C once for all candidates).
@@ -405,12 +405,13 @@ struct Session {
 }
 
 /// An optimised module as the worker keeps it.
-enum Kept {
-    /// Its bitcode.
-    Bitcode(Vec<u8>),
-    /// The module itself, written as bitcode only when a request needs it (most candidates'
-    /// code is never generated).
-    Module(opm_llvm::OwnedModule),
+struct Last {
+    module: opm_llvm::OwnedModule,
+    /// Its bitcode, written only when a request needs it (most candidates' code is never
+    /// generated).
+    bitcode: std::cell::OnceCell<Vec<u8>>,
+    /// Its canonical IR, held rather than dropped: a child ends without freeing what it holds.
+    _canonical: opm_ir::Module,
 }
 
 /// The reply to a compilation that produced the object `bytes`: written to `object`, with
@@ -466,12 +467,12 @@ impl Session {
             Request::Optimize { steps } => self.optimize(&steps, true),
             Request::Reproduce { steps } => self.optimize(&steps, false),
             Request::Codegen { object } => {
-                let bitcode = last_bitcode(&mut self.last)?;
+                let bitcode = last_bitcode(self.last.as_ref())?;
                 let codegen = self.codegen.as_ref().ok_or("no module loaded")?;
                 codegen_bitcode(codegen, bitcode, &self.name, &object)
             }
             Request::KeepBitcode { path } => {
-                let bitcode = last_bitcode(&mut self.last)?;
+                let bitcode = last_bitcode(self.last.as_ref())?;
                 std::fs::write(&path, bitcode).map_err(|e| format!("{}: {e}", path.display()))?;
                 Ok(Reply::Written)
             }
@@ -482,7 +483,7 @@ impl Session {
                 codegen_bitcode(codegen, &bytes, &self.name, &object)
             }
             Request::WriteIr { path } => {
-                let bitcode = last_bitcode(&mut self.last)?;
+                let bitcode = last_bitcode(self.last.as_ref())?;
                 let ctx = Context::create();
                 let module =
                     opm_llvm::parse_bytes(&ctx, bitcode, &self.name).map_err(|e| e.to_string())?;
@@ -540,7 +541,11 @@ impl Session {
             }
         };
         let (reply, canonical) = parsed.with(|m| self.run_steps(m, steps, each_step))?;
-        self.last = canonical.map(|c| (Kept::Module(parsed), c));
+        self.last = canonical.map(|c| Last {
+            module: parsed,
+            bitcode: std::cell::OnceCell::new(),
+            _canonical: c,
+        });
         Ok(reply)
     }
 
@@ -658,16 +663,11 @@ fn codegen_bitcode(
     compiled_object(&bytes, object, ms(start.elapsed()))
 }
 
-/// The bitcode of the last optimised module, written now if it is kept as a module.
-fn last_bitcode(last: &mut Option<(Kept, opm_ir::Module)>) -> Result<&[u8], String> {
-    let (kept, _) = last.as_mut().ok_or("nothing optimised yet")?;
-    if let Kept::Module(m) = kept {
-        *kept = Kept::Bitcode(m.with(|m| m.write_bitcode_to_memory().as_slice().to_vec()));
-    }
-    match kept {
-        Kept::Bitcode(bitcode) => Ok(bitcode),
-        Kept::Module(_) => Err("the optimised module was not written".into()),
-    }
+/// The bitcode of the last optimised module, written at the first request that needs it.
+fn last_bitcode(last: Option<&Last>) -> Result<&[u8], String> {
+    let last = last.ok_or("nothing optimised yet")?;
+    let write = || last.module.with(|m| m.write_bitcode_to_memory().as_slice().to_vec());
+    Ok(last.bitcode.get_or_init(write))
 }
 
 /// Checks the module after a step (see [`check`]); with `llvm_verifier` (LLVM's verifier did
