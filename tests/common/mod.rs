@@ -120,11 +120,11 @@ pub fn differential(
     dir: &Path,
     limit: Duration,
 ) -> Result<Verdict, String> {
-    differential_with(src, level, extra, driver_args, dir, limit, |code| code < 128)
+    differential_with(src, level, extra, driver_args, dir, limit, |code, _| code < 128)
 }
 
-/// [`differential`], with `sound_reference` deciding from its exit status whether clang's
-/// build is a reference at all ([`Verdict::ReferenceCrash`] when not).
+/// [`differential`], with `sound_reference` deciding from its exit status and its output
+/// whether clang's build is a reference at all ([`Verdict::ReferenceCrash`] when not).
 pub fn differential_with(
     src: &Path,
     level: &str,
@@ -132,7 +132,7 @@ pub fn differential_with(
     driver_args: &[&str],
     dir: &Path,
     limit: Duration,
-    sound_reference: fn(i32) -> bool,
+    sound_reference: fn(i32, &[u8]) -> bool,
 ) -> Result<Verdict, String> {
     let stem = src.file_stem().unwrap().to_string_lossy().into_owned();
     let tag = level.trim_start_matches('-');
@@ -144,7 +144,7 @@ pub fn differential_with(
     if reference.code.is_none() {
         return Ok(Verdict::ReferenceTimeout);
     }
-    if let Some(code) = reference.code.filter(|&c| !sound_reference(c)) {
+    if let Some(code) = reference.code.filter(|&c| !sound_reference(c, &reference.stdout)) {
         return Ok(Verdict::ReferenceCrash(code));
     }
     let mut cmd = Command::new(driver());
