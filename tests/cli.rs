@@ -187,3 +187,43 @@ fn a_personality_without_exception_handling_is_kept() {
         o.stderr_text()
     );
 }
+
+/// A temporary directory on a file system mounted `noexec` (as on many hardened machines)
+/// refuses to run what opm builds there: `run` and `optimize` name the program and the
+/// directory, say to set TMPDIR, and exit 2 (the machine's fault, not the program's). The
+/// mount is made in a mount namespace of the test's own (`unshare`), which root can always
+/// make; elsewhere the test says why it is skipped when the system refuses one.
+#[test]
+fn a_temporary_directory_that_refuses_programs_is_named_with_what_to_do() {
+    use std::os::unix::fs::MetadataExt;
+    let root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+    let tmp = scratch("noexec-tmp");
+    let file = data("echo_args.ll");
+    let file = path_str(&file);
+    let driver = driver();
+    let driver = path_str(&driver);
+    for args in [vec!["run", file], vec!["optimize", file, "--budget-evals", "2", "--jobs", "1"]] {
+        let mut cmd = Command::new("unshare");
+        cmd.args(["--user", "--map-root-user", "--mount", "sh", "-c"])
+            .arg("mount -t tmpfs -o noexec tmpfs \"$0\" || exit 99; TMPDIR=\"$0\" exec \"$@\"")
+            .arg(&tmp)
+            .arg(driver)
+            .args(&args);
+        let o = run(cmd, Duration::from_secs(120));
+        let text = o.stderr_text();
+        if !root && (o.code == Some(99) || text.starts_with("unshare:")) {
+            eprintln!("skipped: this system makes no mount namespace for the test ({text})");
+            return;
+        }
+        assert_eq!(o.code, Some(2), "{args:?}: {text}");
+        assert!(text.contains(&format!("cannot run {}/opm-", tmp.display())), "{text}");
+        assert!(text.contains("Permission denied"), "{text}");
+        assert!(
+            text.contains(&format!(
+                "the temporary directory {} may be on a file system mounted `noexec`: set TMPDIR",
+                tmp.display()
+            )),
+            "{text}"
+        );
+    }
+}

@@ -227,7 +227,7 @@ fn run_program(file: &Path, build: &BuildArgs, args: &[String]) -> Result<ExitCo
     let status = std::process::Command::new(&exe)
         .args(args)
         .status()
-        .map_err(|source| Error::io(&exe, source))?;
+        .map_err(|source| Error::cannot_run(&exe, &source))?;
     let code = opm_backend::process::shell_exit_code(status);
     if let Some(sig) = std::os::unix::process::ExitStatusExt::signal(&status) {
         eprintln!("opm-driver: {} was terminated by signal {sig}", file.display());

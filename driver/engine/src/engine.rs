@@ -8,7 +8,7 @@
 
 use crate::error::Error;
 use crate::lock;
-use crate::runs::Reference;
+use crate::runs::{Reference, ReferenceRunError};
 use crate::toolchain::{LinkArgs, Linker};
 use crate::worker::{Reply, Request, Worker, WorkerFailure};
 use opm_backend::{BackendKind, Pipeline};
@@ -212,6 +212,8 @@ enum ReferenceFailure {
     /// Its build cannot be run, or not so that outputs can be compared (said as
     /// [`Error::ReferenceRun`] says it).
     Run(String),
+    /// Its build could not be started (said as [`Error::cannot_run`] says it).
+    Start(String),
 }
 
 impl ReferenceFailure {
@@ -219,6 +221,7 @@ impl ReferenceFailure {
         match self {
             ReferenceFailure::Build(why) => Error::Reference(why.clone()),
             ReferenceFailure::Run(why) => Error::ReferenceRun(why.clone()),
+            ReferenceFailure::Start(why) => Error::CannotRun(why.clone()),
         }
     }
 }
@@ -433,7 +436,10 @@ impl Engine {
             lock(&idle).push(worker);
             linker.link(&[&object], &exe).map_err(|e| ReferenceFailure::Build(e.to_string()))?;
             let _ = run_started.set(Instant::now());
-            Reference::measure(&exe, &args, limit, memory).map_err(ReferenceFailure::Run)
+            Reference::measure(&exe, &args, limit, memory).map_err(|e| match e {
+                ReferenceRunError::Start(why) => ReferenceFailure::Start(why),
+                ReferenceRunError::Run(why) => ReferenceFailure::Run(why),
+            })
         };
         let run = std::thread::Builder::new()
             .name("opm-reference".into())

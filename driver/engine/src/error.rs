@@ -4,7 +4,7 @@
 use crate::toolchain::ToolchainError;
 use opm_llvm::LlvmError;
 use opm_verifier::Violation;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// An error of the engine: loading, building, searching.
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +37,30 @@ pub enum Error {
     /// The reference build cannot be run, or not so that outputs can be compared.
     #[error("the program built without passes {0}")]
     ReferenceRun(String),
+    /// A program just built could not be started: the machine's fault (see
+    /// [`Error::cannot_run`]).
+    #[error("{0}")]
+    CannotRun(String),
+}
+
+/// How [`Error::cannot_run`] says it. A permission refused to a file the linker made
+/// executable most often means that its directory is on a file system mounted `noexec` (a
+/// temporary directory, as on many hardened systems): the text says what to do.
+pub(crate) fn cannot_run_text(exe: &Path, e: &std::io::Error) -> String {
+    let mut text = format!("cannot run {}: {e}", exe.display());
+    if e.kind() == std::io::ErrorKind::PermissionDenied {
+        let temp = std::env::temp_dir();
+        let place = if exe.starts_with(&temp) {
+            format!("the temporary directory {} may be", temp.display())
+        } else {
+            "its directory may be".to_string()
+        };
+        text.push_str(&format!(
+            "; {place} on a file system mounted `noexec`: set TMPDIR to a directory where \
+             programs may run"
+        ));
+    }
+    text
 }
 
 fn render(violations: &[Violation]) -> String {
@@ -49,6 +73,11 @@ impl Error {
         Error::Io { path: path.into(), source }
     }
 
+    /// The program `exe`, just built, could not be started (`e`).
+    pub fn cannot_run(exe: &Path, e: &std::io::Error) -> Error {
+        Error::CannotRun(cannot_run_text(exe, e))
+    }
+
     /// The process exit status for this error: 2 when the user's input, arguments or machine
     /// are at fault (a malformed or unsupported module, a refused pipeline, a missing or
     /// unusable tool, a file that cannot be read), 1 otherwise (invalid IR, a failed build, a
@@ -58,7 +87,7 @@ impl Error {
             Error::Load(e) if e.is_input_error() => 2,
             Error::Backend(e) if e.kind().is_users() => 2,
             Error::Toolchain(ToolchainError::NoCompiler(_)) => 2,
-            Error::Io { .. } | Error::Usage(_) => 2,
+            Error::Io { .. } | Error::Usage(_) | Error::CannotRun(_) => 2,
             _ => 1,
         }
     }
@@ -67,5 +96,23 @@ impl Error {
     /// printed as it is.
     pub fn is_located(&self) -> bool {
         matches!(self, Error::Load(LlvmError::Parse { .. }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_program_refused_to_run_in_the_temporary_directory_says_what_to_do() {
+        let exe = std::env::temp_dir().join("opm-optimize-x").join("reference");
+        let refused = Error::cannot_run(&exe, &std::io::Error::from_raw_os_error(libc::EACCES));
+        assert_eq!(refused.exit_code(), 2);
+        let text = refused.to_string();
+        assert!(text.starts_with(&format!("cannot run {}: ", exe.display())), "{text}");
+        assert!(text.contains("mounted `noexec`: set TMPDIR"), "{text}");
+        let gone = Error::cannot_run(&exe, &std::io::Error::from_raw_os_error(libc::ENOENT));
+        assert_eq!(gone.exit_code(), 2);
+        assert!(!gone.to_string().contains("noexec"), "{gone}");
     }
 }

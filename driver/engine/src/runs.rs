@@ -1,6 +1,7 @@
 //! Running the programs a search builds: once to compare with the reference build's output,
 //! or a warm-up and timed runs.
 
+use crate::error::cannot_run_text;
 use crate::timing::{Sample, runs_per_sample};
 use opm_backend::process::{Ending, Limits, ProcessLimit, process_limit, run_limited};
 use opm_search::{Clock, Rejection, RunOutput, RuntimeStats, Verdict};
@@ -123,7 +124,7 @@ impl Reference {
         args: &[String],
         limit: Duration,
         memory_mib: u64,
-    ) -> Result<Reference, String> {
+    ) -> Result<Reference, ReferenceRunError> {
         let first = run_reference(exe, args, limit, memory_mib)?;
         Ok(Reference {
             output: RunOutput {
@@ -152,7 +153,8 @@ impl Reference {
     /// first time.
     fn confirm(&self) -> Result<(), &str> {
         let again = self.again.get_or_init(|| {
-            let second = run_reference(&self.exe, &self.args, self.limit, self.memory_mib)?;
+            let second = run_reference(&self.exe, &self.args, self.limit, self.memory_mib)
+                .map_err(|e| e.to_string())?;
             if second.code != self.output.exit_code {
                 let why = format!(
                     "exited with status {} and then {}",
@@ -298,23 +300,43 @@ impl Reference {
     }
 }
 
-/// One run of the reference build, its failure said as [`crate::Error::ReferenceRun`] says it.
+/// Why a run of the reference build gave no output to compare with.
+#[derive(Debug)]
+pub(crate) enum ReferenceRunError {
+    /// It could not be started: the machine's fault, said as [`crate::Error::cannot_run`]
+    /// says it.
+    Start(String),
+    /// It ran, but not so that outputs can be compared (said as
+    /// [`crate::Error::ReferenceRun`] says it).
+    Run(String),
+}
+
+impl std::fmt::Display for ReferenceRunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReferenceRunError::Start(why) | ReferenceRunError::Run(why) => f.write_str(why),
+        }
+    }
+}
+
+/// One run of the reference build.
 fn run_reference(
     exe: &Path,
     args: &[String],
     limit: Duration,
     memory_mib: u64,
-) -> Result<RunResult, String> {
+) -> Result<RunResult, ReferenceRunError> {
     match run_once(exe, args, limit, REFERENCE_OUTPUT_BYTES, memory_mib) {
-        Ok(r) if r.cut => Err(format!(
+        Ok(r) if r.cut => Err(ReferenceRunError::Run(format!(
             "printed more than {} MiB, the most a run may print",
             REFERENCE_OUTPUT_BYTES >> 20
-        )),
+        ))),
         Ok(r) => Ok(r),
-        Err(RunError::Timeout) => {
-            Err(format!("did not finish within {:.0} s", limit.as_secs_f64()))
-        }
-        Err(RunError::Io(e)) => Err(format!("cannot run: {e}")),
+        Err(RunError::Timeout) => Err(ReferenceRunError::Run(format!(
+            "did not finish within {:.0} s",
+            limit.as_secs_f64()
+        ))),
+        Err(RunError::Io(e)) => Err(ReferenceRunError::Start(cannot_run_text(exe, &e))),
     }
 }
 
