@@ -107,8 +107,29 @@ fn refuses_unwinding(build: &RustBuild, backend: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Without rustc's link line, the module cannot link against Rust's standard library: the
+/// error says what to give.
+fn says_to_give_link_args(build: &RustBuild) -> Result<(), String> {
+    let mut cmd = Command::new(driver());
+    cmd.arg("run").arg(&build.ir);
+    let o = run(cmd, LIMIT);
+    let stderr = o.stderr_text();
+    if o.code != Some(1) || !stderr.contains("refers to Rust's standard library") {
+        return Err(format!(
+            "`opm-driver run` without --link-args: expected exit 1 saying to give rustc's link \
+             line, got exit {:?}:\n{stderr}",
+            o.code
+        ));
+    }
+    if !stderr.trim_end().ends_with("give it with --link-args FILE, from `rustc --print link-args`; see the README, \"Rust programs\")") {
+        return Err(format!("the advice is not the error's last line:\n{stderr}"));
+    }
+    Ok(())
+}
+
 fn check(src: &Path, level: &str, backends: &[String], dir: &Path) -> Result<(), Failed> {
     let unwind = rustc_build(src, level, "unwind", dir)?;
+    says_to_give_link_args(&unwind)?;
     let mut abort = None;
     for backend in backends {
         let what = format!("{} at opt-level {level}", src.display());

@@ -150,10 +150,38 @@ impl Linker {
             if ran.shell_code().is_none() {
                 text.push_str("(the linker ran out of time)");
             }
-            return Err(ToolchainError::Link(text.trim_end().to_string()));
+            let mut text = text.trim_end().to_string();
+            if self.args == LinkArgs::default() && refers_to_rust_std(&text) {
+                text.push_str(RUST_LINK_HINT);
+            }
+            return Err(ToolchainError::Link(text));
         }
         Ok(())
     }
+}
+
+/// What a failed link of a Rust program with C's default arguments says to do.
+const RUST_LINK_HINT: &str = "\n(the program refers to Rust's standard library, which only rustc's link \
+     line brings: give it with --link-args FILE, from `rustc --print link-args`; see the \
+     README, \"Rust programs\")";
+
+/// Whether the linker's complaint `text` names symbols of Rust's standard library or runtime
+/// as undefined.
+fn refers_to_rust_std(text: &str) -> bool {
+    text.lines().filter(|l| l.contains("undefined reference to")).any(|l| {
+        [
+            "`core::",
+            "`std::",
+            "`alloc::",
+            "`<core::",
+            "`<std::",
+            "`<alloc::",
+            "__rust",
+            "rust_eh_personality",
+        ]
+        .iter()
+        .any(|p| l.contains(p))
+    })
 }
 
 #[cfg(test)]
@@ -183,6 +211,18 @@ mod tests {
         assert_eq!(args, Ok(want));
         assert!(LinkArgs::from_rustc_print("  ").is_err());
         assert!(LinkArgs::from_rustc_print("\"cc\" \"unterminated").is_err());
+    }
+
+    #[test]
+    fn only_undefined_rust_symbols_ask_for_rustcs_link_line() {
+        let rust = "/usr/bin/ld: m.o: in function `m::main':\nm.cgu.0:(.text+0x14): undefined \
+                    reference to `<std::hash::random::RandomState>::new'\n";
+        assert!(refers_to_rust_std(rust));
+        let personality = "x.o:(.data+0x0): undefined reference to `rust_eh_personality'";
+        assert!(refers_to_rust_std(personality));
+        let c = "/usr/bin/ld: p.o: in function `main':\np.c:(.text+0x5): undefined reference to \
+                 `missing_helper'\n/usr/bin/ld: note: the std:: namespace is not involved\n";
+        assert!(!refers_to_rust_std(c));
     }
 
     #[test]
