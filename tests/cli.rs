@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{driver, llvm_tool, repo_root, run, scratch};
+use common::{clang_compile, driver, llvm_tool, repo_root, run, scratch};
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
@@ -226,4 +226,50 @@ fn a_temporary_directory_that_refuses_programs_is_named_with_what_to_do() {
             "{text}"
         );
     }
+}
+
+/// A C++ program (the C++ standard library, exceptions, virtual calls) as clang++ emits it at
+/// -O0: without link arguments the error's last line says to give `-lstdc++`; with them, `run`
+/// and the winner of `optimize --strip-optnone` print what clang++'s own build prints.
+#[test]
+fn a_cxx_program_links_with_the_arguments_the_error_names_and_runs_as_clangs_build() {
+    let dir = scratch("cxx");
+    let src = data("cxx_program.cpp");
+    let (ir, exe) = (dir.join("prog.ll"), dir.join("prog"));
+    let cxx = ["--driver-mode=g++"];
+    clang_compile(&src, &ir, "-O0", &cxx).expect("clang++ to IR");
+    clang_compile(&src, &exe, "-O2", &cxx).expect("clang++'s build");
+    let reference = run(Command::new(&exe), Duration::from_secs(60));
+    assert_eq!(reference.code, Some(0), "{}", reference.stderr_text());
+    assert!(reference.stdout_text().contains("invalid: stoi\n"), "{}", reference.stdout_text());
+
+    let bare = opm(&["run", path_str(&ir)]);
+    assert_eq!(bare.code, Some(1), "{}", bare.stderr_text());
+    let last = bare.stderr_text().trim_end().lines().last().unwrap_or_default().to_string();
+    assert!(last.contains("give --link-args FILE holding -lstdc++ and -lm"), "{last}");
+
+    let args = dir.join("link-args");
+    std::fs::write(&args, "-lstdc++\n-lm\n").expect("write the link arguments");
+    let linked = opm(&["run", "--link-args", path_str(&args), path_str(&ir)]);
+    assert_eq!(linked.code, Some(0), "{}", linked.stderr_text());
+    assert_eq!(linked.stdout_text(), reference.stdout_text());
+
+    let best = dir.join("best.ll");
+    let searched = opm(&[
+        "optimize",
+        path_str(&ir),
+        "--strip-optnone",
+        "--link-args",
+        path_str(&args),
+        "--strategy",
+        "presets",
+        "--jobs",
+        "2",
+        "-o",
+        path_str(&best),
+    ]);
+    assert_eq!(searched.code, Some(0), "{}", searched.stderr_text());
+    let winner = opm(&["run", "--link-args", path_str(&args), path_str(&best)]);
+    assert_eq!(winner.code, Some(0), "{}", winner.stderr_text());
+    assert_eq!(winner.stdout_text(), reference.stdout_text());
 }

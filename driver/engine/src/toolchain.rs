@@ -151,8 +151,10 @@ impl Linker {
                 text.push_str("(the linker ran out of time)");
             }
             let mut text = text.trim_end().to_string();
-            if self.args == LinkArgs::default() && refers_to_rust_std(&text) {
-                text.push_str(RUST_LINK_HINT);
+            if self.args == LinkArgs::default()
+                && let Some(hint) = link_hint(&text)
+            {
+                text.push_str(hint);
             }
             return Err(ToolchainError::Link(text));
         }
@@ -165,23 +167,26 @@ const RUST_LINK_HINT: &str = "\n(the program refers to Rust's standard library, 
      line brings: give it with --link-args FILE, from `rustc --print link-args`; see the \
      README, \"Rust programs\")";
 
-/// Whether the linker's complaint `text` names symbols of Rust's standard library or runtime
-/// as undefined.
-fn refers_to_rust_std(text: &str) -> bool {
-    text.lines().filter(|l| l.contains("undefined reference to")).any(|l| {
-        [
-            "`core::",
-            "`std::",
-            "`alloc::",
-            "`<core::",
-            "`<std::",
-            "`<alloc::",
-            "__rust",
-            "rust_eh_personality",
-        ]
-        .iter()
-        .any(|p| l.contains(p))
-    })
+/// What a failed link of a C++ program with C's default arguments says to do.
+const CXX_LINK_HINT: &str = "\n(the program refers to the C++ standard library: give --link-args FILE \
+     holding -lstdc++ and -lm, one per line; see the README, \"C++ programs\")";
+
+/// What to add to the linker's complaint `text`, made with C's default arguments, when the
+/// symbols it names as undefined are those of Rust's or C++'s standard library or runtime
+/// (demangled, as the linker prints them). Rust's are told first: its names may be `std::`'s
+/// too.
+fn link_hint(text: &str) -> Option<&'static str> {
+    let undefined: Vec<&str> =
+        text.lines().filter(|l| l.contains("undefined reference to")).collect();
+    let any = |markers: &[&str]| undefined.iter().any(|l| markers.iter().any(|m| l.contains(m)));
+    if any(&["`core::", "`<core::", "`alloc::", "`<alloc::", "__rust", "rust_eh_personality"]) {
+        return Some(RUST_LINK_HINT);
+    }
+    let cxx = ["std::", "__cxa_", "__gxx_personality", "`operator new", "`operator delete"];
+    if any(&cxx) || any(&["`typeinfo for ", "`vtable for "]) {
+        return Some(CXX_LINK_HINT);
+    }
+    None
 }
 
 #[cfg(test)]
@@ -214,15 +219,21 @@ mod tests {
     }
 
     #[test]
-    fn only_undefined_rust_symbols_ask_for_rustcs_link_line() {
+    fn undefined_symbols_of_rust_or_cxx_libraries_say_which_link_line_to_give() {
         let rust = "/usr/bin/ld: m.o: in function `m::main':\nm.cgu.0:(.text+0x14): undefined \
-                    reference to `<std::hash::random::RandomState>::new'\n";
-        assert!(refers_to_rust_std(rust));
+                    reference to `<std::hash::random::RandomState>::new'\nm.cgu.0:(.text+0x19): \
+                    undefined reference to `alloc::raw_vec::handle_error'\n";
+        assert_eq!(link_hint(rust), Some(RUST_LINK_HINT));
         let personality = "x.o:(.data+0x0): undefined reference to `rust_eh_personality'";
-        assert!(refers_to_rust_std(personality));
+        assert_eq!(link_hint(personality), Some(RUST_LINK_HINT));
+        let cxx = "p.cpp:(.text+0x5a): undefined reference to `std::__cxx11::basic_string<char, \
+                   std::char_traits<char>, std::allocator<char> >::_M_dispose()'\n";
+        assert_eq!(link_hint(cxx), Some(CXX_LINK_HINT));
+        let new = "p.cpp:(.text+0x9): undefined reference to `operator new(unsigned long)'";
+        assert_eq!(link_hint(new), Some(CXX_LINK_HINT));
         let c = "/usr/bin/ld: p.o: in function `main':\np.c:(.text+0x5): undefined reference to \
-                 `missing_helper'\n/usr/bin/ld: note: the std:: namespace is not involved\n";
-        assert!(!refers_to_rust_std(c));
+                 `missing_helper'\n/usr/bin/ld: note: std:: and core:: are not involved\n";
+        assert_eq!(link_hint(c), None);
     }
 
     #[test]
