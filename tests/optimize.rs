@@ -1367,3 +1367,39 @@ fn a_runtime_winner_no_faster_than_o2_when_timed_again_leaves_o2_the_winner() {
     }
     panic!("five searches in a row found O2's module fastest; nothing was confirmed");
 }
+
+/// A time budget used up before the first batch still measures the baselines (the final
+/// table's; the winner comes from them) and starts no candidate of the strategy, although the
+/// first batch holds some: no strategy's candidate starts after the budget's end, even within
+/// a batch.
+#[test]
+fn a_used_up_time_budget_measures_the_baselines_and_starts_nothing_else() {
+    let dir = scratch("budget-end");
+    let ir = search_ir("crc32", &dir);
+    let sig = dir.join("signals.jsonl");
+    let (ir, sig_text) = (ir.to_str().unwrap(), sig.to_str().unwrap());
+    let o = optimize(&[
+        ir,
+        "--strategy",
+        "random",
+        "--budget-time",
+        "1ms",
+        "--jobs",
+        "2",
+        "--signals",
+        sig_text,
+    ]);
+    let text = format!("{}{}", o.stdout_text(), o.stderr_text());
+    assert_eq!(o.code, Some(0), "{text}");
+    assert!(text.contains("time budget (1 ms) used"), "{text}");
+    let measured: Vec<(String, String)> = signals(&sig)
+        .iter()
+        .map(|s| (s["origin"].to_string(), s["pipeline"].as_str().unwrap_or_default().to_string()))
+        .collect();
+    let baselines = ["default<O2>", "default<O3>", "default<Oz>"];
+    assert_eq!(measured.len(), baselines.len(), "{measured:?}");
+    for (origin, pipeline) in &measured {
+        assert_eq!(origin, "\"preset\"", "{measured:?}");
+        assert!(baselines.contains(&pipeline.as_str()), "{measured:?}");
+    }
+}

@@ -165,6 +165,9 @@ pub struct Engine {
     /// Whether the batches evaluated next write their leader again ahead (see
     /// [`Engine::write_leaders_ahead`]).
     write_leaders: AtomicBool,
+    /// When the search's time budget ends: no candidate of a strategy starts after it (see
+    /// [`Engine::set_deadline`]).
+    deadline: Mutex<Option<Instant>>,
 }
 
 type AgainCache = HashMap<(Identity, String), Option<Result<WrittenAgain, AgainFailure>>>;
@@ -328,6 +331,7 @@ impl Engine {
             tools: crate::backends::signal_tools(),
             again: Mutex::default(),
             write_leaders: AtomicBool::new(false),
+            deadline: Mutex::new(None),
         };
         if has_main {
             engine.reference = Some(engine.build_reference()?);
@@ -513,8 +517,13 @@ impl Engine {
                         let next = next_candidate.fetch_add(1, Ordering::Relaxed);
                         let Some(&i) = order.get(next) else { break };
                         let Some(candidate) = candidates.get(i) else { break };
+                        if !self.may_start(candidate) {
+                            continue;
+                        }
                         let eval = evals.get(i).copied().unwrap_or(i as u64);
-                        let signal = self.evaluate(candidate, eval, &batch);
+                        let Some(signal) = self.evaluate(candidate, eval, &batch) else {
+                            continue;
+                        };
                         if !self.is_contender(&signal, beat) && !self.is_deferred(&signal) {
                             sink(&signal);
                         }
@@ -597,6 +606,28 @@ impl Engine {
                 None if self.write_ahead(measured, batch) => continue,
                 None => break,
             }
+        }
+    }
+
+    /// The time budget's end: from then on, [`Engine::evaluate_all`] starts no candidate a
+    /// strategy proposed (the presets and the user's pipelines are always measured: the
+    /// baselines of the final table are among them), and one still compiling is stopped and
+    /// left out of the results (a timeout there would not be its own).
+    pub fn set_deadline(&self, deadline: Option<Instant>) {
+        *lock(&self.deadline) = deadline;
+    }
+
+    /// Whether `candidate` may start now (see [`Engine::set_deadline`]).
+    fn may_start(&self, candidate: &Candidate) -> bool {
+        self.budget_end(candidate).is_none_or(|d| Instant::now() < d)
+    }
+
+    /// When the time budget ends for `candidate`: never for the presets and the user's
+    /// pipelines.
+    fn budget_end(&self, candidate: &Candidate) -> Option<Instant> {
+        match candidate.origin {
+            Origin::Preset | Origin::User => None,
+            _ => *lock(&self.deadline),
         }
     }
 
@@ -1035,15 +1066,25 @@ impl Engine {
 
     /// Evaluates one candidate: everything but the run of a contender (see
     /// [`Engine::evaluate_all`]).
-    fn evaluate(&self, candidate: &Candidate, eval: u64, batch: &Batch) -> PerformanceSignal {
+    fn evaluate(
+        &self,
+        candidate: &Candidate,
+        eval: u64,
+        batch: &Batch,
+    ) -> Option<PerformanceSignal> {
         let started_ms = now_ms();
         let mut metrics = Metrics::default();
         let mut identity = None;
+        let cut = self.budget_end(candidate);
         let (verdict, detail) = match self.measure(candidate, batch, &mut metrics, &mut identity) {
             Ok(()) => (Verdict::Ok, None),
+            // Stopped at the time budget's end: not this candidate's verdict.
+            Err(r) if r.verdict == Verdict::Timeout && cut.is_some_and(|d| Instant::now() >= d) => {
+                return None;
+            }
             Err(r) => (r.verdict, Some(r.detail)),
         };
-        PerformanceSignal {
+        Some(PerformanceSignal {
             problem: self.problem.id(),
             backend: self.problem.backend,
             pipeline: candidate.pipeline.clone(),
@@ -1057,7 +1098,7 @@ impl Engine {
             started_ms,
             finished_ms: now_ms(),
             tools: self.tools.clone(),
-        }
+        })
     }
 
     fn measure(
@@ -1067,7 +1108,10 @@ impl Engine {
         metrics: &mut Metrics,
         identity: &mut Option<Identity>,
     ) -> Result<(), Rejection> {
-        let deadline = Instant::now() + self.compile_limit();
+        let mut deadline = Instant::now() + self.compile_limit();
+        if let Some(end) = self.budget_end(candidate) {
+            deadline = deadline.min(end);
+        }
         let compiling = self.run_lock.read().unwrap_or_else(|e| e.into_inner());
         let worker = self.checkout().map_err(WorkerFailure::rejection)?;
         let pipeline = &candidate.pipeline;
@@ -1140,8 +1184,10 @@ impl Engine {
         let remaining =
             || deadline.saturating_duration_since(Instant::now()).max(Duration::from_secs(1));
         let steps = Request::Optimize { steps: pipeline.steps() };
-        let reply =
-            worker.request(&steps, self.compile_limit()).map_err(WorkerFailure::rejection)?;
+        // The compilation limit, or less when the time budget ends before it.
+        let left = deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(1));
+        let limit = self.compile_limit().min(left);
+        let reply = worker.request(&steps, limit).map_err(WorkerFailure::rejection)?;
         let Reply::Optimized { pass_ms, check_ms, instcount, ir_hash, rejected } = reply else {
             return Err(unexpected(reply));
         };

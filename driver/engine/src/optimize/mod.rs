@@ -436,6 +436,8 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
     let growth_base = s.space.baseline(&s.space.growth_base).cloned();
     let mut limit_adapted = false;
     let mut last_batch = Duration::ZERO;
+    // No candidate of the strategy starts once the time budget is used, even within a batch.
+    s.engine.set_deadline(budget.wall_time.map(|t| start + t));
 
     let stop_reason = loop {
         let done = s.history.signals.len() as u64;
@@ -444,10 +446,13 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
         {
             break format!("evaluation budget ({max}) used");
         }
+        // The first batch always runs: the baselines of the final table are in it (past the
+        // time budget, only they and the user's pipelines are measured).
         if let Some(t) = budget.wall_time
+            && done > 0
             && start.elapsed() >= t
         {
-            break format!("time budget ({:.0} s) used", t.as_secs_f64());
+            break format!("time budget ({}) used", budget_text(t));
         }
         let size = std::mem::replace(&mut first_batch, BATCH);
         let n = budget.max_evals.map_or(size, |m| size.min((m - done) as usize)).max(1);
@@ -529,6 +534,15 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
         evals: s.history.signals.len() as u64,
     })?;
     Ok(stop_reason)
+}
+
+/// A time budget as the stop reason names it: in seconds, in milliseconds below one second.
+fn budget_text(t: Duration) -> String {
+    if t < Duration::from_secs(1) {
+        format!("{} ms", t.as_millis())
+    } else {
+        format!("{:.0} s", t.as_secs_f64())
+    }
 }
 
 /// What the search learned to avoid, in one line: the features and the evidence.
