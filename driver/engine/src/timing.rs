@@ -12,7 +12,7 @@
 //! `timing-claims` benchmark); a search times its winner against its baseline with the same
 //! functions, every run's output checked against the reference build's.
 
-use crate::runs::Reference;
+use crate::runs::{Reference, ReferenceRunError};
 use opm_search::Clock;
 use opm_search::timing::{Comparison, Speedup, TIMING_FLOOR, candidate_first, compare_pairs};
 use std::path::Path;
@@ -280,7 +280,11 @@ pub fn time_pairs(
     // The reference's first run is its warm-up, and what every other run must print: the
     // same checks as a search's timed runs.
     let expected = Reference::measure(reference, args, limit, crate::runs::RUN_MEMORY_MIB)
-        .map_err(|why| format!("{}: {why}", reference.display()))?;
+        .map_err(|e| match e {
+            // Its text names the program already.
+            ReferenceRunError::Start(why) => why,
+            ReferenceRunError::Run(why) => format!("{}: {why}", reference.display()),
+        })?;
     let per = runs_per_sample(expected.cpu.unwrap_or(expected.elapsed));
     let check = |exe: &Path, runs: u32| {
         expected.sample(exe, args, limit, runs).map_err(|r| format!("{}: {r}", exe.display()))
