@@ -517,11 +517,12 @@ impl Engine {
                         let next = next_candidate.fetch_add(1, Ordering::Relaxed);
                         let Some(&i) = order.get(next) else { break };
                         let Some(candidate) = candidates.get(i) else { break };
-                        if !self.may_start(candidate) {
+                        let end = self.budget_end(candidate);
+                        if end.is_some_and(|d| Instant::now() >= d) {
                             continue;
                         }
                         let eval = evals.get(i).copied().unwrap_or(i as u64);
-                        let Some(signal) = self.evaluate(candidate, eval, &batch) else {
+                        let Some(signal) = self.evaluate(candidate, eval, end, &batch) else {
                             continue;
                         };
                         if !self.is_contender(&signal, beat) && !self.is_deferred(&signal) {
@@ -617,13 +618,8 @@ impl Engine {
         *lock(&self.deadline) = deadline;
     }
 
-    /// Whether `candidate` may start now (see [`Engine::set_deadline`]).
-    fn may_start(&self, candidate: &Candidate) -> bool {
-        self.budget_end(candidate).is_none_or(|d| Instant::now() < d)
-    }
-
-    /// When the time budget ends for `candidate`: never for the presets and the user's
-    /// pipelines.
+    /// When the time budget ends for `candidate` (see [`Engine::set_deadline`]): never for
+    /// the presets and the user's pipelines.
     fn budget_end(&self, candidate: &Candidate) -> Option<Instant> {
         match candidate.origin {
             Origin::Preset | Origin::User => None,
@@ -1065,21 +1061,26 @@ impl Engine {
     }
 
     /// Evaluates one candidate: everything but the run of a contender (see
-    /// [`Engine::evaluate_all`]).
+    /// [`Engine::evaluate_all`]). `None` when its compilation was stopped at `budget_end`,
+    /// the time budget's end for it.
     fn evaluate(
         &self,
         candidate: &Candidate,
         eval: u64,
+        budget_end: Option<Instant>,
         batch: &Batch,
     ) -> Option<PerformanceSignal> {
         let started_ms = now_ms();
         let mut metrics = Metrics::default();
         let mut identity = None;
-        let cut = self.budget_end(candidate);
-        let (verdict, detail) = match self.measure(candidate, batch, &mut metrics, &mut identity) {
+        let measured = self.measure(candidate, budget_end, batch, &mut metrics, &mut identity);
+        let (verdict, detail) = match measured {
             Ok(()) => (Verdict::Ok, None),
             // Stopped at the time budget's end: not this candidate's verdict.
-            Err(r) if r.verdict == Verdict::Timeout && cut.is_some_and(|d| Instant::now() >= d) => {
+            Err(r)
+                if r.verdict == Verdict::Timeout
+                    && budget_end.is_some_and(|d| Instant::now() >= d) =>
+            {
                 return None;
             }
             Err(r) => (r.verdict, Some(r.detail)),
@@ -1104,12 +1105,13 @@ impl Engine {
     fn measure(
         &self,
         candidate: &Candidate,
+        budget_end: Option<Instant>,
         batch: &Batch,
         metrics: &mut Metrics,
         identity: &mut Option<Identity>,
     ) -> Result<(), Rejection> {
         let mut deadline = Instant::now() + self.compile_limit();
-        if let Some(end) = self.budget_end(candidate) {
+        if let Some(end) = budget_end {
             deadline = deadline.min(end);
         }
         let compiling = self.run_lock.read().unwrap_or_else(|e| e.into_inner());

@@ -182,8 +182,16 @@ fn link_hint(text: &str) -> Option<&'static str> {
     if any(&["`core::", "`<core::", "`alloc::", "`<alloc::", "__rust", "rust_eh_personality"]) {
         return Some(RUST_LINK_HINT);
     }
-    let cxx = ["std::", "__cxa_", "__gxx_personality", "`operator new", "`operator delete"];
-    if any(&cxx) || any(&["`typeinfo for ", "`vtable for "]) {
+    let cxx = [
+        "std::",
+        "__cxa_",
+        "__gxx_personality",
+        "`operator new",
+        "`operator delete",
+        "`typeinfo for ",
+        "`vtable for ",
+    ];
+    if any(&cxx) {
         return Some(CXX_LINK_HINT);
     }
     None
