@@ -167,14 +167,16 @@ pub fn run_with_timeout(
     run_limited(cmd, stdin, limit, &Limits::default())
 }
 
-/// Starts `cmd`, again a few times while its executable is busy (`ETXTBSY`): a program this
-/// process has just written can still be open for writing in a child that another of its
-/// threads forked meanwhile, until that child execs (about milliseconds).
-fn spawn_retrying_busy(cmd: &mut Command) -> std::io::Result<std::process::Child> {
+/// Starts `cmd`, again a few times (over about two seconds) while that fails for a passing
+/// reason: its executable is busy (`ETXTBSY`: a program this process has just written can
+/// still be open for writing in a child that another of its threads forked meanwhile, until
+/// that child execs, about milliseconds), or the system is out of processes or memory for a
+/// moment (`EAGAIN` from `fork`: the user's process limit, reached while other programs end).
+fn spawn_retrying(cmd: &mut Command) -> std::io::Result<std::process::Child> {
     let mut wait = Duration::from_millis(2);
     for _ in 0..10 {
         match cmd.spawn() {
-            Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) => {
+            Err(e) if matches!(e.raw_os_error(), Some(libc::ETXTBSY | libc::EAGAIN)) => {
                 std::thread::sleep(wait);
                 wait *= 2;
             }
@@ -223,7 +225,7 @@ pub fn run_limited(
         }
     }
     let start = Instant::now();
-    let mut child = spawn_retrying_busy(cmd)?;
+    let mut child = spawn_retrying(cmd)?;
     let group = child.id() as libc::pid_t;
     let input = child.stdin.take();
     let out = child.stdout.take();

@@ -207,7 +207,7 @@ fn other_module(expected: Option<&IrHash>, got: Option<&str>) -> Option<Rejectio
 /// The least time limit of a candidate's run, however short the reference build's run.
 const MIN_RUN_LIMIT: Duration = Duration::from_secs(5);
 
-/// Why the reference cannot be checked against.
+/// Why the reference cannot be checked against (or, for `Start`, no build run at all).
 #[derive(Clone, Debug)]
 enum ReferenceFailure {
     /// The input module without passes does not compile or link.
@@ -215,7 +215,8 @@ enum ReferenceFailure {
     /// Its build cannot be run, or not so that outputs can be compared (said as
     /// [`Error::ReferenceRun`] says it).
     Run(String),
-    /// Its build could not be started (said as [`Error::cannot_run`] says it).
+    /// Its build, or a candidate's, could not be run at all (said as [`Error::cannot_run`]
+    /// says it).
     Start(String),
 }
 
@@ -276,7 +277,11 @@ impl PendingReference {
     fn failure(&self) -> Option<ReferenceFailure> {
         match self.done.get()? {
             Err(why) => Some(why.clone()),
-            Ok(reference) => reference.varies().map(|v| ReferenceFailure::Run(v.to_string())),
+            Ok(reference) => match (reference.varies(), reference.unstartable()) {
+                (Some(v), _) => Some(ReferenceFailure::Run(v.to_string())),
+                (None, Some(why)) => Some(ReferenceFailure::Start(why.to_string())),
+                (None, None) => None,
+            },
         }
     }
 }
@@ -361,7 +366,8 @@ impl Engine {
     }
 
     /// Why no candidate's output can be checked, if that is known already (never waits): the
-    /// reference did not build, its run failed, or a second run of it printed otherwise. The
+    /// reference did not build, its run failed, a second run of it printed otherwise, or a
+    /// candidate's build could not be run at all (the machine's fault, not the candidate's). The
     /// search stops with this; no signal judged against such a reference is kept.
     pub fn reference_failure(&self) -> Option<Error> {
         self.reference.as_ref()?.failure().map(|f| f.error())
@@ -1312,14 +1318,15 @@ impl Engine {
             let user = self.budget().run_timeout;
             let limit = user.unwrap_or_else(|| (so_far * 10).max(MIN_RUN_LIMIT));
             let memory = crate::runs::memory_mib(self.budget());
-            let early = crate::runs::run_early(exe, &self.problem.run_args, limit, memory)?;
+            let early = crate::runs::run_early(exe, &self.problem.run_args, limit, memory);
             let reference = self.reference()?;
             match early {
-                Some(run) => return reference.judge(run),
-                None if user.is_some() => {
+                Err(e) => return Err(reference.cannot_run(exe, &e)),
+                Ok(Some(run)) => return reference.judge(run),
+                Ok(None) if user.is_some() => {
                     return Err(Rejection::new(Verdict::Timeout, reference.timeout_text(limit)));
                 }
-                None => {}
+                Ok(None) => {}
             }
         }
         let reference = self.reference()?;
@@ -1518,5 +1525,27 @@ mod tests {
         assert_eq!(r.verdict, Verdict::InvariantViolation);
         assert!(r.detail.contains("identity cd34") && r.detail.contains("(ab12)"), "{}", r.detail);
         assert!(other_module(Some(&measured), None).is_some());
+    }
+
+    #[test]
+    fn a_search_stops_with_the_machines_error_once_a_candidate_build_cannot_be_run() {
+        let limit = Duration::from_secs(30);
+        let reference =
+            Reference::measure(Path::new("/bin/true"), &[], limit, crate::runs::RUN_MEMORY_MIB)
+                .unwrap_or_else(|e| panic!("true: {e}"));
+        let pending = PendingReference {
+            run: Mutex::new(None),
+            done: OnceLock::from(Ok(reference)),
+            started: Arc::default(),
+        };
+        assert!(pending.failure().is_none());
+        let gone = Path::new("/nonexistent/candidate-1.exe");
+        if let Ok(reference) = pending.wait() {
+            let _ = reference.check(gone, &[], limit);
+        }
+        let error = pending.failure().map(|f| f.error());
+        assert_eq!(error.as_ref().map(Error::exit_code), Some(2));
+        let text = error.map(|e| e.to_string()).unwrap_or_default();
+        assert!(text.starts_with("cannot run /nonexistent/candidate-1.exe: "), "{text}");
     }
 }

@@ -115,6 +115,9 @@ pub(crate) struct Reference {
     /// whether the build prints the same twice, which tells a miscompile from a program whose
     /// output varies. `Err` says how it varied.
     again: OnceLock<Result<(), String>>,
+    /// Why a candidate's build could not be run at all (not started, or not waited for): the
+    /// machine's fault, never the candidate's, and then no output can be checked.
+    unstartable: OnceLock<String>,
 }
 
 impl Reference {
@@ -140,6 +143,7 @@ impl Reference {
             limit,
             memory_mib,
             again: OnceLock::new(),
+            unstartable: OnceLock::new(),
         })
     }
 
@@ -147,6 +151,21 @@ impl Reference {
     /// candidate printed otherwise): then no output can be checked against it.
     pub fn varies(&self) -> Option<&str> {
         self.again.get().and_then(|r| r.as_ref().err()).map(String::as_str)
+    }
+
+    /// Why a candidate's build could not be run at all, if one could not (see
+    /// [`Reference::cannot_run`]): then no output can be checked on this machine.
+    pub fn unstartable(&self) -> Option<&str> {
+        self.unstartable.get().map(String::as_str)
+    }
+
+    /// The candidate's build `exe` could not be run (`e`): not the candidate's fault, so the
+    /// search stops (on [`Reference::unstartable`]) rather than hold it against the
+    /// candidate's passes.
+    pub(crate) fn cannot_run(&self, exe: &Path, e: &std::io::Error) -> Rejection {
+        let why = cannot_run_text(exe, e);
+        let _ = self.unstartable.set(why.clone());
+        Rejection::new(Verdict::Crash, why)
     }
 
     /// Runs the reference build a second time, once: whether it printed what it printed the
@@ -247,7 +266,7 @@ impl Reference {
         let cap = self.stdout.len().saturating_add(CANDIDATE_OUTPUT_SLACK);
         let r = run_once(exe, args, limit, cap, self.memory_mib).map_err(|e| match e {
             RunError::Timeout => Rejection::new(Verdict::Timeout, self.timeout_text(limit)),
-            RunError::Io(e) => Rejection::new(Verdict::Crash, format!("cannot run: {e}")),
+            RunError::Io(e) => self.cannot_run(exe, &e),
         })?;
         self.matches(&r)?;
         Ok(r)
@@ -342,17 +361,18 @@ fn run_reference(
 
 /// A candidate's run made while the reference build still runs, to be judged by
 /// [`Reference::judge`] once it has ended: held to `limit` and to the reference's own output
-/// limit (the reference's output is not known yet). `None` when it ran out of `limit`.
+/// limit (the reference's output is not known yet). `None` when it ran out of `limit`; an
+/// error when it could not be run at all (see [`Reference::cannot_run`]).
 pub(crate) fn run_early(
     exe: &Path,
     args: &[String],
     limit: Duration,
     memory_mib: u64,
-) -> Result<Option<RunResult>, Rejection> {
+) -> Result<Option<RunResult>, std::io::Error> {
     match run_once(exe, args, limit, REFERENCE_OUTPUT_BYTES, memory_mib) {
         Ok(r) => Ok(Some(r)),
         Err(RunError::Timeout) => Ok(None),
-        Err(RunError::Io(e)) => Err(Rejection::new(Verdict::Crash, format!("cannot run: {e}"))),
+        Err(RunError::Io(e)) => Err(e),
     }
 }
 
@@ -368,4 +388,32 @@ fn varying(why: &str) -> String {
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_candidate_build_that_cannot_be_run_is_the_machines_fault_not_a_verdict_to_learn() {
+        let limit = Duration::from_secs(30);
+        let args = vec!["hello".to_string()];
+        let reference = Reference::measure(Path::new("/bin/echo"), &args, limit, RUN_MEMORY_MIB)
+            .unwrap_or_else(|e| panic!("echo: {e}"));
+        assert_eq!(reference.stdout, b"hello\n");
+        // A build that runs and prints the same passes; one that prints otherwise does not,
+        // and neither says the machine failed.
+        assert!(reference.check(Path::new("/bin/echo"), &args, limit).is_ok());
+        let silent = reference.check(Path::new("/bin/true"), &args, limit).err();
+        assert_eq!(silent.map(|r| r.verdict), Some(Verdict::Miscompile));
+        assert!(reference.unstartable().is_none());
+        // One that cannot be run at all is rejected, and the reference says why for the
+        // search to stop on.
+        let gone = std::env::temp_dir().join("opm-no-such-dir").join("candidate-3.exe");
+        let rejected = reference.check(&gone, &args, limit).err();
+        let detail = rejected.map(|r| r.detail).unwrap_or_default();
+        assert!(detail.starts_with(&format!("cannot run {}: ", gone.display())), "{detail}");
+        assert_eq!(reference.unstartable(), Some(detail.as_str()));
+        assert!(reference.varies().is_none());
+    }
 }
