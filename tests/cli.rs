@@ -3,7 +3,7 @@
 mod common;
 
 use common::{clang_compile, driver, llvm_tool, repo_root, run, scratch};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
@@ -234,14 +234,8 @@ fn a_temporary_directory_that_refuses_programs_is_named_with_what_to_do() {
 #[test]
 fn a_cxx_program_links_with_the_arguments_the_error_names_and_runs_as_clangs_build() {
     let dir = scratch("cxx");
-    let src = data("cxx_program.cpp");
-    let (ir, exe) = (dir.join("prog.ll"), dir.join("prog"));
-    let cxx = ["--driver-mode=g++"];
-    clang_compile(&src, &ir, "-O0", &cxx).expect("clang++ to IR");
-    clang_compile(&src, &exe, "-O2", &cxx).expect("clang++'s build");
-    let reference = run(Command::new(&exe), Duration::from_secs(60));
-    assert_eq!(reference.code, Some(0), "{}", reference.stderr_text());
-    assert!(reference.stdout_text().contains("invalid: stoi\n"), "{}", reference.stdout_text());
+    let ir = dir.join("prog.ll");
+    let reference = cxx_program(&dir, &ir, &["-O0"]);
 
     let bare = opm(&["run", path_str(&ir)]);
     assert_eq!(bare.code, Some(1), "{}", bare.stderr_text());
@@ -254,22 +248,62 @@ fn a_cxx_program_links_with_the_arguments_the_error_names_and_runs_as_clangs_bui
     assert_eq!(linked.code, Some(0), "{}", linked.stderr_text());
     assert_eq!(linked.stdout_text(), reference.stdout_text());
 
-    let best = dir.join("best.ll");
-    let searched = opm(&[
-        "optimize",
-        path_str(&ir),
-        "--strip-optnone",
-        "--link-args",
-        path_str(&args),
-        "--strategy",
-        "presets",
-        "--jobs",
-        "2",
-        "-o",
-        path_str(&best),
-    ]);
+    let winner = cxx_winner(&ir, &args, &["--strip-optnone"]);
+    assert_eq!(winner, reference.stdout_text());
+}
+
+/// What the winner of `optimize --strategy presets` with `extra` over the C++ program's IR
+/// prints, linked with `args`.
+fn cxx_winner(ir: &Path, args: &Path, extra: &[&str]) -> String {
+    let best = ir.with_extension("best.ll");
+    let mut cmd = vec!["optimize", path_str(ir), "--link-args", path_str(args)];
+    cmd.extend(extra);
+    cmd.extend(["--strategy", "presets", "--jobs", "2", "-o", path_str(&best)]);
+    let searched = opm(&cmd);
     assert_eq!(searched.code, Some(0), "{}", searched.stderr_text());
-    let winner = opm(&["run", "--link-args", path_str(&args), path_str(&best)]);
+    let winner = opm(&["run", "--link-args", path_str(args), path_str(&best)]);
     assert_eq!(winner.code, Some(0), "{}", winner.stderr_text());
-    assert_eq!(winner.stdout_text(), reference.stdout_text());
+    winner.stdout_text()
+}
+
+/// `tests/data/cxx_program.cpp` emitted by clang++ as IR at `out` with `flags`, and what
+/// clang++ -O2's own build of it prints.
+fn cxx_program(dir: &Path, out: &Path, flags: &[&str]) -> common::Outcome {
+    let src = data("cxx_program.cpp");
+    let exe = dir.join("clang-build");
+    let mut cxx = vec!["--driver-mode=g++"];
+    cxx.extend(&flags[1..]);
+    clang_compile(&src, out, flags[0], &cxx).expect("clang++ to IR");
+    clang_compile(&src, &exe, "-O2", &["--driver-mode=g++"]).expect("clang++'s build");
+    let reference = run(Command::new(&exe), Duration::from_secs(60));
+    assert_eq!(reference.code, Some(0), "{}", reference.stderr_text());
+    assert!(reference.stdout_text().contains("invalid: stoi\n"), "{}", reference.stdout_text());
+    reference
+}
+
+/// The same C++ program as clang++ emits it for its optimisers (`-O1 -Xclang
+/// -disable-llvm-passes`): the standard library's `std::string` members that exist only to be
+/// inlined (`available_externally`, `alwaysinline`, not exported by libstdc++) are inlined
+/// at code generation, as every clang build does, so that the build without passes, a
+/// pipeline without an inliner and the search's winner link and print what clang++'s build
+/// prints.
+#[test]
+fn a_cxx_program_emitted_for_the_optimisers_builds_with_any_pipeline_and_runs_as_clangs_build() {
+    let dir = scratch("cxx-o1");
+    let ir = dir.join("prog.ll");
+    let reference = cxx_program(&dir, &ir, &["-O1", "-Xclang", "-disable-llvm-passes"]);
+    let text = std::fs::read_to_string(&ir).expect("read the IR");
+    assert!(text.contains("define available_externally"), "clang++ kept no inline-only code");
+    let args = dir.join("link-args");
+    std::fs::write(&args, "-lstdc++\n-lm\n").expect("write the link arguments");
+    for pipeline in [None, Some("function(sroa,instcombine)")] {
+        let mut cmd = vec!["run", "--link-args", path_str(&args)];
+        cmd.extend(pipeline.iter().flat_map(|p| ["--pipeline", p]));
+        cmd.push(path_str(&ir));
+        let built = opm(&cmd);
+        assert_eq!(built.code, Some(0), "{pipeline:?}: {}", built.stderr_text());
+        assert_eq!(built.stdout_text(), reference.stdout_text(), "{pipeline:?}");
+    }
+    let winner = cxx_winner(&ir, &args, &["--pipeline", "function(sroa,instcombine)"]);
+    assert_eq!(winner, reference.stdout_text());
 }

@@ -106,13 +106,39 @@ impl Codegen {
     }
 
     /// The module compiled to a native object file.
+    ///
+    /// Code generation first inlines what must be inlined and cannot be linked to, as every
+    /// clang build does (its `-O0` pipeline included): a call left to an `available_externally`
+    /// `alwaysinline` definition, which a library keeps out of its exported symbols (C++'s
+    /// standard library does so for many `std::string` members). LLVM's `always-inline` pass
+    /// then runs over `module` first; a module without such a call (every C program that does
+    /// not use them) is compiled as it is.
     pub fn emit_object(&self, module: &Module<'_>) -> Result<Vec<u8>, LlvmError> {
+        if calls_inline_only(module) {
+            self.run_pipeline(module, "always-inline", false)?;
+        }
         let buffer = self
             .machine
             .write_to_memory_buffer(module, FileType::Object)
             .map_err(|e| LlvmError::Codegen(e.to_string()))?;
         Ok(buffer.as_slice().to_vec())
     }
+}
+
+/// Whether `module` calls (or otherwise uses) an `available_externally` definition marked
+/// `alwaysinline`: code that exists only to be inlined, with no symbol to link to elsewhere.
+fn calls_inline_only(module: &Module<'_>) -> bool {
+    use inkwell::attributes::{Attribute, AttributeLoc};
+    use inkwell::module::Linkage;
+    use inkwell::values::AsValueRef;
+    let always = Attribute::get_named_enum_kind_id("alwaysinline");
+    module.get_functions().any(|f| {
+        f.get_linkage() == Linkage::AvailableExternally
+            && f.count_basic_blocks() > 0
+            && f.get_enum_attribute(AttributeLoc::Function, always).is_some()
+            // SAFETY: `f` is a live function of `module`.
+            && !unsafe { llvm_sys::core::LLVMGetFirstUse(f.as_value_ref()) }.is_null()
+    })
 }
 
 /// LLVM's pass builder, analysis managers and instrumentations over one module, kept between
