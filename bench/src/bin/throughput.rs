@@ -22,7 +22,8 @@
 //!
 //! With `--efficiency`, instead: ours' parallel efficiency, per program `--jobs 1` held to one
 //! core against `--jobs J` held to J cores (and `--jobs 1` on J cores, for comparison), with
-//! runs and with `--no-run`.
+//! runs and with `--no-run`. With `--versus PATH`, instead: ours against another build of
+//! the driver, paired per program.
 //!
 //! `cargo run --release -p opm-bench --bin throughput [-- --jobs 2 --random 14 --programs a,b]`
 //! (build the driver first: `cargo build --release -p opm-cli`).
@@ -72,6 +73,15 @@ struct Args {
     /// program included), with runs and with `--no-run`, in alternating order.
     #[arg(long)]
     efficiency: bool,
+    /// Instead of the sides above, ours (with runs) against another build of the driver at
+    /// PATH: per program, the two searches in turn, their order alternating, `--rounds`
+    /// times; the wall times summed per round and the ratio. Paired this way, a change of a
+    /// few percent shows through the machine's drift.
+    #[arg(long, value_name = "PATH")]
+    versus: Option<std::path::PathBuf>,
+    /// Rounds of `--versus`.
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
 }
 
 /// Where the candidates of one of our sides spent their time, in milliseconds.
@@ -163,6 +173,11 @@ fn main() -> anyhow::Result<()> {
     if args.efficiency {
         let driver = driver.context("the efficiency needs the driver")?;
         return efficiency(&driver, &programs, &random, pipelines.len(), jobs);
+    }
+    if let Some(other) = &args.versus {
+        let driver = driver.context("--versus needs the driver")?;
+        let drivers = [driver.as_path(), other.as_path()];
+        return versus(drivers, &programs, &random, pipelines.len(), jobs, args.rounds.max(1));
     }
     println!(
         "{} programs x {} pipelines ({} presets + {} random of 1-{} passes, seed {}), {} jobs",
@@ -557,6 +572,49 @@ fn allowed_cores() -> anyhow::Result<Vec<usize>> {
     anyhow::ensure!(got == 0, "sched_getaffinity: {}", std::io::Error::last_os_error());
     let n = 8 * std::mem::size_of::<libc::cpu_set_t>();
     Ok((0..n).filter(|&c| unsafe { libc::CPU_ISSET(c, &set) }).collect())
+}
+
+/// Ours with one driver against ours with another (`--versus`): per program, one search with
+/// each, in an order that alternates with the program and the round, `rounds` times; the wall
+/// times summed per round, and the second's over the first's.
+fn versus(
+    drivers: [&Path; 2],
+    programs: &[Program],
+    random: &[String],
+    per_program: usize,
+    jobs: usize,
+    rounds: usize,
+) -> anyhow::Result<()> {
+    println!(
+        "{} programs x {per_program} pipelines; ours with runs, --jobs {jobs}, A = {}, B = {}; \
+         per program the two in turn, A first on even programs of even rounds",
+        programs.len(),
+        drivers[0].display(),
+        drivers[1].display()
+    );
+    println!("\n{:<8} {:>8} {:>8} {:>7}", "round", "A s", "B s", "B/A");
+    let dir = tempfile::tempdir()?;
+    let mut all = [Duration::ZERO; 2];
+    for round in 0..rounds {
+        let mut wall = [Duration::ZERO; 2];
+        for (i, program) in programs.iter().enumerate() {
+            for k in 0..2 {
+                let d = (i + round + k) % 2;
+                let run = Ours { driver: drivers[d], random, jobs, cores: None, dir: dir.path() };
+                let (tally, ..) = run
+                    .run(std::slice::from_ref(program), per_program, None)
+                    .with_context(|| format!("{} on {}", drivers[d].display(), program.name))?;
+                wall[d] += tally.wall;
+            }
+        }
+        let ratio = wall[1].as_secs_f64() / wall[0].as_secs_f64().max(1e-9);
+        println!("{:<8} {:>8} {:>8} {:>7.3}", round + 1, secs(wall[0]), secs(wall[1]), ratio);
+        all[0] += wall[0];
+        all[1] += wall[1];
+    }
+    let ratio = all[1].as_secs_f64() / all[0].as_secs_f64().max(1e-9);
+    println!("{:<8} {:>8} {:>8} {:>7.3}", "all", secs(all[0]), secs(all[1]), ratio);
+    Ok(())
 }
 
 /// Ours' parallel efficiency from one job to `jobs`, with runs and with `--no-run`: per
