@@ -20,6 +20,13 @@ pub const WIDE_INTS: &[&str] = &["wider than 128 bits"];
 /// seed, up to [`max_compiler_bugs`] per campaign; more of them is a failure.
 pub const COMPILER_BUG: &str = "internal compiler error";
 
+/// Whether the program of `seed` computes with floating point too (`csmith --float`): a
+/// quarter of the seeds, so that a campaign's time stays what it was (such programs run out
+/// of the reference's time more often, and are replaced like any other).
+fn with_floats(seed: u64) -> bool {
+    seed % 4 == 3
+}
+
 /// Matching programs per level when the campaign's count variable is unset: a bounded sample
 /// that fits the suite's time (every run draws fresh seeds); larger campaigns set the
 /// variable (README: Tests).
@@ -77,6 +84,7 @@ impl Campaign {
         let name = self.name.replace("::", "-");
         let dir = scratch(&format!("{name}-{}", level.trim_start_matches('-')));
         let (mut matched, mut unsupported, mut timeouts, mut crashes) = (0usize, 0, 0, 0);
+        let mut matched_floats = 0usize;
         let mut failures = Vec::new();
         let mut compiler_bugs = Vec::new();
         let kept = dir.join("compiler-bugs");
@@ -84,15 +92,19 @@ impl Campaign {
         let mut seed = base;
         while matched < wanted && seed - base < max_attempts as u64 {
             let src = dir.join(format!("p{seed}.c"));
-            generate(seed, &src)?;
+            let floats = with_floats(seed);
+            generate(seed, floats, &src)?;
             let limit = Duration::from_secs(5);
             // csmith's `main` prints a checksum and returns 0: any other end is undefined
             // behaviour (a side-effect-free infinite loop that -O1 and above delete, after
             // which the code runs into whatever follows, which may even exit 0 having printed
             // nothing), not a reference.
             let sound = |code, out: &[u8]| code == 0 && out.starts_with(b"checksum = ");
-            match differential_with(&src, level, &[INCLUDE], self.driver_args, &dir, limit, sound) {
-                Ok(Verdict::Match) => matched += 1,
+            match differential_with(&src, level, C_FLAGS, self.driver_args, &dir, limit, sound) {
+                Ok(Verdict::Match) => {
+                    matched += 1;
+                    matched_floats += usize::from(floats);
+                }
                 Ok(Verdict::ReferenceTimeout) => timeouts += 1,
                 Ok(Verdict::ReferenceCrash(_)) => crashes += 1,
                 Ok(Verdict::Unsupported(msg))
@@ -118,8 +130,8 @@ impl Campaign {
         }
         let replay = format!("{}={base}", self.seed_var);
         eprintln!(
-            "{} {level}: seeds {base}..{} (replay with {replay}) — {matched} matched clang, \
-             {unsupported} unsupported (known limits), {timeouts} reference timeouts, \
+            "{} {level}: seeds {base}..{} (replay with {replay}) — {matched} matched clang \
+             ({matched_floats} of them with floating point), {unsupported} unsupported (known limits), {timeouts} reference timeouts, \
              {crashes} references with undefined behaviour, {} compiler crashes (the \
              compiler's own bugs{}), {} failed",
             self.name,
@@ -159,12 +171,17 @@ impl Campaign {
     }
 }
 
-/// Where csmith's runtime headers are (Debian's `libcsmith-dev`).
-const INCLUDE: &str = "-I/usr/include/csmith";
+/// clang's flags for csmith's programs: where its runtime headers are (Debian's
+/// `libcsmith-dev`), and its checksum of a float's bytes taken as it passes a `float *` for a
+/// `char *`, which clang 22 refuses in C by default.
+const C_FLAGS: &[&str] = &["-I/usr/include/csmith", "-Wno-error=incompatible-pointer-types"];
 
-fn generate(seed: u64, out: &Path) -> Result<(), String> {
+fn generate(seed: u64, floats: bool, out: &Path) -> Result<(), String> {
     let mut cmd = Command::new("csmith");
     cmd.arg("--seed").arg(seed.to_string()).arg("-o").arg(out);
+    if floats {
+        cmd.arg("--float");
+    }
     let o = super::run(cmd, Duration::from_secs(60));
     if o.code != Some(0) {
         return Err(format!(
