@@ -269,16 +269,46 @@ fn cxx_winner(ir: &Path, args: &Path, extra: &[&str]) -> String {
 /// `tests/data/cxx_program.cpp` emitted by clang++ as IR at `out` with `flags`, and what
 /// clang++ -O2's own build of it prints.
 fn cxx_program(dir: &Path, out: &Path, flags: &[&str]) -> common::Outcome {
-    let src = data("cxx_program.cpp");
+    let reference = cxx_source(dir, "cxx_program.cpp", out, flags);
+    assert!(reference.stdout_text().contains("invalid: stoi\n"), "{}", reference.stdout_text());
+    reference
+}
+
+/// `tests/data/NAME` emitted by clang++ as IR at `out` with `flags` (the level first), and
+/// what clang++'s own build of it with the same flags at -O2 prints.
+fn cxx_source(dir: &Path, name: &str, out: &Path, flags: &[&str]) -> common::Outcome {
+    let src = data(name);
     let exe = dir.join("clang-build");
     let mut cxx = vec!["--driver-mode=g++"];
     cxx.extend(&flags[1..]);
     clang_compile(&src, out, flags[0], &cxx).expect("clang++ to IR");
-    clang_compile(&src, &exe, "-O2", &["--driver-mode=g++"]).expect("clang++'s build");
+    cxx.retain(|f| !["-Xclang", "-disable-llvm-passes"].contains(f));
+    clang_compile(&src, &exe, "-O2", &cxx).expect("clang++'s build");
     let reference = run(Command::new(&exe), Duration::from_secs(60));
     assert_eq!(reference.code, Some(0), "{}", reference.stderr_text());
-    assert!(reference.stdout_text().contains("invalid: stoi\n"), "{}", reference.stdout_text());
     reference
+}
+
+/// C++ without exceptions (`tests/data/cxx_strings.cpp`) as clang++ emits it for its
+/// optimisers: Cranelift and GCC, which do not inline, compile the standard library's
+/// inline-only `std::string` members as private copies (no library exports them), and every
+/// backend's build prints what clang++'s build prints.
+#[test]
+fn cxx_without_exceptions_builds_through_every_backend_as_clangs_build() {
+    let dir = scratch("cxx-strings");
+    let ir = dir.join("prog.ll");
+    let flags = ["-O1", "-Xclang", "-disable-llvm-passes", "-fno-exceptions"];
+    let reference = cxx_source(&dir, "cxx_strings.cpp", &ir, &flags);
+    let text = std::fs::read_to_string(&ir).expect("read the IR");
+    assert!(text.contains("alwaysinline"), "clang++ kept no inline-only code");
+    let args = dir.join("link-args");
+    std::fs::write(&args, "-lstdc++\n-lm\n").expect("write the link arguments");
+    for backend in ["llvm", "cranelift", "gcc"] {
+        let built =
+            opm(&["run", "--backend", backend, "--link-args", path_str(&args), path_str(&ir)]);
+        assert_eq!(built.code, Some(0), "{backend}: {}", built.stderr_text());
+        assert_eq!(built.stdout_text(), reference.stdout_text(), "{backend}");
+    }
 }
 
 /// The same C++ program as clang++ emits it for its optimisers (`-O1 -Xclang

@@ -268,6 +268,28 @@ impl Module {
         self.definitions().filter(|f| f.props.linkage != Linkage::AvailableExternally)
     }
 
+    /// This module as a code generator that does not inline compiles it: the
+    /// `available_externally` definitions marked `alwaysinline`, code that exists only to be
+    /// inlined and that no library exports a symbol for (libstdc++'s `std::string` members),
+    /// become private copies (`internal`) instead of declarations; other
+    /// `available_externally` definitions (glibc's `atoi`) stay declarations of the library's
+    /// code. Borrowed as it is when it has none.
+    pub fn with_inline_only_copies(&self) -> std::borrow::Cow<'_, Module> {
+        let inline_only = |f: &Function| {
+            f.props.linkage == Linkage::AvailableExternally
+                && !f.is_declaration()
+                && f.attrs.func_has("alwaysinline")
+        };
+        if !self.functions.iter().any(inline_only) {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut module = self.clone();
+        for f in module.functions.iter_mut().filter(|f| inline_only(f)) {
+            f.props.linkage = Linkage::Internal;
+        }
+        std::borrow::Cow::Owned(module)
+    }
+
     /// The number of instructions in all function bodies.
     pub fn instruction_count(&self) -> usize {
         self.functions.iter().map(Function::instruction_count).sum()

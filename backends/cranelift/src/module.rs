@@ -108,6 +108,7 @@ pub(crate) fn compile(
     isa: OwnedTargetIsa,
     lowering: Lowering,
 ) -> Result<Vec<u8>, CraneliftError> {
+    let module = &*module.with_inline_only_copies();
     let layout =
         DataLayout::parse(&module.data_layout).map_err(|e| CraneliftError::Unsupported {
             construct: format!("the data layout `{}`: {e}", module.data_layout),

@@ -142,6 +142,7 @@ pub(crate) struct ModuleCx<'m> {
 
 /// Emits `module` as one C file.
 pub fn emit_module(module: &Module) -> Result<String, GccError> {
+    let module = &*module.with_inline_only_copies();
     let at_module = |construct: String| GccError::Unsupported { construct, site: Site::module() };
     let layout = DataLayout::parse(&module.data_layout)
         .map_err(|e| at_module(format!("the data layout `{}`: {e}", module.data_layout)))?;
