@@ -170,8 +170,8 @@ pub fn run_with_timeout(
 /// Starts `cmd`, again a few times (over about two seconds) while that fails for a passing
 /// reason: its executable is busy (`ETXTBSY`: a program this process has just written can
 /// still be open for writing in a child that another of its threads forked meanwhile, until
-/// that child execs, about milliseconds), or the system is out of processes or memory for a
-/// moment (`EAGAIN` from `fork`: the user's process limit, reached while other programs end).
+/// that child execs, about milliseconds), or the system is out of processes for a moment
+/// (`EAGAIN` from `fork`: the user's process limit, reached until other programs end).
 fn spawn_retrying(cmd: &mut Command) -> std::io::Result<std::process::Child> {
     let mut wait = Duration::from_millis(2);
     for _ in 0..10 {
