@@ -1192,9 +1192,9 @@ impl Engine {
         let remaining =
             || deadline.saturating_duration_since(Instant::now()).max(Duration::from_secs(1));
         let steps = Request::Optimize { steps: pipeline.steps() };
-        // The compilation limit, or less when the time budget ends before it.
-        let left = deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(1));
-        let limit = self.compile_limit().min(left);
+        // What is left of the compilation limit, or of the time budget when that ends first.
+        let limit =
+            deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(1));
         let reply = worker.request(&steps, limit).map_err(WorkerFailure::rejection)?;
         let Reply::Optimized { pass_ms, check_ms, instcount, ir_hash, rejected } = reply else {
             return Err(unexpected(reply));
