@@ -1,8 +1,15 @@
 //! A process-number limit that holds for every user, root included: a `pids` cgroup of its own
 //! for each limited child, which the child joins between fork and exec (so that everything it
-//! starts is in it from the first instruction). Where no such cgroup can be made (no `pids`
-//! controller where this process's cgroup is, or no right to make one under it), callers fall
-//! back on `RLIMIT_NPROC`, which counts the user's processes and does not bind root.
+//! starts is in it from the first instruction). On a v1 hierarchy the child moves its one
+//! thread (it has no other between fork and exec) through the group's `tasks`, not the whole
+//! process through `cgroup.procs`: the kernel moves a process under a lock over every
+//! process of the system, whose taking waits for an RCU grace period (5–25 ms a run, measured
+//! while runs start a few per second), and moves the calling thread alone without it (under
+//! 0.5 ms). A v2 group that is not threaded has no such file: the child writes `cgroup.procs`.
+//!
+//! Where no such cgroup can be made (no `pids` controller where this process's cgroup is, or
+//! no right to make one under it), callers fall back on `RLIMIT_NPROC`, which counts the
+//! user's processes and does not bind root.
 //!
 //! Groups are directories `opm-<pid>-<nonce>-<n>` under this process's own cgroup (the nonce
 //! keeps drivers of other PID namespaces that share the hierarchy apart); a group is emptied
@@ -21,7 +28,8 @@ use std::time::{Duration, Instant};
 /// A `pids` cgroup holding one limited child and what it starts.
 pub(crate) struct Group {
     dir: PathBuf,
-    /// `cgroup.procs` of the group, made before the fork: the child writes itself there.
+    /// The file of the group the child writes itself to (`tasks` or `cgroup.procs`, see the
+    /// module's doc), made before the fork.
     procs: CString,
 }
 
@@ -32,8 +40,8 @@ impl Group {
         let base = base()?;
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let dir = base.join(format!("opm-{}-{}-{n}", std::process::id(), nonce()));
-        let procs = CString::new(dir.join("cgroup.procs").as_os_str().as_bytes()).ok()?;
+        let dir = base.dir.join(format!("opm-{}-{}-{n}", std::process::id(), nonce()));
+        let procs = CString::new(dir.join(base.join).as_os_str().as_bytes()).ok()?;
         std::fs::create_dir(&dir).ok()?;
         let group = Group { dir, procs };
         // On failure, dropping the group removes the directory.
@@ -55,8 +63,9 @@ impl Drop for Group {
     }
 }
 
-/// Between fork and exec, in the child: moves the calling process into the group whose
-/// `cgroup.procs` is `procs`. Only `open`, `write` and `close`, which are safe after a fork.
+/// Between fork and exec, in the child: moves the calling process (its one thread) into the
+/// group through `procs` ([`Group::procs`]). Only `open`, `write` and `close`, which are safe
+/// after a fork.
 pub(crate) fn join(procs: &CString) -> std::io::Result<()> {
     // SAFETY: async-signal-safe calls on a C string made before the fork.
     unsafe {
@@ -108,32 +117,42 @@ fn remove(dir: &Path) {
     }
 }
 
-/// Where the groups go: this process's own `pids` cgroup, if one can be made under it. Found
-/// once; groups left there by drivers no longer running are removed then.
-fn base() -> Option<&'static Path> {
-    static BASE: OnceLock<Option<PathBuf>> = OnceLock::new();
+/// Where the groups go: this process's own `pids` cgroup, and the file of a group a child
+/// writes itself to there.
+#[derive(Debug, PartialEq)]
+struct Base {
+    dir: PathBuf,
+    /// `tasks` on a v1 hierarchy, `cgroup.procs` on v2 (see the module's doc).
+    join: &'static str,
+}
+
+/// This process's own `pids` cgroup ([`Base`]), if a group can be made under it. Found once;
+/// groups left there by drivers no longer running are removed then.
+fn base() -> Option<&'static Base> {
+    static BASE: OnceLock<Option<Base>> = OnceLock::new();
     BASE.get_or_init(|| {
         let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").ok()?;
         let cgroups = std::fs::read_to_string("/proc/self/cgroup").ok()?;
         let base = locate(&mountinfo, &cgroups)?;
         // A probe: whether this user may make a group there, and set its limit.
-        let probe = base.join(format!("opm-{}-{}-probe", std::process::id(), nonce()));
+        let probe = base.dir.join(format!("opm-{}-{}-probe", std::process::id(), nonce()));
         std::fs::create_dir(&probe).ok()?;
-        let ok = std::fs::write(probe.join("pids.max"), "max").is_ok();
+        let ok =
+            std::fs::write(probe.join("pids.max"), "max").is_ok() && probe.join(base.join).exists();
         remove(&probe);
         if !ok {
             return None;
         }
-        sweep(&base);
+        sweep(&base.dir);
         Some(base)
     })
-    .as_deref()
+    .as_ref()
 }
 
-/// The directory of this process's `pids` cgroup, from `/proc/self/mountinfo` and
-/// `/proc/self/cgroup`: a cgroup v1 hierarchy with the `pids` controller, or the v2 one when
-/// `pids` is enabled for the children of this process's cgroup there.
-fn locate(mountinfo: &str, cgroups: &str) -> Option<PathBuf> {
+/// This process's `pids` cgroup, from `/proc/self/mountinfo` and `/proc/self/cgroup`: a
+/// cgroup v1 hierarchy with the `pids` controller, or the v2 one when `pids` is enabled for
+/// the children of this process's cgroup there.
+fn locate(mountinfo: &str, cgroups: &str) -> Option<Base> {
     let mut v2 = None;
     for line in mountinfo.lines() {
         // "<id> <parent> <dev> <root> <mount point> <options> [optional…] - <fs> <source> <super>"
@@ -151,7 +170,7 @@ fn locate(mountinfo: &str, cgroups: &str) -> Option<PathBuf> {
                 let (_, controllers, path) = (parts.next()?, parts.next()?, parts.next()?);
                 controllers.split(',').any(|c| c == "pids").then_some(path)
             })?;
-            return Some(join_mounted(&point, root, own));
+            return Some(Base { dir: join_mounted(&point, root, own), join: "tasks" });
         }
         if fs == "cgroup2" && v2.is_none() {
             let own = cgroups.lines().find_map(|l| l.strip_prefix("0::"));
@@ -161,7 +180,7 @@ fn locate(mountinfo: &str, cgroups: &str) -> Option<PathBuf> {
                     .map(|c| c.split_whitespace().any(|c| c == "pids"))
                     .unwrap_or(false);
                 if enabled {
-                    v2 = Some(dir);
+                    v2 = Some(Base { dir, join: "cgroup.procs" });
                 }
             }
         }
@@ -238,7 +257,9 @@ mod tests {
         let mountinfo = "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw\n\
                          39 31 0:36 / /sys/fs/cgroup/pids rw,relatime - cgroup cgroup rw,pids\n";
         let cgroups = "9:name=systemd:/\n8:pids:/jobs/a\n0::/\n";
-        assert_eq!(locate(mountinfo, cgroups), Some(PathBuf::from("/sys/fs/cgroup/pids/jobs/a")));
+        let found = locate(mountinfo, cgroups);
+        let dir = PathBuf::from("/sys/fs/cgroup/pids/jobs/a");
+        assert_eq!(found, Some(Base { dir, join: "tasks" }));
     }
 
     #[test]
@@ -246,7 +267,7 @@ mod tests {
         let mountinfo =
             "39 31 0:36 /jobs /mnt/my\\040cg rw,relatime shared:5 - cgroup cgroup rw,pids,cpu\n";
         let cgroups = "8:cpu,pids:/jobs/a\n";
-        assert_eq!(locate(mountinfo, cgroups), Some(PathBuf::from("/mnt/my cg/a")));
+        assert_eq!(locate(mountinfo, cgroups).map(|b| b.dir), Some(PathBuf::from("/mnt/my cg/a")));
     }
 
     #[test]

@@ -23,7 +23,7 @@
 //! With `--efficiency`, instead: ours' parallel efficiency, per program `--jobs 1` held to one
 //! core against `--jobs J` held to J cores (and `--jobs 1` on J cores, for comparison), with
 //! runs and with `--no-run`. With `--versus PATH`, instead: ours against another build of
-//! the driver, paired per program.
+//! the driver, paired per program (`--objective runtime` times every candidate instead).
 //!
 //! `cargo run --release -p opm-bench --bin throughput [-- --jobs 2 --random 14 --programs a,b]`
 //! (build the driver first: `cargo build --release -p opm-cli`).
@@ -82,6 +82,10 @@ struct Args {
     /// Rounds of `--versus`.
     #[arg(long, default_value_t = 3)]
     rounds: usize,
+    /// The searches' objective with `--versus` (the sides above and `--efficiency` count
+    /// instructions, as the baseline does): `runtime` times every candidate's runs.
+    #[arg(long, value_parser = ["instcount", "runtime"], default_value = "instcount")]
+    objective: String,
 }
 
 /// Where the candidates of one of our sides spent their time, in milliseconds.
@@ -170,6 +174,11 @@ fn main() -> anyhow::Result<()> {
     }
 
     println!("$ {}", command_line());
+    anyhow::ensure!(
+        args.objective == "instcount" || args.versus.is_some(),
+        "--objective {} is for --versus: the baseline counts instructions",
+        args.objective
+    );
     if args.efficiency {
         let driver = driver.context("the efficiency needs the driver")?;
         return efficiency(&driver, &programs, &random, pipelines.len(), jobs);
@@ -177,7 +186,8 @@ fn main() -> anyhow::Result<()> {
     if let Some(other) = &args.versus {
         let driver = driver.context("--versus needs the driver")?;
         let drivers = [driver.as_path(), other.as_path()];
-        return versus(drivers, &programs, &random, pipelines.len(), jobs, args.rounds.max(1));
+        let rounds = args.rounds.max(1);
+        return versus(drivers, &programs, &random, pipelines.len(), jobs, rounds, &args.objective);
     }
     println!(
         "{} programs x {} pipelines ({} presets + {} random of 1-{} passes, seed {}), {} jobs",
@@ -230,7 +240,14 @@ fn main() -> anyhow::Result<()> {
                 .join(if extra.is_some() { "no-run" } else { "run" });
             std::fs::create_dir_all(&signals_dir)
                 .with_context(|| signals_dir.display().to_string())?;
-            let run = Ours { driver, random: &random, jobs, cores: None, dir: &signals_dir };
+            let run = Ours {
+                driver,
+                random: &random,
+                jobs,
+                cores: None,
+                dir: &signals_dir,
+                objective: "instcount",
+            };
             let (tally, verdicts, signals) =
                 run.run(group, pipelines.len(), *extra).with_context(|| side.to_string())?;
             total.add(tally);
@@ -471,6 +488,8 @@ struct Ours<'a> {
     cores: Option<&'a [usize]>,
     /// Where the signals go, one file per program.
     dir: &'a Path,
+    /// The searches' `--objective`.
+    objective: &'a str,
 }
 
 impl Ours<'_> {
@@ -480,7 +499,7 @@ impl Ours<'_> {
         per_program: usize,
         extra: Option<&str>,
     ) -> anyhow::Result<(Tally, Verdicts, Vec<ProgramSignal>)> {
-        let Ours { driver, random, jobs, cores, dir } = *self;
+        let Ours { driver, random, jobs, cores, dir, objective } = *self;
         let mut tally = Tally::default();
         let mut verdicts = Verdicts::new();
         let mut signals = Vec::new();
@@ -492,7 +511,7 @@ impl Ours<'_> {
             let mut cmd = Command::new(driver);
             cmd.arg("optimize").arg(&program.ll).args([
                 "--objective",
-                "instcount",
+                objective,
                 "--strategy",
                 "presets",
             ]);
@@ -584,10 +603,12 @@ fn versus(
     per_program: usize,
     jobs: usize,
     rounds: usize,
+    objective: &str,
 ) -> anyhow::Result<()> {
     println!(
-        "{} programs x {per_program} pipelines; ours with runs, --jobs {jobs}, A = {}, B = {}; \
-         per program the two in turn, A first on even programs of even rounds",
+        "{} programs x {per_program} pipelines; ours with runs, --objective {objective} --jobs \
+         {jobs}, A = {}, B = {}; per program the two in turn, A first on even programs of even \
+         rounds",
         programs.len(),
         drivers[0].display(),
         drivers[1].display()
@@ -600,7 +621,14 @@ fn versus(
         for (i, program) in programs.iter().enumerate() {
             for k in 0..2 {
                 let d = (i + round + k) % 2;
-                let run = Ours { driver: drivers[d], random, jobs, cores: None, dir: dir.path() };
+                let run = Ours {
+                    driver: drivers[d],
+                    random,
+                    jobs,
+                    cores: None,
+                    dir: dir.path(),
+                    objective,
+                };
                 let (tally, ..) = run
                     .run(std::slice::from_ref(program), per_program, None)
                     .with_context(|| format!("{} on {}", drivers[d].display(), program.name))?;
@@ -663,7 +691,14 @@ fn efficiency(
             for k in 0..settings.len() {
                 let s = (i + k) % settings.len();
                 let (jobs, cores) = settings[s];
-                let run = Ours { driver, random, jobs, cores: Some(cores), dir: dir.path() };
+                let run = Ours {
+                    driver,
+                    random,
+                    jobs,
+                    cores: Some(cores),
+                    dir: dir.path(),
+                    objective: "instcount",
+                };
                 let (tally, ..) = run
                     .run(std::slice::from_ref(program), per_program, extra)
                     .with_context(|| format!("{side} on {}", program.name))?;
