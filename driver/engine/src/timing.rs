@@ -287,7 +287,11 @@ pub fn time_pairs(
         })?;
     let per = runs_per_sample(expected.cpu.unwrap_or(expected.elapsed));
     let check = |exe: &Path, runs: u32| {
-        expected.sample(exe, args, limit, runs).map_err(|r| format!("{}: {r}", exe.display()))
+        expected.sample(exe, args, limit, runs).map_err(|r| match expected.unstartable() {
+            // Its text names the program already.
+            Some(why) => why.to_string(),
+            None => format!("{}: {r}", exe.display()),
+        })
     };
     check(candidate, 1)?;
     let (r, c) = interleave(pairs, |side| match side {
@@ -308,6 +312,20 @@ mod tests {
         assert_eq!(runs_per_sample(Duration::from_millis(1)), RunsPerSample::Runs(20));
         assert_eq!(runs_per_sample(Duration::from_micros(900)), RunsPerSample::TooShort);
         assert_eq!(RunsPerSample::TooShort.runs(), MAX_RUNS_PER_SAMPLE);
+    }
+
+    #[test]
+    fn a_build_that_cannot_be_run_is_named_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let candidate = dir.path().join("candidate");
+        // A program without the right to run.
+        std::fs::write(&candidate, "#!/bin/sh\n").unwrap();
+        let limit = Duration::from_secs(10);
+        let Err(e) = time_pairs(Path::new("/bin/true"), &candidate, &[], 1, limit) else {
+            panic!("a file that may not be run was timed");
+        };
+        assert!(e.contains("cannot run"), "{e}");
+        assert_eq!(e.matches(&*candidate.to_string_lossy()).count(), 1, "{e}");
     }
 
     #[test]
