@@ -304,7 +304,8 @@ fn phi_swap() -> Result<(), Failed> {
 }
 
 /// A variable-length array needs a dynamic stack allocation, which this backend does not
-/// lower: exit 2 with an error that names it, the function and the instruction.
+/// lower: exit 2 with an error that names it, the function and the instruction. A search of
+/// the program through this backend has no winner, and says why in the same words.
 fn vla_is_unsupported() -> Result<(), Failed> {
     let src = repo_root().join("tests/data/vla.c");
     let dir = scratch("cranelift-vla");
@@ -323,6 +324,24 @@ fn vla_is_unsupported() -> Result<(), Failed> {
                 "at {level}: expected exit 2 and an unsupported error naming the dynamic stack \
                  allocation in @sum; got exit {:?}:\n{err}",
                 o.code
+            )));
+        }
+        let mut cmd = Command::new(driver());
+        cmd.arg("optimize").arg(&ir).args(CRANELIFT).args(["--budget-evals", "2", "--jobs", "1"]);
+        let o = run(cmd, Duration::from_secs(120));
+        let out = o.stdout_text();
+        let why = out.lines().find(|l| l.starts_with("no winner: no candidate is valid: 2 of 2"));
+        let named = why.is_some_and(|l| {
+            l.contains("unsupported: ")
+                && l.contains("dynamic stack allocation")
+                && l.contains("in function @sum, instruction `")
+        });
+        if o.code != Some(1) || !named {
+            return Err(Failed::from(format!(
+                "at {level}: expected `optimize` to exit 1 saying that no candidate is valid, \
+                 with the unsupported dynamic stack allocation in @sum; got exit {:?}:\n{out}\n{}",
+                o.code,
+                o.stderr_text()
             )));
         }
     }

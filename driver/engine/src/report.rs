@@ -4,7 +4,7 @@
 
 use crate::optimize::OptimizeReport;
 use crate::progress::format_score;
-use opm_search::{PerformanceSignal, verdict_counts};
+use opm_search::{PerformanceSignal, Verdict, verdict_counts};
 
 const PIPELINE_WIDTH: usize = 56;
 
@@ -113,9 +113,34 @@ pub fn render(report: &OptimizeReport, top: usize) -> String {
                 out.push_str(&format!("timed again against {}, {who} {}\n", c.baseline, c.text()));
             }
         }
-        None => {
-            out.push_str("no winner: no candidate, not even a preset, passed the winner's check\n")
-        }
+        None => match why_no_valid_candidate(report) {
+            Some(why) => out.push_str(&format!("no winner: no candidate is valid: {why}\n")),
+            None => out.push_str(
+                "no winner: no candidate, not even a preset, passed the winner's check\n",
+            ),
+        },
     }
     out
+}
+
+/// When no candidate of the search ended well: how most of them ended, with the first one's
+/// detail (an unsupported construct names the function and the instruction), so that a search
+/// that cannot compile the program at all says why. `None` when some candidate ended well.
+pub fn why_no_valid_candidate(report: &OptimizeReport) -> Option<String> {
+    let signals = &report.history.signals;
+    if signals.is_empty() || signals.iter().any(|s| s.verdict == Verdict::Ok) {
+        return None;
+    }
+    let counts = verdict_counts(signals);
+    // The most frequent verdict; the first of those listed on a tie.
+    let (verdict, n) =
+        counts.iter().copied().reduce(|best, c| if c.1 > best.1 { c } else { best })?;
+    let first = signals.iter().find(|s| s.verdict == verdict)?;
+    let detail = first.detail.as_deref().unwrap_or("no detail");
+    Some(format!(
+        "{n} of {} {}, e.g. `{}`: {detail}",
+        signals.len(),
+        verdict.name(),
+        first.pipeline
+    ))
 }

@@ -337,6 +337,7 @@ impl AllReport {
                     "best": rep.best,
                     "evaluations": rep.history.signals.len(),
                     "stop_reason": rep.stop_reason,
+                    "no_valid_candidate": crate::report::why_no_valid_candidate(rep),
                     "output_checked": rep.output_checked,
                     "seconds": rep.elapsed.as_secs_f64(),
                 })
@@ -366,6 +367,9 @@ impl AllReport {
                     "{:<4} {:<14} no valid candidate ({})\n",
                     "-", r.label, r.report.stop_reason
                 ));
+                if let Some(why) = crate::report::why_no_valid_candidate(&r.report) {
+                    out.push_str(&format!("{:<4} {:<14} {why}\n", "", ""));
+                }
                 continue;
             };
             let m = &b.metrics;
