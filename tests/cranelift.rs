@@ -9,8 +9,9 @@
 //!   base seed `OPM_CRANELIFT_CSMITH_SEED` (fresh when unset; printed, with the replay line).
 //! - `cranelift::data::<program>::<O0|O2>`: C programs of `tests/data/` aimed at the ABI:
 //!   `printf_doubles` (a variadic call with doubles, some on the stack), `byval_odd`
-//!   (structures passed in memory whose size is not a multiple of 8) and `volatile_bitfield`
-//!   (a 3-byte volatile store next to a byte it must not touch).
+//!   (structures passed in memory whose size is not a multiple of 8), `volatile_bitfield`
+//!   (a 3-byte volatile store next to a byte it must not touch) and `variadic_indirect`
+//!   (variadic functions, ours and the C library's, called through pointers).
 //! - `cranelift::constructs::<program>::<O0|O2>[::speed]`: C programs of `tests/data/` with
 //!   what rustc and clang emit beyond plain C, with Cranelift's default settings and with
 //!   `opt_level=speed`: `cl_atomics` (every `__atomic` read-modify-write on every width and on
@@ -32,8 +33,9 @@
 //! - `cranelift::refusals`: what the backend does not lower is a clean "unsupported" error
 //!   (exit 2) naming it, at -O0 and -O2: inline assembly other than a barrier
 //!   (`cl_asm_bswap.c`), exception handling (`cl_invoke.ll`), `long double`
-//!   (`cl_long_double.c`), `__float128` (`cl_fp128.c`), `_BitInt(256)` (`cl_wide_int.c`) and
-//!   aliases (`cl_alias.c`).
+//!   (`cl_long_double.c`), `__float128` (`cl_fp128.c`), `_BitInt(256)` (`cl_wide_int.c`),
+//!   aliases (`cl_alias.c`) and an indirect variadic call whose arguments fill every integer
+//!   argument register (`cl_variadic_full.c`).
 //! - `cranelift::bad_setting_is_a_usage_error`: `--pipeline bogus=1` exits 2 naming `bogus`.
 //! - `cranelift::phi_swap`: phis that swap and rotate on a back edge (parallel copies).
 //! - `cranelift::vla_is_unsupported`: a variable-length array is a clean "unsupported" error
@@ -95,7 +97,7 @@ fn main() {
         }
         .trials(),
     );
-    for program in ["printf_doubles", "byval_odd", "volatile_bitfield"] {
+    for program in ["printf_doubles", "byval_odd", "volatile_bitfield", "variadic_indirect"] {
         for level in ["-O0", "-O2"] {
             let name = format!("cranelift::data::{program}::{}", level.trim_start_matches('-'));
             let dir = name.replace("::", "-");
@@ -203,6 +205,10 @@ const REFUSED: &[(&str, &[&str])] = &[
     ("cl_fp128.c", &["`fp128`", "in function @main"]),
     ("cl_wide_int.c", &["`i256`", "in function @main"]),
     ("cl_alias.c", &["the alias @other_name"]),
+    (
+        "cl_variadic_full.c",
+        &["an indirect call of a variadic function whose arguments fill every integer argument"],
+    ),
 ];
 
 /// Each file of [`REFUSED`] (a C program at -O0 and -O2, an `.ll` file as it is) makes

@@ -10,8 +10,8 @@
 //!   `OPM_GCC_CSMITH_SEED` (fresh when unset; printed, with the replay line).
 //! - `gcc::data::<program>`: the programs of `tests/data/` aimed at calling conventions,
 //!   phis, vectors, volatile bit-fields, dynamic stack allocation, floats in memory
-//!   (unaligned, NaN payloads) and the classes of floats (`llvm.is.fpclass`), at several gcc
-//!   levels;
+//!   (unaligned, NaN payloads), the classes of floats (`llvm.is.fpclass`) and variadic
+//!   functions called through pointers, at several gcc levels;
 //!   and `gcc_packed_vectors.ll` (vectors of lanes that are not whole bytes in memory, as
 //!   LLVM packs them) and `gcc_unreachable_eh.ll` (cleanup blocks nothing reaches, as rustc's
 //!   `panic=abort` modules keep them, left out).
@@ -74,6 +74,7 @@ fn main() {
         "phi_swap.ll",
         "float_memory.c",
         "fpclass.c",
+        "variadic_indirect.c",
     ];
     let gcc_data = ["gcc_packed_vectors.ll", "gcc_unreachable_eh.ll"];
     for program in data.into_iter().chain(["simd_whole.ll"]).chain(gcc_data) {

@@ -35,6 +35,9 @@ pub(crate) struct ModuleCx<'m> {
     pub(crate) data: HashMap<String, DataId>,
     /// The trampoline of each variadic callee (see [`crate::lower`]'s calls).
     trampolines: HashMap<String, FuncId>,
+    /// The trampolines of indirect variadic calls, by the argument register that holds the
+    /// callee (see [`ModuleCx::indirect_trampoline`]).
+    indirect_trampolines: [Option<FuncId>; 6],
     /// Relative lookup tables, laid out as tables of absolute pointers (see
     /// [`relative_tables`]).
     pub(crate) relative_tables: HashSet<String>,
@@ -100,6 +103,34 @@ impl ModuleCx<'_> {
         self.trampolines.insert(callee.to_string(), id);
         Ok(id)
     }
+
+    /// The trampoline of an indirect variadic call whose arguments leave the integer argument
+    /// register number `reg` of x86-64 SysV free (0 to 5: `%rdi`, `%rsi`, `%rdx`, `%rcx`,
+    /// `%r8`, `%r9`): the call site passes the callee's address there, as one more argument,
+    /// and the trampoline sets `%al` = 8 and jumps to it. The callee finds its own arguments
+    /// where they were; the extra register is one it does not read.
+    pub(crate) fn indirect_trampoline(&mut self, reg: usize) -> Result<FuncId, String> {
+        // mov $8, %al ; jmp *%reg
+        let jump: &[u8] = match reg {
+            0 => &[0xff, 0xe7],
+            1 => &[0xff, 0xe6],
+            2 => &[0xff, 0xe2],
+            3 => &[0xff, 0xe1],
+            4 => &[0x41, 0xff, 0xe0],
+            5 => &[0x41, 0xff, 0xe1],
+            _ => return Err(format!("no argument register number {reg}")),
+        };
+        if let Some(id) = self.indirect_trampolines[reg] {
+            return Ok(id);
+        }
+        let sig = ir::Signature::new(cranelift_codegen::isa::CallConv::SystemV);
+        let name = format!("__opm_vararg_call_indirect.{reg}");
+        let id = self.obj_declare(&name, Linkage::Local, &sig)?;
+        let code: Vec<u8> = [0xb0, 0x08].iter().chain(jump).copied().collect();
+        self.obj.define_function_bytes(id, 16, &code, &[]).map_err(|e| e.to_string())?;
+        self.indirect_trampolines[reg] = Some(id);
+        Ok(id)
+    }
 }
 
 /// Compiles `module` for the ISA `isa` into a relocatable object file.
@@ -132,6 +163,7 @@ pub(crate) fn compile(
         funcs: HashMap::new(),
         data: HashMap::new(),
         trampolines: HashMap::new(),
+        indirect_trampolines: [None; 6],
         relative_tables: relative_tables(module),
         va_bodies: HashMap::new(),
         label_tables,

@@ -10,8 +10,8 @@
 use super::{FnLower, Lowered};
 use crate::abi::{byval_slot_size, signature, type_attr};
 use cranelift_codegen::ir::{
-    ExtFuncData, ExternalName, Inst as ClifInst, InstBuilder, MemFlagsData, StackSlotData,
-    StackSlotKind, UserExternalName, Value, types as ct,
+    AbiParam, ArgumentPurpose, ExtFuncData, ExternalName, Inst as ClifInst, InstBuilder,
+    MemFlagsData, Signature, StackSlotData, StackSlotKind, UserExternalName, Value, types as ct,
 };
 use cranelift_module::Linkage;
 use opm_ir::{Call, Inst};
@@ -113,27 +113,25 @@ impl FnLower<'_, '_> {
             Some((name, same_type, _)) if c.fn_ty.varargs && same_type => {
                 let sig = signature(&self.cx.layout, &c.fn_ty, &c.attrs, &extra)?;
                 let tramp = self.cx.trampoline(&name)?;
-                let sigref = self.b.import_signature(sig);
-                let user = self
-                    .b
-                    .func
-                    .declare_imported_user_function(UserExternalName::new(0, tramp.as_u32()));
-                let fref = self.b.import_function(ExtFuncData {
-                    name: ExternalName::user(user),
-                    signature: sigref,
-                    colocated: true,
-                    patchable: false,
-                });
-                self.b.ins().call(fref, &args)
+                self.call_trampoline(tramp, sig, &args)
             }
             Some((_, true, Some(id))) => {
                 let fref = self.funcref(id);
                 self.b.ins().call(fref, &args)
             }
+            _ if c.fn_ty.varargs => {
+                let mut sig = signature(&self.cx.layout, &c.fn_ty, &c.attrs, &extra)?;
+                let reg = free_argument_register(&sig).ok_or(
+                    "an indirect call of a variadic function whose arguments fill every \
+                     integer argument register",
+                )?;
+                sig.params.push(AbiParam::new(ct::I64));
+                let callee = self.scalar_operand(&c.callee)?;
+                args.push(callee);
+                let tramp = self.cx.indirect_trampoline(reg)?;
+                self.call_trampoline(tramp, sig, &args)
+            }
             _ => {
-                if c.fn_ty.varargs {
-                    return Err("an indirect call of a variadic function".into());
-                }
                 let sig = signature(&self.cx.layout, &c.fn_ty, &c.attrs, &extra)?;
                 let callee = self.scalar_operand(&c.callee)?;
                 let sigref = self.b.import_signature(sig);
@@ -141,6 +139,25 @@ impl FnLower<'_, '_> {
             }
         };
         Ok(self.results(call))
+    }
+
+    /// A call of the module's trampoline `tramp` with the call site's signature `sig`.
+    fn call_trampoline(
+        &mut self,
+        tramp: cranelift_module::FuncId,
+        sig: Signature,
+        args: &[Value],
+    ) -> ClifInst {
+        let sigref = self.b.import_signature(sig);
+        let user =
+            self.b.func.declare_imported_user_function(UserExternalName::new(0, tramp.as_u32()));
+        let fref = self.b.import_function(ExtFuncData {
+            name: ExternalName::user(user),
+            signature: sigref,
+            colocated: true,
+            patchable: false,
+        });
+        self.b.ins().call(fref, args)
     }
 
     /// Inline assembly: only the empty compiler barriers of rustc and clang
@@ -206,5 +223,67 @@ impl FnLower<'_, '_> {
         let fref = self.funcref(id);
         let call = self.b.ins().call(fref, args);
         Ok(self.b.inst_results(call)[0])
+    }
+}
+
+/// The number of the first integer argument register of x86-64 SysV (`%rdi`, `%rsi`, `%rdx`,
+/// `%rcx`, `%r8`, `%r9`) that a call with signature `sig` leaves free, so that one more
+/// 64-bit argument lands there without moving any other; `None` when every one may be used,
+/// or when the results may need a hidden return area (whose address takes `%rdi`).
+fn free_argument_register(sig: &Signature) -> Option<usize> {
+    let scalar_results = sig.returns.iter().all(|r| r.value_type.bits() <= 64);
+    if sig.returns.len() > 2 || !scalar_results && sig.returns.len() > 1 {
+        return None;
+    }
+    let mut used = 0usize;
+    for p in &sig.params {
+        let t = p.value_type;
+        used += match p.purpose {
+            // Copied to the stack.
+            ArgumentPurpose::StructArgument(_) => 0,
+            ArgumentPurpose::StructReturn => 1,
+            _ if t.is_int() && t.bits() <= 64 => 1,
+            _ if t == ct::I128 => 2,
+            _ if t.is_float() || t.is_vector() => 0,
+            _ => return None,
+        };
+    }
+    (used < 6).then_some(used)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cranelift_codegen::isa::CallConv;
+
+    fn sig(params: &[AbiParam], returns: &[AbiParam]) -> Signature {
+        let mut s = Signature::new(CallConv::SystemV);
+        s.params.extend_from_slice(params);
+        s.returns.extend_from_slice(returns);
+        s
+    }
+
+    #[test]
+    fn the_register_after_the_integer_arguments_is_free() {
+        let i64p = AbiParam::new(ct::I64);
+        let f64p = AbiParam::new(ct::F64);
+        let sret = AbiParam::special(ct::I64, ArgumentPurpose::StructReturn);
+        let byval = AbiParam::special(ct::I64, ArgumentPurpose::StructArgument(24));
+        let i128p = AbiParam::new(ct::I128);
+        let cases: &[(&[AbiParam], &[AbiParam], Option<usize>)] = &[
+            (&[f64p, f64p], &[], Some(0)),
+            (&[AbiParam::new(ct::I32), i64p, f64p], &[i64p], Some(2)),
+            (&[sret, i64p], &[], Some(2)),
+            (&[i128p, i64p], &[i128p], Some(3)),
+            (&[byval, AbiParam::new(ct::I8)], &[], Some(1)),
+            (&[i64p; 5], &[f64p, i64p], Some(5)),
+            (&[i64p; 6], &[], None),
+            (&[i128p, i128p, i64p, i64p], &[], None),
+            // Three results may need a hidden return area, whose address takes `%rdi`.
+            (&[i64p], &[i64p, i64p, i64p], None),
+        ];
+        for (params, returns, want) in cases {
+            assert_eq!(free_argument_register(&sig(params, returns)), *want, "{params:?}");
+        }
     }
 }
