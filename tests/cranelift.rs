@@ -34,8 +34,9 @@
 //!   (exit 2) naming it, at -O0 and -O2: inline assembly other than a barrier
 //!   (`cl_asm_bswap.c`), exception handling (`cl_invoke.ll`), `long double`
 //!   (`cl_long_double.c`), `__float128` (`cl_fp128.c`), `_BitInt(256)` (`cl_wide_int.c`),
-//!   aliases (`cl_alias.c`) and an indirect variadic call whose arguments fill every integer
-//!   argument register (`cl_variadic_full.c`).
+//!   aliases (`cl_alias.c`), an indirect variadic call whose arguments fill every integer
+//!   argument register (`cl_variadic_full.c`) and an `__int128` argument on the stack before
+//!   one that takes the register it leaves (`cl_i128_straddle.c`).
 //! - `cranelift::bad_setting_is_a_usage_error`: `--pipeline bogus=1` exits 2 naming `bogus`.
 //! - `cranelift::phi_swap`: phis that swap and rotate on a back edge (parallel copies).
 //! - `cranelift::vla_is_unsupported`: a variable-length array is a clean "unsupported" error
@@ -208,6 +209,10 @@ const REFUSED: &[(&str, &[&str])] = &[
     (
         "cl_variadic_full.c",
         &["an indirect call of a variadic function whose arguments fill every integer argument"],
+    ),
+    (
+        "cl_i128_straddle.c",
+        &["an `i128` argument that x86-64 SysV passes on the stack", "in function @after_wide"],
     ),
 ];
 

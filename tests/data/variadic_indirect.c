@@ -1,10 +1,12 @@
 /* Variadic functions called through pointers, as C libraries do (SQLite's table of system
    calls, callbacks taking a format): integer, double and stack arguments, with the callee's
-   address left in each of the integer argument registers that a call leaves free. */
+   address left in each of the integer argument registers that a call leaves free; and
+   `__int128` arguments, which `va_arg` finds 16-byte aligned (`llvm.ptrmask`). */
 #include <stdarg.h>
 #include <stdio.h>
 
-/* The sum of the arguments after `kinds`, one per letter: i (int), l (long), d (double). */
+/* The sum of the arguments after `kinds`, one per letter: i (int), l (long), w (__int128),
+   d (double). */
 static double total(const char *kinds, ...) {
   va_list ap;
   va_start(ap, kinds);
@@ -14,6 +16,8 @@ static double total(const char *kinds, ...) {
       s += va_arg(ap, int);
     else if (*k == 'l')
       s += (double)va_arg(ap, long);
+    else if (*k == 'w')
+      s += (double)va_arg(ap, __int128);
     else
       s += va_arg(ap, double);
   }
@@ -36,6 +40,10 @@ int main(void) {
   /* Eight doubles in vector registers, four on the stack. */
   printf("%.2f\n", t("dddddddddddd", 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0));
   printf("%.2f\n", t("idid", 1, 2.5, 3, 4.5));
+  printf("%.2f\n", t("wi", (__int128)1 << 70, 2));
+  /* The last two past the registers: on the stack, 16-byte aligned (a direct call: through
+     a pointer, these arguments would fill every integer argument register). */
+  printf("%.2f\n", total("wwww", (__int128)1, (__int128)2, (__int128)3, -((__int128)4 << 64)));
   pf("%s %d %.3f %c %ld\n", "hello", 42, 3.14159, 'x', 1234567890123L);
   char buf[100];
   sp(buf, sizeof buf, "%d-%d-%.1f", 1, 2, 5.5);

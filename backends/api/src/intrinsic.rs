@@ -47,6 +47,10 @@ pub enum Intrinsic<'a> {
     StackRestore,
     /// `load.relative`: `base + *(i32 *)(base + offset)`, for relative lookup tables.
     LoadRelative,
+    /// `ptrmask`: the pointer with the bits of its address that the mask (an integer as wide
+    /// as an address) clears cleared: clang's `va_arg` of an over-aligned type, Rust's
+    /// `pointer::mask`.
+    PtrMask,
     /// `{s,u}{add,sub,mul}.with.overflow`: `{ wrapped result, whether it overflowed }`.
     Overflow { signed: bool, op: Arith },
     /// `modf`: `{ fractional part, integral part }`, both with the operand's sign.
@@ -322,6 +326,7 @@ pub fn classify(name: &str) -> Intrinsic<'_> {
         "stacksave" => Intrinsic::StackSave,
         "stackrestore" => Intrinsic::StackRestore,
         "load.relative" => Intrinsic::LoadRelative,
+        "ptrmask" => Intrinsic::PtrMask,
         "modf" => Intrinsic::Modf,
         "is.fpclass" => Intrinsic::IsFpClass,
         _ => overflow(base)
@@ -455,6 +460,7 @@ mod tests {
             ("llvm.stacksave.p0", Intrinsic::StackSave),
             ("llvm.stackrestore.p0", Intrinsic::StackRestore),
             ("llvm.load.relative.i32", Intrinsic::LoadRelative),
+            ("llvm.ptrmask.p0.i64", Intrinsic::PtrMask),
             ("llvm.modf.f64", Intrinsic::Modf),
             ("llvm.modf.v2f64", Intrinsic::Modf),
             ("llvm.is.fpclass.f32", Intrinsic::IsFpClass),

@@ -48,8 +48,42 @@ pub(crate) fn signature(
     for t in extra {
         push_params(layout, t, &[], &mut sig.params)?;
     }
+    if wide_argument_skips_a_register(&sig.params) {
+        return Err("an `i128` argument that x86-64 SysV passes on the stack while a later \
+                    argument takes the integer register it leaves (Cranelift would pass that \
+                    one on the stack too)"
+            .into());
+    }
     push_params(layout, &ty.ret, &attrs.ret, &mut sig.returns)?;
     Ok(sig)
+}
+
+/// Whether an `i128` argument goes on the stack with one integer argument register left
+/// (`%r9`), and a later argument would take that register. x86-64 SysV (as clang and gcc
+/// pass arguments) gives it to the later argument; Cranelift leaves it unused and passes the
+/// later argument on the stack, so that code on either side of such a call would read the
+/// other's arguments from the wrong places.
+fn wide_argument_skips_a_register(params: &[AbiParam]) -> bool {
+    use cranelift_codegen::ir::types;
+    let mut used = 0;
+    let mut skipped = false;
+    for p in params {
+        let t = p.value_type;
+        match p.purpose {
+            ArgumentPurpose::StructArgument(_) => {}
+            ArgumentPurpose::StructReturn => used += 1,
+            _ if t == types::I128 && used + 2 > 6 => skipped |= used < 6,
+            _ if t == types::I128 => used += 2,
+            _ if t.is_int() && used < 6 => {
+                if skipped {
+                    return true;
+                }
+                used += 1;
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 fn push_params(
@@ -94,4 +128,30 @@ pub(crate) fn type_attr<'a>(attrs: &'a [Attribute], name: &str) -> Option<&'a Ty
 /// `lower::calls`).
 pub(crate) fn byval_slot_size(layout: &DataLayout, t: &Type) -> Result<u64, String> {
     Ok(layout.size_of(t)?.next_multiple_of(8))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cranelift_codegen::ir::types::{F64, I32, I64, I128};
+
+    #[test]
+    fn a_wide_argument_skips_a_register_only_when_a_later_one_would_take_it() {
+        let p = AbiParam::new;
+        let byval = AbiParam::special(I64, ArgumentPurpose::StructArgument(16));
+        let cases: &[(&[AbiParam], bool)] = &[
+            (&[p(I64), p(I64), p(I64), p(I64), p(I64), p(I128), p(I32)], true),
+            // Nothing after it, or only floats and copies on the stack.
+            (&[p(I64), p(I64), p(I64), p(I64), p(I64), p(I128)], false),
+            (&[p(I64), p(I64), p(I64), p(I64), p(I64), p(I128), p(F64), byval], false),
+            // In registers: two left.
+            (&[p(I64), p(I64), p(I64), p(I64), p(I128), p(I32)], false),
+            // No register left: SysV and Cranelift both put what follows on the stack.
+            (&[p(I64), p(I64), p(I64), p(I64), p(I64), p(I64), p(I128), p(I32)], false),
+            (&[p(I128), p(I128), p(I64), p(I128), p(I64)], true),
+        ];
+        for (params, want) in cases {
+            assert_eq!(wide_argument_skips_a_register(params), *want, "{params:?}");
+        }
+    }
 }

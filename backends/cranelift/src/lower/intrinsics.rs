@@ -74,6 +74,13 @@ impl FnLower<'_, '_> {
                 Err(format!("a dynamic stack allocation (@llvm.{base})"))
             }
             Intrinsic::LoadRelative => Ok(vec![self.load_relative(c, &args)?]),
+            Intrinsic::PtrMask => {
+                let mask_ty = self.operand_type(&c.args[1])?;
+                let (Type::Ptr, Some(64)) = (&inst.ty, mask_ty.int_bits()) else {
+                    return Err(format!("the intrinsic @llvm.{base} on `{}`", inst.ty));
+                };
+                Ok(vec![self.b.ins().band(args[0][0], args[1][0])])
+            }
             Intrinsic::Overflow { signed, op } => {
                 let bits = self.operand_type(&c.args[0])?.int_bits().unwrap_or(64);
                 let mut out = Vec::new();

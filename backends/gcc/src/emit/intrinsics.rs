@@ -182,6 +182,16 @@ impl FnEmit<'_, '_> {
                 ));
                 self.assign(inst, &format!("(({}) + {t})", args[0]));
             }
+            Intrinsic::PtrMask => {
+                let mask_bits = self.operand_type(&c.args[1])?.int_bits();
+                if inst.ty != Type::Ptr || mask_bits != Some(64) {
+                    return Err(format!("the intrinsic @llvm.{base} on `{}`", inst.ty));
+                }
+                self.assign(
+                    inst,
+                    &format!("((opm_ptr)((uintptr_t)({}) & (uint64_t)({})))", args[0], args[1]),
+                );
+            }
             Intrinsic::Overflow { signed, op } => {
                 let n = self
                     .operand_type(&c.args[0])?
