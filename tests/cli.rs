@@ -301,14 +301,62 @@ fn cxx_without_exceptions_builds_through_every_backend_as_clangs_build() {
     let reference = cxx_source(&dir, "cxx_strings.cpp", &ir, &flags);
     let text = std::fs::read_to_string(&ir).expect("read the IR");
     assert!(text.contains("alwaysinline"), "clang++ kept no inline-only code");
+    every_backend_prints(&dir, &ir, "-lstdc++\n-lm\n", &reference);
+}
+
+/// `ir` built through every backend (linked with `link_args`, one per line) prints what
+/// `reference` printed.
+fn every_backend_prints(dir: &Path, ir: &Path, link_args: &str, reference: &common::Outcome) {
     let args = dir.join("link-args");
-    std::fs::write(&args, "-lstdc++\n-lm\n").expect("write the link arguments");
+    std::fs::write(&args, link_args).expect("write the link arguments");
     for backend in ["llvm", "cranelift", "gcc"] {
         let built =
-            opm(&["run", "--backend", backend, "--link-args", path_str(&args), path_str(&ir)]);
+            opm(&["run", "--backend", backend, "--link-args", path_str(&args), path_str(ir)]);
         assert_eq!(built.code, Some(0), "{backend}: {}", built.stderr_text());
         assert_eq!(built.stdout_text(), reference.stdout_text(), "{backend}");
     }
+}
+
+/// The directory of SQLite's amalgamation (`sqlite3.c`) in the source of the libsqlite3-sys
+/// crate, which the lab's `rusqlite` builds (bundled).
+fn sqlite_amalgamation() -> PathBuf {
+    let metadata = cargo_metadata::MetadataCommand::new()
+        .manifest_path(repo_root().join("Cargo.toml"))
+        .exec()
+        .expect("cargo metadata");
+    let crate_dir = metadata
+        .packages
+        .iter()
+        .find(|p| p.name.as_str() == "libsqlite3-sys")
+        .and_then(|p| p.manifest_path.parent())
+        .expect("libsqlite3-sys among the workspace's dependencies");
+    let dir = crate_dir.as_std_path().join("sqlite3");
+    assert!(dir.join("sqlite3.c").is_file(), "no amalgamation in {}", dir.display());
+    dir
+}
+
+/// A real C program of some size: SQLite's amalgamation (about 260,000 lines of C) with a
+/// small program around it (`tests/data/sqlite_main.c`), as clang emits it for its
+/// optimisers, builds through LLVM, Cranelift and GCC and prints what clang's own -O2 build
+/// prints.
+#[test]
+fn sqlite_builds_through_every_backend_as_clangs_build() {
+    let dir = scratch("sqlite");
+    let src = data("sqlite_main.c");
+    let include = format!("-I{}", sqlite_amalgamation().display());
+    let ir = dir.join("sqlite.ll");
+    let flags = ["-Xclang", "-disable-llvm-passes", include.as_str()];
+    clang_compile(&src, &ir, "-O1", &flags).expect("clang to IR");
+    let exe = dir.join("clang-build");
+    clang_compile(&src, &exe, "-O2", &[include.as_str()]).expect("clang's build");
+    let reference = run(Command::new(&exe), Duration::from_secs(120));
+    assert_eq!(reference.code, Some(0), "{}", reference.stderr_text());
+    assert!(
+        reference.stdout_text().contains("b=row9 count(*)=1539"),
+        "{}",
+        reference.stdout_text()
+    );
+    every_backend_prints(&dir, &ir, "-lm\n", &reference);
 }
 
 /// The same C++ program as clang++ emits it for its optimisers (`-O1 -Xclang
