@@ -520,11 +520,13 @@ impl FnEmit<'_, '_> {
                 self.store_from(&x, &ty, &p, *volatile)?;
             }
             Op::Alloca { ty, count, align } => self.alloca(bid, inst, ty, count, *align)?,
+            Op::Gep { source_ty, flags, base, indices } if inst.ty.vector_len().is_some() => {
+                // Lane by lane: each lane's address from the base's lane (or the one base) and
+                // the indices' lanes (or the one index).
+                self.lanes(inst, |e, lane| e.gep(source_ty, *flags, base, indices, Some(lane)))?;
+            }
             Op::Gep { source_ty, flags, base, indices } => {
-                if inst.ty.vector_len().is_some() {
-                    return Err("a getelementptr on vectors of pointers".into());
-                }
-                let r = self.gep(source_ty, *flags, base, indices)?;
+                let r = self.gep(source_ty, *flags, base, indices, None)?;
                 self.assign(inst, &r);
             }
             Op::Call(call) => self.call(inst, call)?,
@@ -884,23 +886,30 @@ impl FnEmit<'_, '_> {
         Ok(())
     }
 
-    /// The address a `getelementptr` computes.
+    /// The address a `getelementptr` computes; of lane `lane` for one on vectors (its base and
+    /// indices each a vector or a scalar for every lane).
     fn gep(
         &mut self,
         source_ty: &Type,
         flags: Flags,
         base: &Operand,
         indices: &[Operand],
+        lane: Option<usize>,
     ) -> Emitted<String> {
-        let base = self.operand(base)?;
-        let constants: Vec<Option<i128>> =
-            indices.iter().map(|i| i.as_const().and_then(Constant::as_signed)).collect();
+        let base = match lane {
+            Some(l) => self.lane_of(base, l)?,
+            None => self.operand(base)?,
+        };
+        let constants: Vec<Option<i128>> = indices.iter().map(constant_index).collect();
         let plan = self.cx.layout.gep_plan(source_ty, &constants)?;
         let mut terms = Vec::new();
         for &(i, stride) in &plan.scaled {
-            let n = self.operand_type(&indices[i])?.int_bits();
+            let n = self.operand_type(&indices[i])?.scalar().int_bits();
             let n = n.ok_or("a getelementptr index that is not an integer")?;
-            let x = self.operand(&indices[i])?;
+            let x = match lane {
+                Some(l) => self.lane_of(&indices[i], l)?,
+                None => self.operand(&indices[i])?,
+            };
             let x = ops::sext(&x, n, super::types::container_bits(n).max(64));
             terms.push(if stride == 1 {
                 format!("(int64_t){x}")
@@ -1255,4 +1264,18 @@ fn member_path(ty: &Type, indices: &[u32]) -> Emitted<String> {
 /// alignment, aliasing anything: what a copy of its bytes means).
 fn float_access(ty: &Type) -> &'static str {
     if *ty == Type::Float { "opm_f32u" } else { "opm_f64u" }
+}
+
+/// A `getelementptr` index known at compile time: a constant, or a vector constant whose
+/// lanes are all that one (LLVM allows struct field numbers only so).
+fn constant_index(index: &Operand) -> Option<i128> {
+    let c = index.as_const()?;
+    match c {
+        Constant::Vector(lanes) => {
+            let first = lanes.first()?.as_signed()?;
+            lanes.iter().all(|l| l.as_signed() == Some(first)).then_some(first)
+        }
+        Constant::Zero(Type::Vector(..)) => Some(0),
+        c => c.as_signed(),
+    }
 }
