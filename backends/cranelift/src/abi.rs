@@ -58,23 +58,36 @@ pub(crate) fn signature(
     Ok(sig)
 }
 
+/// How many x86-64 SysV integer argument registers (`%rdi`, `%rsi`, `%rdx`, `%rcx`, `%r8`,
+/// `%r9`) the parameter `p` takes when they are free: a `byval` copy (on the stack), a float
+/// or a vector (in vector registers) none, the `sret` pointer and an integer of up to 64 bits
+/// one, an `i128` two; `None` for any other type.
+pub(crate) fn int_registers(p: &AbiParam) -> Option<usize> {
+    use cranelift_codegen::ir::types;
+    let t = p.value_type;
+    match p.purpose {
+        ArgumentPurpose::StructArgument(_) => Some(0),
+        ArgumentPurpose::StructReturn => Some(1),
+        _ if t.is_int() && t.bits() <= 64 => Some(1),
+        _ if t == types::I128 => Some(2),
+        _ if t.is_float() || t.is_vector() => Some(0),
+        _ => None,
+    }
+}
+
 /// Whether an `i128` argument goes on the stack with one integer argument register left
 /// (`%r9`), and a later argument would take that register. x86-64 SysV (as clang and gcc
 /// pass arguments) gives it to the later argument; Cranelift leaves it unused and passes the
 /// later argument on the stack, so that code on either side of such a call would read the
 /// other's arguments from the wrong places.
 fn wide_argument_skips_a_register(params: &[AbiParam]) -> bool {
-    use cranelift_codegen::ir::types;
     let mut used = 0;
     let mut skipped = false;
     for p in params {
-        let t = p.value_type;
-        match p.purpose {
-            ArgumentPurpose::StructArgument(_) => {}
-            ArgumentPurpose::StructReturn => used += 1,
-            _ if t == types::I128 && used + 2 > 6 => skipped |= used < 6,
-            _ if t == types::I128 => used += 2,
-            _ if t.is_int() && used < 6 => {
+        match int_registers(p) {
+            Some(2) if used + 2 > 6 => skipped |= used < 6,
+            Some(2) => used += 2,
+            Some(1) if used < 6 => {
                 if skipped {
                     return true;
                 }

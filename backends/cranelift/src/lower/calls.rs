@@ -10,8 +10,8 @@
 use super::{FnLower, Lowered};
 use crate::abi::{byval_slot_size, signature, type_attr};
 use cranelift_codegen::ir::{
-    AbiParam, ArgumentPurpose, ExtFuncData, ExternalName, Inst as ClifInst, InstBuilder,
-    MemFlagsData, Signature, StackSlotData, StackSlotKind, UserExternalName, Value, types as ct,
+    AbiParam, ExtFuncData, ExternalName, Inst as ClifInst, InstBuilder, MemFlagsData, Signature,
+    StackSlotData, StackSlotKind, UserExternalName, Value, types as ct,
 };
 use cranelift_module::Linkage;
 use opm_ir::{Call, Inst};
@@ -235,25 +235,14 @@ fn free_argument_register(sig: &Signature) -> Option<usize> {
     if sig.returns.len() > 2 || !scalar_results && sig.returns.len() > 1 {
         return None;
     }
-    let mut used = 0usize;
-    for p in &sig.params {
-        let t = p.value_type;
-        used += match p.purpose {
-            // Copied to the stack.
-            ArgumentPurpose::StructArgument(_) => 0,
-            ArgumentPurpose::StructReturn => 1,
-            _ if t.is_int() && t.bits() <= 64 => 1,
-            _ if t == ct::I128 => 2,
-            _ if t.is_float() || t.is_vector() => 0,
-            _ => return None,
-        };
-    }
+    let used: usize = sig.params.iter().map(crate::abi::int_registers).sum::<Option<usize>>()?;
     (used < 6).then_some(used)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cranelift_codegen::ir::ArgumentPurpose;
     use cranelift_codegen::isa::CallConv;
 
     fn sig(params: &[AbiParam], returns: &[AbiParam]) -> Signature {
