@@ -30,6 +30,9 @@
 //!   of LLVM 22 (those C cannot spell too: `uinc_wrap`, `udec_wrap`, `usub_cond`,
 //!   `usub_sat`, `fmaximum`, `fminimum`), `cmpxchg` weak and volatile, atomic loads and
 //!   stores of every ordering and scope, every fence, prints what clang's build prints.
+//! - `cranelift::vector_gep_ll`: `tests/data/vector_gep.ll`, `getelementptr` on vectors of
+//!   pointers (a vector of indices, a vector of bases, a struct field by a splat, constant
+//!   lanes, `zeroinitializer`), as LLVM's SLP vectorizer leaves it, likewise.
 //! - `cranelift::refusals`: what the backend does not lower is a clean "unsupported" error
 //!   (exit 2) naming it, at -O0 and -O2: inline assembly other than a barrier
 //!   (`cl_asm_bswap.c`), exception handling (`cl_invoke.ll`), `long double`
@@ -120,7 +123,8 @@ fn main() {
             }
         }
     }
-    trials.push(Trial::test("cranelift::atomic_rmw_ll", atomic_rmw_ll));
+    trials.push(Trial::test("cranelift::atomic_rmw_ll", || ll_program("cl_atomic_rmw.ll")));
+    trials.push(Trial::test("cranelift::vector_gep_ll", || ll_program("vector_gep.ll")));
     trials.push(Trial::test("cranelift::refusals", refusals));
     trials.push(Trial::test("cranelift::bad_setting_is_a_usage_error", bad_setting));
     trials.push(Trial::test("cranelift::phi_swap", phi_swap));
@@ -165,11 +169,11 @@ fn construct_program(program: &str, level: &str, pipeline: &str, dir: &Path) -> 
     }
 }
 
-/// `tests/data/cl_atomic_rmw.ll` prints what clang's build of it prints, with Cranelift's
-/// default settings and with `opt_level=speed`.
-fn atomic_rmw_ll() -> Result<(), Failed> {
-    let file = repo_root().join("tests/data/cl_atomic_rmw.ll");
-    let dir = scratch("cranelift-atomic-rmw-ll");
+/// The LLVM IR file `tests/data/<file>` prints what clang's build of it prints, with
+/// Cranelift's default settings and with `opt_level=speed`.
+fn ll_program(file: &str) -> Result<(), Failed> {
+    let dir = scratch(&format!("cranelift-{}", file.replace(['.', '_'], "-")));
+    let file = repo_root().join("tests/data").join(file);
     let reference = clang_reference(&file, &dir.join("reference"))?;
     if reference.code != Some(0) || reference.stdout.is_empty() {
         return Err(Failed::from(format!("clang's build failed: {}", reference.stderr_text())));
@@ -180,8 +184,8 @@ fn atomic_rmw_ll() -> Result<(), Failed> {
         let ours = run(cmd, Duration::from_secs(120));
         if ours.stdout != reference.stdout || ours.code != reference.code {
             return Err(Failed::from(format!(
-                "--pipeline `{pipeline}`: Cranelift's build (exit {:?}) differs from clang's                  (exit {:?}): {}
-{}",
+                "--pipeline `{pipeline}`: Cranelift's build (exit {:?}) differs from clang's \
+                 (exit {:?}): {}\n{}",
                 ours.code,
                 reference.code,
                 common::first_difference(&reference.stdout_text(), &ours.stdout_text()),

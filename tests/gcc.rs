@@ -14,8 +14,8 @@
 //!   functions called through pointers, at several gcc levels;
 //!   and `gcc_packed_vectors.ll` (vectors of lanes that are not whole bytes in memory, as
 //!   LLVM packs them), `gcc_unreachable_eh.ll` (cleanup blocks nothing reaches, as rustc's
-//!   `panic=abort` modules keep them, left out) and `gcc_vector_gep.ll` (`getelementptr` on
-//!   vectors of pointers).
+//!   `panic=abort` modules keep them, left out) and `vector_gep.ll` (`getelementptr` on
+//!   vectors of pointers, which `cranelift::vector_gep_ll` builds too).
 //! - `gcc::available_externally`: `tests/data/extern_inline.c` from clang's unoptimised IR,
 //!   whose glibc inline functions are `available_externally` copies: declarations here.
 //! - `gcc::pipelines_are_checked`: an unknown flag and an excluded one exit 2 naming them.
@@ -77,7 +77,7 @@ fn main() {
         "fpclass.c",
         "variadic_indirect.c",
     ];
-    let gcc_data = ["gcc_packed_vectors.ll", "gcc_unreachable_eh.ll", "gcc_vector_gep.ll"];
+    let gcc_data = ["gcc_packed_vectors.ll", "gcc_unreachable_eh.ll", "vector_gep.ll"];
     for program in data.into_iter().chain(["simd_whole.ll"]).chain(gcc_data) {
         let name = format!("gcc::data::{}", program.replace('.', "_"));
         trials.push(Trial::test(name, move || data_program(program)));

@@ -233,6 +233,40 @@ impl Constant {
         Constant::WideInt { bits, words: w }
     }
 
+    /// Lane `i` of a vector constant (a list of lanes, `zeroinitializer`, `undef` or
+    /// `poison` of a vector type); `None` for another constant, or past its last lane.
+    pub fn lane(&self, i: usize) -> Option<Constant> {
+        let lane_of = |ty: &Type, make: fn(Type) -> Constant| match ty {
+            Type::Vector(n, e) if i < *n as usize => Some(make((**e).clone())),
+            _ => None,
+        };
+        match self {
+            Constant::Vector(lanes) => lanes.get(i).cloned(),
+            Constant::Zero(ty) => lane_of(ty, Constant::Zero),
+            Constant::Undef(ty) => lane_of(ty, Constant::Undef),
+            Constant::Poison(ty) => lane_of(ty, Constant::Poison),
+            _ => None,
+        }
+    }
+
+    /// The one integer of at most [`crate::types::NATIVE_INT_BITS`] bits that this constant
+    /// holds in every lane, as its width and low bits: an integer constant itself, a vector
+    /// of integers whose lanes are all equal (a splat), or the `zeroinitializer` of either.
+    pub fn uniform_int(&self) -> Option<(u32, u128)> {
+        match self {
+            Constant::Int { bits, value } => Some((*bits, *value)),
+            Constant::Zero(ty) => match ty.scalar() {
+                Type::Int(bits) if *bits <= crate::types::NATIVE_INT_BITS => Some((*bits, 0)),
+                _ => None,
+            },
+            Constant::Vector(lanes) => {
+                let first = lanes.first()?.uniform_int()?;
+                lanes.iter().all(|l| l.uniform_int() == Some(first)).then_some(first)
+            }
+            _ => None,
+        }
+    }
+
     /// The integer value sign-extended from its width.
     pub fn as_signed(&self) -> Option<i128> {
         match self {
@@ -334,4 +368,29 @@ pub fn sign_extend(value: u128, bits: u32) -> i128 {
     }
     let shift = 128 - bits;
     ((value << shift) as i128) >> shift
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_splat_and_a_zero_vector_hold_one_integer_and_lanes_read_alike() {
+        let splat = Constant::Vector(vec![Constant::int(32, -1), Constant::int(32, -1)]);
+        assert_eq!(splat.uniform_int(), Some((32, 0xffff_ffff)));
+        let mixed = Constant::Vector(vec![Constant::int(64, 7), Constant::int(64, 3)]);
+        assert_eq!(mixed.uniform_int(), None);
+        assert_eq!(mixed.lane(1).and_then(|c| c.as_signed()), Some(3));
+        assert_eq!(mixed.lane(2), None);
+        let zero = Constant::Zero(Type::vector(3, Type::I64));
+        assert_eq!(zero.uniform_int(), Some((64, 0)));
+        assert_eq!(zero.lane(2).and_then(|c| c.uniform_int()), Some((64, 0)));
+        assert_eq!(zero.lane(3), None);
+        assert_eq!(
+            Constant::Poison(Type::vector(2, Type::I32)).lane(0),
+            Some(Constant::Poison(Type::I32))
+        );
+        assert_eq!(Constant::Zero(Type::vector(2, Type::Double)).uniform_int(), None);
+        assert_eq!(Constant::int(8, 5).uniform_int(), Some((8, 5)));
+    }
 }

@@ -148,11 +148,73 @@ impl FnLower<'_, '_> {
     ) -> Lowered<Value> {
         let constants: Vec<Option<i128>> =
             indices.iter().map(|i| i.as_const().and_then(Constant::as_signed)).collect();
-        let plan = self.cx.layout.gep_plan(source_ty, &constants)?;
+        self.gep_address(source_ty, base, &constants, |s, i| {
+            let bits = s.operand_type(&indices[i])?.int_bits().unwrap_or(64);
+            Ok((s.scalar_operand(&indices[i])?, bits))
+        })
+    }
+
+    /// `getelementptr` on vectors of pointers, lane by lane: `base` a vector of pointers or
+    /// one pointer for every lane, each index a vector (its lane i for lane i) or one
+    /// integer for every lane. A struct field must be the same constant in every lane (as
+    /// LLVM requires); a constant lane of any other index is folded into the lane's offset.
+    pub(crate) fn vector_gep(
+        &mut self,
+        source_ty: &Type,
+        base: &Operand,
+        indices: &[Operand],
+        lanes: usize,
+    ) -> Lowered<Vec<Value>> {
+        let lane_of = |values: &[Value], i: usize| match values {
+            [one] => Ok(*one),
+            _ => values.get(i).copied().ok_or("a getelementptr whose vectors differ in length"),
+        };
+        let bases = self.operand(base)?;
+        let mut columns = Vec::new();
+        for index in indices {
+            let ty = self.operand_type(index)?;
+            let bits = ty.scalar().int_bits().unwrap_or(64);
+            let values = self.operand(index)?;
+            let constant = index.as_const();
+            let per_lane: Vec<Option<i128>> = (0..lanes)
+                .map(|i| {
+                    let c = match ty.vector_len() {
+                        Some(_) => constant.and_then(|c| c.lane(i)),
+                        None => constant.cloned(),
+                    };
+                    let (bits, value) = c?.uniform_int()?;
+                    Some(opm_ir::value::sign_extend(value, bits))
+                })
+                .collect();
+            columns.push((values, bits, per_lane));
+        }
+        let mut out = Vec::with_capacity(lanes);
+        for i in 0..lanes {
+            let base = lane_of(&bases, i)?;
+            let constants: Vec<Option<i128>> = columns.iter().map(|c| c.2[i]).collect();
+            let addr = self.gep_address(source_ty, base, &constants, |_, k| {
+                let (values, bits, _) = &columns[k];
+                Ok((lane_of(values, i)?, *bits))
+            })?;
+            out.push(addr);
+        }
+        Ok(out)
+    }
+
+    /// The address `base` plus the indices' terms for the plan of `constants` (see
+    /// [`opm_ir::DataLayout::gep_plan`]); `index(k)` gives the value of the variable index
+    /// `k` and its width in bits.
+    fn gep_address(
+        &mut self,
+        source_ty: &Type,
+        base: Value,
+        constants: &[Option<i128>],
+        mut index: impl FnMut(&mut Self, usize) -> Lowered<(Value, u32)>,
+    ) -> Lowered<Value> {
+        let plan = self.cx.layout.gep_plan(source_ty, constants)?;
         let mut addr = base;
         for &(i, stride) in &plan.scaled {
-            let bits = self.operand_type(&indices[i])?.int_bits().unwrap_or(64);
-            let v = self.scalar_operand(&indices[i])?;
+            let (v, bits) = index(self, i)?;
             let v = self.sext_to_i64(v, bits);
             let scaled = if stride == 1 { v } else { self.b.ins().imul_imm_s(v, stride) };
             addr = self.b.ins().iadd(addr, scaled);

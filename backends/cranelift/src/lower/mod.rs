@@ -533,12 +533,14 @@ impl FnLower<'_, '_> {
                 self.define(inst, vec![r]);
             }
             Op::Gep { source_ty, base, indices, .. } => {
-                if inst.ty.vector_len().is_some() {
-                    return Err("a getelementptr on vectors of pointers".into());
-                }
-                let base = self.scalar_operand(base)?;
-                let r = self.gep(source_ty, base, indices)?;
-                self.define(inst, vec![r]);
+                let r = match inst.ty.vector_len() {
+                    Some(lanes) => self.vector_gep(source_ty, base, indices, lanes as usize)?,
+                    None => {
+                        let base = self.scalar_operand(base)?;
+                        vec![self.gep(source_ty, base, indices)?]
+                    }
+                };
+                self.define(inst, r);
             }
             Op::Call(call) => {
                 let r = self.call(inst, call)?;

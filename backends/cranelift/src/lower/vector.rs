@@ -273,20 +273,7 @@ fn const_index(index: &Operand) -> Option<usize> {
 
 /// The shift amount of a vector shift whose every lane shifts by the same constant.
 fn splat_amount(rhs: &Operand) -> Option<u128> {
-    match rhs.as_const()? {
-        Constant::Vector(elems) => {
-            let first = match elems.first()? {
-                Constant::Int { value, .. } => *value,
-                _ => return None,
-            };
-            elems
-                .iter()
-                .all(|e| matches!(e, Constant::Int { value, .. } if *value == first))
-                .then_some(first)
-        }
-        Constant::Zero(_) => Some(0),
-        _ => None,
-    }
+    rhs.as_const()?.uniform_int().map(|(_, value)| value)
 }
 
 /// Flags for a `bitcast` between vector types: lanes are numbered as in memory.

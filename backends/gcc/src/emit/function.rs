@@ -1269,13 +1269,6 @@ fn float_access(ty: &Type) -> &'static str {
 /// A `getelementptr` index known at compile time: a constant, or a vector constant whose
 /// lanes are all that one (LLVM allows struct field numbers only so).
 fn constant_index(index: &Operand) -> Option<i128> {
-    let c = index.as_const()?;
-    match c {
-        Constant::Vector(lanes) => {
-            let first = lanes.first()?.as_signed()?;
-            lanes.iter().all(|l| l.as_signed() == Some(first)).then_some(first)
-        }
-        Constant::Zero(Type::Vector(..)) => Some(0),
-        c => c.as_signed(),
-    }
+    let (bits, value) = index.as_const()?.uniform_int()?;
+    Some(opm_ir::value::sign_extend(value, bits))
 }
