@@ -9,7 +9,8 @@
 //!   `OPM_GCC_CSMITH_COUNT` (default 30) matching programs per level from the base seed
 //!   `OPM_GCC_CSMITH_SEED` (fresh when unset; printed, with the replay line).
 //! - `gcc::data::<program>`: the programs of `tests/data/` aimed at calling conventions,
-//!   phis, vectors, volatile bit-fields, dynamic stack allocation, floats in memory
+//!   phis, vectors, volatile bit-fields, dynamic stack allocation (`vla.c`, and
+//!   `vla_dynamic.c`: in loops, nested, recursive, over-aligned), floats in memory
 //!   (unaligned, NaN payloads), the classes of floats (`llvm.is.fpclass`) and variadic
 //!   functions called through pointers, at several gcc levels;
 //!   and `gcc_packed_vectors.ll` (vectors of lanes that are not whole bytes in memory, as
@@ -76,6 +77,7 @@ fn main() {
         "float_memory.c",
         "fpclass.c",
         "variadic_indirect.c",
+        "vla_dynamic.c",
     ];
     let gcc_data = ["gcc_packed_vectors.ll", "gcc_unreachable_eh.ll", "vector_gep.ll"];
     for program in data.into_iter().chain(["simd_whole.ll"]).chain(gcc_data) {

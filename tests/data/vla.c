@@ -1,4 +1,4 @@
-/* A variable-length array: a dynamic stack allocation, which the Cranelift backend rejects. */
+/* A variable-length array: a dynamic stack allocation. */
 #include <stdio.h>
 
 int sum(int n) {

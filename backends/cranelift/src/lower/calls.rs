@@ -212,17 +212,30 @@ impl FnLower<'_, '_> {
         ret: ct::Type,
         args: &[Value],
     ) -> Lowered<Value> {
+        let results = self.library_call(name, params, Some(ret), args)?;
+        results.first().copied().ok_or_else(|| format!("`{name}` returned nothing"))
+    }
+
+    /// Calls the C library (or compiler runtime) function `name`, with the result `ret`
+    /// (`None`: `void`); returns its results.
+    pub(crate) fn library_call(
+        &mut self,
+        name: &str,
+        params: &[ct::Type],
+        ret: Option<ct::Type>,
+        args: &[Value],
+    ) -> Lowered<Vec<Value>> {
         let mut sig =
             cranelift_codegen::ir::Signature::new(cranelift_codegen::isa::CallConv::SystemV);
         sig.params.extend(params.iter().map(|&t| cranelift_codegen::ir::AbiParam::new(t)));
-        sig.returns.push(cranelift_codegen::ir::AbiParam::new(ret));
+        sig.returns.extend(ret.map(cranelift_codegen::ir::AbiParam::new));
         let id = self
             .cx
             .obj_declare(name, Linkage::Import, &sig)
             .map_err(|e| format!("a call of the library function `{name}`: {e}"))?;
         let fref = self.funcref(id);
         let call = self.b.ins().call(fref, args);
-        Ok(self.b.inst_results(call)[0])
+        Ok(self.results(call))
     }
 }
 

@@ -5,7 +5,8 @@
 //! half away from zero, so it is `round()`, not Cranelift's `nearest`; llvm.minnum ignores a
 //! NaN operand, so it is `fmin()`; llvm.fmuladd is not fused, as clang's own build on x86-64
 //! without FMA). Annotations (lifetime, assume, dbg, noalias scopes, prefetch) are dropped;
-//! `stacksave`/`stackrestore` are refused, as dynamic stack allocations are. Element-wise
+//! `stacksave`/`stackrestore` mark and free dynamic allocations (see
+//! [`FnLower::dynamic_alloca`]). Element-wise
 //! intrinsics on vectors apply lane by lane.
 
 use super::{FnLower, Lowered};
@@ -70,8 +71,13 @@ impl FnLower<'_, '_> {
                 self.va_copy(args[0][0], args[1][0]);
                 Ok(Vec::new())
             }
-            Intrinsic::StackSave | Intrinsic::StackRestore => {
-                Err(format!("a dynamic stack allocation (@llvm.{base})"))
+            Intrinsic::StackSave => {
+                let newest = self.dynamic.ok_or("@llvm.stacksave")?;
+                Ok(vec![self.b.use_var(newest)])
+            }
+            Intrinsic::StackRestore => {
+                self.release_dynamic(args[0][0])?;
+                Ok(Vec::new())
             }
             Intrinsic::LoadRelative => Ok(vec![self.load_relative(c, &args)?]),
             Intrinsic::PtrMask => {

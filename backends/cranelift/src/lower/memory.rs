@@ -6,8 +6,9 @@
 
 use super::{FnLower, Lowered};
 use crate::types::{container, leaves, scalar};
+use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
-    InstBuilder, MemFlagsData, StackSlotData, StackSlotKind, Value, types as ct,
+    InstBuilder, MemFlagsData, StackSlotData, StackSlotKind, TrapCode, Value, types as ct,
 };
 use opm_ir::{BlockId, Constant, Operand, Type};
 
@@ -113,7 +114,9 @@ impl FnLower<'_, '_> {
         Ok(())
     }
 
-    /// An `alloca` in the entry block with a constant count: a stack slot of the frame.
+    /// An `alloca`: in the entry block with a constant count, a stack slot of the frame;
+    /// elsewhere, or with a variable count, a dynamic allocation (see
+    /// [`FnLower::dynamic_alloca`]).
     pub(crate) fn alloca(
         &mut self,
         bid: BlockId,
@@ -121,11 +124,9 @@ impl FnLower<'_, '_> {
         count: &Operand,
         align: u64,
     ) -> Lowered<Value> {
-        if bid != BlockId(0) {
-            return Err("an alloca outside the entry block (a dynamic stack allocation)".into());
-        }
-        let Some(n) = count.as_const().and_then(Constant::as_signed) else {
-            return Err("an alloca with a variable count (a dynamic stack allocation)".into());
+        let n = match count.as_const().and_then(Constant::as_signed) {
+            Some(n) if bid == BlockId(0) => n,
+            _ => return self.dynamic_alloca(ty, count, align),
         };
         let layout = &self.cx.layout;
         let size = layout.size_of(ty)?.saturating_mul(u64::try_from(n).unwrap_or(0)).max(1);
@@ -137,6 +138,69 @@ impl FnLower<'_, '_> {
             align.trailing_zeros() as u8,
         ));
         Ok(self.b.ins().stack_addr(ct::I64, slot, 0))
+    }
+
+    /// A dynamic stack allocation (a variable-length array, an `alloca` outside the entry
+    /// block). Cranelift's frames have a fixed size, so the memory comes from `malloc`: each
+    /// block is preceded by 16 bytes holding the block allocated before it (this function's
+    /// newest, the variable `dynamic`) and `malloc`'s own pointer. `llvm.stackrestore` frees
+    /// the blocks allocated since its `llvm.stacksave` (see [`FnLower::release_dynamic`]),
+    /// a return all of them, as LLVM's stack would. A failed `malloc` traps, as a stack
+    /// overflow would fault.
+    pub(crate) fn dynamic_alloca(
+        &mut self,
+        ty: &Type,
+        count: &Operand,
+        align: u64,
+    ) -> Lowered<Value> {
+        let newest = self.dynamic.ok_or("a dynamic stack allocation")?;
+        let layout = &self.cx.layout;
+        let elem = i64::try_from(layout.size_of(ty)?).map_err(|_| "an alloca of a huge type")?;
+        let align = align.max(layout.align_of(ty)?).max(16);
+        let align = i64::try_from(align).map_err(|_| "an alloca of a huge alignment")?;
+        let bits =
+            self.operand_type(count)?.int_bits().ok_or("an alloca count that is no integer")?;
+        let n = self.scalar_operand(count)?;
+        let n = self.zext_to_i64(n, bits);
+        let bytes = self.b.ins().imul_imm_s(n, elem);
+        let total = self.b.ins().iadd_imm_s(bytes, 16 + align - 1);
+        let raw = self.libcall("malloc", &[ct::I64], ct::I64, &[total])?;
+        self.b.ins().trapz(raw, TrapCode::STACK_OVERFLOW);
+        let past_header = self.b.ins().iadd_imm_s(raw, 16 + align - 1);
+        let block = self.b.ins().band_imm_s(past_header, -align);
+        let before = self.b.use_var(newest);
+        let flags = MemFlagsData::trusted();
+        self.b.ins().store(flags, before, block, -16);
+        self.b.ins().store(flags, raw, block, -8);
+        self.b.def_var(newest, block);
+        Ok(block)
+    }
+
+    /// Frees the dynamic allocations made after `to` (a value `llvm.stacksave` gave, or null
+    /// for all of them), newest first, and makes `to` the newest.
+    pub(crate) fn release_dynamic(&mut self, to: Value) -> Lowered<()> {
+        let newest = self.dynamic.ok_or("a dynamic stack allocation")?;
+        let first = self.b.use_var(newest);
+        let check = self.b.create_block();
+        let cur = self.b.append_block_param(check, ct::I64);
+        let free = self.b.create_block();
+        let done = self.b.create_block();
+        let last = self.b.append_block_param(done, ct::I64);
+        self.b.ins().jump(check, &[first.into()]);
+        self.b.switch_to_block(check);
+        let reached = self.b.ins().icmp(IntCC::Equal, cur, to);
+        let empty = self.b.ins().icmp_imm_s(IntCC::Equal, cur, 0);
+        let stop = self.b.ins().bor(reached, empty);
+        self.b.ins().brif(stop, done, &[cur.into()], free, &[]);
+        self.b.switch_to_block(free);
+        let flags = MemFlagsData::trusted();
+        let before = self.b.ins().load(ct::I64, flags, cur, -16);
+        let raw = self.b.ins().load(ct::I64, flags, cur, -8);
+        self.library_call("free", &[ct::I64], None, &[raw])?;
+        self.b.ins().jump(check, &[before.into()]);
+        self.b.switch_to_block(done);
+        self.b.def_var(newest, last);
+        Ok(())
     }
 
     /// `getelementptr`: `base` plus the scaled indices; constant parts are folded.

@@ -22,7 +22,7 @@ use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
 use cranelift_codegen::ir::{
     self, BlockArg, FuncRef, GlobalValue, InstBuilder, TrapCode, Value, types as ct,
 };
-use cranelift_frontend::{FunctionBuilder, Switch};
+use cranelift_frontend::{FunctionBuilder, Switch, Variable};
 use cranelift_module::{FuncId, Module as _};
 use opm_backend::Site;
 use opm_ir::print::{LocalNames, PrintOptions, instruction_text};
@@ -53,6 +53,7 @@ pub(crate) fn lower_function(
         fcmps: HashMap::new(),
         rem_pairs: div_rem_pairs(f),
         quotients: HashMap::new(),
+        dynamic: None,
     };
     let cfg = Cfg::new(f);
     let site = |inst: Option<&Inst>| match inst {
@@ -64,6 +65,13 @@ pub(crate) fn lower_function(
     };
     lo.prepare(&cfg)
         .map_err(|construct| CraneliftError::Unsupported { construct, site: site(None) })?;
+    if allocates_dynamically(f) {
+        let newest = lo.b.declare_var(ir::types::I64);
+        lo.b.switch_to_block(lo.blocks[0]);
+        let null = lo.b.ins().iconst(ir::types::I64, 0);
+        lo.b.def_var(newest, null);
+        lo.dynamic = Some(newest);
+    }
     for &bid in &cfg.rpo {
         let blk = lo.blocks[bid.index()];
         if lo.b.current_block() != Some(blk) {
@@ -108,6 +116,23 @@ pub(crate) struct FnLower<'a, 'm> {
     rem_pairs: HashMap<ValueId, ValueId>,
     /// The quotient of a division computed early, for a remainder before it in its block.
     quotients: HashMap<ValueId, Value>,
+    /// In a function with dynamic stack allocations: the newest one, or null (see
+    /// [`FnLower::dynamic_alloca`]).
+    dynamic: Option<Variable>,
+}
+
+/// Whether `f` allocates memory on the stack dynamically: an `alloca` outside the entry block
+/// or with a variable count, or `llvm.stacksave`/`llvm.stackrestore`.
+fn allocates_dynamically(f: &Function) -> bool {
+    f.blocks.iter().enumerate().any(|(i, block)| {
+        block.insts.iter().any(|inst| match &inst.op {
+            Op::Alloca { count, .. } => i != 0 || count.as_const().is_none(),
+            Op::Call(call) => call.callee_name().is_some_and(|n| {
+                n.starts_with("llvm.stacksave") || n.starts_with("llvm.stackrestore")
+            }),
+            _ => false,
+        })
+    })
 }
 
 /// The scalar `urem`/`srem` of `f` (at most 64 bits) that have a division of the same
@@ -596,6 +621,10 @@ impl FnLower<'_, '_> {
                     Some(v) => self.operand(v)?,
                     None => Vec::new(),
                 };
+                if self.dynamic.is_some() {
+                    let null = self.b.ins().iconst(ct::I64, 0);
+                    self.release_dynamic(null)?;
+                }
                 self.b.ins().return_(&v);
             }
             Op::Br { dest } => {
