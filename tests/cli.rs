@@ -320,6 +320,13 @@ fn every_backend_prints(dir: &Path, ir: &Path, link_args: &str, reference: &comm
 /// The directory of SQLite's amalgamation (`sqlite3.c`) in the source of the libsqlite3-sys
 /// crate, which the lab's `rusqlite` builds (bundled).
 fn sqlite_amalgamation() -> PathBuf {
+    let dir = dependency_source("libsqlite3-sys").join("sqlite3");
+    assert!(dir.join("sqlite3.c").is_file(), "no amalgamation in {}", dir.display());
+    dir
+}
+
+/// The source directory of the crate `name`, one of the workspace's dependencies.
+fn dependency_source(name: &str) -> PathBuf {
     let metadata = cargo_metadata::MetadataCommand::new()
         .manifest_path(repo_root().join("Cargo.toml"))
         .exec()
@@ -327,12 +334,36 @@ fn sqlite_amalgamation() -> PathBuf {
     let crate_dir = metadata
         .packages
         .iter()
-        .find(|p| p.name.as_str() == "libsqlite3-sys")
+        .find(|p| p.name.as_str() == name)
         .and_then(|p| p.manifest_path.parent())
-        .expect("libsqlite3-sys among the workspace's dependencies");
-    let dir = crate_dir.as_std_path().join("sqlite3");
-    assert!(dir.join("sqlite3.c").is_file(), "no amalgamation in {}", dir.display());
-    dir
+        .unwrap_or_else(|| panic!("{name} among the workspace's dependencies"));
+    crate_dir.as_std_path().to_path_buf()
+}
+
+/// A real C library with threads: mimalloc (the libmimalloc-sys crate's C source, built as
+/// its single file `static.c`) under `tests/data/mimalloc_main.c`, as clang emits it for its
+/// optimisers, builds through LLVM, Cranelift and GCC and prints what clang's own -O2 build
+/// prints: its constructor, thread-locals, thread pointer and atomics included.
+#[test]
+fn mimalloc_builds_through_every_backend_as_clangs_build() {
+    let dir = scratch("mimalloc");
+    let root = dependency_source("libmimalloc-sys").join("c_src/mimalloc/v2");
+    let include = format!("-I{}", root.join("include").display());
+    let src_dir = format!("-I{}", root.join("src").display());
+    assert!(root.join("src/static.c").is_file(), "no static.c in {}", root.display());
+    let src = data("mimalloc_main.c");
+    let ir = dir.join("mimalloc.ll");
+    let flags = ["-Xclang", "-disable-llvm-passes", include.as_str(), src_dir.as_str()];
+    clang_compile(&src, &ir, "-O1", &flags).expect("clang to IR");
+    let exe = dir.join("clang-build");
+    clang_compile(&src, &exe, "-O2", &[include.as_str(), src_dir.as_str(), "-lpthread"])
+        .expect("clang's build");
+    let reference = run(Command::new(&exe), Duration::from_secs(120));
+    assert_eq!(reference.code, Some(0), "{}", reference.stderr_text());
+    let text = reference.stdout_text();
+    assert!(text.contains("mimalloc aligned 0 zeroed 100 realloc 5 usable 1"), "{text}");
+    assert!(!text.contains(": 0\n"), "a thread found a block overwritten: {text}");
+    every_backend_prints(&dir, &ir, "-lpthread\n", &reference);
 }
 
 /// A real C program of some size: SQLite's amalgamation (about 260,000 lines of C) with a

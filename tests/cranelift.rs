@@ -29,14 +29,18 @@
 //!   class of floats and doubles alone and combined, `isnan`/`isinf`/`isfinite`/`isnormal`)
 //!   and `vla_dynamic` (dynamic stack allocations: variable-length arrays in loops, nested,
 //!   in a recursion, over-aligned, left by `goto`, and `__builtin_alloca` in a loop, under a
-//!   1 GiB limit of address space that a leak of them would pass).
+//!   1 GiB limit of address space that a leak of them would pass) and `structors`
+//!   (constructors and destructors with and without priorities, in `@llvm.global_ctors` and
+//!   `@llvm.global_dtors`).
 //! - `cranelift::atomic_rmw_ll`: `tests/data/cl_atomic_rmw.ll`, every `atomicrmw` operation
 //!   of LLVM 22 (those C cannot spell too: `uinc_wrap`, `udec_wrap`, `usub_cond`,
 //!   `usub_sat`, `fmaximum`, `fminimum`), `cmpxchg` weak and volatile, atomic loads and
 //!   stores of every ordering and scope, every fence, prints what clang's build prints.
 //! - `cranelift::vector_gep_ll`: `tests/data/vector_gep.ll`, `getelementptr` on vectors of
 //!   pointers (a vector of indices, a vector of bases, a struct field by a splat, constant
-//!   lanes, `zeroinitializer`), as LLVM's SLP vectorizer leaves it, likewise.
+//!   lanes, `zeroinitializer`), as LLVM's SLP vectorizer leaves it, and
+//!   `tests/data/cttz_elts.ll`, `llvm.experimental.cttz.elts` (the loop vectorizer's early
+//!   exits), likewise.
 //! - `cranelift::refusals`: what the backend does not lower is a clean "unsupported" error
 //!   (exit 2) naming it, at -O0 and -O2: inline assembly other than a barrier
 //!   (`cl_asm_bswap.c`), exception handling (`cl_invoke.ll`), `long double`
@@ -131,6 +135,7 @@ fn main() {
     }
     trials.push(Trial::test("cranelift::atomic_rmw_ll", || ll_program("cl_atomic_rmw.ll")));
     trials.push(Trial::test("cranelift::vector_gep_ll", || ll_program("vector_gep.ll")));
+    trials.push(Trial::test("cranelift::cttz_elts_ll", || ll_program("cttz_elts.ll")));
     trials.push(Trial::test("cranelift::refusals", refusals));
     trials.push(Trial::test("cranelift::bad_setting_is_a_usage_error", bad_setting));
     trials.push(Trial::test("cranelift::phi_swap", phi_swap));
@@ -162,6 +167,7 @@ const CONSTRUCTS: &[&str] = &[
     "cl_divrem",
     "fpclass",
     "vla_dynamic",
+    "structors",
 ];
 
 /// A program of [`CONSTRUCTS`] at `level`, built with the Cranelift settings `pipeline`,

@@ -10,13 +10,15 @@
 //!   `OPM_GCC_CSMITH_SEED` (fresh when unset; printed, with the replay line).
 //! - `gcc::data::<program>`: the programs of `tests/data/` aimed at calling conventions,
 //!   phis, vectors, volatile bit-fields, dynamic stack allocation (`vla.c`, and
-//!   `vla_dynamic.c`: in loops, nested, recursive, over-aligned), floats in memory
+//!   `vla_dynamic.c`: in loops, nested, recursive, over-aligned), constructors and
+//!   destructors (`structors.c`), floats in memory
 //!   (unaligned, NaN payloads), the classes of floats (`llvm.is.fpclass`) and variadic
 //!   functions called through pointers, at several gcc levels;
 //!   and `gcc_packed_vectors.ll` (vectors of lanes that are not whole bytes in memory, as
 //!   LLVM packs them), `gcc_unreachable_eh.ll` (cleanup blocks nothing reaches, as rustc's
-//!   `panic=abort` modules keep them, left out) and `vector_gep.ll` (`getelementptr` on
-//!   vectors of pointers, which `cranelift::vector_gep_ll` builds too).
+//!   `panic=abort` modules keep them, left out), `vector_gep.ll` (`getelementptr` on
+//!   vectors of pointers) and `cttz_elts.ll` (`llvm.experimental.cttz.elts`), which
+//!   `cranelift::vector_gep_ll` and `cranelift::cttz_elts_ll` build too.
 //! - `gcc::available_externally`: `tests/data/extern_inline.c` from clang's unoptimised IR,
 //!   whose glibc inline functions are `available_externally` copies: declarations here.
 //! - `gcc::pipelines_are_checked`: an unknown flag and an excluded one exit 2 naming them.
@@ -78,8 +80,10 @@ fn main() {
         "fpclass.c",
         "variadic_indirect.c",
         "vla_dynamic.c",
+        "structors.c",
     ];
-    let gcc_data = ["gcc_packed_vectors.ll", "gcc_unreachable_eh.ll", "vector_gep.ll"];
+    let gcc_data =
+        ["gcc_packed_vectors.ll", "gcc_unreachable_eh.ll", "vector_gep.ll", "cttz_elts.ll"];
     for program in data.into_iter().chain(["simd_whole.ll"]).chain(gcc_data) {
         let name = format!("gcc::data::{}", program.replace('.', "_"));
         trials.push(Trial::test(name, move || data_program(program)));

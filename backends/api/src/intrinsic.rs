@@ -47,6 +47,12 @@ pub enum Intrinsic<'a> {
     StackRestore,
     /// `load.relative`: `base + *(i32 *)(base + offset)`, for relative lookup tables.
     LoadRelative,
+    /// `experimental.cttz.elts`: the number of a vector of `i1`'s lanes before its first true
+    /// one (the vector's length when none is; the loop vectorizer's early exits).
+    CttzElts,
+    /// `thread.pointer`: the thread pointer, on x86-64 the address of the thread's control
+    /// block that `%fs:0` holds (C's `__builtin_thread_pointer`; mimalloc's thread id).
+    ThreadPointer,
     /// `ptrmask`: the pointer with the bits of its address that the mask (an integer as wide
     /// as an address) clears cleared: clang's `va_arg` of an over-aligned type, Rust's
     /// `pointer::mask`.
@@ -327,6 +333,8 @@ pub fn classify(name: &str) -> Intrinsic<'_> {
         "stackrestore" => Intrinsic::StackRestore,
         "load.relative" => Intrinsic::LoadRelative,
         "ptrmask" => Intrinsic::PtrMask,
+        "thread.pointer" => Intrinsic::ThreadPointer,
+        "experimental.cttz.elts" => Intrinsic::CttzElts,
         "modf" => Intrinsic::Modf,
         "is.fpclass" => Intrinsic::IsFpClass,
         _ => overflow(base)
@@ -461,6 +469,8 @@ mod tests {
             ("llvm.stackrestore.p0", Intrinsic::StackRestore),
             ("llvm.load.relative.i32", Intrinsic::LoadRelative),
             ("llvm.ptrmask.p0.i64", Intrinsic::PtrMask),
+            ("llvm.thread.pointer.p0", Intrinsic::ThreadPointer),
+            ("llvm.experimental.cttz.elts.i64.v16i1", Intrinsic::CttzElts),
             ("llvm.modf.f64", Intrinsic::Modf),
             ("llvm.modf.v2f64", Intrinsic::Modf),
             ("llvm.is.fpclass.f32", Intrinsic::IsFpClass),

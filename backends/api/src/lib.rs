@@ -9,7 +9,8 @@
 //! Shared by the backends, so that each does not carry its own copy: [`Site`] and [`Error`]
 //! (every error says whose fault it is), [`intrinsic`] (which LLVM intrinsics there are and
 //! what each does, classified once), [`object`] (the `.text` size of any object file),
-//! [`process`] (child processes with a time limit).
+//! [`process`] (child processes with a time limit), [`structors`] (the constructors and
+//! destructors of `@llvm.global_ctors`/`@llvm.global_dtors`, as the sections they go in).
 //!
 //! Nothing here runs a compiler: reading a pipeline's stored text ([`Pipeline::read`]) is
 //! plain parsing.
@@ -23,6 +24,7 @@ mod pids;
 pub mod pipeline;
 pub mod process;
 pub mod space;
+pub mod structors;
 
 pub use coreset::{Coreset, TrainingProgram};
 pub use error::{Error, ErrorKind, Site};

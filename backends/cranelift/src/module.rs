@@ -45,6 +45,8 @@ pub(crate) struct ModuleCx<'m> {
     va_bodies: HashMap<String, FuncId>,
     /// Tables of computed-goto labels, laid out with block tokens (see [`crate::labels`]).
     label_tables: HashSet<String>,
+    /// The function that returns the thread pointer (see [`ModuleCx::thread_pointer`]).
+    thread_pointer: Option<FuncId>,
 }
 
 impl ModuleCx<'_> {
@@ -133,6 +135,24 @@ impl ModuleCx<'_> {
     }
 }
 
+impl ModuleCx<'_> {
+    /// A function of the module that returns the thread pointer, for `llvm.thread.pointer`:
+    /// `mov %fs:0, %rax; ret` (the x86-64 ABI keeps the thread control block's own address
+    /// at its start). Cranelift has no instruction that reads through `%fs`.
+    pub(crate) fn thread_pointer(&mut self) -> Result<FuncId, String> {
+        if let Some(id) = self.thread_pointer {
+            return Ok(id);
+        }
+        let mut sig = ir::Signature::new(cranelift_codegen::isa::CallConv::SystemV);
+        sig.returns.push(ir::AbiParam::new(ir::types::I64));
+        let id = self.obj_declare("__opm_thread_pointer", Linkage::Local, &sig)?;
+        let code = [0x64, 0x48, 0x8b, 0x04, 0x25, 0x00, 0x00, 0x00, 0x00, 0xc3];
+        self.obj.define_function_bytes(id, 16, &code, &[]).map_err(|e| e.to_string())?;
+        self.thread_pointer = Some(id);
+        Ok(id)
+    }
+}
+
 /// Compiles `module` for the ISA `isa` into a relocatable object file.
 pub(crate) fn compile(
     module: &Module,
@@ -167,12 +187,14 @@ pub(crate) fn compile(
         relative_tables: relative_tables(module),
         va_bodies: HashMap::new(),
         label_tables,
+        thread_pointer: None,
     };
     declare_functions(&mut cx)?;
     declare_globals(&mut cx)?;
     for g in &module.globals {
         define_global(&mut cx, g)?;
     }
+    define_structors(&mut cx)?;
     let mut ctx = cx.obj.make_context();
     let mut fctx = FunctionBuilderContext::new();
     for f in module.emitted_definitions() {
@@ -367,7 +389,11 @@ fn define_variadic_entry(cx: &mut ModuleCx<'_>, f: &Function, entry: FuncId) -> 
 
 fn declare_globals(cx: &mut ModuleCx<'_>) -> Result<(), CraneliftError> {
     for g in &cx.module.globals {
-        if IGNORED_GLOBALS.contains(&g.name.as_str()) {
+        // The constructor and destructor arrays are written entry by entry (see
+        // `define_structors`).
+        if IGNORED_GLOBALS.contains(&g.name.as_str())
+            || opm_backend::structors::ARRAYS.contains(&g.name.as_str())
+        {
             continue;
         }
         let site = Site::global(&g.name);
@@ -389,6 +415,42 @@ fn declare_globals(cx: &mut ModuleCx<'_>) -> Result<(), CraneliftError> {
             .declare_data(&g.name, linkage(&g.props, g.init.is_some()), !g.is_constant, tls)
             .map_err(|e| CraneliftError::Module(e.to_string()))?;
         cx.data.insert(g.name.clone(), id);
+    }
+    Ok(())
+}
+
+/// The module's constructors and destructors (`@llvm.global_ctors`, `@llvm.global_dtors`):
+/// their addresses as an array of pointers per section LLVM would put them in
+/// (`.init_array`, `.fini_array.00101` …; see [`opm_backend::structors`]), which the linker
+/// gathers and the C runtime calls.
+fn define_structors(cx: &mut ModuleCx<'_>) -> Result<(), CraneliftError> {
+    let unsupported = |name: &str, construct: String| CraneliftError::Unsupported {
+        construct,
+        site: Site::initializer(name),
+    };
+    let list = opm_backend::structors::structors(cx.module)
+        .map_err(|e| unsupported("llvm.global_ctors", e))?;
+    for (i, s) in list.iter().enumerate() {
+        let id = cx
+            .obj
+            .declare_data(&format!("opm.structors.{i}"), Linkage::Local, true, false)
+            .map_err(|e| CraneliftError::Module(e.to_string()))?;
+        let mut desc = DataDescription::new();
+        desc.define(vec![0u8; 8 * s.functions.len()].into_boxed_slice());
+        desc.set_align(8);
+        desc.set_custom_section(&s.section);
+        for (k, function) in s.functions.iter().enumerate() {
+            let Some(&f) = cx.funcs.get(function) else {
+                let array = if s.section.starts_with(".init") { "ctors" } else { "dtors" };
+                return Err(unsupported(
+                    &format!("llvm.global_{array}"),
+                    format!("a constructor or destructor that is not a function (@{function})"),
+                ));
+            };
+            let fref = cx.obj.declare_func_in_data(f, &mut desc);
+            desc.write_function_addr(8 * k as u32, fref);
+        }
+        cx.obj.define_data(id, &desc).map_err(|e| CraneliftError::Module(e.to_string()))?;
     }
     Ok(())
 }

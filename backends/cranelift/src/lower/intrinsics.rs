@@ -87,6 +87,24 @@ impl FnLower<'_, '_> {
                 };
                 Ok(vec![self.b.ins().band(args[0][0], args[1][0])])
             }
+            Intrinsic::CttzElts => {
+                // The first true lane's number: selects from the last lane to lane 0.
+                let bits = inst.ty.int_bits().ok_or("@llvm.experimental.cttz.elts to a vector")?;
+                let cty = container(bits);
+                let lanes = &args[0];
+                let mut r = self.iconst(cty, lanes.len() as u128);
+                for (i, &lane) in lanes.iter().enumerate().rev() {
+                    let at = self.iconst(cty, i as u128);
+                    r = self.b.ins().select(lane, at, r);
+                }
+                Ok(vec![r])
+            }
+            Intrinsic::ThreadPointer => {
+                let helper = self.cx.thread_pointer()?;
+                let fref = self.funcref(helper);
+                let call = self.b.ins().call(fref, &[]);
+                Ok(self.b.inst_results(call).to_vec())
+            }
             Intrinsic::Overflow { signed, op } => {
                 let bits = self.operand_type(&c.args[0])?.int_bits().unwrap_or(64);
                 let mut out = Vec::new();

@@ -192,6 +192,21 @@ impl FnEmit<'_, '_> {
                     &format!("((opm_ptr)((uintptr_t)({}) & (uint64_t)({})))", args[0], args[1]),
                 );
             }
+            Intrinsic::CttzElts => {
+                let ty = self.operand_type(&c.args[0])?;
+                let n = ty.vector_len().ok_or("@llvm.experimental.cttz.elts of a scalar")?;
+                let bits = inst.ty.int_bits().ok_or("@llvm.experimental.cttz.elts to a vector")?;
+                // The first true lane's number: a chain of conditionals from lane 0.
+                let mut e = ops::int_literal(bits, u128::from(n));
+                for i in (0..n as usize).rev() {
+                    let lane = self.lane(&args[0], &ty, i);
+                    e = format!("(({lane}) ? {} : {e})", ops::int_literal(bits, i as u128));
+                }
+                self.assign(inst, &e);
+            }
+            Intrinsic::ThreadPointer => {
+                self.assign(inst, "((opm_ptr)__builtin_thread_pointer())");
+            }
             Intrinsic::Overflow { signed, op } => {
                 let n = self
                     .operand_type(&c.args[0])?

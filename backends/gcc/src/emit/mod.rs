@@ -203,10 +203,15 @@ pub fn emit_module(module: &Module) -> Result<String, GccError> {
     let mut declarations = String::new();
     let mut definitions = String::new();
     for g in &module.globals {
+        // The constructor and destructor arrays are written entry by entry, below.
+        if opm_backend::structors::ARRAYS.contains(&g.name.as_str()) {
+            continue;
+        }
         global(&mut cx, g, &mut declarations, &mut definitions).map_err(|construct| {
             GccError::Unsupported { construct, site: Site::initializer(&g.name) }
         })?;
     }
+    structors(&cx, &mut definitions)?;
     for f in &functions {
         let proto = prototype(&mut cx, f).map_err(|construct| GccError::Unsupported {
             construct,
@@ -301,6 +306,40 @@ fn tls(model: Option<TlsModel>) -> (&'static str, &'static str) {
         }
         Some(TlsModel::LocalExec) => ("__thread ", " __attribute__((tls_model(\"local-exec\")))"),
     }
+}
+
+/// The module's constructors and destructors (`@llvm.global_ctors`, `@llvm.global_dtors`):
+/// their addresses as an array of pointers per section LLVM would put them in
+/// (`.init_array`, `.fini_array.00101` …; see [`opm_backend::structors`]; the assembler
+/// gives those names their ELF section types), which the linker gathers and the C runtime
+/// calls. One array per section: gcc may reorder separate variables.
+fn structors(cx: &ModuleCx<'_>, definitions: &mut String) -> Result<(), GccError> {
+    let list = opm_backend::structors::structors(cx.module).map_err(|construct| {
+        GccError::Unsupported { construct, site: Site::initializer("llvm.global_ctors") }
+    })?;
+    for (i, s) in list.iter().enumerate() {
+        let mut entries = Vec::new();
+        for name in &s.functions {
+            let function = cx.module.functions.iter().any(|f| f.name == *name);
+            let Some(sym) = cx.symbols.get(name).filter(|_| function) else {
+                return Err(GccError::Unsupported {
+                    construct: format!(
+                        "a constructor or destructor that is not a function (@{name})"
+                    ),
+                    site: Site::initializer("llvm.global_ctors"),
+                });
+            };
+            entries.push(format!("(void *){}", sym.addr));
+        }
+        let _ = writeln!(
+            definitions,
+            "static void *opm_structors_{i}[] __attribute__((section(\"{}\"), used, \
+             aligned(8))) = {{{}}};",
+            s.section,
+            entries.join(", ")
+        );
+    }
+    Ok(())
 }
 
 /// Declares the global `g` and, when the module defines it, writes its initializer (inside
