@@ -40,7 +40,8 @@
 //!   pointers (a vector of indices, a vector of bases, a struct field by a splat, constant
 //!   lanes, `zeroinitializer`), as LLVM's SLP vectorizer leaves it, and
 //!   `tests/data/cttz_elts.ll`, `llvm.experimental.cttz.elts` (the loop vectorizer's early
-//!   exits), likewise.
+//!   exits), and `tests/data/x86_movemask.ll`, x86's sign masks (`_mm_movemask_epi8`,
+//!   `_mm_movemask_ps`, `_mm_movemask_pd`), likewise.
 //! - `cranelift::refusals`: what the backend does not lower is a clean "unsupported" error
 //!   (exit 2) naming it, at -O0 and -O2: inline assembly other than a barrier
 //!   (`cl_asm_bswap.c`), exception handling (`cl_invoke.ll`), `long double`
@@ -136,6 +137,7 @@ fn main() {
     trials.push(Trial::test("cranelift::atomic_rmw_ll", || ll_program("cl_atomic_rmw.ll")));
     trials.push(Trial::test("cranelift::vector_gep_ll", || ll_program("vector_gep.ll")));
     trials.push(Trial::test("cranelift::cttz_elts_ll", || ll_program("cttz_elts.ll")));
+    trials.push(Trial::test("cranelift::x86_movemask_ll", || ll_program("x86_movemask.ll")));
     trials.push(Trial::test("cranelift::refusals", refusals));
     trials.push(Trial::test("cranelift::bad_setting_is_a_usage_error", bad_setting));
     trials.push(Trial::test("cranelift::phi_swap", phi_swap));

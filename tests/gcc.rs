@@ -17,8 +17,9 @@
 //!   and `gcc_packed_vectors.ll` (vectors of lanes that are not whole bytes in memory, as
 //!   LLVM packs them), `gcc_unreachable_eh.ll` (cleanup blocks nothing reaches, as rustc's
 //!   `panic=abort` modules keep them, left out), `vector_gep.ll` (`getelementptr` on
-//!   vectors of pointers) and `cttz_elts.ll` (`llvm.experimental.cttz.elts`), which
-//!   `cranelift::vector_gep_ll` and `cranelift::cttz_elts_ll` build too.
+//!   vectors of pointers), `cttz_elts.ll` (`llvm.experimental.cttz.elts`) and
+//!   `x86_movemask.ll` (x86's sign masks, `_mm_movemask_epi8` …), which `cranelift::*_ll`
+//!   build too.
 //! - `gcc::available_externally`: `tests/data/extern_inline.c` from clang's unoptimised IR,
 //!   whose glibc inline functions are `available_externally` copies: declarations here.
 //! - `gcc::pipelines_are_checked`: an unknown flag and an excluded one exit 2 naming them.
@@ -82,8 +83,13 @@ fn main() {
         "vla_dynamic.c",
         "structors.c",
     ];
-    let gcc_data =
-        ["gcc_packed_vectors.ll", "gcc_unreachable_eh.ll", "vector_gep.ll", "cttz_elts.ll"];
+    let gcc_data = [
+        "gcc_packed_vectors.ll",
+        "gcc_unreachable_eh.ll",
+        "vector_gep.ll",
+        "cttz_elts.ll",
+        "x86_movemask.ll",
+    ];
     for program in data.into_iter().chain(["simd_whole.ll"]).chain(gcc_data) {
         let name = format!("gcc::data::{}", program.replace('.', "_"));
         trials.push(Trial::test(name, move || data_program(program)));

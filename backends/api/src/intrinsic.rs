@@ -47,6 +47,9 @@ pub enum Intrinsic<'a> {
     StackRestore,
     /// `load.relative`: `base + *(i32 *)(base + offset)`, for relative lookup tables.
     LoadRelative,
+    /// x86's `pmovmskb` and `movmsk.ps`/`movmsk.pd` (SSE2 and AVX: C's `_mm_movemask_epi8`,
+    /// `_mm_movemask_ps` …): an `i32` whose bit i is the sign bit of lane i.
+    SignMask,
     /// `experimental.cttz.elts`: the number of a vector of `i1`'s lanes before its first true
     /// one (the vector's length when none is; the loop vectorizer's early exits).
     CttzElts,
@@ -335,6 +338,12 @@ pub fn classify(name: &str) -> Intrinsic<'_> {
         "ptrmask" => Intrinsic::PtrMask,
         "thread.pointer" => Intrinsic::ThreadPointer,
         "experimental.cttz.elts" => Intrinsic::CttzElts,
+        "x86.sse2.pmovmskb.128"
+        | "x86.avx2.pmovmskb"
+        | "x86.sse.movmsk.ps"
+        | "x86.sse2.movmsk.pd"
+        | "x86.avx.movmsk.ps.256"
+        | "x86.avx.movmsk.pd.256" => Intrinsic::SignMask,
         "modf" => Intrinsic::Modf,
         "is.fpclass" => Intrinsic::IsFpClass,
         _ => overflow(base)
@@ -471,6 +480,8 @@ mod tests {
             ("llvm.ptrmask.p0.i64", Intrinsic::PtrMask),
             ("llvm.thread.pointer.p0", Intrinsic::ThreadPointer),
             ("llvm.experimental.cttz.elts.i64.v16i1", Intrinsic::CttzElts),
+            ("llvm.x86.sse2.pmovmskb.128", Intrinsic::SignMask),
+            ("llvm.x86.avx.movmsk.pd.256", Intrinsic::SignMask),
             ("llvm.modf.f64", Intrinsic::Modf),
             ("llvm.modf.v2f64", Intrinsic::Modf),
             ("llvm.is.fpclass.f32", Intrinsic::IsFpClass),

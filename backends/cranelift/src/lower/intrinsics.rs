@@ -12,7 +12,7 @@
 use super::{FnLower, Lowered};
 use crate::types::{container, scalar};
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{InstBuilder, TrapCode, Value, types as ct};
+use cranelift_codegen::ir::{InstBuilder, MemFlagsData, TrapCode, Value, types as ct};
 use opm_backend::intrinsic::{
     Arith, Elementwise, FloatOp, IntOp, Intrinsic, MemOp, ReduceOp, classify,
 };
@@ -86,6 +86,33 @@ impl FnLower<'_, '_> {
                     return Err(format!("the intrinsic @llvm.{base} on `{}`", inst.ty));
                 };
                 Ok(vec![self.b.ins().band(args[0][0], args[1][0])])
+            }
+            Intrinsic::SignMask => {
+                let ty = self.operand_type(&c.args[0])?;
+                let lane_bits = match ty.scalar() {
+                    Type::Int(b @ (8 | 16 | 32 | 64)) => *b,
+                    Type::Float => 32,
+                    Type::Double => 64,
+                    t => return Err(format!("the intrinsic @llvm.{base} on `<… x {t}>`")),
+                };
+                let ity = container(lane_bits);
+                let mut r = self.iconst(ct::I32, 0);
+                for (i, &lane) in args[0].iter().enumerate() {
+                    let bits = if ty.scalar().is_float() {
+                        self.b.ins().bitcast(ity, MemFlagsData::new(), lane)
+                    } else {
+                        lane
+                    };
+                    let sign = self.b.ins().ushr_imm_u(bits, i64::from(lane_bits - 1));
+                    let sign = match lane_bits {
+                        64 => self.b.ins().ireduce(ct::I32, sign),
+                        32 => sign,
+                        _ => self.b.ins().uextend(ct::I32, sign),
+                    };
+                    let at = self.b.ins().ishl_imm_u(sign, i as i64);
+                    r = self.b.ins().bor(r, at);
+                }
+                Ok(vec![r])
             }
             Intrinsic::CttzElts => {
                 // The first true lane's number: selects from the last lane to lane 0.

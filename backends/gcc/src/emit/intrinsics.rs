@@ -192,6 +192,28 @@ impl FnEmit<'_, '_> {
                     &format!("((opm_ptr)((uintptr_t)({}) & (uint64_t)({})))", args[0], args[1]),
                 );
             }
+            Intrinsic::SignMask => {
+                let ty = self.operand_type(&c.args[0])?;
+                let n = ty.vector_len().ok_or("a sign mask of a scalar")?;
+                // Whether a lane's sign bit is set: an integer lane read as signed, a float's
+                // own sign (NaNs and zeros included).
+                let signed = match ty.scalar() {
+                    Type::Int(b @ (8 | 16 | 32 | 64)) => Some(*b),
+                    Type::Float | Type::Double => None,
+                    _ => return Err(format!("the intrinsic @llvm.{base} on `{ty}`")),
+                };
+                let bits: Vec<String> = (0..n as usize)
+                    .map(|i| {
+                        let lane = self.lane(&args[0], &ty, i);
+                        let set = match signed {
+                            Some(b) => format!("((int{b}_t)({lane}) < 0)"),
+                            None => format!("(__builtin_signbit({lane}) != 0)"),
+                        };
+                        format!("((uint32_t){set} << {i})")
+                    })
+                    .collect();
+                self.assign(inst, &format!("({})", bits.join(" | ")));
+            }
             Intrinsic::CttzElts => {
                 let ty = self.operand_type(&c.args[0])?;
                 let n = ty.vector_len().ok_or("@llvm.experimental.cttz.elts of a scalar")?;
