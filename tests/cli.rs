@@ -291,8 +291,9 @@ fn cxx_source(dir: &Path, name: &str, out: &Path, flags: &[&str]) -> common::Out
 
 /// C++ without exceptions (`tests/data/cxx_strings.cpp`) as clang++ emits it for its
 /// optimisers: Cranelift and GCC, which do not inline, compile the standard library's
-/// inline-only `std::string` members as private copies (no library exports them), and every
-/// backend's build prints what clang++'s build prints.
+/// inline-only `std::string` members as private copies (no library exports them), build its
+/// static initialisers (`@llvm.global_ctors`), and every backend's build prints what
+/// clang++'s build prints.
 #[test]
 fn cxx_without_exceptions_builds_through_every_backend_as_clangs_build() {
     let dir = scratch("cxx-strings");
@@ -301,6 +302,8 @@ fn cxx_without_exceptions_builds_through_every_backend_as_clangs_build() {
     let reference = cxx_source(&dir, "cxx_strings.cpp", &ir, &flags);
     let text = std::fs::read_to_string(&ir).expect("read the IR");
     assert!(text.contains("alwaysinline"), "clang++ kept no inline-only code");
+    assert!(text.contains("@llvm.global_ctors"), "clang++ emitted no static initialiser");
+    assert!(reference.stdout_text().contains("gamma->3"), "{}", reference.stdout_text());
     every_backend_prints(&dir, &ir, "-lstdc++\n-lm\n", &reference);
 }
 
