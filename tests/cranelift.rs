@@ -11,8 +11,9 @@
 //!   `printf_doubles` (a variadic call with doubles, some on the stack), `byval_odd`
 //!   (structures passed in memory whose size is not a multiple of 8), `volatile_bitfield`
 //!   (a 3-byte volatile store next to a byte it must not touch), `variadic_indirect`
-//!   (variadic functions, ours and the C library's, called through pointers) and `vla` (a
-//!   variable-length array).
+//!   (variadic functions, ours and the C library's, called through pointers), `vla` (a
+//!   variable-length array) and `fmuladd_fused` (built with `-mfma`: `llvm.fmuladd` rounds
+//!   once, as clang's build does on a processor with FMA; not run on one without).
 //! - `cranelift::constructs::<program>::<O0|O2>[::speed]`: C programs of `tests/data/` with
 //!   what rustc and clang emit beyond plain C, with Cranelift's default settings and with
 //!   `opt_level=speed`: `cl_atomics` (every `__atomic` read-modify-write on every width and on
@@ -41,7 +42,8 @@
 //!   lanes, `zeroinitializer`), as LLVM's SLP vectorizer leaves it, and
 //!   `tests/data/cttz_elts.ll`, `llvm.experimental.cttz.elts` (the loop vectorizer's early
 //!   exits), and `tests/data/x86_movemask.ll`, x86's sign masks (`_mm_movemask_epi8`,
-//!   `_mm_movemask_ps`, `_mm_movemask_pd`), likewise.
+//!   `_mm_movemask_ps`, `_mm_movemask_pd`), and `tests/data/masked_memory.ll`,
+//!   `llvm.masked.load`/`llvm.masked.store` (lanes whose mask is false untouched), likewise.
 //! - `cranelift::refusals`: what the backend does not lower is a clean "unsupported" error
 //!   (exit 2) naming it, at -O0 and -O2: inline assembly other than a barrier
 //!   (`cl_asm_bswap.c`), exception handling (`cl_invoke.ll`), `long double`
@@ -111,7 +113,14 @@ fn main() {
         }
         .trials(),
     );
-    let data = ["printf_doubles", "byval_odd", "volatile_bitfield", "variadic_indirect", "vla"];
+    let data = [
+        "printf_doubles",
+        "byval_odd",
+        "volatile_bitfield",
+        "variadic_indirect",
+        "vla",
+        "fmuladd_fused",
+    ];
     for program in data {
         for level in ["-O0", "-O2"] {
             let name = format!("cranelift::data::{program}::{}", level.trim_start_matches('-'));
@@ -138,6 +147,7 @@ fn main() {
     trials.push(Trial::test("cranelift::vector_gep_ll", || ll_program("vector_gep.ll")));
     trials.push(Trial::test("cranelift::cttz_elts_ll", || ll_program("cttz_elts.ll")));
     trials.push(Trial::test("cranelift::x86_movemask_ll", || ll_program("x86_movemask.ll")));
+    trials.push(Trial::test("cranelift::masked_memory_ll", || ll_program("masked_memory.ll")));
     trials.push(Trial::test("cranelift::refusals", refusals));
     trials.push(Trial::test("cranelift::bad_setting_is_a_usage_error", bad_setting));
     trials.push(Trial::test("cranelift::phi_swap", phi_swap));
@@ -152,7 +162,12 @@ fn main() {
 /// library expects; `byval_odd`: structures passed in memory keep their bytes.
 fn data_program(program: &str, level: &str, dir: &Path) -> Result<(), Failed> {
     let src = repo_root().join(format!("tests/data/{program}.c"));
-    match differential(&src, level, &[], CRANELIFT, dir, Duration::from_secs(30))? {
+    let flags = common::data_flags(program);
+    if flags.contains(&"-mfma") && !common::has_fma() {
+        eprintln!("{program}: not run, this processor has no FMA");
+        return Ok(());
+    }
+    match differential(&src, level, flags, CRANELIFT, dir, Duration::from_secs(30))? {
         Verdict::Match => Ok(()),
         other => Err(Failed::from(format!("expected a match with clang's build: {other:?}"))),
     }

@@ -11,15 +11,17 @@
 //! - `gcc::data::<program>`: the programs of `tests/data/` aimed at calling conventions,
 //!   phis, vectors, volatile bit-fields, dynamic stack allocation (`vla.c`, and
 //!   `vla_dynamic.c`: in loops, nested, recursive, over-aligned), constructors and
-//!   destructors (`structors.c`), floats in memory
+//!   destructors (`structors.c`), `llvm.fmuladd` fused where clang's build fuses it
+//!   (`fmuladd_fused.c`, built with `-mfma`; not run on a processor without FMA), floats in
+//!   memory
 //!   (unaligned, NaN payloads), the classes of floats (`llvm.is.fpclass`) and variadic
 //!   functions called through pointers, at several gcc levels;
 //!   and `gcc_packed_vectors.ll` (vectors of lanes that are not whole bytes in memory, as
 //!   LLVM packs them), `gcc_unreachable_eh.ll` (cleanup blocks nothing reaches, as rustc's
 //!   `panic=abort` modules keep them, left out), `vector_gep.ll` (`getelementptr` on
 //!   vectors of pointers), `cttz_elts.ll` (`llvm.experimental.cttz.elts`) and
-//!   `x86_movemask.ll` (x86's sign masks, `_mm_movemask_epi8` …), which `cranelift::*_ll`
-//!   build too.
+//!   `x86_movemask.ll` (x86's sign masks, `_mm_movemask_epi8` …) and `masked_memory.ll`
+//!   (`llvm.masked.load`/`store`), which `cranelift::*_ll` build too.
 //! - `gcc::available_externally`: `tests/data/extern_inline.c` from clang's unoptimised IR,
 //!   whose glibc inline functions are `available_externally` copies: declarations here.
 //! - `gcc::pipelines_are_checked`: an unknown flag and an excluded one exit 2 naming them.
@@ -82,6 +84,7 @@ fn main() {
         "variadic_indirect.c",
         "vla_dynamic.c",
         "structors.c",
+        "fmuladd_fused.c",
     ];
     let gcc_data = [
         "gcc_packed_vectors.ll",
@@ -89,6 +92,7 @@ fn main() {
         "vector_gep.ll",
         "cttz_elts.ll",
         "x86_movemask.ll",
+        "masked_memory.ll",
     ];
     for program in data.into_iter().chain(["simd_whole.ll"]).chain(gcc_data) {
         let name = format!("gcc::data::{}", program.replace('.', "_"));
@@ -152,10 +156,15 @@ fn data_program(program: &str) -> Result<(), Failed> {
     let src = repo_root().join("tests/data").join(program);
     let dir = scratch(&format!("gcc-data-{}", program.replace('.', "_")));
     let levels: &[&str] = if program.ends_with(".c") { &["-O0", "-O2"] } else { &[""] };
+    let flags = common::data_flags(program);
+    if flags.contains(&"-mfma") && !common::has_fma() {
+        eprintln!("{program}: not run, this processor has no FMA");
+        return Ok(());
+    }
     for level in levels {
         let ir = if program.ends_with(".c") {
             let ir = dir.join(format!("ir{level}.ll"));
-            common::clang_compile(&src, &ir, level, &[]).map_err(Failed::from)?;
+            common::clang_compile(&src, &ir, level, flags).map_err(Failed::from)?;
             ir
         } else {
             src.clone()

@@ -93,6 +93,20 @@ pub fn clang_compile(src: &Path, out: &Path, level: &str, extra: &[&str]) -> Res
     Ok(())
 }
 
+/// The clang flags a program of `tests/data/` is built with besides its level: `-mfma` for
+/// `fmuladd_fused.c`, whose point is a processor with FMA.
+pub fn data_flags(program: &str) -> &'static [&'static str] {
+    if program.starts_with("fmuladd_fused") { &["-mfma"] } else { &[] }
+}
+
+/// Whether this machine's processor has FMA (its `/proc/cpuinfo` says `fma`): a program built
+/// with `-mfma` runs only there. Without it, a test of such a program says so and stops.
+pub fn has_fma() -> bool {
+    std::fs::read_to_string("/proc/cpuinfo").is_ok_and(|t| {
+        t.lines().any(|l| l.starts_with("flags") && l.split_whitespace().any(|f| f == "fma"))
+    })
+}
+
 /// The result of one differential comparison.
 #[derive(Debug)]
 pub enum Verdict {

@@ -47,6 +47,12 @@ pub enum Intrinsic<'a> {
     StackRestore,
     /// `load.relative`: `base + *(i32 *)(base + offset)`, for relative lookup tables.
     LoadRelative,
+    /// `masked.load` (pointer, mask, lanes where the mask is false) and `masked.store` (value,
+    /// pointer, mask), with an alignment before the mask in IR older than LLVM 22: only the
+    /// lanes whose mask is true are read or written, at the pointer plus the lane's number
+    /// times the element's size (the loop vectorizer's tail-folded and conditional accesses
+    /// for AVX).
+    Masked { store: bool },
     /// x86's `pmovmskb` and `movmsk.ps`/`movmsk.pd` (SSE2 and AVX: C's `_mm_movemask_epi8`,
     /// `_mm_movemask_ps` …): an `i32` whose bit i is the sign bit of lane i.
     SignMask,
@@ -76,6 +82,79 @@ pub enum Intrinsic<'a> {
     /// Any other intrinsic, by its base name (`llvm.frexp.f64` → `frexp`): no backend lowers
     /// it, each refuses it naming it.
     Other(&'a str),
+}
+
+/// The x86-64 processors (LLVM 22's names) with a fused multiply-add instruction (FMA, or
+/// AMD's FMA4 on `bdver1`): read off `llc -mcpu=X`, which emits `vfmadd` for `llvm.fmuladd`
+/// on exactly these.
+const FMA_CPUS: &[&str] = &[
+    "alderlake",
+    "arrowlake",
+    "arrowlake-s",
+    "bdver1",
+    "bdver2",
+    "bdver3",
+    "bdver4",
+    "broadwell",
+    "cannonlake",
+    "cascadelake",
+    "clearwaterforest",
+    "cooperlake",
+    "core-avx2",
+    "diamondrapids",
+    "emeraldrapids",
+    "gracemont",
+    "grandridge",
+    "graniterapids",
+    "graniterapids-d",
+    "haswell",
+    "icelake-client",
+    "icelake-server",
+    "knl",
+    "knm",
+    "lunarlake",
+    "meteorlake",
+    "novalake",
+    "pantherlake",
+    "raptorlake",
+    "rocketlake",
+    "sapphirerapids",
+    "sierraforest",
+    "skx",
+    "skylake",
+    "skylake-avx512",
+    "tigerlake",
+    "wildcatlake",
+    "x86-64-v3",
+    "x86-64-v4",
+    "znver1",
+    "znver2",
+    "znver3",
+    "znver4",
+    "znver5",
+];
+
+/// Whether LLVM's x86-64 code generator fuses `llvm.fmuladd` in `f` into one rounding (an FMA
+/// instruction): when the function's processor has FMA, from its `target-cpu` and its
+/// `target-features` (`+fma`, `+fma4`, `+avx512f`, which implies FMA, or `-fma` taking it
+/// away). `clang -march=native` or `-march=x86-64-v3` builds do; the x86-64 baseline does
+/// not. A backend that computes `fmuladd` otherwise than clang's build rounds otherwise.
+pub fn fuses_fmuladd(f: &opm_ir::Function) -> bool {
+    let string = |key: &str| {
+        f.attrs.func.iter().find_map(|a| match a {
+            opm_ir::Attribute::Str { key: k, value } if k == key => Some(value.as_str()),
+            _ => None,
+        })
+    };
+    let mut fused = string("target-cpu").is_some_and(|cpu| FMA_CPUS.contains(&cpu));
+    for feature in string("target-features").unwrap_or("").split(',') {
+        match feature {
+            "+fma" | "+fma4" | "+avx512f" => fused = true,
+            "-fma" | "-fma4" => fused = false,
+            _ => {}
+        }
+    }
+    fused
 }
 
 /// Whether the call `call`, in `caller`, of the C library function declared as `decl` with
@@ -338,6 +417,8 @@ pub fn classify(name: &str) -> Intrinsic<'_> {
         "ptrmask" => Intrinsic::PtrMask,
         "thread.pointer" => Intrinsic::ThreadPointer,
         "experimental.cttz.elts" => Intrinsic::CttzElts,
+        "masked.load" => Intrinsic::Masked { store: false },
+        "masked.store" => Intrinsic::Masked { store: true },
         "x86.sse2.pmovmskb.128"
         | "x86.avx2.pmovmskb"
         | "x86.sse.movmsk.ps"
@@ -481,6 +562,8 @@ mod tests {
             ("llvm.thread.pointer.p0", Intrinsic::ThreadPointer),
             ("llvm.experimental.cttz.elts.i64.v16i1", Intrinsic::CttzElts),
             ("llvm.x86.sse2.pmovmskb.128", Intrinsic::SignMask),
+            ("llvm.masked.load.v8i32.p0", Intrinsic::Masked { store: false }),
+            ("llvm.masked.store.v4f64.p0", Intrinsic::Masked { store: true }),
             ("llvm.x86.avx.movmsk.pd.256", Intrinsic::SignMask),
             ("llvm.modf.f64", Intrinsic::Modf),
             ("llvm.modf.v2f64", Intrinsic::Modf),
@@ -489,6 +572,29 @@ mod tests {
         for (name, class) in cases {
             assert_eq!(classify(name), *class, "{name}");
         }
+    }
+
+    #[test]
+    fn fmuladd_is_fused_where_the_processor_has_fma() {
+        let with = |attrs: &[(&str, &str)]| {
+            let ty =
+                opm_ir::FunctionType { ret: opm_ir::Type::Void, params: vec![], varargs: false };
+            let mut f = opm_ir::Function::declaration("f", ty);
+            for (key, value) in attrs {
+                f.attrs.func.push(opm_ir::Attribute::Str {
+                    key: key.to_string(),
+                    value: value.to_string(),
+                });
+            }
+            fuses_fmuladd(&f)
+        };
+        assert!(!with(&[]));
+        assert!(!with(&[("target-cpu", "x86-64"), ("target-features", "+cx8,+sse2,+x87")]));
+        assert!(with(&[("target-cpu", "x86-64-v3")]));
+        assert!(with(&[("target-cpu", "x86-64"), ("target-features", "+avx,+fma,+sse2")]));
+        assert!(with(&[("target-cpu", "znver3")]));
+        assert!(!with(&[("target-cpu", "znver3"), ("target-features", "-fma")]));
+        assert!(with(&[("target-cpu", "x86-64"), ("target-features", "+avx512f")]));
     }
 
     #[test]

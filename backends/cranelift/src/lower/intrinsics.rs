@@ -4,7 +4,7 @@
 //! library (or libgcc: `__powidf2`), always with LLVM's exact semantics (llvm.round rounds
 //! half away from zero, so it is `round()`, not Cranelift's `nearest`; llvm.minnum ignores a
 //! NaN operand, so it is `fmin()`; llvm.fmuladd is not fused, as clang's own build on x86-64
-//! without FMA). Annotations (lifetime, assume, dbg, noalias scopes, prefetch) are dropped;
+//! without FMA, but is `fma()` in a function whose processor has FMA, as clang's build there). Annotations (lifetime, assume, dbg, noalias scopes, prefetch) are dropped;
 //! `stacksave`/`stackrestore` mark and free dynamic allocations (see
 //! [`FnLower::dynamic_alloca`]). Element-wise
 //! intrinsics on vectors apply lane by lane.
@@ -12,13 +12,60 @@
 use super::{FnLower, Lowered};
 use crate::types::{container, scalar};
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{InstBuilder, MemFlagsData, TrapCode, Value, types as ct};
+use cranelift_codegen::ir::{BlockArg, InstBuilder, MemFlagsData, TrapCode, Value, types as ct};
 use opm_backend::intrinsic::{
     Arith, Elementwise, FloatOp, IntOp, Intrinsic, MemOp, ReduceOp, classify,
 };
 use opm_ir::{Call, Constant, Inst, Type};
 
 impl FnLower<'_, '_> {
+    /// `llvm.masked.load`/`llvm.masked.store` (see [`Intrinsic::Masked`]): lane by lane, a
+    /// branch around each lane's access, so that a lane whose mask is false is never touched.
+    fn masked(
+        &mut self,
+        inst: &Inst,
+        c: &Call,
+        store: bool,
+        args: &[Vec<Value>],
+    ) -> Lowered<Vec<Value>> {
+        let last = args.len().checked_sub(1).ok_or("@llvm.masked without operands")?;
+        let (vec_ty, ptr, mask) = match store {
+            true => (self.operand_type(&c.args[0])?, args[1][0], &args[last]),
+            false => (inst.ty.clone(), args[0][0], &args[last - 1]),
+        };
+        let elem = vec_ty.scalar().clone();
+        if !matches!(elem, Type::Int(8 | 16 | 32 | 64) | Type::Float | Type::Double | Type::Ptr) {
+            return Err(format!("@llvm.masked on lanes of `{elem}`"));
+        }
+        let size = i64::try_from(self.cx.layout.size_of(&elem)?).map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        for (i, &on) in mask.iter().enumerate() {
+            let access = self.b.create_block();
+            let next = self.b.create_block();
+            let addr = self.b.ins().iadd_imm_s(ptr, size * i as i64);
+            if store {
+                let lane = *args[0].get(i).ok_or("@llvm.masked: lanes and mask differ")?;
+                self.b.ins().brif(on, access, &[], next, &[]);
+                self.b.switch_to_block(access);
+                self.store(&elem, &[lane], addr)?;
+                self.b.ins().jump(next, &[]);
+                self.b.switch_to_block(next);
+            } else {
+                let passthru = *args[last].get(i).ok_or("@llvm.masked: lanes and mask differ")?;
+                let ty = self.b.func.dfg.value_type(passthru);
+                let lane = self.b.append_block_param(next, ty);
+                self.b.ins().brif(on, access, &[], next, &[passthru.into()]);
+                self.b.switch_to_block(access);
+                let loaded = self.load(&elem, addr)?;
+                let args: Vec<BlockArg> = loaded.into_iter().map(BlockArg::from).collect();
+                self.b.ins().jump(next, &args);
+                self.b.switch_to_block(next);
+                out.push(lane);
+            }
+        }
+        Ok(out)
+    }
+
     /// Lowers a call of the intrinsic `name`.
     pub(crate) fn intrinsic(&mut self, inst: &Inst, name: &str, c: &Call) -> Lowered<Vec<Value>> {
         let class = classify(name);
@@ -87,6 +134,7 @@ impl FnLower<'_, '_> {
                 };
                 Ok(vec![self.b.ins().band(args[0][0], args[1][0])])
             }
+            Intrinsic::Masked { store } => self.masked(inst, c, store, &args),
             Intrinsic::SignMask => {
                 let ty = self.operand_type(&c.args[0])?;
                 let lane_bits = match ty.scalar() {
@@ -410,6 +458,9 @@ impl FnLower<'_, '_> {
             // Cranelift's fmin and fmax are IEEE's minimum and maximum: NaN wins, -0 < +0.
             FloatOp::Minimum => return Ok(i.fmin(a[0], a[1])),
             FloatOp::Maximum => return Ok(i.fmax(a[0], a[1])),
+            // Fused, one rounding, as LLVM's code generator does where the function's
+            // processor has FMA (see `fuses_fmuladd`); two roundings elsewhere.
+            FloatOp::FMulAdd if self.fused_fmuladd => ("fma", 3),
             FloatOp::FMulAdd => {
                 let m = i.fmul(a[0], a[1]);
                 return Ok(self.b.ins().fadd(m, a[2]));

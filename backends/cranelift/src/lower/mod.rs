@@ -54,6 +54,7 @@ pub(crate) fn lower_function(
         rem_pairs: div_rem_pairs(f),
         quotients: HashMap::new(),
         dynamic: None,
+        fused_fmuladd: opm_backend::intrinsic::fuses_fmuladd(f),
     };
     let cfg = Cfg::new(f);
     let site = |inst: Option<&Inst>| match inst {
@@ -119,6 +120,8 @@ pub(crate) struct FnLower<'a, 'm> {
     /// In a function with dynamic stack allocations: the newest one, or null (see
     /// [`FnLower::dynamic_alloca`]).
     dynamic: Option<Variable>,
+    /// `llvm.fmuladd` rounds once here (see [`opm_backend::intrinsic::fuses_fmuladd`]).
+    fused_fmuladd: bool,
 }
 
 /// Whether `f` allocates memory on the stack dynamically: an `alloca` outside the entry block

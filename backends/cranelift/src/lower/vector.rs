@@ -128,6 +128,7 @@ pub(crate) fn native_vectors_fit(f: &Function) -> bool {
         Operand::Value(v) => types.get(v).cloned(),
         Operand::Const(c) => Some(c.ty()),
     };
+    let fused = opm_backend::intrinsic::fuses_fmuladd(f);
     let mut any = false;
     for inst in f.blocks.iter().flat_map(|b| &b.insts) {
         let operands = inst.op.operands();
@@ -161,15 +162,16 @@ pub(crate) fn native_vectors_fit(f: &Function) -> bool {
                     _ => false,
                 }
         });
-        if !constants_fit || !op_fits(inst, &|op| ty_of(op).unwrap_or(Type::Void)) {
+        if !constants_fit || !op_fits(inst, &|op| ty_of(op).unwrap_or(Type::Void), fused) {
             return false;
         }
     }
     any
 }
 
-/// Whether the vector instruction `inst` has a native form.
-fn op_fits(inst: &Inst, ty_of: &dyn Fn(&Operand) -> Type) -> bool {
+/// Whether the vector instruction `inst` has a native form (`fused`: `llvm.fmuladd` rounds
+/// once, which only the C library's `fma` does for every processor, lane by lane).
+fn op_fits(inst: &Inst, ty_of: &dyn Fn(&Operand) -> Type, fused: bool) -> bool {
     let lane_bits = |t: &Type| shape(t).map_or(0, |s| s.lane_bits());
     let int_lanes = |t: &Type| t.scalar().is_int() && !is_mask(t) && shape(t).is_some();
     match &inst.op {
@@ -256,7 +258,8 @@ fn op_fits(inst: &Inst, ty_of: &dyn Fn(&Operand) -> Type) -> bool {
             let arg = c.args.first().map(ty_of).unwrap_or(Type::Void);
             let int = int_lanes(&arg);
             match opm_ir::intrinsic::base_name(name) {
-                "fmuladd" | "fabs" | "sqrt" => arg.scalar().is_float(),
+                "fmuladd" => arg.scalar().is_float() && !fused,
+                "fabs" | "sqrt" => arg.scalar().is_float(),
                 "smin" | "smax" | "umin" | "umax" | "abs" => int,
                 "sadd.sat" | "uadd.sat" | "ssub.sat" | "usub.sat" => int && lane_bits(&arg) <= 16,
                 base => base.starts_with("vector.reduce."),

@@ -124,6 +124,49 @@ impl FnEmit<'_, '_> {
         Ok(())
     }
 
+    /// `llvm.masked.load`/`llvm.masked.store` (see [`Intrinsic::Masked`]): lane by lane, each
+    /// lane's bytes copied only when its mask is true.
+    fn masked(&mut self, inst: &Inst, c: &Call, store: bool, args: &[String]) -> Emitted<()> {
+        let last = c.args.len().checked_sub(1).ok_or("@llvm.masked without operands")?;
+        let (vec_ty, ptr, mask) = match store {
+            true => (self.operand_type(&c.args[0])?, &args[1], &c.args[last]),
+            false => (inst.ty.clone(), &args[0], &c.args[last - 1]),
+        };
+        let n = vec_ty.vector_len().ok_or("@llvm.masked on a scalar")?;
+        let elem = vec_ty.scalar().clone();
+        let ctype = match &elem {
+            Type::Int(b @ (8 | 16 | 32 | 64)) => int_c(*b),
+            Type::Float => "float",
+            Type::Double => "double",
+            Type::Ptr => "opm_ptr",
+            t => return Err(format!("@llvm.masked on lanes of `{t}`")),
+        };
+        let size = self.cx.layout.size_of(&elem)?;
+        let dst =
+            if store { None } else { Some(var(inst.result.ok_or("a load without a result")?)) };
+        for i in 0..n as usize {
+            let on = self.lane_of(mask, i)?;
+            let at = format!("((uint8_t *)({ptr}) + {})", i as u64 * size);
+            let t = self.fresh();
+            self.declare(&format!("{ctype} {t}"));
+            match &dst {
+                None => {
+                    let lane = self.lane(&args[0], &vec_ty, i);
+                    self.line(&format!("{t} = {lane};"));
+                    self.line(&format!("if ({on}) __builtin_memcpy({at}, &{t}, {size});"));
+                }
+                Some(dst) => {
+                    let passthru = self.lane_of(&c.args[last], i)?;
+                    self.line(&format!("{t} = {passthru};"));
+                    self.line(&format!("if ({on}) __builtin_memcpy(&{t}, {at}, {size});"));
+                    let lhs = self.lane(dst, &vec_ty, i);
+                    self.line(&format!("{lhs} = {t};"));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// A call of the intrinsic `name`.
     fn intrinsic(&mut self, inst: &Inst, name: &str, c: &Call) -> Emitted<()> {
         let class = classify(name);
@@ -192,6 +235,7 @@ impl FnEmit<'_, '_> {
                     &format!("((opm_ptr)((uintptr_t)({}) & (uint64_t)({})))", args[0], args[1]),
                 );
             }
+            Intrinsic::Masked { store } => self.masked(inst, c, store, &args)?,
             Intrinsic::SignMask => {
                 let ty = self.operand_type(&c.args[0])?;
                 let n = ty.vector_len().ok_or("a sign mask of a scalar")?;
@@ -459,6 +503,7 @@ impl FnEmit<'_, '_> {
             if fc == "_Float128" && !f128_ok {
                 return Err(format!("the intrinsic @llvm.{base} on `{arg_elem}`"));
             }
+            let fused = opm_backend::intrinsic::fuses_fmuladd(self.f);
             let unary = |name: &str| -> Emitted<String> {
                 Ok(format!("(({fc})__builtin_{name}{f}({}))", arg(0)?))
             };
@@ -488,6 +533,11 @@ impl FnEmit<'_, '_> {
                 FloatOp::MinNum => binary("fmin"),
                 FloatOp::MaxNum => binary("fmax"),
                 FloatOp::Fma => {
+                    Ok(format!("(({fc})__builtin_fma{f}({}, {}, {}))", arg(0)?, arg(1)?, arg(2)?))
+                }
+                // One rounding where LLVM's code generator fuses it (the function's processor
+                // has FMA, on floats and doubles; see `fuses_fmuladd`), two elsewhere.
+                FloatOp::FMulAdd if fused && matches!(fc, "float" | "double") => {
                     Ok(format!("(({fc})__builtin_fma{f}({}, {}, {}))", arg(0)?, arg(1)?, arg(2)?))
                 }
                 FloatOp::FMulAdd => {
