@@ -1,8 +1,10 @@
 /* Dynamic stack allocations, which Cranelift's fixed frames cannot hold: variable-length
    arrays in loops (freed each iteration: 20,000 of 1 MiB would pass the 1 GiB of address
    space the program allows itself otherwise),
-   nested and in recursion, over-aligned elements, a `goto` out of a VLA's scope, and
-   `__builtin_alloca` in a loop (kept until the function returns). */
+   nested and in recursion, over-aligned elements, a `goto` out of a VLA's scope,
+   `__builtin_alloca` in a loop (kept until the function returns), and a VLA in a variadic
+   function. */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -93,6 +95,18 @@ static uint64_t alloca_loop(int n) {
     return h;
 }
 
+/* A variadic function with a VLA of its arguments. */
+static long variadic_sum(int n, ...) {
+    long v[n];
+    va_list ap;
+    va_start(ap, n);
+    for (int i = 0; i < n; i++) v[i] = va_arg(ap, long);
+    va_end(ap);
+    long s = 0;
+    for (int i = n - 1; i >= 0; i--) s = s * 3 + v[i];
+    return s;
+}
+
 int main(int argc, char **argv) {
     (void)argv;
     struct rlimit space = {1ul << 30, 1ul << 30};
@@ -105,5 +119,6 @@ int main(int argc, char **argv) {
     printf("aligned %d\n", aligned(n * 3));
     printf("jump_out %d\n", jump_out(5000));
     printf("alloca_loop %llu\n", (unsigned long long)alloca_loop(n * 10));
+    printf("variadic_sum %ld\n", variadic_sum(n - 5, 1L, 2L, 3L, 4L, 5L, 6L, 7L));
     return 0;
 }

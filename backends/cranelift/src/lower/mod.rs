@@ -68,7 +68,10 @@ pub(crate) fn lower_function(
         .map_err(|construct| CraneliftError::Unsupported { construct, site: site(None) })?;
     if allocates_dynamically(f) {
         let newest = lo.b.declare_var(ir::types::I64);
-        lo.b.switch_to_block(lo.blocks[0]);
+        // (A variadic function's entry is the current block already, with its prologue.)
+        if lo.b.current_block() != Some(lo.blocks[0]) {
+            lo.b.switch_to_block(lo.blocks[0]);
+        }
         let null = lo.b.ins().iconst(ir::types::I64, 0);
         lo.b.def_var(newest, null);
         lo.dynamic = Some(newest);
