@@ -389,8 +389,7 @@ fn define_variadic_entry(cx: &mut ModuleCx<'_>, f: &Function, entry: FuncId) -> 
 
 fn declare_globals(cx: &mut ModuleCx<'_>) -> Result<(), CraneliftError> {
     for g in &cx.module.globals {
-        // The constructor and destructor arrays are written entry by entry (see
-        // `define_structors`).
+        // The constructor and destructor arrays are written by `define_structors`.
         if IGNORED_GLOBALS.contains(&g.name.as_str())
             || opm_backend::structors::ARRAYS.contains(&g.name.as_str())
         {

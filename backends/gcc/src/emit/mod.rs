@@ -203,7 +203,7 @@ pub fn emit_module(module: &Module) -> Result<String, GccError> {
     let mut declarations = String::new();
     let mut definitions = String::new();
     for g in &module.globals {
-        // The constructor and destructor arrays are written entry by entry, below.
+        // The constructor and destructor arrays are written by `structors`, below.
         if opm_backend::structors::ARRAYS.contains(&g.name.as_str()) {
             continue;
         }
