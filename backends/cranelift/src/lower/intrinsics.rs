@@ -4,10 +4,10 @@
 //! library (or libgcc: `__powidf2`), always with LLVM's exact semantics (llvm.round rounds
 //! half away from zero, so it is `round()`, not Cranelift's `nearest`; llvm.minnum ignores a
 //! NaN operand, so it is `fmin()`; llvm.fmuladd is not fused, as clang's own build on x86-64
-//! without FMA, but is `fma()` in a function whose processor has FMA, as clang's build there). Annotations (lifetime, assume, dbg, noalias scopes, prefetch) are dropped;
+//! without FMA, but is `fma()` in a function whose processor has FMA, as clang's build
+//! there). Annotations (lifetime, assume, dbg, noalias scopes, prefetch) are dropped;
 //! `stacksave`/`stackrestore` mark and free dynamic allocations (see
-//! [`FnLower::dynamic_alloca`]). Element-wise
-//! intrinsics on vectors apply lane by lane.
+//! [`FnLower::dynamic_alloca`]). Element-wise intrinsics on vectors apply lane by lane.
 
 use super::{FnLower, Lowered};
 use crate::types::{container, scalar};
