@@ -84,6 +84,26 @@ pub enum Intrinsic<'a> {
     Other(&'a str),
 }
 
+/// Where the operands of an [`Intrinsic::Masked`] call are, by position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MaskedOperands {
+    pub ptr: usize,
+    pub mask: usize,
+    /// The value a store writes, or the lanes a load gives where the mask is false.
+    pub lanes: usize,
+}
+
+/// The positions of a `masked.load` (`store` false) or `masked.store` call's operands, for a
+/// call with `count` of them: LLVM 22's, or older IR's with an alignment before the mask;
+/// `None` for fewer than three.
+pub fn masked_operands(store: bool, count: usize) -> Option<MaskedOperands> {
+    let last = count.checked_sub(1).filter(|&l| l >= 2)?;
+    Some(match store {
+        true => MaskedOperands { lanes: 0, ptr: 1, mask: last },
+        false => MaskedOperands { ptr: 0, mask: last - 1, lanes: last },
+    })
+}
+
 /// The x86-64 processors (LLVM 22's names) with a fused multiply-add instruction (FMA, or
 /// AMD's FMA4 on `bdver1`): read off `llc -mcpu=X`, which emits `vfmadd` for `llvm.fmuladd`
 /// on exactly these.
@@ -572,6 +592,18 @@ mod tests {
         for (name, class) in cases {
             assert_eq!(classify(name), *class, "{name}");
         }
+    }
+
+    #[test]
+    fn masked_operands_are_found_with_and_without_an_alignment() {
+        let load = |n| masked_operands(false, n).map(|o| (o.ptr, o.mask, o.lanes));
+        let store = |n| masked_operands(true, n).map(|o| (o.lanes, o.ptr, o.mask));
+        assert_eq!(load(3), Some((0, 1, 2)));
+        assert_eq!(load(4), Some((0, 2, 3)));
+        assert_eq!(store(3), Some((0, 1, 2)));
+        assert_eq!(store(4), Some((0, 1, 3)));
+        assert_eq!(load(2), None);
+        assert_eq!(store(0), None);
     }
 
     #[test]

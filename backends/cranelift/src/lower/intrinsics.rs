@@ -14,7 +14,7 @@ use crate::types::{container, scalar};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{BlockArg, InstBuilder, MemFlagsData, TrapCode, Value, types as ct};
 use opm_backend::intrinsic::{
-    Arith, Elementwise, FloatOp, IntOp, Intrinsic, MemOp, ReduceOp, classify,
+    Arith, Elementwise, FloatOp, IntOp, Intrinsic, MemOp, ReduceOp, classify, masked_operands,
 };
 use opm_ir::{Call, Constant, Inst, Type};
 
@@ -28,11 +28,10 @@ impl FnLower<'_, '_> {
         store: bool,
         args: &[Vec<Value>],
     ) -> Lowered<Vec<Value>> {
-        let last = args.len().checked_sub(1).ok_or("@llvm.masked without operands")?;
-        let (vec_ty, ptr, mask) = match store {
-            true => (self.operand_type(&c.args[0])?, args[1][0], &args[last]),
-            false => (inst.ty.clone(), args[0][0], &args[last - 1]),
-        };
+        let pos = masked_operands(store, args.len()).ok_or("@llvm.masked with too few operands")?;
+        let vec_ty = if store { self.operand_type(&c.args[pos.lanes])? } else { inst.ty.clone() };
+        let ptr = *args[pos.ptr].first().ok_or("@llvm.masked without a pointer")?;
+        let (mask, lanes) = (&args[pos.mask], &args[pos.lanes]);
         let elem = vec_ty.scalar().clone();
         if !matches!(elem, Type::Int(8 | 16 | 32 | 64) | Type::Float | Type::Double | Type::Ptr) {
             return Err(format!("@llvm.masked on lanes of `{elem}`"));
@@ -44,14 +43,14 @@ impl FnLower<'_, '_> {
             let next = self.b.create_block();
             let addr = self.b.ins().iadd_imm_s(ptr, size * i as i64);
             if store {
-                let lane = *args[0].get(i).ok_or("@llvm.masked: lanes and mask differ")?;
+                let lane = *lanes.get(i).ok_or("@llvm.masked: lanes and mask differ")?;
                 self.b.ins().brif(on, access, &[], next, &[]);
                 self.b.switch_to_block(access);
                 self.store(&elem, &[lane], addr)?;
                 self.b.ins().jump(next, &[]);
                 self.b.switch_to_block(next);
             } else {
-                let passthru = *args[last].get(i).ok_or("@llvm.masked: lanes and mask differ")?;
+                let passthru = *lanes.get(i).ok_or("@llvm.masked: lanes and mask differ")?;
                 let ty = self.b.func.dfg.value_type(passthru);
                 let lane = self.b.append_block_param(next, ty);
                 self.b.ins().brif(on, access, &[], next, &[passthru.into()]);

@@ -86,6 +86,7 @@ pub(crate) fn emit(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, GccErr
         reachable: reachable.clone(),
         signed: super::signed::signed_values(f),
         signed_arith: super::signed::nsw_undefined_on_overflow(f),
+        fused_fmuladd: opm_backend::intrinsic::fuses_fmuladd(f),
     };
     for def in statics {
         let _ = writeln!(e.decls, "  {def}");
@@ -157,6 +158,8 @@ pub(crate) struct FnEmit<'a, 'm> {
     /// The `nsw` arithmetic emitted as C's signed arithmetic (see
     /// [`super::signed::nsw_undefined_on_overflow`]).
     signed_arith: HashSet<ValueId>,
+    /// `llvm.fmuladd` rounds once here (see [`opm_backend::intrinsic::fuses_fmuladd`]).
+    pub(crate) fused_fmuladd: bool,
 }
 
 /// The blocks of `f` whose address is taken, in its code or in the tables of block

@@ -8,7 +8,7 @@ use super::ops::{self, sext, wrap};
 use super::types::{container_bits, float_c, float_suffix, int_c, signed_c, unsigned_c};
 use super::{ret_c, type_attr};
 use opm_backend::intrinsic::{
-    Arith, Elementwise, FloatOp, IntOp, Intrinsic, MemOp, ReduceOp, classify,
+    Arith, Elementwise, FloatOp, IntOp, Intrinsic, MemOp, ReduceOp, classify, masked_operands,
 };
 use opm_ir::{BinOp, Call, Inst, Type};
 
@@ -127,11 +127,10 @@ impl FnEmit<'_, '_> {
     /// `llvm.masked.load`/`llvm.masked.store` (see [`Intrinsic::Masked`]): lane by lane, each
     /// lane's bytes copied only when its mask is true.
     fn masked(&mut self, inst: &Inst, c: &Call, store: bool, args: &[String]) -> Emitted<()> {
-        let last = c.args.len().checked_sub(1).ok_or("@llvm.masked without operands")?;
-        let (vec_ty, ptr, mask) = match store {
-            true => (self.operand_type(&c.args[0])?, &args[1], &c.args[last]),
-            false => (inst.ty.clone(), &args[0], &c.args[last - 1]),
-        };
+        let pos =
+            masked_operands(store, c.args.len()).ok_or("@llvm.masked with too few operands")?;
+        let vec_ty = if store { self.operand_type(&c.args[pos.lanes])? } else { inst.ty.clone() };
+        let (ptr, mask) = (&args[pos.ptr], &c.args[pos.mask]);
         let n = vec_ty.vector_len().ok_or("@llvm.masked on a scalar")?;
         let elem = vec_ty.scalar().clone();
         let ctype = match &elem {
@@ -151,12 +150,12 @@ impl FnEmit<'_, '_> {
             self.declare(&format!("{ctype} {t}"));
             match &dst {
                 None => {
-                    let lane = self.lane(&args[0], &vec_ty, i);
+                    let lane = self.lane(&args[pos.lanes], &vec_ty, i);
                     self.line(&format!("{t} = {lane};"));
                     self.line(&format!("if ({on}) __builtin_memcpy({at}, &{t}, {size});"));
                 }
                 Some(dst) => {
-                    let passthru = self.lane_of(&c.args[last], i)?;
+                    let passthru = self.lane_of(&c.args[pos.lanes], i)?;
                     self.line(&format!("{t} = {passthru};"));
                     self.line(&format!("if ({on}) __builtin_memcpy(&{t}, {at}, {size});"));
                     let lhs = self.lane(dst, &vec_ty, i);
@@ -503,7 +502,7 @@ impl FnEmit<'_, '_> {
             if fc == "_Float128" && !f128_ok {
                 return Err(format!("the intrinsic @llvm.{base} on `{arg_elem}`"));
             }
-            let fused = opm_backend::intrinsic::fuses_fmuladd(self.f);
+            let fused = self.fused_fmuladd;
             let unary = |name: &str| -> Emitted<String> {
                 Ok(format!("(({fc})__builtin_{name}{f}({}))", arg(0)?))
             };
