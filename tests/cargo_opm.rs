@@ -173,6 +173,27 @@ fn tune_then_build_then_test_the_fixture() {
     assert!(winner.contains("\"tests_passed\": true"), "{winner}");
 }
 
+/// The fixture through Cranelift: rustc's whole program, std's unwinding (`invoke`), aliases
+/// and weak imports included, builds, prints what cargo's build prints, and its tests pass,
+/// a panic unwinding to the harness among them.
+#[test]
+fn tune_and_test_the_fixture_through_cranelift() {
+    let dir = fixture("cranelift");
+    let out = cargo_opm(&dir, &["tune", "--backend", "cranelift", "--budget-evals", "3"]);
+    assert!(out.status.success(), "{}", show("cargo opm tune --backend cranelift", &out));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("cargo opm build (cranelift)"), "{}", show("tune", &out));
+    let store = dir.join("target/opm/opm-fixture");
+    let winner = std::fs::read_to_string(store.join("winner.json")).unwrap_or_default();
+    assert!(winner.contains("\"backend\": \"cranelift\""), "{winner}");
+
+    let out = cargo_opm(&dir, &["test"]);
+    assert!(out.status.success(), "{}", show("cargo opm test", &out));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("a_panic_reaches_the_harness - should panic ... ok"), "{stdout}");
+    assert!(stdout.contains("(cranelift), 1 test target"), "{}", show("test", &out));
+}
+
 #[test]
 fn not_a_cargo_project() {
     let dir = std::env::temp_dir().join(format!("cargo-opm-none-{}", std::process::id()));

@@ -307,6 +307,44 @@ fn cxx_without_exceptions_builds_through_every_backend_as_clangs_build() {
     every_backend_prints(&dir, &ir, "-lstdc++\n-lm\n", &reference);
 }
 
+/// C++ with exceptions (`tests/data/cxx_exceptions.cpp`: catches by type, by base class and
+/// of everything, rethrows, destructors while unwinding, frames without a handler, a function
+/// pointer, a variadic function, a constructor; `cxx_exception_specs.cpp`: C++03 exception
+/// specifications, LLVM's `filter` clauses, and the unexpected handler), as clang++ emits it
+/// for its optimisers and at -O2: LLVM and Cranelift build it and print what clang++'s build
+/// prints; GCC refuses it, naming the `invoke`.
+#[test]
+fn cxx_exceptions_build_through_llvm_and_cranelift_as_clangs_build() {
+    let cases: [(&str, &[&str]); 4] = [
+        ("cxx_exceptions.cpp", &["-O1", "-Xclang", "-disable-llvm-passes"]),
+        ("cxx_exceptions.cpp", &["-O2"]),
+        ("cxx_exception_specs.cpp", &["-O1", "-Xclang", "-disable-llvm-passes", "-std=c++03"]),
+        ("cxx_exception_specs.cpp", &["-O2", "-std=c++03"]),
+    ];
+    for (i, (file, flags)) in cases.into_iter().enumerate() {
+        let dir = scratch(&format!("cxx-exceptions-{i}"));
+        let ir = dir.join("prog.ll");
+        let reference = cxx_source(&dir, file, &ir, flags);
+        let text = std::fs::read_to_string(&ir).expect("read the IR");
+        assert!(text.contains(" invoke ") && text.contains("landingpad"), "{file}: no invoke");
+        assert!(reference.stdout_text().contains("threw"), "{}", reference.stdout_text());
+        let args = dir.join("link-args");
+        std::fs::write(&args, "-lstdc++\n-lm\n").expect("write the link arguments");
+        for backend in ["llvm", "cranelift", "gcc"] {
+            let built =
+                opm(&["run", "--backend", backend, "--link-args", path_str(&args), path_str(&ir)]);
+            if backend == "gcc" {
+                let e = built.stderr_text();
+                assert_eq!(built.code, Some(2), "{file} {flags:?} gcc: {e}");
+                assert!(e.contains("unsupported: `invoke`"), "{file} {flags:?} gcc: {e}");
+                continue;
+            }
+            assert_eq!(built.code, Some(0), "{file} {flags:?} {backend}: {}", built.stderr_text());
+            assert_eq!(built.stdout_text(), reference.stdout_text(), "{file} {flags:?} {backend}");
+        }
+    }
+}
+
 /// `ir` built through every backend (linked with `link_args`, one per line) prints what
 /// `reference` printed.
 fn every_backend_prints(dir: &Path, ir: &Path, link_args: &str, reference: &common::Outcome) {

@@ -3,9 +3,10 @@
 //! (`--link-args`), printing byte for byte what rustc's build prints and ending with the same
 //! status. (That each module imports, verifies and round-trips is tests/roundtrip.rs's.)
 //!
-//! LLVM builds rustc's default (`panic=unwind`) modules. Cranelift and GCC refuse exception
-//! handling with a clear error, so they build the `panic=abort` modules, compared with
-//! rustc's `panic=abort` build; each must refuse the unwinding module naming `invoke`.
+//! LLVM and Cranelift build rustc's default (`panic=unwind`) modules, landing pads and all.
+//! GCC refuses exception handling with a clear error, so it builds the `panic=abort` modules,
+//! compared with rustc's `panic=abort` build; it must refuse the unwinding module naming
+//! `invoke`.
 //!
 //! Each program is tried at one opt-level per run, rotating with a printed seed
 //! (`OPM_RUST_SEED` replays it), to fit the suite's time; `OPM_RUST_LEVELS=0,1,3` runs every
@@ -133,7 +134,7 @@ fn check(src: &Path, level: &str, backends: &[String], dir: &Path) -> Result<(),
     let mut abort = None;
     for backend in backends {
         let what = format!("{} at opt-level {level}", src.display());
-        if backend == "llvm" {
+        if backend == "llvm" || backend == "cranelift" {
             compare(&unwind, backend, &what)?;
             continue;
         }

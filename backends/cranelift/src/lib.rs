@@ -7,6 +7,7 @@
 //! `labels` (computed goto: which block addresses can be block numbers).
 
 mod abi;
+mod aliases;
 pub mod backend;
 pub mod error;
 mod labels;
@@ -16,6 +17,7 @@ pub mod settings;
 #[cfg(test)]
 mod tests;
 mod types;
+mod unwind;
 
 pub use backend::CraneliftBackend;
 pub use error::CraneliftError;

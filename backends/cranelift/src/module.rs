@@ -47,6 +47,11 @@ pub(crate) struct ModuleCx<'m> {
     label_tables: HashSet<String>,
     /// The function that returns the thread pointer (see [`ModuleCx::thread_pointer`]).
     thread_pointer: Option<FuncId>,
+    /// The unwind tables, in a module with `invoke` (see [`crate::unwind`]).
+    unwind: Option<crate::unwind::Tables>,
+    /// What each alias stands for (see [`crate::aliases`]); `funcs` and `data` have the
+    /// aliases' names too.
+    pub(crate) aliases: HashMap<String, String>,
 }
 
 impl ModuleCx<'_> {
@@ -165,14 +170,15 @@ pub(crate) fn compile(
             construct: format!("the data layout `{}`: {e}", module.data_layout),
             site: Site::module(),
         })?;
-    // cranelift-module has no way to give a symbol a second name.
-    if let Some(a) = module.aliases.first() {
-        return Err(CraneliftError::Unsupported {
-            construct: format!("the alias @{} (aliases are not supported)", a.name),
-            site: Site::global(&a.name),
-        });
-    }
+    let aliases = crate::aliases::targets(module)?;
     let label_tables = crate::labels::check(module)?;
+    let unwind = if module.emitted_definitions().any(crate::unwind::invokes) {
+        let tables = crate::unwind::Tables::new(&*isa)
+            .ok_or_else(|| CraneliftError::Module("no unwind information on this target".into()))?;
+        Some(tables)
+    } else {
+        None
+    };
     let name = if module.name.is_empty() { "opm" } else { &module.name };
     let builder = ObjectBuilder::new(isa, name.as_bytes().to_vec(), default_libcall_names())
         .map_err(|e| CraneliftError::Module(e.to_string()))?;
@@ -188,9 +194,19 @@ pub(crate) fn compile(
         va_bodies: HashMap::new(),
         label_tables,
         thread_pointer: None,
+        unwind,
+        aliases,
     };
     declare_functions(&mut cx)?;
     declare_globals(&mut cx)?;
+    // A reference to an alias is one to what it stands for.
+    for (alias, target) in &cx.aliases {
+        if let Some(&id) = cx.funcs.get(target) {
+            cx.funcs.insert(alias.clone(), id);
+        } else if let Some(&id) = cx.data.get(target) {
+            cx.data.insert(alias.clone(), id);
+        }
+    }
     for g in &module.globals {
         define_global(&mut cx, g)?;
     }
@@ -228,7 +244,14 @@ pub(crate) fn compile(
         }
         lower(&mut cx, false)?;
     }
-    let product = cx.obj.finish();
+    let ModuleCx { obj, unwind, aliases, funcs, data, .. } = cx;
+    let mut product = obj.finish();
+    if let Some(tables) = unwind {
+        tables.write(&mut product).map_err(CraneliftError::Module)?;
+    }
+    crate::aliases::write(&mut product, module, &aliases, &funcs, &data)
+        .map_err(CraneliftError::Module)?;
+    weak_imports(&mut product, module, &funcs, &data);
     product.emit().map_err(|e| CraneliftError::Module(e.to_string()))
 }
 
@@ -278,7 +301,49 @@ fn define(
             other => format!("{other:?}"),
         };
         CraneliftError::Codegen { function: f.name.clone(), message, unsupported }
-    })
+    })?;
+    let ModuleCx { obj, unwind, funcs, data, .. } = cx;
+    if let Some(tables) = unwind {
+        let add = |tables: &mut crate::unwind::Tables| {
+            let code = ctx.compiled_code().ok_or("no compiled code")?;
+            let eh = crate::unwind::FunctionEh::of(f)?;
+            tables.add_function(obj.isa(), id, code, &eh, funcs, data)
+        };
+        add(tables).map_err(|message| CraneliftError::Codegen {
+            function: f.name.clone(),
+            message,
+            unsupported: false,
+        })?;
+    }
+    Ok(())
+}
+
+/// Marks the symbols of `extern_weak` declarations weak, which cranelift-module cannot say
+/// (its imports are strong): undefined at link time, such a symbol's address is null, as
+/// Rust's standard library expects of the C library functions it looks for
+/// (`pidfd_spawnp`, …), where a strong reference would not link.
+fn weak_imports(
+    product: &mut cranelift_object::ObjectProduct,
+    module: &Module,
+    funcs: &HashMap<String, FuncId>,
+    data: &HashMap<String, DataId>,
+) {
+    let weak = |p: &opm_ir::SymbolProps| p.linkage == opm_ir::Linkage::ExternWeak;
+    let functions = module.functions.iter().filter(|f| weak(&f.props)).map(|f| &f.name);
+    let symbols: Vec<_> = functions
+        .filter_map(|n| funcs.get(n).and_then(|&id| product.functions[id]))
+        .chain(
+            module
+                .globals
+                .iter()
+                .filter(|g| weak(&g.props))
+                .filter_map(|g| data.get(&g.name).and_then(|&id| product.data_objects[id])),
+        )
+        .map(|(symbol, _)| symbol)
+        .collect();
+    for symbol in symbols {
+        product.object.symbol_mut(symbol).weak = true;
+    }
 }
 
 /// The object-file linkage of a symbol defined in (or imported into) the module.
@@ -326,6 +391,9 @@ fn declare_functions(cx: &mut ModuleCx<'_>) -> Result<(), CraneliftError> {
         if defined && f.ty.varargs {
             define_variadic_entry(cx, f, id)
                 .map_err(|construct| CraneliftError::Unsupported { construct, site })?;
+            if let Some(tables) = &mut cx.unwind {
+                tables.add_variadic_entry(id, VARIADIC_ENTRY_LEN);
+            }
         }
     }
     Ok(())
@@ -337,6 +405,9 @@ fn declare_functions(cx: &mut ModuleCx<'_>) -> Result<(), CraneliftError> {
 /// caller's stack arguments. The body reads its fixed parameters from there, and `va_start`
 /// points the `va_list` past them. The entry returns what the body returns (rax, rdx, xmm0,
 /// xmm1 are left as the body set them).
+/// The size of a variadic function's entry (see [`define_variadic_entry`]).
+const VARIADIC_ENTRY_LEN: u32 = 103;
+
 fn define_variadic_entry(cx: &mut ModuleCx<'_>, f: &Function, entry: FuncId) -> Result<(), String> {
     for i in 0..f.ty.params.len() {
         if let Some(a) = f.attrs.param(i).iter().find(|a| matches!(a.name(), "byval" | "sret")) {
@@ -352,7 +423,7 @@ fn define_variadic_entry(cx: &mut ModuleCx<'_>, f: &Function, entry: FuncId) -> 
     let sig = signature(&cx.layout, &body_ty, &attrs, &[])?;
     let body = cx.obj_declare(&format!("__opm_variadic_body.{}", f.name), Linkage::Local, &sig)?;
     #[rustfmt::skip]
-    let code: [u8; 103] = [
+    let code: [u8; VARIADIC_ENTRY_LEN as usize] = [
         0x55,                                     // push rbp
         0x48, 0x89, 0xe5,                         // mov rbp, rsp
         0x48, 0x81, 0xec, 0xb0, 0x00, 0x00, 0x00, // sub rsp, 176

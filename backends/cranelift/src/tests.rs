@@ -884,8 +884,18 @@ fn other_inline_asm_is_refused_by_its_text() {
 // ---------------------------------------------------------------------------------------
 // Exception handling and the other refusals
 
+/// The names of the sections of `object` that hold bytes.
+fn sections_with_bytes(object: &[u8]) -> Vec<String> {
+    use object::{Object as _, ObjectSection as _};
+    let file = object::File::parse(object).expect("an object file");
+    file.sections()
+        .filter(|s| s.size() > 0)
+        .filter_map(|s| s.name().ok().map(String::from))
+        .collect()
+}
+
 #[test]
-fn exception_handling_is_refused_and_a_bare_personality_builds() {
+fn exception_handling_has_unwind_tables_and_a_bare_personality_builds() {
     let mut m = module();
     let void = fn_ty(Type::Void, &[]);
     m.functions.push(Function::declaration("may_throw", void.clone()));
@@ -909,13 +919,26 @@ fn exception_handling_is_refused_and_a_bare_personality_builds() {
     b.push_void(Op::Resume { val: lp });
     let mut f = b.finish();
     f.personality = Some(Constant::Global("__gxx_personality_v0".into()));
-    m.functions.push(f);
-    let e = refusal(&m);
-    assert!(
-        e.contains("exception handling (invoke; build with panic=abort) (Cranelift backend)")
-            && e.contains("in function @catcher"),
-        "{e}"
-    );
+    m.functions.push(f.clone());
+    let object = crate::compile_to_object(&m, None).expect("exception handling builds");
+    let sections = sections_with_bytes(&object);
+    for wanted in [".eh_frame", ".gcc_except_table", ".data.rel.ro.opm_eh_cells"] {
+        assert!(sections.iter().any(|s| s == wanted), "no {wanted} in {sections:?}");
+    }
+
+    // A landing pad whose exception type is neither a global nor null is refused by name.
+    let mut odd = f;
+    odd.name = "odd".into();
+    for inst in odd.blocks.iter_mut().flat_map(|b| &mut b.insts) {
+        if let Op::LandingPad { clauses, .. } = &mut inst.op {
+            *clauses = vec![Clause::Catch(Constant::Int { bits: 64, value: 8 })];
+        }
+    }
+    let mut m2 = module();
+    m2.functions.extend(m.functions.iter().filter(|f| f.name != "catcher").cloned());
+    m2.functions.push(odd);
+    let e = refusal(&m2);
+    assert!(e.contains("an exception type that is neither") && e.contains("@odd"), "{e}");
 
     // rustc with panic=abort: a personality, no exception-handling instruction.
     let mut m = module();
@@ -925,11 +948,13 @@ fn exception_handling_is_refused_and_a_bare_personality_builds() {
     let mut f = b.finish();
     f.personality = Some(Constant::Global("rust_eh_personality".into()));
     m.functions.push(f);
-    crate::compile_to_object(&m, None).expect("a personality alone builds");
+    let object = crate::compile_to_object(&m, None).expect("a personality alone builds");
+    // Without `invoke`, no unwind tables, as before.
+    assert!(!sections_with_bytes(&object).iter().any(|s| s == ".eh_frame"));
 }
 
 #[test]
-fn wide_types_and_aliases_are_refused_by_name() {
+fn wide_types_are_refused_and_aliases_of_definitions_build() {
     let unary = |ty: Type| {
         let mut m = module();
         let mut b = FunctionBuilder::new("f", void_ptrs(1));
@@ -945,17 +970,41 @@ fn wide_types_and_aliases_are_refused_by_name() {
         let e = unary(ty);
         assert!(e.contains(name) && e.contains("in function @f"), "{e}");
     }
-    let mut m = module();
-    m.globals.push(global("g", Type::Int(32), Some(Constant::int(32, 1)), Linkage::External));
-    m.aliases.push(opm_ir::Alias {
-        name: "a".into(),
+    // An alias of a global builds; one of a declaration, or of an offset into a global, is
+    // refused by name.
+    let alias = |name: &str, aliasee: Constant| opm_ir::Alias {
+        name: name.into(),
         ty: Type::Int(32),
-        aliasee: Constant::Global("g".into()),
+        aliasee,
         props: SymbolProps::default(),
         thread_local: None,
-    });
+    };
+    let mut m = module();
+    m.globals.push(global("g", Type::Int(32), Some(Constant::int(32, 1)), Linkage::External));
+    m.aliases.push(alias("a", Constant::Global("g".into())));
+    let object = crate::compile_to_object(&m, None).expect("an alias builds");
+    {
+        use object::{Object as _, ObjectSymbol as _};
+        let file = object::File::parse(&*object).expect("an object file");
+        let address = |n: &str| {
+            file.symbols().find(|s| s.name() == Ok(n)).map(|s| (s.section(), s.address()))
+        };
+        assert!(address("a").is_some() && address("a") == address("g"));
+    }
+    m.globals.push(global("d", Type::Int(32), None, Linkage::External));
+    m.aliases.push(alias("b", Constant::Global("d".into())));
     let e = refusal(&m);
-    assert!(e.contains("the alias @a"), "{e}");
+    assert!(e.contains("the alias @b of @d, which this module does not define"), "{e}");
+    m.aliases.pop();
+    let offset = ConstExpr::Gep {
+        source_ty: Type::Int(8),
+        base: Constant::Global("g".into()),
+        indices: vec![Constant::int(64, 2)],
+        flags: Flags::default(),
+    };
+    m.aliases.push(alias("c", Constant::Expr(Box::new(offset))));
+    let e = refusal(&m);
+    assert!(e.contains("the alias @c of a constant expression"), "{e}");
 }
 
 // ---------------------------------------------------------------------------------------

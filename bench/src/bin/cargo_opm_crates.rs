@@ -28,7 +28,7 @@
 //! time `tune` took and the winner.
 //!
 //! `cargo run --release -p opm-bench --bin cargo-opm-crates [-- --budget-evals 12
-//! --crates brotli,jsonxf --objectives size]` (build `cargo-opm` first:
+//! --crates brotli,jsonxf --objectives size --backend cranelift]` (build `cargo-opm` first:
 //! `cargo build --release -p cargo-opm`).
 
 use anyhow::{Context, bail};
@@ -58,6 +58,10 @@ struct Args {
     /// Candidates evaluated at once (`tune --jobs`) [default: the machine's cores].
     #[arg(long)]
     jobs: Option<usize>,
+    /// The backend searched (`tune --backend`: llvm or cranelift; gcc cannot build std's
+    /// unwinding).
+    #[arg(long, default_value = "llvm")]
+    backend: String,
 }
 
 /// A crate from crates.io, its binary and its workload.
@@ -363,7 +367,7 @@ fn tune(
 ) -> anyhow::Result<Tuned> {
     let mut cmd = Command::new(exe);
     cmd.current_dir(dir).args(["opm", "tune", "--bin", s.bin, "--objective", objective]);
-    cmd.args(["--budget-evals", &args.budget_evals.to_string()]);
+    cmd.args(["--backend", &args.backend, "--budget-evals", &args.budget_evals.to_string()]);
     cmd.args(["--seed", &args.seed.to_string()]);
     if let Some(j) = args.jobs {
         cmd.args(["--jobs", &j.to_string()]);
@@ -446,10 +450,10 @@ fn main() -> anyhow::Result<()> {
 
     println!();
     println!(
-        "cargo opm tune --budget-evals {} on crates.io crates: each build's figure over cargo \
-         build --release's (below 1 is smaller or faster); fat = --release + fat LTO, opm = \
-         cargo opm build with the winner",
-        args.budget_evals
+        "cargo opm tune --backend {} --budget-evals {} on crates.io crates: each build's figure \
+         over cargo build --release's (below 1 is smaller or faster); fat = --release + fat LTO, \
+         opm = cargo opm build with the winner",
+        args.backend, args.budget_evals
     );
     println!(
         "{:<15} {:<9} {:>8} {:>6} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}  winner",

@@ -94,7 +94,7 @@ impl ModuleBuilder {
         std::fs::write(&bitcode, bytes).map_err(|e| Error::io(&bitcode, e))?;
         let mut worker =
             Worker::spawn(&worker_exe()?, None).map_err(|e| failed("cannot start a worker", e))?;
-        let name = module.display().to_string();
+        let name = opm_engine::input::worker_module_name(&module.display().to_string());
         let what = format!("loading {}", module.display());
         let load = Request::Load { bitcode, name, backend, verify_each_pass: false };
         match worker.request(&load, LIMIT) {

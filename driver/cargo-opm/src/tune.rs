@@ -60,14 +60,14 @@ fn no_winner(report: &OptimizeReport, backend: BackendKind) -> Error {
         .find_map(|s| s.detail.as_deref())
         .map(|d| format!("; first: {}", d.lines().next().unwrap_or(d)))
         .unwrap_or_default();
-    let hint = if backend == BackendKind::Llvm {
-        String::new()
-    } else {
-        format!(
-            " ({} cannot build this module yet: std's code brings constructs it refuses, such \
-             as unwinding (`invoke`), aliases or `@llvm.used`; --backend llvm builds it)",
-            backend.name()
-        )
+    let hint = match backend {
+        BackendKind::Llvm => String::new(),
+        BackendKind::Gcc => " (gcc cannot build unwinding, `invoke`, which std's code brings \
+             unless the profile sets panic = \"abort\"; --backend llvm or cranelift builds it)"
+            .to_string(),
+        other => {
+            format!(" ({} cannot build this module yet; --backend llvm builds it)", other.name())
+        }
     };
     Error::Failed(format!(
         "no valid candidate among {} evaluated ({}){first_reason}{hint}",

@@ -317,12 +317,7 @@ impl Engine {
             problem: problem.clone(),
             dir,
             bitcode: path,
-            // Its file name, not its path: where the input lies must not change what a
-            // candidate gives (the name's length alone moves LLVM's objects in the worker,
-            // and GVNSink's result with them).
-            name: std::path::Path::new(&module.name)
-                .file_name()
-                .map_or_else(|| module.name.clone(), |n| n.to_string_lossy().into_owned()),
+            name: crate::input::worker_module_name(&module.name),
             instcount: module.instruction_count() as u64,
             pool,
             idle: Arc::default(),

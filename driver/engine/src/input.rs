@@ -41,6 +41,16 @@ impl Input {
     }
 }
 
+/// The name a worker gives the module read from `path` (a path or a module's name): its file
+/// name, not its path, so that where the input lies does not change what a candidate gives
+/// (the name's length alone moves LLVM's objects in the worker, and GVNSink's result with
+/// them; Cranelift's object names its file).
+pub fn worker_module_name(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
 /// The input file as bitcode, for LLVM's passes: as LLVM reads it, metadata included, with
 /// `optnone` and `noinline` removed from `optnone` functions when `strip` is set (as
 /// [`handle_optnone`] does to the canonical IR).

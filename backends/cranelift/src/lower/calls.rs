@@ -10,11 +10,19 @@
 use super::{FnLower, Lowered};
 use crate::abi::{byval_slot_size, signature, type_attr};
 use cranelift_codegen::ir::{
-    AbiParam, ExtFuncData, ExternalName, Inst as ClifInst, InstBuilder, MemFlagsData, Signature,
-    StackSlotData, StackSlotKind, UserExternalName, Value, types as ct,
+    AbiParam, ExtFuncData, ExternalName, FuncRef, Inst as ClifInst, InstBuilder, MemFlagsData,
+    SigRef, Signature, StackSlotData, StackSlotKind, UserExternalName, Value, types as ct,
 };
 use cranelift_module::Linkage;
 use opm_ir::{Call, Inst};
+
+/// What a call instruction calls.
+pub(crate) enum CallTarget {
+    /// A function of the module (or a trampoline), by its reference.
+    Direct(FuncRef),
+    /// An address, called with this signature.
+    Indirect(SigRef, Value),
+}
 
 impl FnLower<'_, '_> {
     /// Lowers a call; returns the leaves of its result.
@@ -25,6 +33,9 @@ impl FnLower<'_, '_> {
         if let Some(name) = c.callee_name()
             && name.starts_with("llvm.")
         {
+            if crate::unwind::is_typeid_for(name) {
+                return self.typeid_for(c);
+            }
             return self.intrinsic(inst, name, c);
         }
         if self.libm_sqrt(c) {
@@ -84,6 +95,19 @@ impl FnLower<'_, '_> {
 
     /// A call as the callee's ABI wants it, direct or indirect.
     fn plain_call(&mut self, c: &Call) -> Lowered<Vec<Value>> {
+        let (target, args) = self.call_target(c)?;
+        let call = match target {
+            CallTarget::Direct(fref) => self.b.ins().call(fref, &args),
+            CallTarget::Indirect(sigref, callee) => {
+                self.b.ins().call_indirect(sigref, callee, &args)
+            }
+        };
+        Ok(self.results(call))
+    }
+
+    /// What a call of `c` calls, and its arguments as the callee's ABI wants them: the
+    /// function itself, the trampoline of a variadic callee, or an address.
+    pub(crate) fn call_target(&mut self, c: &Call) -> Lowered<(CallTarget, Vec<Value>)> {
         let mut args = Vec::new();
         let mut extra = Vec::new();
         for (i, a) in c.args.iter().enumerate() {
@@ -105,20 +129,19 @@ impl FnLower<'_, '_> {
                 _ => args.extend(vals),
             }
         }
+        // (A call of an alias is a call of the function it stands for.)
         let direct = c.callee_name().and_then(|n| {
+            let n = self.cx.aliases.get(n).map_or(n, String::as_str);
             let callee = self.cx.module.function(n)?;
             Some((n.to_string(), callee.ty == c.fn_ty, self.cx.funcs.get(n).copied()))
         });
-        let call = match direct {
+        let target = match direct {
             Some((name, same_type, _)) if c.fn_ty.varargs && same_type => {
                 let sig = signature(&self.cx.layout, &c.fn_ty, &c.attrs, &extra)?;
                 let tramp = self.cx.trampoline(&name)?;
-                self.call_trampoline(tramp, sig, &args)
+                self.trampoline_ref(tramp, sig)
             }
-            Some((_, true, Some(id))) => {
-                let fref = self.funcref(id);
-                self.b.ins().call(fref, &args)
-            }
+            Some((_, true, Some(id))) => CallTarget::Direct(self.funcref(id)),
             _ if c.fn_ty.varargs => {
                 let mut sig = signature(&self.cx.layout, &c.fn_ty, &c.attrs, &extra)?;
                 let reg = free_argument_register(&sig).ok_or(
@@ -129,35 +152,28 @@ impl FnLower<'_, '_> {
                 let callee = self.scalar_operand(&c.callee)?;
                 args.push(callee);
                 let tramp = self.cx.indirect_trampoline(reg)?;
-                self.call_trampoline(tramp, sig, &args)
+                self.trampoline_ref(tramp, sig)
             }
             _ => {
                 let sig = signature(&self.cx.layout, &c.fn_ty, &c.attrs, &extra)?;
                 let callee = self.scalar_operand(&c.callee)?;
-                let sigref = self.b.import_signature(sig);
-                self.b.ins().call_indirect(sigref, callee, &args)
+                CallTarget::Indirect(self.b.import_signature(sig), callee)
             }
         };
-        Ok(self.results(call))
+        Ok((target, args))
     }
 
-    /// A call of the module's trampoline `tramp` with the call site's signature `sig`.
-    fn call_trampoline(
-        &mut self,
-        tramp: cranelift_module::FuncId,
-        sig: Signature,
-        args: &[Value],
-    ) -> ClifInst {
+    /// The module's trampoline `tramp`, called with the call site's signature `sig`.
+    fn trampoline_ref(&mut self, tramp: cranelift_module::FuncId, sig: Signature) -> CallTarget {
         let sigref = self.b.import_signature(sig);
         let user =
             self.b.func.declare_imported_user_function(UserExternalName::new(0, tramp.as_u32()));
-        let fref = self.b.import_function(ExtFuncData {
+        CallTarget::Direct(self.b.import_function(ExtFuncData {
             name: ExternalName::user(user),
             signature: sigref,
             colocated: true,
             patchable: false,
-        });
-        self.b.ins().call(fref, args)
+        }))
     }
 
     /// Inline assembly: only the empty compiler barriers of rustc and clang

@@ -6,6 +6,7 @@
 
 mod atomic;
 mod calls;
+mod exceptions;
 mod intrinsics;
 mod memory;
 mod scalar;
@@ -39,6 +40,15 @@ pub(crate) fn lower_function(
     b: FunctionBuilder<'_>,
     native: bool,
 ) -> Result<(), CraneliftError> {
+    let site = |inst: Option<&Inst>| match inst {
+        Some(inst) => {
+            let names = LocalNames::new(f, PrintOptions::default());
+            Site::instruction(&f.name, instruction_text(&names, inst))
+        }
+        None => Site::function(&f.name),
+    };
+    let eh = crate::unwind::FunctionEh::of(f)
+        .map_err(|construct| CraneliftError::Unsupported { construct, site: site(None) })?;
     let mut lo = FnLower {
         b,
         cx,
@@ -55,15 +65,10 @@ pub(crate) fn lower_function(
         quotients: HashMap::new(),
         dynamic: None,
         fused_fmuladd: opm_backend::intrinsic::fuses_fmuladd(f),
+        eh,
+        landing: HashMap::new(),
     };
     let cfg = Cfg::new(f);
-    let site = |inst: Option<&Inst>| match inst {
-        Some(inst) => {
-            let names = LocalNames::new(f, PrintOptions::default());
-            Site::instruction(&f.name, instruction_text(&names, inst))
-        }
-        None => Site::function(&f.name),
-    };
     lo.prepare(&cfg)
         .map_err(|construct| CraneliftError::Unsupported { construct, site: site(None) })?;
     if allocates_dynamically(f) {
@@ -125,6 +130,11 @@ pub(crate) struct FnLower<'a, 'm> {
     dynamic: Option<Variable>,
     /// `llvm.fmuladd` rounds once here (see [`opm_backend::intrinsic::fuses_fmuladd`]).
     fused_fmuladd: bool,
+    /// The function's landing pads and exception types (see [`crate::unwind`]).
+    eh: crate::unwind::FunctionEh,
+    /// Each landing pad's block parameters that receive the exception (its pointer and
+    /// selector, as the personality leaves them in `rax` and `rdx`).
+    landing: HashMap<BlockId, [Value; 2]>,
 }
 
 /// Whether `f` allocates memory on the stack dynamically: an `alloca` outside the entry block
@@ -228,6 +238,13 @@ impl FnLower<'_, '_> {
                     }
                     self.vals.insert(v, ps);
                 }
+            }
+            // A landing pad's exception comes after its phis.
+            let insts = &self.f.blocks[bid.index()].insts;
+            if insts.iter().any(|i| matches!(i.op, Op::LandingPad { .. })) {
+                let ptr = self.b.append_block_param(blk, ct::I64);
+                let selector = self.b.append_block_param(blk, ct::I64);
+                self.landing.insert(bid, [ptr, selector]);
             }
         }
         Ok(())
@@ -522,26 +539,14 @@ impl FnLower<'_, '_> {
                 self.define(inst, r);
             }
             Op::Fence { atomic } => self.fence(*atomic),
-            // Exception handling. Cranelift 0.135 has `try_call` with exception tables, its
-            // x64 backend delivers the exception's payload in rax and rdx (what the Itanium
-            // personality puts there) and records each call site's handlers in the compiled
-            // code (`MachBufferFinalized::call_sites`); cranelift-object can write an
-            // `.eh_frame` (`ObjectBuilder::unwind_info`), but with one CIE that names no
-            // personality and FDEs without an LSDA. What `__gxx_personality_v0` and
-            // `rust_eh_personality` read is an LSDA per function in `.gcc_except_table`
-            // (call sites with landing pads, the actions of each landing pad's clauses,
-            // the typeinfo table as PC-relative indirect pointers) and a `zPLR` CIE naming
-            // the personality, plus `llvm.eh.typeid.for` resolved against that table.
-            // This backend would have to build all of it itself after
-            // `ObjectModule::finish` (rustc_codegen_cranelift does, with gimli and object);
-            // until it does, exception handling is refused. A function that merely has a
-            // `personality` (rustc's panic=abort) has no landing pad and builds.
-            Op::Invoke { .. } | Op::LandingPad { .. } | Op::Resume { .. } => {
-                return Err(format!(
-                    "exception handling ({}; build with panic=abort)",
-                    inst.op.opcode_name()
-                ));
+            Op::Invoke { call, normal, unwind } => {
+                self.invoke(bid, inst, call, *normal, *unwind)?
             }
+            Op::LandingPad { .. } => {
+                let r = self.landing_pad(bid)?;
+                self.define(inst, r);
+            }
+            Op::Resume { val } => self.resume(val)?,
             Op::IndirectBr { addr, dests } => {
                 let v = self.scalar_operand(addr)?;
                 let entries: Vec<(u128, BlockId)> =

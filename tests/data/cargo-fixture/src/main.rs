@@ -68,4 +68,13 @@ mod tests {
     fn the_build_script_ran() {
         assert_eq!(seed(), 20240601);
     }
+
+    /// A panic unwinds to the test harness, which the build must let it do.
+    #[test]
+    #[should_panic(expected = "no word of length 9")]
+    fn a_panic_reaches_the_harness() {
+        let f = frequencies(&mut Rng::new(3), 100);
+        let nine = f.iter().find(|(w, _)| w.len() == 9);
+        nine.expect("no word of length 9");
+    }
 }
