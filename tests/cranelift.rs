@@ -12,8 +12,11 @@
 //!   (structures passed in memory whose size is not a multiple of 8), `volatile_bitfield`
 //!   (a 3-byte volatile store next to a byte it must not touch), `variadic_indirect`
 //!   (variadic functions, ours and the C library's, called through pointers), `vla` (a
-//!   variable-length array) and `fmuladd_fused` (built with `-mfma`: `llvm.fmuladd` rounds
-//!   once, as clang's build does on a processor with FMA; not run on one without).
+//!   variable-length array), `fmuladd_fused` (built with `-mfma`: `llvm.fmuladd` rounds
+//!   once, as clang's build does on a processor with FMA; not run on one without), and
+//!   `inline_asm` and `inline_asm_intel` (built with `-masm=intel`, as Rust's `asm!` writes
+//!   it): inline asm of every kind of operand, `cpuid` among it, outlined into functions LLVM
+//!   compiles.
 //! - `cranelift::constructs::<program>::<O0|O2>[::speed]`: C programs of `tests/data/` with
 //!   what rustc and clang emit beyond plain C, with Cranelift's default settings and with
 //!   `opt_level=speed`: `cl_atomics` (every `__atomic` read-modify-write on every width and on
@@ -46,8 +49,8 @@
 //!   `_mm_movemask_ps`, `_mm_movemask_pd`), and `tests/data/masked_memory.ll`,
 //!   `llvm.masked.load`/`llvm.masked.store` (lanes whose mask is false untouched), likewise.
 //! - `cranelift::refusals`: what the backend does not lower is a clean "unsupported" error
-//!   (exit 2) naming it, at -O0 and -O2: inline assembly other than a barrier
-//!   (`cl_asm_bswap.c`), `long double` (`cl_long_double.c`), `__float128` (`cl_fp128.c`),
+//!   (exit 2) naming it, at -O0 and -O2: inline assembly whose code refers to a symbol
+//!   (`cl_asm_symbol.c`), `long double` (`cl_long_double.c`), `__float128` (`cl_fp128.c`),
 //!   `_BitInt(256)` (`cl_wide_int.c`), an indirect variadic call whose arguments fill every
 //!   integer argument register (`cl_variadic_full.c`) and an `__int128` argument on the stack
 //!   before one that takes the register it leaves (`cl_i128_straddle.c`). (Exception
@@ -121,6 +124,8 @@ fn main() {
         "variadic_indirect",
         "vla",
         "fmuladd_fused",
+        "inline_asm",
+        "inline_asm_intel",
     ];
     for program in data {
         for level in ["-O0", "-O2"] {
@@ -230,7 +235,10 @@ fn ll_program(file: &str) -> Result<(), Failed> {
 
 /// The files of `tests/data/` the backend refuses, with what the error must name.
 const REFUSED: &[(&str, &[&str])] = &[
-    ("cl_asm_bswap.c", &["inline asm \"bswap $0\"", "in function @"]),
+    (
+        "cl_asm_symbol.c",
+        &["inline asm \"call seven", "refers to another symbol or section", "in function @main"],
+    ),
     ("cl_long_double.c", &["`x86_fp80`", "in function @"]),
     ("cl_fp128.c", &["`fp128`", "in function @main"]),
     ("cl_wide_int.c", &["`i256`", "in function @main"]),

@@ -11,7 +11,8 @@
 //! - `gcc::data::<program>`: the programs of `tests/data/` aimed at calling conventions,
 //!   phis, vectors, volatile bit-fields, dynamic stack allocation (`vla.c`, and
 //!   `vla_dynamic.c`: in loops, nested, recursive, over-aligned), constructors and
-//!   destructors (`structors.c`), symbol aliases (`aliases.c`), `llvm.fmuladd` fused where clang's build fuses it
+//!   destructors (`structors.c`), symbol aliases (`aliases.c`), inline asm in AT&T syntax
+//!   (`inline_asm.c`), `llvm.fmuladd` fused where clang's build fuses it
 //!   (`fmuladd_fused.c`, built with `-mfma`; not run on a processor without FMA), floats in
 //!   memory
 //!   (unaligned, NaN payloads), the classes of floats (`llvm.is.fpclass`) and variadic
@@ -86,6 +87,7 @@ fn main() {
         "structors.c",
         "fmuladd_fused.c",
         "aliases.c",
+        "inline_asm.c",
     ];
     let gcc_data = [
         "gcc_packed_vectors.ll",

@@ -756,7 +756,7 @@ fn optimize_cranelift(ir: &Path, args: &[&str]) -> common::Outcome {
 /// Whether `text` is Cranelift's settings text, valid on this host and in canonical form.
 fn is_cranelift_text(text: &str) -> bool {
     use opm_backend::Backend;
-    opm_cranelift::CraneliftBackend.parse_pipeline(text).is_ok_and(|p| p.text() == text)
+    opm_cranelift::CraneliftBackend::default().parse_pipeline(text).is_ok_and(|p| p.text() == text)
 }
 
 /// The `.text` bytes of the signal of `pipeline`.

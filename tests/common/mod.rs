@@ -96,7 +96,13 @@ pub fn clang_compile(src: &Path, out: &Path, level: &str, extra: &[&str]) -> Res
 /// The clang flags a program of `tests/data/` is built with besides its level: `-mfma` for
 /// `fmuladd_fused.c`, whose point is a processor with FMA.
 pub fn data_flags(program: &str) -> &'static [&'static str] {
-    if program.starts_with("fmuladd_fused") { &["-mfma"] } else { &[] }
+    if program.starts_with("fmuladd_fused") {
+        &["-mfma"]
+    } else if program.starts_with("inline_asm_intel") {
+        &["-masm=intel"]
+    } else {
+        &[]
+    }
 }
 
 /// Whether this machine's processor has FMA (its `/proc/cpuinfo` says `fma`): a program built

@@ -62,6 +62,16 @@ pub trait Backend: Send + Sync {
     fn listing(&self, json: bool) -> String;
 }
 
+/// Another code generator's machine code for a function a backend cannot express itself:
+/// the wrapper of an inline asm that Cranelift has no instruction for, compiled by LLVM from
+/// a canonical module that defines it.
+pub trait MachineCode: Send + Sync {
+    /// The code of the function `name` of `module`, compiled for the host: bytes that refer
+    /// to nothing else (no relocation), to place as they are; an error names what could not
+    /// be compiled or what the code refers to.
+    fn function_code(&self, module: &opm_ir::Module, name: &str) -> Result<Vec<u8>, String>;
+}
+
 /// A module prepared by [`Backend::prepare`], compiled once per pipeline.
 pub trait Compiler: Send {
     /// Compiles the module under `pipeline` (of this backend's kind) to a relocatable object

@@ -1,6 +1,6 @@
 //! Object files, read with the `object` crate: how much executable code one holds.
 
-use object::{Object, ObjectSection};
+use object::{Object, ObjectSection, ObjectSymbol};
 
 /// Whether a section of this name holds executable code: `.text` or `.text.<suffix>` (ELF
 /// with `-ffunction-sections`, COFF).
@@ -25,6 +25,35 @@ pub fn text_bytes(object: &[u8]) -> Result<u64, ObjectError> {
         }
     }
     Ok(total)
+}
+
+/// The bytes of the function `name` in a relocatable object file, when nothing in them is
+/// relocated (they refer to no other symbol and no other section): code that can be placed
+/// anywhere as it is.
+pub fn function_code(object: &[u8], name: &str) -> Result<Vec<u8>, ObjectError> {
+    let file = object::File::parse(object).map_err(|e| ObjectError(e.to_string()))?;
+    let symbol = file
+        .symbols()
+        .find(|s| s.name() == Ok(name) && s.is_definition())
+        .ok_or_else(|| ObjectError(format!("no function `{name}` in it")))?;
+    let index =
+        symbol.section_index().ok_or_else(|| ObjectError(format!("`{name}` has no section")))?;
+    let section = file.section_by_index(index).map_err(|e| ObjectError(e.to_string()))?;
+    let (start, size) = (symbol.address() - section.address(), symbol.size());
+    let end = start.checked_add(size).ok_or_else(|| ObjectError("a function past 2^64".into()))?;
+    if let Some((at, _)) = section.relocations().find(|(at, _)| (start..end).contains(at)) {
+        return Err(ObjectError(format!(
+            "`{name}` refers to another symbol or section (a relocation at offset {})",
+            at - start
+        )));
+    }
+    let data = section.data().map_err(|e| ObjectError(e.to_string()))?;
+    let bytes = usize::try_from(start)
+        .ok()
+        .zip(usize::try_from(end).ok())
+        .and_then(|(s, e)| data.get(s..e))
+        .ok_or_else(|| ObjectError(format!("`{name}` lies outside its section")))?;
+    Ok(bytes.to_vec())
 }
 
 #[cfg(test)]

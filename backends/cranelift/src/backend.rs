@@ -18,9 +18,20 @@ impl From<CraneliftError> for Error {
     }
 }
 
-/// Cranelift 0.135, for the host's ISA.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct CraneliftBackend;
+/// Cranelift 0.135, for the host's ISA; with another code generator's machine code for
+/// inline asm (see [`CraneliftBackend::with_machine_code`]), or refusing it.
+#[derive(Clone, Default)]
+pub struct CraneliftBackend {
+    machine_code: Option<Arc<dyn opm_backend::MachineCode>>,
+}
+
+impl CraneliftBackend {
+    /// The backend that builds an inline asm it cannot express as a function of its own, an
+    /// outlined wrapper compiled by `machine_code` (see `crate::lower::calls`).
+    pub fn with_machine_code(machine_code: Arc<dyn opm_backend::MachineCode>) -> Self {
+        CraneliftBackend { machine_code: Some(machine_code) }
+    }
+}
 
 /// The pipeline of the Cranelift settings `p`, entry for entry.
 pub fn from_settings(p: &settings::Pipeline) -> Pipeline {
@@ -125,7 +136,8 @@ impl Backend for CraneliftBackend {
     }
 
     fn prepare(&self, module: &opm_ir::Module) -> Result<Box<dyn Compiler>, Error> {
-        Ok(Box::new(CraneliftCompiler { module: module.clone() }))
+        let machine_code = self.machine_code.clone();
+        Ok(Box::new(CraneliftCompiler { module: module.clone(), machine_code }))
     }
 
     fn listing(&self, json: bool) -> String {
@@ -136,13 +148,16 @@ impl Backend for CraneliftBackend {
 /// A module lowered anew for every pipeline.
 struct CraneliftCompiler {
     module: opm_ir::Module,
+    machine_code: Option<Arc<dyn opm_backend::MachineCode>>,
 }
 
 impl Compiler for CraneliftCompiler {
     /// Lowers and compiles the module with the settings. Cranelift runs in this process:
     /// `limit` does not apply.
     fn compile(&mut self, pipeline: &Pipeline, _limit: Duration) -> Result<Vec<u8>, Error> {
-        Ok(crate::compile_to_object(&self.module, Some(&pipeline.text()))?)
+        let text = pipeline.text();
+        let machine_code = self.machine_code.as_deref();
+        Ok(crate::compile_to_object_with(&self.module, Some(&text), machine_code)?)
     }
 }
 
@@ -221,7 +236,7 @@ mod tests {
     }
 
     fn canonical_text(p: &Pipeline) -> String {
-        CraneliftBackend.space().key(p)
+        CraneliftBackend::default().space().key(p)
     }
 
     fn offered(name: &str) -> bool {
@@ -232,17 +247,18 @@ mod tests {
     fn settings_pipelines_resolve_to_cranelifts_canonical_text() {
         let p = entries(&["regalloc_algorithm=single_pass", "opt_level=none", "opt_level=speed"]);
         assert_eq!(canonical_text(&p), "opt_level=speed,regalloc_algorithm=single_pass");
-        let parsed = CraneliftBackend.parse_pipeline(&canonical_text(&p)).unwrap();
+        let parsed = CraneliftBackend::default().parse_pipeline(&canonical_text(&p)).unwrap();
         assert_eq!(parsed.text(), canonical_text(&p));
         assert_eq!(parsed.passes.len(), 2);
-        let e = CraneliftBackend.parse_pipeline("opt_level=speed,frobnicate=1").unwrap_err();
+        let e =
+            CraneliftBackend::default().parse_pipeline("opt_level=speed,frobnicate=1").unwrap_err();
         assert!(e.to_string().contains("frobnicate"), "{e}");
         assert_eq!(e.kind(), ErrorKind::Input);
         // A name outside the catalog has no canonical form.
         let odd = entries(&["frobnicate=1"]);
         assert_eq!(canonical_text(&odd), "frobnicate=1");
         assert!(resolve(&odd).is_err());
-        assert_eq!(CraneliftBackend.space().canonical(odd), None);
+        assert_eq!(CraneliftBackend::default().space().canonical(odd), None);
     }
 
     #[test]
@@ -258,13 +274,13 @@ mod tests {
         // are not written.
         let off = entries(&["has_avx2=true", "has_sse41=false", "opt_level=speed"]);
         assert_eq!(canonical_text(&off), "opt_level=speed,has_sse3=true,has_ssse3=true");
-        let none = CraneliftBackend.space().canonical(entries(&["has_avx=false"]));
+        let none = CraneliftBackend::default().space().canonical(entries(&["has_avx=false"]));
         assert_eq!(none, Some(Pipeline::empty(BackendKind::Cranelift)));
     }
 
     #[test]
     fn any_sequence_of_settings_is_a_valid_candidate() {
-        let space = CraneliftBackend.space();
+        let space = CraneliftBackend::default().space();
         let values: usize = settings::catalog().iter().map(|spec| spec.values.len()).sum();
         assert_eq!(space.elements.len(), values);
         // A fixed pseudo-random walk over the elements (a linear congruential generator).
@@ -279,7 +295,7 @@ mod tests {
             let p = Pipeline::new(BackendKind::Cranelift, passes.collect());
             let c = space.canonical(p.clone()).unwrap_or_else(|| panic!("{p} is refused"));
             assert_eq!(c.text(), space.key(&p));
-            assert_eq!(CraneliftBackend.parse_pipeline(&c.text()).unwrap(), c);
+            assert_eq!(CraneliftBackend::default().parse_pipeline(&c.text()).unwrap(), c);
             assert_eq!(Pipeline::read(BackendKind::Cranelift, &c.text()).unwrap(), c);
         }
         let names: Vec<&str> = space.baselines.iter().map(|(n, _)| n.as_str()).collect();

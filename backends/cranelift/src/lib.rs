@@ -33,6 +33,16 @@ pub fn compile_to_object(
     module: &Module,
     pipeline: Option<&str>,
 ) -> Result<Vec<u8>, CraneliftError> {
+    compile_to_object_with(module, pipeline, None)
+}
+
+/// [`compile_to_object`], an inline asm other than a barrier becoming a function of the
+/// module whose code `machine_code` gives (without it, such an asm is refused).
+pub fn compile_to_object_with(
+    module: &Module,
+    pipeline: Option<&str>,
+    machine_code: Option<&dyn opm_backend::MachineCode>,
+) -> Result<Vec<u8>, CraneliftError> {
     let pipeline = settings::Pipeline::parse(pipeline.unwrap_or(""))?;
     let isa = settings::isa(&pipeline)?;
     let lowering = settings::lowering(&pipeline);
@@ -40,7 +50,7 @@ pub fn compile_to_object(
     // module's error, not the end of the process (an optimize run goes on to the next
     // candidate).
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        module::compile(module, isa, lowering)
+        module::compile(module, isa, lowering, machine_code)
     }))
     .unwrap_or_else(|panic| {
         let message = panic

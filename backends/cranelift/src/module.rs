@@ -52,6 +52,10 @@ pub(crate) struct ModuleCx<'m> {
     /// What each alias stands for (see [`crate::aliases`]); `funcs` and `data` have the
     /// aliases' names too.
     pub(crate) aliases: HashMap<String, String>,
+    /// Who compiles the functions of outlined inline asm (see `crate::lower::calls`), and
+    /// those compiled so far, by the asm and its operands.
+    pub(crate) machine_code: Option<&'m dyn opm_backend::MachineCode>,
+    pub(crate) asm_functions: HashMap<String, FuncId>,
 }
 
 impl ModuleCx<'_> {
@@ -163,6 +167,7 @@ pub(crate) fn compile(
     module: &Module,
     isa: OwnedTargetIsa,
     lowering: Lowering,
+    machine_code: Option<&dyn opm_backend::MachineCode>,
 ) -> Result<Vec<u8>, CraneliftError> {
     let module = &*module.with_inline_only_copies();
     let layout =
@@ -196,6 +201,8 @@ pub(crate) fn compile(
         thread_pointer: None,
         unwind,
         aliases,
+        machine_code,
+        asm_functions: HashMap::new(),
     };
     declare_functions(&mut cx)?;
     declare_globals(&mut cx)?;

@@ -32,6 +32,18 @@ pub fn load_file(path: &Path) -> Result<opm_ir::Module, LlvmError> {
     import_module(&module)
 }
 
+/// LLVM as another backend's [`opm_backend::MachineCode`]: the module compiled at the
+/// default level, the function's bytes taken from the object.
+pub struct LlvmMachineCode;
+
+impl opm_backend::MachineCode for LlvmMachineCode {
+    fn function_code(&self, module: &opm_ir::Module, name: &str) -> Result<Vec<u8>, String> {
+        let object =
+            compile_to_object(module, None, CodegenLevel::Default).map_err(|e| e.to_string())?;
+        opm_backend::object::function_code(&object, name).map_err(|e| e.to_string())
+    }
+}
+
 /// Builds `module` in LLVM, runs `pipeline` (if any, then LLVM's verifier once: after every
 /// pass it would be quadratic on a whole program) and returns the native object.
 pub fn compile_to_object(

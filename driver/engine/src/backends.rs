@@ -9,7 +9,10 @@ use opm_backend::{Backend, BackendKind};
 pub fn open(kind: BackendKind) -> Result<Box<dyn Backend>, Error> {
     Ok(match kind {
         BackendKind::Llvm => Box::new(opm_llvm::LlvmBackend),
-        BackendKind::Cranelift => Box::new(opm_cranelift::CraneliftBackend),
+        // An inline asm that Cranelift cannot express is an outlined function LLVM compiles.
+        BackendKind::Cranelift => Box::new(opm_cranelift::CraneliftBackend::with_machine_code(
+            std::sync::Arc::new(opm_llvm::LlvmMachineCode),
+        )),
         BackendKind::Gcc => Box::new(opm_gcc::GccBackend::new().map_err(opm_backend::Error::from)?),
     })
 }

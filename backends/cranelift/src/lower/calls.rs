@@ -13,8 +13,8 @@ use cranelift_codegen::ir::{
     AbiParam, ExtFuncData, ExternalName, FuncRef, Inst as ClifInst, InstBuilder, MemFlagsData,
     SigRef, Signature, StackSlotData, StackSlotKind, UserExternalName, Value, types as ct,
 };
-use cranelift_module::Linkage;
-use opm_ir::{Call, Inst};
+use cranelift_module::{Linkage, Module as _};
+use opm_ir::{Call, Inst, Operand, Type};
 
 /// What a call instruction calls.
 pub(crate) enum CallTarget {
@@ -176,24 +176,181 @@ impl FnLower<'_, '_> {
         }))
     }
 
-    /// Inline assembly: only the empty compiler barriers of rustc and clang
+    /// Inline assembly. The empty compiler barriers of rustc and clang
     /// ([`opm_ir::InlineAsm::is_barrier`]: `asm sideeffect "", "~{memory}"`, and
-    /// `black_box`'s `asm sideeffect "", "r,~{memory}"(ptr %x)`). They execute nothing; what
+    /// `black_box`'s `asm sideeffect "", "r,~{memory}"(ptr %x)`) execute nothing; what
     /// they mean is that memory may change behind the compiler's back, so that no load or
     /// store moves across them and none is removed because of what was stored before. That
     /// is Cranelift's `sequence_point`: its alias analysis treats it as a fence (no
     /// redundant load, store-to-load forwarding or dead store across it), its code
     /// generator moves no memory access across it (it is a side effect), and it emits no
     /// instruction. The operand of `black_box` only has to exist, which it does.
+    ///
+    /// Any other asm is outlined: see [`FnLower::outlined_asm`].
     fn inline_asm(&mut self, asm: &opm_ir::InlineAsm, c: &Call) -> Lowered<Vec<Value>> {
         if !asm.is_barrier() {
-            return Err(format!("inline asm {:?} (constraints {:?})", asm.asm, asm.constraints));
+            return self.outlined_asm(asm, c);
         }
         for a in &c.args {
             self.operand(a)?;
         }
         self.b.ins().sequence_point();
         Ok(Vec::new())
+    }
+
+    /// An inline asm Cranelift cannot express, as a call of a function of the module that
+    /// executes it: `void __opm_asm.N(operands…, ptr out)`, the asm call alone with its
+    /// operands as parameters (integer constants stay in it, for immediate constraints), its
+    /// results stored through `out`; LLVM compiles that function (the
+    /// backend's [`opm_backend::MachineCode`]) from a module of its own, so that any asm
+    /// LLVM takes (either dialect, any constraint) runs as LLVM's build would run it, and its
+    /// bytes are placed in the object as they are (an asm that refers to a symbol is
+    /// refused). One function per distinct asm and operands.
+    ///
+    /// What differs from an inline asm: the call is a barrier for every register and memory
+    /// location (as an asm with `~{memory}` is), and an asm that reads the stack or frame
+    /// pointer sees the wrapper's frame.
+    fn outlined_asm(&mut self, asm: &opm_ir::InlineAsm, c: &Call) -> Lowered<Vec<Value>> {
+        let text = || format!("inline asm {:?} (constraints {:?})", asm.asm, asm.constraints);
+        let Some(machine_code) = self.cx.machine_code else {
+            return Err(text());
+        };
+        if asm.can_unwind {
+            return Err(format!("{} that may unwind", text()));
+        }
+        let ret = c.fn_ty.ret.clone();
+        let mut params = Vec::new();
+        let mut args = Vec::new();
+        let mut inner = Vec::new();
+        for a in &c.args {
+            // An integer constant stays in the asm, as an immediate operand may need; another
+            // (a float's bits from a constant pool, an address) would be a relocation there.
+            if let Operand::Const(k @ opm_ir::Constant::Int { .. }) = a {
+                inner.push(Some(k.clone()));
+                continue;
+            }
+            let ty = self.operand_type(a)?;
+            if !matches!(ty, Type::Int(8 | 16 | 32 | 64) | Type::Ptr | Type::Float | Type::Double) {
+                return Err(format!("{}: an operand of type `{ty}`", text()));
+            }
+            inner.push(None);
+            args.push(self.scalar_operand(a)?);
+            params.push(ty);
+        }
+        let key = format!("{asm:?} {:?} {params:?} {inner:?}", c.attrs.params);
+        let id = match self.cx.asm_functions.get(&key) {
+            Some(&id) => id,
+            None => {
+                let name = format!("__opm_asm.{}", self.cx.asm_functions.len());
+                let wrapper = self.asm_wrapper(&name, asm, c, &params, &inner);
+                let code = machine_code
+                    .function_code(&wrapper, &name)
+                    .map_err(|e| format!("{}: {e}", text()))?;
+                let mut sig = Signature::new(cranelift_codegen::isa::CallConv::SystemV);
+                for t in &params {
+                    sig.params.push(AbiParam::new(crate::types::scalar(t)?));
+                }
+                if ret != Type::Void {
+                    sig.params.push(AbiParam::new(ct::I64));
+                }
+                let id = self.cx.obj_declare(&name, Linkage::Local, &sig)?;
+                self.cx
+                    .obj
+                    .define_function_bytes(id, 16, &code, &[])
+                    .map_err(|e| format!("{}: {e}", text()))?;
+                self.cx.asm_functions.insert(key, id);
+                id
+            }
+        };
+        let fref = self.funcref(id);
+        if ret == Type::Void {
+            self.b.ins().call(fref, &args);
+            return Ok(Vec::new());
+        }
+        let size = self.cx.layout.size_of(&ret)?;
+        let slot = self.b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            u32::try_from(size).map_err(|_| "an asm result larger than 4 GiB")?,
+            4,
+        ));
+        let out = self.b.ins().stack_addr(ct::I64, slot, 0);
+        args.push(out);
+        self.b.ins().call(fref, &args);
+        self.load(&ret, out)
+    }
+
+    /// The module that defines the wrapper `name` of an outlined asm (see
+    /// [`FnLower::outlined_asm`]): the call `c` of `asm`, its operands the wrapper's
+    /// parameters (`params`) where `inner` has no constant, its result stored through the
+    /// last parameter. The caller's processor (`target-cpu`, `target-features`) goes with it.
+    fn asm_wrapper(
+        &self,
+        name: &str,
+        asm: &opm_ir::InlineAsm,
+        c: &Call,
+        params: &[Type],
+        inner: &[Option<opm_ir::Constant>],
+    ) -> opm_ir::Module {
+        let ret = c.fn_ty.ret.clone();
+        let mut types = params.to_vec();
+        if ret != Type::Void {
+            types.push(Type::Ptr);
+        }
+        let fn_ty = opm_ir::FunctionType { ret: Type::Void, params: types, varargs: false };
+        let mut b = opm_ir::FunctionBuilder::new(name, fn_ty);
+        let mut next = 0;
+        let operands: Vec<Operand> = inner
+            .iter()
+            .map(|k| match k {
+                Some(k) => Operand::Const(k.clone()),
+                None => {
+                    next += 1;
+                    b.param(next - 1)
+                }
+            })
+            .collect();
+        let mut call = Call::new(
+            Operand::Const(opm_ir::Constant::Asm(Box::new(asm.clone()))),
+            c.fn_ty.clone(),
+            operands,
+        );
+        call.attrs.params = c.attrs.params.clone();
+        if ret == Type::Void {
+            b.push_void(opm_ir::Op::Call(Box::new(call)));
+        } else {
+            let r = b.push(ret.clone(), opm_ir::Op::Call(Box::new(call)));
+            let out = b.param(next);
+            b.push_void(opm_ir::Op::Store {
+                val: r,
+                ptr: out,
+                align: 1,
+                volatile: false,
+                atomic: None,
+            });
+        }
+        b.ret(None);
+        let mut f = b.finish();
+        f.attrs.func = self
+            .f
+            .attrs
+            .func
+            .iter()
+            .filter(|a| {
+                matches!(a, opm_ir::Attribute::Str { key, .. }
+                    if key == "target-cpu" || key == "target-features")
+            })
+            .cloned()
+            .collect();
+        opm_ir::Module {
+            name: name.to_string(),
+            source_filename: String::new(),
+            target_triple: self.cx.module.target_triple.clone(),
+            data_layout: self.cx.module.data_layout.clone(),
+            globals: Vec::new(),
+            functions: vec![f],
+            aliases: Vec::new(),
+            flags: Vec::new(),
+        }
     }
 
     /// The address a `byval(T)` argument is copied from. Cranelift copies whole eightbytes
