@@ -53,7 +53,6 @@ fn unsupported_constructs_are_named_with_function_and_instruction() {
     let err = o.stderr_text();
     assert!(err.contains("unsupported: callbr (asm goto) in function @f"), "{err}");
     assert!(err.contains("callbr void asm \"testl $0, $0; jne ${1:l}\""), "{err}");
-
 }
 
 #[test]

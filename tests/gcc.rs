@@ -12,7 +12,8 @@
 //!   phis, vectors, volatile bit-fields, dynamic stack allocation (`vla.c`, and
 //!   `vla_dynamic.c`: in loops, nested, recursive, over-aligned), constructors and
 //!   destructors (`structors.c`), symbol aliases (`aliases.c`), inline asm in AT&T syntax
-//!   (`inline_asm.c`), `llvm.fmuladd` fused where clang's build fuses it
+//!   (`inline_asm.c`), x86 intrinsics of one instruction (`x86_intrinsics.c`: `rdtsc`,
+//!   `rdtscp`, `xgetbv`, `pause`, fences), `llvm.fmuladd` fused where clang's build fuses it
 //!   (`fmuladd_fused.c`, built with `-mfma`; not run on a processor without FMA), floats in
 //!   memory
 //!   (unaligned, NaN payloads), the classes of floats (`llvm.is.fpclass`) and variadic
@@ -88,6 +89,7 @@ fn main() {
         "fmuladd_fused.c",
         "aliases.c",
         "inline_asm.c",
+        "x86_intrinsics.c",
     ];
     let gcc_data = [
         "gcc_packed_vectors.ll",

@@ -52,10 +52,10 @@ pub(crate) struct ModuleCx<'m> {
     /// What each alias stands for (see [`crate::aliases`]); `funcs` and `data` have the
     /// aliases' names too.
     pub(crate) aliases: HashMap<String, String>,
-    /// Who compiles the functions of outlined inline asm (see `crate::lower::calls`), and
-    /// those compiled so far, by the asm and its operands.
+    /// Who compiles the functions of outlined inline asm and intrinsics (see
+    /// `crate::lower::calls`), and those compiled so far, by what they run and its operands.
     pub(crate) machine_code: Option<&'m dyn opm_backend::MachineCode>,
-    pub(crate) asm_functions: HashMap<String, FuncId>,
+    pub(crate) outlined: HashMap<String, FuncId>,
 }
 
 impl ModuleCx<'_> {
@@ -202,7 +202,7 @@ pub(crate) fn compile(
         unwind,
         aliases,
         machine_code,
-        asm_functions: HashMap::new(),
+        outlined: HashMap::new(),
     };
     declare_functions(&mut cx)?;
     declare_globals(&mut cx)?;

@@ -16,6 +16,13 @@ use cranelift_codegen::ir::{
 use cranelift_module::{Linkage, Module as _};
 use opm_ir::{Call, Inst, Operand, Type};
 
+/// What an outlined call runs (see [`FnLower::outlined`]).
+#[derive(Clone, Copy, Debug)]
+enum Outlined<'a> {
+    Asm(&'a opm_ir::InlineAsm),
+    Intrinsic(&'a str),
+}
+
 /// What a call instruction calls.
 pub(crate) enum CallTarget {
     /// A function of the module (or a trampoline), by its reference.
@@ -35,6 +42,15 @@ impl FnLower<'_, '_> {
         {
             if crate::unwind::is_typeid_for(name) {
                 return self.typeid_for(c);
+            }
+            // An x86 intrinsic without a lowering here (`xgetbv`, `rdtsc`, …) is outlined.
+            if name.starts_with("llvm.x86.")
+                && matches!(
+                    opm_backend::intrinsic::classify(name),
+                    opm_backend::intrinsic::Intrinsic::Other(_)
+                )
+            {
+                return self.outlined(c, Outlined::Intrinsic(name));
             }
             return self.intrinsic(inst, name, c);
         }
@@ -186,10 +202,10 @@ impl FnLower<'_, '_> {
     /// generator moves no memory access across it (it is a side effect), and it emits no
     /// instruction. The operand of `black_box` only has to exist, which it does.
     ///
-    /// Any other asm is outlined: see [`FnLower::outlined_asm`].
+    /// Any other asm is outlined: see [`FnLower::outlined`].
     fn inline_asm(&mut self, asm: &opm_ir::InlineAsm, c: &Call) -> Lowered<Vec<Value>> {
         if !asm.is_barrier() {
-            return self.outlined_asm(asm, c);
+            return self.outlined(c, Outlined::Asm(asm));
         }
         for a in &c.args {
             self.operand(a)?;
@@ -198,24 +214,31 @@ impl FnLower<'_, '_> {
         Ok(Vec::new())
     }
 
-    /// An inline asm Cranelift cannot express, as a call of a function of the module that
-    /// executes it: `void __opm_asm.N(operands…, ptr out)`, the asm call alone with its
-    /// operands as parameters (integer constants stay in it, for immediate constraints), its
-    /// results stored through `out`; LLVM compiles that function (the
-    /// backend's [`opm_backend::MachineCode`]) from a module of its own, so that any asm
-    /// LLVM takes (either dialect, any constraint) runs as LLVM's build would run it, and its
-    /// bytes are placed in the object as they are (an asm that refers to a symbol is
-    /// refused). One function per distinct asm and operands.
+    /// An inline asm Cranelift cannot express, or an x86 intrinsic it has no instruction for,
+    /// as a call of a function of the module that executes it: `void __opm_outlined.N(operands…,
+    /// ptr out)`, the asm's (or the intrinsic's) call alone with its operands as parameters
+    /// (integer constants stay in it, for immediate operands), its results stored through
+    /// `out`; LLVM compiles that function (the backend's [`opm_backend::MachineCode`]) from a
+    /// module of its own, so that any asm LLVM takes (either dialect, any constraint) runs as
+    /// LLVM's build would run it, and its bytes are placed in the object as they are (code
+    /// that refers to a symbol is refused). One function per distinct asm and operands.
     ///
     /// What differs from an inline asm: the call is a barrier for every register and memory
     /// location (as an asm with `~{memory}` is), and an asm that reads the stack or frame
     /// pointer sees the wrapper's frame.
-    fn outlined_asm(&mut self, asm: &opm_ir::InlineAsm, c: &Call) -> Lowered<Vec<Value>> {
-        let text = || format!("inline asm {:?} (constraints {:?})", asm.asm, asm.constraints);
+    fn outlined(&mut self, c: &Call, what: Outlined<'_>) -> Lowered<Vec<Value>> {
+        let text = || match what {
+            Outlined::Asm(asm) => {
+                format!("inline asm {:?} (constraints {:?})", asm.asm, asm.constraints)
+            }
+            Outlined::Intrinsic(name) => format!("the intrinsic @{name}"),
+        };
         let Some(machine_code) = self.cx.machine_code else {
             return Err(text());
         };
-        if asm.can_unwind {
+        if let Outlined::Asm(asm) = what
+            && asm.can_unwind
+        {
             return Err(format!("{} that may unwind", text()));
         }
         let ret = c.fn_ty.ret.clone();
@@ -237,12 +260,12 @@ impl FnLower<'_, '_> {
             args.push(self.scalar_operand(a)?);
             params.push(ty);
         }
-        let key = format!("{asm:?} {:?} {params:?} {inner:?}", c.attrs.params);
-        let id = match self.cx.asm_functions.get(&key) {
+        let key = format!("{what:?} {:?} {:?} {params:?} {inner:?}", c.fn_ty, c.attrs.params);
+        let id = match self.cx.outlined.get(&key) {
             Some(&id) => id,
             None => {
-                let name = format!("__opm_asm.{}", self.cx.asm_functions.len());
-                let wrapper = self.asm_wrapper(&name, asm, c, &params, &inner);
+                let name = format!("__opm_outlined.{}", self.cx.outlined.len());
+                let wrapper = self.wrapper(&name, what, c, &params, &inner);
                 let code = machine_code
                     .function_code(&wrapper, &name)
                     .map_err(|e| format!("{}: {e}", text()))?;
@@ -258,7 +281,7 @@ impl FnLower<'_, '_> {
                     .obj
                     .define_function_bytes(id, 16, &code, &[])
                     .map_err(|e| format!("{}: {e}", text()))?;
-                self.cx.asm_functions.insert(key, id);
+                self.cx.outlined.insert(key, id);
                 id
             }
         };
@@ -279,14 +302,14 @@ impl FnLower<'_, '_> {
         self.load(&ret, out)
     }
 
-    /// The module that defines the wrapper `name` of an outlined asm (see
-    /// [`FnLower::outlined_asm`]): the call `c` of `asm`, its operands the wrapper's
-    /// parameters (`params`) where `inner` has no constant, its result stored through the
-    /// last parameter. The caller's processor (`target-cpu`, `target-features`) goes with it.
-    fn asm_wrapper(
+    /// The module that defines the wrapper `name` of an outlined asm or intrinsic (see
+    /// [`FnLower::outlined`]): the call `c` of `what`, its operands the wrapper's parameters
+    /// (`params`) where `inner` has no constant, its result stored through the last
+    /// parameter. The caller's processor (`target-cpu`, `target-features`) goes with it.
+    fn wrapper(
         &self,
         name: &str,
-        asm: &opm_ir::InlineAsm,
+        what: Outlined<'_>,
         c: &Call,
         params: &[Type],
         inner: &[Option<opm_ir::Constant>],
@@ -309,11 +332,14 @@ impl FnLower<'_, '_> {
                 }
             })
             .collect();
-        let mut call = Call::new(
-            Operand::Const(opm_ir::Constant::Asm(Box::new(asm.clone()))),
-            c.fn_ty.clone(),
-            operands,
-        );
+        let (callee, declarations) = match what {
+            Outlined::Asm(asm) => (opm_ir::Constant::Asm(Box::new(asm.clone())), Vec::new()),
+            Outlined::Intrinsic(intrinsic) => (
+                opm_ir::Constant::Global(intrinsic.to_string()),
+                vec![opm_ir::Function::declaration(intrinsic, c.fn_ty.clone())],
+            ),
+        };
+        let mut call = Call::new(Operand::Const(callee), c.fn_ty.clone(), operands);
         call.attrs.params = c.attrs.params.clone();
         if ret == Type::Void {
             b.push_void(opm_ir::Op::Call(Box::new(call)));
@@ -347,7 +373,7 @@ impl FnLower<'_, '_> {
             target_triple: self.cx.module.target_triple.clone(),
             data_layout: self.cx.module.data_layout.clone(),
             globals: Vec::new(),
-            functions: vec![f],
+            functions: declarations.into_iter().chain([f]).collect(),
             aliases: Vec::new(),
             flags: Vec::new(),
         }

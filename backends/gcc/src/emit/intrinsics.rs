@@ -166,6 +166,43 @@ impl FnEmit<'_, '_> {
         Ok(())
     }
 
+    /// The x86 intrinsics that are one instruction with fixed registers, as GNU asm: reading
+    /// the time-stamp counter (`rdtsc`, `rdtscp`) and an extended control register
+    /// (`xgetbv`, as Rust's std_detect reads XCR0), `pause` and the fences. Any other
+    /// intrinsic is refused by name.
+    fn x86_instruction(&mut self, inst: &Inst, base: &str, args: &[String]) -> Emitted<()> {
+        let wide = |insn: &str, input: &str| {
+            format!(
+                "({{ uint32_t lo, hi; \
+                 __asm__ __volatile__(\"{insn}\" : \"=a\"(lo), \"=d\"(hi){input}); \
+                 ((uint64_t)hi << 32) | lo; }})"
+            )
+        };
+        match (base, args) {
+            ("x86.rdtsc", []) => self.assign(inst, &wide("rdtsc", "")),
+            ("x86.xgetbv", [x]) => {
+                self.assign(inst, &wide("xgetbv", &format!(" : \"c\"((uint32_t)({x}))")))
+            }
+            ("x86.rdtscp", []) => {
+                let dst = var(inst.result.ok_or("rdtscp without a result")?);
+                let (lo, hi, aux) = (self.fresh(), self.fresh(), self.fresh());
+                self.declare(&format!("uint32_t {lo}, {hi}, {aux}"));
+                self.line(&format!(
+                    "__asm__ __volatile__(\"rdtscp\" : \"=a\"({lo}), \"=d\"({hi}), \"=c\"({aux}));"
+                ));
+                self.line(&format!("{dst}.f0 = ((uint64_t){hi} << 32) | {lo};"));
+                self.line(&format!("{dst}.f1 = {aux};"));
+            }
+            ("x86.sse2.pause", []) => self.line("__asm__ __volatile__(\"pause\");"),
+            ("x86.sse2.lfence" | "x86.sse2.mfence" | "x86.sse.sfence", []) => {
+                let insn = base.rsplit('.').next().unwrap_or("mfence");
+                self.line(&format!("__asm__ __volatile__(\"{insn}\" ::: \"memory\");"));
+            }
+            _ => return Err(format!("the intrinsic @llvm.{base}")),
+        }
+        Ok(())
+    }
+
     /// A call of the intrinsic `name`.
     fn intrinsic(&mut self, inst: &Inst, name: &str, c: &Call) -> Emitted<()> {
         let class = classify(name);
@@ -292,7 +329,7 @@ impl FnEmit<'_, '_> {
             // current thread's instance.)
             Intrinsic::FpToIntSat { signed } => self.float_to_int_sat(inst, c, signed, base)?,
             Intrinsic::IsFpClass => self.is_fpclass(inst, c, base)?,
-            Intrinsic::Other(_) => return Err(format!("the intrinsic @llvm.{base}")),
+            Intrinsic::Other(_) => self.x86_instruction(inst, base, &args)?,
         }
         Ok(())
     }
