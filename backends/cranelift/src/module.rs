@@ -406,15 +406,15 @@ fn declare_functions(cx: &mut ModuleCx<'_>) -> Result<(), CraneliftError> {
     Ok(())
 }
 
+/// The size of a variadic function's entry (see [`define_variadic_entry`]).
+const VARIADIC_ENTRY_LEN: u32 = 103;
+
 /// A variadic function defined here: its symbol is a machine-code entry that saves the
 /// argument registers in a register save area (6 GPRs, then 8 XMM registers, as SysV's
 /// `va_list` expects) and calls the Cranelift body with two pointers, the save area and the
 /// caller's stack arguments. The body reads its fixed parameters from there, and `va_start`
 /// points the `va_list` past them. The entry returns what the body returns (rax, rdx, xmm0,
 /// xmm1 are left as the body set them).
-/// The size of a variadic function's entry (see [`define_variadic_entry`]).
-const VARIADIC_ENTRY_LEN: u32 = 103;
-
 fn define_variadic_entry(cx: &mut ModuleCx<'_>, f: &Function, entry: FuncId) -> Result<(), String> {
     for i in 0..f.ty.params.len() {
         if let Some(a) = f.attrs.param(i).iter().find(|a| matches!(a.name(), "byval" | "sret")) {
