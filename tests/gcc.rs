@@ -11,12 +11,11 @@
 //! - `gcc::data::<program>`: the programs of `tests/data/` aimed at calling conventions,
 //!   phis, vectors, volatile bit-fields, dynamic stack allocation (`vla.c`, and
 //!   `vla_dynamic.c`: in loops, nested, recursive, over-aligned), constructors and
-//!   destructors (`structors.c`), symbol aliases (`aliases.c`), inline asm in AT&T syntax
-//!   (`inline_asm.c`), x86 intrinsics of one instruction (`x86_intrinsics.c`: `rdtsc`,
-//!   `rdtscp`, `xgetbv`, `pause`, fences), `llvm.fmuladd` fused where clang's build fuses it
-//!   (`fmuladd_fused.c`, built with `-mfma`; not run on a processor without FMA), floats in
-//!   memory
-//!   (unaligned, NaN payloads), the classes of floats (`llvm.is.fpclass`) and variadic
+//!   destructors (`structors.c`), symbol aliases (`aliases.c`), inline asm in AT&T and Intel
+//!   syntax (`inline_asm.c`, `inline_asm_intel.c`), x86 intrinsics of one instruction
+//!   (`x86_intrinsics.c`: `rdtsc`, `rdtscp`, `xgetbv`, `pause`, fences), `llvm.fmuladd` fused
+//!   where clang's build fuses it (`fmuladd_fused.c`, built with `-mfma`; not run on a
+//!   processor without FMA), floats in memory (unaligned, NaN payloads), the classes of floats (`llvm.is.fpclass`) and variadic
 //!   functions called through pointers, at several gcc levels;
 //!   and `gcc_packed_vectors.ll` (vectors of lanes that are not whole bytes in memory, as
 //!   LLVM packs them), `gcc_unreachable_eh.ll` (cleanup blocks nothing reaches, as rustc's
@@ -38,8 +37,9 @@
 //!   natively (`__atomic_*`, `__thread`, `goto *`, `__asm__`, …).
 //! - `gcc::refusals::<construct>`: what the backend refuses (exception handling that can run,
 //!   named by its `invoke` wherever its landing pad is, or by its `resume`; integers wider
-//!   than 128 bits, an alias of a constant expression, Intel-syntax asm, a table of block
-//!   addresses used outside its function, 16-byte atomics) exits 2 naming it.
+//!   than 128 bits, an alias of a constant expression, Intel-syntax asm with a memory
+//!   operand, a table of block addresses used outside its function, 16-byte atomics) exits 2
+//!   naming it.
 //!
 //! One program: `cargo test -p opm-cli --test gcc -- gcc::corpus::nbody`.
 
@@ -89,6 +89,7 @@ fn main() {
         "fmuladd_fused.c",
         "aliases.c",
         "inline_asm.c",
+        "inline_asm_intel.c",
         "x86_intrinsics.c",
     ];
     let gcc_data = [
@@ -313,7 +314,7 @@ const REFUSALS: [(&str, &str); 8] = [
     ("gcc_refuse_resume.ll", "`resume` (exception handling has no C equivalent)"),
     ("gcc_refuse_i256.ll", "the integer type `i256`"),
     ("gcc_refuse_alias_expr.ll", "the alias @third of a constant expression"),
-    ("gcc_refuse_asm_intel.ll", "Intel syntax"),
+    ("gcc_refuse_asm_intel.ll", "Intel syntax with a memory operand"),
     ("gcc_refuse_label_table.ll", "used outside @dispatch"),
     ("gcc_refuse_atomic128.ll", "16-byte atomic"),
 ];

@@ -1,6 +1,6 @@
 /* Inline assembly in Intel syntax (built with -masm=intel: LLVM's `inteldialect`, as Rust's
  * `asm!` writes it): `cpuid` with `rbx` saved around it, as Rust's std_detect does, an
- * addition with the destination first, a memory operand, and a loop of calls. */
+ * addition with the destination first, an address in a register, and a loop of calls. */
 #include <stdint.h>
 #include <stdio.h>
 

@@ -19,8 +19,9 @@
 //! `__asm__ __volatile__("" ::: "memory")` and `__asm__ __volatile__("" : : "r"(x) :
 //! "memory")`.
 //!
-//! Refused, naming the asm: Intel syntax (gcc would need `-masm=intel` for the whole file),
-//! `alignstack`, `unwind`, any other constraint or modifier, `${:private}`-style operands
+//! Intel syntax (`inteldialect`) goes between `.intel_syntax noprefix` and `.att_syntax
+//! prefix`, immediates printed bare; with a memory operand, which gcc prints in AT&T syntax,
+//! it is refused. Refused too, naming the asm: `alignstack`, `unwind`, any other constraint or modifier, `${:private}`-style operands
 //! other than `${:uid}` and `${:comment}`, multiple-alternative constraints (`|`), outputs
 //! of types a register does not hold exactly (`i1`, `i128`, aggregates).
 
@@ -144,6 +145,12 @@ fn constraints(asm: &InlineAsm) -> Result<Vec<Constraint>, String> {
 /// `%=`, `${:comment}` → `#`, `$(`/`$|`/`$)` → `{`/`|`/`}`; GNU's special `%`, `{`, `|`,
 /// `}` escaped. Returns the contents of a C string literal.
 fn template(asm: &str) -> Result<String, String> {
+    template_with(asm, &[])
+}
+
+/// [`template`], the operands numbered in `bare` printed without their AT&T decoration
+/// (`%cN`: an immediate as a bare number, which Intel syntax wants).
+fn template_with(asm: &str, bare: &[usize]) -> Result<String, String> {
     let mut out = String::new();
     let mut chars = asm.chars().peekable();
     while let Some(c) = chars.next() {
@@ -154,12 +161,14 @@ fn template(asm: &str) -> Result<String, String> {
                 Some('|') => out.push('|'),
                 Some(')') => out.push('}'),
                 Some(d) if d.is_ascii_digit() => {
-                    out.push('%');
-                    out.push(d);
+                    let mut n = String::from(d);
                     while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
-                        out.push(d);
+                        n.push(d);
                         chars.next();
                     }
+                    let c =
+                        if n.parse().is_ok_and(|n: usize| bare.contains(&n)) { "c" } else { "" };
+                    out.push_str(&format!("%{c}{n}"));
                 }
                 Some('{') => {
                     let mut inner = String::new();
@@ -181,7 +190,8 @@ fn template(asm: &str) -> Result<String, String> {
                             out.push_str(&format!("%{m}{n}"));
                         }
                         None if !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit()) => {
-                            out.push_str(&format!("%{inner}"));
+                            let bare = inner.parse().is_ok_and(|n: usize| bare.contains(&n));
+                            out.push_str(&format!("%{}{inner}", if bare { "c" } else { "" }));
                         }
                         _ => return Err(format!("the operand `${{{inner}}}` in the template")),
                     }
@@ -212,6 +222,31 @@ fn template(asm: &str) -> Result<String, String> {
     Ok(out)
 }
 
+/// An Intel-syntax template (LLVM's `inteldialect`, as Rust's `asm!` writes it) for gcc,
+/// which prints operands in AT&T syntax: the assembler switched to Intel syntax around it
+/// (`.intel_syntax noprefix`, which also takes `%`-prefixed registers) and back; immediates
+/// printed bare (`%cN`). A memory operand, which gcc would print as `8(%rsp)`, is refused.
+fn intel_template(asm: &str, cons: &[Constraint]) -> Result<String, String> {
+    let operands = cons.iter().filter(|k| !matches!(k, Constraint::Clobber(_)));
+    let mut bare = Vec::new();
+    for (n, k) in operands.enumerate() {
+        let (code, indirect) = match k {
+            Constraint::Output { code, indirect, .. } | Constraint::Input { code, indirect } => {
+                (code, *indirect)
+            }
+            Constraint::Clobber(_) => continue,
+        };
+        if indirect || code.chars().any(|c| "moVg".contains(c)) {
+            return Err(format!("Intel syntax with a memory operand (`{code}`)"));
+        }
+        if code.chars().all(|c| "in".contains(c)) {
+            bare.push(n);
+        }
+    }
+    let body = template_with(asm, &bare)?;
+    Ok(format!(".intel_syntax noprefix\\n\\t{body}\\n\\t.att_syntax prefix"))
+}
+
 /// Whether a value of `ty` sits in a register or memory operand exactly as LLVM has it.
 fn operand_type_ok(ty: &Type, code: &str) -> bool {
     match ty {
@@ -233,9 +268,6 @@ impl FnEmit<'_, '_> {
     }
 
     fn asm_statement(&mut self, inst: &Inst, c: &Call, asm: &InlineAsm) -> Emitted<()> {
-        if asm.dialect == AsmDialect::Intel {
-            return Err("Intel syntax".into());
-        }
         if asm.align_stack {
             return Err("`alignstack`".into());
         }
@@ -243,7 +275,11 @@ impl FnEmit<'_, '_> {
             return Err("`unwind`".into());
         }
         let cons = constraints(asm)?;
-        let tmpl = template(&asm.asm)?;
+        let tmpl = if asm.dialect == AsmDialect::Intel {
+            intel_template(&asm.asm, &cons)?
+        } else {
+            template(&asm.asm)?
+        };
         let direct: Vec<&Constraint> = cons
             .iter()
             .filter(|k| matches!(k, Constraint::Output { indirect: false, .. }))
@@ -384,6 +420,28 @@ mod tests {
         assert!(template("${0:V}").is_err());
         assert!(template("${:private}").is_err());
         assert!(template("$x").is_err());
+    }
+
+    #[test]
+    fn intel_templates_switch_syntax_and_print_immediates_bare() {
+        let asm = |c: &str| InlineAsm {
+            fn_ty: opm_ir::FunctionType { ret: Type::Void, params: vec![], varargs: false },
+            asm: String::new(),
+            constraints: c.into(),
+            side_effect: true,
+            align_stack: false,
+            dialect: AsmDialect::Intel,
+            can_unwind: false,
+        };
+        let cons = constraints(&asm("=r,r,i,~{flags}")).unwrap();
+        assert_eq!(
+            intel_template("add $0, $1\nadd $0, ${2}", &cons).unwrap(),
+            ".intel_syntax noprefix\\n\\tadd %0, %1\\nadd %0, %c2\\n\\t.att_syntax prefix"
+        );
+        for bad in ["=*m,r", "=r,m", "=r,rm"] {
+            let cons = constraints(&asm(bad)).unwrap();
+            assert!(intel_template("mov $0, $1", &cons).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -691,7 +691,7 @@ int main(void) {
 #[test]
 fn inline_asm_without_an_exact_gnu_form_is_refused() {
     for (text, constraints, dialect, what) in [
-        ("mov eax, 1", "~{eax}", AsmDialect::Intel, "Intel syntax"),
+        ("mov eax, $0", "m,~{eax}", AsmDialect::Intel, "Intel syntax with a memory operand"),
         ("nop", "=r|m", AsmDialect::Att, "multiple-alternative"),
         ("nop", "~{rbp}", AsmDialect::Att, "`~{rbp}`"),
         ("nop ${0:V}", "r", AsmDialect::Att, "${0:V}"),
@@ -700,7 +700,7 @@ fn inline_asm_without_an_exact_gnu_form_is_refused() {
         let mut m = module();
         let ty = fn_ty(
             Type::Void,
-            if constraints.contains("xmm") || constraints == "r" {
+            if constraints.contains("xmm") || constraints == "r" || constraints.starts_with("m,") {
                 vec![Type::I32]
             } else {
                 vec![]
