@@ -422,17 +422,22 @@ mod tests {
         assert!(template("$x").is_err());
     }
 
-    #[test]
-    fn intel_templates_switch_syntax_and_print_immediates_bare() {
-        let asm = |c: &str| InlineAsm {
+    /// An asm of no operands' types with the constraints `c`, in `dialect`.
+    fn asm_of(c: &str, dialect: AsmDialect) -> InlineAsm {
+        InlineAsm {
             fn_ty: opm_ir::FunctionType { ret: Type::Void, params: vec![], varargs: false },
             asm: String::new(),
             constraints: c.into(),
             side_effect: true,
             align_stack: false,
-            dialect: AsmDialect::Intel,
+            dialect,
             can_unwind: false,
-        };
+        }
+    }
+
+    #[test]
+    fn intel_templates_switch_syntax_and_print_immediates_bare() {
+        let asm = |c: &str| asm_of(c, AsmDialect::Intel);
         let cons = constraints(&asm("=r,r,i,~{flags}")).unwrap();
         assert_eq!(
             intel_template("add $0, $1\nadd $0, ${2}", &cons).unwrap(),
@@ -446,15 +451,7 @@ mod tests {
 
     #[test]
     fn constraints_translate() {
-        let asm = |c: &str| InlineAsm {
-            fn_ty: opm_ir::FunctionType { ret: Type::Void, params: vec![], varargs: false },
-            asm: String::new(),
-            constraints: c.into(),
-            side_effect: true,
-            align_stack: false,
-            dialect: AsmDialect::Att,
-            can_unwind: false,
-        };
+        let asm = |c: &str| asm_of(c, AsmDialect::Att);
         let got = constraints(&asm("=&r,={eax},=*m,0,rm,~{memory},~{dirflag},~{ecx},~{r9d}"));
         assert_eq!(
             got.unwrap(),
