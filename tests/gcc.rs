@@ -15,8 +15,9 @@
 //!   syntax (`inline_asm.c`, `inline_asm_intel.c`), x86 intrinsics of one instruction
 //!   (`x86_intrinsics.c`: `rdtsc`, `rdtscp`, `xgetbv`, `pause`, fences), `llvm.fmuladd` fused
 //!   where clang's build fuses it (`fmuladd_fused.c`, built with `-mfma`; not run on a
-//!   processor without FMA), floats in memory (unaligned, NaN payloads), the classes of floats (`llvm.is.fpclass`) and variadic
-//!   functions called through pointers, at several gcc levels;
+//!   processor without FMA), floats in memory (unaligned, NaN payloads), the classes of floats
+//!   (`llvm.is.fpclass`) and variadic functions called through pointers, at several gcc
+//!   levels;
 //!   and `gcc_packed_vectors.ll` (vectors of lanes that are not whole bytes in memory, as
 //!   LLVM packs them), `gcc_unreachable_eh.ll` (cleanup blocks nothing reaches, as rustc's
 //!   `panic=abort` modules keep them, left out), `vector_gep.ll` (`getelementptr` on

@@ -229,8 +229,8 @@ pub(crate) fn compile(
             // A fresh builder context: a lowering that stopped half-way leaves one dirty.
             fctx = FunctionBuilderContext::new();
             let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
-            crate::lower::lower_function(cx, f, b, native)?;
-            define(cx, f, id, &mut ctx)
+            let eh = crate::lower::lower_function(cx, f, b, native)?;
+            define(cx, f, id, &mut ctx, &eh)
         };
         if lowering.native_vectors && crate::lower::native_vectors_fit(f) {
             // Cranelift's x64 backend has no lowering for a few vector operations on some
@@ -289,6 +289,7 @@ fn define(
     f: &Function,
     id: FuncId,
     ctx: &mut Context,
+    eh: &crate::unwind::FunctionEh,
 ) -> Result<(), CraneliftError> {
     cx.obj.define_function(id, ctx).map_err(|e| {
         let unsupported = matches!(
@@ -313,8 +314,7 @@ fn define(
     if let Some(tables) = unwind {
         let add = |tables: &mut crate::unwind::Tables| {
             let code = ctx.compiled_code().ok_or("no compiled code")?;
-            let eh = crate::unwind::FunctionEh::of(f)?;
-            tables.add_function(obj.isa(), id, code, &eh, funcs, data)
+            tables.add_function(obj.isa(), id, code, eh, funcs, data)
         };
         add(tables).map_err(|message| CraneliftError::Codegen {
             function: f.name.clone(),

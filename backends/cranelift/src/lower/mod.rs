@@ -33,13 +33,14 @@ use opm_ir::{
 use std::collections::HashMap;
 
 /// Lowers the body of `f` into `b` (a fresh function with `f`'s signature), keeping vectors
-/// whole when `native` (only for a function [`native_vectors_fit`]).
+/// whole when `native` (only for a function [`native_vectors_fit`]). Returns the function's
+/// exception handling, for its unwind tables once it is compiled.
 pub(crate) fn lower_function(
     cx: &mut ModuleCx<'_>,
     f: &Function,
     b: FunctionBuilder<'_>,
     native: bool,
-) -> Result<(), CraneliftError> {
+) -> Result<crate::unwind::FunctionEh, CraneliftError> {
     let site = |inst: Option<&Inst>| match inst {
         Some(inst) => {
             let names = LocalNames::new(f, PrintOptions::default());
@@ -96,7 +97,7 @@ pub(crate) fn lower_function(
     lo.b.seal_all_blocks();
     let config = lo.cx.obj_config();
     lo.b.finalize(config);
-    Ok(())
+    Ok(lo.eh)
 }
 
 /// The state of lowering one function.

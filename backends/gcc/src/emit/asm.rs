@@ -21,9 +21,10 @@
 //!
 //! Intel syntax (`inteldialect`) goes between `.intel_syntax noprefix` and `.att_syntax
 //! prefix`, immediates printed bare; with a memory operand, which gcc prints in AT&T syntax,
-//! it is refused. Refused too, naming the asm: `alignstack`, `unwind`, any other constraint or modifier, `${:private}`-style operands
-//! other than `${:uid}` and `${:comment}`, multiple-alternative constraints (`|`), outputs
-//! of types a register does not hold exactly (`i1`, `i128`, aggregates).
+//! it is refused. Refused too, naming the asm: `alignstack`, `unwind`, any other constraint
+//! or modifier, `${:private}`-style operands other than `${:uid}` and `${:comment}`,
+//! multiple-alternative constraints (`|`), outputs of types a register does not hold exactly
+//! (`i1`, `i128`, aggregates).
 
 use super::function::{Emitted, FnEmit, var};
 use super::type_attr;
@@ -151,6 +152,11 @@ fn template(asm: &str) -> Result<String, String> {
 /// [`template`], the operands numbered in `bare` printed without their AT&T decoration
 /// (`%cN`: an immediate as a bare number, which Intel syntax wants).
 fn template_with(asm: &str, bare: &[usize]) -> Result<String, String> {
+    // `%N`, or `%cN` for an operand printed bare.
+    let operand = |n: &str| {
+        let c = if n.parse().is_ok_and(|n: usize| bare.contains(&n)) { "c" } else { "" };
+        format!("%{c}{n}")
+    };
     let mut out = String::new();
     let mut chars = asm.chars().peekable();
     while let Some(c) = chars.next() {
@@ -166,9 +172,7 @@ fn template_with(asm: &str, bare: &[usize]) -> Result<String, String> {
                         n.push(d);
                         chars.next();
                     }
-                    let c =
-                        if n.parse().is_ok_and(|n: usize| bare.contains(&n)) { "c" } else { "" };
-                    out.push_str(&format!("%{c}{n}"));
+                    out.push_str(&operand(&n));
                 }
                 Some('{') => {
                     let mut inner = String::new();
@@ -190,8 +194,7 @@ fn template_with(asm: &str, bare: &[usize]) -> Result<String, String> {
                             out.push_str(&format!("%{m}{n}"));
                         }
                         None if !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit()) => {
-                            let bare = inner.parse().is_ok_and(|n: usize| bare.contains(&n));
-                            out.push_str(&format!("%{}{inner}", if bare { "c" } else { "" }));
+                            out.push_str(&operand(&inner));
                         }
                         _ => return Err(format!("the operand `${{{inner}}}` in the template")),
                     }
@@ -227,15 +230,14 @@ fn template_with(asm: &str, bare: &[usize]) -> Result<String, String> {
 /// (`.intel_syntax noprefix`, which also takes `%`-prefixed registers) and back; immediates
 /// printed bare (`%cN`). A memory operand, which gcc would print as `8(%rsp)`, is refused.
 fn intel_template(asm: &str, cons: &[Constraint]) -> Result<String, String> {
-    let operands = cons.iter().filter(|k| !matches!(k, Constraint::Clobber(_)));
+    let operands = cons.iter().filter_map(|k| match k {
+        Constraint::Output { code, indirect, .. } | Constraint::Input { code, indirect } => {
+            Some((code, *indirect))
+        }
+        Constraint::Clobber(_) => None,
+    });
     let mut bare = Vec::new();
-    for (n, k) in operands.enumerate() {
-        let (code, indirect) = match k {
-            Constraint::Output { code, indirect, .. } | Constraint::Input { code, indirect } => {
-                (code, *indirect)
-            }
-            Constraint::Clobber(_) => continue,
-        };
+    for (n, (code, indirect)) in operands.enumerate() {
         if indirect || code.chars().any(|c| "moVg".contains(c)) {
             return Err(format!("Intel syntax with a memory operand (`{code}`)"));
         }

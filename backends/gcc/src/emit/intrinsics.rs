@@ -540,6 +540,9 @@ impl FnEmit<'_, '_> {
                 return Err(format!("the intrinsic @llvm.{base} on `{arg_elem}`"));
             }
             let fused = self.fused_fmuladd;
+            let fma = || -> Emitted<String> {
+                Ok(format!("(({fc})__builtin_fma{f}({}, {}, {}))", arg(0)?, arg(1)?, arg(2)?))
+            };
             let unary = |name: &str| -> Emitted<String> {
                 Ok(format!("(({fc})__builtin_{name}{f}({}))", arg(0)?))
             };
@@ -568,14 +571,10 @@ impl FnEmit<'_, '_> {
                 FloatOp::Pow => binary("pow"),
                 FloatOp::MinNum => binary("fmin"),
                 FloatOp::MaxNum => binary("fmax"),
-                FloatOp::Fma => {
-                    Ok(format!("(({fc})__builtin_fma{f}({}, {}, {}))", arg(0)?, arg(1)?, arg(2)?))
-                }
+                FloatOp::Fma => fma(),
                 // One rounding where LLVM's code generator fuses it (the function's processor
                 // has FMA, on floats and doubles; see `fuses_fmuladd`), two elsewhere.
-                FloatOp::FMulAdd if fused && matches!(fc, "float" | "double") => {
-                    Ok(format!("(({fc})__builtin_fma{f}({}, {}, {}))", arg(0)?, arg(1)?, arg(2)?))
-                }
+                FloatOp::FMulAdd if fused && matches!(fc, "float" | "double") => fma(),
                 FloatOp::FMulAdd => {
                     Ok(format!("(({fc})(({fc})(({}) * ({})) + ({})))", arg(0)?, arg(1)?, arg(2)?))
                 }
