@@ -16,7 +16,8 @@
 //!   once, as clang's build does on a processor with FMA; not run on one without), and
 //!   `inline_asm` and `inline_asm_intel` (built with `-masm=intel`, as Rust's `asm!` writes
 //!   it): inline asm of every kind of operand, `cpuid` among it, and `x86_intrinsics`
-//!   (`xgetbv`, `rdtsc`, `rdtscp`, `pause`, fences), outlined into functions LLVM compiles.
+//!   (`xgetbv`, `rdtsc`, `rdtscp`, `pause`, fences), outlined into functions LLVM compiles,
+//!   and `used_hooks` (statics nothing refers to, kept by `@llvm.compiler.used`).
 //! - `cranelift::constructs::<program>::<O0|O2>[::speed]`: C programs of `tests/data/` with
 //!   what rustc and clang emit beyond plain C, with Cranelift's default settings and with
 //!   `opt_level=speed`: `cl_atomics` (every `__atomic` read-modify-write on every width and on
@@ -127,6 +128,7 @@ fn main() {
         "inline_asm",
         "inline_asm_intel",
         "x86_intrinsics",
+        "used_hooks",
     ];
     for program in data {
         for level in ["-O0", "-O2"] {

@@ -13,7 +13,8 @@
 //!   `vla_dynamic.c`: in loops, nested, recursive, over-aligned), constructors and
 //!   destructors (`structors.c`), symbol aliases (`aliases.c`), inline asm in AT&T and Intel
 //!   syntax (`inline_asm.c`, `inline_asm_intel.c`), x86 intrinsics of one instruction
-//!   (`x86_intrinsics.c`: `rdtsc`, `rdtscp`, `xgetbv`, `pause`, fences), `llvm.fmuladd` fused
+//!   (`x86_intrinsics.c`: `rdtsc`, `rdtscp`, `xgetbv`, `pause`, fences), symbols kept by
+//!   `@llvm.compiler.used` (`used_hooks.c`: statics nothing refers to), `llvm.fmuladd` fused
 //!   where clang's build fuses it (`fmuladd_fused.c`, built with `-mfma`; not run on a
 //!   processor without FMA), floats in memory (unaligned, NaN payloads), the classes of floats
 //!   (`llvm.is.fpclass`) and variadic functions called through pointers, at several gcc
@@ -92,6 +93,7 @@ fn main() {
         "inline_asm.c",
         "inline_asm_intel.c",
         "x86_intrinsics.c",
+        "used_hooks.c",
     ];
     let gcc_data = [
         "gcc_packed_vectors.ll",

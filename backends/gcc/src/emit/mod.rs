@@ -204,7 +204,10 @@ pub fn emit_module(module: &Module) -> Result<String, GccError> {
     let mut definitions = String::new();
     for g in &module.globals {
         // The constructor and destructor arrays are written by `structors`, below.
-        if opm_backend::structors::ARRAYS.contains(&g.name.as_str()) {
+        // The lists of what must be kept are written by `used_lists`, below.
+        if opm_backend::structors::ARRAYS.contains(&g.name.as_str())
+            || USED_LISTS.contains(&g.name.as_str())
+        {
             continue;
         }
         global(&mut cx, g, &mut declarations, &mut definitions).map_err(|construct| {
@@ -212,6 +215,7 @@ pub fn emit_module(module: &Module) -> Result<String, GccError> {
         })?;
     }
     structors(&cx, &mut definitions)?;
+    used_lists(&cx, &mut definitions)?;
     for f in &functions {
         let proto = prototype(&mut cx, f).map_err(|construct| GccError::Unsupported {
             construct,
@@ -306,6 +310,44 @@ fn tls(model: Option<TlsModel>) -> (&'static str, &'static str) {
         }
         Some(TlsModel::LocalExec) => ("__thread ", " __attribute__((tls_model(\"local-exec\")))"),
     }
+}
+
+/// The lists of symbols that must be kept in the object even when nothing refers to them
+/// (Rust's `#[used]`, C's `__attribute__((used))`; appending arrays LLVM's code generator
+/// does not write).
+const USED_LISTS: [&str; 2] = ["llvm.used", "llvm.compiler.used"];
+
+/// [`USED_LISTS`]: their symbols' addresses in an array gcc must keep (`used`), so that gcc
+/// keeps each symbol (a `static` function nothing calls included), as LLVM does.
+fn used_lists(cx: &ModuleCx<'_>, definitions: &mut String) -> Result<(), GccError> {
+    for (k, list) in USED_LISTS.iter().enumerate() {
+        let g = cx.module.globals.iter().find(|g| g.name == *list);
+        let Some(init) = g.and_then(|g| g.init.as_ref()) else { continue };
+        let unsupported =
+            |construct: String| GccError::Unsupported { construct, site: Site::initializer(list) };
+        let elems: &[Constant] = match init {
+            Constant::Array { elems, .. } => elems,
+            Constant::Zero(_) => &[],
+            other => return Err(unsupported(format!("@{list} initialised by `{}`", other.ty()))),
+        };
+        let mut entries = Vec::new();
+        for e in elems {
+            match e {
+                Constant::Global(name) if cx.symbols.contains_key(name) => {
+                    entries.push(format!("(void *){}", cx.symbols[name].addr));
+                }
+                _ => return Err(unsupported(format!("an entry of @{list} that is not a symbol"))),
+            }
+        }
+        if !entries.is_empty() {
+            let _ = writeln!(
+                definitions,
+                "static void *opm_used_{k}[] __attribute__((used)) = {{{}}};",
+                entries.join(", ")
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The module's constructors and destructors (`@llvm.global_ctors`, `@llvm.global_dtors`):
