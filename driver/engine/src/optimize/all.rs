@@ -24,6 +24,11 @@ use std::time::Duration;
 /// presets).
 const CROSS_TOP: usize = 3;
 
+/// The file name a cross search's input (the LLVM winner's module) has: the module's name
+/// in the worker, which a Cranelift object records, so a build of a cross plan that wants
+/// the object measured loads its module under this name too.
+pub const MID_END_FILE: &str = "mid-end.ll";
+
 /// One search of `--backend all`.
 pub struct Row {
     /// `llvm`, `cranelift` or `gcc`; `llvm+cranelift` or `llvm+gcc` for a cross plan.
@@ -74,19 +79,39 @@ fn per_backend(path: &Path, name: &str) -> PathBuf {
     path.with_file_name(format!("{stem}.{name}{ext}"))
 }
 
-/// `opts` for the search labelled `label`, with `1/parts` of the budget; its result goes to
-/// `scratch/label`.
+/// The slice `[from, to)` of a budget cut in `of` equal parts; `n` evaluations are split
+/// exactly, the slices of `0..of` adding up to `n`.
+#[derive(Clone, Copy, Debug)]
+struct Slice {
+    from: u32,
+    to: u32,
+    of: u32,
+}
+
+impl Slice {
+    fn evals(self, n: u64) -> u64 {
+        let at = |k: u32| n * u64::from(k) / u64::from(self.of);
+        at(self.to) - at(self.from)
+    }
+
+    fn time(self, t: Duration) -> Duration {
+        t * (self.to - self.from) / self.of
+    }
+}
+
+/// `opts` for the search labelled `label`, with the `slice` of the budget; its result goes
+/// to `scratch/label`.
 fn share(
     opts: &OptimizeOptions,
     backend: BackendKind,
     label: &str,
-    parts: u32,
+    slice: Slice,
     scratch: &Path,
 ) -> OptimizeOptions {
     let mut one = opts.clone();
     one.backend = backend;
-    one.budget.max_evals = one.budget.max_evals.map(|n| n.div_ceil(u64::from(parts)));
-    one.budget.wall_time = one.budget.wall_time.map(|t| t / parts);
+    one.budget.max_evals = one.budget.max_evals.map(|n| slice.evals(n));
+    one.budget.wall_time = one.budget.wall_time.map(|t| slice.time(t));
     one.signals = opts.signals.as_deref().map(|p| per_backend(p, label));
     one.audit = opts.audit.as_deref().map(|p| per_backend(p, label));
     one.output = Some(scratch.join(label));
@@ -105,11 +130,14 @@ pub fn optimize_all(opts: &OptimizeOptions) -> Result<AllReport, Error> {
         ));
     }
     let cross = objective != Objective::CompileTime;
-    let parts = if cross { 4 } else { 3 };
+    // In eighths: a quarter per backend and one for the cross searches, or thirds.
+    let of = if cross { 8 } else { 3 };
+    let width = if cross { 2 } else { 1 };
     let scratch = tempfile::tempdir().map_err(|source| Error::io(std::env::temp_dir(), source))?;
     let mut rows = Vec::new();
-    for backend in BackendKind::ALL {
-        let one = share(opts, backend, backend.name(), parts, scratch.path());
+    for (k, backend) in (0..).zip(BackendKind::ALL) {
+        let slice = Slice { from: k * width, to: (k + 1) * width, of };
+        let one = share(opts, backend, backend.name(), slice, scratch.path());
         if one.progress {
             eprintln!("opm-driver: searching {}'s pipelines", backend.name());
         }
@@ -281,13 +309,13 @@ fn cross_plans(
         return Ok(Vec::new());
     };
     // The module as the LLVM search wrote it, under a name that says it is LLVM text.
-    let module = scratch.join("mid-end.ll");
+    let module = scratch.join(MID_END_FILE);
     let written = scratch.join(BackendKind::Llvm.name());
     std::fs::copy(&written, &module).map_err(|source| Error::io(&module, source))?;
     let mut crossed = Vec::new();
-    for backend in [BackendKind::Cranelift, BackendKind::Gcc] {
+    for (k, backend) in (6..).zip([BackendKind::Cranelift, BackendKind::Gcc]) {
         let label = format!("llvm+{}", backend.name());
-        let mut one = share(opts, backend, &label, 8, scratch);
+        let mut one = share(opts, backend, &label, Slice { from: k, to: k + 1, of: 8 }, scratch);
         one.file = module.clone();
         one.strategy = StrategyKind::Presets;
         one.pipelines = own(backend)
@@ -421,6 +449,18 @@ impl AllReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_slices_of_a_budget_add_up_to_it() {
+        for n in [0, 1, 5, 12, 13, 200] {
+            let eighths: u64 = (0..8).map(|k| Slice { from: k, to: k + 1, of: 8 }.evals(n)).sum();
+            let thirds: u64 = (0..3).map(|k| Slice { from: k, to: k + 1, of: 3 }.evals(n)).sum();
+            assert_eq!((eighths, thirds), (n, n));
+        }
+        let quarter = Slice { from: 2, to: 4, of: 8 };
+        assert_eq!(quarter.evals(12), 3);
+        assert_eq!(quarter.time(Duration::from_secs(60)), Duration::from_secs(15));
+    }
 
     #[test]
     fn files_get_the_backends_name_before_their_extension() {
