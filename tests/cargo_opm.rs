@@ -128,10 +128,7 @@ fn tune_then_build_then_test_the_fixture() {
         assert!(stdout.contains(row), "no row `{row}`: {}", show("tune", &out));
     }
     let store = dir.join("target/opm/opm-fixture");
-    let winner: serde_json::Value = std::fs::read_to_string(store.join("winner.json"))
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_else(|| panic!("no winner.json: {}", show("tune", &out)));
+    let winner = json(&store.join("winner.json"));
     assert_eq!(winner["backend"], "llvm");
     assert_eq!(winner["objective"], "size");
     let pipeline = winner["pipeline"].as_str().unwrap_or_default().to_string();
@@ -142,10 +139,7 @@ fn tune_then_build_then_test_the_fixture() {
     for file in ["fat-lto.bc", "module.ll", "link-args", "link-line.txt", "ranking.json"] {
         assert!(store.join(file).is_file(), "{file} missing: {}", show("tune", &out));
     }
-    let comparison: serde_json::Value = std::fs::read_to_string(store.join("comparison.json"))
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_else(|| panic!("no comparison.json: {}", show("tune", &out)));
+    let comparison = json(&store.join("comparison.json"));
     let builds = comparison["builds"].as_array().cloned().unwrap_or_default();
     assert_eq!(builds.len(), 3, "{comparison}");
     assert!(builds.iter().all(|b| b["text_bytes"].as_u64() > Some(0) && b["run_ms"].is_f64()));
@@ -173,25 +167,65 @@ fn tune_then_build_then_test_the_fixture() {
     assert!(winner.contains("\"tests_passed\": true"), "{winner}");
 }
 
-/// The fixture through Cranelift: rustc's whole program, std's unwinding (`invoke`), aliases
-/// and weak imports included, builds, prints what cargo's build prints, and its tests pass,
-/// a panic unwinding to the harness among them.
+/// Reads `path` as JSON.
+fn json(path: &Path) -> serde_json::Value {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_else(|| panic!("{} does not read as JSON", path.display()))
+}
+
+/// `--backend all` on the fixture: LLVM's, Cranelift's and GCC's searches and the cross plans
+/// (LLVM's best module through Cranelift's and GCC's code generation) in one table; GCC
+/// refuses std's unwinding by name. Then a cross plan, put in `winner.json` as if it had
+/// won, is what `build` builds (the object measured, printing what cargo's build prints) and
+/// what `test` tests: through Cranelift's code generation, std's unwinding, aliases and weak
+/// imports included, a panic unwinding to the harness among the tests.
 #[test]
-fn tune_and_test_the_fixture_through_cranelift() {
-    let dir = fixture("cranelift");
-    let out = cargo_opm(&dir, &["tune", "--backend", "cranelift", "--budget-evals", "3"]);
-    assert!(out.status.success(), "{}", show("cargo opm tune --backend cranelift", &out));
+fn tune_every_backend_then_build_and_test_a_cross_plan() {
+    let dir = fixture("all");
+    let out = cargo_opm(&dir, &["tune", "--backend", "all", "--budget-evals", "8"]);
+    assert!(out.status.success(), "{}", show("cargo opm tune --backend all", &out));
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("cargo opm build (cranelift)"), "{}", show("tune", &out));
+    for row in ["llvm ", "cranelift ", "llvm+cranelift "] {
+        let ranked = stdout.lines().any(|l| l.split_whitespace().nth(1) == Some(row.trim()));
+        assert!(ranked, "no row `{row}`: {}", show("tune", &out));
+    }
+    let gcc = stdout.lines().find(|l| l.contains(" gcc ")).unwrap_or_default();
+    assert!(gcc.contains("no valid candidate"), "{}", show("tune", &out));
+    assert!(stdout.contains("unsupported: `invoke`"), "{}", show("tune", &out));
+
     let store = dir.join("target/opm/opm-fixture");
-    let winner = std::fs::read_to_string(store.join("winner.json")).unwrap_or_default();
-    assert!(winner.contains("\"backend\": \"cranelift\""), "{winner}");
+    let ranking = json(&store.join("ranking.json"));
+    let candidates = ranking["candidates"].as_array().cloned().unwrap_or_default();
+    let cross = candidates
+        .iter()
+        .find(|c| c["backend"] == "cranelift" && c["mid_end"].is_string())
+        .unwrap_or_else(|| panic!("no cross plan in the ranking: {ranking}"))
+        .clone();
+    let mut winner = json(&store.join("winner.json"));
+    for field in ["backend", "mid_end", "pipeline", "identity"] {
+        winner[field] = cross[field].clone();
+    }
+    let text_of = serde_json::to_string_pretty(&winner).unwrap_or_default();
+    std::fs::write(store.join("winner.json"), text_of).unwrap_or_else(|e| panic!("{e}"));
+
+    let out = cargo_opm(&dir, &["build"]);
+    assert!(out.status.success(), "{}", show("cargo opm build", &out));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("(llvm+cranelift)"), "{}", show("build", &out));
+    assert!(stderr.contains("built what `tune` measured"), "{}", show("build", &out));
+    let reference = store.join("baselines/release/opm-fixture");
+    let reference = Command::new(&reference).output().unwrap_or_else(|e| panic!("{e}"));
+    let ours = Command::new(store.join("opm-fixture")).output().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ours.status.code(), reference.status.code(), "{}", show("the binary", &ours));
+    assert_eq!(text(&ours.stdout), text(&reference.stdout));
 
     let out = cargo_opm(&dir, &["test"]);
     assert!(out.status.success(), "{}", show("cargo opm test", &out));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("a_panic_reaches_the_harness - should panic ... ok"), "{stdout}");
-    assert!(stdout.contains("(cranelift), 1 test target"), "{}", show("test", &out));
+    assert!(stdout.contains("(llvm+cranelift), 1 test target"), "{}", show("test", &out));
 }
 
 #[test]

@@ -100,10 +100,12 @@ pub struct TuneArgs {
     /// the canonical IR's instructions (LLVM only).
     #[arg(long, value_enum, default_value = "size")]
     pub objective: ObjectiveArg,
-    /// Whose pipelines to search. Cranelift and GCC do not build a whole Rust program yet:
-    /// std's code has unwinding (`invoke`), aliases and `@llvm.used`, which they refuse.
+    /// Whose pipelines to search: `llvm`, `cranelift`, `gcc`, or `all` (each backend's
+    /// search with a quarter of the budget, then LLVM's best module through Cranelift's and
+    /// GCC's code generation; the best of them wins). GCC does not build unwinding
+    /// (`invoke`), which std's code has unless the profile sets panic = "abort".
     #[arg(long, default_value = "llvm", value_parser = backend_names())]
-    pub backend: BackendKind,
+    pub backend: BackendArg,
     /// How candidates are chosen (`presets`: O0-O3, Os, Oz only).
     #[arg(long, default_value = "auto", value_parser = strategy_names())]
     pub strategy: StrategyKind,
@@ -168,11 +170,22 @@ impl From<ObjectiveArg> for Objective {
     }
 }
 
-/// `--backend`'s values: the backends' own names.
-fn backend_names() -> impl clap::builder::TypedValueParser<Value = BackendKind> {
+/// `tune --backend`: one backend's search, or every backend's and the cross plans.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BackendArg {
+    One(BackendKind),
+    All,
+}
+
+/// `--backend`'s values: the backends' own names, and `all`.
+fn backend_names() -> impl clap::builder::TypedValueParser<Value = BackendArg> {
     use clap::builder::TypedValueParser;
-    clap::builder::PossibleValuesParser::new(BackendKind::ALL.map(BackendKind::name))
-        .try_map(|name| name.parse::<BackendKind>())
+    let names: Vec<&'static str> =
+        BackendKind::ALL.map(BackendKind::name).into_iter().chain(["all"]).collect();
+    clap::builder::PossibleValuesParser::new(names).try_map(|name| match name.as_str() {
+        "all" => Ok(BackendArg::All),
+        one => one.parse::<BackendKind>().map(BackendArg::One),
+    })
 }
 
 /// `--strategy`'s values: the strategies' own names.

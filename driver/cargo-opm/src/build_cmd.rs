@@ -29,12 +29,9 @@ pub fn build(args: &BuildArgs) -> Result<(), Error> {
     let (_, module) = s.build_module(false)?;
     let prepared = s.store.build_module();
     crate::session::prepare_timed(&module.bitcode, &prepared)?;
-    eprintln!(
-        "cargo-opm: compiling it with the winner `{}` ({})",
-        winner.pipeline,
-        winner.backend.name()
-    );
-    let mut builder = ModuleBuilder::load(&prepared, winner.backend)?;
+    let plan = winner.plan();
+    eprintln!("cargo-opm: compiling it with the winner `{plan}` ({})", plan.label());
+    let mut builder = ModuleBuilder::load_plan(&prepared, &plan)?;
     let exe = s.store.exe();
     let compiled = builder.build(&winner.pipeline, &module.link, &exe)?;
     if winner.identity.as_deref() == Some(compiled.identity.as_str()) {

@@ -10,7 +10,9 @@
 //! the same module without its unreachable code (`globaldce`).
 
 use crate::error::Error;
+use crate::store::Plan;
 use opm_backend::{BackendKind, Pipeline};
+use opm_engine::optimize::all::MID_END_FILE;
 use opm_engine::toolchain::{LinkArgs, Linker};
 use opm_engine::worker::{Reply, Request, Worker};
 use opm_search::{Identity, IrHash, ObjectDigest};
@@ -41,6 +43,8 @@ pub struct Compiled {
 pub struct ModuleBuilder {
     worker: Worker,
     backend: BackendKind,
+    /// The LLVM pipeline the loaded module went through first (a cross plan).
+    mid_end: Option<String>,
     scratch: tempfile::TempDir,
     /// How long loading took (the module read, imported and checked).
     pub load_time: Duration,
@@ -73,11 +77,8 @@ pub fn prepare(raw: &Path, out: &Path) -> Result<u64, Error> {
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
-    let write = Request::WriteIr { path: out.to_path_buf() };
-    match b.worker.request(&write, LIMIT).map_err(|e| failed("writing the module", e))? {
-        Reply::Written => Ok(instcount),
-        other => Err(unexpected("writing the module", other)),
-    }
+    b.write_ir(out)?;
+    Ok(instcount)
 }
 
 impl ModuleBuilder {
@@ -102,7 +103,39 @@ impl ModuleBuilder {
             Ok(other) => return Err(unexpected(&what, other)),
             Err(e) => return Err(failed(&what, e)),
         }
-        Ok(ModuleBuilder { worker, backend, scratch, load_time: start.elapsed() })
+        Ok(ModuleBuilder { worker, backend, mid_end: None, scratch, load_time: start.elapsed() })
+    }
+
+    /// Loads `module` for `plan`'s backend, after the plan's LLVM pipeline for a cross plan
+    /// of `--backend all`: that pipeline applied and checked as any candidate's, its module
+    /// written as LLVM text under the name the engine's cross search gave it
+    /// ([`MID_END_FILE`]), then loaded as the cross search loaded it. Only `plan`'s backend
+    /// and mid-end matter: the builder builds any of that backend's pipelines.
+    pub fn load_plan(module: &Path, plan: &Plan) -> Result<ModuleBuilder, Error> {
+        let Some(mid_end) = &plan.mid_end else { return ModuleBuilder::load(module, plan.backend) };
+        let start = Instant::now();
+        let mut llvm = ModuleBuilder::load(module, BackendKind::Llvm)?;
+        llvm.optimize(mid_end)?;
+        let written = llvm.scratch.path().join(MID_END_FILE);
+        llvm.write_ir(&written)?;
+        let mut builder = ModuleBuilder::load(&written, plan.backend)?;
+        builder.mid_end = Some(mid_end.clone());
+        builder.load_time = start.elapsed();
+        Ok(builder)
+    }
+
+    /// Whether this builder builds `plan`'s pipelines (its backend, after its mid-end).
+    pub fn builds(&self, plan: &Plan) -> bool {
+        self.backend == plan.backend && self.mid_end == plan.mid_end
+    }
+
+    /// Writes the module as the last request left it to `path` (LLVM text).
+    fn write_ir(&mut self, path: &Path) -> Result<(), Error> {
+        let write = Request::WriteIr { path: path.to_path_buf() };
+        match self.worker.request(&write, LIMIT).map_err(|e| failed("writing the module", e))? {
+            Reply::Written => Ok(()),
+            other => Err(unexpected("writing the module", other)),
+        }
     }
 
     /// Applies the LLVM pipeline `text` to a fresh copy of the loaded module, checked after

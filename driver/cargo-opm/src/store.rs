@@ -20,12 +20,45 @@ use opm_search::{Metrics, Objective};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
+/// What a binary is built with: a backend's pipeline, after LLVM's pipeline `mid_end` for a
+/// cross plan of `--backend all` (LLVM's passes, then Cranelift's or GCC's code generation).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    pub backend: BackendKind,
+    pub mid_end: Option<String>,
+    pub pipeline: String,
+}
+
+impl Plan {
+    /// `llvm`, `cranelift`, `gcc`, or `llvm+cranelift` for a cross plan: the search it came
+    /// from in `--backend all`'s table.
+    pub fn label(&self) -> String {
+        match self.mid_end {
+            Some(_) => format!("llvm+{}", self.backend.name()),
+            None => self.backend.name().to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for Plan {
+    /// The pipeline, after the mid-end's as `optimize --backend all` prints a cross plan.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.mid_end {
+            Some(mid) => write!(f, "{mid} then {}", self.pipeline),
+            None => f.write_str(&self.pipeline),
+        }
+    }
+}
+
 /// The stored winner.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Winner {
     pub bin: String,
     pub package: String,
     pub backend: BackendKind,
+    /// For a cross plan, the LLVM pipeline applied before `backend`'s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mid_end: Option<String>,
     /// The pipeline in its backend's text (`default<Oz>`, `opt_level=speed`, `-O2 …`).
     pub pipeline: String,
     pub objective: Objective,
@@ -56,9 +89,25 @@ pub struct Winner {
     pub opm: String,
 }
 
+impl Winner {
+    pub fn plan(&self) -> Plan {
+        Plan {
+            backend: self.backend,
+            mid_end: self.mid_end.clone(),
+            pipeline: self.pipeline.clone(),
+        }
+    }
+}
+
 /// One candidate of the ranking.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Ranked {
+    /// Its backend, when not the ranking's (`--backend all` ranks every search's best).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backend: Option<BackendKind>,
+    /// For a cross plan, the LLVM pipeline applied before the backend's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mid_end: Option<String>,
     pub pipeline: String,
     /// The objective's value (lower is better).
     pub score: f64,
@@ -70,12 +119,25 @@ pub struct Ranked {
     pub rejected: Option<String>,
 }
 
-/// The distinct valid candidates of a search, the winner first.
+/// The distinct valid candidates of a search, the winner first (with `--backend all`, the
+/// winning search's, then each other search's best).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Ranking {
+    /// The winner's backend, and that of each candidate that names none.
     pub backend: BackendKind,
     pub objective: Objective,
     pub candidates: Vec<Ranked>,
+}
+
+impl Ranking {
+    /// `c`'s plan.
+    pub fn plan(&self, c: &Ranked) -> Plan {
+        Plan {
+            backend: c.backend.unwrap_or(self.backend),
+            mid_end: c.mid_end.clone(),
+            pipeline: c.pipeline.clone(),
+        }
+    }
 }
 
 /// A binary's directory.
@@ -211,6 +273,7 @@ mod tests {
             bin: "prog".into(),
             package: "prog".into(),
             backend: BackendKind::Llvm,
+            mid_end: None,
             pipeline: "default<Oz>".into(),
             objective: Objective::Size,
             identity: Some("ab".into()),
@@ -231,7 +294,22 @@ mod tests {
             opm: "0.1.0".into(),
         };
         assert!(write_json(&store.winner_path(), &w).is_ok());
-        assert_eq!(store.winner().ok(), Some(w));
+        assert_eq!(store.winner().ok(), Some(w.clone()));
+        // One backend's winner is written as before cross plans were stored.
+        let written = std::fs::read_to_string(store.winner_path()).unwrap_or_default();
+        assert!(!written.contains("mid_end"), "{written}");
+        assert_eq!(w.plan().to_string(), "default<Oz>");
+        assert_eq!(w.plan().label(), "llvm");
+        let cross = Winner {
+            backend: BackendKind::Cranelift,
+            mid_end: Some("default<O2>".into()),
+            pipeline: "opt_level=speed".into(),
+            ..w
+        };
+        assert!(write_json(&store.winner_path(), &cross).is_ok());
+        assert_eq!(store.winner().ok(), Some(cross.clone()));
+        assert_eq!(cross.plan().to_string(), "default<O2> then opt_level=speed");
+        assert_eq!(cross.plan().label(), "llvm+cranelift");
         assert!(std::fs::write(store.ranking_path(), "{").is_ok());
         assert!(matches!(store.ranking(), Err(Error::Usage(_))));
     }

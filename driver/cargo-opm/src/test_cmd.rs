@@ -9,9 +9,8 @@ use crate::compile::ModuleBuilder;
 use crate::error::Error;
 use crate::measure::compare_once;
 use crate::session::{Session, prepare_timed};
-use crate::store::{Ranking, write_json};
+use crate::store::{Plan, Ranking, write_json};
 use cargo_metadata::{Package, TargetKind};
-use opm_backend::BackendKind;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -115,24 +114,33 @@ fn run_harness(exe: &Path, h: &Harness, args: &[String]) -> Result<bool, Error> 
 fn try_candidate(
     s: &Session,
     harnesses: &mut [Harness],
-    backend: BackendKind,
-    pipeline: &str,
+    plan: &Plan,
     args: &[String],
 ) -> Result<Option<String>, Error> {
     for h in harnesses.iter_mut() {
         let what = format!("{} of `{}`", h.spec.select.describe(), h.spec.package);
+        if h.builder.as_ref().is_some_and(|b| !b.builds(plan)) {
+            h.builder = None;
+        }
         let builder = match h.builder.as_mut() {
             Some(b) => b,
-            None => h.builder.insert(ModuleBuilder::load(&h.prepared, backend)?),
+            None => match ModuleBuilder::load_plan(&h.prepared, plan) {
+                Ok(b) => h.builder.insert(b),
+                // A mid-end rejected on this module rejects the plan.
+                Err(e) if plan.mid_end.is_some() => {
+                    return Ok(Some(format!("{what} does not build with it: {e}")));
+                }
+                Err(e) => return Err(e),
+            },
         };
         let label = format!("{}-{}", h.spec.package, h.spec.select.name());
         let exe = s.store.test_dir().join(label);
-        if let Err(e) = builder.build(pipeline, &h.module.link, &exe) {
+        if let Err(e) = builder.build(&plan.pipeline, &h.module.link, &exe) {
             // A worker that crashed is gone: the next candidate loads a new one.
             h.builder = None;
             return Ok(Some(format!("{what} does not build with it: {e}")));
         }
-        eprintln!("     Running {what} built with `{pipeline}` ({})", exe.display());
+        eprintln!("     Running {what} built with `{plan}` ({})", exe.display());
         if run_harness(&exe, h, args)? {
             continue;
         }
@@ -189,32 +197,40 @@ pub fn test(args: &TestArgs) -> Result<(), Error> {
             cargo_passes: None,
         });
     }
-    let mut candidates = vec![winner.pipeline.clone()];
+    let first = winner.plan();
+    let mut candidates = vec![first.clone()];
     for c in ranking.candidates.iter().filter(|c| c.rejected.is_none()) {
-        if !candidates.contains(&c.pipeline) {
-            candidates.push(c.pipeline.clone());
+        let plan = ranking.plan(c);
+        if !candidates.contains(&plan) {
+            candidates.push(plan);
         }
     }
     let test_args = s.project.args.run_args.clone();
     let mut rejected = Vec::new();
     let mut chosen = None;
-    for pipeline in &candidates {
-        let mut why = try_candidate(&s, &mut harnesses, winner.backend, pipeline, &test_args)?;
-        if why.is_none() && *pipeline != winner.pipeline {
-            why = check_binary(&s, winner.backend, pipeline, &winner.run_args)?;
+    for plan in &candidates {
+        let mut why = try_candidate(&s, &mut harnesses, plan, &test_args)?;
+        if why.is_none() && *plan != first {
+            why = check_binary(&s, plan, &winner.run_args)?;
         }
         match why {
             None => {
-                chosen = Some(pipeline.clone());
+                chosen = Some(plan.clone());
                 break;
             }
             Some(why) => {
-                eprintln!("cargo-opm: `{pipeline}` is rejected: {why}");
-                for c in ranking.candidates.iter_mut().filter(|c| c.pipeline == *pipeline) {
-                    c.rejected = Some(why.clone());
+                eprintln!("cargo-opm: `{plan}` is rejected: {why}");
+                let backend = ranking.backend;
+                for c in ranking.candidates.iter_mut() {
+                    let same = c.backend.unwrap_or(backend) == plan.backend
+                        && c.mid_end == plan.mid_end
+                        && c.pipeline == plan.pipeline;
+                    if same {
+                        c.rejected = Some(why.clone());
+                    }
                 }
                 write_json(&s.store.ranking_path(), &ranking)?;
-                rejected.push(pipeline.clone());
+                rejected.push(plan.to_string());
             }
         }
     }
@@ -225,13 +241,15 @@ pub fn test(args: &TestArgs) -> Result<(), Error> {
             s.store.ranking_path().display()
         )));
     };
-    if chosen != winner.pipeline {
-        let ranked = ranking.candidates.iter().find(|c| c.pipeline == chosen);
+    if chosen != first {
+        let ranked = ranking.candidates.iter().find(|c| ranking.plan(c) == chosen);
         winner.identity = ranked.and_then(|c| c.identity.clone());
         if let Some(c) = ranked {
             winner.metrics = c.metrics.clone();
         }
-        winner.pipeline = chosen.clone();
+        winner.backend = chosen.backend;
+        winner.mid_end = chosen.mid_end.clone();
+        winner.pipeline = chosen.pipeline.clone();
         winner.chosen_by = "test".into();
     }
     winner.tests_passed = true;
@@ -247,7 +265,7 @@ pub fn test(args: &TestArgs) -> Result<(), Error> {
     };
     println!(
         "tests passed with `{chosen}` ({}), {n} test target{}{previous}",
-        winner.backend.name(),
+        chosen.label(),
         if n == 1 { "" } else { "s" }
     );
     Ok(())
@@ -256,19 +274,20 @@ pub fn test(args: &TestArgs) -> Result<(), Error> {
 /// A candidate other than `tune`'s winner becomes the winner only if the binary built with it
 /// behaves as cargo's fat-LTO build of it does (the search ran only the candidates that
 /// improved on the best). Returns why not, if it does not.
-fn check_binary(
-    s: &Session,
-    backend: BackendKind,
-    pipeline: &str,
-    run_args: &[String],
-) -> Result<Option<String>, Error> {
-    eprintln!("cargo-opm: checking `{}` built with `{pipeline}` against cargo's build", s.bin.name);
+fn check_binary(s: &Session, plan: &Plan, run_args: &[String]) -> Result<Option<String>, Error> {
+    eprintln!("cargo-opm: checking `{}` built with `{plan}` against cargo's build", s.bin.name);
     let (built, module) = s.build_module(false)?;
     let prepared = s.store.build_module();
     prepare_timed(&module.bitcode, &prepared)?;
-    let mut builder = ModuleBuilder::load(&prepared, backend)?;
+    let mut builder = match ModuleBuilder::load_plan(&prepared, plan) {
+        Ok(b) => b,
+        Err(e) if plan.mid_end.is_some() => {
+            return Ok(Some(format!("`{}` does not build with it: {e}", s.bin.name)));
+        }
+        Err(e) => return Err(e),
+    };
     let exe = s.store.dir.join("candidate").join(&s.bin.name);
-    if let Err(e) = builder.build(pipeline, &module.link, &exe) {
+    if let Err(e) = builder.build(&plan.pipeline, &module.link, &exe) {
         return Ok(Some(format!("`{}` does not build with it: {e}", s.bin.name)));
     }
     if let Some(d) = compare_once(&built.exe, &exe, run_args)? {
