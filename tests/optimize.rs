@@ -982,6 +982,27 @@ fn gcc_usage_errors_name_what_is_wrong() {
     }
 }
 
+/// A module the GCC backend refuses (exception handling) ends its search after the first
+/// batch, the baselines: every other flag would be refused for the same `invoke`; the budget
+/// is not spent on refusals, and the stop reason says why.
+#[test]
+fn a_module_the_backend_refuses_ends_the_search_after_its_baselines() {
+    let dir = scratch("optimize-gcc-refused");
+    let ir = repo_root().join("tests/data/gcc_refuse_invoke.ll");
+    let sig = dir.join("signals.jsonl");
+    // It declares what it calls: compiled, not run.
+    let args = ["--budget-evals", "40", "--no-run", "--signals", sig.to_str().unwrap()];
+    let o = optimize_gcc(&ir, &args);
+    assert_eq!(o.code, Some(1), "{}", o.stderr_text());
+    let s = signals(&sig);
+    assert!((1..40).contains(&s.len()), "{} candidates", s.len());
+    assert!(s.iter().all(|l| l["verdict"] == "unsupported"), "{s:?}");
+    let text = format!("{}{}", o.stdout_text(), o.stderr_text());
+    let why = "gcc refuses this module: every candidate of the first batch was unsupported";
+    assert!(text.contains(why), "{text}");
+    assert!(text.contains("`invoke`"), "{text}");
+}
+
 /// With `CC` naming clang (a common setting), the GCC backend has no gcc: every command that
 /// needs it says so with exit status 2 (it once panicked in `optimize`), and the LLVM backend,
 /// which links with whatever `CC` names, still works.
@@ -1059,9 +1080,17 @@ fn runtime_winners_of_every_search_are_timed_against_each_other() {
     for want in ["llvm", "cranelift", "gcc", "llvm+cranelift", "llvm+gcc"] {
         assert!(labels.contains(&want), "{report}");
     }
-    // Ranked by the final round's medians, which every row has.
+    // Ranked by the final round's medians, which every row has, those not significantly
+    // faster than LLVM's winner (paired round by round) after it.
+    let llvm = rows.iter().position(|r| r["label"] == "llvm").unwrap();
+    for (k, r) in rows.iter().enumerate().filter(|(k, _)| *k != llvm) {
+        let faster = r["versus_llvm"]["faster"].as_bool().unwrap();
+        assert_eq!(k < llvm, faster, "{report}");
+    }
     let finals: Vec<f64> = rows.iter().map(|r| r["final_median_ns"].as_f64().unwrap()).collect();
-    assert!(finals.windows(2).all(|w| w[0] <= w[1]), "{report}");
+    let (ahead, behind) = (&finals[..llvm], &finals[llvm + 1..]);
+    assert!(ahead.windows(2).all(|w| w[0] <= w[1]), "{report}");
+    assert!(behind.windows(2).all(|w| w[0] <= w[1]), "{report}");
     let notes = report["notes"].as_array().unwrap();
     let round = "the median CPU time of 4 runs";
     assert!(notes.iter().any(|n| n.as_str().unwrap().contains(round)), "{report}");
@@ -1097,9 +1126,10 @@ fn all_backends_are_ranked_in_one_table() {
     let table = o.stdout_text();
     let rows: Vec<&str> =
         table.lines().filter(|l| l.starts_with(|c: char| c.is_ascii_digit())).collect();
-    // A quarter of the budget per backend, an eighth per cross plan, adding up to the budget.
+    // A quarter of what is left of the budget per backend, an eighth per cross plan, adding up
+    // to the budget.
     let searches =
-        [("llvm", 7), ("cranelift", 8), ("gcc", 7), ("llvm+cranelift", 4), ("llvm+gcc", 4)];
+        [("llvm", 7), ("cranelift", 8), ("gcc", 8), ("llvm+cranelift", 8), ("llvm+gcc", 8)];
     let mut total = 0;
     assert_eq!(rows.len(), searches.len(), "{table}");
     let sizes: Vec<u64> =

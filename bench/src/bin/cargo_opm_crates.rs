@@ -28,7 +28,7 @@
 //! time `tune` took and the winner.
 //!
 //! `cargo run --release -p opm-bench --bin cargo-opm-crates [-- --budget-evals 12
-//! --crates brotli,jsonxf --objectives size --backend cranelift]` (build `cargo-opm` first:
+//! --crates brotli,jsonxf --objectives size --backend cranelift|all]` (build `cargo-opm` first:
 //! `cargo build --release -p cargo-opm`).
 
 use anyhow::{Context, bail};
@@ -58,8 +58,8 @@ struct Args {
     /// Candidates evaluated at once (`tune --jobs`) [default: the machine's cores].
     #[arg(long)]
     jobs: Option<usize>,
-    /// The backend searched (`tune --backend`: llvm or cranelift; gcc cannot build std's
-    /// unwinding).
+    /// The backend searched (`tune --backend`: llvm, cranelift, or all: every backend's
+    /// search and the cross plans; gcc alone cannot build std's unwinding).
     #[arg(long, default_value = "llvm")]
     backend: String,
 }
@@ -397,9 +397,21 @@ fn tune(
         text: pair("text_bytes"),
         run: pair("run_ms"),
         build: pair("build_seconds"),
-        winner: winner["pipeline"].as_str().unwrap_or_default().to_string(),
+        winner: plan(&winner),
         evaluations: winner["evaluations"].as_u64().unwrap_or_default(),
     })
+}
+
+/// The stored winner's plan as `tune` prints it, after its search's name when not LLVM's
+/// (`cranelift: opt_level=speed`, `llvm+cranelift: default<O2> then opt_level=speed`).
+fn plan(winner: &Value) -> String {
+    let text = |field: &str| winner[field].as_str().unwrap_or_default().to_string();
+    let (backend, pipeline) = (text("backend"), text("pipeline"));
+    match winner["mid_end"].as_str() {
+        Some(mid) => format!("llvm+{backend}: {mid} then {pipeline}"),
+        None if backend == "llvm" => pipeline,
+        None => format!("{backend}: {pipeline}"),
+    }
 }
 
 fn fmt_ratio(r: Option<f64>) -> String {

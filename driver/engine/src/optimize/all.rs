@@ -15,10 +15,12 @@
 
 use super::{OptimizeOptions, OptimizeReport, optimize};
 use crate::error::Error;
+use crate::timing::CONFIDENCE;
 use opm_backend::BackendKind;
+use opm_search::timing::{Comparison, Speedup, compare_pairs};
 use opm_search::{Objective, RuntimeStats, StrategyKind};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How many of each backend's own best settings a cross search starts from (after its
 /// presets).
@@ -40,6 +42,9 @@ pub struct Row {
     /// For `--objective runtime`, the median of the winner's runs in the final round (see
     /// [`final_round`]), in nanoseconds: what the rows are ranked by.
     pub final_ns: Option<f64>,
+    /// For `--objective runtime`, the final round's comparison with LLVM's winner (paired
+    /// round by round): a row ranks above LLVM's only when significantly faster.
+    pub versus_llvm: Option<Comparison>,
 }
 
 impl Row {
@@ -79,39 +84,52 @@ fn per_backend(path: &Path, name: &str) -> PathBuf {
     path.with_file_name(format!("{stem}.{name}{ext}"))
 }
 
-/// The slice `[from, to)` of a budget cut in `of` equal parts; `n` evaluations are split
-/// exactly, the slices of `0..of` adding up to `n`.
-#[derive(Clone, Copy, Debug)]
-struct Slice {
-    from: u32,
-    to: u32,
-    of: u32,
+/// What is left of `--budget-evals` and `--budget-time` for the searches still to run,
+/// counted in shares (two per backend and one per cross plan, or one per backend): each
+/// search takes its shares of what is left, so that what a search leaves unused (a backend
+/// that refuses the module, a strategy that finishes early) goes to the later ones, and the
+/// searches' evaluations add up to the budget.
+struct Pool {
+    evals: Option<u64>,
+    deadline: Option<Instant>,
+    shares: u32,
 }
 
-impl Slice {
-    fn evals(self, n: u64) -> u64 {
-        let at = |k: u32| n * u64::from(k) / u64::from(self.of);
-        at(self.to) - at(self.from)
+impl Pool {
+    fn new(evals: Option<u64>, time: Option<Duration>, shares: u32) -> Pool {
+        Pool { evals, deadline: time.map(|t| Instant::now() + t), shares }
     }
 
-    fn time(self, t: Duration) -> Duration {
-        t * (self.to - self.from) / self.of
+    /// The evaluations and time of a search with `shares` of the shares left.
+    fn take(&mut self, shares: u32) -> (Option<u64>, Option<Duration>) {
+        let of = self.shares.max(shares).max(1);
+        let evals = self.evals.map(|n| n * u64::from(shares) / u64::from(of));
+        let left = self.deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        self.shares = of - shares;
+        (evals, left.map(|t| t * shares / of))
+    }
+
+    /// Counts the evaluations a search made.
+    fn spent(&mut self, evals: usize) {
+        self.evals = self.evals.map(|n| n.saturating_sub(evals as u64));
     }
 }
 
-/// `opts` for the search labelled `label`, with the `slice` of the budget; its result goes
-/// to `scratch/label`.
+/// `opts` for the search labelled `label`, with `shares` of what is left in `pool`; its
+/// result goes to `scratch/label`.
 fn share(
     opts: &OptimizeOptions,
     backend: BackendKind,
     label: &str,
-    slice: Slice,
+    pool: &mut Pool,
+    shares: u32,
     scratch: &Path,
 ) -> OptimizeOptions {
     let mut one = opts.clone();
     one.backend = backend;
-    one.budget.max_evals = one.budget.max_evals.map(|n| slice.evals(n));
-    one.budget.wall_time = one.budget.wall_time.map(|t| slice.time(t));
+    let (evals, time) = pool.take(shares);
+    one.budget.max_evals = evals;
+    one.budget.wall_time = time;
     one.signals = opts.signals.as_deref().map(|p| per_backend(p, label));
     one.audit = opts.audit.as_deref().map(|p| per_backend(p, label));
     one.output = Some(scratch.join(label));
@@ -131,37 +149,42 @@ pub fn optimize_all(opts: &OptimizeOptions) -> Result<AllReport, Error> {
     }
     let cross = objective != Objective::CompileTime;
     // In eighths: a quarter per backend and one for the cross searches, or thirds.
-    let of = if cross { 8 } else { 3 };
-    let width = if cross { 2 } else { 1 };
+    let (shares, per_backend) = if cross { (8, 2) } else { (3, 1) };
+    let mut pool = Pool::new(opts.budget.max_evals, opts.budget.wall_time, shares);
     let scratch = tempfile::tempdir().map_err(|source| Error::io(std::env::temp_dir(), source))?;
     let mut rows = Vec::new();
-    for (k, backend) in (0..).zip(BackendKind::ALL) {
-        let slice = Slice { from: k * width, to: (k + 1) * width, of };
-        let one = share(opts, backend, backend.name(), slice, scratch.path());
+    for backend in BackendKind::ALL {
+        let one = share(opts, backend, backend.name(), &mut pool, per_backend, scratch.path());
         if one.progress {
             eprintln!("opm-driver: searching {}'s pipelines", backend.name());
         }
         let report = optimize(&one)?;
+        pool.spent(report.history.signals.len());
         for note in &report.notes {
             eprintln!("opm-driver: note: {note} ({})", backend.name());
         }
-        rows.push(Row { label: backend.name().into(), mid_end: None, report, final_ns: None });
+        let label = backend.name().into();
+        rows.push(Row { label, mid_end: None, report, final_ns: None, versus_llvm: None });
     }
     let mut notes = Vec::new();
     if cross {
-        let crossed = cross_plans(opts, &rows, scratch.path(), &mut notes)?;
+        let crossed = cross_plans(opts, &rows, &mut pool, scratch.path(), &mut notes)?;
         rows.extend(crossed);
     }
     if objective == Objective::Runtime {
         final_round(opts, &mut rows, scratch.path(), &mut notes)?;
     }
-    // Runtime: the finalists by their final round first; a winner that failed it after them.
+    // Runtime: the finalists by their final round: those significantly faster than LLVM's
+    // winner, then it, then the others; a winner that failed the round after them.
     let key = |r: &Row| {
         let score = r.report.best.as_ref().and_then(|b| b.score()).unwrap_or(f64::INFINITY);
-        match r.final_ns {
-            Some(ns) => (0, ns),
-            None if objective == Objective::Runtime && score.is_finite() => (1, score),
-            None => (2, score),
+        let llvm = r.label == BackendKind::Llvm.name();
+        match (r.final_ns, &r.versus_llvm) {
+            (Some(ns), Some(c)) if c.verdict != Speedup::Faster => (2, ns),
+            (Some(ns), None) if llvm => (1, ns),
+            (Some(ns), _) => (0, ns),
+            (None, _) if objective == Objective::Runtime && score.is_finite() => (3, score),
+            (None, _) => (4, score),
         }
     };
     rows.sort_by(|a, b| {
@@ -256,9 +279,10 @@ fn final_round(
         }
     }
     let mut clock = opts.timing.clock;
-    for (f, (((i, _, _), samples), cpu)) in finalists.iter().zip(samples).zip(cpu).enumerate() {
+    for (f, (i, _, _)) in finalists.iter().enumerate() {
         if !out[f] {
-            let stats = RuntimeStats::measured(samples, cpu, opts.timing.clock, 1);
+            let stats =
+                RuntimeStats::measured(samples[f].clone(), cpu[f].clone(), opts.timing.clock, 1);
             if let Some(s) = &stats
                 && s.clock != clock
             {
@@ -272,6 +296,43 @@ fn final_round(
          other in rotating order after the searches",
         if clock == opm_search::Clock::Cpu { "CPU" } else { "wall-clock" }
     ));
+    // Each round ran every finalist once: its runs pair up with LLVM's winner's, round by
+    // round, as a search's winner is confirmed against its O2.
+    let series = |f: usize| -> Vec<f64> {
+        let cpu_whole = clock == opm_search::Clock::Cpu && cpu[f].len() == samples[f].len();
+        let ns = if cpu_whole { &cpu[f] } else { &samples[f] };
+        ns.iter().map(|&n| n as f64).collect()
+    };
+    let llvm = finalists
+        .iter()
+        .position(|(i, _, _)| rows[*i].label == BackendKind::Llvm.name())
+        .filter(|&f| !out[f]);
+    if let Some(l) = llvm {
+        let reference = series(l);
+        for (f, (i, _, _)) in finalists.iter().enumerate() {
+            if f == l || out[f] {
+                continue;
+            }
+            let compared = compare_pairs(&reference, &series(f), CONFIDENCE, 1.0);
+            if let Some(c) = &compared
+                && c.verdict != Speedup::Faster
+                && rows[*i].final_ns < rows[finalists[l].0].final_ns
+            {
+                notes.push(format!(
+                    "{} ran {:.3}× as fast as llvm's winner in the final round, not \
+                     significantly faster ({:.0}% interval {:.3}–{:.3}; {} pairs): llvm's \
+                     stays ahead of it",
+                    rows[*i].label,
+                    c.speedup,
+                    c.confidence * 100.0,
+                    c.interval.0,
+                    c.interval.1,
+                    c.pairs
+                ));
+            }
+            rows[*i].versus_llvm = compared;
+        }
+    }
     Ok(())
 }
 
@@ -292,13 +353,14 @@ fn build_winner(
     Ok(())
 }
 
-/// The cross plans: the LLVM winner's module searched by Cranelift and by GCC, each with an
-/// eighth of the budget, its presets and the best settings of its own search. A cross search
-/// that fails, or whose reference build prints otherwise than the input's, is left out with
-/// a note.
+/// The cross plans: the LLVM winner's module searched by Cranelift and by GCC, each with a
+/// share of what is left of the budget (an eighth of it when the searches before used
+/// theirs), its presets and the best settings of its own search. A cross search that fails,
+/// or whose reference build prints otherwise than the input's, is left out with a note.
 fn cross_plans(
     opts: &OptimizeOptions,
     rows: &[Row],
+    pool: &mut Pool,
     scratch: &Path,
     notes: &mut Vec<String>,
 ) -> Result<Vec<Row>, Error> {
@@ -313,9 +375,9 @@ fn cross_plans(
     let written = scratch.join(BackendKind::Llvm.name());
     std::fs::copy(&written, &module).map_err(|source| Error::io(&module, source))?;
     let mut crossed = Vec::new();
-    for (k, backend) in (6..).zip([BackendKind::Cranelift, BackendKind::Gcc]) {
+    for backend in [BackendKind::Cranelift, BackendKind::Gcc] {
         let label = format!("llvm+{}", backend.name());
-        let mut one = share(opts, backend, &label, Slice { from: k, to: k + 1, of: 8 }, scratch);
+        let mut one = share(opts, backend, &label, pool, 1, scratch);
         one.file = module.clone();
         one.strategy = StrategyKind::Presets;
         one.pipelines = own(backend)
@@ -334,6 +396,7 @@ fn cross_plans(
                 continue;
             }
         };
+        pool.spent(report.history.signals.len());
         if report.problem.reference != llvm.report.problem.reference {
             notes.push(format!(
                 "{label} left out: LLVM's best module, built without passes, does not print \
@@ -344,7 +407,8 @@ fn cross_plans(
         for note in &report.notes {
             eprintln!("opm-driver: note: {note} ({label})");
         }
-        crossed.push(Row { label, mid_end: Some(mid_end.clone()), report, final_ns: None });
+        let mid_end = Some(mid_end.clone());
+        crossed.push(Row { label, mid_end, report, final_ns: None, versus_llvm: None });
     }
     Ok(crossed)
 }
@@ -362,6 +426,12 @@ impl AllReport {
                     "backend": rep.backend.name(),
                     "mid_end": r.mid_end,
                     "final_median_ns": r.final_ns,
+                    "versus_llvm": r.versus_llvm.map(|c| serde_json::json!({
+                        "speedup": c.speedup,
+                        "interval": [c.interval.0, c.interval.1],
+                        "pairs": c.pairs,
+                        "faster": c.verdict == Speedup::Faster,
+                    })),
                     "best": rep.best,
                     "evaluations": rep.history.signals.len(),
                     "stop_reason": rep.stop_reason,
@@ -451,15 +521,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_slices_of_a_budget_add_up_to_it() {
+    fn the_shares_of_a_budget_add_up_to_it_and_what_a_search_leaves_goes_on() {
         for n in [0, 1, 5, 12, 13, 200] {
-            let eighths: u64 = (0..8).map(|k| Slice { from: k, to: k + 1, of: 8 }.evals(n)).sum();
-            let thirds: u64 = (0..3).map(|k| Slice { from: k, to: k + 1, of: 3 }.evals(n)).sum();
-            assert_eq!((eighths, thirds), (n, n));
+            let mut pool = Pool::new(Some(n), None, 8);
+            let mut taken = Vec::new();
+            for k in [2, 2, 2, 1, 1] {
+                let evals = pool.take(k).0.unwrap_or(0);
+                pool.spent(evals as usize);
+                taken.push(evals);
+            }
+            assert_eq!(taken.iter().sum::<u64>(), n, "{taken:?}");
         }
-        let quarter = Slice { from: 2, to: 4, of: 8 };
-        assert_eq!(quarter.evals(12), 3);
-        assert_eq!(quarter.time(Duration::from_secs(60)), Duration::from_secs(15));
+        // 24 evaluations: a quarter each, but a backend that spends 3 of its 6 leaves the
+        // other 3 to the searches after it.
+        let mut pool = Pool::new(Some(24), Some(Duration::from_secs(80)), 8);
+        assert_eq!(pool.take(2).0, Some(6));
+        pool.spent(6);
+        assert_eq!(pool.take(2).0, Some(6));
+        pool.spent(6);
+        assert_eq!(pool.take(2).0, Some(6));
+        pool.spent(3);
+        let (evals, time) = pool.take(1);
+        assert_eq!(evals, Some(4));
+        // Half of what is left of the time (a little under 80 s).
+        assert!(time.is_some_and(|t| t > Duration::from_secs(39) && t <= Duration::from_secs(40)));
+        pool.spent(4);
+        assert_eq!(pool.take(1).0, Some(5));
     }
 
     #[test]

@@ -27,7 +27,7 @@ use opm_backend::{BackendKind, Pipeline, Space};
 use opm_search::rng::Rng;
 use opm_search::{
     AuditEntry, AuditLog, Budget, Candidate, Chain, Fixed, History, LocalProblem, Objective,
-    Origin, PerformanceSignal, PlanDelta, Strategy, StrategyKind,
+    Origin, PerformanceSignal, PlanDelta, Strategy, StrategyKind, Verdict,
 };
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -436,6 +436,7 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
     let growth_base = s.space.baseline(&s.space.growth_base).cloned();
     let mut limit_adapted = false;
     let mut last_batch = Duration::ZERO;
+    let (mut first_iteration, mut refused_module) = (true, false);
     // No candidate of the strategy starts once the time budget is used, even within a batch.
     s.engine.set_deadline(budget.wall_time.map(|t| start + t));
 
@@ -454,6 +455,13 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
         {
             break format!("time budget ({}) used", budget_text(t));
         }
+        if refused_module {
+            break format!(
+                "{} refuses this module: every candidate of the first batch was unsupported",
+                opts.backend.name()
+            );
+        }
+        let first = std::mem::replace(&mut first_iteration, false);
         let size = std::mem::replace(&mut first_batch, BATCH);
         let n = budget.max_evals.map_or(size, |m| size.min((m - done) as usize)).max(1);
         let batch = next_batch(&mut strategy, &s.space, &s.history, &mut rng, n);
@@ -489,6 +497,13 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
         // The first valid candidate is checked too: it becomes the best.
         let evals = numbers.take(batch.len());
         let signals = s.engine.evaluate_all(&batch, &evals, s.history.best_rank(), &on_signal);
+        // A backend that compiles the input as it is (Cranelift, GCC) and refuses every
+        // candidate of the first batch, its baselines among them, refuses the module: its
+        // other settings would be refused for the same construct.
+        refused_module = first
+            && !opts.backend.transforms_ir()
+            && !signals.is_empty()
+            && signals.iter().all(|s| s.verdict == Verdict::Unsupported);
         last_batch = batch_start.elapsed();
         if let Some(source) = lock(&write_error).take() {
             return Err(Error::io(opts.signals.clone().unwrap_or_default(), source));
