@@ -187,10 +187,13 @@ fn confirm(
         &opts.timing,
     );
     if !c.stands {
+        let text = candidate.pipeline.text();
+        // A backend's settings all at their defaults are an empty text.
+        let shown =
+            if text.is_empty() { "the default settings".into() } else { format!("`{text}`") };
         notes.push(format!(
-            "`{}` is not the winner: timed again against {name}, it is {}; the baseline \
+            "{shown} is not the winner: timed again against {name}, it is {}; the baseline \
              {name} (`{pipeline}`) stays the winner",
-            candidate.pipeline,
             c.text()
         ));
     }
