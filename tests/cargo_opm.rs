@@ -228,6 +228,30 @@ fn tune_every_backend_then_build_and_test_a_cross_plan() {
     assert!(stdout.contains("(llvm+cranelift), 1 test target"), "{}", show("test", &out));
 }
 
+/// The fixture with `panic = "abort"` through GCC: std's `invoke`s (it is prebuilt with
+/// unwinding) are calls that return in a program whose panics abort, so its whole program
+/// builds as C, and `build` rebuilds the object measured, printing what cargo's build prints.
+#[test]
+fn tune_and_build_the_fixture_with_panic_abort_through_gcc() {
+    let dir = fixture("gcc-abort");
+    let manifest = dir.join("Cargo.toml");
+    let toml = std::fs::read_to_string(&manifest).unwrap_or_default();
+    let toml = format!("{toml}\n[profile.release]\npanic = \"abort\"\n");
+    std::fs::write(&manifest, toml).unwrap_or_else(|e| panic!("{e}"));
+    let out = cargo_opm(&dir, &["tune", "--backend", "gcc", "--budget-evals", "3"]);
+    assert!(out.status.success(), "{}", show("cargo opm tune --backend gcc", &out));
+    assert!(text(&out.stdout).contains("cargo opm build (gcc)"), "{}", show("tune", &out));
+    let out = cargo_opm(&dir, &["build"]);
+    assert!(out.status.success(), "{}", show("cargo opm build", &out));
+    assert!(text(&out.stderr).contains("built what `tune` measured"), "{}", show("build", &out));
+    let store = dir.join("target/opm/opm-fixture");
+    let reference = store.join("baselines/release/opm-fixture");
+    let reference = Command::new(&reference).output().unwrap_or_else(|e| panic!("{e}"));
+    let ours = Command::new(store.join("opm-fixture")).output().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ours.status.code(), reference.status.code(), "{}", show("the binary", &ours));
+    assert_eq!(text(&ours.stdout), text(&reference.stdout));
+}
+
 #[test]
 fn not_a_cargo_project() {
     let dir = std::env::temp_dir().join(format!("cargo-opm-none-{}", std::process::id()));

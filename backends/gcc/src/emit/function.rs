@@ -17,8 +17,8 @@ use crate::error::GccError;
 use opm_backend::Site;
 use opm_ir::print::{LocalNames, PrintOptions, instruction_text};
 use opm_ir::{
-    BinOp, BlockId, CastOp, Cfg, ConstExpr, Constant, Flags, FloatKind, Function, Inst, Op,
-    Operand, Type, ValueId,
+    BinOp, BlockId, CastOp, ConstExpr, Constant, Flags, FloatKind, Function, Inst, Op, Operand,
+    Type, ValueId,
 };
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -27,6 +27,26 @@ use std::fmt::Write as _;
 pub(crate) type Emitted<T> = Result<T, String>;
 
 /// Emits the body of `f` (its statements, between the braces).
+/// The blocks control reaches from the entry; through an `invoke`'s unwind edge only when
+/// `unwinds`.
+fn reachable_blocks(f: &Function, unwinds: bool) -> Vec<bool> {
+    let mut seen = vec![false; f.blocks.len()];
+    let mut stack = if f.blocks.is_empty() { Vec::new() } else { vec![0] };
+    while let Some(i) = stack.pop() {
+        if seen.get(i).copied().unwrap_or(true) {
+            continue;
+        }
+        seen[i] = true;
+        let Some(t) = f.blocks[i].terminator() else { continue };
+        let next = match &t.op {
+            Op::Invoke { normal, .. } if !unwinds => vec![*normal],
+            op => op.successors(),
+        };
+        stack.extend(next.into_iter().map(BlockId::index));
+    }
+    seen
+}
+
 pub(crate) fn emit(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, GccError> {
     let site = |inst: Option<&Inst>| match inst {
         Some(inst) => {
@@ -36,17 +56,16 @@ pub(crate) fn emit(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, GccErr
         None => Site::function(&f.name),
     };
     // Only the blocks reachable from the entry are emitted: the others never run (rustc's
-    // `panic=abort` modules keep cleanup blocks, `resume` and all, that nothing reaches).
-    let cfg = Cfg::new(f);
-    let reachable: Vec<bool> =
-        (0..f.blocks.len()).map(|i| cfg.is_reachable(BlockId(i as u32))).collect();
+    // `panic=abort` modules keep cleanup blocks, `resume` and all, that nothing reaches; in
+    // a program that never unwinds, nothing reaches a landing pad either).
+    let reachable = reachable_blocks(f, !cx.never_unwinds);
     let live = |i: usize| reachable.get(i).copied().unwrap_or(false);
     // Exception handling that can run is refused at its start, the `invoke`.
     if let Some(inst) = f
         .blocks
         .iter()
         .enumerate()
-        .filter(|(i, _)| live(*i))
+        .filter(|(i, _)| live(*i) && !cx.never_unwinds)
         .flat_map(|(_, b)| &b.insts)
         .find(|inst| matches!(inst.op, Op::Invoke { .. }))
     {
@@ -495,6 +514,11 @@ impl FnEmit<'_, '_> {
                 self.cmpxchg(inst, ptr, cmp, new, *align, *volatile, *weak, *success, *failure)?
             }
             Op::Fence { atomic } => self.fence(*atomic),
+            // In a program that never unwinds, a call that returns (see `never_unwinds`).
+            Op::Invoke { call, normal, .. } if self.cx.never_unwinds => {
+                self.call(inst, call)?;
+                self.jump(bid, *normal)?;
+            }
             Op::Invoke { .. } | Op::LandingPad { .. } | Op::Resume { .. } => {
                 return Err(format!(
                     "`{}` (exception handling has no C equivalent)",

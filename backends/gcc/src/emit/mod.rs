@@ -138,6 +138,40 @@ pub(crate) struct ModuleCx<'m> {
     /// once: each global's definition is its image, and a pointer into it is placed by its
     /// C members, which its image lays out (see [`segments`] and [`member_address`]).
     images: HashMap<String, ConstImage>,
+    /// Whether nothing in the program ever unwinds (see [`never_unwinds`]): every `invoke`
+    /// is then a call that returns, and its landing pad never runs.
+    pub never_unwinds: bool,
+}
+
+/// The functions that start unwinding: a module that calls none of them raises nothing.
+const RAISES: [&str; 6] = [
+    "_Unwind_RaiseException",
+    "_Unwind_Resume_or_Rethrow",
+    "_Unwind_ForcedUnwind",
+    "__cxa_throw",
+    "__cxa_rethrow",
+    "__cxa_rethrow_primary_exception",
+];
+
+/// Whether nothing unwinds in `module`: a Rust whole program (rustc's fat LTO) whose panic
+/// runtime is `panic_abort` — its `__rust_start_panic` defined here and nothing here
+/// declaring a function that starts unwinding ([`RAISES`]; `panic_unwind`'s calls
+/// `_Unwind_RaiseException`) — and whose every personality is Rust's. Its `invoke`s come from
+/// std, which is prebuilt with unwinding: a panic aborts before any of them unwinds, and a
+/// foreign exception must not unwind into Rust frames. A C++ module calls a library that
+/// throws without naming `__cxa_throw`, so only Rust's personality counts.
+fn never_unwinds(module: &Module) -> bool {
+    let abort_runtime = module
+        .functions
+        .iter()
+        .any(|f| !f.is_declaration() && f.name.ends_with("__rust_start_panic"));
+    let raises = module.functions.iter().any(|f| RAISES.contains(&f.name.as_str()));
+    let rust_personality = |f: &opm_ir::Function| match &f.personality {
+        None => true,
+        Some(Constant::Global(name)) => name == "rust_eh_personality",
+        Some(_) => false,
+    };
+    abort_runtime && !raises && module.functions.iter().all(rust_personality)
 }
 
 /// Emits `module` as one C file.
@@ -165,6 +199,7 @@ pub fn emit_module(module: &Module) -> Result<String, GccError> {
         labels_taken: labels_taken(module),
         global_ctypes: HashMap::new(),
         images: HashMap::new(),
+        never_unwinds: never_unwinds(module),
     };
     for g in &module.globals {
         let defined = g.props.linkage != Linkage::AvailableExternally

@@ -934,6 +934,15 @@ int main(void) { printf(f() + g() ? "bad\n" : "ok\n"); return 0; }
     assert!(e.contains("a call of a variadic function without a named parameter"), "{e}");
 }
 
+/// What a `landingpad` gives: `{ ptr, i32 }`.
+fn landing_pad_record() -> Type {
+    Type::Struct(opm_ir::StructType {
+        name: None,
+        body: Some(vec![Type::Ptr, Type::I32]),
+        packed: false,
+    })
+}
+
 #[test]
 fn exception_handling_and_wide_integers_are_refused() {
     // invoke / landingpad / resume
@@ -947,11 +956,7 @@ fn exception_handling_and_wide_integers_are_refused() {
     b.position(ok);
     b.ret(None);
     b.position(pad);
-    let rec = Type::Struct(opm_ir::StructType {
-        name: None,
-        body: Some(vec![Type::Ptr, Type::I32]),
-        packed: false,
-    });
+    let rec = landing_pad_record();
     let lp =
         b.push(rec, Op::LandingPad { cleanup: true, clauses: vec![Clause::Catch(Constant::Null)] });
     b.push_void(Op::Resume { val: lp });
@@ -988,11 +993,7 @@ fn exception_handling_and_wide_integers_are_refused() {
 /// Where an `invoke` can run, it is what the refusal names, even after its landing pad.
 #[test]
 fn exception_handling_only_where_it_can_run_is_refused() {
-    let rec = Type::Struct(opm_ir::StructType {
-        name: None,
-        body: Some(vec![Type::Ptr, Type::I32]),
-        packed: false,
-    });
+    let rec = landing_pad_record();
     let mut m = module();
     m.functions.push(Function::declaration("may_throw", fn_ty(Type::Void, vec![])));
     let mut b = FunctionBuilder::new("f", fn_ty(Type::I32, vec![]));
@@ -1034,6 +1035,63 @@ int main(void) { printf(f() == 7 ? "ok\n" : "bad\n"); return 0; }
     m.functions.push(f);
     let e = refusal(&m);
     assert!(e.contains("`invoke` (exception handling"), "{e}");
+}
+
+/// A Rust whole program with `panic=abort` (its `__rust_start_panic` defined, nothing that
+/// starts unwinding declared, Rust's personality) never unwinds: std's `invoke`s, prebuilt
+/// with unwinding, are calls that return, with the invoke's value and the normal edge's phi,
+/// and their landing pads are left out. With `_Unwind_RaiseException` declared (the
+/// `panic_unwind` runtime), or with C++'s personality, the `invoke` is refused as before.
+#[test]
+fn invokes_of_a_program_that_never_unwinds_are_calls() {
+    let rec = landing_pad_record();
+    let program = |raise: Option<&str>, personality: &str| {
+        let mut m = module();
+        m.functions.push(Function::declaration("next", fn_ty(Type::I32, vec![Type::I32])));
+        m.functions.push(Function::declaration(personality, fn_ty(Type::I32, vec![])));
+        if let Some(raise) = raise {
+            m.functions.push(Function::declaration(raise, fn_ty(Type::I32, vec![Type::Ptr])));
+        }
+        let mut b = FunctionBuilder::new(
+            "_RNvCs1_7___rustc18___rust_start_panic",
+            fn_ty(Type::I32, vec![]),
+        );
+        b.ret(Some(int(32, 0)));
+        m.functions.push(b.finish());
+        let mut b = FunctionBuilder::new("f", fn_ty(Type::I32, vec![Type::I32]));
+        let ok = b.block("ok");
+        let pad = b.block("pad");
+        let call =
+            Call::new(global_op("next"), fn_ty(Type::I32, vec![Type::I32]), vec![b.param(0)]);
+        let r = b.push(Type::I32, Op::Invoke { call: Box::new(call), normal: ok, unwind: pad });
+        b.position(ok);
+        let entry = BlockId(0);
+        let phi = b.push(Type::I32, Op::Phi { flags: Flags::NONE, incoming: vec![(r, entry)] });
+        let sum = b.bin(Type::I32, BinOp::Add, phi, int(32, 1));
+        b.ret(Some(sum));
+        b.position(pad);
+        let lp = b.push(rec.clone(), Op::LandingPad { cleanup: true, clauses: vec![] });
+        b.push_void(Op::Resume { val: lp });
+        let mut f = b.finish();
+        f.personality = Some(Constant::Global(personality.into()));
+        m.functions.push(f);
+        m
+    };
+    let main = r#"
+#include <stdio.h>
+int f(int);
+int next(int x) { return 2 * x; }
+int rust_eh_personality(void) { return 1; }
+int main(void) { printf(f(20) == 41 ? "ok\n" : "bad\n"); return 0; }
+"#;
+    let c = check(&program(None, "rust_eh_personality"), main);
+    assert!(!c.contains("bb2"), "the landing pad is left out:\n{c}");
+    for (raise, personality) in
+        [(Some("_Unwind_RaiseException"), "rust_eh_personality"), (None, "__gxx_personality_v0")]
+    {
+        let e = refusal(&program(raise, personality));
+        assert!(e.contains("`invoke` (exception handling"), "{raise:?} {personality}: {e}");
+    }
 }
 
 /// `i64 slots(i32 x, i64 y)`: stack slots of one integer, double or pointer are C scalars

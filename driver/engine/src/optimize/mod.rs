@@ -441,6 +441,13 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
     s.engine.set_deadline(budget.wall_time.map(|t| start + t));
 
     let stop_reason = loop {
+        // Said first: it is why the rest of the budget is not used.
+        if refused_module {
+            break format!(
+                "{} refuses this module: every candidate of the first batch was unsupported",
+                opts.backend.name()
+            );
+        }
         let done = s.history.signals.len() as u64;
         if let Some(max) = budget.max_evals
             && done >= max
@@ -454,12 +461,6 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
             && start.elapsed() >= t
         {
             break format!("time budget ({}) used", budget_text(t));
-        }
-        if refused_module {
-            break format!(
-                "{} refuses this module: every candidate of the first batch was unsupported",
-                opts.backend.name()
-            );
         }
         let first = std::mem::replace(&mut first_iteration, false);
         let size = std::mem::replace(&mut first_batch, BATCH);
