@@ -129,13 +129,13 @@ pub struct Ranking {
     pub candidates: Vec<Ranked>,
 }
 
-impl Ranking {
-    /// `c`'s plan.
-    pub fn plan(&self, c: &Ranked) -> Plan {
+impl Ranked {
+    /// Its plan, `ranking_backend` (the [`Ranking`]'s) when it names no backend of its own.
+    pub fn plan(&self, ranking_backend: BackendKind) -> Plan {
         Plan {
-            backend: c.backend.unwrap_or(self.backend),
-            mid_end: c.mid_end.clone(),
-            pipeline: c.pipeline.clone(),
+            backend: self.backend.unwrap_or(ranking_backend),
+            mid_end: self.mid_end.clone(),
+            pipeline: self.pipeline.clone(),
         }
     }
 }

@@ -200,7 +200,7 @@ pub fn test(args: &TestArgs) -> Result<(), Error> {
     let first = winner.plan();
     let mut candidates = vec![first.clone()];
     for c in ranking.candidates.iter().filter(|c| c.rejected.is_none()) {
-        let plan = ranking.plan(c);
+        let plan = c.plan(ranking.backend);
         if !candidates.contains(&plan) {
             candidates.push(plan);
         }
@@ -221,13 +221,8 @@ pub fn test(args: &TestArgs) -> Result<(), Error> {
             Some(why) => {
                 eprintln!("cargo-opm: `{plan}` is rejected: {why}");
                 let backend = ranking.backend;
-                for c in ranking.candidates.iter_mut() {
-                    let same = c.backend.unwrap_or(backend) == plan.backend
-                        && c.mid_end == plan.mid_end
-                        && c.pipeline == plan.pipeline;
-                    if same {
-                        c.rejected = Some(why.clone());
-                    }
+                for c in ranking.candidates.iter_mut().filter(|c| c.plan(backend) == *plan) {
+                    c.rejected = Some(why.clone());
                 }
                 write_json(&s.store.ranking_path(), &ranking)?;
                 rejected.push(plan.to_string());
@@ -242,7 +237,7 @@ pub fn test(args: &TestArgs) -> Result<(), Error> {
         )));
     };
     if chosen != first {
-        let ranked = ranking.candidates.iter().find(|c| ranking.plan(c) == chosen);
+        let ranked = ranking.candidates.iter().find(|c| c.plan(ranking.backend) == chosen);
         winner.identity = ranked.and_then(|c| c.identity.clone());
         if let Some(c) = ranked {
             winner.metrics = c.metrics.clone();

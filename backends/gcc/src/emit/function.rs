@@ -61,13 +61,14 @@ pub(crate) fn emit(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, GccErr
     let reachable = reachable_blocks(f, !cx.never_unwinds);
     let live = |i: usize| reachable.get(i).copied().unwrap_or(false);
     // Exception handling that can run is refused at its start, the `invoke`.
-    if let Some(inst) = f
-        .blocks
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| live(*i) && !cx.never_unwinds)
-        .flat_map(|(_, b)| &b.insts)
-        .find(|inst| matches!(inst.op, Op::Invoke { .. }))
+    if !cx.never_unwinds
+        && let Some(inst) = f
+            .blocks
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| live(*i))
+            .flat_map(|(_, b)| &b.insts)
+            .find(|inst| matches!(inst.op, Op::Invoke { .. }))
     {
         return Err(GccError::Unsupported {
             construct: "`invoke` (exception handling has no C equivalent)".into(),
