@@ -194,6 +194,10 @@ fn tune_every_backend_then_build_and_test_a_cross_plan() {
     let gcc = stdout.lines().find(|l| l.contains(" gcc ")).unwrap_or_default();
     assert!(gcc.contains("no valid candidate"), "{}", show("tune", &out));
     assert!(stdout.contains("unsupported: `invoke`"), "{}", show("tune", &out));
+    // The engine's messages speak as the command the user ran.
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("cargo-opm: searching cranelift's pipelines"), "{stderr}");
+    assert!(!stderr.contains("opm-driver:"), "{stderr}");
 
     let store = dir.join("target/opm/opm-fixture");
     let ranking = json(&store.join("ranking.json"));

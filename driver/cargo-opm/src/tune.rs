@@ -214,6 +214,7 @@ pub fn tune(args: &TuneArgs) -> Result<(), Error> {
         run: true,
         audit: None,
         progress: true,
+        speaker: "cargo-opm",
         worker_exe: worker_exe()?,
         observer: None,
         link: module.link.clone(),

@@ -283,6 +283,7 @@ fn optimize_options(args: &OptimizeArgs, backend: BackendKind) -> Result<Optimiz
         run: !args.no_run,
         audit: args.audit.clone(),
         progress: !args.quiet && !args.json,
+        speaker: "opm-driver",
         worker_exe: worker_exe(),
         observer: None,
         link: link_args(args.link_args.as_deref())?,

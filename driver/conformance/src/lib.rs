@@ -290,6 +290,7 @@ fn measure_specs(
         run: false,
         audit: None,
         progress: false,
+        speaker: "opm-driver",
         worker_exe: exe.to_path_buf(),
         observer: None,
         link: Default::default(),

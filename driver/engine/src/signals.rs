@@ -64,29 +64,26 @@ fn ends_with_newline(path: &Path) -> std::io::Result<bool> {
 }
 
 /// Reads the signals of the problem `problem` from an existing signals file (a missing file
-/// has none). A line that cannot be read (cut short by a kill, say) is skipped with a warning:
-/// its candidate is simply evaluated again. A later line for the same evaluation of the same
+/// has none), and the lines skipped (their number, from 1, and why), for the caller to warn
+/// of. A line that cannot be read (cut short by a kill, say) is skipped: its candidate is
+/// simply evaluated again. A later line for the same evaluation of the same
 /// pipeline corrects the earlier one (a result the winner's check found broken after it was
 /// measured). Reading never runs a compiler.
-pub fn read_signals(path: &Path, problem: &str) -> Result<Vec<PerformanceSignal>, Error> {
+pub fn read_signals(path: &Path, problem: &str) -> Result<ParsedSignals, Error> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Default::default()),
         Err(source) => return Err(Error::io(path, source)),
     };
-    let (signals, skipped) = parse_signals(&text, problem);
-    for (line, why) in skipped {
-        eprintln!(
-            "opm-driver: warning: {}:{line}: skipping an unreadable signal: {why}",
-            path.display()
-        );
-    }
-    Ok(signals)
+    Ok(parse_signals(&text, problem))
 }
+
+/// Signals read back, and the lines skipped: their number, from 1, and why.
+pub type ParsedSignals = (Vec<PerformanceSignal>, Vec<(usize, String)>);
 
 /// The signals of the problem `problem` in the text of a signals file, as [`read_signals`]
 /// reads them, and the lines skipped (their number, from 1, and why).
-pub fn parse_signals(text: &str, problem: &str) -> (Vec<PerformanceSignal>, Vec<(usize, String)>) {
+pub fn parse_signals(text: &str, problem: &str) -> ParsedSignals {
     let mut out: Vec<PerformanceSignal> = Vec::new();
     let mut skipped = Vec::new();
     let mut at_eval = HashMap::new();

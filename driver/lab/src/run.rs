@@ -523,6 +523,7 @@ pub fn search_watching(
         run: true,
         audit: None,
         progress: false,
+        speaker: "opm-driver",
         worker_exe: opts.worker_exe.clone(),
         observer: Some(observer),
         link: Default::default(),

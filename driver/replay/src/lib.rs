@@ -209,6 +209,7 @@ fn measure_plan(
         run: p.objective == Objective::Runtime,
         audit: None,
         progress: false,
+        speaker: "opm-driver",
         worker_exe: opts.worker_exe.clone(),
         observer: None,
         link: opts.link.clone(),

@@ -156,12 +156,12 @@ pub fn optimize_all(opts: &OptimizeOptions) -> Result<AllReport, Error> {
     for backend in BackendKind::ALL {
         let one = share(opts, backend, backend.name(), &mut pool, per_backend, scratch.path());
         if one.progress {
-            eprintln!("opm-driver: searching {}'s pipelines", backend.name());
+            eprintln!("{}: searching {}'s pipelines", opts.speaker, backend.name());
         }
         let report = optimize(&one)?;
         pool.spent(report.history.signals.len());
         for note in &report.notes {
-            eprintln!("opm-driver: note: {note} ({})", backend.name());
+            eprintln!("{}: note: {note} ({})", opts.speaker, backend.name());
         }
         let label = backend.name().into();
         rows.push(Row { label, mid_end: None, report, final_ns: None, versus_llvm: None });
@@ -234,7 +234,8 @@ fn final_round(
     }
     if opts.progress {
         eprintln!(
-            "opm-driver: timing the {} searches' winners against each other",
+            "{}: timing the {} searches' winners against each other",
+            opts.speaker,
             finalists.len()
         );
     }
@@ -387,7 +388,11 @@ fn cross_plans(
             })
             .unwrap_or_default();
         if one.progress {
-            eprintln!("opm-driver: searching {}'s settings on LLVM's best module", backend.name());
+            eprintln!(
+                "{}: searching {}'s settings on LLVM's best module",
+                opts.speaker,
+                backend.name()
+            );
         }
         let report = match optimize(&one) {
             Ok(report) => report,
@@ -405,7 +410,7 @@ fn cross_plans(
             continue;
         }
         for note in &report.notes {
-            eprintln!("opm-driver: note: {note} ({label})");
+            eprintln!("{}: note: {note} ({label})", opts.speaker);
         }
         let mid_end = Some(mid_end.clone());
         crossed.push(Row { label, mid_end, report, final_ns: None, versus_llvm: None });

@@ -81,6 +81,9 @@ pub struct OptimizeOptions {
     pub audit: Option<PathBuf>,
     /// Draw a progress bar on stderr (when it is a terminal).
     pub progress: bool,
+    /// The name the search's messages on stderr begin with: the command the user ran
+    /// (`opm-driver`, `cargo-opm`).
+    pub speaker: &'static str,
     /// The `opm-driver` executable to start workers from.
     pub worker_exe: PathBuf,
     /// Called with every signal as soon as it is final, after it is written to `signals`.
@@ -188,7 +191,7 @@ pub fn optimize(opts: &OptimizeOptions) -> Result<OptimizeReport, Error> {
     if let Some(note) = timing_note(opts, &s.engine) {
         // Said before the budget is spent, where someone is watching.
         if opts.progress {
-            eprintln!("opm-driver: note: {note}");
+            eprintln!("{}: note: {note}", opts.speaker);
         } else {
             s.notes.push(note);
         }
@@ -330,7 +333,15 @@ fn prepare(opts: &OptimizeOptions) -> Result<Prepared, Error> {
     let mut history = History::in_space(opts.objective, &space);
     history.set_learning(opts.avoid);
     if let Some(path) = opts.signals.as_ref().filter(|_| opts.resume) {
-        for s in read_signals(path, &problem.id())? {
+        let (signals, skipped) = read_signals(path, &problem.id())?;
+        for (line, why) in skipped {
+            eprintln!(
+                "{}: warning: {}:{line}: skipping an unreadable signal: {why}",
+                opts.speaker,
+                path.display()
+            );
+        }
+        for s in signals {
             audit.record(AuditEntry::Resumed { pipeline: s.pipeline.clone(), eval: s.eval })?;
             history.push(s);
         }
