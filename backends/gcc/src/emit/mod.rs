@@ -970,9 +970,15 @@ fn prototype(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, String> {
     let (storage, label) = linkage(f.props.linkage, &f.name);
     let storage = if declared_only(f) { "extern ".into() } else { storage };
     let unused = if storage.starts_with("static") { " __attribute__((unused))" } else { "" };
-    // Its labels' addresses are constants of the function: one copy of its code.
-    let once = if cx.labels_taken.contains(&f.name) && !declared_only(f) {
+    // Its labels' addresses are constants of the function: one copy of its code. A function
+    // marked `noinline` (the source's `__attribute__((noinline))`, which LLVM's inliner
+    // honours) is not inlined by gcc either: gcc would inline a static function called once.
+    let once = if declared_only(f) {
+        ""
+    } else if cx.labels_taken.contains(&f.name) {
         " __attribute__((noinline, noclone))"
+    } else if f.attrs.func_has("noinline") {
+        " __attribute__((noinline))"
     } else {
         ""
     };

@@ -1258,3 +1258,46 @@ int main(void) {
     assert!(c.contains("_arr[24])") && c.contains(".b0[24])") && c.contains(".tail[8])"), "{c}");
     assert!(c.contains("_s.r0)"), "{c}");
 }
+
+/// A function marked `noinline` stays a function of its own at -O2, as LLVM's inliner leaves
+/// it: gcc inlines a static function called once unless told not to.
+#[test]
+fn noinline_functions_stay_out_of_line() {
+    use object::{Object, ObjectSymbol};
+    let program = |noinline: bool| {
+        let mut m = module();
+        let ty = fn_ty(Type::I32, vec![Type::I32]);
+        let mut b = FunctionBuilder::new("twice", ty.clone());
+        let p = b.param(0);
+        let x = b.bin(Type::I32, BinOp::Mul, p, int(32, 2));
+        b.ret(Some(x));
+        let mut f = b.finish();
+        f.props.linkage = Linkage::Internal;
+        if noinline {
+            f.attrs.func.push(Attribute::flag("noinline"));
+        }
+        m.functions.push(f);
+        let mut b = FunctionBuilder::new("f", ty.clone());
+        let call = Call::new(global_op("twice"), ty, vec![b.param(0)]);
+        let r = b.push(Type::I32, Op::Call(Box::new(call)));
+        let sum = b.bin(Type::I32, BinOp::Add, r, int(32, 1));
+        b.ret(Some(sum));
+        m.functions.push(b.finish());
+        m
+    };
+    let main = r#"
+#include <stdio.h>
+int f(int);
+int main(void) { printf(f(20) == 41 ? "ok\n" : "bad\n"); return 0; }
+"#;
+    let gcc = Gcc::find().expect("the tests need gcc (apt-get install gcc)");
+    for noinline in [true, false] {
+        let m = program(noinline);
+        let c = check(&m, main);
+        let object = crate::compile_to_object(&gcc, &m, &["-O2".into()], Duration::from_secs(120))
+            .unwrap_or_else(|e| panic!("{e}\n{c}"));
+        let file = object::File::parse(&*object).unwrap_or_else(|e| panic!("{e}"));
+        let kept = file.symbols().any(|s| s.name().is_ok_and(|n| n.contains("twice")));
+        assert_eq!(kept, noinline, "noinline {noinline}, a symbol of `twice` kept {kept}:\n{c}");
+    }
+}
