@@ -37,7 +37,10 @@
 //!   1 GiB limit of address space that a leak of them would pass), `structors`
 //!   (constructors and destructors with and without priorities, in `@llvm.global_ctors` and
 //!   `@llvm.global_dtors`) and `aliases` (of variables and functions, chained, internal and
-//!   weak, called, written and in initializers through the alias).
+//!   weak, called, written and in initializers through the alias), `setjmp_longjmp`
+//!   (`setjmp`/`sigsetjmp` and `longjmp` out of a recursion and nested handlers: at -O2,
+//!   doubles computed before `setjmp` and read only after its second return, which a loop of
+//!   calls on the first return's path would overwrite in shared spill slots).
 //! - `cranelift::atomic_rmw_ll`: `tests/data/cl_atomic_rmw.ll`, every `atomicrmw` operation
 //!   of LLVM 22 (those C cannot spell too: `uinc_wrap`, `udec_wrap`, `usub_cond`,
 //!   `usub_sat`, `fmaximum`, `fminimum`), `cmpxchg` weak and volatile, atomic loads and
@@ -195,6 +198,7 @@ const CONSTRUCTS: &[&str] = &[
     "vla_dynamic",
     "structors",
     "aliases",
+    "setjmp_longjmp",
 ];
 
 /// A program of [`CONSTRUCTS`] at `level`, built with the Cranelift settings `pipeline`,

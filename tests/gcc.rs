@@ -14,7 +14,9 @@
 //!   destructors (`structors.c`), symbol aliases (`aliases.c`), inline asm in AT&T and Intel
 //!   syntax (`inline_asm.c`, `inline_asm_intel.c`), x86 intrinsics of one instruction
 //!   (`x86_intrinsics.c`: `rdtsc`, `rdtscp`, `xgetbv`, `pause`, fences), symbols kept by
-//!   `@llvm.compiler.used` (`used_hooks.c`: statics nothing refers to), `llvm.fmuladd` fused
+//!   `@llvm.compiler.used` (`used_hooks.c`: statics nothing refers to), `setjmp`/`longjmp`
+//!   (`setjmp_longjmp.c`: volatile locals and values read after the second return),
+//!   `llvm.fmuladd` fused
 //!   where clang's build fuses it (`fmuladd_fused.c`, built with `-mfma`; not run on a
 //!   processor without FMA), floats in memory (unaligned, NaN payloads), the classes of floats
 //!   (`llvm.is.fpclass`) and variadic functions called through pointers, at several gcc
@@ -94,6 +96,7 @@ fn main() {
         "inline_asm_intel.c",
         "x86_intrinsics.c",
         "used_hooks.c",
+        "setjmp_longjmp.c",
     ];
     let gcc_data = [
         "gcc_packed_vectors.ll",

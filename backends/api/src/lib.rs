@@ -10,7 +10,8 @@
 //! (every error says whose fault it is), [`intrinsic`] (which LLVM intrinsics there are and
 //! what each does, classified once), [`object`] (the `.text` size of any object file),
 //! [`process`] (child processes with a time limit), [`structors`] (the constructors and
-//! destructors of `@llvm.global_ctors`/`@llvm.global_dtors`, as the sections they go in).
+//! destructors of `@llvm.global_ctors`/`@llvm.global_dtors`, as the sections they go in),
+//! [`returns_twice`] (the calls of `setjmp` and its kin).
 //!
 //! Nothing here runs a compiler: reading a pipeline's stored text ([`Pipeline::read`]) is
 //! plain parsing.
@@ -23,6 +24,7 @@ pub mod object;
 mod pids;
 pub mod pipeline;
 pub mod process;
+pub mod returns_twice;
 pub mod space;
 pub mod structors;
 

@@ -13,6 +13,7 @@ pub mod error;
 mod labels;
 mod lower;
 mod module;
+mod returns_twice;
 pub mod settings;
 #[cfg(test)]
 mod tests;

@@ -170,6 +170,7 @@ pub(crate) fn compile(
     machine_code: Option<&dyn opm_backend::MachineCode>,
 ) -> Result<Vec<u8>, CraneliftError> {
     let module = &*module.with_inline_only_copies();
+    let module = &*crate::returns_twice::in_slots(module)?;
     let layout =
         DataLayout::parse(&module.data_layout).map_err(|e| CraneliftError::Unsupported {
             construct: format!("the data layout `{}`: {e}", module.data_layout),

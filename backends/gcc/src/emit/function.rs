@@ -94,6 +94,7 @@ pub(crate) fn emit(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, GccErr
         })
         .collect();
     let statics = cx.local_statics.remove(&f.name).unwrap_or_default();
+    let returns_twice = !cx.returns_twice.sites(f).is_empty();
     let mut e = FnEmit {
         cx,
         f,
@@ -107,6 +108,7 @@ pub(crate) fn emit(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, GccErr
         signed: super::signed::signed_values(f),
         signed_arith: super::signed::nsw_undefined_on_overflow(f),
         fused_fmuladd: opm_backend::intrinsic::fuses_fmuladd(f),
+        returns_twice,
     };
     for def in statics {
         let _ = writeln!(e.decls, "  {def}");
@@ -180,6 +182,8 @@ pub(crate) struct FnEmit<'a, 'm> {
     signed_arith: HashSet<ValueId>,
     /// `llvm.fmuladd` rounds once here (see [`opm_backend::intrinsic::fuses_fmuladd`]).
     pub(crate) fused_fmuladd: bool,
+    /// The function calls one that returns twice: its stack slots are `volatile` objects.
+    returns_twice: bool,
 }
 
 /// The blocks of `f` whose address is taken, in its code or in the tables of block
@@ -880,6 +884,11 @@ impl FnEmit<'_, '_> {
                     (1, Type::Ptr) if size == 8 => Some("opm_ptr"),
                     _ => None,
                 };
+                // In a function that calls `setjmp`, what a slot holds when `longjmp` jumps
+                // back is what was last stored to it, as the IR's memory says; gcc keeps a
+                // slot that is not `volatile` in a register, even one accessed only through
+                // `volatile` pointers, and the second return then reads an older value.
+                let volatile = if self.returns_twice { "volatile " } else { "" };
                 if let Some(c) = scalar {
                     // A slot of one integer, float or pointer is a C scalar, whose accesses
                     // gcc's early passes see as values (an array of bytes only later, after
@@ -890,14 +899,14 @@ impl FnEmit<'_, '_> {
                     } else {
                         String::new()
                     };
-                    let _ = writeln!(self.decls, "  {c} {slot}{over} = 0;");
+                    let _ = writeln!(self.decls, "  {volatile}{c} {slot}{over} = 0;");
                     self.line(&format!("{dst} = (opm_ptr)&{slot};"));
                 } else {
                     let _ = writeln!(
                         self.decls,
-                        "  uint8_t {slot}[{total}] __attribute__((aligned({align})));"
+                        "  {volatile}uint8_t {slot}[{total}] __attribute__((aligned({align})));"
                     );
-                    self.line(&format!("{dst} = {slot};"));
+                    self.line(&format!("{dst} = (opm_ptr){slot};"));
                 }
             }
             _ => {

@@ -141,6 +141,8 @@ pub(crate) struct ModuleCx<'m> {
     /// Whether nothing in the program ever unwinds (see [`never_unwinds`]): every `invoke`
     /// is then a call that returns, and its landing pad never runs.
     pub never_unwinds: bool,
+    /// The functions that return twice (`setjmp` …).
+    pub returns_twice: opm_backend::returns_twice::ReturnsTwice<'m>,
 }
 
 /// The functions that start unwinding: a module that calls none of them raises nothing.
@@ -200,6 +202,7 @@ pub fn emit_module(module: &Module) -> Result<String, GccError> {
         global_ctypes: HashMap::new(),
         images: HashMap::new(),
         never_unwinds: never_unwinds(module),
+        returns_twice: opm_backend::returns_twice::ReturnsTwice::of(module),
     };
     for g in &module.globals {
         let defined = g.props.linkage != Linkage::AvailableExternally
@@ -973,7 +976,7 @@ fn prototype(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, String> {
     // Its labels' addresses are constants of the function: one copy of its code. A function
     // marked `noinline` (the source's `__attribute__((noinline))`, which LLVM's inliner
     // honours) is not inlined by gcc either: gcc would inline a static function called once.
-    let once = if declared_only(f) {
+    let mut once = if declared_only(f) {
         ""
     } else if cx.labels_taken.contains(&f.name) {
         " __attribute__((noinline, noclone))"
@@ -981,7 +984,14 @@ fn prototype(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, String> {
         " __attribute__((noinline))"
     } else {
         ""
-    };
+    }
+    .to_string();
+    // gcc knows `setjmp` and its kin by their C names, which the emitted C does not use: a
+    // function that returns twice must say so, or gcc may keep a value its caller reads after
+    // the second return where the code between the two returns overwrote it.
+    if f.attrs.func_has("returns_twice") {
+        once.push_str(" __attribute__((returns_twice))");
+    }
     Ok(format!(
         "{storage}{ret} {}({params}){label}{unused}{once}{}",
         sym.cname,
