@@ -885,9 +885,9 @@ impl FnEmit<'_, '_> {
                     _ => None,
                 };
                 // In a function that calls `setjmp`, what a slot holds when `longjmp` jumps
-                // back is what was last stored to it, as the IR's memory says; gcc keeps a
-                // slot that is not `volatile` in a register, even one accessed only through
-                // `volatile` pointers, and the second return then reads an older value.
+                // back is what was last stored to it, as the IR's memory says; from -O1 on,
+                // gcc let the second return read an older value of a slot that was not
+                // `volatile` itself, even one accessed only through `volatile` pointers.
                 let volatile = if self.returns_twice { "volatile " } else { "" };
                 if let Some(c) = scalar {
                     // A slot of one integer, float or pointer is a C scalar, whose accesses
