@@ -35,6 +35,11 @@ impl<'m> ReturnsTwice<'m> {
         }
     }
 
+    /// Whether `f` calls a function that returns twice.
+    pub fn called_in(&self, f: &Function) -> bool {
+        f.blocks.iter().flat_map(|b| &b.insts).any(|i| self.calls(i))
+    }
+
     /// The calls in `f` of functions that return twice, as (block, instruction) indices.
     pub fn sites(&self, f: &Function) -> Vec<(usize, usize)> {
         let mut sites = Vec::new();

@@ -59,12 +59,11 @@ fn demote(f: &Function, sites: &[(usize, usize)]) -> Result<Function, CraneliftE
         .iter()
         .map(|b| b.successors().iter().map(|s| s.0 as usize).filter(|&s| s < n).collect())
         .collect();
-    let mut preds = vec![Vec::new(); n];
-    for (b, ss) in succs.iter().enumerate() {
-        for &s in ss {
-            preds[s].push(b);
-        }
-    }
+    let preds: Vec<Vec<usize>> = f
+        .predecessors()
+        .into_iter()
+        .map(|ps| ps.into_iter().map(|p| p.index()).collect())
+        .collect();
     let call_blocks: Vec<usize> = sites.iter().map(|&(b, _)| b).collect();
     // The blocks reachable from a call's block by one edge or more, and those from which a
     // call's block is.

@@ -94,7 +94,7 @@ pub(crate) fn emit(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, GccErr
         })
         .collect();
     let statics = cx.local_statics.remove(&f.name).unwrap_or_default();
-    let returns_twice = !cx.returns_twice.sites(f).is_empty();
+    let returns_twice = cx.returns_twice.called_in(f);
     let mut e = FnEmit {
         cx,
         f,
