@@ -992,6 +992,18 @@ fn prototype(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, String> {
     if f.attrs.func_has("returns_twice") {
         once.push_str(" __attribute__((returns_twice))");
     }
+    // What the function attributes tell LLVM's code generator about the code around a call
+    // (Rust's panics are `cold` and `noreturn`), gcc learns from its own attributes. A
+    // `noreturn` function with a `ret` (which it never reaches) goes without: gcc would warn.
+    let returns = f
+        .blocks
+        .iter()
+        .any(|b| b.terminator().is_some_and(|t| matches!(t.op, opm_ir::inst::Op::Ret { .. })));
+    for (attr, c) in HINTS {
+        if f.attrs.func_has(attr) && !(*attr == "noreturn" && returns) {
+            once.push_str(c);
+        }
+    }
     Ok(format!(
         "{storage}{ret} {}({params}){label}{unused}{once}{}",
         sym.cname,
@@ -999,18 +1011,36 @@ fn prototype(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, String> {
     ))
 }
 
-/// The head of `f`'s definition: `RT name(P0 v1, P1 v2, ...)`.
+/// LLVM's function attributes that are hints to the code generator, and gcc's for them.
+const HINTS: &[(&str, &str)] = &[
+    ("cold", " __attribute__((cold))"),
+    ("hot", " __attribute__((hot))"),
+    ("noreturn", " __attribute__((noreturn))"),
+];
+
+/// The head of `f`'s definition: `RT name(P0 v1, P1 v2, ...)`, declared `inline` when LLVM's
+/// inliner would favour it (the source's `inline`, Rust's `#[inline]`): gcc inlines larger
+/// functions declared `inline` than others. Its prototype, written before without `inline`,
+/// makes a definition of external linkage an external definition in C99's terms.
 fn definition_head(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, String> {
     let sym = cx.symbols[&f.name].clone();
     let ret = ret_c(cx, &f.ty, &f.attrs)?;
     let mut params = Vec::new();
     for (i, p) in f.params.iter().enumerate() {
-        params.push(format!("{} a{}", param_c(cx, &f.ty, &f.attrs, i)?, p.value.0));
+        // LLVM's `noalias` on a parameter is C99's `restrict` (C's `restrict`, Rust's `&mut`).
+        let restrict = f.ty.params[i] == Type::Ptr
+            && f.attrs.param_has(i, "noalias")
+            && type_attr(f.attrs.param(i), "byval").is_none();
+        let restrict = if restrict { " restrict" } else { "" };
+        params.push(format!("{}{restrict} a{}", param_c(cx, &f.ty, &f.attrs, i)?, p.value.0));
     }
     if f.ty.varargs {
         params.push("...".into());
     }
     let params = if params.is_empty() { "void".into() } else { params.join(", ") };
     let (storage, _) = linkage(f.props.linkage, &f.name);
-    Ok(format!("{storage}{ret} {}({params})", sym.cname))
+    let hinted = ["inlinehint", "alwaysinline"].iter().any(|a| f.attrs.func_has(a));
+    let once = f.attrs.func_has("noinline") || cx.labels_taken.contains(&f.name);
+    let inline = if hinted && !once { "inline " } else { "" };
+    Ok(format!("{storage}{inline}{ret} {}({params})", sym.cname))
 }

@@ -1261,6 +1261,16 @@ int main(void) {
 
 /// A function marked `noinline` stays a function of its own at -O2, as LLVM's inliner leaves
 /// it: gcc inlines a static function called once unless told not to.
+/// `f(x)`, which returns `callee(x) + 1`; `ty` is both functions' type.
+fn plus_one(callee: &str, ty: FunctionType) -> Function {
+    let mut b = FunctionBuilder::new("f", ty.clone());
+    let call = Call::new(global_op(callee), ty, vec![b.param(0)]);
+    let r = b.push(Type::I32, Op::Call(Box::new(call)));
+    let sum = b.bin(Type::I32, BinOp::Add, r, int(32, 1));
+    b.ret(Some(sum));
+    b.finish()
+}
+
 #[test]
 fn noinline_functions_stay_out_of_line() {
     use object::{Object, ObjectSymbol};
@@ -1277,12 +1287,7 @@ fn noinline_functions_stay_out_of_line() {
             f.attrs.func.push(Attribute::flag("noinline"));
         }
         m.functions.push(f);
-        let mut b = FunctionBuilder::new("f", ty.clone());
-        let call = Call::new(global_op("twice"), ty, vec![b.param(0)]);
-        let r = b.push(Type::I32, Op::Call(Box::new(call)));
-        let sum = b.bin(Type::I32, BinOp::Add, r, int(32, 1));
-        b.ret(Some(sum));
-        m.functions.push(b.finish());
+        m.functions.push(plus_one("twice", ty));
         m
     };
     let main = r#"
@@ -1299,5 +1304,123 @@ int main(void) { printf(f(20) == 41 ? "ok\n" : "bad\n"); return 0; }
         let file = object::File::parse(&*object).unwrap_or_else(|e| panic!("{e}"));
         let kept = file.symbols().any(|s| s.name().is_ok_and(|n| n.contains("twice")));
         assert_eq!(kept, noinline, "noinline {noinline}, a symbol of `twice` kept {kept}:\n{c}");
+    }
+}
+
+#[test]
+fn inline_hints_and_cold_functions_reach_gcc() {
+    use object::{Object, ObjectSection, ObjectSymbol};
+    // `mix`, of external linkage, is too large for gcc -O2 to inline undeclared and small
+    // enough to inline declared `inline`; `rare`, marked `cold`, goes where gcc puts cold
+    // code. main calls `mix` itself: its external definition stays.
+    let program = |hint: bool| {
+        let mut m = module();
+        let ty = fn_ty(Type::I32, vec![Type::I32]);
+        let mut b = FunctionBuilder::new("mix", ty.clone());
+        let mut x = b.param(0);
+        for k in 0..24 {
+            let y = b.bin(Type::I32, BinOp::Mul, x.clone(), int(32, 2 * k + 3));
+            x = b.bin(Type::I32, BinOp::Xor, y, int(32, 1 << k));
+        }
+        b.ret(Some(x));
+        let mut f = b.finish();
+        if hint {
+            f.attrs.func.push(Attribute::flag("inlinehint"));
+        }
+        m.functions.push(f);
+        let mut b = FunctionBuilder::new("rare", ty.clone());
+        let x = b.bin(Type::I32, BinOp::Sub, b.param(0), int(32, 7));
+        b.ret(Some(x));
+        let mut f = b.finish();
+        f.attrs.func.push(Attribute::flag("cold"));
+        m.functions.push(f);
+        // Marked `noreturn` though it returns: gcc would warn about the attribute.
+        let mut b = FunctionBuilder::new("back", ty.clone());
+        b.ret(Some(b.param(0)));
+        let mut f = b.finish();
+        f.attrs.func.push(Attribute::flag("noreturn"));
+        m.functions.push(f);
+        // And `halt`, which calls `abort`, does not.
+        let void = fn_ty(Type::Void, vec![]);
+        let mut abort = Function::declaration("abort", void.clone());
+        abort.attrs.func.push(Attribute::flag("noreturn"));
+        m.functions.push(abort);
+        let mut b = FunctionBuilder::new("halt", void.clone());
+        b.push_void(Op::Call(Box::new(Call::new(global_op("abort"), void, vec![]))));
+        b.push_void(Op::Unreachable);
+        let mut f = b.finish();
+        f.attrs.func.push(Attribute::flag("noreturn"));
+        m.functions.push(f);
+        m.functions.push(plus_one("mix", ty));
+        m
+    };
+    let main = r#"
+#include <stdio.h>
+int f(int), mix(int), rare(int);
+int main(void) { printf(f(5) == mix(5) + 1 && rare(9) == 2 ? "ok\n" : "bad\n"); return 0; }
+"#;
+    let gcc = Gcc::find().expect("the tests need gcc (apt-get install gcc)");
+    for hint in [true, false] {
+        let m = program(hint);
+        let c = check(&m, main);
+        let object = crate::compile_to_object(&gcc, &m, &["-O2".into()], Duration::from_secs(120))
+            .unwrap_or_else(|e| panic!("{e}\n{c}"));
+        let file = object::File::parse(&*object).unwrap_or_else(|e| panic!("{e}"));
+        let size = |name: &str| {
+            let s = file.symbols().find(|s| s.name().is_ok_and(|n| n == name));
+            s.map_or(0, |s| s.size())
+        };
+        let inlined = size("f") > size("mix");
+        assert_eq!(inlined, hint, "inlinehint {hint}, `mix` inlined into `f` {inlined}:\n{c}");
+        let rare = file.symbols().find(|s| s.name().is_ok_and(|n| n.contains("rare")));
+        let section =
+            rare.and_then(|s| s.section_index()).and_then(|i| file.section_by_index(i).ok());
+        let section = section.and_then(|s| s.name().ok().map(String::from)).unwrap_or_default();
+        assert!(section.starts_with(".text.unlikely"), "`rare` in {section:?}:\n{c}");
+        let noreturn = c.lines().filter(|l| l.contains("__attribute__((noreturn))"));
+        let noreturn: Vec<&str> = noreturn.collect();
+        assert!(noreturn.len() == 2 && !noreturn.iter().any(|l| l.contains("back")), "{c}");
+    }
+}
+
+#[test]
+fn noalias_parameters_are_restrict() {
+    // `f(a, b)` stores 1 through `a`, 2 through `b`, and reads `a`. Its parameters promise
+    // not to alias; called with the same pointer twice, which breaks the promise, what it
+    // returns shows whether gcc used it (LLVM's -O2 returns 1 as well).
+    let program = |noalias: bool| {
+        let mut m = module();
+        let ty = fn_ty(Type::I32, vec![Type::Ptr, Type::Ptr]);
+        let mut b = FunctionBuilder::new("f", ty);
+        let (a, p) = (b.param(0), b.param(1));
+        store(&mut b, int(32, 1), a.clone());
+        store(&mut b, int(32, 2), p);
+        let x = load(&mut b, Type::I32, a);
+        b.ret(Some(x));
+        let mut f = b.finish();
+        if noalias {
+            f.attrs.params = vec![vec![Attribute::flag("noalias")]; 2];
+        }
+        m.functions.push(f);
+        m
+    };
+    let gcc = Gcc::find().expect("the tests need gcc (apt-get install gcc)");
+    let dir = tempfile::tempdir().unwrap();
+    let main = dir.path().join("main.c");
+    let text = "#include <stdio.h>\nint f(int *, int *);\n\
+                int main(void) { int x; printf(\"%d\\n\", f(&x, &x)); return 0; }\n";
+    std::fs::write(&main, text).unwrap();
+    for noalias in [true, false] {
+        let m = program(noalias);
+        let c = crate::emit::emit_module(&m).unwrap_or_else(|e| panic!("{e}"));
+        let object = crate::compile_to_object(&gcc, &m, &["-O2".into()], Duration::from_secs(120))
+            .unwrap_or_else(|e| panic!("{e}\n{c}"));
+        let (obj, exe) = (dir.path().join("m.o"), dir.path().join("main"));
+        std::fs::write(&obj, object).unwrap();
+        let built = Command::new(gcc.path()).arg(&main).arg(&obj).arg("-o").arg(&exe).output();
+        assert!(built.is_ok_and(|b| b.status.success()), "{c}");
+        let ran = Command::new(&exe).output().unwrap();
+        let expected = if noalias { "1\n" } else { "2\n" };
+        assert_eq!(String::from_utf8_lossy(&ran.stdout), expected, "noalias {noalias}:\n{c}");
     }
 }
