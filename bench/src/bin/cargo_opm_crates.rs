@@ -29,7 +29,8 @@
 //!
 //! `cargo run --release -p opm-bench --bin cargo-opm-crates [-- --budget-evals 12
 //! --crates brotli,jsonxf --objectives size --backend cranelift|all]` (build `cargo-opm` first:
-//! `cargo build --release -p cargo-opm`).
+//! `cargo build --release -p cargo-opm`); through GCC, whose builds cannot unwind, `--backend
+//! gcc --panic-abort` builds every crate, its baselines too, with `panic = "abort"`.
 
 use anyhow::{Context, bail};
 use clap::Parser;
@@ -58,10 +59,14 @@ struct Args {
     /// Candidates evaluated at once (`tune --jobs`) [default: the machine's cores].
     #[arg(long)]
     jobs: Option<usize>,
-    /// The backend searched (`tune --backend`: llvm, cranelift, or all: every backend's
-    /// search and the cross plans; gcc alone cannot build std's unwinding).
+    /// The backend searched (`tune --backend`: llvm, cranelift, gcc, or all: every backend's
+    /// search and the cross plans; gcc alone cannot build std's unwinding: with
+    /// `--panic-abort`).
     #[arg(long, default_value = "llvm")]
     backend: String,
+    /// Build every crate with `panic = "abort"` (cargo's `--config`), its baselines too.
+    #[arg(long)]
+    panic_abort: bool,
 }
 
 /// A crate from crates.io, its binary and its workload.
@@ -372,7 +377,11 @@ fn tune(
     if let Some(j) = args.jobs {
         cmd.args(["--jobs", &j.to_string()]);
     }
-    cmd.args(["--", "--locked", "--"]).args(run_args);
+    cmd.args(["--", "--locked"]);
+    if args.panic_abort {
+        cmd.args(["--config", "profile.release.panic=\"abort\""]);
+    }
+    cmd.arg("--").args(run_args);
     println!("$ (cd {}; {})", dir.display(), opm_bench::show_command(&cmd));
     let start = Instant::now();
     // Its progress and cargo's messages as they come; its tables once it is done.

@@ -12,6 +12,11 @@ use std::time::Duration;
 /// ends in a few minutes on 2 cores (every candidate compiles the whole program).
 pub const DEFAULT_TUNE_EVALS: u64 = 24;
 
+/// `tune --backend all`'s evaluation budget when none is given: a quarter to each backend's
+/// search and to the cross plans, 12 each, so that LLVM's search tries 9 pipelines beyond its
+/// baselines (O2, O3 and Oz) rather than 3.
+pub const DEFAULT_TUNE_EVALS_ALL: u64 = 48;
+
 /// The time limit of one candidate's work in a worker until the baselines say how long this
 /// module takes (the engine's own default is for one C file, not a whole program).
 pub const DEFAULT_TUNE_TIMEOUT: Duration = Duration::from_secs(600);
@@ -110,7 +115,7 @@ pub struct TuneArgs {
     #[arg(long, default_value = "auto", value_parser = strategy_names())]
     pub strategy: StrategyKind,
     /// Evaluate at most N candidates, O2/O3/Oz included [default: 24 when no budget is
-    /// given: a few minutes for a small crate on 2 cores].
+    /// given: a few minutes for a small crate on 2 cores; 48 with `--backend all`].
     #[arg(long, value_name = "N")]
     pub budget_evals: Option<u64>,
     /// Start no candidate after this much time (`90s`, `5m`).
@@ -170,6 +175,23 @@ impl From<ObjectiveArg> for Objective {
     }
 }
 
+impl TuneArgs {
+    /// The evaluation budget: `--budget-evals`, else none with `--budget-time` or a strategy
+    /// that stops by itself, else the default for one backend or for all.
+    pub fn max_evals(&self) -> Option<u64> {
+        let default = match self.backend {
+            BackendArg::One(_) => DEFAULT_TUNE_EVALS,
+            BackendArg::All => DEFAULT_TUNE_EVALS_ALL,
+        };
+        opm_search::Budget::evals_or_default(
+            self.strategy,
+            self.budget_evals,
+            self.budget_time,
+            default,
+        )
+    }
+}
+
 /// `tune --backend`: one backend's search, or every backend's and the cross plans.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BackendArg {
@@ -193,4 +215,28 @@ fn strategy_names() -> impl clap::builder::TypedValueParser<Value = StrategyKind
     use clap::builder::TypedValueParser;
     clap::builder::PossibleValuesParser::new(StrategyKind::ALL.map(StrategyKind::name))
         .try_map(|name| StrategyKind::from_name(&name).ok_or(format!("unknown strategy `{name}`")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tune(words: &[&str]) -> TuneArgs {
+        let argv = ["cargo", "opm", "tune"].iter().chain(words);
+        match Cli::try_parse_from(argv) {
+            Ok(Cli::Opm(Command::Tune(args))) => *args,
+            Ok(_) => panic!("not a tune: {words:?}"),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn every_backend_gets_a_budget_of_its_own_by_default() {
+        assert_eq!(tune(&[]).max_evals(), Some(24));
+        assert_eq!(tune(&["--backend", "gcc"]).max_evals(), Some(24));
+        assert_eq!(tune(&["--backend", "all"]).max_evals(), Some(48));
+        assert_eq!(tune(&["--backend", "all", "--budget-evals", "8"]).max_evals(), Some(8));
+        assert_eq!(tune(&["--backend", "all", "--budget-time", "90s"]).max_evals(), None);
+        assert_eq!(tune(&["--strategy", "presets"]).max_evals(), None);
+    }
 }

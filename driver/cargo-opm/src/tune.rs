@@ -1,7 +1,7 @@
 //! `cargo opm tune`: the binary's whole-program module searched, the winner built and
 //! compared with cargo's builds.
 
-use crate::args::{BackendArg, DEFAULT_TUNE_EVALS, DEFAULT_TUNE_TIMEOUT, TABLE_RUNS, TuneArgs};
+use crate::args::{BackendArg, DEFAULT_TUNE_TIMEOUT, TABLE_RUNS, TuneArgs};
 use crate::compile::{ModuleBuilder, worker_exe};
 use crate::error::Error;
 use crate::measure::{Comparison, Entry, render, text_bytes, time_runs};
@@ -186,8 +186,7 @@ pub fn tune(args: &TuneArgs) -> Result<(), Error> {
     let signals = s.store.signals();
     let _ = std::fs::remove_file(&signals);
     let strategy = args.strategy;
-    let max_evals =
-        Budget::evals_or_default(strategy, args.budget_evals, args.budget_time, DEFAULT_TUNE_EVALS);
+    let max_evals = args.max_evals();
     let run_args = s.project.args.run_args.clone();
     let opts = OptimizeOptions {
         file: s.store.module(),
