@@ -1027,7 +1027,7 @@ fn definition_head(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, String
     let ret = ret_c(cx, &f.ty, &f.attrs)?;
     let mut params = Vec::new();
     for (i, p) in f.params.iter().enumerate() {
-        // LLVM's `noalias` on a parameter is C99's `restrict` (C's `restrict`, Rust's `&mut`).
+        // LLVM's `noalias` on a parameter is C99's `restrict` (C's `restrict`, Rust's references).
         let restrict = f.ty.params[i] == Type::Ptr
             && f.attrs.param_has(i, "noalias")
             && type_attr(f.attrs.param(i), "byval").is_none();
