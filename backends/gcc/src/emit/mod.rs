@@ -976,14 +976,12 @@ fn prototype(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, String> {
     // Its labels' addresses are constants of the function: one copy of its code. A function
     // marked `noinline` (the source's `__attribute__((noinline))`, which LLVM's inliner
     // honours) is not inlined by gcc either: gcc would inline a static function called once.
-    let mut once = if declared_only(f) {
+    let mut once = if declared_only(f) || !out_of_line(cx, f) {
         ""
     } else if cx.labels_taken.contains(&f.name) {
         " __attribute__((noinline, noclone))"
-    } else if f.attrs.func_has("noinline") {
-        " __attribute__((noinline))"
     } else {
-        ""
+        " __attribute__((noinline))"
     }
     .to_string();
     // gcc knows `setjmp` and its kin by their C names, which the emitted C does not use: a
@@ -995,12 +993,12 @@ fn prototype(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, String> {
     // What the function attributes tell LLVM's code generator about the code around a call
     // (Rust's panics are `cold` and `noreturn`), gcc learns from its own attributes. A
     // `noreturn` function with a `ret` (which it never reaches) goes without: gcc would warn.
-    let returns = f
-        .blocks
-        .iter()
-        .any(|b| b.terminator().is_some_and(|t| matches!(t.op, opm_ir::inst::Op::Ret { .. })));
+    let returns = || {
+        let ret = |t: &opm_ir::Inst| matches!(t.op, opm_ir::inst::Op::Ret { .. });
+        f.blocks.iter().any(|b| b.terminator().is_some_and(ret))
+    };
     for (attr, c) in HINTS {
-        if f.attrs.func_has(attr) && !(*attr == "noreturn" && returns) {
+        if f.attrs.func_has(attr) && !(*attr == "noreturn" && returns()) {
             once.push_str(c);
         }
     }
@@ -1009,6 +1007,12 @@ fn prototype(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, String> {
         sym.cname,
         visibility(f.props.visibility)
     ))
+}
+
+/// Whether gcc must keep `f` out of line: it is marked `noinline`, or its labels' addresses
+/// are taken (one copy of its code).
+fn out_of_line(cx: &ModuleCx<'_>, f: &Function) -> bool {
+    f.attrs.func_has("noinline") || cx.labels_taken.contains(&f.name)
 }
 
 /// LLVM's function attributes that are hints to the code generator, and gcc's for them.
@@ -1040,7 +1044,6 @@ fn definition_head(cx: &mut ModuleCx<'_>, f: &Function) -> Result<String, String
     let params = if params.is_empty() { "void".into() } else { params.join(", ") };
     let (storage, _) = linkage(f.props.linkage, &f.name);
     let hinted = ["inlinehint", "alwaysinline"].iter().any(|a| f.attrs.func_has(a));
-    let once = f.attrs.func_has("noinline") || cx.labels_taken.contains(&f.name);
-    let inline = if hinted && !once { "inline " } else { "" };
+    let inline = if hinted && !out_of_line(cx, f) { "inline " } else { "" };
     Ok(format!("{storage}{inline}{ret} {}({params})", sym.cname))
 }
