@@ -40,7 +40,8 @@
 //!   weak, called, written and in initializers through the alias), `setjmp_longjmp`
 //!   (`setjmp`/`sigsetjmp` and `longjmp` out of a recursion and nested handlers: at -O2,
 //!   doubles computed before `setjmp` and read only after its second return, which a loop of
-//!   calls on the first return's path would overwrite in shared spill slots).
+//!   calls on the first return's path would overwrite in shared spill slots), `cl_locals`
+//!   (see `cranelift::locals_in_registers`).
 //! - `cranelift::atomic_rmw_ll`: `tests/data/cl_atomic_rmw.ll`, every `atomicrmw` operation
 //!   of LLVM 22 (those C cannot spell too: `uinc_wrap`, `udec_wrap`, `usub_cond`,
 //!   `usub_sat`, `fmaximum`, `fminimum`), `cmpxchg` weak and volatile, atomic loads and
@@ -70,6 +71,13 @@
 //!   shuffles, reductions, conversions) prints what clang's build prints with vectors kept
 //!   whole and split into lanes, on the SSE2 baseline and with SSSE3; kept whole, its vector
 //!   functions are made of SIMD instructions, which split into lanes they are not.
+//! - `cranelift::locals_in_registers`: `tests/data/cl_locals.c` at -O0 (every local in an
+//!   `alloca`: scalars of every type in loops and branches, a local whose address escapes, a
+//!   union read as another type, and non-volatile locals written between `setjmp` and
+//!   `longjmp`, which at -O0 read as written) prints what clang's -O0 build prints with
+//!   `locals=registers` (the default), `locals=memory` and `opt_level=speed`; with the
+//!   default, its function of scalar locals reads and writes no stack memory, with
+//!   `locals=memory` it does.
 //!
 //! One program: `cargo test -p opm-cli --test cranelift -- cranelift::corpus::nbody`.
 
@@ -165,6 +173,7 @@ fn main() {
     trials.push(Trial::test("cranelift::phi_swap", phi_swap));
     trials.push(Trial::test("cranelift::no_valid_candidate_says_why", no_valid_candidate));
     trials.push(Trial::test("cranelift::vectors_whole", vectors_whole));
+    trials.push(Trial::test("cranelift::locals_in_registers", locals_in_registers));
     trials.push(common::available_externally_trial("cranelift", CRANELIFT));
     libtest_mimic::run(&args, trials).exit();
 }
@@ -199,6 +208,7 @@ const CONSTRUCTS: &[&str] = &[
     "structors",
     "aliases",
     "setjmp_longjmp",
+    "cl_locals",
 ];
 
 /// A program of [`CONSTRUCTS`] at `level`, built with the Cranelift settings `pipeline`,
@@ -453,6 +463,67 @@ fn vectors_whole() -> Result<(), Failed> {
     Ok(())
 }
 
+/// `tests/data/cl_locals.c` at -O0 through Cranelift prints what clang's -O0 build prints
+/// with its locals in registers and in memory, and only in memory does its function of
+/// scalar locals (`mix`) address the stack.
+fn locals_in_registers() -> Result<(), Failed> {
+    let src = repo_root().join("tests/data/cl_locals.c");
+    let dir = scratch("cranelift-locals");
+    let ir = dir.join("cl_locals.ll");
+    let reference = dir.join("cl_locals.ref");
+    common::clang_compile(&src, &ir, "-O0", &[])?;
+    common::clang_compile(&src, &reference, "-O0", &[])?;
+    let reference = run(Command::new(&reference), Duration::from_secs(30));
+    if reference.code != Some(0) || reference.stdout.is_empty() {
+        return Err(Failed::from(format!("clang's build failed: {}", reference.stderr_text())));
+    }
+    for (pipeline, in_memory) in [("", false), ("locals=memory", true), ("opt_level=speed", false)]
+    {
+        let exe = dir.join(format!("cl_locals-{}", pipeline.replace(['=', ','], "-")));
+        let mut cmd = Command::new(driver());
+        cmd.arg("compile").arg(&ir).arg("-o").arg(&exe).args(CRANELIFT);
+        cmd.args(["--pipeline", pipeline]);
+        let built = run(cmd, Duration::from_secs(120));
+        if built.code != Some(0) {
+            return Err(Failed::from(format!("compile failed: {}", built.stderr_text())));
+        }
+        let ours = run(Command::new(&exe), Duration::from_secs(30));
+        if ours.stdout != reference.stdout || ours.code != reference.code {
+            return Err(Failed::from(format!(
+                "--pipeline `{pipeline}`: clang printed (exit {:?}):\n{}\nCranelift printed \
+                 (exit {:?}):\n{}",
+                reference.code,
+                reference.stdout_text(),
+                ours.code,
+                ours.stdout_text(),
+            )));
+        }
+        let mut objdump = Command::new("objdump");
+        objdump.args(["-d", "--no-show-raw-insn"]).arg(&exe);
+        let listing = run(objdump, Duration::from_secs(60)).stdout_text();
+        let stack = function_lines(&listing, "mix")
+            .filter(|line| line.contains("(%rsp)") || line.contains("(%rbp)"))
+            .count();
+        if (stack > 0) != in_memory {
+            return Err(Failed::from(format!(
+                "--pipeline `{pipeline}`: @mix has {stack} instructions addressing the stack; \
+                 its locals in registers it must have none, in memory some"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The instructions of `function` in an `objdump -d` listing.
+fn function_lines<'l>(listing: &'l str, function: &str) -> impl Iterator<Item = &'l str> {
+    let header = format!("<{function}>:");
+    listing
+        .lines()
+        .skip_while(move |line| !line.ends_with(&header))
+        .skip(1)
+        .take_while(|line| !line.trim().is_empty())
+}
+
 /// Whether this host offers the Cranelift ISA flags `flags` (a pipeline naming them builds).
 fn host_takes(flags: &str) -> bool {
     let file = repo_root().join("tests/data/echo_args.ll");
@@ -466,12 +537,7 @@ fn host_takes(flags: &str) -> bool {
 /// The packed-integer and shuffle instructions (`paddd`, `pcmpgtd`, `pshufd`, `punpckldq`, …)
 /// of `function` in an `objdump -d` listing.
 fn packed_simd(listing: &str, function: &str) -> usize {
-    let header = format!("<{function}>:");
-    listing
-        .lines()
-        .skip_while(|line| !line.ends_with(&header))
-        .skip(1)
-        .take_while(|line| !line.trim().is_empty())
+    function_lines(listing, function)
         .filter(|line| {
             let mnemonic = line.split('\t').nth(1).unwrap_or("").split_whitespace().next();
             mnemonic.is_some_and(|m| m.starts_with('p') && m != "push" && m != "pop")

@@ -56,6 +56,8 @@ pub(crate) struct ModuleCx<'m> {
     /// `crate::lower::calls`), and those compiled so far, by what they run and its operands.
     pub(crate) machine_code: Option<&'m dyn opm_backend::MachineCode>,
     pub(crate) outlined: HashMap<String, FuncId>,
+    /// The functions of the module that return twice (`setjmp` …).
+    pub(crate) returns_twice: opm_backend::returns_twice::ReturnsTwice<'m>,
 }
 
 impl ModuleCx<'_> {
@@ -204,6 +206,7 @@ pub(crate) fn compile(
         aliases,
         machine_code,
         outlined: HashMap::new(),
+        returns_twice: opm_backend::returns_twice::ReturnsTwice::of(module),
     };
     declare_functions(&mut cx)?;
     declare_globals(&mut cx)?;
@@ -230,7 +233,7 @@ pub(crate) fn compile(
             // A fresh builder context: a lowering that stopped half-way leaves one dirty.
             fctx = FunctionBuilderContext::new();
             let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
-            let eh = crate::lower::lower_function(cx, f, b, native)?;
+            let eh = crate::lower::lower_function(cx, f, b, native, lowering.locals_in_registers)?;
             define(cx, f, id, &mut ctx, &eh)
         };
         if lowering.native_vectors && crate::lower::native_vectors_fit(f) {

@@ -126,23 +126,37 @@ static SHARED: [SettingSpec; 4] = [
 ];
 
 /// The lowering choices of this backend, after the shared settings in catalog order.
-static LOWERING: [SettingSpec; 1] = [SettingSpec {
-    name: "vectors",
-    values: &["lanes", "native"],
-    default: "native",
-    description: "LLVM vectors: `lanes` splits every vector into scalars; `native` keeps \
-         vectors of 16 to 512 bits whole in SIMD registers (narrow ones in the low lanes of \
-         one, wide ones in several) in each function whose vector operations all have a \
-         native form (the others are split).",
-    kind: Kind::Lowering,
-    requires: &[],
-}];
+static LOWERING: [SettingSpec; 2] = [
+    SettingSpec {
+        name: "vectors",
+        values: &["lanes", "native"],
+        default: "native",
+        description: "LLVM vectors: `lanes` splits every vector into scalars; `native` keeps \
+             vectors of 16 to 512 bits whole in SIMD registers (narrow ones in the low lanes \
+             of one, wide ones in several) in each function whose vector operations all have \
+             a native form (the others are split).",
+        kind: Kind::Lowering,
+        requires: &[],
+    },
+    SettingSpec {
+        name: "locals",
+        values: &["memory", "registers"],
+        default: "registers",
+        description: "Local variables (`alloca`s of the entry block only loaded and stored \
+             whole, with one scalar type): `registers` keeps them in SSA values, which \
+             Cranelift's register allocator places; `memory` keeps every one in a stack slot.",
+        kind: Kind::Lowering,
+        requires: &[],
+    },
+];
 
 /// How the pipeline asks this backend to lower the canonical IR.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Lowering {
     /// `vectors=native`: keep vectors whole where every operation on them is native.
     pub native_vectors: bool,
+    /// `locals=registers`: local variables in SSA values (see `crate::lower::locals`).
+    pub locals_in_registers: bool,
 }
 
 /// The x86-64 ISA flags of Cranelift 0.135, in catalog order: every flag comes after the flags
@@ -579,8 +593,11 @@ pub fn presets() -> Vec<(String, Pipeline)> {
 
 /// The lowering choices of `p` (see [`Kind::Lowering`]).
 pub fn lowering(p: &Pipeline) -> Lowering {
-    let vectors = p.get(LOWERING[0].name).unwrap_or(LOWERING[0].default);
-    Lowering { native_vectors: vectors == "native" }
+    let value = |spec: &SettingSpec| p.get(spec.name).unwrap_or(spec.default);
+    Lowering {
+        native_vectors: value(&LOWERING[0]) == "native",
+        locals_in_registers: value(&LOWERING[1]) == "registers",
+    }
 }
 
 /// Builds the host's target ISA for `p`: Cranelift's defaults, then [`FIXED`]
@@ -709,6 +726,14 @@ mod tests {
             assert_eq!(spec.kind == Kind::Isa, spec.name.starts_with("has_"));
             assert!(!spec.description.is_empty() && !spec.description.contains('\n'));
         }
+    }
+
+    #[test]
+    fn lowering_choices_default_to_vectors_whole_and_locals_in_registers() {
+        let default = lowering(&Pipeline::default());
+        assert_eq!(default, Lowering { native_vectors: true, locals_in_registers: true });
+        let chosen = lowering(&parse("opt_level=speed,vectors=lanes,locals=memory"));
+        assert_eq!(chosen, Lowering { native_vectors: false, locals_in_registers: false });
     }
 
     #[test]

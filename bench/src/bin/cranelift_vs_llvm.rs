@@ -22,13 +22,19 @@
 //! cranelift/llvm for run time (above 1: Cranelift's code is slower), and their geomeans
 //! over the programs timed.
 //!
+//! `--input` gives clang other flags for the common input (`-O1 -Xclang
+//! -disable-llvm-passes`: unoptimised IR, every local in an `alloca`), and
+//! `--cranelift-baseline P` adds a third side, Cranelift with the settings `P`, built,
+//! checked and timed in the same rounds, with the ratio cranelift/baseline of run time and
+//! of compile time.
+//!
 //! `cargo run --release -p opm-bench --bin cranelift-vs-llvm [-- --reps 5 --runs 5
 //! --programs a,b]` (build the driver first: `cargo build --release -p opm-cli`).
 
 use anyhow::Context;
 use clap::Parser;
 use opm_bench::{
-    chosen_programs, command_line, driver, emit_ir, geomean, median, ms, output_differs,
+    chosen_programs, command_line, driver, emit_ir_with, geomean, median, ms, output_differs,
     parse_duration, ratio, reference_output, run_tool, shell_quote, time_round_robin,
 };
 use std::path::Path;
@@ -53,6 +59,12 @@ struct Args {
     /// LLVM's pipeline (`--pipeline` of `--backend llvm`).
     #[arg(long, default_value = "default<O2>")]
     llvm_pipeline: String,
+    /// clang's flags for the common input, besides `-S -emit-llvm` (space-separated).
+    #[arg(long, default_value = "-O2", allow_hyphen_values = true)]
+    input: String,
+    /// A third side: Cranelift with these settings, timed beside the other two.
+    #[arg(long)]
+    cranelift_baseline: Option<String>,
     /// Time limit of each compilation and of each run.
     #[arg(long, default_value = "120s", value_parser = parse_duration)]
     timeout: Duration,
@@ -76,8 +88,9 @@ impl Side {
 
 /// What became of one program.
 enum Row {
-    /// Both sides built and printed what clang's build prints: medians of cranelift and llvm.
-    Timed { compile: [Duration; 2], run: [Duration; 2] },
+    /// Every side built and printed what clang's build prints: the medians of each side, in
+    /// the order of the sides (cranelift, llvm, then the baseline if any).
+    Timed { compile: Vec<Duration>, run: Vec<Duration> },
     /// Not timed, and why.
     Skipped(String),
 }
@@ -86,15 +99,19 @@ fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let driver = driver()?;
     check_cranelift(&driver)?;
-    let sides = [
+    let mut sides = vec![
         Side { name: "cranelift", backend: "cranelift", pipeline: args.cranelift_pipeline.clone() },
         Side { name: "llvm", backend: "llvm", pipeline: args.llvm_pipeline.clone() },
     ];
+    if let Some(pipeline) = &args.cranelift_baseline {
+        sides.push(Side { name: "baseline", backend: "cranelift", pipeline: pipeline.clone() });
+    }
+    let baseline = sides.len() > 2;
     let programs = chosen_programs(&args.programs)?;
     let dir = tempfile::tempdir()?;
 
     println!("$ {}", command_line());
-    println!("input: clang-22 -O2 -S -emit-llvm prog.c (the same IR for both backends)");
+    println!("input: clang-22 {} -S -emit-llvm prog.c (the same IR for every side)", args.input);
     for side in &sides {
         println!(
             "{:<9}: opm-driver compile prog.ll -o EXE --backend {} --pipeline {}",
@@ -114,9 +131,11 @@ fn main() -> anyhow::Result<()> {
         args.runs
     );
     println!();
-    println!("{:<20} {:-^29}  {:-^29}", "", " compile ms ", " run ms ");
+    let (wide, base) = if baseline { (39, " baseline base/cl") } else { (29, "") };
+    let (run_base, run_ratio) = if baseline { (" baseline", " cl/base") } else { ("", "") };
+    println!("{:<20} {:-^wide$}  {:-^wide$}", "", " compile ms ", " run ms ");
     println!(
-        "{:<20} {:>9} {:>9} {:>9}  {:>9} {:>9} {:>9}",
+        "{:<20} {:>9} {:>9} {:>9}{base}  {:>9} {:>9} {:>9}{run_base}{run_ratio}",
         "program", "cranelift", "llvm", "llvm/cl", "cranelift", "llvm", "cl/llvm"
     );
 
@@ -124,26 +143,44 @@ fn main() -> anyhow::Result<()> {
     for (name, src) in &programs {
         let row = measure(&driver, &sides, name, src, dir.path(), &args)?;
         match &row {
-            Row::Timed { compile, run } => println!(
-                "{:<20} {:>9} {:>9} {:>9.2}  {:>9} {:>9} {:>9.2}",
-                name,
-                ms(compile[0]),
-                ms(compile[1]),
-                ratio(compile[1], compile[0]),
-                ms(run[0]),
-                ms(run[1]),
-                ratio(run[0], run[1]),
-            ),
+            Row::Timed { compile, run } => {
+                let mut line = format!(
+                    "{:<20} {:>9} {:>9} {:>9.2}",
+                    name,
+                    ms(compile[0]),
+                    ms(compile[1]),
+                    ratio(compile[1], compile[0])
+                );
+                if baseline {
+                    line +=
+                        &format!(" {:>8} {:>8.2}", ms(compile[2]), ratio(compile[2], compile[0]));
+                }
+                line += &format!(
+                    "  {:>9} {:>9} {:>9.2}",
+                    ms(run[0]),
+                    ms(run[1]),
+                    ratio(run[0], run[1])
+                );
+                if baseline {
+                    line += &format!(" {:>8} {:>7.2}", ms(run[2]), ratio(run[0], run[2]));
+                }
+                println!("{line}");
+            }
             Row::Skipped(why) => println!("{name:<20} not timed: {why}"),
         }
         rows.push(row);
     }
 
-    let (mut compile, mut run) = (Vec::new(), Vec::new());
+    let (mut compile, mut run, mut compile_base, mut run_base) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for row in &rows {
         if let Row::Timed { compile: c, run: r } = row {
             compile.push(ratio(c[1], c[0]));
             run.push(ratio(r[0], r[1]));
+            if baseline {
+                compile_base.push(ratio(c[2], c[0]));
+                run_base.push(ratio(r[0], r[2]));
+            }
         }
     }
     println!();
@@ -154,6 +191,13 @@ fn main() -> anyhow::Result<()> {
             compile.len()
         ),
         _ => println!("no program was timed"),
+    }
+    if let (Some(c), Some(r)) = (geomean(&compile_base), geomean(&run_base)) {
+        println!(
+            "against the baseline ({}): compile time baseline/cranelift {c:.2}, run time \
+             cranelift/baseline {r:.2}",
+            shell_quote(args.cranelift_baseline.as_deref().unwrap_or(""))
+        );
     }
     let skipped = rows.iter().filter(|r| matches!(r, Row::Skipped(_))).count();
     if skipped > 0 {
@@ -181,19 +225,20 @@ fn check_cranelift(driver: &Path) -> anyhow::Result<()> {
 /// Builds, checks and times one program on both sides.
 fn measure(
     driver: &Path,
-    sides: &[Side; 2],
+    sides: &[Side],
     name: &str,
     src: &Path,
     dir: &Path,
     args: &Args,
 ) -> anyhow::Result<Row> {
     let ll = dir.join(format!("{name}.ll"));
-    emit_ir(src, &ll, "-O2")?;
+    let input: Vec<&str> = args.input.split_whitespace().collect();
+    emit_ir_with(src, &ll, &input)?;
     let reference = reference_output(src, &dir.join(format!("{name}.ref")), args.timeout)?;
-    let exes = sides.each_ref().map(|s| dir.join(format!("{name}.{}", s.name)));
+    let exes: Vec<_> = sides.iter().map(|s| dir.join(format!("{name}.{}", s.name))).collect();
 
-    // Build both executables through the driver.
-    for i in 0..2 {
+    // Build every executable through the driver.
+    for i in 0..sides.len() {
         let mut cmd = sides[i].compile(driver, &ll, &exes[i]);
         let out = run_tool(&mut cmd, &[], args.timeout)?;
         if !out.exit.success() {
@@ -210,9 +255,12 @@ fn measure(
 
     // Compile in this process: alternating A B B A …, so that neither side always goes first.
     let module = opm_llvm::load_file(&ll).with_context(|| format!("loading {}", ll.display()))?;
-    let mut compile_times = [Vec::new(), Vec::new()];
+    let mut compile_times = vec![Vec::new(); sides.len()];
     for rep in 0..args.reps.max(1) {
-        let order = if rep % 2 == 0 { [0, 1] } else { [1, 0] };
+        let mut order: Vec<usize> = (0..sides.len()).collect();
+        if rep % 2 == 1 {
+            order.reverse();
+        }
         for i in order {
             let start = Instant::now();
             let object = if sides[i].backend == "cranelift" {
@@ -248,5 +296,5 @@ fn measure(
         Ok(t) => t,
         Err(why) => return Ok(Row::Skipped(why)),
     };
-    Ok(Row::Timed { compile: compile_times.map(|t| median(&t)), run: [run_times[0], run_times[1]] })
+    Ok(Row::Timed { compile: compile_times.iter().map(|t| median(t)).collect(), run: run_times })
 }

@@ -8,6 +8,7 @@ mod atomic;
 mod calls;
 mod exceptions;
 mod intrinsics;
+mod locals;
 mod memory;
 mod scalar;
 mod variadic;
@@ -33,13 +34,15 @@ use opm_ir::{
 use std::collections::HashMap;
 
 /// Lowers the body of `f` into `b` (a fresh function with `f`'s signature), keeping vectors
-/// whole when `native` (only for a function [`native_vectors_fit`]). Returns the function's
-/// exception handling, for its unwind tables once it is compiled.
+/// whole when `native` (only for a function [`native_vectors_fit`]) and local variables in
+/// SSA values when `registers` (see [`locals`]). Returns the function's exception handling,
+/// for its unwind tables once it is compiled.
 pub(crate) fn lower_function(
     cx: &mut ModuleCx<'_>,
     f: &Function,
     b: FunctionBuilder<'_>,
     native: bool,
+    registers: bool,
 ) -> Result<crate::unwind::FunctionEh, CraneliftError> {
     let site = |inst: Option<&Inst>| match inst {
         Some(inst) => {
@@ -68,10 +71,19 @@ pub(crate) fn lower_function(
         fused_fmuladd: opm_backend::intrinsic::fuses_fmuladd(f),
         eh,
         landing: HashMap::new(),
+        locals: HashMap::new(),
     };
     let cfg = Cfg::new(f);
     lo.prepare(&cfg)
         .map_err(|construct| CraneliftError::Unsupported { construct, site: site(None) })?;
+    if registers && !lo.cx.returns_twice.called_in(f) {
+        for (v, ty) in locals::promotable(f, &lo.types, &lo.cx.layout) {
+            let ty = scalar(&ty)
+                .map_err(|construct| CraneliftError::Unsupported { construct, site: site(None) })?;
+            let var = lo.b.declare_var(ty);
+            lo.locals.insert(v, var);
+        }
+    }
     if allocates_dynamically(f) {
         let newest = lo.b.declare_var(ir::types::I64);
         // (A variadic function's entry is the current block already, with its prologue.)
@@ -136,6 +148,8 @@ pub(crate) struct FnLower<'a, 'm> {
     /// Each landing pad's block parameters that receive the exception (its pointer and
     /// selector, as the personality leaves them in `rax` and `rdx`).
     landing: HashMap<BlockId, [Value; 2]>,
+    /// The `alloca`s kept in variables instead of stack slots (see [`locals`]).
+    locals: HashMap<ValueId, Variable>,
 }
 
 /// Whether `f` allocates memory on the stack dynamically: an `alloca` outside the entry block
@@ -445,6 +459,34 @@ impl FnLower<'_, '_> {
         r
     }
 
+    /// Lowers `inst` if it is an `alloca` kept in a variable or an access to one (see
+    /// [`locals`]): the `alloca` itself is nothing, a load the variable's value, a store its
+    /// new definition. Whether it was one.
+    fn local_access(&mut self, inst: &Inst) -> Lowered<bool> {
+        let local = |op: &Operand| op.as_value().and_then(|v| self.locals.get(&v).copied());
+        match &inst.op {
+            Op::Alloca { .. } => Ok(inst.result.is_some_and(|v| self.locals.contains_key(&v))),
+            Op::Load { ptr, .. } => match local(ptr) {
+                Some(var) => {
+                    let x =
+                        self.b.try_use_var(var).map_err(|e| format!("a local variable: {e}"))?;
+                    self.define(inst, vec![x]);
+                    Ok(true)
+                }
+                None => Ok(false),
+            },
+            Op::Store { val, ptr, .. } => match local(ptr) {
+                Some(var) => {
+                    let x = self.scalar_operand(val)?;
+                    self.b.try_def_var(var, x).map_err(|e| format!("a local variable: {e}"))?;
+                    Ok(true)
+                }
+                None => Ok(false),
+            },
+            _ => Ok(false),
+        }
+    }
+
     /// Lowers one instruction of block `bid`.
     fn inst(&mut self, bid: BlockId, inst: &Inst) -> Lowered<()> {
         // Types without a representation here, wherever they occur: refused before any
@@ -460,6 +502,9 @@ impl FnLower<'_, '_> {
             if let Some(bad) = bad {
                 return Err(bad);
             }
+        }
+        if !self.locals.is_empty() && self.local_access(inst)? {
+            return Ok(());
         }
         if self.on_whole_vectors(inst) {
             return self.vector_inst(inst);
