@@ -94,3 +94,95 @@ pub(crate) fn promotable(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::promotable;
+    use opm_ir::layout::DataLayout;
+    use opm_ir::{Constant, FunctionBuilder, FunctionType, Op, Operand, Type};
+
+    fn int(bits: u32, v: i128) -> Operand {
+        Operand::Const(Constant::int(bits, v))
+    }
+
+    /// Which of a function's locals become variables: by name, those accessed as the
+    /// promotion needs, not those whose address escapes or whose accesses disagree.
+    #[test]
+    fn only_locals_whose_address_never_escapes_are_promoted() {
+        let ty = FunctionType { ret: Type::Int(32), params: vec![Type::Ptr], varargs: false };
+        let mut b = FunctionBuilder::new("f", ty);
+        let local = |b: &mut FunctionBuilder, ty: Type, count: i128| {
+            b.push(Type::Ptr, Op::Alloca { ty, count: int(32, count), align: 8 })
+        };
+        let plain = local(&mut b, Type::Int(32), 1);
+        let bytes = local(&mut b, Type::Array(8, Box::new(Type::Int(8))), 1);
+        let marked = local(&mut b, Type::Double, 1);
+        let volatile = local(&mut b, Type::Int(32), 1);
+        let punned = local(&mut b, Type::Int(64), 1);
+        let small = local(&mut b, Type::Int(16), 1);
+        let passed = local(&mut b, Type::Int(32), 1);
+        let indexed = local(&mut b, Type::Int(32), 2);
+        let stored = local(&mut b, Type::Ptr, 1);
+        let unused = local(&mut b, Type::Int(32), 1);
+        let leaked = local(&mut b, Type::Int(32), 1);
+        let store = |b: &mut FunctionBuilder, val: Operand, ptr: &Operand, volatile: bool| {
+            let ptr = ptr.clone();
+            b.push_void(Op::Store { val, ptr, align: 0, volatile, atomic: None });
+        };
+        let load = |b: &mut FunctionBuilder, ty: Type, ptr: &Operand| {
+            let op = Op::Load { ptr: ptr.clone(), align: 0, volatile: false, atomic: None };
+            b.push(ty, op)
+        };
+        let lifetime = FunctionType { ret: Type::Void, params: vec![Type::Ptr], varargs: false };
+        b.call("llvm.lifetime.start.p0", lifetime.clone(), vec![marked.clone()]);
+        store(&mut b, int(32, 1), &plain, false);
+        store(&mut b, int(64, 2), &bytes, false);
+        store(
+            &mut b,
+            Operand::Const(Constant::Float { kind: opm_ir::FloatKind::Double, bits: 0 }),
+            &marked,
+            false,
+        );
+        store(&mut b, int(32, 3), &volatile, true);
+        store(&mut b, int(64, 4), &punned, false);
+        store(&mut b, int(32, 5), &small, false);
+        store(&mut b, int(32, 6), &passed, false);
+        store(&mut b, int(32, 7), &indexed, false);
+        let param = b.param(0);
+        store(&mut b, param.clone(), &stored, false);
+        store(&mut b, int(32, 8), &leaked, false);
+        store(&mut b, leaked.clone(), &param, false);
+        let sink = FunctionType { ret: Type::Void, params: vec![Type::Ptr], varargs: false };
+        b.call("sink", sink, vec![passed.clone()]);
+        load(&mut b, Type::Int(32), &plain);
+        load(&mut b, Type::Int(64), &bytes);
+        load(&mut b, Type::Double, &marked);
+        load(&mut b, Type::Int(32), &volatile);
+        load(&mut b, Type::Double, &punned);
+        let r = load(&mut b, Type::Int(32), &small);
+        load(&mut b, Type::Ptr, &stored);
+        load(&mut b, Type::Int(32), &leaked);
+        b.call("llvm.lifetime.end.p0", lifetime, vec![marked.clone()]);
+        b.ret(Some(r));
+        let f = b.finish();
+        let layout = DataLayout::parse("e-m:e-i64:64-i128:128-n8:16:32:64-S128");
+        let layout = layout.expect("a data layout");
+        let found = promotable(&f, &f.value_types(), &layout);
+        let name = |o: &Operand| o.as_value().expect("an alloca's value");
+        let mut promoted: Vec<_> = found.iter().map(|(v, ty)| (*v, ty.clone())).collect();
+        promoted.sort_by_key(|(v, _)| v.0);
+        assert_eq!(
+            promoted,
+            vec![
+                (name(&plain), Type::Int(32)),
+                (name(&bytes), Type::Int(64)),
+                (name(&marked), Type::Double),
+                (name(&stored), Type::Ptr),
+            ],
+            "plain, an i64 in [8 x i8], one under lifetime markers, one holding a pointer; \
+             not a volatile one, one read as another type, one smaller than its access, one \
+             whose address is passed or stored, an array of two, nor one never accessed"
+        );
+        assert!(![unused, leaked].iter().any(|v| found.contains_key(&name(v))));
+    }
+}
