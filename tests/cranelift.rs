@@ -5,7 +5,10 @@
 //!   at that level. An "unsupported" rejection fails unless the program is in
 //!   [`UNSUPPORTED_ALLOWED`].
 //! - `cranelift::csmith::<O0|O2>`: a csmith campaign per level, as `tests/csmith.rs` runs it
-//!   for LLVM: `OPM_CRANELIFT_CSMITH_COUNT` (default 30) matching programs per level from the
+//!   for LLVM, and `cranelift::csmith_inline::unoptimised`, one from clang's unoptimised IR
+//!   (`-O1 -Xclang -disable-llvm-passes`, whose functions may be inlined, which at -O0 are all
+//!   `noinline`) built with `opt_level=speed,inline=small`:
+//!   `OPM_CRANELIFT_CSMITH_COUNT` (default 30) matching programs per level from the
 //!   base seed `OPM_CRANELIFT_CSMITH_SEED` (fresh when unset; printed, with the replay line).
 //! - `cranelift::data::<program>::<O0|O2>`: C programs of `tests/data/` aimed at the ABI:
 //!   `printf_doubles` (a variadic call with doubles, some on the stack), `byval_odd`
@@ -78,6 +81,12 @@
 //!   `locals=registers` (the default), `locals=memory` and `opt_level=speed`; with the
 //!   default, its function of scalar locals reads and writes no stack memory, with
 //!   `locals=memory` it does.
+//! - `cranelift::inlining`: `tests/data/cl_inline.c` from clang's unoptimised IR (small
+//!   helpers reading and writing globals, taking the address of strings and functions, with
+//!   a local array, a switch, float constants, a structure returned, recursion, and one
+//!   `noinline`) prints what clang's build prints with `inline=small`, without (the default)
+//!   and with `opt_level=speed,inline=small`; inlined, its loop calls none of the small
+//!   helpers but the `noinline` one.
 //!
 //! One program: `cargo test -p opm-cli --test cranelift -- cranelift::corpus::nbody`.
 
@@ -126,6 +135,18 @@ fn main() {
             count_var: "OPM_CRANELIFT_CSMITH_COUNT",
             driver_args: CRANELIFT,
             known_limits: WIDE_INTS,
+            levels: common::csmith::BOTH_LEVELS,
+        }
+        .trials(),
+    );
+    trials.extend(
+        Campaign {
+            name: "cranelift::csmith_inline",
+            seed_var: "OPM_CRANELIFT_CSMITH_SEED",
+            count_var: "OPM_CRANELIFT_CSMITH_COUNT",
+            driver_args: &["--backend", "cranelift", "--pipeline", "opt_level=speed,inline=small"],
+            known_limits: WIDE_INTS,
+            levels: &[common::UNOPTIMISED],
         }
         .trials(),
     );
@@ -174,6 +195,7 @@ fn main() {
     trials.push(Trial::test("cranelift::no_valid_candidate_says_why", no_valid_candidate));
     trials.push(Trial::test("cranelift::vectors_whole", vectors_whole));
     trials.push(Trial::test("cranelift::locals_in_registers", locals_in_registers));
+    trials.push(Trial::test("cranelift::inlining", inlining));
     trials.push(common::available_externally_trial("cranelift", CRANELIFT));
     libtest_mimic::run(&args, trials).exit();
 }
@@ -467,19 +489,67 @@ fn vectors_whole() -> Result<(), Failed> {
 /// with its locals in registers and in memory, and only in memory does its function of
 /// scalar locals (`mix`) address the stack.
 fn locals_in_registers() -> Result<(), Failed> {
-    let src = repo_root().join("tests/data/cl_locals.c");
-    let dir = scratch("cranelift-locals");
-    let ir = dir.join("cl_locals.ll");
-    let reference = dir.join("cl_locals.ref");
-    common::clang_compile(&src, &ir, "-O0", &[])?;
-    common::clang_compile(&src, &reference, "-O0", &[])?;
+    let pipelines = [("", false), ("locals=memory", true), ("opt_level=speed", false)];
+    let listings = checked_listings("cl_locals", "-O0", pipelines.map(|(p, _)| p))?;
+    for ((pipeline, in_memory), listing) in pipelines.iter().zip(listings) {
+        let stack = function_lines(&listing, "mix")
+            .filter(|line| line.contains("(%rsp)") || line.contains("(%rbp)"))
+            .count();
+        if (stack > 0) != *in_memory {
+            return Err(Failed::from(format!(
+                "--pipeline `{pipeline}`: @mix has {stack} instructions addressing the stack; \
+                 its locals in registers it must have none, in memory some"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `tests/data/cl_inline.c` from clang's unoptimised IR through Cranelift prints what clang's
+/// build prints with small functions inlined (`inline=small`) and without (the default);
+/// `hot` calls `step` only without, and the `noinline` function `kept` in every build.
+fn inlining() -> Result<(), Failed> {
+    let pipelines = [("inline=small", true), ("", false), ("opt_level=speed,inline=small", true)];
+    let listings = checked_listings("cl_inline", common::UNOPTIMISED, pipelines.map(|(p, _)| p))?;
+    for ((pipeline, inlined), listing) in pipelines.iter().zip(listings) {
+        let calls = |callee: &str| {
+            let target = format!("<{callee}>");
+            function_lines(&listing, "hot")
+                .filter(|line| line.contains("call") && line.ends_with(&target))
+                .count()
+        };
+        let (step, kept) = (calls("step"), calls("kept"));
+        if (step == 0) != *inlined || kept == 0 {
+            return Err(Failed::from(format!(
+                "--pipeline `{pipeline}`: @hot calls @step {step} times and @kept {kept} times; \
+                 @step must be inlined with inline=small and called without, @kept \
+                 (noinline) always called"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `tests/data/<program>.c` at clang's `level`, built through Cranelift with each of
+/// `pipelines`: each build must print what clang's build prints; their `objdump -d` listings.
+fn checked_listings<const N: usize>(
+    program: &str,
+    level: &str,
+    pipelines: [&str; N],
+) -> Result<Vec<String>, Failed> {
+    let src = repo_root().join(format!("tests/data/{program}.c"));
+    let dir = scratch(&format!("cranelift-{program}"));
+    let ir = dir.join(format!("{program}.ll"));
+    let reference = dir.join(format!("{program}.ref"));
+    common::clang_compile(&src, &ir, level, &[])?;
+    common::clang_compile(&src, &reference, level, &[])?;
     let reference = run(Command::new(&reference), Duration::from_secs(30));
     if reference.code != Some(0) || reference.stdout.is_empty() {
         return Err(Failed::from(format!("clang's build failed: {}", reference.stderr_text())));
     }
-    for (pipeline, in_memory) in [("", false), ("locals=memory", true), ("opt_level=speed", false)]
-    {
-        let exe = dir.join(format!("cl_locals-{}", pipeline.replace(['=', ','], "-")));
+    let mut listings = Vec::new();
+    for pipeline in pipelines {
+        let exe = dir.join(format!("{program}-{}", pipeline.replace(['=', ','], "-")));
         let mut cmd = Command::new(driver());
         cmd.arg("compile").arg(&ir).arg("-o").arg(&exe).args(CRANELIFT);
         cmd.args(["--pipeline", pipeline]);
@@ -500,18 +570,9 @@ fn locals_in_registers() -> Result<(), Failed> {
         }
         let mut objdump = Command::new("objdump");
         objdump.args(["-d", "--no-show-raw-insn"]).arg(&exe);
-        let listing = run(objdump, Duration::from_secs(60)).stdout_text();
-        let stack = function_lines(&listing, "mix")
-            .filter(|line| line.contains("(%rsp)") || line.contains("(%rbp)"))
-            .count();
-        if (stack > 0) != in_memory {
-            return Err(Failed::from(format!(
-                "--pipeline `{pipeline}`: @mix has {stack} instructions addressing the stack; \
-                 its locals in registers it must have none, in memory some"
-            )));
-        }
+        listings.push(run(objdump, Duration::from_secs(60)).stdout_text());
     }
-    Ok(())
+    Ok(listings)
 }
 
 /// The instructions of `function` in an `objdump -d` listing.

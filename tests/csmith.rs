@@ -21,6 +21,7 @@ fn main() {
         count_var: "OPM_CSMITH_COUNT",
         driver_args: &[],
         known_limits: &[],
+        levels: common::csmith::BOTH_LEVELS,
     }
     .trials();
     libtest_mimic::run(&args, trials).exit();

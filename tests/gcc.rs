@@ -76,6 +76,7 @@ fn main() {
             count_var: "OPM_GCC_CSMITH_COUNT",
             driver_args: GCC_O2,
             known_limits: WIDE_INTS,
+            levels: common::csmith::BOTH_LEVELS,
         }
         .trials(),
     );

@@ -39,7 +39,7 @@ pub fn max_compiler_bugs(wanted: usize) -> usize {
     (wanted / 50).max(2)
 }
 
-/// A campaign over both levels (-O0, -O2): how it is named and replayed, and how the
+/// A campaign over some of clang's levels: how it is named and replayed, and how the
 /// driver is run.
 #[derive(Clone, Copy, Debug)]
 pub struct Campaign {
@@ -53,7 +53,12 @@ pub struct Campaign {
     pub driver_args: &'static [&'static str],
     /// What the backend may refuse (part of the message); anything else refused is a failure.
     pub known_limits: &'static [&'static str],
+    /// clang's levels, one trial each ([`BOTH_LEVELS`], or [`super::UNOPTIMISED`] …).
+    pub levels: &'static [&'static str],
 }
+
+/// -O0 and -O2, the levels of most campaigns.
+pub const BOTH_LEVELS: &[&str] = &["-O0", "-O2"];
 
 impl Campaign {
     /// One trial per level, all from the same base seed, which is printed. Reads the seed
@@ -65,13 +70,12 @@ impl Campaign {
             "{}: base seed {base} (replay with {}={base}), {wanted} programs per level",
             self.name, self.seed_var
         );
-        ["-O0", "-O2"]
-            .into_iter()
-            .map(|level| {
-                Trial::test(
-                    format!("{}::{}", self.name, level.trim_start_matches('-')),
-                    move || self.run(level, base, wanted),
-                )
+        self.levels
+            .iter()
+            .map(|&level| {
+                Trial::test(format!("{}::{}", self.name, super::level_tag(level)), move || {
+                    self.run(level, base, wanted)
+                })
             })
             .collect()
     }
@@ -82,7 +86,7 @@ impl Campaign {
     /// as is one rejected for a construct of the campaign's `known_limits`.
     pub fn run(self, level: &'static str, base: u64, wanted: usize) -> Result<(), Failed> {
         let name = self.name.replace("::", "-");
-        let dir = scratch(&format!("{name}-{}", level.trim_start_matches('-')));
+        let dir = scratch(&format!("{name}-{}", super::level_tag(level)));
         let (mut matched, mut unsupported, mut timeouts, mut crashes) = (0usize, 0, 0, 0);
         let mut matched_floats = 0usize;
         let mut failures = Vec::new();

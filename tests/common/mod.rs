@@ -80,7 +80,7 @@ pub fn run(mut cmd: Command, limit: Duration) -> Outcome {
 /// when `out` ends in `.ll`.
 pub fn clang_compile(src: &Path, out: &Path, level: &str, extra: &[&str]) -> Result<(), String> {
     let mut cmd = Command::new(clang());
-    cmd.arg(level).arg("-w").args(extra).arg(src).arg("-o").arg(out);
+    cmd.args(level.split_whitespace()).arg("-w").args(extra).arg(src).arg("-o").arg(out);
     if out.extension().is_some_and(|e| e == "ll") {
         cmd.args(["-S", "-emit-llvm"]);
     } else {
@@ -155,7 +155,7 @@ pub fn differential_with(
     sound_reference: fn(i32, &[u8]) -> bool,
 ) -> Result<Verdict, String> {
     let stem = src.file_stem().unwrap().to_string_lossy().into_owned();
-    let tag = level.trim_start_matches('-');
+    let tag = level_tag(level);
     let ref_exe = dir.join(format!("{stem}.{tag}.ref"));
     let ir = dir.join(format!("{stem}.{tag}.ll"));
     clang_compile(src, &ref_exe, level, extra)?;
@@ -257,6 +257,16 @@ pub fn corpus_trials(
     trials
 }
 
+/// clang's unoptimised IR, as rustc's and `opm-driver optimize`'s searches start from it:
+/// `-O1` without LLVM's passes (no `optnone`/`noinline` on every function, as at `-O0`).
+pub const UNOPTIMISED: &str = "-O1 -Xclang -disable-llvm-passes";
+
+/// The short name of a level of clang's (`-O2` → `O2`, [`UNOPTIMISED`] → `unoptimised`),
+/// for test and file names.
+pub fn level_tag(level: &str) -> &str {
+    if level == UNOPTIMISED { "unoptimised" } else { level.trim_start_matches('-') }
+}
+
 /// One trial per level of `file`, named `<prefix>::<level>` (`<prefix>` alone for the level
 /// `""`), each with a scratch directory of its own.
 fn push_level_trials(
@@ -275,7 +285,7 @@ fn push_level_trials(
     for &level in levels {
         let test_name = match level {
             "" => prefix.to_string(),
-            _ => format!("{prefix}::{}", level.trim_start_matches('-')),
+            _ => format!("{prefix}::{}", level_tag(level)),
         };
         let (file, check) = (file.to_path_buf(), check.clone());
         trials.push(libtest_mimic::Trial::test(test_name.clone(), move || {

@@ -10,6 +10,7 @@ mod abi;
 mod aliases;
 pub mod backend;
 pub mod error;
+mod inline;
 mod labels;
 mod lower;
 mod module;

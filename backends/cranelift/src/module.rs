@@ -224,9 +224,14 @@ pub(crate) fn compile(
     define_structors(&mut cx)?;
     let mut ctx = cx.obj.make_context();
     let mut fctx = FunctionBuilderContext::new();
+    let bodies = if lowering.inline_small {
+        small_bodies(&mut cx, &mut ctx, lowering)
+    } else {
+        HashMap::new()
+    };
     for f in module.emitted_definitions() {
         let id = cx.va_bodies.get(&f.name).copied().unwrap_or(cx.funcs[&f.name]);
-        let mut lower = |cx: &mut ModuleCx<'_>, native: bool| {
+        let mut lower = |cx: &mut ModuleCx<'_>, native: bool, inline: bool| {
             ctx.clear();
             ctx.func.signature = cx.obj.declarations().get_function_decl(id).signature.clone();
             ctx.func.name = UserFuncName::user(0, id.as_u32());
@@ -234,14 +239,31 @@ pub(crate) fn compile(
             fctx = FunctionBuilderContext::new();
             let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
             let eh = crate::lower::lower_function(cx, f, b, native, lowering.locals_in_registers)?;
+            if inline {
+                let mut inliner = crate::inline::Inliner::new(&bodies, id, &ctx.func);
+                ctx.inline(&mut inliner).map_err(|e| CraneliftError::Codegen {
+                    function: f.name.clone(),
+                    message: format!("inlining: {e}"),
+                    unsupported: false,
+                })?;
+            }
             define(cx, f, id, &mut ctx, &eh)
         };
-        if lowering.native_vectors && crate::lower::native_vectors_fit(f) {
+        let native = lowering.native_vectors && crate::lower::native_vectors_fit(f);
+        // Inlining is an optimization: should the function not build with it (an error, or a
+        // lowering Cranelift's x64 backend lacks, which panics), it is built without.
+        if !bodies.is_empty()
+            && crate::inline::may_inline_into(&cx, f)
+            && matches!(quietly(|| lower(&mut cx, native, true)), Ok(Ok(())))
+        {
+            continue;
+        }
+        if native {
             // Cranelift's x64 backend has no lowering for a few vector operations on some
             // ISA flags (it returns an error or, for some, asserts); such a function has its
             // vectors split into lanes instead, as has one whose vectors this backend could
             // not keep whole after all. Any other error is the function's error.
-            match quietly(|| lower(&mut cx, true)) {
+            match quietly(|| lower(&mut cx, true, false)) {
                 Ok(Err(
                     CraneliftError::Codegen { unsupported: true, .. }
                     | CraneliftError::Unsupported { .. },
@@ -253,7 +275,7 @@ pub(crate) fn compile(
                 }
             }
         }
-        lower(&mut cx, false)?;
+        lower(&mut cx, false, false)?;
     }
     let ModuleCx { obj, unwind, aliases, funcs, data, .. } = cx;
     let mut product = obj.finish();
@@ -264,6 +286,39 @@ pub(crate) fn compile(
         .map_err(CraneliftError::Module)?;
     weak_imports(&mut product, module, &funcs, &data);
     product.emit().map_err(|e| CraneliftError::Module(e.to_string()))
+}
+
+/// The CLIF of each function of the module that may be inlined and is small enough (see
+/// [`crate::inline`]), by its symbol, lowered with its vectors split and its locals as
+/// `lowering` asks. A function whose lowering fails is simply not kept.
+fn small_bodies(
+    cx: &mut ModuleCx<'_>,
+    ctx: &mut Context,
+    lowering: Lowering,
+) -> HashMap<FuncId, ir::Function> {
+    let mut bodies = HashMap::new();
+    let module = cx.module;
+    for f in module.emitted_definitions() {
+        if !crate::inline::may_be_inlined(cx, f) {
+            continue;
+        }
+        let Some(&id) = cx.funcs.get(&f.name) else {
+            continue;
+        };
+        ctx.clear();
+        ctx.func.signature = cx.obj.declarations().get_function_decl(id).signature.clone();
+        ctx.func.name = UserFuncName::user(0, id.as_u32());
+        let mut fctx = FunctionBuilderContext::new();
+        let lowered = quietly(|| {
+            let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
+            crate::lower::lower_function(cx, f, b, false, lowering.locals_in_registers)
+        });
+        if matches!(lowered, Ok(Ok(_))) && ctx.func.dfg.num_insts() <= crate::inline::SMALL {
+            bodies.insert(id, ctx.func.clone());
+        }
+    }
+    ctx.clear();
+    bodies
 }
 
 thread_local! {

@@ -126,7 +126,7 @@ static SHARED: [SettingSpec; 4] = [
 ];
 
 /// The lowering choices of this backend, after the shared settings in catalog order.
-static LOWERING: [SettingSpec; 2] = [
+static LOWERING: [SettingSpec; 3] = [
     SettingSpec {
         name: "vectors",
         values: &["lanes", "native"],
@@ -148,6 +148,16 @@ static LOWERING: [SettingSpec; 2] = [
         kind: Kind::Lowering,
         requires: &[],
     },
+    SettingSpec {
+        name: "inline",
+        values: &["none", "small"],
+        default: "none",
+        description: "Inlining, which Cranelift does not do by itself: `small` puts the body of \
+             each small function (at most 40 CLIF instructions, no frame tricks) in place of \
+             its direct calls, one level deep; `none` keeps every call.",
+        kind: Kind::Lowering,
+        requires: &[],
+    },
 ];
 
 /// How the pipeline asks this backend to lower the canonical IR.
@@ -157,6 +167,8 @@ pub struct Lowering {
     pub native_vectors: bool,
     /// `locals=registers`: local variables in SSA values (see `crate::lower::locals`).
     pub locals_in_registers: bool,
+    /// `inline=small`: small functions inlined into their callers (see `crate::inline`).
+    pub inline_small: bool,
 }
 
 /// The x86-64 ISA flags of Cranelift 0.135, in catalog order: every flag comes after the flags
@@ -597,6 +609,7 @@ pub fn lowering(p: &Pipeline) -> Lowering {
     Lowering {
         native_vectors: value(&LOWERING[0]) == "native",
         locals_in_registers: value(&LOWERING[1]) == "registers",
+        inline_small: value(&LOWERING[2]) == "small",
     }
 }
 
@@ -729,11 +742,14 @@ mod tests {
     }
 
     #[test]
-    fn lowering_choices_default_to_vectors_whole_and_locals_in_registers() {
+    fn lowering_choices_default_to_whole_vectors_locals_in_registers_and_no_inlining() {
         let default = lowering(&Pipeline::default());
-        assert_eq!(default, Lowering { native_vectors: true, locals_in_registers: true });
-        let chosen = lowering(&parse("opt_level=speed,vectors=lanes,locals=memory"));
-        assert_eq!(chosen, Lowering { native_vectors: false, locals_in_registers: false });
+        let all = Lowering { native_vectors: true, locals_in_registers: true, inline_small: false };
+        assert_eq!(default, all);
+        let chosen = lowering(&parse("opt_level=speed,vectors=lanes,locals=memory,inline=small"));
+        let none =
+            Lowering { native_vectors: false, locals_in_registers: false, inline_small: true };
+        assert_eq!(chosen, none);
     }
 
     #[test]
