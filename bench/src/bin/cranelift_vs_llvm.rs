@@ -25,8 +25,8 @@
 //! `--input` gives clang other flags for the common input (`-O1 -Xclang
 //! -disable-llvm-passes`: unoptimised IR, every local in an `alloca`), and
 //! `--cranelift-baseline P` adds a third side, Cranelift with the settings `P`, built,
-//! checked and timed in the same rounds, with the ratio cranelift/baseline of run time and
-//! of compile time.
+//! checked and timed in the same rounds, with the ratios cranelift/baseline of run time and
+//! baseline/cranelift of compile time (above 1: the baseline is slower).
 //!
 //! `cargo run --release -p opm-bench --bin cranelift-vs-llvm [-- --reps 5 --runs 5
 //! --programs a,b]` (build the driver first: `cargo build --release -p opm-cli`).
