@@ -462,16 +462,7 @@ fn vectors_whole() -> Result<(), Failed> {
     }
     for (pipeline, whole) in [("", true), ("vectors=lanes", false)] {
         let exe = dir.join(if whole { "whole" } else { "lanes" });
-        let mut cmd = Command::new(driver());
-        cmd.arg("compile").arg(&file).arg("-o").arg(&exe).args(CRANELIFT);
-        cmd.args(["--pipeline", pipeline]);
-        let o = run(cmd, Duration::from_secs(120));
-        if o.code != Some(0) {
-            return Err(Failed::from(format!("compile failed: {}", o.stderr_text())));
-        }
-        let mut objdump = Command::new("objdump");
-        objdump.args(["-d", "--no-show-raw-insn"]).arg(&exe);
-        let listing = run(objdump, Duration::from_secs(60)).stdout_text();
+        let listing = build_and_list(&file, pipeline, &exe)?;
         for &(function, integer) in SIMD_FUNCTIONS {
             let packed = packed_simd(&listing, function);
             if whole && packed == 0 || !whole && integer && packed != 0 {
@@ -550,13 +541,7 @@ fn checked_listings<const N: usize>(
     let mut listings = Vec::new();
     for pipeline in pipelines {
         let exe = dir.join(format!("{program}-{}", pipeline.replace(['=', ','], "-")));
-        let mut cmd = Command::new(driver());
-        cmd.arg("compile").arg(&ir).arg("-o").arg(&exe).args(CRANELIFT);
-        cmd.args(["--pipeline", pipeline]);
-        let built = run(cmd, Duration::from_secs(120));
-        if built.code != Some(0) {
-            return Err(Failed::from(format!("compile failed: {}", built.stderr_text())));
-        }
+        listings.push(build_and_list(&ir, pipeline, &exe)?);
         let ours = run(Command::new(&exe), Duration::from_secs(30));
         if ours.stdout != reference.stdout || ours.code != reference.code {
             return Err(Failed::from(format!(
@@ -568,11 +553,23 @@ fn checked_listings<const N: usize>(
                 ours.stdout_text(),
             )));
         }
-        let mut objdump = Command::new("objdump");
-        objdump.args(["-d", "--no-show-raw-insn"]).arg(&exe);
-        listings.push(run(objdump, Duration::from_secs(60)).stdout_text());
     }
     Ok(listings)
+}
+
+/// Builds `ir` through Cranelift with the settings `pipeline` into `exe`; its `objdump -d`
+/// listing.
+fn build_and_list(ir: &Path, pipeline: &str, exe: &Path) -> Result<String, Failed> {
+    let mut cmd = Command::new(driver());
+    cmd.arg("compile").arg(ir).arg("-o").arg(exe).args(CRANELIFT);
+    cmd.args(["--pipeline", pipeline]);
+    let built = run(cmd, Duration::from_secs(120));
+    if built.code != Some(0) {
+        return Err(Failed::from(format!("compile failed: {}", built.stderr_text())));
+    }
+    let mut objdump = Command::new("objdump");
+    objdump.args(["-d", "--no-show-raw-insn"]).arg(exe);
+    Ok(run(objdump, Duration::from_secs(60)).stdout_text())
 }
 
 /// The instructions of `function` in an `objdump -d` listing.

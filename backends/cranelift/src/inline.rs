@@ -34,10 +34,6 @@ pub(crate) const SMALL: usize = 40;
 /// The most instructions inlined into one function (or its own size, if larger).
 pub(crate) const BUDGET: usize = 400;
 
-/// The canonical instructions above which a function is not even lowered to be kept (its
-/// CLIF would be larger than [`SMALL`]).
-const CANONICAL_LIMIT: usize = SMALL;
-
 /// Intrinsics whose meaning is the calling function's own frame or arguments.
 const FRAME_INTRINSICS: &[&str] = &[
     "llvm.returnaddress",
@@ -55,10 +51,11 @@ const FRAME_INTRINSICS: &[&str] = &[
 ];
 
 /// Whether `f` may be inlined into its callers (see the module's documentation), before its
-/// size is known.
+/// CLIF's size is known (a function of more than [`SMALL`] canonical instructions is not even
+/// lowered: its CLIF would be larger).
 pub(crate) fn may_be_inlined(cx: &ModuleCx<'_>, f: &Function) -> bool {
     let insts = f.blocks.iter().map(|b| b.insts.len()).sum::<usize>();
-    if insts > CANONICAL_LIMIT || f.ty.varargs || f.personality.is_some() {
+    if insts > SMALL || f.ty.varargs || f.personality.is_some() {
         return false;
     }
     if ["noinline", "optnone", "naked", "returns_twice"].iter().any(|a| f.attrs.func_has(a)) {
@@ -94,19 +91,12 @@ pub(crate) fn may_be_inlined(cx: &ModuleCx<'_>, f: &Function) -> bool {
     })
 }
 
-/// Whether functions may be inlined into `f`.
-pub(crate) fn may_inline_into(cx: &ModuleCx<'_>, f: &Function) -> bool {
-    !cx.returns_twice.called_in(f)
-}
-
 /// Directs `Context::inline` for one caller: the direct calls of kept bodies (`bodies`, by
 /// the callee's symbol) are inlined while the budget lasts.
 pub(crate) struct Inliner<'b> {
     bodies: &'b HashMap<FuncId, ir::Function>,
     caller: FuncId,
     budget: usize,
-    /// How many calls were inlined.
-    pub(crate) inlined: usize,
 }
 
 impl<'b> Inliner<'b> {
@@ -117,7 +107,7 @@ impl<'b> Inliner<'b> {
         func: &ir::Function,
     ) -> Inliner<'b> {
         let budget = BUDGET.max(func.dfg.num_insts());
-        Inliner { bodies, caller, budget, inlined: 0 }
+        Inliner { bodies, caller, budget }
     }
 }
 
@@ -149,7 +139,6 @@ impl Inline for Inliner<'_> {
             return InlineCommand::KeepCall;
         }
         self.budget -= size;
-        self.inlined += 1;
         InlineCommand::Inline { callee: with_caller_names(caller, body), visit_callee: false }
     }
 }

@@ -231,6 +231,10 @@ pub(crate) fn compile(
     };
     for f in module.emitted_definitions() {
         let id = cx.va_bodies.get(&f.name).copied().unwrap_or(cx.funcs[&f.name]);
+        // Locals stay in memory, and nothing is inlined, in a function that calls `setjmp`
+        // (see `crate::lower::locals` and `crate::inline`).
+        let twice = cx.returns_twice.called_in(f);
+        let registers = lowering.locals_in_registers && !twice;
         let mut lower = |cx: &mut ModuleCx<'_>, native: bool, inline: bool| {
             ctx.clear();
             ctx.func.signature = cx.obj.declarations().get_function_decl(id).signature.clone();
@@ -238,7 +242,7 @@ pub(crate) fn compile(
             // A fresh builder context: a lowering that stopped half-way leaves one dirty.
             fctx = FunctionBuilderContext::new();
             let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
-            let eh = crate::lower::lower_function(cx, f, b, native, lowering.locals_in_registers)?;
+            let eh = crate::lower::lower_function(cx, f, b, native, registers)?;
             if inline {
                 let mut inliner = crate::inline::Inliner::new(&bodies, id, &ctx.func);
                 ctx.inline(&mut inliner).map_err(|e| CraneliftError::Codegen {
@@ -253,7 +257,7 @@ pub(crate) fn compile(
         // Inlining is an optimization: should the function not build with it (an error, or a
         // lowering Cranelift's x64 backend lacks, which panics), it is built without.
         if !bodies.is_empty()
-            && crate::inline::may_inline_into(&cx, f)
+            && !twice
             && matches!(quietly(|| lower(&mut cx, native, true)), Ok(Ok(())))
         {
             continue;

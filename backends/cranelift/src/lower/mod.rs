@@ -35,8 +35,9 @@ use std::collections::HashMap;
 
 /// Lowers the body of `f` into `b` (a fresh function with `f`'s signature), keeping vectors
 /// whole when `native` (only for a function [`native_vectors_fit`]) and local variables in
-/// SSA values when `registers` (see [`locals`]). Returns the function's exception handling,
-/// for its unwind tables once it is compiled.
+/// SSA values when `registers` (see [`locals`]; never in a function that calls a function
+/// that returns twice). Returns the function's exception handling, for its unwind tables
+/// once it is compiled.
 pub(crate) fn lower_function(
     cx: &mut ModuleCx<'_>,
     f: &Function,
@@ -76,7 +77,7 @@ pub(crate) fn lower_function(
     let cfg = Cfg::new(f);
     lo.prepare(&cfg)
         .map_err(|construct| CraneliftError::Unsupported { construct, site: site(None) })?;
-    if registers && !lo.cx.returns_twice.called_in(f) {
+    if registers {
         for (v, ty) in locals::promotable(f, &lo.types, &lo.cx.layout) {
             let ty = scalar(&ty)
                 .map_err(|construct| CraneliftError::Unsupported { construct, site: site(None) })?;
