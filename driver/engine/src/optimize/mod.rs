@@ -448,6 +448,8 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
     let mut limit_adapted = false;
     let mut last_batch = Duration::ZERO;
     let (mut first_iteration, mut refused_module) = (true, false);
+    // How long the first batch took, when that alone used up the time budget.
+    let mut first_over: Option<Duration> = None;
     // No candidate of the strategy starts once the time budget is used, even within a batch.
     s.engine.set_deadline(budget.wall_time.map(|t| start + t));
 
@@ -471,7 +473,16 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
             && done > 0
             && start.elapsed() >= t
         {
-            break format!("time budget ({}) used", budget_text(t));
+            // Past the budget already after the first batch: say why the search ran over it.
+            break match first_over {
+                Some(took) => format!(
+                    "time budget ({}) used up by the first batch ({}): the baselines and your \
+                     pipelines are measured whatever the budget",
+                    budget_text(t),
+                    elapsed_text(took)
+                ),
+                None => format!("time budget ({}) used", budget_text(t)),
+            };
         }
         let first = std::mem::replace(&mut first_iteration, false);
         let size = std::mem::replace(&mut first_batch, BATCH);
@@ -517,6 +528,9 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
             && !signals.is_empty()
             && signals.iter().all(|s| s.verdict == Verdict::Unsupported);
         last_batch = batch_start.elapsed();
+        if first && budget.wall_time.is_some_and(|t| start.elapsed() >= t) {
+            first_over = Some(start.elapsed());
+        }
         if let Some(source) = lock(&write_error).take() {
             return Err(Error::io(opts.signals.clone().unwrap_or_default(), source));
         }
@@ -569,6 +583,16 @@ fn budget_text(t: Duration) -> String {
         format!("{} ms", t.as_millis())
     } else {
         format!("{:.0} s", t.as_secs_f64())
+    }
+}
+
+/// A duration the search took, as the stop reason names it: seconds to a tenth, milliseconds
+/// below one second.
+fn elapsed_text(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
     }
 }
 
