@@ -1426,7 +1426,7 @@ fn a_used_up_time_budget_measures_the_baselines_and_starts_nothing_else() {
     assert_eq!(o.code, Some(0), "{text}");
     // The summary says why the search ran past its budget.
     assert!(text.contains("time budget (1 ms) used up by the first batch ("), "{text}");
-    assert!(text.contains("the baselines and your pipelines are measured whatever"), "{text}");
+    assert!(text.contains("): the baselines are measured whatever the budget"), "{text}");
     let measured: Vec<(String, String)> = signals(&sig)
         .iter()
         .map(|s| (s["origin"].to_string(), s["pipeline"].as_str().unwrap_or_default().to_string()))
@@ -1437,4 +1437,9 @@ fn a_used_up_time_budget_measures_the_baselines_and_starts_nothing_else() {
         assert_eq!(origin, "\"preset\"", "{measured:?}");
         assert!(baselines.contains(&pipeline.as_str()), "{measured:?}");
     }
+    // The user's own pipelines are measured too, and named.
+    let o = optimize(&[ir, "--budget-time", "1ms", "--pipeline", "function(sroa)"]);
+    let text = format!("{}{}", o.stdout_text(), o.stderr_text());
+    assert_eq!(o.code, Some(0), "{text}");
+    assert!(text.contains("): the baselines and your pipelines are measured whatever"), "{text}");
 }

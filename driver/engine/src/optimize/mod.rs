@@ -423,6 +423,14 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
         .baselines
         .iter()
         .map(|(_, p)| Candidate { pipeline: p.clone(), origin: Origin::Preset });
+    // What the first batch measures whatever the time budget, as the stop reason names it.
+    let mut always = String::from("the baselines");
+    if opts.strategy == StrategyKind::Presets {
+        always.push_str(if s.user.is_empty() { " and the presets" } else { ", the presets" });
+    }
+    if !s.user.is_empty() {
+        always.push_str(" and your pipelines");
+    }
     let mut first: Vec<Candidate> = baselines.chain(std::mem::take(&mut s.user)).collect();
     // The presets strategy's list depends on no result either: it joins the first batch.
     if opts.strategy == StrategyKind::Presets {
@@ -476,8 +484,8 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
             // Past the budget already after the first batch: say why the search ran over it.
             break match first_over {
                 Some(took) => format!(
-                    "time budget ({}) used up by the first batch ({}): the baselines and your \
-                     pipelines are measured whatever the budget",
+                    "time budget ({}) used up by the first batch ({}): {always} are measured \
+                     whatever the budget",
                     budget_text(t),
                     elapsed_text(took)
                 ),
