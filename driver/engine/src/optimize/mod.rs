@@ -486,10 +486,10 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
                 Some(took) => format!(
                     "time budget ({}) used up by the first batch ({}): {always} are measured \
                      whatever the budget",
-                    budget_text(t),
-                    elapsed_text(took)
+                    duration_text(t, 0),
+                    duration_text(took, 1)
                 ),
-                None => format!("time budget ({}) used", budget_text(t)),
+                None => format!("time budget ({}) used", duration_text(t, 0)),
             };
         }
         let first = std::mem::replace(&mut first_iteration, false);
@@ -536,8 +536,9 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
             && !signals.is_empty()
             && signals.iter().all(|s| s.verdict == Verdict::Unsupported);
         last_batch = batch_start.elapsed();
-        if first && budget.wall_time.is_some_and(|t| start.elapsed() >= t) {
-            first_over = Some(start.elapsed());
+        let elapsed = start.elapsed();
+        if first && budget.wall_time.is_some_and(|t| elapsed >= t) {
+            first_over = Some(elapsed);
         }
         if let Some(source) = lock(&write_error).take() {
             return Err(Error::io(opts.signals.clone().unwrap_or_default(), source));
@@ -585,22 +586,13 @@ fn search(opts: &OptimizeOptions, s: &mut Prepared, start: Instant) -> Result<St
     Ok(stop_reason)
 }
 
-/// A time budget as the stop reason names it: in seconds, in milliseconds below one second.
-fn budget_text(t: Duration) -> String {
-    if t < Duration::from_secs(1) {
-        format!("{} ms", t.as_millis())
-    } else {
-        format!("{:.0} s", t.as_secs_f64())
-    }
-}
-
-/// A duration the search took, as the stop reason names it: seconds to a tenth, milliseconds
+/// A duration as the stop reason names it: in seconds with `decimals` places, in milliseconds
 /// below one second.
-fn elapsed_text(d: Duration) -> String {
+fn duration_text(d: Duration, decimals: usize) -> String {
     if d < Duration::from_secs(1) {
         format!("{} ms", d.as_millis())
     } else {
-        format!("{:.1} s", d.as_secs_f64())
+        format!("{:.*} s", decimals, d.as_secs_f64())
     }
 }
 
