@@ -1,4 +1,5 @@
-; Integers wider than 128 bits: gcc 12 has no _BitInt, so the GCC backend refuses them.
+; An integer wider than 128 bits passed to and returned from a function other code may call:
+; C would pass the GCC backend's structure of limbs otherwise than LLVM passes the integer.
 define i256 @square(i256 %x) {
   %r = mul i256 %x, %x
   ret i256 %r

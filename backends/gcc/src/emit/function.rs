@@ -233,7 +233,8 @@ impl FnEmit<'_, '_> {
                 self.declare(&format!("opm_ptr {v} = (opm_ptr)&a{}", p.value.0));
             } else {
                 let c = self.cx.types.c(ty)?;
-                self.declare(&format!("{c} {v} = ({c})a{}", p.value.0));
+                let cast = if is_composite(ty) { String::new() } else { format!("({c})") };
+                self.declare(&format!("{c} {v} = {cast}a{}", p.value.0));
             }
         }
         let f = self.f;
@@ -349,9 +350,7 @@ impl FnEmit<'_, '_> {
                 format!("(({ct}){{ {parts} }})")
             }
             Constant::Global(name) => self.address(name)?,
-            Constant::WideInt { bits, .. } => {
-                return Err(format!("the integer type `i{bits}` (wider than 128 bits)"));
-            }
+            Constant::WideInt { bits, words } => super::wide::literal(*bits, words),
             Constant::BlockAddress { function, block } if *function == self.f.name => {
                 format!("((opm_ptr)&&bb{})", block.index())
             }
@@ -362,6 +361,9 @@ impl FnEmit<'_, '_> {
                 ));
             }
             Constant::Asm(_) => return Err("inline assembly".into()),
+            Constant::Expr(e) if let Some(n) = super::wide::wide_in_expr(e) => {
+                return Err(super::wide::refused(n, "a constant expression"));
+            }
             Constant::Expr(e) => match &**e {
                 ConstExpr::Cast { op, val, to } => {
                     let inner = self.constant(val)?;
@@ -447,6 +449,9 @@ impl FnEmit<'_, '_> {
 
     /// Emits one instruction of block `bid`.
     fn inst(&mut self, bid: BlockId, inst: &Inst) -> Emitted<()> {
+        if self.wide_inst(inst)? {
+            return Ok(());
+        }
         match &inst.op {
             Op::Bin { op, lhs, rhs, .. }
                 if inst.result.is_some_and(|v| self.signed_arith.contains(&v)) =>
@@ -1241,9 +1246,14 @@ fn scalar_bin(op: BinOp, elem: &Type, a: &str, b: &str) -> Emitted<String> {
     }
 }
 
-/// Whether values of `ty` are C structures or vectors (initialised with `{0}`).
+/// Whether values of `ty` are C structures or vectors (initialised with `{0}`, never cast):
+/// vectors, aggregates and integers wider than 128 bits (see [`super::wide`]).
 pub(crate) fn is_composite(ty: &Type) -> bool {
-    matches!(ty, Type::Vector(..) | Type::Array(..) | Type::Struct(_))
+    match ty {
+        Type::Vector(..) | Type::Array(..) | Type::Struct(_) => true,
+        Type::Int(n) => *n > opm_ir::types::NATIVE_INT_BITS,
+        _ => false,
+    }
 }
 
 /// Whether a vector's lanes fill its bytes exactly (8/16/32/64/128-bit integers, floats,

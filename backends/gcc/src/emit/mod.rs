@@ -16,7 +16,8 @@
 //! `x86_fp80` is `long double` and `fp128` `_Float128`. Refused, by name: exception handling
 //! that can run (`invoke`, `landingpad`, `resume`: C has nothing for them; a personality
 //! alone is fine, and blocks no path from the entry reaches are left out),
-//! integers wider than 128 bits (gcc 12 has no `_BitInt`), an alias of a constant
+//! integers wider than 128 bits as parameters, return values, members of aggregates or in
+//! operations `wide` does not have (gcc 12 has no `_BitInt`), an alias of a constant
 //! expression, and what the modules named say they refuse.
 
 mod asm;
@@ -28,6 +29,7 @@ mod signed;
 #[cfg(test)]
 mod tests;
 mod types;
+mod wide;
 
 use crate::error::GccError;
 use opm_backend::Site;
@@ -218,6 +220,7 @@ pub fn emit_module(module: &Module) -> Result<String, GccError> {
     }
     let functions: Vec<&Function> =
         module.functions.iter().filter(|f| !f.name.starts_with("llvm.")).collect();
+    wide::check_calls(module)?;
     for (i, g) in module.globals.iter().enumerate() {
         let cname = format!("g{i}_{}", sanitize(&g.name));
         let addr = if g.init.is_some() && g.props.linkage != Linkage::AvailableExternally {
@@ -283,6 +286,9 @@ pub fn emit_module(module: &Module) -> Result<String, GccError> {
         if bodies.contains(name) {
             cx.helpers.insert(0, def.to_string());
         }
+    }
+    if bodies.contains("opm_w_") {
+        cx.helpers.insert(0, wide::HELPERS.to_string());
     }
     let mut out = String::from(PRELUDE);
     for def in &cx.types.defs {

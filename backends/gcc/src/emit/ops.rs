@@ -132,18 +132,23 @@ pub(crate) fn icmp(pred: IntPredicate, ty: &Type, a: &str, b: &str) -> String {
         Type::Int(n) => (format!("(({})({a}))", int_c(*n)), format!("(({})({b}))", int_c(*n))),
         _ => (format!("({a})"), format!("({b})")),
     };
-    let sym = match pred {
+    format!("((uint8_t)({a} {} {b}))", relation(pred))
+}
+
+/// C's relational operator of an integer predicate (whose signedness is the operands').
+pub(crate) fn relation(pred: IntPredicate) -> &'static str {
+    match pred {
         IntPredicate::Eq => "==",
         IntPredicate::Ne => "!=",
         IntPredicate::Ugt | IntPredicate::Sgt => ">",
         IntPredicate::Uge | IntPredicate::Sge => ">=",
         IntPredicate::Ult | IntPredicate::Slt => "<",
         IntPredicate::Ule | IntPredicate::Sle => "<=",
-    };
-    format!("((uint8_t)({a} {sym} {b}))")
+    }
 }
 
-fn is_signed(pred: IntPredicate) -> bool {
+/// Whether an integer predicate compares its operands as signed.
+pub(crate) fn is_signed(pred: IntPredicate) -> bool {
     matches!(pred, IntPredicate::Sgt | IntPredicate::Sge | IntPredicate::Slt | IntPredicate::Sle)
 }
 

@@ -944,7 +944,7 @@ fn landing_pad_record() -> Type {
 }
 
 #[test]
-fn exception_handling_and_wide_integers_are_refused() {
+fn exception_handling_and_wide_integers_where_c_cannot_follow_are_refused() {
     // invoke / landingpad / resume
     let mut m = module();
     m.functions.push(Function::declaration("may_throw", fn_ty(Type::Void, vec![])));
@@ -977,15 +977,35 @@ fn exception_handling_and_wide_integers_are_refused() {
     b.ret(Some(x));
     m.functions.push(b.finish());
     let e = refusal(&m);
-    assert!(e.contains("`i256`"), "{e}");
+    assert!(e.contains("`i256`") && e.contains("as a parameter or return value"), "{e}");
+    // Wide values in memory and through arithmetic are emitted; their division and their
+    // place in an aggregate are refused.
     let mut m = module();
-    let mut b = FunctionBuilder::new("wide_const", fn_ty(Type::Void, vec![Type::Ptr]));
+    let mut b = FunctionBuilder::new("wide_div", fn_ty(Type::Void, vec![Type::Ptr]));
     let p0 = b.param(0);
-    store(&mut b, Operand::Const(Constant::from_words(200, &[1, 2, 3, 4])), p0);
+    let x = load(&mut b, Type::Int(200), p0.clone());
+    let c = Operand::Const(Constant::from_words(200, &[1, 2, 3, 4]));
+    let y = b.bin(Type::Int(200), BinOp::Add, x, c);
+    let q = b.bin(Type::Int(200), BinOp::UDiv, y.clone(), y);
+    store(&mut b, q, p0);
     b.ret(None);
     m.functions.push(b.finish());
     let e = refusal(&m);
-    assert!(e.contains("`i200`"), "{e}");
+    assert!(e.contains("`udiv` on the integer type `i200` (wider than 128 bits)"), "{e}");
+    let mut m = module();
+    let pair = Type::Struct(opm_ir::StructType {
+        name: None,
+        body: Some(vec![Type::Int(136), Type::I8]),
+        packed: false,
+    });
+    let mut b = FunctionBuilder::new("wide_member", fn_ty(Type::Void, vec![Type::Ptr]));
+    let p0 = b.param(0);
+    let x = load(&mut b, pair, p0.clone());
+    store(&mut b, x, p0);
+    b.ret(None);
+    m.functions.push(b.finish());
+    let e = refusal(&m);
+    assert!(e.contains("`i136` (wider than 128 bits) inside the aggregate"), "{e}");
 }
 
 /// rustc's `panic=abort` modules keep cleanup blocks (`landingpad`, `resume`) in functions

@@ -55,6 +55,8 @@ pub(crate) struct CTypes {
     pub defs: Vec<String>,
     names: HashMap<Type, String>,
     gnu_vectors: HashSet<Type>,
+    /// The limb counts of the wide integers' structures defined so far.
+    wide_limbs: HashSet<u32>,
 }
 
 impl CTypes {
@@ -62,9 +64,7 @@ impl CTypes {
     pub fn c(&mut self, ty: &Type) -> Result<String, String> {
         match ty {
             Type::Void => Ok("void".into()),
-            Type::Int(n) if *n > opm_ir::types::NATIVE_INT_BITS => {
-                Err(format!("the integer type `i{n}` (wider than 128 bits)"))
-            }
+            Type::Int(n) if *n > opm_ir::types::NATIVE_INT_BITS => Ok(self.wide(*n)),
             Type::Int(n) => Ok(int_c(*n).into()),
             Type::Float => Ok("float".into()),
             Type::Double => Ok("double".into()),
@@ -93,9 +93,40 @@ impl CTypes {
         if self.is_gnu_vector(ty) { format!("({e})[{i}]") } else { format!("({e}).e[{i}]") }
     }
 
+    /// The structure of 64-bit limbs holding an `iN` wider than 128 bits (see
+    /// [`super::wide`]).
+    fn wide(&mut self, n: u32) -> String {
+        let k = super::wide::limbs(n);
+        let name = format!("opm_w{k}");
+        if self.wide_limbs.insert(k) {
+            self.defs.push(format!("typedef struct {{ uint64_t w[{k}]; }} {name};"));
+        }
+        name
+    }
+
     fn composite(&mut self, ty: &Type) -> Result<String, String> {
         if let Some(name) = self.names.get(ty) {
             return Ok(name.clone());
+        }
+        // A wide integer is a scalar or a vector's lane only: in memory, an aggregate's
+        // members sit where the data layout puts them, which these structures do not follow
+        // (and a vector of them is never loaded or stored, see `wide`).
+        let mut wide = None;
+        let nested = match ty {
+            Type::Vector(_, elem) if matches!(**elem, Type::Int(_)) => &Type::Void,
+            _ => ty,
+        };
+        nested.walk(&mut |t| {
+            if let Type::Int(b) = t
+                && *b > opm_ir::types::NATIVE_INT_BITS
+            {
+                wide = wide.or(Some(*b));
+            }
+        });
+        if let Some(b) = wide {
+            return Err(format!(
+                "the integer type `i{b}` (wider than 128 bits) inside the aggregate `{ty}`"
+            ));
         }
         let name = format!("opm_t{}", self.names.len());
         let def = match ty {
