@@ -59,7 +59,8 @@
 //! - `cranelift::refusals`: what the backend does not lower is a clean "unsupported" error
 //!   (exit 2) naming it, at -O0 and -O2: inline assembly whose code refers to a symbol
 //!   (`cl_asm_symbol.c`), `long double` (`cl_long_double.c`), `__float128` (`cl_fp128.c`),
-//!   `_BitInt(256)` (`cl_wide_int.c`), an indirect variadic call whose arguments fill every
+//!   the division of a `_BitInt(256)` (`wide_division.c`) and a vector of `i136`
+//!   (`wide_vectors.ll`), an indirect variadic call whose arguments fill every
 //!   integer argument register (`cl_variadic_full.c`) and an `__int128` argument on the stack
 //!   before one that takes the register it leaves (`cl_i128_straddle.c`). (Exception
 //!   handling builds: `tests/cli.rs` and `tests/rust.rs`; aliases: `aliases.c`.)
@@ -161,6 +162,7 @@ fn main() {
         "inline_asm_intel",
         "x86_intrinsics",
         "used_hooks",
+        "wide_ints",
     ];
     for program in data {
         for level in ["-O0", "-O2"] {
@@ -280,7 +282,11 @@ const REFUSED: &[(&str, &[&str])] = &[
     ),
     ("cl_long_double.c", &["`x86_fp80`", "in function @"]),
     ("cl_fp128.c", &["`fp128`", "in function @main"]),
-    ("cl_wide_int.c", &["`i256`", "in function @main"]),
+    (
+        "wide_division.c",
+        &["div` on the integer type `i256` (wider than 128 bits)", "in function @main"],
+    ),
+    ("wide_vectors.ll", &["`insertelement` on the integer type `i136`", "in function @main"]),
     (
         "cl_variadic_full.c",
         &["an indirect call of a variadic function whose arguments fill every integer argument"],

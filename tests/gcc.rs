@@ -17,7 +17,8 @@
 //!   `@llvm.compiler.used` (`used_hooks.c`: statics nothing refers to), `setjmp`/`longjmp`
 //!   (`setjmp_longjmp.c`: volatile locals and values read after the second return),
 //!   integers wider than 128 bits (`wide_ints.c`: the bit-fields of packed structures that
-//!   clang reads and writes as `i136`, and `_BitInt(200)`/`_BitInt(256)` arithmetic),
+//!   clang reads and writes as `i136`, and `_BitInt(200)`/`_BitInt(256)` arithmetic;
+//!   `wide_division.c`; `wide_vectors.ll`, vectors of `i136` as the SLP vectorizer makes them),
 //!   `llvm.fmuladd` fused
 //!   where clang's build fuses it (`fmuladd_fused.c`, built with `-mfma`; not run on a
 //!   processor without FMA), floats in memory (unaligned, NaN payloads), the classes of floats
@@ -101,6 +102,7 @@ fn main() {
         "used_hooks.c",
         "setjmp_longjmp.c",
         "wide_ints.c",
+        "wide_division.c",
     ];
     let gcc_data = [
         "gcc_packed_vectors.ll",
@@ -109,6 +111,7 @@ fn main() {
         "cttz_elts.ll",
         "x86_movemask.ll",
         "masked_memory.ll",
+        "wide_vectors.ll",
     ];
     for program in data.into_iter().chain(["simd_whole.ll"]).chain(gcc_data) {
         let name = format!("gcc::data::{}", program.replace('.', "_"));

@@ -1,8 +1,10 @@
 /* Integers wider than 128 bits: the bit-fields of packed structures, which clang reads and
  * writes through one integer of all their bits (an `i136`, an `i168`, as in csmith's
  * programs), volatile or not, and `_BitInt` arithmetic (`i200`, `i256`): shifts by constant
- * and variable amounts, arithmetic, comparisons and conversions. The values depend on the
- * program's arguments, so that no build folds them away. */
+ * and variable amounts, addition, subtraction, multiplication, comparisons and conversions
+ * (division: `wide_division.c`). The values depend on the program's arguments, so that no
+ * build folds them away. Built without SLP vectorization, which at -O2 pairs the bit-fields'
+ * updates in vectors of `i136` (`wide_vectors.ll` has such vectors). */
 #include <stdio.h>
 
 #pragma pack(push)

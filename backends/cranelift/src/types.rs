@@ -74,6 +74,16 @@ fn push_leaves(
 ) -> Result<(), String> {
     match ty {
         Type::Void => Ok(()),
+        // Wider than 128 bits: its 64-bit limbs, the last holding the remaining bits (see
+        // `lower::wide`).
+        Type::Int(n) if *n > opm_ir::types::NATIVE_INT_BITS => {
+            let (k, r) = crate::lower::wide::limbs(*n);
+            for i in 0..k {
+                let bits = if i + 1 == k { r } else { 64 };
+                out.push(Leaf { ty: Type::Int(bits), offset: base + 8 * i as u64 });
+            }
+            Ok(())
+        }
         Type::Int(_)
         | Type::Float
         | Type::Double
@@ -121,6 +131,7 @@ pub(crate) fn leaf_count(ty: &Type) -> usize {
         Type::Vector(n, _) => *n as usize,
         Type::Array(n, elem) => *n as usize * leaf_count(elem),
         Type::Struct(st) => st.body.as_ref().map_or(0, |b| b.iter().map(leaf_count).sum()),
+        Type::Int(n) if *n > opm_ir::types::NATIVE_INT_BITS => crate::lower::wide::limbs(*n).0,
         _ => 1,
     }
 }

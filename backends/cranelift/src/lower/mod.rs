@@ -13,6 +13,7 @@ mod memory;
 mod scalar;
 mod variadic;
 mod vector;
+pub(crate) mod wide;
 
 pub(crate) use vector::native_vectors_fit;
 
@@ -394,9 +395,7 @@ impl FnLower<'_, '_> {
                 bytes.iter().map(|&x| self.iconst(ct::I8, u128::from(x))).collect()
             }
             Constant::Global(name) => vec![self.address(name)?],
-            Constant::WideInt { bits, .. } => {
-                return Err(format!("an integer constant of type `i{bits}` (wider than 128 bits)"));
-            }
+            Constant::WideInt { bits, words } => self.wide_constant(*bits, words),
             // Its token (see `crate::labels`, which checked every use).
             Constant::BlockAddress { block, .. } => {
                 vec![self.iconst(ct::I64, u128::from(crate::labels::token(*block)))]
@@ -490,13 +489,20 @@ impl FnLower<'_, '_> {
 
     /// Lowers one instruction of block `bid`.
     fn inst(&mut self, bid: BlockId, inst: &Inst) -> Lowered<()> {
+        // A scalar integer wider than 128 bits: its own operations, or moved as any value.
+        let moves = match self.wide_inst(inst)? {
+            wide::Wide::Done => return Ok(()),
+            wide::Wide::Moves => true,
+            wide::Wide::No => false,
+        };
         // Types without a representation here, wherever they occur: refused before any
         // operation could take a wide integer for the I128 container of its low bits.
-        if let Some(bad) = crate::types::unrepresentable(&inst.ty) {
+        if let Some(bad) = crate::types::unrepresentable(&inst.ty).filter(|_| !moves) {
             return Err(bad);
         }
         for op in inst.op.operands() {
             let bad = match op {
+                _ if moves => None,
                 Operand::Value(v) => self.types.get(v).and_then(crate::types::unrepresentable),
                 Operand::Const(c) => crate::types::unrepresentable(&c.ty()),
             };

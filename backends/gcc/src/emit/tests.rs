@@ -978,20 +978,20 @@ fn exception_handling_and_wide_integers_where_c_cannot_follow_are_refused() {
     m.functions.push(b.finish());
     let e = refusal(&m);
     assert!(e.contains("`i256`") && e.contains("as a parameter or return value"), "{e}");
-    // Wide values in memory and through arithmetic are emitted; their division and their
+    // Wide values in memory and through arithmetic are emitted; their bit-casts and their
     // place in an aggregate are refused.
     let mut m = module();
-    let mut b = FunctionBuilder::new("wide_div", fn_ty(Type::Void, vec![Type::Ptr]));
+    let mut b = FunctionBuilder::new("wide_cast", fn_ty(Type::Void, vec![Type::Ptr]));
     let p0 = b.param(0);
-    let x = load(&mut b, Type::Int(200), p0.clone());
-    let c = Operand::Const(Constant::from_words(200, &[1, 2, 3, 4]));
-    let y = b.bin(Type::Int(200), BinOp::Add, x, c);
-    let q = b.bin(Type::Int(200), BinOp::UDiv, y.clone(), y);
-    store(&mut b, q, p0);
+    let x = load(&mut b, Type::Int(256), p0.clone());
+    let c = Operand::Const(Constant::from_words(256, &[1, 2, 3, 4]));
+    let y = b.bin(Type::Int(256), BinOp::UDiv, x, c);
+    let v = cast(&mut b, CastOp::BitCast, y, Type::Vector(4, Box::new(Type::I64)));
+    store(&mut b, v, p0);
     b.ret(None);
     m.functions.push(b.finish());
     let e = refusal(&m);
-    assert!(e.contains("`udiv` on the integer type `i200` (wider than 128 bits)"), "{e}");
+    assert!(e.contains("`bitcast` on the integer type `i256` (wider than 128 bits)"), "{e}");
     let mut m = module();
     let pair = Type::Struct(opm_ir::StructType {
         name: None,
@@ -1006,6 +1006,19 @@ fn exception_handling_and_wide_integers_where_c_cannot_follow_are_refused() {
     m.functions.push(b.finish());
     let e = refusal(&m);
     assert!(e.contains("`i136` (wider than 128 bits) inside the aggregate"), "{e}");
+    // As a variadic argument, C would pass the structure otherwise.
+    let mut m = module();
+    let printf_ty = FunctionType { ret: Type::I32, params: vec![Type::Ptr], varargs: true };
+    m.functions.push(Function::declaration("printf", printf_ty.clone()));
+    let mut b = FunctionBuilder::new("wide_vararg", fn_ty(Type::Void, vec![Type::Ptr]));
+    let p0 = b.param(0);
+    let x = load(&mut b, Type::Int(256), p0.clone());
+    let call = Call::new(global_op("printf"), printf_ty, vec![p0, x]);
+    b.push(Type::I32, Op::Call(Box::new(call)));
+    b.ret(None);
+    m.functions.push(b.finish());
+    let e = refusal(&m);
+    assert!(e.contains("a variadic argument on the integer type `i256`"), "{e}");
 }
 
 /// rustc's `panic=abort` modules keep cleanup blocks (`landingpad`, `resume`) in functions

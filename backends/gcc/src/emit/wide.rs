@@ -2,13 +2,14 @@
 //! ⌈N/64⌉ 64-bit limbs, the lowest first (`opm_w3` for `i136`), whose bits from N up are 0,
 //! as a narrower `iN` is zero-extended in its container. Its operations are the helpers of
 //! [`HELPERS`], each on the limbs with the width N: loads and stores of its store size,
-//! `and`/`or`/`xor`, `add`/`sub`/`mul`, shifts, comparisons, and conversions from and to
-//! other widths, lane by lane in a vector; `select`, `phi`, `freeze` and a vector's lanes
-//! copy the structures. Refused by name: such an integer passed to or returned from a
-//! function that code built elsewhere may call or define (C would pass the structure
-//! otherwise than LLVM passes the integer; see [`check_calls`]), inside an aggregate (whose
-//! layout the data layout decides), a vector of them in memory, and any other operation on
-//! them (division, an intrinsic, a `switch`, an atomic).
+//! `and`/`or`/`xor`, `add`/`sub`/`mul`, division and remainder (long division, a bit at a
+//! time), shifts, comparisons, and conversions from and to other widths, lane by lane in a
+//! vector; `select`, `phi`, `freeze` and a vector's lanes copy the structures. Refused by
+//! name: such an integer passed to or returned from a function that code built elsewhere may
+//! call or define (C would pass the structure otherwise than LLVM passes the integer; see
+//! [`check_calls`]), inside an aggregate (whose layout the data layout decides), a vector of
+//! them in memory, and any other operation on them (an intrinsic, a bit-cast, a `switch`, an
+//! atomic).
 
 use super::function::{Emitted, FnEmit, var};
 use super::ops;
@@ -233,6 +234,34 @@ OPM_INLINE int opm_w_cmp(const uint64_t *a, const uint64_t *b, unsigned k, unsig
     if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;
   return 0;
 }
+/* a / b, or a % b with rem, as signed values with sign: long division of the magnitudes, a
+   bit at a time; x, y and r are the caller's scratch limbs. Division by 0 and the one signed
+   overflow are undefined in LLVM: any value will do. */
+OPM_INLINE void opm_w_div(uint64_t *out, const uint64_t *a, const uint64_t *b, uint64_t *x,
+                          uint64_t *y, uint64_t *r, unsigned k, unsigned n, int sign, int rem) {
+  uint64_t sa = sign ? opm_w_sign(a, n) : 0, sb = sign ? opm_w_sign(b, n) : 0;
+  for (unsigned i = 0; i < k; i++) out[i] = r[i] = x[i] = y[i] = 0;
+  opm_w_sub(x, x, a, k, n);
+  if (!sa) for (unsigned i = 0; i < k; i++) x[i] = a[i];
+  opm_w_sub(y, y, b, k, n);
+  if (!sb) for (unsigned i = 0; i < k; i++) y[i] = b[i];
+  for (unsigned i = n; i-- > 0;) {
+    uint64_t top = r[k - 1] >> 63;
+    for (unsigned j = k; j-- > 1;) r[j] = r[j] << 1 | r[j - 1] >> 63;
+    r[0] = r[0] << 1 | (x[i / 64] >> (i % 64) & 1);
+    if (top || opm_w_cmp(r, y, k, 64 * k, 0) >= 0) {
+      opm_w_sub(r, r, y, k, 64 * k);
+      out[i / 64] |= 1ULL << (i % 64);
+    }
+  }
+  if (rem)
+    for (unsigned i = 0; i < k; i++) out[i] = r[i];
+  if (rem ? sa : sa != sb) {
+    for (unsigned i = 0; i < k; i++) y[i] = 0;
+    opm_w_sub(out, y, out, k, n);
+  }
+  opm_w_norm(out, k, n);
+}
 ";
 
 impl FnEmit<'_, '_> {
@@ -256,7 +285,15 @@ impl FnEmit<'_, '_> {
         match &inst.op {
             // A direct call of a function of this module that no other code calls (see
             // `check_calls`), or a return from one.
-            Op::Call(c) if !is_intrinsic(c) && c.asm().is_none() => return Ok(false),
+            Op::Call(c) if !is_intrinsic(c) && c.asm().is_none() => {
+                // Not as a variadic argument: C would pass the structure otherwise.
+                for a in c.args.iter().skip(c.fn_ty.params.len()) {
+                    if let Some(m) = wide_bits(&self.operand_type(a)?) {
+                        return Err(refused(m, "a variadic argument"));
+                    }
+                }
+                return Ok(false);
+            }
             Op::Ret { .. }
             | Op::Select { .. }
             | Op::Phi { .. }
@@ -316,6 +353,20 @@ impl FnEmit<'_, '_> {
                     BinOp::Add => format!("opm_w_add({dst}.w, {a}, {b}, {k}, {n})"),
                     BinOp::Sub => format!("opm_w_sub({dst}.w, {a}, {b}, {k}, {n})"),
                     BinOp::Mul => format!("opm_w_mul({dst}.w, {a}, {b}, {k}, {n})"),
+                    BinOp::UDiv | BinOp::SDiv | BinOp::URem | BinOp::SRem => {
+                        let ct = format!("opm_w{k}");
+                        let scratch: Vec<String> = (0..3).map(|_| self.fresh()).collect();
+                        for t in &scratch {
+                            self.declare(&format!("{ct} {t}"));
+                        }
+                        let [x, y, r] = [&scratch[0], &scratch[1], &scratch[2]];
+                        let sign = u8::from(matches!(op, BinOp::SDiv | BinOp::SRem));
+                        let rem = u8::from(matches!(op, BinOp::URem | BinOp::SRem));
+                        format!(
+                            "opm_w_div({dst}.w, {a}, {b}, {x}.w, {y}.w, {r}.w, {k}, {n}, {sign}, \
+                             {rem})"
+                        )
+                    }
                     BinOp::Shl => {
                         format!("opm_w_shl({dst}.w, {a}, {k}, {n}, opm_w_amount({b}, {k}))")
                     }
