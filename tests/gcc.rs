@@ -52,7 +52,7 @@
 
 mod common;
 
-use common::csmith::Campaign;
+use common::csmith::{Campaign, WIDE_INTS};
 use common::{Verdict, corpus_trials, differential, driver, repo_root, run, scratch};
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::path::Path;
@@ -78,7 +78,7 @@ fn main() {
             seed_var: "OPM_GCC_CSMITH_SEED",
             count_var: "OPM_GCC_CSMITH_COUNT",
             driver_args: GCC_O2,
-            known_limits: &[],
+            known_limits: WIDE_INTS,
             levels: common::csmith::BOTH_LEVELS,
         }
         .trials(),

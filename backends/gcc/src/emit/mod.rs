@@ -16,9 +16,8 @@
 //! `x86_fp80` is `long double` and `fp128` `_Float128`. Refused, by name: exception handling
 //! that can run (`invoke`, `landingpad`, `resume`: C has nothing for them; a personality
 //! alone is fine, and blocks no path from the entry reaches are left out),
-//! integers wider than 128 bits as parameters, return values, members of aggregates or in
-//! operations `wide` does not have (gcc 12 has no `_BitInt`), an alias of a constant
-//! expression, and what the modules named say they refuse.
+//! integers wider than 128 bits where `wide` says (gcc 12 has no `_BitInt`), an alias of a
+//! constant expression, and what the modules named say they refuse.
 
 mod asm;
 mod atomics;
