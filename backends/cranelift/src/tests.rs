@@ -972,6 +972,22 @@ fn wide_types_are_refused_and_aliases_of_definitions_build() {
         let e = unary(ty);
         assert!(e.contains(name) && e.contains("in function @f"), "{e}");
     }
+    // A scalar `i256` multiplied builds; an `i8192` multiplied (whose code would grow with the
+    // square of its 128 limbs) is refused.
+    let square = |bits: u32| {
+        let mut m = module();
+        let mut b = FunctionBuilder::new("f", void_ptrs(1));
+        let ty = Type::Int(bits);
+        let v = load_param(&mut b, &ty, 0);
+        let sq = b.bin(ty, BinOp::Mul, v.clone(), v);
+        store_param(&mut b, sq, 0);
+        b.ret(None);
+        m.functions.push(b.finish());
+        m
+    };
+    assert!(crate::compile_to_object(&square(256), None).is_ok());
+    let e = refusal(&square(8192));
+    assert!(e.contains("`mul` (wider than 4096 bits) on the integer type `i8192`"), "{e}");
     // An alias of a global builds; one of a declaration, or of an offset into a global, is
     // refused by name.
     let alias = |name: &str, aliasee: Constant| opm_ir::Alias {

@@ -49,6 +49,14 @@ fn constant_amount(c: &Constant) -> Option<u128> {
     }
 }
 
+/// The most limbs of a multiplication or of a shift by a variable amount, whose code grows
+/// with the square of the limbs (4,096 bits; LLVM allows integers of up to 2^23 bits).
+const MAX_SQUARED_LIMBS: usize = 64;
+
+fn is_shift(op: BinOp) -> bool {
+    matches!(op, BinOp::Shl | BinOp::LShr | BinOp::AShr)
+}
+
 fn refused(n: u32, what: &str) -> String {
     format!("{what} on the integer type `i{n}` (wider than 128 bits)")
 }
@@ -94,7 +102,7 @@ impl FnLower<'_, '_> {
         Ok(Wide::Done)
     }
 
-    /// The limbs of a wide value of width `n` as I64 values.
+    /// The limbs of a wide value as I64 values.
     fn widened(&mut self, v: &[Value]) -> Vec<Value> {
         v.iter()
             .map(|&x| {
@@ -140,6 +148,12 @@ impl FnLower<'_, '_> {
         shift: Option<u128>,
     ) -> Lowered<Vec<Value>> {
         let k = a.len();
+        // Their code grows with the square of the limbs.
+        let quadratic = op == BinOp::Mul || (shift.is_none() && is_shift(op));
+        if quadratic && k > MAX_SQUARED_LIMBS {
+            let what = format!("`{}` (wider than {} bits)", op.name(), 64 * MAX_SQUARED_LIMBS);
+            return Err(refused(n, &what));
+        }
         let r = match op {
             BinOp::And => a.iter().zip(b).map(|(&x, &y)| self.b.ins().band(x, y)).collect(),
             BinOp::Or => a.iter().zip(b).map(|(&x, &y)| self.b.ins().bor(x, y)).collect(),
