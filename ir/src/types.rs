@@ -234,11 +234,20 @@ impl Type {
         }
     }
 
+    /// The width of this type if it is an integer wider than [`NATIVE_INT_BITS`] (which
+    /// the backends other than LLVM build as several 64-bit limbs).
+    pub fn wide_int_bits(&self) -> Option<u32> {
+        match self {
+            Type::Int(b) if *b > NATIVE_INT_BITS => Some(*b),
+            _ => None,
+        }
+    }
+
     /// Whether this type or a type nested in it is an integer wider than
-    /// [`NATIVE_INT_BITS`] (what only the LLVM backend builds).
+    /// [`NATIVE_INT_BITS`].
     pub fn has_wide_int(&self) -> bool {
         let mut wide = false;
-        self.walk(&mut |t| wide |= matches!(t, Type::Int(b) if *b > NATIVE_INT_BITS));
+        self.walk(&mut |t| wide |= t.wide_int_bits().is_some());
         wide
     }
 

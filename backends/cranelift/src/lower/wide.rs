@@ -23,14 +23,6 @@ pub(super) enum Wide {
     Done,
 }
 
-/// The width of a scalar integer type wider than 128 bits.
-pub(crate) fn wide_bits(ty: &Type) -> Option<u32> {
-    match ty {
-        Type::Int(n) if *n > opm_ir::types::NATIVE_INT_BITS => Some(*n),
-        _ => None,
-    }
-}
-
 /// The number of limbs of an `iN`, and the width of its last.
 pub(crate) fn limbs(n: u32) -> (usize, u32) {
     let k = n.div_ceil(64);
@@ -64,9 +56,9 @@ fn refused(n: u32, what: &str) -> String {
 impl FnLower<'_, '_> {
     /// Lowers `inst` if a scalar integer wider than 128 bits is its result or an operand.
     pub(super) fn wide_inst(&mut self, inst: &Inst) -> Lowered<Wide> {
-        let mut wide = wide_bits(&inst.ty);
+        let mut wide = inst.ty.wide_int_bits();
         for op in inst.op.operands() {
-            wide = wide.or(wide_bits(&self.operand_type(op)?));
+            wide = wide.or(self.operand_type(op)?.wide_int_bits());
         }
         let Some(n) = wide else { return Ok(Wide::No) };
         let r = match &inst.op {

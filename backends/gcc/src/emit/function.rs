@@ -1249,11 +1249,8 @@ fn scalar_bin(op: BinOp, elem: &Type, a: &str, b: &str) -> Emitted<String> {
 /// Whether values of `ty` are C structures or vectors (initialised with `{0}`, never cast):
 /// vectors, aggregates and integers wider than 128 bits (see [`super::wide`]).
 pub(crate) fn is_composite(ty: &Type) -> bool {
-    match ty {
-        Type::Vector(..) | Type::Array(..) | Type::Struct(_) => true,
-        Type::Int(n) => *n > opm_ir::types::NATIVE_INT_BITS,
-        _ => false,
-    }
+    matches!(ty, Type::Vector(..) | Type::Array(..) | Type::Struct(_))
+        || ty.wide_int_bits().is_some()
 }
 
 /// Whether a vector's lanes fill its bytes exactly (8/16/32/64/128-bit integers, floats,

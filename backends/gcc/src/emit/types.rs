@@ -116,13 +116,7 @@ impl CTypes {
             Type::Vector(_, elem) if matches!(**elem, Type::Int(_)) => &Type::Void,
             _ => ty,
         };
-        nested.walk(&mut |t| {
-            if let Type::Int(b) = t
-                && *b > opm_ir::types::NATIVE_INT_BITS
-            {
-                wide = wide.or(Some(*b));
-            }
-        });
+        nested.walk(&mut |t| wide = wide.or(t.wide_int_bits()));
         if let Some(b) = wide {
             return Err(format!(
                 "the integer type `i{b}` (wider than 128 bits) inside the aggregate `{ty}`"

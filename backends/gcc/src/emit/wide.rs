@@ -26,22 +26,14 @@ pub(crate) fn limbs(n: u32) -> u32 {
     n.div_ceil(64)
 }
 
-/// The width of a scalar integer type wider than 128 bits.
-fn wide_bits(ty: &Type) -> Option<u32> {
-    match ty {
-        Type::Int(n) if *n > opm_ir::types::NATIVE_INT_BITS => Some(*n),
-        _ => None,
-    }
-}
-
 /// The width of an integer type wider than 128 bits, or of a vector's lanes of one.
 fn lane_bits(ty: &Type) -> Option<u32> {
-    wide_bits(ty.scalar())
+    ty.scalar().wide_int_bits()
 }
 
 /// The widest integer above 128 bits among a function type's parameters and result.
 fn wide_in_signature(ty: &FunctionType) -> Option<u32> {
-    ty.params.iter().chain([&ty.ret]).filter_map(wide_bits).max()
+    ty.params.iter().chain([&ty.ret]).filter_map(Type::wide_int_bits).max()
 }
 
 /// A function that only this module's own code calls: a local definition.
@@ -288,7 +280,7 @@ impl FnEmit<'_, '_> {
             Op::Call(c) if !is_intrinsic(c) && c.asm().is_none() => {
                 // Not as a variadic argument: C would pass the structure otherwise.
                 for a in c.args.iter().skip(c.fn_ty.params.len()) {
-                    if let Some(m) = wide_bits(&self.operand_type(a)?) {
+                    if let Some(m) = self.operand_type(a)?.wide_int_bits() {
                         return Err(refused(m, "a variadic argument"));
                     }
                 }
@@ -307,7 +299,7 @@ impl FnEmit<'_, '_> {
                     self.wide_lane(inst, n, Some(i))?;
                 }
             }
-            Op::Load { ptr, volatile, atomic: None, .. } if wide_bits(&inst.ty).is_some() => {
+            Op::Load { ptr, volatile, atomic: None, .. } if inst.ty.wide_int_bits().is_some() => {
                 let p = self.operand(ptr)?;
                 let dst = var(inst.result.ok_or("a load without a result")?);
                 let k = limbs(n);
@@ -319,7 +311,7 @@ impl FnEmit<'_, '_> {
                 }
             }
             Op::Store { val, ptr, volatile, atomic: None, .. }
-                if wide_bits(&self.operand_type(val)?).is_some() =>
+                if self.operand_type(val)?.wide_int_bits().is_some() =>
             {
                 let x = self.limbs_of(val, None)?;
                 let p = self.operand(ptr)?;
@@ -441,5 +433,5 @@ pub(crate) fn wide_in_expr(e: &ConstExpr) -> Option<u32> {
         ConstExpr::Bin { lhs, rhs, .. } => vec![lhs.ty(), rhs.ty()],
         ConstExpr::Gep { indices, .. } => indices.iter().map(Constant::ty).collect(),
     };
-    types.iter().find_map(wide_bits)
+    types.iter().find_map(Type::wide_int_bits)
 }
